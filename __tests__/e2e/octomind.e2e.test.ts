@@ -1,0 +1,354 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { GitHubSimulator } from '../simulators/github.js'
+import { OctomindSimulator, sampleTestCases, scriptedRun, type OctomindOptions } from '../simulators/octomind.js'
+import { runAction, type ActionRun } from '../simulators/runner.js'
+
+const API_KEY = 'om-live-5f1d2c3b4a-secret'
+const GITHUB_TOKEN = 'ghs_simulated_token_0123456789'
+const TARGET = '3435918b-3d29-4ebd-8c68-9a540532f45a'
+const HEAD_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
+const CASES = sampleTestCases(3)
+
+const pullRequestEvent = {
+  pull_request: { number: 7, node_id: 'PR_kwDOAbCd7', head: { sha: HEAD_SHA, ref: 'feature/login' } },
+  sender: { login: 'octocat' }
+}
+
+const deploymentEvent = {
+  deployment: { sha: HEAD_SHA, ref: 'feature/login', environment: 'Preview' },
+  deployment_status: {
+    state: 'success',
+    environment_url: 'https://shop-git-feature-login.vercel.app',
+    target_url: 'https://vercel.com/acme/shop/deployments/1'
+  }
+}
+
+const allPass = CASES.map((c) => ({ testCaseId: c.id, status: 'PASSED' }))
+const oneFails = [
+  { testCaseId: CASES[0]!.id, status: 'PASSED' },
+  {
+    testCaseId: CASES[1]!.id,
+    status: 'FAILED',
+    errorMessage: 'TimeoutError: locator.click: Timeout 30000ms exceeded.\nCall log:\n  - waiting for getByRole(\'button\', { name: \'Pay\' })'
+  },
+  { testCaseId: CASES[2]!.id, status: 'PASSED' }
+]
+
+let octomind: OctomindSimulator
+let github: GitHubSimulator
+
+async function startOctomind(options: Partial<OctomindOptions> = {}): Promise<OctomindSimulator> {
+  octomind = new OctomindSimulator({ apiKey: API_KEY, testCases: CASES, script: scriptedRun(allPass), shape: 'v3-case', ...options })
+  await octomind.start()
+  return octomind
+}
+
+function run(overrides: Partial<ActionRun> & { inputs?: Record<string, string> } = {}) {
+  return runAction({
+    eventName: 'pull_request',
+    event: pullRequestEvent,
+    githubApiUrl: github.url,
+    ...overrides,
+    inputs: {
+      provider: 'octomind',
+      'api-key': API_KEY,
+      'api-url': octomind.url,
+      'target-id': TARGET,
+      url: 'https://preview.shop.example',
+      'poll-interval-seconds': '0.05',
+      'timeout-minutes': '1',
+      'github-token': GITHUB_TOKEN,
+      ...overrides.inputs
+    }
+  })
+}
+
+beforeEach(async () => {
+  github = new GitHubSimulator(GITHUB_TOKEN)
+  await github.start()
+})
+
+afterEach(async () => {
+  await octomind?.close()
+  await github.close()
+})
+
+describe('octomind, end to end through dist/index.js', () => {
+  it('reports a passing run on a pull request: summary, comment, outputs, exit 0', async () => {
+    await startOctomind()
+    const result = await run()
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs).toMatchObject({ status: 'passed', total: '3', passed: '3', failed: '0', skipped: '0' })
+    expect(result.outputs['run-id']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(result.outputs['report-url']).toBe(`${octomind.url}/testreports/${result.outputs['run-id']}`)
+    expect(result.summary).toContain('✅ Octomind: all 3 tests passed')
+    for (const testCase of CASES) expect(result.summary).toContain(testCase.description)
+
+    const [execute, ...moreExecutes] = octomind.requestsTo('execute')
+    expect(moreExecutes).toHaveLength(0)
+    expect(execute?.headers['x-api-key']).toBe(API_KEY)
+    expect(execute?.body).toEqual({
+      testTargetId: TARGET,
+      url: 'https://preview.shop.example',
+      context: {
+        source: 'github',
+        issueNumber: 7,
+        ref: 'feature/login',
+        sha: HEAD_SHA,
+        repo: 'shop',
+        owner: 'acme',
+        triggeredBy: { type: 'USER', userId: 'octocat' },
+        nodeId: 'PR_kwDOAbCd7'
+      },
+      environmentName: 'default'
+    })
+    // The execute answer shows the first state; two looks see the next two, and the second is the
+    // verdict: no look after it.
+    expect(octomind.requestsTo('report')).toHaveLength(2)
+
+    const comments = github.commentsOn(7)
+    expect(comments).toHaveLength(1)
+    expect(comments[0]?.body).toMatch(/^<!-- testgate:octomind:3435918b-3d29-4ebd-8c68-9a540532f45a:e2e-tests -->/)
+    expect(comments[0]?.body).toContain('all 3 tests passed')
+  })
+
+  it('fails the step on a failing run and lists the failure first, with its error and links', async () => {
+    await startOctomind({ script: scriptedRun(oneFails) })
+    const result = await run()
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs).toMatchObject({ status: 'failed', total: '3', passed: '2', failed: '1' })
+    expect(result.errors.join('\n')).toContain('Octomind: 1 of 3 tests failed')
+    const comment = github.commentsOn(7)[0]?.body ?? ''
+    expect(comment).toContain('❌ Octomind: 1 of 3 tests failed')
+    const failure = comment.indexOf(`**${CASES[1]!.description}**`)
+    const passedFold = comment.indexOf('2 passed')
+    expect(failure).toBeGreaterThan(0)
+    expect(failure).toBeLessThan(passedFold)
+    expect(comment).toContain('TimeoutError: locator.click: Timeout 30000ms exceeded.')
+    expect(comment).toMatch(/\[trace\]\(https:\/\/storage\.example\.test\/traces\/[^)]+-1-trace\.zip\)/)
+    expect(comment).toMatch(/\[result\]\(http:\/\/127\.0\.0\.1:\d+\/testtargets\/3435918b[^)]+\/testresults\//)
+  })
+
+  it('updates the same comment on the next run, found past the first page of comments', async () => {
+    await startOctomind({ script: scriptedRun(oneFails) })
+    github.seedComments(7, Array.from({ length: 30 }, (_, i) => `an unrelated review comment ${i}`))
+    const first = await run()
+    expect(first.exitCode).toBe(1)
+    github.seedComments(7, Array.from({ length: 130 }, (_, i) => `more discussion ${i}`))
+    await octomind.close()
+    await startOctomind({ script: scriptedRun(allPass) })
+    const second = await run()
+
+    expect(second.exitCode).toBe(0)
+    const ours = github.commentsOn(7).filter((c) => c.body.startsWith('<!-- testgate:'))
+    expect(ours).toHaveLength(1)
+    expect(ours[0]?.body).toContain('all 3 tests passed')
+    expect(ours[0]?.body).not.toContain('failed')
+    expect(github.requestsTo('create-comment')).toHaveLength(1)
+    expect(github.requestsTo('update-comment')).toHaveLength(1)
+    expect(github.requestsTo('list-comments').length).toBeGreaterThan(2)
+  })
+
+  it('on deployment_status tests the deployment URL and comments on the PR of the deployed commit', async () => {
+    await startOctomind()
+    github.commitPulls.set(HEAD_SHA, [
+      { number: 3, node_id: 'PR_old', state: 'closed', head: { sha: HEAD_SHA, ref: 'feature/login' } },
+      { number: 12, node_id: 'PR_kwDO12', state: 'open', head: { sha: HEAD_SHA, ref: 'feature/login' } }
+    ])
+    const result = await run({ eventName: 'deployment_status', event: deploymentEvent, inputs: { url: '' } })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    const body = octomind.requestsTo('execute')[0]?.body as Record<string, unknown>
+    expect(body.url).toBe('https://shop-git-feature-login.vercel.app')
+    expect(body.context).toMatchObject({ issueNumber: 12, nodeId: 'PR_kwDO12', sha: HEAD_SHA, ref: 'feature/login' })
+    expect(github.commentsOn(12)).toHaveLength(1)
+    expect(github.commentsOn(3)).toHaveLength(0)
+    expect(result.summary).toContain('tested https://shop-git-feature-login.vercel.app')
+  })
+
+  it('gives up at timeout-minutes with a distinct timed-out status', async () => {
+    await startOctomind({ script: [{ status: 'WAITING', results: CASES.map((c) => ({ testCaseId: c.id, status: 'WAITING' })) }] })
+    const result = await run({ inputs: { 'timeout-minutes': '0.02' } })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.status).toBe('timed-out')
+    expect(result.errors.join('\n')).toContain('no verdict within 0.02 minutes')
+    expect(result.summary).toContain('⏱️ Octomind: no verdict within 0.02 min')
+    expect(result.summary).toContain('3 not finished')
+    expect(octomind.requestsTo('execute')).toHaveLength(1)
+  })
+
+  it('survives 5xx, 429 with Retry-After, garbled JSON and a dropped connection while polling, with one trigger', async () => {
+    await startOctomind()
+    octomind.inject(
+      'report',
+      { kind: 'status', status: 502, body: '<html>bad gateway</html>' },
+      null,
+      { kind: 'status', status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '1' } },
+      { kind: 'bad-json' },
+      { kind: 'drop' },
+      { kind: 'delay', ms: 300 }
+    )
+    const result = await run()
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs.status).toBe('passed')
+    expect(octomind.requestsTo('execute')).toHaveLength(1)
+    expect(result.stdout).toContain('HTTP 502')
+    expect(result.stdout).toContain('HTTP 429: slow down')
+  })
+
+  it('never re-sends the trigger after a 5xx, and shows the vendor status and message', async () => {
+    await startOctomind()
+    octomind.inject('execute', { kind: 'status', status: 503, body: { message: 'maintenance window' } })
+    const result = await run()
+
+    expect(result.exitCode).toBe(1)
+    expect(octomind.requestsTo('execute')).toHaveLength(1)
+    expect(result.errors.join('\n')).toContain('Could not start the Octomind run. Octomind: POST /apiKey/v3/execute failed with HTTP 503: maintenance window')
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
+  })
+
+  it('shows Octomind\'s 400 issues by path', async () => {
+    await startOctomind()
+    octomind.inject('execute', {
+      kind: 'status',
+      status: 400,
+      body: [{ code: 'invalid_type', expected: 'string', received: 'undefined', path: ['context', 'repo'], message: 'Required' }]
+    })
+    const result = await run()
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain('HTTP 400: context.repo: Required')
+  })
+
+  it('rejects a bad input before calling anyone, naming the input and what it accepts', async () => {
+    await startOctomind()
+    const result = await run({ inputs: { 'timeout-minutes': 'soon', browser: 'netscape' } })
+
+    expect(result.exitCode).toBe(1)
+    const errors = result.errors.join('\n')
+    expect(errors).toContain('Input "timeout-minutes": expected a number of minutes')
+    expect(errors).toContain('Input "browser": expected one of CHROMIUM, FIREFOX, SAFARI')
+    expect(octomind.requests).toHaveLength(0)
+    expect(github.requests).toHaveLength(0)
+  })
+
+  it('asks for a url when there is none and no deployment to take it from', async () => {
+    await startOctomind()
+    const result = await run({ inputs: { url: '' } })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain('Input "url" is required for Octomind')
+    expect(octomind.requests).toHaveLength(0)
+  })
+
+  it('never prints the API key, even when the vendor echoes it back', async () => {
+    await startOctomind({ script: scriptedRun(oneFails) })
+    octomind.inject('report', { kind: 'status', status: 500, body: { error: `internal error for key ${API_KEY}` } })
+    const failing = await run()
+    await octomind.close()
+    await startOctomind()
+    const wrongKey = await run({ inputs: { 'api-key': `${API_KEY}-revoked` } })
+
+    expect(wrongKey.exitCode).toBe(1)
+    expect(wrongKey.errors.join('\n')).toContain('HTTP 401: Invalid or missing API key')
+    for (const result of [failing, wrongKey]) {
+      const everything = [
+        result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n'),
+        result.stderr,
+        result.summary,
+        JSON.stringify(result.outputs),
+        ...github.commentsOn(7).map((c) => c.body)
+      ].join('\n')
+      expect(everything).not.toContain(API_KEY)
+      expect(everything).not.toContain(GITHUB_TOKEN)
+    }
+    expect(failing.stdout).toContain('internal error for key ***')
+    expect(failing.stdout).toContain(`::add-mask::${API_KEY}`)
+  })
+
+  it('with wait: false starts the run, sets the ids and finishes without polling', async () => {
+    await startOctomind()
+    const result = await run({ inputs: { wait: 'false' } })
+
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('running')
+    expect(result.outputs['run-id']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(result.outputs.total).toBeUndefined()
+    expect(result.summary).toContain('🚀 Octomind: run started')
+    expect(result.summary).toContain('did not wait for its verdict')
+    expect(octomind.requestsTo('report')).toHaveLength(0)
+  })
+
+  it('with fail-on: never reports a failing run as a warning and passes the step', async () => {
+    await startOctomind({ script: scriptedRun(oneFails) })
+    const result = await run({ inputs: { 'fail-on': 'never' } })
+
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('failed')
+    expect(result.warnings.join('\n')).toContain('1 of 3 tests failed')
+  })
+
+  it('turns a comment the token may not write into a warning naming the permission', async () => {
+    await startOctomind()
+    github.inject('list-comments', { kind: 'status', status: 403, body: { message: 'Resource not accessible by integration' } })
+    const result = await run()
+
+    expect(result.exitCode).toBe(0)
+    expect(result.warnings.join('\n')).toContain('permissions: pull-requests: write')
+    expect(result.summary).toContain('all 3 tests passed')
+  })
+
+  it('names tests from v2 results and falls back to result ids for version-only v3 results', async () => {
+    await startOctomind({ shape: 'v2' })
+    const v2 = await run()
+    expect(v2.summary).toContain(CASES[0]!.description)
+    expect(octomind.requestsTo('test-cases')).toHaveLength(0)
+    await octomind.close()
+
+    await startOctomind({ shape: 'v3' })
+    const v3 = await run()
+    expect(v3.exitCode).toBe(0)
+    expect(v3.summary).toMatch(/-result-0/)
+  })
+
+  it('writes the normalized report where report-path says', async () => {
+    await startOctomind({ script: scriptedRun(oneFails) })
+    const { mkdtemp, readFile } = await import('node:fs/promises')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const path = join(await mkdtemp(join(tmpdir(), 'testgate-report-')), 'nested', 'report.json')
+    const result = await run({ inputs: { 'report-path': path } })
+
+    expect(result.outputs['report-path']).toBe(path)
+    const report = JSON.parse(await readFile(path, 'utf8'))
+    expect(report).toMatchObject({
+      provider: 'octomind',
+      targetId: TARGET,
+      status: 'failed',
+      counts: { total: 3, passed: 2, failed: 1, errored: 0, skipped: 0, pending: 0 }
+    })
+    expect(report.tests[1]).toMatchObject({ name: CASES[1]!.description, status: 'failed' })
+  })
+})
+
+describe('post step', () => {
+  it('says an unfinished Octomind run goes on, since Octomind has no cancel call', async () => {
+    await startOctomind()
+    const handle = { provider: 'octomind', handle: { runId: 'r-1', url: 'https://app.octomind.dev/testreports/r-1', targetId: TARGET, status: 'running' } }
+    const result = await run({ entry: 'dist/post/index.js', state: { handle: JSON.stringify(handle) } })
+
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('Octomind run r-1 (https://app.octomind.dev/testreports/r-1) was left unfinished')
+  })
+
+  it('does nothing once the main step saw the verdict', async () => {
+    await startOctomind()
+    const result = await run({ entry: 'dist/post/index.js', state: { handle: '{}', finished: 'true' } })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toBe('')
+  })
+})

@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * Runs the bundled action the way the GitHub runner does: INPUT_* variables, the event payload in
+ * a file, and the summary, output and state files the runner would read afterwards.
+ */
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+
+export interface ActionRun {
+  inputs: Record<string, string>
+  eventName: string
+  event: Record<string, unknown>
+  githubApiUrl?: string
+  env?: Record<string, string>
+  /** dist/index.js (default) or dist/post/index.js */
+  entry?: string
+  /** State saved by an earlier step (the main step, for a post step). */
+  state?: Record<string, string>
+}
+
+export interface ActionResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+  summary: string
+  outputs: Record<string, string>
+  state: Record<string, string>
+  /** Lines the runner turns into annotations: ::error::, ::warning:: */
+  errors: string[]
+  warnings: string[]
+}
+
+export async function runAction(run: ActionRun): Promise<ActionResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'testgate-run-'))
+  try {
+    const paths = {
+      event: join(dir, 'event.json'),
+      summary: join(dir, 'summary.md'),
+      output: join(dir, 'output.txt'),
+      state: join(dir, 'state.txt')
+    }
+    await writeFile(paths.event, JSON.stringify(run.event))
+    await writeFile(paths.summary, '')
+    await writeFile(paths.output, '')
+    await writeFile(paths.state, '')
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? dir,
+      GITHUB_ACTIONS: 'true',
+      CI: 'true',
+      GITHUB_EVENT_NAME: run.eventName,
+      GITHUB_EVENT_PATH: paths.event,
+      GITHUB_STEP_SUMMARY: paths.summary,
+      GITHUB_OUTPUT: paths.output,
+      GITHUB_STATE: paths.state,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_REPOSITORY_OWNER: 'acme',
+      GITHUB_SHA: 'f00dfeed00000000000000000000000000000000',
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_ACTOR: 'octocat',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '4242',
+      GITHUB_RUN_NUMBER: '17',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_WORKFLOW: 'e2e',
+      GITHUB_JOB: 'e2e-tests',
+      RUNNER_TEMP: dir,
+      ...(run.githubApiUrl ? { GITHUB_API_URL: run.githubApiUrl } : {}),
+      ...Object.fromEntries(Object.entries(run.state ?? {}).map(([key, value]) => [`STATE_${key}`, value])),
+      ...Object.fromEntries(Object.entries(run.inputs).map(([key, value]) => [`INPUT_${key.toUpperCase()}`, value])),
+      ...run.env
+    }
+    const { exitCode, stdout, stderr } = await spawnNode(join(ROOT, run.entry ?? 'dist/index.js'), env)
+    const lines = stdout.split('\n')
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      summary: await readFile(paths.summary, 'utf8'),
+      outputs: parseFileCommands(await readFile(paths.output, 'utf8')),
+      state: parseFileCommands(await readFile(paths.state, 'utf8')),
+      errors: lines.filter((line) => line.startsWith('::error')),
+      warnings: lines.filter((line) => line.startsWith('::warning'))
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+function spawnNode(script: string, env: Record<string, string>): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({ exitCode: code ?? 1, stdout, stderr }))
+  })
+}
+
+/** The runner's file-command format: name<<DELIMITER\nvalue\nDELIMITER */
+export function parseFileCommands(text: string): Record<string, string> {
+  const result: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '')
+    if (match) {
+      const [, name = '', delimiter] = match
+      const value: string[] = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '')
+      result[name] = value.join('\n')
+    } else if (lines[i]?.includes('=')) {
+      const [name = '', ...rest] = (lines[i] ?? '').split('=')
+      result[name] = rest.join('=')
+    }
+  }
+  return result
+}

@@ -1,0 +1,60 @@
+import { getOctokit } from '@actions/github'
+import { pickPullRequest, type PullRequestRef, type RunContext } from './github-context.js'
+import { findStickyComment } from './report/comment.js'
+
+/** The GitHub API calls testgate makes: find a commit's PR, write the sticky comment. */
+
+export type GitHubClient = ReturnType<typeof getOctokit>
+
+export function createGitHubClient(token: string, apiUrl: string | undefined): GitHubClient {
+  return getOctokit(token, apiUrl ? { baseUrl: apiUrl } : {})
+}
+
+export async function findPullRequestForCommit(
+  client: GitHubClient,
+  context: RunContext
+): Promise<PullRequestRef | undefined> {
+  const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({
+    owner: context.owner,
+    repo: context.repo,
+    commit_sha: context.sha,
+    per_page: 100
+  })
+  return pickPullRequest(context.sha, data)
+}
+
+export interface CommentTarget {
+  owner: string
+  repo: string
+  issueNumber: number
+  marker: string
+}
+
+export async function upsertComment(
+  client: GitHubClient,
+  target: CommentTarget,
+  body: string
+): Promise<{ action: 'created' | 'updated'; url: string }> {
+  const { owner, repo, issueNumber } = target
+  const comments = await client.paginate(client.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100
+  })
+  const existing = findStickyComment(comments, target.marker)
+  if (existing) {
+    const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body })
+    return { action: 'updated', url: data.html_url }
+  }
+  const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+  return { action: 'created', url: data.html_url }
+}
+
+/** The HTTP status of an Octokit error, if it has one. */
+export function githubStatus(error: unknown): number | undefined {
+  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') {
+    return error.status
+  }
+  return undefined
+}

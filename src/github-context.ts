@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs'
+import { z } from 'zod'
+
+/** What testgate knows about the workflow run that started it. */
+export interface RunContext {
+  eventName: string
+  owner: string
+  repo: string
+  /** The commit under test: the PR head on pull_request, never the merge commit. */
+  sha: string
+  /** Branch of the commit under test: the PR head branch on pull_request, else GITHUB_REF. */
+  ref: string
+  pullRequest?: PullRequestRef
+  actor?: string
+  serverUrl: string
+  runUrl?: string
+  workflow?: string
+  runNumber?: number
+  job?: string
+  /** Set on deployment and deployment_status events. */
+  deployment?: { url?: string; environment?: string }
+}
+
+export interface PullRequestRef {
+  number: number
+  nodeId?: string
+  /** How the PR was found: from the event itself, or from the commit. */
+  source: 'event' | 'commit'
+}
+
+// Only the parts of the event payloads testgate reads; everything else is ignored.
+const eventSchema = z
+  .object({
+    after: z.string().optional(),
+    sender: z.object({ login: z.string() }).partial().optional(),
+    pull_request: z
+      .object({
+        number: z.number().int(),
+        node_id: z.string().optional(),
+        head: z.object({ sha: z.string(), ref: z.string() }).partial().optional()
+      })
+      .optional(),
+    deployment: z
+      .object({
+        sha: z.string().optional(),
+        ref: z.string().optional(),
+        environment: z.string().optional(),
+        payload: z.unknown().optional()
+      })
+      .optional(),
+    deployment_status: z
+      .object({
+        environment_url: z.string().nullish(),
+        target_url: z.string().nullish(),
+        environment: z.string().nullish(),
+        state: z.string().optional()
+      })
+      .optional()
+  })
+  .loose()
+
+export type EventPayload = z.infer<typeof eventSchema>
+
+export function readEventPayload(path: string | undefined): EventPayload {
+  if (!path) return {}
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new Error(`Cannot read the GitHub event at GITHUB_EVENT_PATH: ${(error as Error).message}`)
+  }
+  const parsed = eventSchema.safeParse(raw)
+  // A payload of an unexpected shape is not fatal: fall back to the environment variables.
+  return parsed.success ? parsed.data : {}
+}
+
+/** Builds the RunContext from the runner's environment variables and the event payload. */
+export function contextFromEnvironment(env: NodeJS.ProcessEnv, event: EventPayload): RunContext {
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')
+  const eventName = env.GITHUB_EVENT_NAME ?? ''
+  const pr = event.pull_request
+  const deployment = event.deployment
+
+  let sha = env.GITHUB_SHA ?? ''
+  let ref = env.GITHUB_REF ?? ''
+  if (pr?.head?.sha) sha = pr.head.sha
+  if (pr?.head?.ref) ref = pr.head.ref
+  if (deployment?.sha) sha = deployment.sha
+  if (deployment?.ref) ref = deployment.ref
+  if (eventName === 'push' && event.after && !/^0+$/.test(event.after)) sha = event.after
+
+  const context: RunContext = {
+    eventName,
+    owner,
+    repo,
+    sha,
+    ref,
+    serverUrl,
+    actor: env.GITHUB_ACTOR || event.sender?.login,
+    workflow: env.GITHUB_WORKFLOW || undefined,
+    job: env.GITHUB_JOB || undefined,
+    runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined
+  }
+  if (env.GITHUB_RUN_ID && owner && repo) {
+    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ''
+    context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`
+  }
+  if (pr) context.pullRequest = { number: pr.number, nodeId: pr.node_id, source: 'event' }
+  if (deployment || event.deployment_status) {
+    const status = event.deployment_status
+    context.deployment = {
+      url: status?.environment_url || status?.target_url || undefined,
+      environment: deployment?.environment || status?.environment || undefined
+    }
+  }
+  return context
+}
+
+/** Events whose commit may belong to an open PR that the event itself does not name. */
+export function needsPullRequestLookup(context: RunContext): boolean {
+  return (
+    context.pullRequest === undefined &&
+    ['deployment_status', 'deployment', 'push'].includes(context.eventName) &&
+    context.sha !== ''
+  )
+}
+
+export interface CommitPull {
+  number: number
+  node_id?: string
+  state?: string
+  head?: { sha?: string }
+}
+
+/** Of the PRs a commit belongs to, the open one whose head it is; else any open one. */
+export function pickPullRequest(sha: string, pulls: readonly CommitPull[]): PullRequestRef | undefined {
+  const open = pulls.filter((pull) => pull.state === undefined || pull.state === 'open')
+  const chosen = open.find((pull) => pull.head?.sha === sha) ?? open[0]
+  return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined
+}

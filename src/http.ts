@@ -1,0 +1,279 @@
+import type { z } from 'zod'
+
+/**
+ * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
+ * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
+ * vendor's own message but never a secret.
+ */
+
+// Connection errors that happen before a single byte of the request is sent.
+const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'])
+
+export type ErrorKind = 'http' | 'network' | 'timeout' | 'invalid-json' | 'unexpected-shape'
+
+export class VendorError extends Error {
+  override readonly name = 'VendorError'
+  readonly status?: number
+  readonly retryAfterMs?: number
+  /** The socket error code of a network error (ECONNREFUSED…). */
+  readonly code?: string
+
+  constructor(
+    readonly vendor: string,
+    readonly kind: ErrorKind,
+    message: string,
+    details: { status?: number; retryAfterMs?: number; code?: string } = {}
+  ) {
+    super(message)
+    this.status = details.status
+    this.retryAfterMs = details.retryAfterMs
+    this.code = details.code
+  }
+
+  /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
+  get unsent(): boolean {
+    return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code)
+  }
+
+  /** Worth another try later: the vendor or the network may recover. */
+  get transient(): boolean {
+    if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json') return true
+    return this.status !== undefined && (this.status === 429 || this.status >= 500)
+  }
+
+  get isAuth(): boolean {
+    return this.status === 401 || this.status === 403
+  }
+}
+
+export interface HttpClientOptions {
+  /** Display name used in messages, e.g. "Octomind". */
+  vendor: string
+  baseUrl: string
+  headers: Record<string, string>
+  /** Values redacted from every message this client produces. */
+  secrets: string[]
+  requestTimeoutMs?: number
+  /** How many times a safe request is retried after the first attempt. */
+  retries?: number
+  backoffBaseMs?: number
+  backoffMaxMs?: number
+  /** Vendor-specific reading of an error body; undefined falls back to the generic reading. */
+  describeError?: (body: unknown) => string | undefined
+  /** Epoch ms after which no retry waits; the step's overall deadline. */
+  deadline?: number
+  log?: (line: string) => void
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+export type RetryPolicy =
+  /** GETs and other idempotent reads: retried on network errors, timeouts, 5xx, 429 and garbled JSON. */
+  | 'safe'
+  /** Requests that create something: re-sent only when they provably never reached the server. */
+  | 'unsent-only'
+
+export interface RequestOptions<T> {
+  body?: unknown
+  schema: z.ZodType<T>
+  retry: RetryPolicy
+}
+
+export const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+
+export class HttpClient {
+  private readonly requestTimeoutMs: number
+  private readonly retries: number
+  private readonly backoffBaseMs: number
+  private readonly backoffMaxMs: number
+  private readonly sleep: (ms: number) => Promise<void>
+  private readonly random: () => number
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
+    this.retries = options.retries ?? 3
+    this.backoffBaseMs = options.backoffBaseMs ?? 1_000
+    this.backoffMaxMs = options.backoffMaxMs ?? 15_000
+    this.sleep = options.sleep ?? defaultSleep
+    this.random = options.random ?? Math.random
+  }
+
+  get<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+    return this.request('GET', path, { schema, retry: 'safe' })
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(method, path, options)
+      } catch (error) {
+        const vendorError = this.toVendorError(error, method, path)
+        const delayMs = this.retryDelay(vendorError, attempt, options.retry)
+        if (delayMs === undefined) throw vendorError
+        this.options.log?.(
+          `${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`
+        )
+        await this.sleep(delayMs)
+      }
+    }
+  }
+
+  /** The wait before the next attempt, or undefined when the error is final. */
+  private retryDelay(error: VendorError, attempt: number, policy: RetryPolicy): number | undefined {
+    if (attempt >= this.retries) return undefined
+    const retryable = policy === 'safe' ? error.transient : error.unsent
+    if (!retryable) return undefined
+    const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt)
+    // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
+    const jittered = backoff / 2 + (this.random() * backoff) / 2
+    const delayMs = Math.max(jittered, error.retryAfterMs ?? 0)
+    const deadline = this.options.deadline
+    if (deadline !== undefined && Date.now() + delayMs >= deadline) return undefined
+    return delayMs
+  }
+
+  private async attempt<T>(method: string, path: string, options: RequestOptions<T>): Promise<T> {
+    const url = joinUrl(this.options.baseUrl, path)
+    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers }
+    if (options.body !== undefined) headers['content-type'] = 'application/json'
+    const response = await fetch(url, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: AbortSignal.timeout(this.timeoutFor())
+    })
+    const text = await response.text()
+    if (!response.ok) {
+      throw new VendorError(
+        this.options.vendor,
+        'http',
+        this.redact(
+          `${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`
+        ),
+        { status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) }
+      )
+    }
+    let json: unknown
+    try {
+      json = text === '' ? null : JSON.parse(text)
+    } catch {
+      throw new VendorError(
+        this.options.vendor,
+        'invalid-json',
+        this.redact(
+          `${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(text, 120))}`
+        ),
+        { status: response.status }
+      )
+    }
+    const parsed = options.schema.safeParse(json)
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        .join('; ')
+      throw new VendorError(
+        this.options.vendor,
+        'unexpected-shape',
+        this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`),
+        { status: response.status }
+      )
+    }
+    return parsed.data
+  }
+
+  /** A request never outlives the step's deadline, but always gets a moment to answer. */
+  private timeoutFor(): number {
+    const deadline = this.options.deadline
+    if (deadline === undefined) return this.requestTimeoutMs
+    return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()))
+  }
+
+  private toVendorError(error: unknown, method: string, path: string): VendorError {
+    if (error instanceof VendorError) return error
+    const vendor = this.options.vendor
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      return new VendorError(
+        vendor,
+        'timeout',
+        `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`
+      )
+    }
+    const code = errorCode(error)
+    const detail = code ?? (error instanceof Error ? error.message : String(error))
+    return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
+      code
+    })
+  }
+
+  private describeBody(text: string, statusText: string): string {
+    let body: unknown = text
+    try {
+      body = JSON.parse(text)
+    } catch {
+      // not JSON: use the text itself
+    }
+    const described = this.options.describeError?.(body) ?? genericErrorMessage(body)
+    return shorten(described || statusText || 'no message', 500)
+  }
+
+  redact(message: string): string {
+    let result = message
+    for (const secret of this.options.secrets) {
+      if (secret.length > 0) result = result.split(secret).join('***')
+    }
+    return result
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
+      return current.code
+    }
+    current = typeof current === 'object' && 'cause' in current ? current.cause : undefined
+  }
+  return undefined
+}
+
+/** Retry-After is either delay-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
+export function genericErrorMessage(body: unknown): string {
+  if (typeof body === 'string') return looksLikeHtml(body) ? '' : body.trim()
+  if (Array.isArray(body)) return body.map(genericErrorMessage).filter(Boolean).join('; ')
+  if (body && typeof body === 'object') {
+    const record = body as Record<string, unknown>
+    for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
+      const value = record[key]
+      if (value === undefined || value === null) continue
+      const message = typeof value === 'object' ? genericErrorMessage(value) : String(value)
+      if (message) return message
+    }
+    return JSON.stringify(body)
+  }
+  return body === null || body === undefined ? '' : String(body)
+}
+
+function looksLikeHtml(text: string): boolean {
+  return /^\s*<(!doctype|html)/i.test(text)
+}
+
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text
+  const keep = max - 1
+  return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`
+}
+
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
+}

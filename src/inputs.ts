@@ -1,0 +1,269 @@
+import { z } from 'zod'
+
+/** A problem with what the workflow passed in; its message names the input. */
+export class InputError extends Error {
+  override readonly name = 'InputError'
+}
+
+export const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'] as const
+export const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'] as const
+export const FAIL_ON = ['failure', 'never'] as const
+export const COMMENT_MODES = ['auto', 'always', 'off'] as const
+
+export interface Settings {
+  provider: string
+  apiKey: string
+  apiSecret?: string
+  apiUrl?: string
+  targetId?: string
+  url?: string
+  environment?: string
+  /** Variable overrides; a repeated key collects several values. */
+  variables: Record<string, string[]>
+  tags: string[]
+  browser?: (typeof BROWSERS)[number]
+  breakpoint?: (typeof BREAKPOINTS)[number]
+  wait: boolean
+  timeoutMinutes: number
+  pollIntervalSeconds: number
+  failOn: (typeof FAIL_ON)[number]
+  comment: (typeof COMMENT_MODES)[number]
+  summary: boolean
+  githubToken?: string
+  reportPath?: string
+}
+
+/** Inputs whose values are secrets: masked at once, never echoed in an error. */
+export const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token'] as const
+
+/** Defaults, the same as action.yml's, for runs that do not go through action.yml (tests, demo). */
+export const INPUT_DEFAULTS: Record<string, string> = {
+  wait: 'true',
+  'timeout-minutes': '30',
+  'poll-interval-seconds': '5',
+  'fail-on': 'failure',
+  comment: 'auto',
+  summary: 'true'
+}
+
+const optionalText = z
+  .string()
+  .transform((value) => value.trim())
+  .transform((value) => (value === '' ? undefined : value))
+
+function requiredText(what: string) {
+  return z
+    .string()
+    .transform((value) => value.trim())
+    .refine((value) => value !== '', `is required: ${what}`)
+}
+
+function choice<const T extends readonly string[]>(values: T, caseOf: (s: string) => string) {
+  return z
+    .string()
+    .transform((value) => caseOf(value.trim()))
+    .pipe(z.enum(values, { error: `expected one of ${values.join(', ')}` }))
+}
+
+function optionalChoice<const T extends readonly string[]>(values: T) {
+  return optionalText.pipe(
+    z.enum(values, { error: `expected one of ${values.join(', ')}` }).optional()
+  )
+}
+
+// The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
+const booleanText = z
+  .string()
+  .transform((value) => value.trim())
+  .pipe(
+    z
+      .enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { error: 'expected true or false' })
+      .transform((value) => value.toLowerCase() === 'true')
+  )
+
+function positiveNumber(unit: string, max: number) {
+  return z
+    .string()
+    .transform((value) => Number(value.trim()))
+    .pipe(
+      z
+        .number({ error: `expected a number of ${unit}` })
+        .gt(0, `expected a number of ${unit} greater than 0`)
+        .max(max, `expected at most ${max} ${unit}`)
+    )
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
+
+/** https anywhere; plain http only on this machine (simulators, tunnels). */
+export function isAllowedApiUrl(value: string): boolean {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return false
+  }
+  if (url.username || url.password) return false
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname))
+}
+
+const apiUrl = optionalText.refine(
+  (value) => value === undefined || isAllowedApiUrl(value),
+  'expected an https URL (http only on localhost), without credentials in it'
+)
+
+const urlUnderTest = optionalText.refine((value) => {
+  if (value === undefined) return true
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
+}, 'expected an http(s) URL')
+
+const variables = z.string().transform((text, ctx) => {
+  try {
+    return parseVariables(text)
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message })
+    return z.NEVER
+  }
+})
+
+const scalar = z.union([z.string(), z.number(), z.boolean()])
+
+const tags = z.string().transform((text) => parseList(text))
+
+function inputSchema(providers: readonly string[]) {
+  return z.object({
+    provider: choice(providers as [string, ...string[]], (s) => s.toLowerCase()),
+    'api-key': requiredText('the vendor API key, e.g. ${{ secrets.VENDOR_API_KEY }}'),
+    'api-secret': optionalText,
+    'api-url': apiUrl,
+    'target-id': optionalText,
+    url: urlUnderTest,
+    environment: optionalText,
+    variables,
+    tags,
+    browser: optionalChoice(BROWSERS),
+    breakpoint: optionalChoice(BREAKPOINTS),
+    wait: booleanText,
+    'timeout-minutes': positiveNumber('minutes', 360),
+    'poll-interval-seconds': positiveNumber('seconds', 600),
+    'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
+    comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
+    summary: booleanText,
+    'github-token': optionalText,
+    'report-path': optionalText
+  })
+}
+
+export type InputName = keyof z.infer<ReturnType<typeof inputSchema>>
+
+/** The names of every input testgate reads, in action.yml's order. */
+export function inputNames(): InputName[] {
+  return Object.keys(inputSchema(['x']).shape) as InputName[]
+}
+
+/**
+ * Parses the raw input strings (as core.getInput returns them, '' when unset) into Settings.
+ * Every problem is reported at once, each naming its input.
+ */
+export function parseInputs(
+  read: (name: string) => string,
+  providers: readonly string[]
+): Settings {
+  const schema = inputSchema(providers)
+  const raw: Record<string, string> = {}
+  for (const name of Object.keys(schema.shape)) {
+    const value = read(name)
+    raw[name] = value.trim() === '' ? (INPUT_DEFAULTS[name] ?? '') : value
+  }
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0])
+      const secret = (SECRET_INPUTS as readonly string[]).includes(name)
+      const got = secret || raw[name] === undefined ? '' : ` (got ${JSON.stringify(shortValue(raw[name]))})`
+      return `Input "${name}": ${issue.message}${got}`
+    })
+    throw new InputError(lines.join('\n'))
+  }
+  const input = parsed.data
+  return {
+    provider: input.provider,
+    apiKey: input['api-key'],
+    apiSecret: input['api-secret'],
+    apiUrl: input['api-url'],
+    targetId: input['target-id'],
+    url: input.url,
+    environment: input.environment,
+    variables: input.variables,
+    tags: input.tags,
+    browser: input.browser,
+    breakpoint: input.breakpoint,
+    wait: input.wait,
+    timeoutMinutes: input['timeout-minutes'],
+    pollIntervalSeconds: input['poll-interval-seconds'],
+    failOn: input['fail-on'],
+    comment: input.comment,
+    summary: input.summary,
+    githubToken: input['github-token'],
+    reportPath: input['report-path']
+  }
+}
+
+function shortValue(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}...` : value
+}
+
+/** Comma- or newline-separated values, trimmed, without blanks or repeats. */
+export function parseList(text: string): string[] {
+  const items = text
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+  return [...new Set(items)]
+}
+
+/**
+ * `KEY=value` or `KEY: value` per line (the vendors' own actions use the colon form), or a JSON
+ * object. A repeated key collects its values in order. Blank lines and `#` comments are skipped.
+ */
+export function parseVariables(text: string): Record<string, string[]> {
+  const trimmed = text.trim()
+  const result: Record<string, string[]> = {}
+  const add = (key: string, value: string): void => {
+    ;(result[key] ??= []).push(value)
+  }
+  if (trimmed === '') return result
+  if (trimmed.startsWith('{')) {
+    let json: unknown
+    try {
+      json = JSON.parse(trimmed)
+    } catch {
+      throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse')
+    }
+    const object = z
+      .record(z.string(), z.union([scalar, z.array(scalar)]))
+      .safeParse(json)
+    if (!object.success) {
+      throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them')
+    }
+    for (const [key, value] of Object.entries(object.data)) {
+      for (const item of Array.isArray(value) ? value : [value]) add(key, String(item))
+    }
+    return result
+  }
+  text.split(/\r?\n/).forEach((line, index) => {
+    const content = line.trim()
+    if (content === '' || content.startsWith('#')) return
+    const separator = content.search(/[=:]/)
+    const key = separator > 0 ? content.slice(0, separator).trim() : ''
+    if (key === '' || /\s/.test(key)) {
+      throw new Error(`line ${index + 1}: expected KEY=value or KEY: value`)
+    }
+    add(key, content.slice(separator + 1).trim())
+  })
+  return result
+}

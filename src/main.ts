@@ -1,0 +1,294 @@
+import * as core from '@actions/core'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import {
+  createGitHubClient,
+  findPullRequestForCommit,
+  githubStatus,
+  upsertComment,
+  type GitHubClient
+} from './github-api.js'
+import { contextFromEnvironment, needsPullRequestLookup, readEventPayload, type RunContext } from './github-context.js'
+import { HttpClient } from './http.js'
+import { parseInputs, SECRET_INPUTS, type Settings } from './inputs.js'
+import { waitForVerdict, type PollOutcome } from './poll.js'
+import { providerFactory, providerNames } from './providers/index.js'
+import type { Provider, RunHandle } from './providers/provider.js'
+import { commentBody, commentMarker } from './report/comment.js'
+import type { RenderContext } from './report/markdown.js'
+import { countTests, type RunReport, type RunStatus } from './report/model.js'
+import { summaryMarkdown } from './report/summary.js'
+import { STATE_FINISHED, STATE_HANDLE } from './state.js'
+
+/** Statuses that fail the step under `fail-on: failure`. */
+const FAILING: ReadonlySet<RunStatus> = new Set(['failed', 'errored', 'cancelled', 'timed-out'])
+
+// The longest wait between two looks at a run, unless poll-interval-seconds asks for more.
+const MAX_POLL_INTERVAL_MS = 30_000
+
+/** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    await pipeline(env)
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error))
+  }
+}
+
+async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
+  maskSecrets()
+  const settings = parseInputs((name) => core.getInput(name), providerNames())
+  const context = contextFromEnvironment(env, readEventPayload(env.GITHUB_EVENT_PATH))
+  const deadline = Date.now() + settings.timeoutMinutes * 60_000
+  const provider = createProvider(settings, deadline)
+  const request = { settings, context }
+  provider.validate(request)
+
+  const github = settings.githubToken ? createGitHubClient(settings.githubToken, env.GITHUB_API_URL) : undefined
+  if (github && needsPullRequestLookup(context)) await lookUpPullRequest(github, context)
+
+  const handle = await trigger(provider, request)
+  core.saveState(STATE_HANDLE, JSON.stringify({ provider: provider.name, handle }))
+  core.info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`)
+  core.setOutput('run-id', handle.runId)
+  if (handle.url) core.setOutput('report-url', handle.url)
+
+  const renderContext = toRenderContext(provider, settings, context)
+  let report: RunReport
+  if (settings.wait) {
+    report = await waitForReport(provider, handle, settings, deadline)
+    core.saveState(STATE_FINISHED, 'true')
+  } else {
+    report = startedReport(provider, handle)
+    renderContext.startedOnly = true
+  }
+
+  const sinkFailures = await publish(report, { settings, context, renderContext, provider, github, env })
+  decide(report, provider, settings, sinkFailures, renderContext)
+}
+
+function maskSecrets(): void {
+  for (const name of SECRET_INPUTS) {
+    const value = core.getInput(name).trim()
+    if (value) core.setSecret(value)
+  }
+}
+
+function createProvider(settings: Settings, deadline: number): Provider {
+  const secrets = [settings.apiKey, settings.apiSecret, settings.githubToken].filter(
+    (value): value is string => Boolean(value)
+  )
+  return providerFactory(settings.provider)({
+    settings,
+    http: (options) =>
+      new HttpClient({ ...options, headers: { 'user-agent': 'testgate', ...options.headers }, secrets, deadline, log: core.info }),
+    log: core.info,
+    warn: core.warning
+  })
+}
+
+async function lookUpPullRequest(github: GitHubClient, context: RunContext): Promise<void> {
+  try {
+    context.pullRequest = await findPullRequestForCommit(github, context)
+    if (context.pullRequest) core.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`)
+  } catch (error) {
+    core.warning(`Could not look up the PR of commit ${context.sha.slice(0, 7)}: ${errorMessage(error)}`)
+  }
+}
+
+async function trigger(provider: Provider, request: { settings: Settings; context: RunContext }): Promise<RunHandle> {
+  try {
+    return await provider.trigger(request)
+  } catch (error) {
+    throw new Error(`Could not start the ${provider.displayName} run. ${errorMessage(error)}`)
+  }
+}
+
+async function waitForReport(
+  provider: Provider,
+  handle: RunHandle,
+  settings: Settings,
+  deadline: number
+): Promise<RunReport> {
+  const intervalMs = settings.pollIntervalSeconds * 1000
+  const outcome = await waitForVerdict({
+    observe: () => provider.observe(handle),
+    intervalMs,
+    maxIntervalMs: Math.max(intervalMs, MAX_POLL_INTERVAL_MS),
+    deadline,
+    label: `${provider.displayName} run ${handle.runId}`,
+    onProgress: core.info,
+    onTransientError: (error) => core.info(`${error.message} — will look again`)
+  })
+  return finalReport(outcome, provider, handle, settings)
+}
+
+export function finalReport(
+  outcome: PollOutcome,
+  provider: Provider,
+  handle: RunHandle,
+  settings: Settings
+): RunReport {
+  if (outcome.kind === 'verdict') return outcome.report
+  const last = outcome.report ?? startedReport(provider, handle)
+  if (outcome.kind === 'timed-out') {
+    return {
+      ...last,
+      status: 'timed-out',
+      note: `No verdict within timeout-minutes (${settings.timeoutMinutes}); the run may still be going at ${provider.displayName}.`
+    }
+  }
+  return {
+    ...last,
+    status: 'errored',
+    note: `testgate lost track of the run: ${outcome.error.message}`
+  }
+}
+
+function startedReport(provider: Provider, handle: RunHandle): RunReport {
+  return {
+    provider: provider.name,
+    targetId: handle.targetId,
+    runId: handle.runId,
+    url: handle.url,
+    status: handle.status,
+    counts: countTests([]),
+    tests: []
+  }
+}
+
+function toRenderContext(provider: Provider, settings: Settings, context: RunContext): RenderContext {
+  return {
+    vendor: provider.displayName,
+    environment: settings.environment,
+    urlUnderTest: settings.url ?? context.deployment?.url,
+    sha: context.sha,
+    runUrl: context.runUrl,
+    timeoutMinutes: settings.timeoutMinutes
+  }
+}
+
+interface PublishContext {
+  settings: Settings
+  context: RunContext
+  renderContext: RenderContext
+  provider: Provider
+  github: GitHubClient | undefined
+  env: NodeJS.ProcessEnv
+}
+
+/** Writes the report everywhere it goes. A sink that fails does not stop the others. */
+async function publish(report: RunReport, publishing: PublishContext): Promise<string[]> {
+  const failures: string[] = []
+  const attempt = async (sink: string, write: () => Promise<void>): Promise<void> => {
+    try {
+      await write()
+    } catch (error) {
+      failures.push(`${sink}: ${errorMessage(error)}`)
+      core.error(`Could not write the ${sink}: ${errorMessage(error)}`)
+    }
+  }
+  // The report file goes first: whatever fails later, the data is on disk.
+  await attempt('report file', () => writeReportFile(report, publishing))
+  setOutputs(report)
+  if (publishing.settings.summary) {
+    await attempt('job summary', async () => {
+      await core.summary.addRaw(summaryMarkdown(report, publishing.renderContext)).write()
+    })
+  }
+  await attempt('PR comment', () => writeComment(report, publishing))
+  return failures
+}
+
+async function writeReportFile(report: RunReport, { settings, env }: PublishContext): Promise<void> {
+  const path =
+    settings.reportPath ?? join(env.RUNNER_TEMP || tmpdir(), 'testgate', `${report.provider}-${safeFileName(report.runId)}.json`)
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`)
+  core.setOutput('report-path', path)
+}
+
+function safeFileName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80)
+}
+
+function setOutputs(report: RunReport): void {
+  const { counts } = report
+  core.setOutput('status', report.status)
+  core.setOutput('run-id', report.runId)
+  if (report.url) core.setOutput('report-url', report.url)
+  if (report.status === 'queued' || (report.status === 'running' && counts.total === 0)) return
+  core.setOutput('total', counts.total)
+  core.setOutput('passed', counts.passed)
+  // Errored tests did not pass either: `failed` counts both, so `failed > 0` means "look at this".
+  core.setOutput('failed', counts.failed + counts.errored)
+  core.setOutput('skipped', counts.skipped)
+}
+
+async function writeComment(report: RunReport, publishing: PublishContext): Promise<void> {
+  const { settings, context, github, provider } = publishing
+  if (settings.comment === 'off') return
+  const pr = context.pullRequest
+  if (!pr) {
+    if (settings.comment === 'always') core.warning('comment: always, but no pull request was found for this event; no comment written.')
+    return
+  }
+  if (!github) {
+    core.warning('No github-token: the PR comment is skipped.')
+    return
+  }
+  const marker = commentMarker(provider.name, report.targetId, context.job)
+  try {
+    const result = await upsertComment(
+      github,
+      { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker },
+      commentBody(report, publishing.renderContext, marker)
+    )
+    core.info(`PR #${pr.number}: comment ${result.action} ${result.url}`)
+  } catch (error) {
+    const status = githubStatus(error)
+    if (status === 403 || status === 404) {
+      core.warning(
+        `Could not comment on PR #${pr.number} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
+          '(PRs from forks get a read-only token). The job summary has the full report.'
+      )
+      return
+    }
+    throw error
+  }
+}
+
+function decide(
+  report: RunReport,
+  provider: Provider,
+  settings: Settings,
+  sinkFailures: string[],
+  renderContext: RenderContext
+): void {
+  const problems: string[] = []
+  if (settings.failOn === 'failure' && FAILING.has(report.status)) problems.push(verdictMessage(report, provider, renderContext))
+  else if (FAILING.has(report.status)) core.warning(`${verdictMessage(report, provider, renderContext)} (fail-on: never)`)
+  else core.info(verdictMessage(report, provider, renderContext))
+  if (sinkFailures.length > 0) problems.push(`Reporting failed — ${sinkFailures.join('; ')}`)
+  if (problems.length > 0) core.setFailed(problems.join('\n'))
+}
+
+function verdictMessage(report: RunReport, provider: Provider, renderContext: RenderContext): string {
+  const { counts } = report
+  const where = report.url ? ` — ${report.url}` : ''
+  switch (report.status) {
+    case 'failed':
+      return `${provider.displayName}: ${counts.failed + counts.errored} of ${counts.total} tests failed${where}`
+    case 'timed-out':
+      return `${provider.displayName}: no verdict within ${renderContext.timeoutMinutes} minutes${where}`
+    case 'errored':
+      return `${provider.displayName}: the run errored${report.note ? `. ${report.note}` : ''}${where}`
+    default:
+      return `${provider.displayName}: run ${report.status}${counts.total ? ` (${counts.passed} of ${counts.total} passed)` : ''}${where}`
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,54 @@
+import * as core from '@actions/core'
+import { z } from 'zod'
+import { HttpClient } from './http.js'
+import { parseInputs, SECRET_INPUTS } from './inputs.js'
+import { STATE_FINISHED, STATE_HANDLE } from './state.js'
+import { providerFactory, providerNames } from './providers/index.js'
+import { RUN_STATUSES } from './report/model.js'
+
+const savedHandleSchema = z.object({
+  provider: z.string(),
+  handle: z.object({
+    runId: z.string(),
+    url: z.string().optional(),
+    targetId: z.string().optional(),
+    status: z.enum(RUN_STATUSES),
+    extra: z.record(z.string(), z.string()).optional()
+  })
+})
+
+/**
+ * The post step: when the main step started a run and did not see it finish (the job was
+ * cancelled or timed out while waiting), stop the run where the vendor allows it.
+ */
+export async function post(): Promise<void> {
+  const saved = core.getState(STATE_HANDLE)
+  if (!saved || core.getState(STATE_FINISHED) === 'true') return
+  if (core.getInput('wait').trim().toLowerCase() === 'false') return
+  try {
+    for (const name of SECRET_INPUTS) {
+      const value = core.getInput(name).trim()
+      if (value) core.setSecret(value)
+    }
+    const { handle } = savedHandleSchema.parse(JSON.parse(saved))
+    const settings = parseInputs((name) => core.getInput(name), providerNames())
+    const secrets = [settings.apiKey, settings.apiSecret].filter((value): value is string => Boolean(value))
+    const provider = providerFactory(settings.provider)({
+      settings,
+      http: (options) => new HttpClient({ ...options, secrets, requestTimeoutMs: 10_000, retries: 1 }),
+      log: core.info,
+      warn: core.warning
+    })
+    const where = handle.url ? ` (${handle.url})` : ''
+    if (!provider.cancel) {
+      core.info(`${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`)
+      return
+    }
+    await provider.cancel(handle)
+    core.info(`Cancelled ${provider.displayName} run ${handle.runId}${where}.`)
+  } catch (error) {
+    core.warning(`Could not cancel the unfinished run: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+await post()

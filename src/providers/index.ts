@@ -1,0 +1,17 @@
+import { createOctomind } from './octomind.js'
+import type { ProviderFactory, ProviderName } from './provider.js'
+
+/** Every provider testgate can drive, by the name users write in `provider:`. */
+export const PROVIDERS: Partial<Record<ProviderName, ProviderFactory>> = {
+  octomind: createOctomind
+}
+
+export function providerNames(): string[] {
+  return Object.keys(PROVIDERS)
+}
+
+export function providerFactory(name: string): ProviderFactory {
+  const factory = PROVIDERS[name as ProviderName]
+  if (!factory) throw new Error(`Unknown provider "${name}"`)
+  return factory
+}

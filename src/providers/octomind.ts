@@ -1,0 +1,260 @@
+import { z } from 'zod'
+import type { HttpClient } from '../http.js'
+import { InputError } from '../inputs.js'
+import { countTests, isTerminal, type Link, type RunReport, type RunStatus, type TestResult, type TestStatus } from '../report/model.js'
+import type { Provider, ProviderDeps, RunHandle, TriggerRequest } from './provider.js'
+
+/**
+ * Octomind: `POST /apiKey/v3/execute` starts a test report, `GET .../test-reports/{id}` is polled
+ * until it leaves WAITING. Facts: Octomind's OpenAPI spec (v3, 2026-01) and its docs; where they
+ * are silent the code says "inferred".
+ */
+
+const DEFAULT_ORIGIN = 'https://app.octomind.dev'
+
+// Report-level statuses (spec: WAITING | PASSED | FAILED).
+const REPORT_STATUS: Record<string, RunStatus> = {
+  WAITING: 'running',
+  PASSED: 'passed',
+  FAILED: 'failed'
+}
+
+// Result-level statuses (spec: WAITING | PASSED | FAILED | ERROR; ERROR = Octomind's own fault).
+const RESULT_STATUS: Record<string, TestStatus> = {
+  WAITING: 'running',
+  PASSED: 'passed',
+  FAILED: 'failed',
+  ERROR: 'errored'
+}
+
+// Every field is optional beyond what identifies a result: v2 (testCaseId, name), early v3
+// (testCaseId) and current v3 (testCaseVersionId) shapes all parse; unknown fields are kept out.
+const testResultSchema = z
+  .object({
+    id: z.string(),
+    testCaseId: z.string().nullish(),
+    testCaseVersionId: z.string().nullish(),
+    name: z.string().nullish(),
+    status: z.string(),
+    errorMessage: z.string().nullish(),
+    traceUrl: z.string().nullish(),
+    createdAt: z.string().nullish(),
+    updatedAt: z.string().nullish()
+  })
+  .loose()
+
+const testReportSchema = z
+  .object({
+    id: z.string(),
+    testTargetId: z.string().optional(),
+    status: z.string(),
+    createdAt: z.string().nullish(),
+    updatedAt: z.string().nullish(),
+    executionUrl: z.string().nullish(),
+    testResults: z.array(testResultSchema).nullish()
+  })
+  .loose()
+
+const executeResponseSchema = z
+  .object({ testReportUrl: z.string().optional(), testReport: testReportSchema })
+  .loose()
+
+const testCaseListSchema = z.array(
+  z.object({ id: z.string(), description: z.string().nullish() }).loose()
+)
+
+// 400 bodies are a list of zod issues: [{ path: [...], message }].
+const zodIssuesSchema = z.array(
+  z.object({ path: z.array(z.union([z.string(), z.number()])).optional(), message: z.string() }).loose()
+)
+const statusErrorSchema = z.object({ error: z.string() }).loose()
+
+export function describeOctomindError(body: unknown): string | undefined {
+  const issues = zodIssuesSchema.safeParse(body)
+  if (issues.success && issues.data.length > 0) {
+    return issues.data
+      .map((issue) => (issue.path?.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+      .join('; ')
+  }
+  const statusError = statusErrorSchema.safeParse(body)
+  return statusError.success ? statusError.data.error : undefined
+}
+
+/** api-url is the app origin (as in Octomind's own action) or the API base ending in /api. */
+export function octomindApiBase(apiUrl: string | undefined): { apiBase: string; origin: string } {
+  const url = new URL(apiUrl ?? DEFAULT_ORIGIN)
+  const path = url.pathname.replace(/\/+$/, '')
+  return { apiBase: `${url.origin}${path === '' ? '/api' : path}`, origin: url.origin }
+}
+
+export function buildExecuteBody(request: TriggerRequest): Record<string, unknown> {
+  const { settings, context } = request
+  const body: Record<string, unknown> = {
+    testTargetId: settings.targetId,
+    url: settings.url ?? context.deployment?.url,
+    context: {
+      source: 'github',
+      issueNumber: context.pullRequest?.number ?? null,
+      ref: context.ref || null,
+      sha: context.sha || null,
+      repo: context.repo,
+      owner: context.owner,
+      // inferred: the spec's userId is free text; the GitHub login is the best identity we have
+      triggeredBy: context.actor ? { type: 'USER', userId: context.actor } : null,
+      nodeId: context.pullRequest?.nodeId ?? null
+    },
+    environmentName: settings.environment ?? 'default'
+  }
+  if (Object.keys(settings.variables).length > 0) body.variablesToOverwrite = settings.variables
+  if (settings.tags.length > 0) body.tags = settings.tags
+  if (settings.browser) body.browser = settings.browser
+  if (settings.breakpoint) body.breakpoint = settings.breakpoint
+  return body
+}
+
+type OctomindReport = z.infer<typeof testReportSchema>
+type OctomindResult = z.infer<typeof testResultSchema>
+
+export interface ReportMapping {
+  origin: string
+  targetId: string
+  reportUrl?: string
+  testCaseNames: ReadonlyMap<string, string>
+  onUnknownStatus: (kind: 'report' | 'result', value: string) => void
+}
+
+export function mapReport(report: OctomindReport, mapping: ReportMapping): RunReport {
+  const reportLink = `${mapping.origin}/testtargets/${encodeURIComponent(mapping.targetId)}/testreports/${encodeURIComponent(report.id)}`
+  const tests = (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping))
+  const counts = countTests(tests)
+  let status = REPORT_STATUS[report.status]
+  if (status === undefined) {
+    mapping.onUnknownStatus('report', report.status)
+    status = 'running'
+  }
+  // inferred: a finished report whose only problems are ERROR results failed on Octomind's side.
+  if (status === 'failed' && counts.failed === 0 && counts.errored > 0) status = 'errored'
+  return {
+    provider: 'octomind',
+    targetId: mapping.targetId,
+    runId: report.id,
+    url: mapping.reportUrl ?? reportLink,
+    status,
+    startedAt: report.createdAt ?? undefined,
+    finishedAt: isTerminal(status) ? (report.updatedAt ?? undefined) : undefined,
+    counts,
+    tests
+  }
+}
+
+function mapResult(result: OctomindResult, reportLink: string, mapping: ReportMapping): TestResult {
+  let status = RESULT_STATUS[result.status]
+  if (status === undefined) {
+    mapping.onUnknownStatus('result', result.status)
+    status = 'running'
+  }
+  const links: Link[] = [{ label: 'result', url: `${reportLink}/testresults/${encodeURIComponent(result.id)}` }]
+  if (result.traceUrl) links.push({ label: 'trace', url: result.traceUrl })
+  const caseName = result.testCaseId ? mapping.testCaseNames.get(result.testCaseId) : undefined
+  const test: TestResult = {
+    id: result.testCaseId ?? result.testCaseVersionId ?? result.id,
+    name: result.name || caseName || result.id,
+    status,
+    links
+  }
+  // inferred: results carry no duration; updatedAt − createdAt of a finished result is the closest.
+  const finished = status !== 'running'
+  const start = Date.parse(result.createdAt ?? '')
+  const end = Date.parse(result.updatedAt ?? '')
+  if (finished && Number.isFinite(start) && Number.isFinite(end) && end >= start) test.durationMs = end - start
+  if (result.errorMessage && status !== 'passed') test.error = result.errorMessage
+  return test
+}
+
+class OctomindProvider implements Provider {
+  readonly name = 'octomind' as const
+  readonly displayName = 'Octomind'
+  private readonly client: HttpClient
+  private readonly origin: string
+  private testCaseNames: Map<string, string> | undefined
+  private readonly reportedUnknown = new Set<string>()
+
+  constructor(private readonly deps: ProviderDeps) {
+    const { apiBase, origin } = octomindApiBase(deps.settings.apiUrl)
+    this.origin = origin
+    this.client = deps.http({
+      vendor: this.displayName,
+      baseUrl: apiBase,
+      headers: { 'x-api-key': deps.settings.apiKey },
+      describeError: describeOctomindError
+    })
+  }
+
+  validate({ settings, context }: TriggerRequest): void {
+    const missing: string[] = []
+    if (!settings.targetId) missing.push('Input "target-id" is required for Octomind: the test target id (a UUID).')
+    if (!settings.url && !context.deployment?.url) {
+      missing.push(
+        'Input "url" is required for Octomind: the URL to test. On deployment_status events it defaults to the deployment URL.'
+      )
+    }
+    if (missing.length > 0) throw new InputError(missing.join('\n'))
+  }
+
+  async trigger(request: TriggerRequest): Promise<RunHandle> {
+    const response = await this.client.request('POST', '/apiKey/v3/execute', {
+      body: buildExecuteBody(request),
+      schema: executeResponseSchema,
+      retry: 'unsent-only'
+    })
+    const targetId = request.settings.targetId ?? ''
+    return {
+      runId: response.testReport.id,
+      url: response.testReportUrl,
+      targetId,
+      status: REPORT_STATUS[response.testReport.status] ?? 'running'
+    }
+  }
+
+  async observe(handle: RunHandle): Promise<RunReport> {
+    const targetId = handle.targetId ?? ''
+    const report = await this.client.get(
+      `/apiKey/v3/test-targets/${encodeURIComponent(targetId)}/test-reports/${encodeURIComponent(handle.runId)}`,
+      testReportSchema
+    )
+    const needsNames = (report.testResults ?? []).some((result) => result.testCaseId && !result.name)
+    if (needsNames && this.testCaseNames === undefined) this.testCaseNames = await this.loadTestCaseNames(targetId)
+    return mapReport(report, {
+      origin: this.origin,
+      targetId,
+      reportUrl: handle.url,
+      testCaseNames: this.testCaseNames ?? new Map(),
+      onUnknownStatus: (kind, value) => this.reportUnknown(kind, value)
+    })
+  }
+
+  /** Test names live on the test cases; a failure here costs names, never the verdict. */
+  private async loadTestCaseNames(targetId: string): Promise<Map<string, string>> {
+    try {
+      const cases = await this.client.get(
+        `/apiKey/v3/test-targets/${encodeURIComponent(targetId)}/test-cases`,
+        testCaseListSchema
+      )
+      return new Map(cases.flatMap((testCase) => (testCase.description ? [[testCase.id, testCase.description]] : [])))
+    } catch (error) {
+      this.deps.warn(`Octomind test names are unavailable, showing ids instead: ${(error as Error).message}`)
+      return new Map()
+    }
+  }
+
+  private reportUnknown(kind: string, value: string): void {
+    const key = `${kind}:${value}`
+    if (this.reportedUnknown.has(key)) return
+    this.reportedUnknown.add(key)
+    this.deps.warn(`Octomind returned an unknown ${kind} status "${value}"; treating it as still running.`)
+  }
+}
+
+export function createOctomind(deps: ProviderDeps): Provider {
+  return new OctomindProvider(deps)
+}

@@ -1,0 +1,52 @@
+import type { RunContext } from '../github-context.js'
+import type { HttpClient } from '../http.js'
+import type { Settings } from '../inputs.js'
+import type { RunReport, RunStatus } from '../report/model.js'
+
+export type ProviderName = 'octomind' | 'testifly' | 'futureagi' | 'empirical'
+
+/** Everything a provider needs to start a run: the parsed inputs and the GitHub context. */
+export interface TriggerRequest {
+  settings: Settings
+  context: RunContext
+}
+
+/** A started run: plain JSON, saved for the post step, enough for observe() to find the run. */
+export interface RunHandle {
+  runId: string
+  url?: string
+  targetId?: string
+  /** The run's state as the trigger's answer gave it. */
+  status: RunStatus
+  /** Anything else the provider needs to observe the run. */
+  extra?: Record<string, string>
+}
+
+export interface Provider {
+  readonly name: ProviderName
+  /** The vendor's name as users know it, for messages and headings. */
+  readonly displayName: string
+  /** Throws an InputError when the request lacks what this vendor needs. No I/O. */
+  validate(request: TriggerRequest): void
+  /** Starts a run. Never retried blindly: a second call starts a second run. */
+  trigger(request: TriggerRequest): Promise<RunHandle>
+  /** One look at the run. Safe to repeat. */
+  observe(handle: RunHandle): Promise<RunReport>
+  /** Asks the vendor to stop the run, where the vendor has such a call. */
+  cancel?(handle: RunHandle): Promise<void>
+}
+
+export interface ProviderDeps {
+  settings: Settings
+  /** Builds the vendor's HTTP client; the provider supplies base URL, auth headers and error reading. */
+  http: (options: {
+    vendor: string
+    baseUrl: string
+    headers: Record<string, string>
+    describeError?: (body: unknown) => string | undefined
+  }) => HttpClient
+  log: (line: string) => void
+  warn: (line: string) => void
+}
+
+export type ProviderFactory = (deps: ProviderDeps) => Provider

@@ -1,0 +1,270 @@
+import { formatDuration } from '../poll.js'
+import type { RunReport, TestResult } from './model.js'
+
+/**
+ * RunReport → markdown for the job summary and the PR comment. Everything that came from a vendor
+ * (names, errors, links) is untrusted: escaped, stripped of mentions, links limited to http(s),
+ * long text shortened, and the whole kept under a size budget with failures first.
+ */
+
+export interface RenderContext {
+  /** The vendor's name as users know it. */
+  vendor: string
+  environment?: string
+  urlUnderTest?: string
+  sha?: string
+  runUrl?: string
+  timeoutMinutes?: number
+  /** True when testgate started the run and did not wait for it. */
+  startedOnly?: boolean
+}
+
+export interface RenderLimits {
+  /** Total characters the markdown may take. */
+  maxChars: number
+  /** Characters of one error message. */
+  maxErrorChars: number
+}
+
+export const SUMMARY_LIMITS: RenderLimits = { maxChars: 900_000, maxErrorChars: 4_000 }
+// GitHub rejects comments over 65,536 characters; leave room for the marker and the footer.
+export const COMMENT_LIMITS: RenderLimits = { maxChars: 60_000, maxErrorChars: 1_500 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
+
+/** Inline text that renders as itself: no markdown, no HTML, no mentions, on one line. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(CONTROL_CHARS, '')
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]()#!~|$]/g, '\\$&')
+    .replace(/@/g, '@\u200b')
+}
+
+/** A fenced block that no backtick run in the text can close early. */
+export function codeBlock(text: string): string {
+  const clean = text.replace(CONTROL_CHARS, '').replace(/\r\n?/g, '\n')
+  const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(Math.max(3, longestRun + 1))
+  return `${fence}text\n${clean}\n${fence}`
+}
+
+/** Keeps the start and the end, where errors say the most. */
+export function truncateMiddle(text: string, max: number): string {
+  if (text.length <= max) return text
+  const marker = `\n… ${text.length - max} characters omitted …\n`
+  const keep = Math.max(0, max - marker.length)
+  const head = Math.ceil(keep / 2)
+  return `${text.slice(0, head)}${marker}${text.slice(text.length - (keep - head))}`
+}
+
+/** The URL when it is http(s), made safe to sit inside a markdown link; else undefined. */
+export function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return undefined
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined
+  return parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29')
+}
+
+export function link(label: string, url: string | undefined): string | undefined {
+  const safe = safeUrl(url)
+  return safe ? `[${escapeMarkdown(label)}](${safe})` : undefined
+}
+
+function testLinks(test: TestResult): string {
+  return test.links
+    .map((item) => link(item.label, item.url))
+    .filter((item): item is string => item !== undefined)
+    .join(' · ')
+}
+
+const STATUS_ICON: Record<TestResult['status'], string> = {
+  passed: '✅',
+  failed: '❌',
+  errored: '💥',
+  skipped: '⏭️',
+  running: '⏳',
+  queued: '⏳'
+}
+
+export function headline(report: RunReport, context: RenderContext): string {
+  const { counts } = report
+  const vendor = escapeMarkdown(context.vendor)
+  const tests = (n: number): string => `${n} test${n === 1 ? '' : 's'}`
+  if (context.startedOnly) return `🚀 ${vendor}: run started`
+  switch (report.status) {
+    case 'passed':
+      return counts.total > 0 ? `✅ ${vendor}: all ${tests(counts.total)} passed` : `✅ ${vendor}: passed`
+    case 'failed': {
+      const bad = counts.failed + counts.errored
+      return counts.total > 0 ? `❌ ${vendor}: ${bad} of ${tests(counts.total)} failed` : `❌ ${vendor}: failed`
+    }
+    case 'errored':
+      return `💥 ${vendor}: the run errored`
+    case 'cancelled':
+      return `🚫 ${vendor}: the run was cancelled`
+    case 'timed-out': {
+      const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`
+      return `⏱️ ${vendor}: no verdict${limit}`
+    }
+    default:
+      return `⏳ ${vendor}: ${report.status}`
+  }
+}
+
+function metaLine(report: RunReport, context: RenderContext): string {
+  const parts: string[] = []
+  const reportLink = link('Full report', report.url)
+  if (reportLink) parts.push(`**${reportLink}**`)
+  if (report.targetId) parts.push(`target \`${inlineCode(report.targetId)}\``)
+  if (context.environment) parts.push(`environment \`${inlineCode(context.environment)}\``)
+  const tested = safeUrl(context.urlUnderTest)
+  if (tested) parts.push(`tested ${tested}`)
+  if (context.sha) parts.push(`commit ${escapeMarkdown(context.sha.slice(0, 7))}`)
+  const duration = runDuration(report)
+  if (duration !== undefined) parts.push(formatDuration(duration))
+  return parts.join(' · ')
+}
+
+function inlineCode(text: string): string {
+  return text.replace(/[`\r\n]/g, '').replace(CONTROL_CHARS, '')
+}
+
+export function runDuration(report: RunReport): number | undefined {
+  const start = Date.parse(report.startedAt ?? '')
+  const end = Date.parse(report.finishedAt ?? '')
+  return Number.isFinite(start) && Number.isFinite(end) && end >= start ? end - start : undefined
+}
+
+function countsTable(report: RunReport): string {
+  const { counts } = report
+  const columns: [string, number][] = [
+    ['Total', counts.total],
+    ['✅ Passed', counts.passed],
+    ['❌ Failed', counts.failed]
+  ]
+  if (counts.errored) columns.push(['💥 Errored', counts.errored])
+  columns.push(['⏭️ Skipped', counts.skipped])
+  if (counts.pending) columns.push(['⏳ Not finished', counts.pending])
+  return [
+    `| ${columns.map(([name]) => name).join(' | ')} |`,
+    `|${columns.map(() => ':---:').join('|')}|`,
+    `| ${columns.map(([, value]) => value).join(' | ')} |`
+  ].join('\n')
+}
+
+function failureEntry(test: TestResult, limits: RenderLimits): string {
+  const details = [`${STATUS_ICON[test.status]} **${escapeMarkdown(test.name)}**`, test.status]
+  if (test.durationMs !== undefined) details.push(formatDuration(test.durationMs))
+  const links = testLinks(test)
+  if (links) details.push(links)
+  const lines = [details.join(' · ')]
+  if (test.error) lines.push('', codeBlock(truncateMiddle(test.error, limits.maxErrorChars)))
+  return lines.join('\n')
+}
+
+function tableRow(test: TestResult): string {
+  const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs)
+  return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)} | ${duration} | ${testLinks(test)} |`
+}
+
+/** Adds parts while they fit; says how many were left out. */
+class Budget {
+  private readonly parts: string[] = []
+  private used = 0
+  constructor(private readonly max: number) {}
+
+  fits(length: number): boolean {
+    return this.used + length + 2 <= this.max
+  }
+
+  add(text: string): boolean {
+    if (!this.fits(text.length)) return false
+    this.parts.push(text)
+    this.used += text.length + 2
+    return true
+  }
+
+  text(): string {
+    return this.parts.join('\n\n')
+  }
+}
+
+// Room kept for the lines that say what was left out and for the footer.
+const RESERVE = 1_000
+
+export function renderReport(
+  report: RunReport,
+  context: RenderContext,
+  limits: RenderLimits,
+  footer = ''
+): string {
+  const budget = new Budget(limits.maxChars - footer.length - RESERVE)
+  budget.add(`## ${headline(report, context)}`)
+  const meta = metaLine(report, context)
+  if (meta) budget.add(meta)
+  if (report.note) budget.add(`> ${escapeMarkdown(report.note)}`)
+  if (context.startedOnly) {
+    budget.add('testgate started the run and did not wait for its verdict (`wait: false`).')
+    return joinWithFooter(budget.text(), footer)
+  }
+  if (report.counts.total > 0) budget.add(countsTable(report))
+
+  const failures = report.tests.filter((test) => test.status === 'failed' || test.status === 'errored')
+  if (failures.length > 0) {
+    budget.add(`### Failed tests (${failures.length})`)
+    const shown = failures.findIndex((test) => !budget.add(failureEntry(test, limits)))
+    if (shown !== -1) {
+      budget.add(`…and ${failures.length - shown} more failed tests, not shown here to stay within GitHub's size limit: see the full report.`)
+    }
+  }
+  const groups: [string, TestResult[]][] = [
+    ['not finished', report.tests.filter((test) => test.status === 'running' || test.status === 'queued')],
+    ['skipped', report.tests.filter((test) => test.status === 'skipped')],
+    ['passed', report.tests.filter((test) => test.status === 'passed')]
+  ]
+  for (const [label, tests] of groups) {
+    if (tests.length > 0) addFolded(budget, label, tests)
+  }
+  return joinWithFooter(budget.text(), footer)
+}
+
+function addFolded(budget: Budget, label: string, tests: TestResult[]): void {
+  const icon = STATUS_ICON[tests[0]?.status ?? 'passed']
+  const head = `<details><summary>${icon} ${tests.length} ${label}</summary>\n\n| Test | Duration | Links |\n|---|---|---|`
+  const rows: string[] = []
+  let length = head.length + 20
+  for (const test of tests) {
+    const row = tableRow(test)
+    if (!budget.fits(length + row.length + 1)) break
+    rows.push(row)
+    length += row.length + 1
+  }
+  const omitted = tests.length - rows.length
+  const tail = omitted > 0 ? `\n\n…and ${omitted} more, see the full report.` : ''
+  if (rows.length === 0) {
+    budget.add(`${icon} ${tests.length} ${label} (list omitted to stay within GitHub's size limit)`)
+    return
+  }
+  budget.add(`${head}\n${rows.join('\n')}${tail}\n\n</details>`)
+}
+
+function joinWithFooter(body: string, footer: string): string {
+  return footer ? `${body}\n\n${footer}\n` : `${body}\n`
+}
+
+export function footerLine(context: RenderContext, extra: string[] = []): string {
+  const parts = ['testgate', ...extra]
+  const run = link('workflow run', context.runUrl)
+  if (run) parts.push(run)
+  return `<sub>${parts.join(' · ')}</sub>`
+}
