@@ -46797,7 +46797,9 @@ function contextFromEnvironment(env, event) {
         runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined
     };
     if (env.GITHUB_RUN_ID && owner && repo) {
-        const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+        const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1'
+            ? `/attempts/${env.GITHUB_RUN_ATTEMPT}`
+            : '';
         context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
     }
     if (pr)
@@ -46831,7 +46833,13 @@ function pickPullRequest(sha, pulls) {
  * vendor's own message but never a secret.
  */
 // Connection errors that happen before a single byte of the request is sent.
-const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+const UNSENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH'
+]);
 class VendorError extends Error {
     vendor;
     kind;
@@ -46927,7 +46935,10 @@ class http_HttpClient {
         });
         const text = await response.text();
         if (!response.ok) {
-            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), { status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) });
+            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
+                status: response.status,
+                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+            });
         }
         let json;
         try {
@@ -47050,13 +47061,33 @@ const RUN_STATUSES = (/* unused pure expression or super */ null && ([
     'cancelled',
     'timed-out'
 ]));
-const TEST_STATUSES = (/* unused pure expression or super */ null && (['passed', 'failed', 'skipped', 'errored', 'running', 'queued']));
-const TERMINAL = new Set(['passed', 'failed', 'errored', 'cancelled', 'timed-out']);
+const TEST_STATUSES = (/* unused pure expression or super */ null && ([
+    'passed',
+    'failed',
+    'skipped',
+    'errored',
+    'running',
+    'queued'
+]));
+const TERMINAL = new Set([
+    'passed',
+    'failed',
+    'errored',
+    'cancelled',
+    'timed-out'
+]);
 function isTerminal(status) {
     return TERMINAL.has(status);
 }
 function countTests(tests) {
-    const counts = { total: tests.length, passed: 0, failed: 0, errored: 0, skipped: 0, pending: 0 };
+    const counts = {
+        total: tests.length,
+        passed: 0,
+        failed: 0,
+        errored: 0,
+        skipped: 0,
+        pending: 0
+    };
     for (const test of tests) {
         if (test.status === 'running' || test.status === 'queued')
             counts.pending++;
@@ -47227,10 +47258,14 @@ function headline(report, context) {
         return `🚀 ${vendor}: run started`;
     switch (report.status) {
         case 'passed':
-            return counts.total > 0 ? `✅ ${vendor}: all ${tests(counts.total)} passed` : `✅ ${vendor}: passed`;
+            return counts.total > 0
+                ? `✅ ${vendor}: all ${tests(counts.total)} passed`
+                : `✅ ${vendor}: passed`;
         case 'failed': {
             const bad = counts.failed + counts.errored;
-            return counts.total > 0 ? `❌ ${vendor}: ${bad} of ${tests(counts.total)} failed` : `❌ ${vendor}: failed`;
+            return counts.total > 0
+                ? `❌ ${vendor}: ${bad} of ${tests(counts.total)} failed`
+                : `❌ ${vendor}: failed`;
         }
         case 'errored':
             return `💥 ${vendor}: the run errored`;
@@ -47305,19 +47340,24 @@ function tableRow(test) {
     const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs);
     return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)} | ${duration} | ${testLinks(test)} |`;
 }
-/** Adds parts while they fit; says how many were left out. */
+/**
+ * Adds parts while they fit. The last stretch of the budget is kept for the lines that say what
+ * was left out, so those always make it in.
+ */
 class Budget {
     max;
+    reserve;
     parts = [];
     used = 0;
-    constructor(max) {
+    constructor(max, reserve) {
         this.max = max;
+        this.reserve = reserve;
     }
-    fits(length) {
-        return this.used + length + 2 <= this.max;
+    fits(length, useReserve = false) {
+        return this.used + length + 2 <= this.max - (useReserve ? 0 : this.reserve);
     }
-    add(text) {
-        if (!this.fits(text.length))
+    add(text, useReserve = false) {
+        if (!this.fits(text.length, useReserve))
             return false;
         this.parts.push(text);
         this.used += text.length + 2;
@@ -47327,10 +47367,10 @@ class Budget {
         return this.parts.join('\n\n');
     }
 }
-// Room kept for the lines that say what was left out and for the footer.
+// Room kept for the lines that say what was left out.
 const RESERVE = 1_000;
 function renderReport(report, context, limits, footer = '') {
-    const budget = new Budget(limits.maxChars - footer.length - RESERVE);
+    const budget = new Budget(limits.maxChars - footer.length, RESERVE);
     budget.add(`## ${headline(report, context)}`);
     const meta = metaLine(report, context);
     if (meta)
@@ -47352,7 +47392,10 @@ function renderReport(report, context, limits, footer = '') {
         }
     }
     const groups = [
-        ['not finished', report.tests.filter((test) => test.status === 'running' || test.status === 'queued')],
+        [
+            'not finished',
+            report.tests.filter((test) => test.status === 'running' || test.status === 'queued')
+        ],
         ['skipped', report.tests.filter((test) => test.status === 'skipped')],
         ['passed', report.tests.filter((test) => test.status === 'passed')]
     ];
@@ -47366,7 +47409,8 @@ function addFolded(budget, label, tests) {
     const icon = STATUS_ICON[tests[0]?.status ?? 'passed'];
     const head = `<details><summary>${icon} ${tests.length} ${label}</summary>\n\n| Test | Duration | Links |\n|---|---|---|`;
     const rows = [];
-    let length = head.length + 20;
+    // head, rows, and at most ~100 characters of "…and N more" and closing tag
+    let length = head.length + 100;
     for (const test of tests) {
         const row = tableRow(test);
         if (!budget.fits(length + row.length + 1))
@@ -47376,11 +47420,9 @@ function addFolded(budget, label, tests) {
     }
     const omitted = tests.length - rows.length;
     const tail = omitted > 0 ? `\n\n…and ${omitted} more, see the full report.` : '';
-    if (rows.length === 0) {
-        budget.add(`${icon} ${tests.length} ${label} (list omitted to stay within GitHub's size limit)`);
-        return;
-    }
-    budget.add(`${head}\n${rows.join('\n')}${tail}\n\n</details>`);
+    const added = rows.length > 0 && budget.add(`${head}\n${rows.join('\n')}${tail}\n\n</details>`);
+    if (!added)
+        budget.add(`${icon} ${tests.length} ${label} (list omitted to stay within GitHub's size limit)`, true);
 }
 function joinWithFooter(body, footer) {
     return footer ? `${body}\n\n${footer}\n` : `${body}\n`;
@@ -47438,10 +47480,20 @@ async function upsertComment(client, target, body) {
     });
     const existing = findStickyComment(comments, target.marker);
     if (existing) {
-        const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+        const { data } = await client.rest.issues.updateComment({
+            owner,
+            repo,
+            comment_id: existing.id,
+            body
+        });
         return { action: 'updated', url: data.html_url };
     }
-    const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+    const { data } = await client.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: issueNumber,
+        body
+    });
     return { action: 'created', url: data.html_url };
 }
 /** The HTTP status of an Octokit error, if it has one. */
@@ -47487,12 +47539,16 @@ function choice(values, caseOf) {
         .pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }));
 }
 function optionalChoice(values) {
-    return optionalText.pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }).optional());
+    return optionalText
+        .transform((value) => value?.toUpperCase())
+        .pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }).optional());
 }
 // The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
 const booleanText = schemas_string()
     .transform((value) => value.trim())
-    .pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { error: 'expected true or false' })
+    .pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
+    error: 'expected true or false'
+})
     .transform((value) => value.toLowerCase() === 'true'));
 function positiveNumber(unit, max) {
     return schemas_string()
@@ -47513,7 +47569,7 @@ function isAllowedApiUrl(value) {
     }
     if (url.username || url.password)
         return false;
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname));
+    return (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)));
 }
 const apiUrl = optionalText.refine((value) => value === undefined || isAllowedApiUrl(value), 'expected an https URL (http only on localhost), without credentials in it');
 const urlUnderTest = optionalText.refine((value) => {
@@ -47640,8 +47696,7 @@ function parseVariables(text) {
         catch {
             throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse');
         }
-        const object = record(schemas_string(), union([scalar, array(scalar)]))
-            .safeParse(json);
+        const object = record(schemas_string(), union([scalar, array(scalar)])).safeParse(json);
         if (!object.success) {
             throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them');
         }
@@ -47716,13 +47771,14 @@ const executeResponseSchema = object({ testReportUrl: schemas_string().optional(
     .loose();
 const testCaseListSchema = array(object({ id: schemas_string(), description: schemas_string().nullish() }).loose());
 // 400 bodies are a list of zod issues: [{ path: [...], message }].
-const zodIssuesSchema = array(object({ path: array(union([schemas_string(), schemas_number()])).optional(), message: schemas_string() }).loose());
+const zodIssuesSchema = array(object({ path: array(union([schemas_string(), schemas_number()])).optional(), message: schemas_string() })
+    .loose());
 const statusErrorSchema = object({ error: schemas_string() }).loose();
 function describeOctomindError(body) {
     const issues = zodIssuesSchema.safeParse(body);
     if (issues.success && issues.data.length > 0) {
         return issues.data
-            .map((issue) => (issue.path?.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+            .map((issue) => issue.path?.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)
             .join('; ');
     }
     const statusError = statusErrorSchema.safeParse(body);
@@ -47792,7 +47848,9 @@ function mapResult(result, reportLink, mapping) {
         mapping.onUnknownStatus('result', result.status);
         status = 'running';
     }
-    const links = [{ label: 'result', url: `${reportLink}/testresults/${encodeURIComponent(result.id)}` }];
+    const links = [
+        { label: 'result', url: `${reportLink}/testresults/${encodeURIComponent(result.id)}` }
+    ];
     if (result.traceUrl)
         links.push({ label: 'trace', url: result.traceUrl });
     const caseName = result.testCaseId ? mapping.testCaseNames.get(result.testCaseId) : undefined;
@@ -47873,7 +47931,7 @@ class OctomindProvider {
     async loadTestCaseNames(targetId) {
         try {
             const cases = await this.client.get(`/apiKey/v3/test-targets/${encodeURIComponent(targetId)}/test-cases`, testCaseListSchema);
-            return new Map(cases.flatMap((testCase) => (testCase.description ? [[testCase.id, testCase.description]] : [])));
+            return new Map(cases.flatMap((testCase) => testCase.description ? [[testCase.id, testCase.description]] : []));
         }
         catch (error) {
             this.deps.warn(`Octomind test names are unavailable, showing ids instead: ${error.message}`);
@@ -47956,7 +48014,9 @@ async function pipeline(env) {
     const provider = createProvider(settings, deadline);
     const request = { settings, context };
     provider.validate(request);
-    const github = settings.githubToken ? createGitHubClient(settings.githubToken, env.GITHUB_API_URL) : undefined;
+    const github = settings.githubToken
+        ? createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
+        : undefined;
     if (github && needsPullRequestLookup(context))
         await lookUpPullRequest(github, context);
     const handle = await trigger(provider, request);
@@ -47975,7 +48035,14 @@ async function pipeline(env) {
         report = startedReport(provider, handle);
         renderContext.startedOnly = true;
     }
-    const sinkFailures = await publish(report, { settings, context, renderContext, provider, github, env });
+    const sinkFailures = await publish(report, {
+        settings,
+        context,
+        renderContext,
+        provider,
+        github,
+        env
+    });
     decide(report, provider, settings, sinkFailures, renderContext);
 }
 function maskSecrets() {
@@ -47989,7 +48056,13 @@ function createProvider(settings, deadline) {
     const secrets = [settings.apiKey, settings.apiSecret, settings.githubToken].filter((value) => Boolean(value));
     return providerFactory(settings.provider)({
         settings,
-        http: (options) => new http_HttpClient({ ...options, headers: { 'user-agent': 'testgate', ...options.headers }, secrets, deadline, log: info }),
+        http: (options) => new http_HttpClient({
+            ...options,
+            headers: { 'user-agent': 'testgate', ...options.headers },
+            secrets,
+            deadline,
+            log: info
+        }),
         log: info,
         warn: warning
     });
@@ -48087,7 +48160,8 @@ async function publish(report, publishing) {
     return failures;
 }
 async function writeReportFile(report, { settings, env }) {
-    const path = settings.reportPath ?? (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'testgate', `${report.provider}-${safeFileName(report.runId)}.json`);
+    const path = settings.reportPath ??
+        (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'testgate', `${report.provider}-${safeFileName(report.runId)}.json`);
     await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
     await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(report, null, 2)}\n`);
     setOutput('report-path', path);

@@ -44,10 +44,20 @@ export async function upsertComment(
   })
   const existing = findStickyComment(comments, target.marker)
   if (existing) {
-    const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body })
+    const { data } = await client.rest.issues.updateComment({
+      owner,
+      repo,
+      comment_id: existing.id,
+      body
+    })
     return { action: 'updated', url: data.html_url }
   }
-  const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+  const { data } = await client.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: issueNumber,
+    body
+  })
   return { action: 'created', url: data.html_url }
 }
 

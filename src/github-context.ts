@@ -67,7 +67,9 @@ export function readEventPayload(path: string | undefined): EventPayload {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw new Error(`Cannot read the GitHub event at GITHUB_EVENT_PATH: ${(error as Error).message}`)
+    throw new Error(
+      `Cannot read the GitHub event at GITHUB_EVENT_PATH: ${(error as Error).message}`
+    )
   }
   const parsed = eventSchema.safeParse(raw)
   // A payload of an unexpected shape is not fatal: fall back to the environment variables.
@@ -103,7 +105,10 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv, event: EventPaylo
     runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined
   }
   if (env.GITHUB_RUN_ID && owner && repo) {
-    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ''
+    const attempt =
+      env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1'
+        ? `/attempts/${env.GITHUB_RUN_ATTEMPT}`
+        : ''
     context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`
   }
   if (pr) context.pullRequest = { number: pr.number, nodeId: pr.node_id, source: 'event' }
@@ -134,7 +139,10 @@ export interface CommitPull {
 }
 
 /** Of the PRs a commit belongs to, the open one whose head it is; else any open one. */
-export function pickPullRequest(sha: string, pulls: readonly CommitPull[]): PullRequestRef | undefined {
+export function pickPullRequest(
+  sha: string,
+  pulls: readonly CommitPull[]
+): PullRequestRef | undefined {
   const open = pulls.filter((pull) => pull.state === undefined || pull.state === 'open')
   const chosen = open.find((pull) => pull.head?.sha === sha) ?? open[0]
   return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined

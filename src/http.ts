@@ -7,7 +7,13 @@ import type { z } from 'zod'
  */
 
 // Connection errors that happen before a single byte of the request is sent.
-const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'])
+const UNSENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH'
+])
 
 export type ErrorKind = 'http' | 'network' | 'timeout' | 'invalid-json' | 'unexpected-shape'
 
@@ -37,7 +43,8 @@ export class VendorError extends Error {
 
   /** Worth another try later: the vendor or the network may recover. */
   get transient(): boolean {
-    if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json') return true
+    if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
+      return true
     return this.status !== undefined && (this.status === 429 || this.status >= 500)
   }
 
@@ -151,7 +158,10 @@ export class HttpClient {
         this.redact(
           `${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`
         ),
-        { status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) }
+        {
+          status: response.status,
+          retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+        }
       )
     }
     let json: unknown
@@ -176,7 +186,9 @@ export class HttpClient {
       throw new VendorError(
         this.options.vendor,
         'unexpected-shape',
-        this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`),
+        this.redact(
+          `${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`
+        ),
         { status: response.status }
       )
     }
@@ -202,9 +214,14 @@ export class HttpClient {
     }
     const code = errorCode(error)
     const detail = code ?? (error instanceof Error ? error.message : String(error))
-    return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
-      code
-    })
+    return new VendorError(
+      vendor,
+      'network',
+      this.redact(`${vendor}: ${method} ${path} failed: ${detail}`),
+      {
+        code
+      }
+    )
   }
 
   private describeBody(text: string, statusText: string): string {

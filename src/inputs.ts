@@ -66,9 +66,9 @@ function choice<const T extends readonly string[]>(values: T, caseOf: (s: string
 }
 
 function optionalChoice<const T extends readonly string[]>(values: T) {
-  return optionalText.pipe(
-    z.enum(values, { error: `expected one of ${values.join(', ')}` }).optional()
-  )
+  return optionalText
+    .transform((value) => value?.toUpperCase())
+    .pipe(z.enum(values, { error: `expected one of ${values.join(', ')}` }).optional())
 }
 
 // The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
@@ -77,7 +77,9 @@ const booleanText = z
   .transform((value) => value.trim())
   .pipe(
     z
-      .enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { error: 'expected true or false' })
+      .enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
+        error: 'expected true or false'
+      })
       .transform((value) => value.toLowerCase() === 'true')
   )
 
@@ -104,7 +106,9 @@ export function isAllowedApiUrl(value: string): boolean {
     return false
   }
   if (url.username || url.password) return false
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname))
+  return (
+    url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname))
+  )
 }
 
 const apiUrl = optionalText.refine(
@@ -184,7 +188,8 @@ export function parseInputs(
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0])
       const secret = (SECRET_INPUTS as readonly string[]).includes(name)
-      const got = secret || raw[name] === undefined ? '' : ` (got ${JSON.stringify(shortValue(raw[name]))})`
+      const got =
+        secret || raw[name] === undefined ? '' : ` (got ${JSON.stringify(shortValue(raw[name]))})`
       return `Input "${name}": ${issue.message}${got}`
     })
     throw new InputError(lines.join('\n'))
@@ -242,13 +247,15 @@ export function parseVariables(text: string): Record<string, string[]> {
     try {
       json = JSON.parse(trimmed)
     } catch {
-      throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse')
+      throw new Error(
+        'expected KEY=value lines or a JSON object, but the JSON object does not parse'
+      )
     }
-    const object = z
-      .record(z.string(), z.union([scalar, z.array(scalar)]))
-      .safeParse(json)
+    const object = z.record(z.string(), z.union([scalar, z.array(scalar)])).safeParse(json)
     if (!object.success) {
-      throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them')
+      throw new Error(
+        'expected a JSON object whose values are strings, numbers, booleans or lists of them'
+      )
     }
     for (const [key, value] of Object.entries(object.data)) {
       for (const item of Array.isArray(value) ? value : [value]) add(key, String(item))

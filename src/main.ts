@@ -9,7 +9,12 @@ import {
   upsertComment,
   type GitHubClient
 } from './github-api.js'
-import { contextFromEnvironment, needsPullRequestLookup, readEventPayload, type RunContext } from './github-context.js'
+import {
+  contextFromEnvironment,
+  needsPullRequestLookup,
+  readEventPayload,
+  type RunContext
+} from './github-context.js'
 import { HttpClient } from './http.js'
 import { parseInputs, SECRET_INPUTS, type Settings } from './inputs.js'
 import { waitForVerdict, type PollOutcome } from './poll.js'
@@ -45,12 +50,16 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   const request = { settings, context }
   provider.validate(request)
 
-  const github = settings.githubToken ? createGitHubClient(settings.githubToken, env.GITHUB_API_URL) : undefined
+  const github = settings.githubToken
+    ? createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
+    : undefined
   if (github && needsPullRequestLookup(context)) await lookUpPullRequest(github, context)
 
   const handle = await trigger(provider, request)
   core.saveState(STATE_HANDLE, JSON.stringify({ provider: provider.name, handle }))
-  core.info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`)
+  core.info(
+    `Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`
+  )
   core.setOutput('run-id', handle.runId)
   if (handle.url) core.setOutput('report-url', handle.url)
 
@@ -64,7 +73,14 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     renderContext.startedOnly = true
   }
 
-  const sinkFailures = await publish(report, { settings, context, renderContext, provider, github, env })
+  const sinkFailures = await publish(report, {
+    settings,
+    context,
+    renderContext,
+    provider,
+    github,
+    env
+  })
   decide(report, provider, settings, sinkFailures, renderContext)
 }
 
@@ -82,7 +98,13 @@ function createProvider(settings: Settings, deadline: number): Provider {
   return providerFactory(settings.provider)({
     settings,
     http: (options) =>
-      new HttpClient({ ...options, headers: { 'user-agent': 'testgate', ...options.headers }, secrets, deadline, log: core.info }),
+      new HttpClient({
+        ...options,
+        headers: { 'user-agent': 'testgate', ...options.headers },
+        secrets,
+        deadline,
+        log: core.info
+      }),
     log: core.info,
     warn: core.warning
   })
@@ -91,13 +113,19 @@ function createProvider(settings: Settings, deadline: number): Provider {
 async function lookUpPullRequest(github: GitHubClient, context: RunContext): Promise<void> {
   try {
     context.pullRequest = await findPullRequestForCommit(github, context)
-    if (context.pullRequest) core.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`)
+    if (context.pullRequest)
+      core.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`)
   } catch (error) {
-    core.warning(`Could not look up the PR of commit ${context.sha.slice(0, 7)}: ${errorMessage(error)}`)
+    core.warning(
+      `Could not look up the PR of commit ${context.sha.slice(0, 7)}: ${errorMessage(error)}`
+    )
   }
 }
 
-async function trigger(provider: Provider, request: { settings: Settings; context: RunContext }): Promise<RunHandle> {
+async function trigger(
+  provider: Provider,
+  request: { settings: Settings; context: RunContext }
+): Promise<RunHandle> {
   try {
     return await provider.trigger(request)
   } catch (error) {
@@ -158,7 +186,11 @@ function startedReport(provider: Provider, handle: RunHandle): RunReport {
   }
 }
 
-function toRenderContext(provider: Provider, settings: Settings, context: RunContext): RenderContext {
+function toRenderContext(
+  provider: Provider,
+  settings: Settings,
+  context: RunContext
+): RenderContext {
   return {
     vendor: provider.displayName,
     environment: settings.environment,
@@ -201,9 +233,17 @@ async function publish(report: RunReport, publishing: PublishContext): Promise<s
   return failures
 }
 
-async function writeReportFile(report: RunReport, { settings, env }: PublishContext): Promise<void> {
+async function writeReportFile(
+  report: RunReport,
+  { settings, env }: PublishContext
+): Promise<void> {
   const path =
-    settings.reportPath ?? join(env.RUNNER_TEMP || tmpdir(), 'testgate', `${report.provider}-${safeFileName(report.runId)}.json`)
+    settings.reportPath ??
+    join(
+      env.RUNNER_TEMP || tmpdir(),
+      'testgate',
+      `${report.provider}-${safeFileName(report.runId)}.json`
+    )
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`)
   core.setOutput('report-path', path)
@@ -231,7 +271,10 @@ async function writeComment(report: RunReport, publishing: PublishContext): Prom
   if (settings.comment === 'off') return
   const pr = context.pullRequest
   if (!pr) {
-    if (settings.comment === 'always') core.warning('comment: always, but no pull request was found for this event; no comment written.')
+    if (settings.comment === 'always')
+      core.warning(
+        'comment: always, but no pull request was found for this event; no comment written.'
+      )
     return
   }
   if (!github) {
@@ -267,14 +310,20 @@ function decide(
   renderContext: RenderContext
 ): void {
   const problems: string[] = []
-  if (settings.failOn === 'failure' && FAILING.has(report.status)) problems.push(verdictMessage(report, provider, renderContext))
-  else if (FAILING.has(report.status)) core.warning(`${verdictMessage(report, provider, renderContext)} (fail-on: never)`)
+  if (settings.failOn === 'failure' && FAILING.has(report.status))
+    problems.push(verdictMessage(report, provider, renderContext))
+  else if (FAILING.has(report.status))
+    core.warning(`${verdictMessage(report, provider, renderContext)} (fail-on: never)`)
   else core.info(verdictMessage(report, provider, renderContext))
   if (sinkFailures.length > 0) problems.push(`Reporting failed — ${sinkFailures.join('; ')}`)
   if (problems.length > 0) core.setFailed(problems.join('\n'))
 }
 
-function verdictMessage(report: RunReport, provider: Provider, renderContext: RenderContext): string {
+function verdictMessage(
+  report: RunReport,
+  provider: Provider,
+  renderContext: RenderContext
+): string {
   const { counts } = report
   const where = report.url ? ` — ${report.url}` : ''
   switch (report.status) {

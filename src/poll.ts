@@ -50,7 +50,9 @@ export async function waitForVerdict(options: PollOptions): Promise<PollOutcome>
       last = report
       const key = progressKey(report)
       if (key !== lastKey || now() - lastLineAt >= heartbeatMs) {
-        options.onProgress(`${options.label}: ${describeProgress(report)} [${formatDuration(now() - startedAt)}]`)
+        options.onProgress(
+          `${options.label}: ${describeProgress(report)} [${formatDuration(now() - startedAt)}]`
+        )
         lastLineAt = now()
         if (key !== lastKey) interval = options.intervalMs
         lastKey = key
@@ -63,7 +65,10 @@ export async function waitForVerdict(options: PollOptions): Promise<PollOutcome>
         return { kind: 'lost', report: last, looks, error: error as Error }
       }
       options.onTransientError(error)
-      interval = Math.min(options.maxIntervalMs, Math.max(interval * growth, error.retryAfterMs ?? 0))
+      interval = Math.min(
+        options.maxIntervalMs,
+        Math.max(interval * growth, error.retryAfterMs ?? 0)
+      )
     }
     const remaining = options.deadline - now()
     if (remaining <= 0) return { kind: 'timed-out', report: last, looks }

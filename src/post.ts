@@ -32,22 +32,29 @@ export async function post(): Promise<void> {
     }
     const { handle } = savedHandleSchema.parse(JSON.parse(saved))
     const settings = parseInputs((name) => core.getInput(name), providerNames())
-    const secrets = [settings.apiKey, settings.apiSecret].filter((value): value is string => Boolean(value))
+    const secrets = [settings.apiKey, settings.apiSecret].filter((value): value is string =>
+      Boolean(value)
+    )
     const provider = providerFactory(settings.provider)({
       settings,
-      http: (options) => new HttpClient({ ...options, secrets, requestTimeoutMs: 10_000, retries: 1 }),
+      http: (options) =>
+        new HttpClient({ ...options, secrets, requestTimeoutMs: 10_000, retries: 1 }),
       log: core.info,
       warn: core.warning
     })
     const where = handle.url ? ` (${handle.url})` : ''
     if (!provider.cancel) {
-      core.info(`${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`)
+      core.info(
+        `${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`
+      )
       return
     }
     await provider.cancel(handle)
     core.info(`Cancelled ${provider.displayName} run ${handle.runId}${where}.`)
   } catch (error) {
-    core.warning(`Could not cancel the unfinished run: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(
+      `Could not cancel the unfinished run: ${error instanceof Error ? error.message : String(error)}`
+    )
   }
 }
 

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { GitHubSimulator } from '../simulators/github.js'
-import { OctomindSimulator, sampleTestCases, scriptedRun, type OctomindOptions } from '../simulators/octomind.js'
+import {
+  OctomindSimulator,
+  sampleTestCases,
+  scriptedRun,
+  type OctomindOptions
+} from '../simulators/octomind.js'
 import { runAction, type ActionRun } from '../simulators/runner.js'
 
 const API_KEY = 'om-live-5f1d2c3b4a-secret'
@@ -10,7 +15,11 @@ const HEAD_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const CASES = sampleTestCases(3)
 
 const pullRequestEvent = {
-  pull_request: { number: 7, node_id: 'PR_kwDOAbCd7', head: { sha: HEAD_SHA, ref: 'feature/login' } },
+  pull_request: {
+    number: 7,
+    node_id: 'PR_kwDOAbCd7',
+    head: { sha: HEAD_SHA, ref: 'feature/login' }
+  },
   sender: { login: 'octocat' }
 }
 
@@ -29,7 +38,8 @@ const oneFails = [
   {
     testCaseId: CASES[1]!.id,
     status: 'FAILED',
-    errorMessage: 'TimeoutError: locator.click: Timeout 30000ms exceeded.\nCall log:\n  - waiting for getByRole(\'button\', { name: \'Pay\' })'
+    errorMessage:
+      "TimeoutError: locator.click: Timeout 30000ms exceeded.\nCall log:\n  - waiting for getByRole('button', { name: 'Pay' })"
   },
   { testCaseId: CASES[2]!.id, status: 'PASSED' }
 ]
@@ -38,7 +48,13 @@ let octomind: OctomindSimulator
 let github: GitHubSimulator
 
 async function startOctomind(options: Partial<OctomindOptions> = {}): Promise<OctomindSimulator> {
-  octomind = new OctomindSimulator({ apiKey: API_KEY, testCases: CASES, script: scriptedRun(allPass), shape: 'v3-case', ...options })
+  octomind = new OctomindSimulator({
+    apiKey: API_KEY,
+    testCases: CASES,
+    script: scriptedRun(allPass),
+    shape: 'v3-case',
+    ...options
+  })
   await octomind.start()
   return octomind
 }
@@ -79,9 +95,17 @@ describe('octomind, end to end through dist/index.js', () => {
     const result = await run()
 
     expect(result.exitCode, result.stdout).toBe(0)
-    expect(result.outputs).toMatchObject({ status: 'passed', total: '3', passed: '3', failed: '0', skipped: '0' })
+    expect(result.outputs).toMatchObject({
+      status: 'passed',
+      total: '3',
+      passed: '3',
+      failed: '0',
+      skipped: '0'
+    })
     expect(result.outputs['run-id']).toMatch(/^[0-9a-f-]{36}$/)
-    expect(result.outputs['report-url']).toBe(`${octomind.url}/testreports/${result.outputs['run-id']}`)
+    expect(result.outputs['report-url']).toBe(
+      `${octomind.url}/testreports/${result.outputs['run-id']}`
+    )
     expect(result.summary).toContain('✅ Octomind: all 3 tests passed')
     for (const testCase of CASES) expect(result.summary).toContain(testCase.description)
 
@@ -109,7 +133,9 @@ describe('octomind, end to end through dist/index.js', () => {
 
     const comments = github.commentsOn(7)
     expect(comments).toHaveLength(1)
-    expect(comments[0]?.body).toMatch(/^<!-- testgate:octomind:3435918b-3d29-4ebd-8c68-9a540532f45a:e2e-tests -->/)
+    expect(comments[0]?.body).toMatch(
+      /^<!-- testgate:octomind:3435918b-3d29-4ebd-8c68-9a540532f45a:e2e-tests -->/
+    )
     expect(comments[0]?.body).toContain('all 3 tests passed')
   })
 
@@ -127,16 +153,26 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(failure).toBeGreaterThan(0)
     expect(failure).toBeLessThan(passedFold)
     expect(comment).toContain('TimeoutError: locator.click: Timeout 30000ms exceeded.')
-    expect(comment).toMatch(/\[trace\]\(https:\/\/storage\.example\.test\/traces\/[^)]+-1-trace\.zip\)/)
-    expect(comment).toMatch(/\[result\]\(http:\/\/127\.0\.0\.1:\d+\/testtargets\/3435918b[^)]+\/testresults\//)
+    expect(comment).toMatch(
+      /\[trace\]\(https:\/\/storage\.example\.test\/traces\/[^)]+-1-trace\.zip\)/
+    )
+    expect(comment).toMatch(
+      /\[result\]\(http:\/\/127\.0\.0\.1:\d+\/testtargets\/3435918b[^)]+\/testresults\//
+    )
   })
 
   it('updates the same comment on the next run, found past the first page of comments', async () => {
     await startOctomind({ script: scriptedRun(oneFails) })
-    github.seedComments(7, Array.from({ length: 30 }, (_, i) => `an unrelated review comment ${i}`))
+    github.seedComments(
+      7,
+      Array.from({ length: 30 }, (_, i) => `an unrelated review comment ${i}`)
+    )
     const first = await run()
     expect(first.exitCode).toBe(1)
-    github.seedComments(7, Array.from({ length: 130 }, (_, i) => `more discussion ${i}`))
+    github.seedComments(
+      7,
+      Array.from({ length: 130 }, (_, i) => `more discussion ${i}`)
+    )
     await octomind.close()
     await startOctomind({ script: scriptedRun(allPass) })
     const second = await run()
@@ -154,22 +190,45 @@ describe('octomind, end to end through dist/index.js', () => {
   it('on deployment_status tests the deployment URL and comments on the PR of the deployed commit', async () => {
     await startOctomind()
     github.commitPulls.set(HEAD_SHA, [
-      { number: 3, node_id: 'PR_old', state: 'closed', head: { sha: HEAD_SHA, ref: 'feature/login' } },
-      { number: 12, node_id: 'PR_kwDO12', state: 'open', head: { sha: HEAD_SHA, ref: 'feature/login' } }
+      {
+        number: 3,
+        node_id: 'PR_old',
+        state: 'closed',
+        head: { sha: HEAD_SHA, ref: 'feature/login' }
+      },
+      {
+        number: 12,
+        node_id: 'PR_kwDO12',
+        state: 'open',
+        head: { sha: HEAD_SHA, ref: 'feature/login' }
+      }
     ])
-    const result = await run({ eventName: 'deployment_status', event: deploymentEvent, inputs: { url: '' } })
+    const result = await run({
+      eventName: 'deployment_status',
+      event: deploymentEvent,
+      inputs: { url: '' }
+    })
 
     expect(result.exitCode, result.stdout).toBe(0)
     const body = octomind.requestsTo('execute')[0]?.body as Record<string, unknown>
     expect(body.url).toBe('https://shop-git-feature-login.vercel.app')
-    expect(body.context).toMatchObject({ issueNumber: 12, nodeId: 'PR_kwDO12', sha: HEAD_SHA, ref: 'feature/login' })
+    expect(body.context).toMatchObject({
+      issueNumber: 12,
+      nodeId: 'PR_kwDO12',
+      sha: HEAD_SHA,
+      ref: 'feature/login'
+    })
     expect(github.commentsOn(12)).toHaveLength(1)
     expect(github.commentsOn(3)).toHaveLength(0)
     expect(result.summary).toContain('tested https://shop-git-feature-login.vercel.app')
   })
 
   it('gives up at timeout-minutes with a distinct timed-out status', async () => {
-    await startOctomind({ script: [{ status: 'WAITING', results: CASES.map((c) => ({ testCaseId: c.id, status: 'WAITING' })) }] })
+    await startOctomind({
+      script: [
+        { status: 'WAITING', results: CASES.map((c) => ({ testCaseId: c.id, status: 'WAITING' })) }
+      ]
+    })
     const result = await run({ inputs: { 'timeout-minutes': '0.02' } })
 
     expect(result.exitCode).toBe(1)
@@ -186,7 +245,12 @@ describe('octomind, end to end through dist/index.js', () => {
       'report',
       { kind: 'status', status: 502, body: '<html>bad gateway</html>' },
       null,
-      { kind: 'status', status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '1' } },
+      {
+        kind: 'status',
+        status: 429,
+        body: { message: 'slow down' },
+        headers: { 'retry-after': '1' }
+      },
       { kind: 'bad-json' },
       { kind: 'drop' },
       { kind: 'delay', ms: 300 }
@@ -202,21 +266,35 @@ describe('octomind, end to end through dist/index.js', () => {
 
   it('never re-sends the trigger after a 5xx, and shows the vendor status and message', async () => {
     await startOctomind()
-    octomind.inject('execute', { kind: 'status', status: 503, body: { message: 'maintenance window' } })
+    octomind.inject('execute', {
+      kind: 'status',
+      status: 503,
+      body: { message: 'maintenance window' }
+    })
     const result = await run()
 
     expect(result.exitCode).toBe(1)
     expect(octomind.requestsTo('execute')).toHaveLength(1)
-    expect(result.errors.join('\n')).toContain('Could not start the Octomind run. Octomind: POST /apiKey/v3/execute failed with HTTP 503: maintenance window')
+    expect(result.errors.join('\n')).toContain(
+      'Could not start the Octomind run. Octomind: POST /apiKey/v3/execute failed with HTTP 503: maintenance window'
+    )
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
   })
 
-  it('shows Octomind\'s 400 issues by path', async () => {
+  it("shows Octomind's 400 issues by path", async () => {
     await startOctomind()
     octomind.inject('execute', {
       kind: 'status',
       status: 400,
-      body: [{ code: 'invalid_type', expected: 'string', received: 'undefined', path: ['context', 'repo'], message: 'Required' }]
+      body: [
+        {
+          code: 'invalid_type',
+          expected: 'string',
+          received: 'undefined',
+          path: ['context', 'repo'],
+          message: 'Required'
+        }
+      ]
     })
     const result = await run()
 
@@ -247,7 +325,11 @@ describe('octomind, end to end through dist/index.js', () => {
 
   it('never prints the API key, even when the vendor echoes it back', async () => {
     await startOctomind({ script: scriptedRun(oneFails) })
-    octomind.inject('report', { kind: 'status', status: 500, body: { error: `internal error for key ${API_KEY}` } })
+    octomind.inject('report', {
+      kind: 'status',
+      status: 500,
+      body: { error: `internal error for key ${API_KEY}` }
+    })
     const failing = await run()
     await octomind.close()
     await startOctomind()
@@ -257,7 +339,10 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(wrongKey.errors.join('\n')).toContain('HTTP 401: Invalid or missing API key')
     for (const result of [failing, wrongKey]) {
       const everything = [
-        result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n'),
+        result.stdout
+          .split('\n')
+          .filter((line) => !line.startsWith('::add-mask::'))
+          .join('\n'),
         result.stderr,
         result.summary,
         JSON.stringify(result.outputs),
@@ -294,7 +379,11 @@ describe('octomind, end to end through dist/index.js', () => {
 
   it('turns a comment the token may not write into a warning naming the permission', async () => {
     await startOctomind()
-    github.inject('list-comments', { kind: 'status', status: 403, body: { message: 'Resource not accessible by integration' } })
+    github.inject('list-comments', {
+      kind: 'status',
+      status: 403,
+      body: { message: 'Resource not accessible by integration' }
+    })
     const result = await run()
 
     expect(result.exitCode).toBe(0)
@@ -338,16 +427,32 @@ describe('octomind, end to end through dist/index.js', () => {
 describe('post step', () => {
   it('says an unfinished Octomind run goes on, since Octomind has no cancel call', async () => {
     await startOctomind()
-    const handle = { provider: 'octomind', handle: { runId: 'r-1', url: 'https://app.octomind.dev/testreports/r-1', targetId: TARGET, status: 'running' } }
-    const result = await run({ entry: 'dist/post/index.js', state: { handle: JSON.stringify(handle) } })
+    const handle = {
+      provider: 'octomind',
+      handle: {
+        runId: 'r-1',
+        url: 'https://app.octomind.dev/testreports/r-1',
+        targetId: TARGET,
+        status: 'running'
+      }
+    }
+    const result = await run({
+      entry: 'dist/post/index.js',
+      state: { handle: JSON.stringify(handle) }
+    })
 
     expect(result.exitCode).toBe(0)
-    expect(result.stdout).toContain('Octomind run r-1 (https://app.octomind.dev/testreports/r-1) was left unfinished')
+    expect(result.stdout).toContain(
+      'Octomind run r-1 (https://app.octomind.dev/testreports/r-1) was left unfinished'
+    )
   })
 
   it('does nothing once the main step saw the verdict', async () => {
     await startOctomind()
-    const result = await run({ entry: 'dist/post/index.js', state: { handle: '{}', finished: 'true' } })
+    const result = await run({
+      entry: 'dist/post/index.js',
+      state: { handle: '{}', finished: 'true' }
+    })
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toBe('')
   })

@@ -28,11 +28,24 @@ export class GitHubSimulator extends SimServer {
 
   constructor(readonly token: string) {
     super()
-    this.route('list-comments', 'GET', '/repos/:owner/:repo/issues/:number/comments', (req) => this.list(req))
-    this.route('create-comment', 'POST', '/repos/:owner/:repo/issues/:number/comments', (req) => this.create(req))
-    this.route('update-comment', 'PATCH', '/repos/:owner/:repo/issues/comments/:id', (req) => this.update(req))
-    this.route('commit-pulls', 'GET', '/repos/:owner/:repo/commits/:sha/pulls', (req) =>
-      this.authorized(req) ?? { status: 200, body: this.commitPulls.get(req.params.sha ?? '') ?? [] }
+    this.route('list-comments', 'GET', '/repos/:owner/:repo/issues/:number/comments', (req) =>
+      this.list(req)
+    )
+    this.route('create-comment', 'POST', '/repos/:owner/:repo/issues/:number/comments', (req) =>
+      this.create(req)
+    )
+    this.route('update-comment', 'PATCH', '/repos/:owner/:repo/issues/comments/:id', (req) =>
+      this.update(req)
+    )
+    this.route(
+      'commit-pulls',
+      'GET',
+      '/repos/:owner/:repo/commits/:sha/pulls',
+      (req) =>
+        this.authorized(req) ?? {
+          status: 200,
+          body: this.commitPulls.get(req.params.sha ?? '') ?? []
+        }
     )
   }
 
@@ -61,7 +74,9 @@ export class GitHubSimulator extends SimServer {
     const lastPage = Math.max(1, Math.ceil(all.length / perPage))
     const headers: Record<string, string> = {}
     if (page < lastPage) {
-      const next = new URL(`${req.baseUrl}/repos/${req.params.owner}/${req.params.repo}/issues/${req.params.number}/comments`)
+      const next = new URL(
+        `${req.baseUrl}/repos/${req.params.owner}/${req.params.repo}/issues/${req.params.number}/comments`
+      )
       next.searchParams.set('per_page', String(perPage))
       next.searchParams.set('page', String(page + 1))
       const last = new URL(next)
@@ -75,8 +90,10 @@ export class GitHubSimulator extends SimServer {
     const denied = this.authorized(req)
     if (denied) return denied
     const body = (req.body as { body?: unknown }).body
-    if (typeof body !== 'string' || body === '') return { status: 422, body: { message: 'Validation Failed' } }
-    if (body.length > 65536) return { status: 422, body: { message: 'body is too long (maximum is 65536 characters)' } }
+    if (typeof body !== 'string' || body === '')
+      return { status: 422, body: { message: 'Validation Failed' } }
+    if (body.length > 65536)
+      return { status: 422, body: { message: 'body is too long (maximum is 65536 characters)' } }
     return { status: 201, body: this.add(Number(req.params.number), body, 'github-actions[bot]') }
   }
 
@@ -85,7 +102,8 @@ export class GitHubSimulator extends SimServer {
     if (denied) return denied
     const id = Number(req.params.id)
     const body = (req.body as { body?: unknown }).body
-    if (typeof body !== 'string' || body.length > 65536) return { status: 422, body: { message: 'Validation Failed' } }
+    if (typeof body !== 'string' || body.length > 65536)
+      return { status: 422, body: { message: 'Validation Failed' } }
     for (const comments of this.comments.values()) {
       const comment = comments.find((c) => c.id === id)
       if (comment) {

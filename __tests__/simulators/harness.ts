@@ -81,7 +81,8 @@ export class SimServer {
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       void this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) send(res, { status: 500, body: { message: `simulator bug: ${String(error)}` } })
+        if (!res.headersSent)
+          send(res, { status: 500, body: { message: `simulator bug: ${String(error)}` } })
       })
     })
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve))
@@ -112,24 +113,47 @@ export class SimServer {
     for (const route of this.routes) {
       const match = route.method === method ? route.pattern.exec(url.pathname) : null
       if (!match) continue
-      const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1] ?? '')]))
-      this.requests.push({ route: route.name, method, path: url.pathname, query: url.searchParams, headers: req.headers, body })
+      const params = Object.fromEntries(
+        route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1] ?? '')])
+      )
+      this.requests.push({
+        route: route.name,
+        method,
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body
+      })
       const fault = this.faults.get(route.name)?.shift() ?? null
       if (fault?.kind === 'drop') {
         req.socket.destroy()
         return
       }
-      if (fault?.kind === 'status') return send(res, { status: fault.status, body: fault.body, headers: fault.headers })
+      if (fault?.kind === 'status')
+        return send(res, { status: fault.status, body: fault.body, headers: fault.headers })
       if (fault?.kind === 'bad-json') {
         res.writeHead(200, { 'content-type': 'application/json' })
         res.end('{"status": "PASS')
         return
       }
       if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms))
-      const reply = await route.handler({ params, query: url.searchParams, headers: req.headers, body, baseUrl: this.url })
+      const reply = await route.handler({
+        params,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        baseUrl: this.url
+      })
       return send(res, reply)
     }
-    this.requests.push({ route: 'unmatched', method, path: url.pathname, query: url.searchParams, headers: req.headers, body })
+    this.requests.push({
+      route: 'unmatched',
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body
+    })
     send(res, { status: 404, body: { message: `no route for ${method} ${url.pathname}` } })
   }
 }
@@ -146,7 +170,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 function send(res: ServerResponse, reply: Reply): void {
   if (res.writableEnded || res.destroyed) return
   const isText = typeof reply.body === 'string'
-  const payload = reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body)
+  const payload =
+    reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body)
   res.writeHead(reply.status, {
     'content-type': isText ? 'text/plain' : 'application/json',
     ...reply.headers

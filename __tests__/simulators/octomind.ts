@@ -49,17 +49,35 @@ export class OctomindSimulator extends SimServer {
     super()
     for (const version of ['v2', 'v3']) {
       this.route('execute', 'POST', `/api/apiKey/${version}/execute`, (req) => this.execute(req))
-      this.route('report', 'GET', `/api/apiKey/${version}/test-targets/:target/test-reports/:report`, (req) =>
-        this.report(req)
+      this.route(
+        'report',
+        'GET',
+        `/api/apiKey/${version}/test-targets/:target/test-reports/:report`,
+        (req) => this.report(req)
       )
-      this.route('test-cases', 'GET', `/api/apiKey/${version}/test-targets/:target/test-cases`, (req) =>
-        this.authorized(req) ?? { status: 200, body: this.options.testCases.map((c) => ({ ...c, testTargetId: req.params.target, status: 'ENABLED', runStatus: 'ON', tags: [] })) }
+      this.route(
+        'test-cases',
+        'GET',
+        `/api/apiKey/${version}/test-targets/:target/test-cases`,
+        (req) =>
+          this.authorized(req) ?? {
+            status: 200,
+            body: this.options.testCases.map((c) => ({
+              ...c,
+              testTargetId: req.params.target,
+              status: 'ENABLED',
+              runStatus: 'ON',
+              tags: []
+            }))
+          }
       )
     }
   }
 
   private authorized(req: RouteRequest): Reply | undefined {
-    return req.headers['x-api-key'] === this.options.apiKey ? undefined : { status: 401, body: 'Invalid or missing API key' }
+    return req.headers['x-api-key'] === this.options.apiKey
+      ? undefined
+      : { status: 401, body: 'Invalid or missing API key' }
   }
 
   private execute(req: RouteRequest): Reply {
@@ -79,7 +97,10 @@ export class OctomindSimulator extends SimServer {
     this.reports.set(id, stored)
     return {
       status: 200,
-      body: { testReportUrl: `${req.baseUrl}/testreports/${id}`, testReport: this.snapshot(stored, 0) }
+      body: {
+        testReportUrl: `${req.baseUrl}/testreports/${id}`,
+        testReport: this.snapshot(stored, 0)
+      }
     }
   }
 
@@ -98,7 +119,8 @@ export class OctomindSimulator extends SimServer {
     const script = this.options.script
     const step = script[Math.min(index, script.length - 1)] ?? { status: 'WAITING', results: [] }
     const shape = this.options.shape ?? 'v3'
-    const at = (offsetS: number): string => new Date(stored.createdAt + offsetS * 1000).toISOString()
+    const at = (offsetS: number): string =>
+      new Date(stored.createdAt + offsetS * 1000).toISOString()
     return {
       id: stored.id,
       testTargetId: stored.testTargetId,
@@ -116,7 +138,9 @@ export class OctomindSimulator extends SimServer {
           id: `${stored.id.slice(0, 8)}-result-${i}`,
           testTargetId: stored.testTargetId,
           testReportId: stored.id,
-          ...(shape === 'v3' ? { testCaseVersionId: `${result.testCaseId}-v1` } : { testCaseId: result.testCaseId }),
+          ...(shape === 'v3'
+            ? { testCaseVersionId: `${result.testCaseId}-v1` }
+            : { testCaseId: result.testCaseId }),
           ...(shape === 'v2' && testCase ? { name: testCase.description } : {}),
           createdAt: at(0),
           updatedAt: at(done ? 5 + i : 0),
@@ -136,7 +160,13 @@ function validateExecute(body: unknown): Record<string, unknown>[] {
   const record = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
   const expect = (key: string, type: string): void => {
     if (typeof record[key] !== type) {
-      issues.push({ code: 'invalid_type', expected: type, received: typeof record[key], path: [key], message: `Required ${type} at ${key}` })
+      issues.push({
+        code: 'invalid_type',
+        expected: type,
+        received: typeof record[key],
+        path: [key],
+        message: `Required ${type} at ${key}`
+      })
     }
   }
   expect('testTargetId', 'string')
@@ -145,7 +175,12 @@ function validateExecute(body: unknown): Record<string, unknown>[] {
   if (record.variablesToOverwrite !== undefined) {
     const values = Object.values(record.variablesToOverwrite as Record<string, unknown>)
     if (!values.every((value) => Array.isArray(value))) {
-      issues.push({ code: 'invalid_type', expected: 'array', path: ['variablesToOverwrite'], message: 'Expected array, received string' })
+      issues.push({
+        code: 'invalid_type',
+        expected: 'array',
+        path: ['variablesToOverwrite'],
+        message: 'Expected array, received string'
+      })
     }
   }
   return issues
@@ -157,16 +192,35 @@ export function scriptedRun(
   options: { reportStatus?: string; waitingPolls?: number } = {}
 ): OctomindStep[] {
   const waiting = finals.map((result) => ({ testCaseId: result.testCaseId, status: 'WAITING' }))
-  const half = finals.map((result, i) => (i < finals.length / 2 ? result : { testCaseId: result.testCaseId, status: 'WAITING' }))
-  const reportStatus = options.reportStatus ?? (finals.every((result) => result.status === 'PASSED') ? 'PASSED' : 'FAILED')
-  const waitingSteps = Array.from({ length: options.waitingPolls ?? 1 }, () => ({ status: 'WAITING', results: waiting }))
-  return [...waitingSteps, { status: 'WAITING', results: half }, { status: reportStatus, results: finals }]
+  const half = finals.map((result, i) =>
+    i < finals.length / 2 ? result : { testCaseId: result.testCaseId, status: 'WAITING' }
+  )
+  const reportStatus =
+    options.reportStatus ??
+    (finals.every((result) => result.status === 'PASSED') ? 'PASSED' : 'FAILED')
+  const waitingSteps = Array.from({ length: options.waitingPolls ?? 1 }, () => ({
+    status: 'WAITING',
+    results: waiting
+  }))
+  return [
+    ...waitingSteps,
+    { status: 'WAITING', results: half },
+    { status: reportStatus, results: finals }
+  ]
 }
 
 export function sampleTestCases(count: number): OctomindTestCase[] {
-  const titles = ['User can log in', 'Checkout with a saved card', 'Search shows results', 'Profile page loads', 'Sign out ends the session']
+  const titles = [
+    'User can log in',
+    'Checkout with a saved card',
+    'Search shows results',
+    'Profile page loads',
+    'Sign out ends the session'
+  ]
   return Array.from({ length: count }, (_, i) => ({
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    description: titles[i % titles.length] + (i >= titles.length ? ` (${Math.floor(i / titles.length) + 1})` : '')
+    description:
+      titles[i % titles.length] +
+      (i >= titles.length ? ` (${Math.floor(i / titles.length) + 1})` : '')
   }))
 }

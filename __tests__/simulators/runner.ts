@@ -71,11 +71,18 @@ export async function runAction(run: ActionRun): Promise<ActionResult> {
       GITHUB_JOB: 'e2e-tests',
       RUNNER_TEMP: dir,
       ...(run.githubApiUrl ? { GITHUB_API_URL: run.githubApiUrl } : {}),
-      ...Object.fromEntries(Object.entries(run.state ?? {}).map(([key, value]) => [`STATE_${key}`, value])),
-      ...Object.fromEntries(Object.entries(run.inputs).map(([key, value]) => [`INPUT_${key.toUpperCase()}`, value])),
+      ...Object.fromEntries(
+        Object.entries(run.state ?? {}).map(([key, value]) => [`STATE_${key}`, value])
+      ),
+      ...Object.fromEntries(
+        Object.entries(run.inputs).map(([key, value]) => [`INPUT_${key.toUpperCase()}`, value])
+      ),
       ...run.env
     }
-    const { exitCode, stdout, stderr } = await spawnNode(join(ROOT, run.entry ?? 'dist/index.js'), env)
+    const { exitCode, stdout, stderr } = await spawnNode(
+      join(ROOT, run.entry ?? 'dist/index.js'),
+      env
+    )
     const lines = stdout.split('\n')
     return {
       exitCode,
@@ -92,7 +99,10 @@ export async function runAction(run: ActionRun): Promise<ActionResult> {
   }
 }
 
-function spawnNode(script: string, env: Record<string, string>): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+function spawnNode(
+  script: string,
+  env: Record<string, string>
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''

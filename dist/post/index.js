@@ -28383,7 +28383,13 @@ module.exports = {
  * vendor's own message but never a secret.
  */
 // Connection errors that happen before a single byte of the request is sent.
-const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+const UNSENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH'
+]);
 class VendorError extends Error {
     vendor;
     kind;
@@ -28479,7 +28485,10 @@ class HttpClient {
         });
         const text = await response.text();
         if (!response.ok) {
-            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), { status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) });
+            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
+                status: response.status,
+                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+            });
         }
         let json;
         try {
@@ -28639,12 +28648,16 @@ function choice(values, caseOf) {
         .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }));
 }
 function optionalChoice(values) {
-    return optionalText.pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }).optional());
+    return optionalText
+        .transform((value) => value?.toUpperCase())
+        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }).optional());
 }
 // The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
 const booleanText = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
     .transform((value) => value.trim())
-    .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { error: 'expected true or false' })
+    .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
+    error: 'expected true or false'
+})
     .transform((value) => value.toLowerCase() === 'true'));
 function positiveNumber(unit, max) {
     return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
@@ -28665,7 +28678,7 @@ function isAllowedApiUrl(value) {
     }
     if (url.username || url.password)
         return false;
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname));
+    return (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)));
 }
 const apiUrl = optionalText.refine((value) => value === undefined || isAllowedApiUrl(value), 'expected an https URL (http only on localhost), without credentials in it');
 const urlUnderTest = optionalText.refine((value) => {
@@ -28792,8 +28805,7 @@ function parseVariables(text) {
         catch {
             throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse');
         }
-        const object = zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([scalar, zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(scalar)]))
-            .safeParse(json);
+        const object = zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([scalar, zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(scalar)])).safeParse(json);
         if (!object.success) {
             throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them');
         }
@@ -28964,13 +28976,14 @@ const executeResponseSchema = schemas/* object */.Ikc({ testReportUrl: schemas/*
     .loose();
 const testCaseListSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ id: schemas/* string */.YjP(), description: schemas/* string */.YjP().nullish() }).loose());
 // 400 bodies are a list of zod issues: [{ path: [...], message }].
-const zodIssuesSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()])).optional(), message: schemas/* string */.YjP() }).loose());
+const zodIssuesSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()])).optional(), message: schemas/* string */.YjP() })
+    .loose());
 const statusErrorSchema = schemas/* object */.Ikc({ error: schemas/* string */.YjP() }).loose();
 function describeOctomindError(body) {
     const issues = zodIssuesSchema.safeParse(body);
     if (issues.success && issues.data.length > 0) {
         return issues.data
-            .map((issue) => (issue.path?.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+            .map((issue) => issue.path?.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)
             .join('; ');
     }
     const statusError = statusErrorSchema.safeParse(body);
@@ -29040,7 +29053,9 @@ function mapResult(result, reportLink, mapping) {
         mapping.onUnknownStatus('result', result.status);
         status = 'running';
     }
-    const links = [{ label: 'result', url: `${reportLink}/testresults/${encodeURIComponent(result.id)}` }];
+    const links = [
+        { label: 'result', url: `${reportLink}/testresults/${encodeURIComponent(result.id)}` }
+    ];
     if (result.traceUrl)
         links.push({ label: 'trace', url: result.traceUrl });
     const caseName = result.testCaseId ? mapping.testCaseNames.get(result.testCaseId) : undefined;
@@ -29121,7 +29136,7 @@ class OctomindProvider {
     async loadTestCaseNames(targetId) {
         try {
             const cases = await this.client.get(`/apiKey/v3/test-targets/${encodeURIComponent(targetId)}/test-cases`, testCaseListSchema);
-            return new Map(cases.flatMap((testCase) => (testCase.description ? [[testCase.id, testCase.description]] : [])));
+            return new Map(cases.flatMap((testCase) => testCase.description ? [[testCase.id, testCase.description]] : []));
         }
         catch (error) {
             this.deps.warn(`Octomind test names are unavailable, showing ids instead: ${error.message}`);
@@ -29178,13 +29193,33 @@ const RUN_STATUSES = [
     'cancelled',
     'timed-out'
 ];
-const TEST_STATUSES = (/* unused pure expression or super */ null && (['passed', 'failed', 'skipped', 'errored', 'running', 'queued']));
-const TERMINAL = new Set(['passed', 'failed', 'errored', 'cancelled', 'timed-out']);
+const TEST_STATUSES = (/* unused pure expression or super */ null && ([
+    'passed',
+    'failed',
+    'skipped',
+    'errored',
+    'running',
+    'queued'
+]));
+const TERMINAL = new Set([
+    'passed',
+    'failed',
+    'errored',
+    'cancelled',
+    'timed-out'
+]);
 function isTerminal(status) {
     return TERMINAL.has(status);
 }
 function countTests(tests) {
-    const counts = { total: tests.length, passed: 0, failed: 0, errored: 0, skipped: 0, pending: 0 };
+    const counts = {
+        total: tests.length,
+        passed: 0,
+        failed: 0,
+        errored: 0,
+        skipped: 0,
+        pending: 0
+    };
     for (const test of tests) {
         if (test.status === 'running' || test.status === 'queued')
             counts.pending++;

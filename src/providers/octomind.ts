@@ -1,7 +1,15 @@
 import { z } from 'zod'
 import type { HttpClient } from '../http.js'
 import { InputError } from '../inputs.js'
-import { countTests, isTerminal, type Link, type RunReport, type RunStatus, type TestResult, type TestStatus } from '../report/model.js'
+import {
+  countTests,
+  isTerminal,
+  type Link,
+  type RunReport,
+  type RunStatus,
+  type TestResult,
+  type TestStatus
+} from '../report/model.js'
 import type { Provider, ProviderDeps, RunHandle, TriggerRequest } from './provider.js'
 
 /**
@@ -65,7 +73,9 @@ const testCaseListSchema = z.array(
 
 // 400 bodies are a list of zod issues: [{ path: [...], message }].
 const zodIssuesSchema = z.array(
-  z.object({ path: z.array(z.union([z.string(), z.number()])).optional(), message: z.string() }).loose()
+  z
+    .object({ path: z.array(z.union([z.string(), z.number()])).optional(), message: z.string() })
+    .loose()
 )
 const statusErrorSchema = z.object({ error: z.string() }).loose()
 
@@ -73,7 +83,9 @@ export function describeOctomindError(body: unknown): string | undefined {
   const issues = zodIssuesSchema.safeParse(body)
   if (issues.success && issues.data.length > 0) {
     return issues.data
-      .map((issue) => (issue.path?.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+      .map((issue) =>
+        issue.path?.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message
+      )
       .join('; ')
   }
   const statusError = statusErrorSchema.safeParse(body)
@@ -153,7 +165,9 @@ function mapResult(result: OctomindResult, reportLink: string, mapping: ReportMa
     mapping.onUnknownStatus('result', result.status)
     status = 'running'
   }
-  const links: Link[] = [{ label: 'result', url: `${reportLink}/testresults/${encodeURIComponent(result.id)}` }]
+  const links: Link[] = [
+    { label: 'result', url: `${reportLink}/testresults/${encodeURIComponent(result.id)}` }
+  ]
   if (result.traceUrl) links.push({ label: 'trace', url: result.traceUrl })
   const caseName = result.testCaseId ? mapping.testCaseNames.get(result.testCaseId) : undefined
   const test: TestResult = {
@@ -166,7 +180,8 @@ function mapResult(result: OctomindResult, reportLink: string, mapping: ReportMa
   const finished = status !== 'running'
   const start = Date.parse(result.createdAt ?? '')
   const end = Date.parse(result.updatedAt ?? '')
-  if (finished && Number.isFinite(start) && Number.isFinite(end) && end >= start) test.durationMs = end - start
+  if (finished && Number.isFinite(start) && Number.isFinite(end) && end >= start)
+    test.durationMs = end - start
   if (result.errorMessage && status !== 'passed') test.error = result.errorMessage
   return test
 }
@@ -192,7 +207,8 @@ class OctomindProvider implements Provider {
 
   validate({ settings, context }: TriggerRequest): void {
     const missing: string[] = []
-    if (!settings.targetId) missing.push('Input "target-id" is required for Octomind: the test target id (a UUID).')
+    if (!settings.targetId)
+      missing.push('Input "target-id" is required for Octomind: the test target id (a UUID).')
     if (!settings.url && !context.deployment?.url) {
       missing.push(
         'Input "url" is required for Octomind: the URL to test. On deployment_status events it defaults to the deployment URL.'
@@ -222,8 +238,11 @@ class OctomindProvider implements Provider {
       `/apiKey/v3/test-targets/${encodeURIComponent(targetId)}/test-reports/${encodeURIComponent(handle.runId)}`,
       testReportSchema
     )
-    const needsNames = (report.testResults ?? []).some((result) => result.testCaseId && !result.name)
-    if (needsNames && this.testCaseNames === undefined) this.testCaseNames = await this.loadTestCaseNames(targetId)
+    const needsNames = (report.testResults ?? []).some(
+      (result) => result.testCaseId && !result.name
+    )
+    if (needsNames && this.testCaseNames === undefined)
+      this.testCaseNames = await this.loadTestCaseNames(targetId)
     return mapReport(report, {
       origin: this.origin,
       targetId,
@@ -240,9 +259,15 @@ class OctomindProvider implements Provider {
         `/apiKey/v3/test-targets/${encodeURIComponent(targetId)}/test-cases`,
         testCaseListSchema
       )
-      return new Map(cases.flatMap((testCase) => (testCase.description ? [[testCase.id, testCase.description]] : [])))
+      return new Map(
+        cases.flatMap((testCase) =>
+          testCase.description ? [[testCase.id, testCase.description]] : []
+        )
+      )
     } catch (error) {
-      this.deps.warn(`Octomind test names are unavailable, showing ids instead: ${(error as Error).message}`)
+      this.deps.warn(
+        `Octomind test names are unavailable, showing ids instead: ${(error as Error).message}`
+      )
       return new Map()
     }
   }
@@ -251,7 +276,9 @@ class OctomindProvider implements Provider {
     const key = `${kind}:${value}`
     if (this.reportedUnknown.has(key)) return
     this.reportedUnknown.add(key)
-    this.deps.warn(`Octomind returned an unknown ${kind} status "${value}"; treating it as still running.`)
+    this.deps.warn(
+      `Octomind returned an unknown ${kind} status "${value}"; treating it as still running.`
+    )
   }
 }
 

@@ -6,8 +6,13 @@ import { COMMENT_LIMITS, footerLine, renderReport, type RenderContext } from './
  * first line and edited in place.
  */
 
-export function commentMarker(provider: string, targetId: string | undefined, job: string | undefined): string {
-  const clean = (value: string | undefined): string => (value ?? '').replace(/[^A-Za-z0-9._-]/g, '_')
+export function commentMarker(
+  provider: string,
+  targetId: string | undefined,
+  job: string | undefined
+): string {
+  const clean = (value: string | undefined): string =>
+    (value ?? '').replace(/[^A-Za-z0-9._-]/g, '_')
   return `<!-- testgate:${clean(provider)}:${clean(targetId)}:${clean(job)} -->`
 }
 
@@ -22,6 +27,9 @@ export interface IssueComment {
 }
 
 /** The comment that carries the marker; the oldest one if a past bug left several. */
-export function findStickyComment(comments: readonly IssueComment[], marker: string): IssueComment | undefined {
+export function findStickyComment(
+  comments: readonly IssueComment[],
+  marker: string
+): IssueComment | undefined {
   return comments.find((comment) => comment.body?.startsWith(marker))
 }

@@ -103,17 +103,22 @@ export function headline(report: RunReport, context: RenderContext): string {
   if (context.startedOnly) return `🚀 ${vendor}: run started`
   switch (report.status) {
     case 'passed':
-      return counts.total > 0 ? `✅ ${vendor}: all ${tests(counts.total)} passed` : `✅ ${vendor}: passed`
+      return counts.total > 0
+        ? `✅ ${vendor}: all ${tests(counts.total)} passed`
+        : `✅ ${vendor}: passed`
     case 'failed': {
       const bad = counts.failed + counts.errored
-      return counts.total > 0 ? `❌ ${vendor}: ${bad} of ${tests(counts.total)} failed` : `❌ ${vendor}: failed`
+      return counts.total > 0
+        ? `❌ ${vendor}: ${bad} of ${tests(counts.total)} failed`
+        : `❌ ${vendor}: failed`
     }
     case 'errored':
       return `💥 ${vendor}: the run errored`
     case 'cancelled':
       return `🚫 ${vendor}: the run was cancelled`
     case 'timed-out': {
-      const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`
+      const limit =
+        context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`
       return `⏱️ ${vendor}: no verdict${limit}`
     }
     default:
@@ -177,18 +182,24 @@ function tableRow(test: TestResult): string {
   return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)} | ${duration} | ${testLinks(test)} |`
 }
 
-/** Adds parts while they fit; says how many were left out. */
+/**
+ * Adds parts while they fit. The last stretch of the budget is kept for the lines that say what
+ * was left out, so those always make it in.
+ */
 class Budget {
   private readonly parts: string[] = []
   private used = 0
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly reserve: number
+  ) {}
 
-  fits(length: number): boolean {
-    return this.used + length + 2 <= this.max
+  fits(length: number, useReserve = false): boolean {
+    return this.used + length + 2 <= this.max - (useReserve ? 0 : this.reserve)
   }
 
-  add(text: string): boolean {
-    if (!this.fits(text.length)) return false
+  add(text: string, useReserve = false): boolean {
+    if (!this.fits(text.length, useReserve)) return false
     this.parts.push(text)
     this.used += text.length + 2
     return true
@@ -199,7 +210,7 @@ class Budget {
   }
 }
 
-// Room kept for the lines that say what was left out and for the footer.
+// Room kept for the lines that say what was left out.
 const RESERVE = 1_000
 
 export function renderReport(
@@ -208,7 +219,7 @@ export function renderReport(
   limits: RenderLimits,
   footer = ''
 ): string {
-  const budget = new Budget(limits.maxChars - footer.length - RESERVE)
+  const budget = new Budget(limits.maxChars - footer.length, RESERVE)
   budget.add(`## ${headline(report, context)}`)
   const meta = metaLine(report, context)
   if (meta) budget.add(meta)
@@ -219,16 +230,23 @@ export function renderReport(
   }
   if (report.counts.total > 0) budget.add(countsTable(report))
 
-  const failures = report.tests.filter((test) => test.status === 'failed' || test.status === 'errored')
+  const failures = report.tests.filter(
+    (test) => test.status === 'failed' || test.status === 'errored'
+  )
   if (failures.length > 0) {
     budget.add(`### Failed tests (${failures.length})`)
     const shown = failures.findIndex((test) => !budget.add(failureEntry(test, limits)))
     if (shown !== -1) {
-      budget.add(`…and ${failures.length - shown} more failed tests, not shown here to stay within GitHub's size limit: see the full report.`)
+      budget.add(
+        `…and ${failures.length - shown} more failed tests, not shown here to stay within GitHub's size limit: see the full report.`
+      )
     }
   }
   const groups: [string, TestResult[]][] = [
-    ['not finished', report.tests.filter((test) => test.status === 'running' || test.status === 'queued')],
+    [
+      'not finished',
+      report.tests.filter((test) => test.status === 'running' || test.status === 'queued')
+    ],
     ['skipped', report.tests.filter((test) => test.status === 'skipped')],
     ['passed', report.tests.filter((test) => test.status === 'passed')]
   ]
@@ -242,7 +260,8 @@ function addFolded(budget: Budget, label: string, tests: TestResult[]): void {
   const icon = STATUS_ICON[tests[0]?.status ?? 'passed']
   const head = `<details><summary>${icon} ${tests.length} ${label}</summary>\n\n| Test | Duration | Links |\n|---|---|---|`
   const rows: string[] = []
-  let length = head.length + 20
+  // head, rows, and at most ~100 characters of "…and N more" and closing tag
+  let length = head.length + 100
   for (const test of tests) {
     const row = tableRow(test)
     if (!budget.fits(length + row.length + 1)) break
@@ -251,11 +270,12 @@ function addFolded(budget: Budget, label: string, tests: TestResult[]): void {
   }
   const omitted = tests.length - rows.length
   const tail = omitted > 0 ? `\n\n…and ${omitted} more, see the full report.` : ''
-  if (rows.length === 0) {
-    budget.add(`${icon} ${tests.length} ${label} (list omitted to stay within GitHub's size limit)`)
-    return
-  }
-  budget.add(`${head}\n${rows.join('\n')}${tail}\n\n</details>`)
+  const added = rows.length > 0 && budget.add(`${head}\n${rows.join('\n')}${tail}\n\n</details>`)
+  if (!added)
+    budget.add(
+      `${icon} ${tests.length} ${label} (list omitted to stay within GitHub's size limit)`,
+      true
+    )
 }
 
 function joinWithFooter(body: string, footer: string): string {

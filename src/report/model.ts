@@ -11,7 +11,14 @@ export const RUN_STATUSES = [
 ] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
 
-export const TEST_STATUSES = ['passed', 'failed', 'skipped', 'errored', 'running', 'queued'] as const
+export const TEST_STATUSES = [
+  'passed',
+  'failed',
+  'skipped',
+  'errored',
+  'running',
+  'queued'
+] as const
 export type TestStatus = (typeof TEST_STATUSES)[number]
 
 export interface Link {
@@ -53,14 +60,27 @@ export interface RunReport {
   note?: string
 }
 
-const TERMINAL: ReadonlySet<RunStatus> = new Set(['passed', 'failed', 'errored', 'cancelled', 'timed-out'])
+const TERMINAL: ReadonlySet<RunStatus> = new Set([
+  'passed',
+  'failed',
+  'errored',
+  'cancelled',
+  'timed-out'
+])
 
 export function isTerminal(status: RunStatus): boolean {
   return TERMINAL.has(status)
 }
 
 export function countTests(tests: readonly TestResult[]): Counts {
-  const counts: Counts = { total: tests.length, passed: 0, failed: 0, errored: 0, skipped: 0, pending: 0 }
+  const counts: Counts = {
+    total: tests.length,
+    passed: 0,
+    failed: 0,
+    errored: 0,
+    skipped: 0,
+    pending: 0
+  }
   for (const test of tests) {
     if (test.status === 'running' || test.status === 'queued') counts.pending++
     else counts[test.status]++

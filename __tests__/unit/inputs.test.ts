@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest'
+import {
+  InputError,
+  isAllowedApiUrl,
+  parseInputs,
+  parseList,
+  parseVariables
+} from '../../src/inputs.js'
+
+const base: Record<string, string> = {
+  provider: 'octomind',
+  'api-key': 'k-123',
+  'target-id': 't-1'
+}
+
+function parse(inputs: Record<string, string>) {
+  const all = { ...base, ...inputs }
+  return parseInputs((name) => all[name] ?? '', ['octomind'])
+}
+
+function errorOf(inputs: Record<string, string>): string {
+  try {
+    parse(inputs)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('parseInputs', () => {
+  it('applies the defaults of action.yml to unset inputs', () => {
+    expect(parse({})).toMatchObject({
+      provider: 'octomind',
+      apiKey: 'k-123',
+      targetId: 't-1',
+      wait: true,
+      timeoutMinutes: 30,
+      pollIntervalSeconds: 5,
+      failOn: 'failure',
+      comment: 'auto',
+      summary: true,
+      variables: {},
+      tags: []
+    })
+  })
+
+  it('accepts enum values in any case and YAML booleans', () => {
+    expect(
+      parse({
+        provider: 'OctoMind',
+        browser: 'firefox',
+        breakpoint: 'Mobile',
+        wait: 'False',
+        summary: 'TRUE'
+      })
+    ).toMatchObject({
+      provider: 'octomind',
+      browser: 'FIREFOX',
+      breakpoint: 'MOBILE',
+      wait: false,
+      summary: true
+    })
+  })
+
+  it('names every bad input and what it accepts, all at once', () => {
+    const message = errorOf({
+      provider: 'cypress',
+      'timeout-minutes': '-3',
+      wait: 'yes',
+      comment: 'sometimes'
+    })
+    expect(message).toContain('Input "provider": expected one of octomind (got "cypress")')
+    expect(message).toContain(
+      'Input "timeout-minutes": expected a number of minutes greater than 0 (got "-3")'
+    )
+    expect(message).toContain('Input "wait": expected true or false (got "yes")')
+    expect(message).toContain('Input "comment": expected one of auto, always, off')
+  })
+
+  it('requires an api key and never echoes secret values', () => {
+    expect(errorOf({ 'api-key': '  ' })).toContain('Input "api-key": is required')
+    const message = errorOf({ 'api-key': 'super-secret', 'poll-interval-seconds': 'x' })
+    expect(message).not.toContain('super-secret')
+  })
+
+  it('takes https API URLs, and http only on loopback', () => {
+    expect(parse({ 'api-url': 'https://preview.octomind.dev' }).apiUrl).toBe(
+      'https://preview.octomind.dev'
+    )
+    expect(parse({ 'api-url': 'http://127.0.0.1:8080' }).apiUrl).toBe('http://127.0.0.1:8080')
+    expect(errorOf({ 'api-url': 'http://api.example.com' })).toContain(
+      'Input "api-url": expected an https URL'
+    )
+    expect(isAllowedApiUrl('http://localhost:3000/api')).toBe(true)
+    expect(isAllowedApiUrl('http://[::1]:3000')).toBe(true)
+    expect(isAllowedApiUrl('https://user:pass@example.com')).toBe(false)
+    expect(isAllowedApiUrl('ftp://example.com')).toBe(false)
+  })
+
+  it('checks the URL under test is http(s)', () => {
+    expect(errorOf({ url: 'javascript:alert(1)' })).toContain(
+      'Input "url": expected an http(s) URL'
+    )
+  })
+})
+
+describe('parseVariables', () => {
+  it('reads KEY=value and KEY: value lines, collecting repeated keys', () => {
+    expect(
+      parseVariables(
+        'USER=alice\nBASE_URL: https://x.example/a=b\n\n# a comment\nSPACE_ID=1\nSPACE_ID = 2\n'
+      )
+    ).toEqual({ USER: ['alice'], BASE_URL: ['https://x.example/a=b'], SPACE_ID: ['1', '2'] })
+  })
+
+  it('splits on the first separator, keeping the rest of the value', () => {
+    expect(parseVariables('A:b=c\nD=e:f')).toEqual({ A: ['b=c'], D: ['e:f'] })
+  })
+
+  it('reads a JSON object with scalar or list values', () => {
+    expect(parseVariables('{"A": "x", "B": ["1", 2], "C": true}')).toEqual({
+      A: ['x'],
+      B: ['1', '2'],
+      C: ['true']
+    })
+  })
+
+  it('names the line that does not parse', () => {
+    expect(() => parseVariables('A=1\njust words')).toThrow(
+      'line 2: expected KEY=value or KEY: value'
+    )
+    expect(() => parseVariables('{"A": {"nested": 1}}')).toThrow(
+      'expected a JSON object whose values'
+    )
+    expect(() => parseVariables('{not json')).toThrow('does not parse')
+  })
+
+  it('surfaces through parseInputs under the input name', () => {
+    expect(errorOf({ variables: '=oops' })).toContain(
+      'Input "variables": line 1: expected KEY=value'
+    )
+  })
+})
+
+describe('parseList', () => {
+  it('splits on commas and newlines, trims, drops blanks and repeats', () => {
+    expect(parseList('smoke, checkout\nsmoke\n\n , login')).toEqual(['smoke', 'checkout', 'login'])
+  })
+})

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest'
+import { commentBody, commentMarker, findStickyComment } from '../../src/report/comment.js'
+import {
+  codeBlock,
+  COMMENT_LIMITS,
+  escapeMarkdown,
+  renderReport,
+  safeUrl,
+  truncateMiddle
+} from '../../src/report/markdown.js'
+import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
+import { summaryMarkdown } from '../../src/report/summary.js'
+
+function report(tests: TestResult[], status: RunReport['status'] = 'failed'): RunReport {
+  return {
+    provider: 'octomind',
+    targetId: 'tt-1',
+    runId: 'run-1',
+    url: 'https://app.example/r/1',
+    status,
+    counts: countTests(tests),
+    tests
+  }
+}
+
+const test = (
+  name: string,
+  status: TestResult['status'],
+  fields: Partial<TestResult> = {}
+): TestResult => ({
+  id: name,
+  name,
+  status,
+  links: [],
+  ...fields
+})
+
+describe('escapeMarkdown', () => {
+  it('neutralises markdown, HTML, table pipes and mentions', () => {
+    const escaped = escapeMarkdown(
+      'a | b `code` <img src=x onerror=alert(1)> **bold** [x](javascript:y) @admin #1 $x$'
+    )
+    expect(escaped).not.toMatch(/(?<!\\)\|/)
+    expect(escaped).not.toMatch(/(?<!\\)`/)
+    expect(escaped).not.toContain('<img')
+    expect(escaped).toContain('&lt;img')
+    expect(escaped).toContain('\\*\\*bold\\*\\*')
+    expect(escaped).toContain('\\[x\\]\\(javascript:y\\)')
+    expect(escaped).toContain('@\u200badmin')
+    expect(escaped).toContain('\\$x\\$')
+  })
+
+  it('keeps text on one line and drops control characters', () => {
+    expect(escapeMarkdown('line one\r\n  line two\u0007\u001b[31m')).toBe('line one line two\\[31m')
+  })
+})
+
+describe('codeBlock', () => {
+  it('uses a fence longer than any backtick run in the text', () => {
+    const block = codeBlock('before\n```\nnot a fence end\n````\nafter')
+    expect(block.startsWith('`````text\n')).toBe(true)
+    expect(block.endsWith('\n`````')).toBe(true)
+  })
+})
+
+describe('truncateMiddle', () => {
+  it('keeps both ends and says how much was cut', () => {
+    const text = `START${'x'.repeat(5000)}END`
+    const short = truncateMiddle(text, 200)
+    expect(short.length).toBeLessThanOrEqual(200)
+    expect(short.startsWith('START')).toBe(true)
+    expect(short.endsWith('END')).toBe(true)
+    expect(short).toContain('characters omitted')
+    expect(truncateMiddle('short', 200)).toBe('short')
+  })
+})
+
+describe('safeUrl', () => {
+  it('renders only http(s) links, with parentheses encoded', () => {
+    expect(safeUrl('javascript:alert(1)')).toBeUndefined()
+    expect(safeUrl('data:text/html,hi')).toBeUndefined()
+    expect(safeUrl('not a url')).toBeUndefined()
+    expect(safeUrl('https://x.example/a(b)')).toBe('https://x.example/a%28b%29')
+  })
+})
+
+describe('renderReport', () => {
+  it('puts failures first with their errors, and folds the passed tests', () => {
+    const md = summaryMarkdown(
+      report([
+        test('checkout works', 'passed', { durationMs: 1200 }),
+        test('login | works', 'failed', {
+          error: 'expected 1 to be 2',
+          links: [
+            { label: 'trace', url: 'https://t.example/1.zip' },
+            { label: 'evil', url: 'javascript:x' }
+          ]
+        })
+      ]),
+      {
+        vendor: 'Octomind',
+        sha: 'abcdef1234567',
+        runUrl: 'https://github.com/acme/shop/actions/runs/1'
+      }
+    )
+    expect(md).toContain('## ❌ Octomind: 1 of 2 tests failed')
+    expect(md).toContain('| 2 | 1 | 1 | 0 |')
+    expect(md.indexOf('login \\| works')).toBeLessThan(
+      md.indexOf('<details><summary>✅ 1 passed</summary>')
+    )
+    expect(md).toContain('```text\nexpected 1 to be 2\n```')
+    expect(md).toContain('[trace](https://t.example/1.zip)')
+    expect(md).not.toContain('javascript:')
+    expect(md).toContain('commit abcdef1')
+    expect(md).toContain('[workflow run](https://github.com/acme/shop/actions/runs/1)')
+  })
+
+  it("keeps a huge comment under GitHub's limit, failures first, and says what it left out", () => {
+    const longError = 'E'.repeat(20_000)
+    const tests = [
+      ...Array.from({ length: 3000 }, (_, i) => test(`passing test number ${i}`, 'passed')),
+      ...Array.from({ length: 200 }, (_, i) =>
+        test(`failing test number ${i}`, 'failed', { error: longError })
+      )
+    ]
+    const marker = commentMarker('octomind', 'tt-1', 'e2e')
+    const body = commentBody(report(tests), { vendor: 'Octomind' }, marker)
+    expect(body.length).toBeLessThan(65_536)
+    expect(body.startsWith(marker)).toBe(true)
+    expect(body).toContain('failing test number 0')
+    expect(body).toMatch(/…and \d+ more failed tests/)
+    expect(body).toContain('characters omitted')
+    expect(body).toContain('3000 passed')
+    expect(body.trimEnd().endsWith('</sub>')).toBe(true)
+  })
+
+  it('says a run was only started, and explains a timeout', () => {
+    const started = renderReport(
+      report([], 'running'),
+      { vendor: 'Octomind', startedOnly: true },
+      COMMENT_LIMITS
+    )
+    expect(started).toContain('🚀 Octomind: run started')
+    const timedOut = renderReport(
+      {
+        ...report([test('slow', 'running')], 'timed-out'),
+        note: 'No verdict within timeout-minutes (5)'
+      },
+      { vendor: 'Octomind', timeoutMinutes: 5 },
+      COMMENT_LIMITS
+    )
+    expect(timedOut).toContain('⏱️ Octomind: no verdict within 5 min')
+    expect(timedOut).toContain('> No verdict within timeout-minutes \\(5\\)')
+    expect(timedOut).toContain('1 not finished')
+  })
+})
+
+describe('sticky comment marker', () => {
+  it('is one per provider, target and job, and found only at the start of a comment', () => {
+    const marker = commentMarker('octomind', 'tt-1', 'e2e')
+    expect(marker).toBe('<!-- testgate:octomind:tt-1:e2e -->')
+    expect(commentMarker('octomind', 'a --> b', 'job')).toBe(
+      '<!-- testgate:octomind:a_--__b:job -->'
+    )
+    const comments = [
+      { id: 1, body: `> quoting ${marker}` },
+      { id: 2, body: `${marker}\nold` },
+      { id: 3, body: null }
+    ]
+    expect(findStickyComment(comments, marker)?.id).toBe(2)
+    expect(findStickyComment(comments, commentMarker('octomind', 'tt-2', 'e2e'))).toBeUndefined()
+  })
+})
