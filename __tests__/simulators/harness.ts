@@ -78,16 +78,17 @@ export class SimServer {
     return this.requests.filter((request) => request.route === route)
   }
 
-  async start(): Promise<string> {
+  /** Listens on 127.0.0.1, on the given port or a free one; returns the base URL. */
+  async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => {
       void this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent)
           send(res, { status: 500, body: { message: `simulator bug: ${String(error)}` } })
       })
     })
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve))
-    const { port } = this.server.address() as AddressInfo
-    this.url = `http://127.0.0.1:${port}`
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve))
+    const address = this.server.address() as AddressInfo
+    this.url = `http://127.0.0.1:${address.port}`
     return this.url
   }
 

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest'
+import { VendorError } from '../../src/http.js'
+import { describeProgress, formatDuration, waitForVerdict } from '../../src/poll.js'
+import {
+  countTests,
+  type RunReport,
+  type RunStatus,
+  type TestResult
+} from '../../src/report/model.js'
+
+function report(status: RunStatus, statuses: TestResult['status'][] = []): RunReport {
+  const tests = statuses.map((s, i) => ({ id: String(i), name: `t${i}`, status: s, links: [] }))
+  return { provider: 'x', runId: 'r', status, counts: countTests(tests), tests }
+}
+
+/** A clock that only moves when the poll loop sleeps. */
+function fakeTime() {
+  let now = 0
+  const sleeps: number[] = []
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      sleeps.push(ms)
+      now += ms
+    },
+    sleeps
+  }
+}
+
+describe('waitForVerdict', () => {
+  it('looks at once, backs off while nothing changes, and stops at the verdict without a last sleep', async () => {
+    const time = fakeTime()
+    const states = [
+      report('running'),
+      report('running'),
+      report('running'),
+      report('running'),
+      report('passed')
+    ]
+    const lines: string[] = []
+    const outcome = await waitForVerdict({
+      observe: async () => states.shift() ?? report('passed'),
+      intervalMs: 1000,
+      maxIntervalMs: 2000,
+      deadline: 60_000,
+      label: 'run',
+      onProgress: (line) => lines.push(line),
+      onTransientError: () => {},
+      ...time
+    })
+    expect(outcome.kind).toBe('verdict')
+    expect(outcome.looks).toBe(5)
+    expect(time.sleeps).toEqual([1000, 1500, 2000, 2000])
+    expect(lines).toEqual(['run: running [0s]', 'run: passed [7s]'])
+  })
+
+  it('goes back to the first interval when the run moves', async () => {
+    const time = fakeTime()
+    const states = [
+      report('running', ['running', 'running']),
+      report('running', ['running', 'running']),
+      report('running', ['passed', 'running']),
+      report('passed', ['passed', 'passed'])
+    ]
+    await waitForVerdict({
+      observe: async () => states.shift()!,
+      intervalMs: 1000,
+      maxIntervalMs: 10_000,
+      deadline: 60_000,
+      label: 'run',
+      onProgress: () => {},
+      onTransientError: () => {},
+      ...time
+    })
+    expect(time.sleeps).toEqual([1000, 1500, 1000])
+  })
+
+  it('survives transient errors, honouring Retry-After', async () => {
+    const time = fakeTime()
+    const errors: string[] = []
+    const answers: (RunReport | VendorError)[] = [
+      new VendorError('X', 'http', 'HTTP 503', { status: 503 }),
+      new VendorError('X', 'http', 'HTTP 429', { status: 429, retryAfterMs: 5000 }),
+      new VendorError('X', 'network', 'reset'),
+      report('failed')
+    ]
+    const outcome = await waitForVerdict({
+      observe: async () => {
+        const next = answers.shift()!
+        if (next instanceof VendorError) throw next
+        return next
+      },
+      intervalMs: 1000,
+      maxIntervalMs: 30_000,
+      deadline: 60_000,
+      label: 'run',
+      onProgress: () => {},
+      onTransientError: (error) => errors.push(error.message),
+      ...time
+    })
+    expect(outcome.kind).toBe('verdict')
+    expect(errors).toEqual(['HTTP 503', 'HTTP 429', 'reset'])
+    expect(time.sleeps[1]).toBe(5000)
+  })
+
+  it('ends as lost on an error that will not go away, keeping the last report', async () => {
+    const time = fakeTime()
+    let calls = 0
+    const outcome = await waitForVerdict({
+      observe: async () => {
+        if (calls++ === 0) return report('running', ['passed', 'running'])
+        throw new VendorError('X', 'http', 'HTTP 401', { status: 401 })
+      },
+      intervalMs: 1000,
+      maxIntervalMs: 30_000,
+      deadline: 60_000,
+      label: 'run',
+      onProgress: () => {},
+      onTransientError: () => {},
+      ...time
+    })
+    expect(outcome.kind).toBe('lost')
+    expect(outcome.report?.counts.passed).toBe(1)
+  })
+
+  it('times out at the deadline, with one last look at it', async () => {
+    const time = fakeTime()
+    const outcome = await waitForVerdict({
+      observe: async () => report('running'),
+      intervalMs: 4000,
+      maxIntervalMs: 4000,
+      deadline: 10_000,
+      label: 'run',
+      onProgress: () => {},
+      onTransientError: () => {},
+      ...time
+    })
+    expect(outcome.kind).toBe('timed-out')
+    expect(time.sleeps).toEqual([4000, 4000, 2000])
+    expect(outcome.looks).toBe(4)
+  })
+
+  it('prints a heartbeat on a long quiet run', async () => {
+    const time = fakeTime()
+    let looks = 0
+    const lines: string[] = []
+    await waitForVerdict({
+      observe: async () => (++looks > 12 ? report('passed') : report('running')),
+      intervalMs: 30_000,
+      maxIntervalMs: 30_000,
+      deadline: 3_600_000,
+      heartbeatMs: 120_000,
+      label: 'run',
+      onProgress: (line) => lines.push(line),
+      onTransientError: () => {},
+      ...time
+    })
+    expect(lines).toEqual([
+      'run: running [0s]',
+      'run: running [2m 00s]',
+      'run: running [4m 00s]',
+      'run: passed [6m 00s]'
+    ])
+  })
+})
+
+describe('describeProgress', () => {
+  it('counts finished tests', () => {
+    expect(describeProgress(report('running', ['passed', 'failed', 'running', 'queued']))).toBe(
+      'running — 2 of 4 tests done (1 passed, 1 failed)'
+    )
+    expect(describeProgress(report('queued'))).toBe('queued')
+  })
+
+  it('formats durations', () => {
+    expect(formatDuration(59_400)).toBe('59s')
+    expect(formatDuration(61_000)).toBe('1m 01s')
+    expect(formatDuration(3_720_000)).toBe('1h 02m')
+  })
+})
