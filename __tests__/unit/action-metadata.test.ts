@@ -30,7 +30,7 @@ const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 /** The names in the first column of the table under a README heading. */
 function tableNames(heading: string): string[] {
   const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
-  return [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map((match) => match[1]!)
+  return [...section.matchAll(/^\|\s*`([a-z-]+)`\s*\|/gm)].map((match) => match[1]!)
 }
 
 describe('action.yml', () => {
