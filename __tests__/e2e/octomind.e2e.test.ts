@@ -264,6 +264,24 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(result.stdout).toContain('HTTP 429: slow down')
   })
 
+  it('reports a run it lost track of (key revoked mid-run) as errored, with what it saw so far', async () => {
+    await startOctomind({ script: scriptedRun(oneFails, { waitingPolls: 2 }) })
+    octomind.inject('report', null, {
+      kind: 'status',
+      status: 401,
+      body: 'Invalid or missing API key'
+    })
+    const result = await run()
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs).toMatchObject({ status: 'errored', total: '3' })
+    expect(result.errors.join('\n')).toContain('lost track of the run: Octomind: GET')
+    expect(result.errors.join('\n')).toContain('HTTP 401: Invalid or missing API key')
+    expect(result.summary).toContain('💥 Octomind: the run errored')
+    expect(result.summary).toContain('3 not finished')
+    expect(octomind.requestsTo('report')).toHaveLength(2)
+  })
+
   it('never re-sends the trigger after a 5xx, and shows the vendor status and message', async () => {
     await startOctomind()
     octomind.inject('execute', {

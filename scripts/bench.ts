@@ -1,0 +1,169 @@
+// Figures and ratios for what testgate costs: requests made while waiting (against the fixed 5 s
+// loop of the vendor's own action), how late it sees a verdict, what rendering a large report
+// takes, and how long one real run of dist/index.js takes against the simulator.
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { waitForVerdict } from '../src/poll.js'
+import { commentBody, commentMarker } from '../src/report/comment.js'
+import { countTests, type RunReport, type TestResult } from '../src/report/model.js'
+import { summaryMarkdown } from '../src/report/summary.js'
+import { GitHubSimulator } from '../__tests__/simulators/github.js'
+import {
+  OctomindSimulator,
+  sampleTestCases,
+  scriptedRun
+} from '../__tests__/simulators/octomind.js'
+import { ROOT, runAction } from '../__tests__/simulators/runner.js'
+
+const FIXED_INTERVAL_MS = 5_000
+
+/** A run of `tests` tests that finish one by one, evenly, over `durationMs`; simulated clock. */
+async function simulatePolling(durationMs: number, tests: number) {
+  let now = 0
+  const report = (): RunReport => {
+    const done = Math.min(tests, Math.floor((now / durationMs) * tests))
+    const results: TestResult[] = Array.from({ length: tests }, (_, i) => ({
+      id: String(i),
+      name: `t${i}`,
+      status: i < done ? 'passed' : 'running',
+      links: []
+    }))
+    return {
+      provider: 'bench',
+      runId: 'r',
+      status: now >= durationMs ? 'passed' : 'running',
+      counts: countTests(results),
+      tests: results
+    }
+  }
+  const outcome = await waitForVerdict({
+    observe: async () => report(),
+    intervalMs: 5_000,
+    maxIntervalMs: 30_000,
+    deadline: durationMs * 10,
+    label: 'bench',
+    onProgress: () => {},
+    onTransientError: () => {},
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms
+    }
+  })
+  const fixedLooks = Math.ceil(durationMs / FIXED_INTERVAL_MS) + 1
+  return { looks: outcome.looks, fixedLooks, lateMs: now - durationMs }
+}
+
+function bigReport(count: number): RunReport {
+  const tests: TestResult[] = Array.from({ length: count }, (_, i) => ({
+    id: `test-${i}`,
+    name: `Checkout flow step ${i} keeps the cart | with <html> and @mentions`,
+    status: i % 20 === 0 ? 'failed' : 'passed',
+    durationMs: 1000 + i,
+    error: i % 20 === 0 ? `Error: expected true\n${'  at frame\n'.repeat(200)}` : undefined,
+    links: [
+      { label: 'result', url: `https://app.example/r/${i}` },
+      { label: 'trace', url: `https://traces.example/${i}.zip` }
+    ]
+  }))
+  return {
+    provider: 'octomind',
+    targetId: 't',
+    runId: 'r',
+    status: 'failed',
+    counts: countTests(tests),
+    tests
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+console.log('## Requests while waiting (simulated clock; tests finish evenly over the run)\n')
+console.log(
+  '| run length | tests | testgate looks | fixed 5 s looks | ratio | verdict seen after |'
+)
+console.log('|---|---|---|---|---|---|')
+for (const [minutes, tests] of [
+  [1, 5],
+  [5, 20],
+  [15, 50],
+  [30, 10],
+  [60, 5]
+] as const) {
+  const { looks, fixedLooks, lateMs } = await simulatePolling(minutes * 60_000, tests)
+  console.log(
+    `| ${minutes} min | ${tests} | ${looks} | ${fixedLooks} | ${(looks / fixedLooks).toFixed(2)} | ${(lateMs / 1000).toFixed(1)} s |`
+  )
+}
+
+console.log('\n## Rendering a large report\n')
+console.log('| tests | summary chars | comment chars | render ms (median of 5) | heap delta MB |')
+console.log('|---|---|---|---|---|')
+for (const count of [100, 1_000, 10_000]) {
+  const report = bigReport(count)
+  const times: number[] = []
+  let summaryLength = 0
+  let commentLength = 0
+  global.gc?.()
+  const heapBefore = process.memoryUsage().heapUsed
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now()
+    summaryLength = summaryMarkdown(report, { vendor: 'Octomind' }).length
+    commentLength = commentBody(
+      report,
+      { vendor: 'Octomind' },
+      commentMarker('octomind', 't', 'job')
+    ).length
+    times.push(performance.now() - start)
+  }
+  const heapDelta = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024
+  console.log(
+    `| ${count} | ${summaryLength} | ${commentLength} | ${median(times).toFixed(1)} | ${heapDelta.toFixed(1)} |`
+  )
+}
+
+console.log(
+  '\n## One run of dist/index.js against the simulators (3 tests, 0.05 s poll interval)\n'
+)
+const octomind = new OctomindSimulator({
+  apiKey: 'k',
+  testCases: sampleTestCases(3),
+  script: scriptedRun(sampleTestCases(3).map((c) => ({ testCaseId: c.id, status: 'PASSED' }))),
+  shape: 'v3-case'
+})
+const github = new GitHubSimulator('t')
+await octomind.start()
+await github.start()
+const wall: number[] = []
+for (let i = 0; i < 5; i++) {
+  const start = performance.now()
+  const result = await runAction({
+    eventName: 'pull_request',
+    event: { pull_request: { number: 1, head: { sha: 'abc', ref: 'x' } } },
+    githubApiUrl: github.url,
+    inputs: {
+      provider: 'octomind',
+      'api-key': 'k',
+      'api-url': octomind.url,
+      'target-id': 't',
+      url: 'https://x.example',
+      'poll-interval-seconds': '0.05',
+      'github-token': 't'
+    }
+  })
+  wall.push(performance.now() - start)
+  if (result.exitCode !== 0) throw new Error(`bench run failed: ${result.stdout}`)
+}
+await octomind.close()
+await github.close()
+console.log(
+  `median wall time: ${median(wall).toFixed(0)} ms (min ${Math.min(...wall).toFixed(0)}, max ${Math.max(...wall).toFixed(0)})`
+)
+const bundle = statSync(join(ROOT, 'dist', 'index.js')).size
+const postBundle = statSync(join(ROOT, 'dist', 'post', 'index.js')).size
+console.log(
+  `bundle: dist/index.js ${(bundle / 1024).toFixed(0)} KiB, dist/post/index.js ${(postBundle / 1024).toFixed(0)} KiB`
+)
