@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { VendorError } from '../../src/http.js'
-import { describeProgress, formatDuration, waitForVerdict } from '../../src/poll.js'
+import {
+  describeProgress,
+  formatDuration,
+  waitForVerdict,
+  type PollOptions
+} from '../../src/poll.js'
 import {
   countTests,
   type RunReport,
@@ -27,6 +32,26 @@ function fakeTime() {
   }
 }
 
+/** waitForVerdict on the fake clock, with quiet callbacks unless a test gives its own. */
+function poll(
+  time: ReturnType<typeof fakeTime>,
+  observe: () => Promise<RunReport>,
+  options: Partial<PollOptions> = {}
+) {
+  return waitForVerdict({
+    observe,
+    intervalMs: 1000,
+    maxIntervalMs: 30_000,
+    deadline: 60_000,
+    label: 'run',
+    onProgress: () => {},
+    onTransientError: () => {},
+    now: time.now,
+    sleep: time.sleep,
+    ...options
+  })
+}
+
 describe('waitForVerdict', () => {
   it('looks at once, backs off while nothing changes, and stops at the verdict without a last sleep', async () => {
     const time = fakeTime()
@@ -38,15 +63,9 @@ describe('waitForVerdict', () => {
       report('passed')
     ]
     const lines: string[] = []
-    const outcome = await waitForVerdict({
-      observe: async () => states.shift() ?? report('passed'),
-      intervalMs: 1000,
+    const outcome = await poll(time, async () => states.shift() ?? report('passed'), {
       maxIntervalMs: 2000,
-      deadline: 60_000,
-      label: 'run',
-      onProgress: (line) => lines.push(line),
-      onTransientError: () => {},
-      ...time
+      onProgress: (line) => lines.push(line)
     })
     expect(outcome.kind).toBe('verdict')
     expect(outcome.looks).toBe(5)
@@ -62,16 +81,7 @@ describe('waitForVerdict', () => {
       report('running', ['passed', 'running']),
       report('passed', ['passed', 'passed'])
     ]
-    await waitForVerdict({
-      observe: async () => states.shift()!,
-      intervalMs: 1000,
-      maxIntervalMs: 10_000,
-      deadline: 60_000,
-      label: 'run',
-      onProgress: () => {},
-      onTransientError: () => {},
-      ...time
-    })
+    await poll(time, async () => states.shift()!, { maxIntervalMs: 10_000 })
     expect(time.sleeps).toEqual([1000, 1500, 1000])
   })
 
@@ -84,19 +94,13 @@ describe('waitForVerdict', () => {
       new VendorError('X', 'network', 'reset'),
       report('failed')
     ]
-    const outcome = await waitForVerdict({
-      observe: async () => {
-        const next = answers.shift()!
-        if (next instanceof VendorError) throw next
-        return next
-      },
-      intervalMs: 1000,
-      maxIntervalMs: 30_000,
-      deadline: 60_000,
-      label: 'run',
-      onProgress: () => {},
-      onTransientError: (error) => errors.push(error.message),
-      ...time
+    const observe = async () => {
+      const next = answers.shift()!
+      if (next instanceof VendorError) throw next
+      return next
+    }
+    const outcome = await poll(time, observe, {
+      onTransientError: (error) => errors.push(error.message)
     })
     expect(outcome.kind).toBe('verdict')
     expect(errors).toEqual(['HTTP 503', 'HTTP 429', 'reset'])
@@ -106,18 +110,9 @@ describe('waitForVerdict', () => {
   it('ends as lost on an error that will not go away, keeping the last report', async () => {
     const time = fakeTime()
     let calls = 0
-    const outcome = await waitForVerdict({
-      observe: async () => {
-        if (calls++ === 0) return report('running', ['passed', 'running'])
-        throw new VendorError('X', 'http', 'HTTP 401', { status: 401 })
-      },
-      intervalMs: 1000,
-      maxIntervalMs: 30_000,
-      deadline: 60_000,
-      label: 'run',
-      onProgress: () => {},
-      onTransientError: () => {},
-      ...time
+    const outcome = await poll(time, async () => {
+      if (calls++ === 0) return report('running', ['passed', 'running'])
+      throw new VendorError('X', 'http', 'HTTP 401', { status: 401 })
     })
     expect(outcome.kind).toBe('lost')
     expect(outcome.report?.counts.passed).toBe(1)
@@ -125,15 +120,10 @@ describe('waitForVerdict', () => {
 
   it('times out at the deadline, with one last look at it', async () => {
     const time = fakeTime()
-    const outcome = await waitForVerdict({
-      observe: async () => report('running'),
+    const outcome = await poll(time, async () => report('running'), {
       intervalMs: 4000,
       maxIntervalMs: 4000,
-      deadline: 10_000,
-      label: 'run',
-      onProgress: () => {},
-      onTransientError: () => {},
-      ...time
+      deadline: 10_000
     })
     expect(outcome.kind).toBe('timed-out')
     expect(time.sleeps).toEqual([4000, 4000, 2000])
@@ -144,16 +134,11 @@ describe('waitForVerdict', () => {
     const time = fakeTime()
     let looks = 0
     const lines: string[] = []
-    await waitForVerdict({
-      observe: async () => (++looks > 12 ? report('passed') : report('running')),
+    await poll(time, async () => (++looks > 12 ? report('passed') : report('running')), {
       intervalMs: 30_000,
-      maxIntervalMs: 30_000,
       deadline: 3_600_000,
       heartbeatMs: 120_000,
-      label: 'run',
-      onProgress: (line) => lines.push(line),
-      onTransientError: () => {},
-      ...time
+      onProgress: (line) => lines.push(line)
     })
     expect(lines).toEqual([
       'run: running [0s]',
