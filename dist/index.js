@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5755);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7738);
 
 // The action's entry point, as the runner starts it: node dist/index.js
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -29225,7 +29225,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5755:
+/***/ 7738:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46910,13 +46910,16 @@ class http_HttpClient {
     retryDelay(error, attempt, policy) {
         if (attempt >= this.retries)
             return undefined;
-        const retryable = policy === 'safe' ? error.transient : error.unsent;
+        const retryable = policy === 'safe'
+            ? error.transient
+            : error.unsent || (policy === 'unapplied' && error.status === 429);
         if (!retryable)
             return undefined;
         const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
         // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
         const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const delayMs = Math.max(jittered, error.retryAfterMs ?? 0);
+        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
+        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
         const deadline = this.options.deadline;
         if (deadline !== undefined && Date.now() + delayMs >= deadline)
             return undefined;
@@ -47100,6 +47103,10 @@ function countTests(tests) {
 function failuresFirst(tests) {
     const rank = (t) => (t.status === 'failed' || t.status === 'errored' ? 0 : 1);
     return [...tests].sort((a, b) => rank(a) - rank(b));
+}
+/** Where a report's tests live, for tools that group them: the vendor and what it ran. */
+function testFolder(report) {
+    return `${report.provider}/${report.targetId ?? 'default'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/poll.ts
@@ -47296,6 +47303,11 @@ function metaLine(report, context) {
     const duration = runDuration(report);
     if (duration !== undefined)
         parts.push(formatDuration(duration));
+    for (const published of context.published ?? []) {
+        const publishedLink = markdown_link(published.label, published.url);
+        if (publishedLink)
+            parts.push(publishedLink);
+    }
     return parts.join(' · ');
 }
 function inlineCode(text) {
@@ -47515,7 +47527,7 @@ const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
 const FAIL_ON = ['failure', 'never'];
 const COMMENT_MODES = ['auto', 'always', 'off'];
 /** Inputs whose values are secrets: masked at once, never echoed in an error. */
-const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token'];
+const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'];
 /** Defaults, the same as action.yml's, for runs that do not go through action.yml (tests, demo). */
 const INPUT_DEFAULTS = {
     wait: 'true',
@@ -47572,6 +47584,15 @@ function isAllowedApiUrl(value) {
     return (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)));
 }
 const apiUrl = optionalText.refine((value) => value === undefined || isAllowedApiUrl(value), 'expected an https URL (http only on localhost), without credentials in it');
+const testmoUrl = apiUrl.transform((value) => value === undefined ? undefined : new URL(value).origin);
+const projectId = optionalText
+    .refine((value) => value === undefined || /^[1-9]\d*$/.test(value), 'expected a project id (a positive whole number)')
+    .transform((value) => (value === undefined ? undefined : Number(value)));
+// Testmo's CLI accepts these shapes; the API may reject others.
+const testmoSource = optionalText.refine((value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value), 'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)');
+const testmoTags = schemas_string()
+    .transform((text) => parseList(text))
+    .refine((tags) => tags.every((tag) => /^[\w-]+$/.test(tag)), 'expected tags of letters, digits, _ and -');
 const urlUnderTest = optionalText.refine((value) => {
     if (value === undefined)
         return true;
@@ -47613,7 +47634,14 @@ function inputSchema(providers) {
         comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
         summary: booleanText,
         'github-token': optionalText,
-        'report-path': optionalText
+        'report-path': optionalText,
+        'junit-path': optionalText,
+        'testmo-url': testmoUrl,
+        'testmo-token': optionalText,
+        'testmo-project-id': projectId,
+        'testmo-run-name': optionalText,
+        'testmo-source': testmoSource,
+        'testmo-tags': testmoTags
     });
 }
 /** The names of every input testgate reads, in action.yml's order. */
@@ -47661,7 +47689,27 @@ function parseInputs(read, providers) {
         comment: input.comment,
         summary: input.summary,
         githubToken: input['github-token'],
-        reportPath: input['report-path']
+        reportPath: input['report-path'],
+        junitPath: input['junit-path'],
+        testmo: testmoSettings(input)
+    };
+}
+const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'];
+/** All three of url, token and project, or none: a partial set is a mistake worth stopping for. */
+function testmoSettings(input) {
+    const missing = TESTMO_REQUIRED.filter((name) => input[name] === undefined);
+    if (missing.length === TESTMO_REQUIRED.length)
+        return undefined;
+    if (missing.length > 0) {
+        throw new InputError(`Publishing to Testmo needs ${TESTMO_REQUIRED.join(', ')}; missing: ${missing.map((name) => `"${name}"`).join(', ')}`);
+    }
+    return {
+        url: input['testmo-url'] ?? '',
+        token: input['testmo-token'] ?? '',
+        projectId: input['testmo-project-id'] ?? 0,
+        runName: input['testmo-run-name'],
+        source: input['testmo-source'],
+        tags: input['testmo-tags']
     };
 }
 function shortValue(value) {
@@ -47849,10 +47897,14 @@ function mapResult(result, reportLink, mapping) {
         status = 'running';
     }
     const links = [
-        { label: 'result', url: `${reportLink}/testresults/${encodeURIComponent(result.id)}` }
+        {
+            label: 'result',
+            url: `${reportLink}/testresults/${encodeURIComponent(result.id)}`,
+            kind: 'page'
+        }
     ];
     if (result.traceUrl)
-        links.push({ label: 'trace', url: result.traceUrl });
+        links.push({ label: 'trace', url: result.traceUrl, kind: 'artifact' });
     const caseName = result.testCaseId ? mapping.testCaseNames.get(result.testCaseId) : undefined;
     const test = {
         id: result.testCaseId ?? result.testCaseVersionId ?? result.id,
@@ -47966,11 +48018,350 @@ function providerFactory(name) {
     return factory;
 }
 
+;// CONCATENATED MODULE: ./src/report/junit.ts
+
+/**
+ * RunReport → JUnit XML: one <testsuite> per run, one <testcase> per test, failures, errors and
+ * skips with their message, links as <properties>. Any vendor text is made valid XML first.
+ */
+// Characters XML 1.0 does not allow at all, even escaped: most C0 controls, lone surrogates, U+FFFE/F.
+// eslint-disable-next-line no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function xmlText(text) {
+    return text
+        .replace(INVALID_XML, '\ufffd')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;');
+}
+/** Attribute values keep their line breaks and tabs as character references. */
+function xmlAttribute(text) {
+    return xmlText(text)
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&apos;')
+        .replace(/\n/g, '&#10;')
+        .replace(/\r/g, '&#13;')
+        .replace(/\t/g, '&#9;');
+}
+function seconds(ms) {
+    return ((ms ?? 0) / 1000).toFixed(3);
+}
+function attributes(values) {
+    return Object.entries(values)
+        .filter(([, value]) => value !== undefined)
+        .map(([name, value]) => ` ${name}="${xmlAttribute(String(value))}"`)
+        .join('');
+}
+function properties(entries, indent) {
+    if (entries.length === 0)
+        return '';
+    const lines = entries.map(({ name, value }) => `${indent}  <property${attributes({ name, value })}/>`);
+    return `${indent}<properties>\n${lines.join('\n')}\n${indent}</properties>\n`;
+}
+/** The first line of an error, as the short `message` attribute. */
+function firstLine(text) {
+    const line = text.split('\n').find((candidate) => candidate.trim() !== '') ?? text;
+    return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+function outcome(test) {
+    const message = test.error ?? '';
+    switch (test.status) {
+        case 'failed':
+            return `      <failure${attributes({ message: firstLine(message) || 'failed', type: 'failed' })}>${xmlText(message)}</failure>\n`;
+        case 'errored':
+            return `      <error${attributes({ message: firstLine(message) || 'errored', type: 'errored' })}>${xmlText(message)}</error>\n`;
+        case 'skipped':
+            return `      <skipped${attributes({ message: message ? firstLine(message) : undefined })}/>\n`;
+        case 'running':
+        case 'queued':
+            return `      <skipped${attributes({ message: 'not finished: the run ended before this test did' })}/>\n`;
+        default:
+            return '';
+    }
+}
+function junitXml(report, vendor, classname) {
+    const { counts } = report;
+    const failures = counts.failed;
+    const errors = counts.errored;
+    const skipped = counts.skipped + counts.pending;
+    const time = seconds(runDuration(report) ?? report.tests.reduce((sum, test) => sum + (test.durationMs ?? 0), 0));
+    const suiteName = report.targetId ? `${vendor} ${report.targetId}` : vendor;
+    const cases = report.tests.map((test) => {
+        const links = test.links.map((link) => ({ name: link.label, value: link.url }));
+        const body = outcome(test) + properties(links, '      ');
+        const open = `    <testcase${attributes({ classname, name: test.name, time: seconds(test.durationMs) })}`;
+        return body === '' ? `${open}/>\n` : `${open}>\n${body}    </testcase>\n`;
+    });
+    const suiteProperties = [
+        { name: 'provider', value: report.provider },
+        { name: 'run-id', value: report.runId },
+        { name: 'status', value: report.status },
+        ...(report.url ? [{ name: 'report-url', value: report.url }] : [])
+    ];
+    const totals = { tests: counts.total, failures, errors, skipped, time };
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' +
+        `<testsuites${attributes({ name: 'testgate', ...totals })}>\n` +
+        `  <testsuite${attributes({ name: suiteName, ...totals, timestamp: report.startedAt })}>\n` +
+        properties(suiteProperties, '    ') +
+        cases.join('') +
+        '  </testsuite>\n' +
+        '</testsuites>\n');
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 /** The job summary: the whole report, failures first, passed tests folded. */
 function summaryMarkdown(report, context) {
     return renderReport(report, context, SUMMARY_LIMITS, footerLine(context));
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/publish/testmo.ts
+
+
+
+
+
+/**
+ * Publishes a RunReport to Testmo as an automation run: create the run → create one thread →
+ * append the tests in batches → complete the thread → complete the run. Facts: Testmo's REST API
+ * v1 reference and the behaviour of its own CLI; what they leave open is marked "inferred".
+ */
+/** Testmo's CLI sends at most 250 tests per append; the API documents no limit, so neither do we exceed it. */
+const BATCH_SIZE = 250;
+// Testmo: "if the Retry-After header is not included… you should at least wait for 60 seconds".
+const DEFAULT_RETRY_AFTER_MS = 60_000;
+// The CLI's limit for console fields; the server's own limit is not documented.
+const MAX_FIELD_CHARS = 16_000;
+const MAX_NAME_CHARS = 750;
+const FIELD_STRING = 1;
+const FIELD_CONSOLE = 4;
+const FIELD_URL = 5;
+/** The same key Testmo's CLI computes (sha256 of "folder.name"), so history lines up with CLI uploads. */
+function testKey(folder, name) {
+    return (0,external_node_crypto_.createHash)('sha256').update(`${folder}.${name}`).digest('hex');
+}
+// Aliases a default Testmo instance knows (the CLI sends passed, failure, error, skipped).
+const STATUS_ALIAS = {
+    passed: 'passed',
+    failed: 'failed',
+    errored: 'error',
+    skipped: 'skipped',
+    // inferred: a test the run never finished (timeout) has no better alias than skipped
+    running: 'skipped',
+    queued: 'skipped'
+};
+function toTestmoTest(test, folder) {
+    const name = test.name.slice(0, MAX_NAME_CHARS);
+    const result = {
+        key: testKey(folder, name),
+        name,
+        folder,
+        status: STATUS_ALIAS[test.status]
+    };
+    if (test.durationMs !== undefined)
+        result.elapsed = Math.round(test.durationMs * 1000);
+    const fields = [];
+    if (test.error) {
+        fields.push({
+            type: FIELD_CONSOLE,
+            name: test.status === 'errored' ? 'Error' : 'Failure',
+            value: truncateMiddle(test.error, MAX_FIELD_CHARS),
+            is_highlight: true
+        });
+    }
+    if (test.status === 'running' || test.status === 'queued') {
+        fields.push({
+            type: FIELD_STRING,
+            name: 'Not finished',
+            value: 'The run ended before this test did',
+            is_highlight: true
+        });
+    }
+    const artifacts = [];
+    for (const link of test.links) {
+        const url = safeUrl(link.url);
+        if (!url)
+            continue;
+        if (link.kind === 'artifact')
+            artifacts.push({ name: link.label.slice(0, MAX_NAME_CHARS), url });
+        else
+            fields.push({ type: FIELD_URL, name: link.label, value: url });
+    }
+    if (fields.length > 0)
+        result.fields = fields;
+    if (artifacts.length > 0)
+        result.artifacts = artifacts;
+    return result;
+}
+function createRunBody(settings, run) {
+    const { report, context } = run;
+    const links = [
+        { name: 'GitHub workflow run', url: context.runUrl },
+        {
+            name: context.pullRequest ? `Pull request #${context.pullRequest.number}` : '',
+            url: context.pullRequest
+                ? `${context.serverUrl}/${context.owner}/${context.repo}/pull/${context.pullRequest.number}`
+                : undefined
+        },
+        { name: `${run.vendor} report`, url: report.url }
+    ].flatMap(({ name, url }) => {
+        const safe = safeUrl(url);
+        return safe ? [{ name, url: safe }] : [];
+    });
+    const fields = [
+        { type: FIELD_STRING, name: 'Commit', value: context.sha },
+        { type: FIELD_STRING, name: 'Branch', value: context.ref },
+        { type: FIELD_STRING, name: 'Environment', value: run.environment ?? '' },
+        { type: FIELD_URL, name: 'URL under test', value: safeUrl(run.urlUnderTest) ?? '' },
+        { type: FIELD_STRING, name: 'Verdict', value: report.status }
+    ].filter((field) => field.value !== '');
+    const runNumber = context.runNumber === undefined ? '' : ` #${context.runNumber}`;
+    const body = {
+        name: (settings.runName ?? `${context.workflow ?? run.vendor}${runNumber}`).slice(0, MAX_NAME_CHARS),
+        source: settings.source ?? report.provider,
+        links,
+        fields
+    };
+    if (settings.tags.length > 0)
+        body.tags = settings.tags;
+    return body;
+}
+function batches(items, size) {
+    const result = [];
+    for (let i = 0; i < items.length; i += size)
+        result.push(items.slice(i, i + size));
+    return result;
+}
+// 422: {"message": "...", "errors": {"field": ["...", ...]}}
+const testmoErrorSchema = object({
+    message: schemas_string().optional(),
+    errors: record(schemas_string(), union([array(schemas_string()), schemas_string()])).optional()
+});
+function describeTestmoError(body) {
+    const parsed = testmoErrorSchema.safeParse(body);
+    if (!parsed.success || (!parsed.data.message && !parsed.data.errors))
+        return undefined;
+    const fields = Object.entries(parsed.data.errors ?? {}).map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join(', ') : messages}`);
+    return [parsed.data.message, ...fields].filter(Boolean).join('; ');
+}
+const createdSchema = object({ id: schemas_number().int() }).loose();
+const noContentSchema = unknown();
+const runSchema = object({ result: object({ total_count: schemas_number().int() }).loose() }).loose();
+function createTestmoClient(settings, options) {
+    return new http_HttpClient({
+        vendor: 'Testmo',
+        baseUrl: `${settings.url}/api/v1`,
+        headers: { authorization: `Bearer ${settings.token}`, 'user-agent': 'testgate' },
+        secrets: options.secrets,
+        deadline: options.deadline,
+        log: options.log,
+        retries: 8,
+        defaultRetryAfterMs: DEFAULT_RETRY_AFTER_MS,
+        describeError: describeTestmoError
+    });
+}
+class TestmoPublishError extends Error {
+    runId;
+    name = 'TestmoPublishError';
+    constructor(message, runId) {
+        super(message);
+        this.runId = runId;
+    }
+}
+/**
+ * Creates and fills one automation run. Ids are kept the moment they come back, and creates are
+ * never blindly repeated: a failure leaves at most one run, named in the error.
+ */
+class TestmoPublisher {
+    client;
+    settings;
+    log;
+    onRunCreated;
+    requests = 0;
+    constructor(client, settings, log, 
+    /** Called with the run id as soon as Testmo returns it. */
+    onRunCreated = () => { }) {
+        this.client = client;
+        this.settings = settings;
+        this.log = log;
+        this.onRunCreated = onRunCreated;
+    }
+    runUrl(runId) {
+        // inferred: the UI path public CI scripts use; Testmo's docs do not state it.
+        return `${this.settings.url}/automation/runs/view/${runId}`;
+    }
+    async publish(run) {
+        const created = await this.post(`/projects/${this.settings.projectId}/automation/runs`, createRunBody(this.settings, run), createdSchema);
+        const runId = created.id;
+        this.onRunCreated(runId, this.runUrl(runId));
+        try {
+            const folder = testFolder(run.report);
+            const tests = run.report.tests.map((test) => toTestmoTest(test, folder));
+            const thread = await this.post(`/automation/runs/${runId}/threads`, {}, createdSchema);
+            let sent = 0;
+            for (const batch of batches(tests, BATCH_SIZE)) {
+                await this.append(runId, thread.id, batch, sent);
+                sent += batch.length;
+            }
+            const computed = tests.reduce((sum, test) => sum + (test.elapsed ?? 0), 0);
+            const durationMs = runDuration(run.report);
+            await this.complete(`/automation/runs/threads/${thread.id}/complete`, {
+                elapsed_computed: computed,
+                ...(durationMs === undefined ? {} : { elapsed_observed: durationMs * 1000 })
+            });
+            // The run's time is its thread's: measuring Testmo's own create→complete span would say seconds.
+            await this.complete(`/automation/runs/${runId}/complete`, { measure_elapsed: false });
+            return { runId, runUrl: this.runUrl(runId), tests: sent, requests: this.requests };
+        }
+        catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            throw new TestmoPublishError(`${message} (Testmo run ${runId} is left incomplete: ${this.runUrl(runId)})`, runId);
+        }
+    }
+    /** Creates are re-sent only when they provably had no effect (refused connection, 429). */
+    post(path, body, schema) {
+        this.requests++;
+        return this.client.request('POST', path, { body, schema, retry: 'unapplied' });
+    }
+    /** Completing twice changes nothing, so a completion is retried like a read. */
+    async complete(path, body) {
+        this.requests++;
+        await this.client.request('POST', path, { body, schema: noContentSchema, retry: 'safe' });
+    }
+    /**
+     * An append that failed with a 5xx, a timeout or a dropped connection may or may not have been
+     * applied, and Testmo has no idempotency key. So before sending it again, count what the run
+     * holds: `sent` tests means it was not applied (send again), `sent + batch` means it was (go on);
+     * anything else stops, since a resend could count tests twice.
+     */
+    async append(runId, threadId, batch, sent) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                await this.post(`/automation/runs/threads/${threadId}/append`, { tests: batch }, noContentSchema);
+                return;
+            }
+            catch (error) {
+                if (!(error instanceof VendorError) ||
+                    !error.transient ||
+                    error.status === 429 ||
+                    attempt >= 3)
+                    throw error;
+                this.requests++;
+                const held = (await this.client.get(`/automation/runs/${runId}`, runSchema)).result
+                    .total_count;
+                if (held === sent + batch.length) {
+                    this.log(`Testmo: the interrupted append of ${batch.length} tests did land (${held} held); going on.`);
+                    return;
+                }
+                if (held !== sent) {
+                    throw new VendorError('Testmo', 'http', `Testmo: after an interrupted append the run holds ${held} tests, expected ${sent} or ${sent + batch.length}; not sending again, to count no test twice`);
+                }
+                this.log(`Testmo: the interrupted append of ${batch.length} tests did not land (${held} held); sending it again.`);
+            }
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
@@ -47979,6 +48370,8 @@ const STATE_HANDLE = 'handle';
 const STATE_FINISHED = 'finished';
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -48037,6 +48430,7 @@ async function pipeline(env) {
     }
     const sinkFailures = await publish(report, {
         settings,
+        deadline,
         context,
         renderContext,
         provider,
@@ -48052,8 +48446,11 @@ function maskSecrets() {
             core_setSecret(value);
     }
 }
+function secretsOf(settings) {
+    return [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token].filter((value) => Boolean(value));
+}
 function createProvider(settings, deadline) {
-    const secrets = [settings.apiKey, settings.apiSecret, settings.githubToken].filter((value) => Boolean(value));
+    const secrets = secretsOf(settings);
     return providerFactory(settings.provider)({
         settings,
         http: (options) => new http_HttpClient({
@@ -48151,6 +48548,17 @@ async function publish(report, publishing) {
     // The report file goes first: whatever fails later, the data is on disk.
     await attempt('report file', () => writeReportFile(report, publishing));
     setOutputs(report);
+    const { settings, renderContext } = publishing;
+    if (renderContext.startedOnly && (settings.junitPath || settings.testmo)) {
+        info('No verdict to publish yet (wait: false): the JUnit file and Testmo are skipped.');
+    }
+    else {
+        if (settings.junitPath)
+            await attempt('JUnit file', () => writeJunit(report, publishing));
+        // Before the summary and the comment, so both can link to the Testmo run.
+        if (settings.testmo)
+            await attempt('Testmo run', () => publishToTestmo(report, publishing));
+    }
     if (publishing.settings.summary) {
         await attempt('job summary', async () => {
             await summary.addRaw(summaryMarkdown(report, publishing.renderContext)).write();
@@ -48158,6 +48566,42 @@ async function publish(report, publishing) {
     }
     await attempt('PR comment', () => writeComment(report, publishing));
     return failures;
+}
+async function writeJunit(report, { settings, provider }) {
+    const path = settings.junitPath ?? '';
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(path, junitXml(report, provider.displayName, testFolder(report)));
+    setOutput('junit-path', path);
+    info(`JUnit XML of ${report.counts.total} tests written to ${path}`);
+}
+// A run that used up the step's deadline still gets this long to publish to Testmo.
+const TESTMO_GRACE_MS = 2 * 60_000;
+async function publishToTestmo(report, publishing) {
+    const { settings, context, renderContext, provider } = publishing;
+    const testmo = settings.testmo;
+    if (!testmo)
+        return;
+    const client = createTestmoClient(testmo, {
+        secrets: secretsOf(settings),
+        deadline: Math.max(publishing.deadline, Date.now() + TESTMO_GRACE_MS),
+        log: info
+    });
+    const publisher = new TestmoPublisher(client, testmo, info, (runId, runUrl) => {
+        setOutput('testmo-run-id', runId);
+        setOutput('testmo-run-url', runUrl);
+        renderContext.published = [
+            ...(renderContext.published ?? []),
+            { label: `Testmo run ${runId}`, url: runUrl }
+        ];
+    });
+    const result = await publisher.publish({
+        report,
+        context,
+        vendor: provider.displayName,
+        environment: settings.environment,
+        urlUnderTest: renderContext.urlUnderTest
+    });
+    info(`Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`);
 }
 async function writeReportFile(report, { settings, env }) {
     const path = settings.reportPath ??

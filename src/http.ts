@@ -65,6 +65,8 @@ export interface HttpClientOptions {
   retries?: number
   backoffBaseMs?: number
   backoffMaxMs?: number
+  /** The wait after a 429 that carries no Retry-After (some vendors ask for a fixed minimum). */
+  defaultRetryAfterMs?: number
   /** Vendor-specific reading of an error body; undefined falls back to the generic reading. */
   describeError?: (body: unknown) => string | undefined
   /** Epoch ms after which no retry waits; the step's overall deadline. */
@@ -79,6 +81,11 @@ export type RetryPolicy =
   | 'safe'
   /** Requests that create something: re-sent only when they provably never reached the server. */
   | 'unsent-only'
+  /**
+   * Requests that add something: re-sent when they provably had no effect, i.e. never reached the
+   * server or were refused with 429 before being processed.
+   */
+  | 'unapplied'
 
 export interface RequestOptions<T> {
   body?: unknown
@@ -129,12 +136,17 @@ export class HttpClient {
   /** The wait before the next attempt, or undefined when the error is final. */
   private retryDelay(error: VendorError, attempt: number, policy: RetryPolicy): number | undefined {
     if (attempt >= this.retries) return undefined
-    const retryable = policy === 'safe' ? error.transient : error.unsent
+    const retryable =
+      policy === 'safe'
+        ? error.transient
+        : error.unsent || (policy === 'unapplied' && error.status === 429)
     if (!retryable) return undefined
     const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt)
     // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
     const jittered = backoff / 2 + (this.random() * backoff) / 2
-    const delayMs = Math.max(jittered, error.retryAfterMs ?? 0)
+    const retryAfterMs =
+      error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined)
+    const delayMs = Math.max(jittered, retryAfterMs ?? 0)
     const deadline = this.options.deadline
     if (deadline !== undefined && Date.now() + delayMs >= deadline) return undefined
     return delayMs

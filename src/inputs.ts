@@ -31,10 +31,23 @@ export interface Settings {
   summary: boolean
   githubToken?: string
   reportPath?: string
+  junitPath?: string
+  /** Set when testmo-url, testmo-token and testmo-project-id are all given. */
+  testmo?: TestmoSettings
+}
+
+export interface TestmoSettings {
+  /** The instance origin, e.g. https://acme.testmo.net */
+  url: string
+  token: string
+  projectId: number
+  runName?: string
+  source?: string
+  tags: string[]
 }
 
 /** Inputs whose values are secrets: masked at once, never echoed in an error. */
-export const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token'] as const
+export const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'] as const
 
 /** Defaults, the same as action.yml's, for runs that do not go through action.yml (tests, demo). */
 export const INPUT_DEFAULTS: Record<string, string> = {
@@ -116,6 +129,30 @@ const apiUrl = optionalText.refine(
   'expected an https URL (http only on localhost), without credentials in it'
 )
 
+const testmoUrl = apiUrl.transform((value) =>
+  value === undefined ? undefined : new URL(value).origin
+)
+
+const projectId = optionalText
+  .refine(
+    (value) => value === undefined || /^[1-9]\d*$/.test(value),
+    'expected a project id (a positive whole number)'
+  )
+  .transform((value) => (value === undefined ? undefined : Number(value)))
+
+// Testmo's CLI accepts these shapes; the API may reject others.
+const testmoSource = optionalText.refine(
+  (value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value),
+  'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)'
+)
+const testmoTags = z
+  .string()
+  .transform((text) => parseList(text))
+  .refine(
+    (tags) => tags.every((tag) => /^[\w-]+$/.test(tag)),
+    'expected tags of letters, digits, _ and -'
+  )
+
 const urlUnderTest = optionalText.refine((value) => {
   if (value === undefined) return true
   try {
@@ -158,7 +195,14 @@ function inputSchema(providers: readonly string[]) {
     comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
     summary: booleanText,
     'github-token': optionalText,
-    'report-path': optionalText
+    'report-path': optionalText,
+    'junit-path': optionalText,
+    'testmo-url': testmoUrl,
+    'testmo-token': optionalText,
+    'testmo-project-id': projectId,
+    'testmo-run-name': optionalText,
+    'testmo-source': testmoSource,
+    'testmo-tags': testmoTags
   })
 }
 
@@ -214,7 +258,32 @@ export function parseInputs(
     comment: input.comment,
     summary: input.summary,
     githubToken: input['github-token'],
-    reportPath: input['report-path']
+    reportPath: input['report-path'],
+    junitPath: input['junit-path'],
+    testmo: testmoSettings(input)
+  }
+}
+
+const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'] as const
+
+/** All three of url, token and project, or none: a partial set is a mistake worth stopping for. */
+function testmoSettings(
+  input: z.infer<ReturnType<typeof inputSchema>>
+): TestmoSettings | undefined {
+  const missing = TESTMO_REQUIRED.filter((name) => input[name] === undefined)
+  if (missing.length === TESTMO_REQUIRED.length) return undefined
+  if (missing.length > 0) {
+    throw new InputError(
+      `Publishing to Testmo needs ${TESTMO_REQUIRED.join(', ')}; missing: ${missing.map((name) => `"${name}"`).join(', ')}`
+    )
+  }
+  return {
+    url: input['testmo-url'] ?? '',
+    token: input['testmo-token'] ?? '',
+    projectId: input['testmo-project-id'] ?? 0,
+    runName: input['testmo-run-name'],
+    source: input['testmo-source'],
+    tags: input['testmo-tags']
   }
 }
 

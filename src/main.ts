@@ -22,8 +22,10 @@ import { providerFactory, providerNames } from './providers/index.js'
 import type { Provider, RunHandle } from './providers/provider.js'
 import { commentBody, commentMarker } from './report/comment.js'
 import type { RenderContext } from './report/markdown.js'
-import { countTests, type RunReport, type RunStatus } from './report/model.js'
+import { countTests, testFolder, type RunReport, type RunStatus } from './report/model.js'
+import { junitXml } from './report/junit.js'
 import { summaryMarkdown } from './report/summary.js'
+import { createTestmoClient, TestmoPublisher } from './publish/testmo.js'
 import { STATE_FINISHED, STATE_HANDLE } from './state.js'
 
 /** Statuses that fail the step under `fail-on: failure`. */
@@ -75,6 +77,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
 
   const sinkFailures = await publish(report, {
     settings,
+    deadline,
     context,
     renderContext,
     provider,
@@ -91,10 +94,14 @@ function maskSecrets(): void {
   }
 }
 
-function createProvider(settings: Settings, deadline: number): Provider {
-  const secrets = [settings.apiKey, settings.apiSecret, settings.githubToken].filter(
+function secretsOf(settings: Settings): string[] {
+  return [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token].filter(
     (value): value is string => Boolean(value)
   )
+}
+
+function createProvider(settings: Settings, deadline: number): Provider {
+  const secrets = secretsOf(settings)
   return providerFactory(settings.provider)({
     settings,
     http: (options) =>
@@ -203,6 +210,7 @@ function toRenderContext(
 
 interface PublishContext {
   settings: Settings
+  deadline: number
   context: RunContext
   renderContext: RenderContext
   provider: Provider
@@ -224,6 +232,14 @@ async function publish(report: RunReport, publishing: PublishContext): Promise<s
   // The report file goes first: whatever fails later, the data is on disk.
   await attempt('report file', () => writeReportFile(report, publishing))
   setOutputs(report)
+  const { settings, renderContext } = publishing
+  if (renderContext.startedOnly && (settings.junitPath || settings.testmo)) {
+    core.info('No verdict to publish yet (wait: false): the JUnit file and Testmo are skipped.')
+  } else {
+    if (settings.junitPath) await attempt('JUnit file', () => writeJunit(report, publishing))
+    // Before the summary and the comment, so both can link to the Testmo run.
+    if (settings.testmo) await attempt('Testmo run', () => publishToTestmo(report, publishing))
+  }
   if (publishing.settings.summary) {
     await attempt('job summary', async () => {
       await core.summary.addRaw(summaryMarkdown(report, publishing.renderContext)).write()
@@ -231,6 +247,49 @@ async function publish(report: RunReport, publishing: PublishContext): Promise<s
   }
   await attempt('PR comment', () => writeComment(report, publishing))
   return failures
+}
+
+async function writeJunit(
+  report: RunReport,
+  { settings, provider }: PublishContext
+): Promise<void> {
+  const path = settings.junitPath ?? ''
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, junitXml(report, provider.displayName, testFolder(report)))
+  core.setOutput('junit-path', path)
+  core.info(`JUnit XML of ${report.counts.total} tests written to ${path}`)
+}
+
+// A run that used up the step's deadline still gets this long to publish to Testmo.
+const TESTMO_GRACE_MS = 2 * 60_000
+
+async function publishToTestmo(report: RunReport, publishing: PublishContext): Promise<void> {
+  const { settings, context, renderContext, provider } = publishing
+  const testmo = settings.testmo
+  if (!testmo) return
+  const client = createTestmoClient(testmo, {
+    secrets: secretsOf(settings),
+    deadline: Math.max(publishing.deadline, Date.now() + TESTMO_GRACE_MS),
+    log: core.info
+  })
+  const publisher = new TestmoPublisher(client, testmo, core.info, (runId, runUrl) => {
+    core.setOutput('testmo-run-id', runId)
+    core.setOutput('testmo-run-url', runUrl)
+    renderContext.published = [
+      ...(renderContext.published ?? []),
+      { label: `Testmo run ${runId}`, url: runUrl }
+    ]
+  })
+  const result = await publisher.publish({
+    report,
+    context,
+    vendor: provider.displayName,
+    environment: settings.environment,
+    urlUnderTest: renderContext.urlUnderTest
+  })
+  core.info(
+    `Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`
+  )
 }
 
 async function writeReportFile(

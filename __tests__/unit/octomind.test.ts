@@ -156,9 +156,10 @@ describe('mapReport', () => {
     expect(report.tests[1]?.links).toEqual([
       {
         label: 'result',
-        url: 'https://app.octomind.dev/testtargets/tt-1/testreports/rep-1/testresults/res-2'
+        url: 'https://app.octomind.dev/testtargets/tt-1/testreports/rep-1/testresults/res-2',
+        kind: 'page'
       },
-      { label: 'trace', url: 'https://t.example/x.zip' }
+      { label: 'trace', url: 'https://t.example/x.zip', kind: 'artifact' }
     ])
     expect(report.tests[3]?.id).toBe('ver-4')
   })

@@ -28460,13 +28460,16 @@ class HttpClient {
     retryDelay(error, attempt, policy) {
         if (attempt >= this.retries)
             return undefined;
-        const retryable = policy === 'safe' ? error.transient : error.unsent;
+        const retryable = policy === 'safe'
+            ? error.transient
+            : error.unsent || (policy === 'unapplied' && error.status === 429);
         if (!retryable)
             return undefined;
         const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
         // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
         const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const delayMs = Math.max(jittered, error.retryAfterMs ?? 0);
+        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
+        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
         const deadline = this.options.deadline;
         if (deadline !== undefined && Date.now() + delayMs >= deadline)
             return undefined;
@@ -28624,7 +28627,7 @@ const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
 const FAIL_ON = ['failure', 'never'];
 const COMMENT_MODES = ['auto', 'always', 'off'];
 /** Inputs whose values are secrets: masked at once, never echoed in an error. */
-const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token'];
+const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'];
 /** Defaults, the same as action.yml's, for runs that do not go through action.yml (tests, demo). */
 const INPUT_DEFAULTS = {
     wait: 'true',
@@ -28681,6 +28684,15 @@ function isAllowedApiUrl(value) {
     return (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)));
 }
 const apiUrl = optionalText.refine((value) => value === undefined || isAllowedApiUrl(value), 'expected an https URL (http only on localhost), without credentials in it');
+const testmoUrl = apiUrl.transform((value) => value === undefined ? undefined : new URL(value).origin);
+const projectId = optionalText
+    .refine((value) => value === undefined || /^[1-9]\d*$/.test(value), 'expected a project id (a positive whole number)')
+    .transform((value) => (value === undefined ? undefined : Number(value)));
+// Testmo's CLI accepts these shapes; the API may reject others.
+const testmoSource = optionalText.refine((value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value), 'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)');
+const testmoTags = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
+    .transform((text) => parseList(text))
+    .refine((tags) => tags.every((tag) => /^[\w-]+$/.test(tag)), 'expected tags of letters, digits, _ and -');
 const urlUnderTest = optionalText.refine((value) => {
     if (value === undefined)
         return true;
@@ -28722,7 +28734,14 @@ function inputSchema(providers) {
         comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
         summary: booleanText,
         'github-token': optionalText,
-        'report-path': optionalText
+        'report-path': optionalText,
+        'junit-path': optionalText,
+        'testmo-url': testmoUrl,
+        'testmo-token': optionalText,
+        'testmo-project-id': projectId,
+        'testmo-run-name': optionalText,
+        'testmo-source': testmoSource,
+        'testmo-tags': testmoTags
     });
 }
 /** The names of every input testgate reads, in action.yml's order. */
@@ -28770,7 +28789,27 @@ function parseInputs(read, providers) {
         comment: input.comment,
         summary: input.summary,
         githubToken: input['github-token'],
-        reportPath: input['report-path']
+        reportPath: input['report-path'],
+        junitPath: input['junit-path'],
+        testmo: testmoSettings(input)
+    };
+}
+const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'];
+/** All three of url, token and project, or none: a partial set is a mistake worth stopping for. */
+function testmoSettings(input) {
+    const missing = TESTMO_REQUIRED.filter((name) => input[name] === undefined);
+    if (missing.length === TESTMO_REQUIRED.length)
+        return undefined;
+    if (missing.length > 0) {
+        throw new InputError(`Publishing to Testmo needs ${TESTMO_REQUIRED.join(', ')}; missing: ${missing.map((name) => `"${name}"`).join(', ')}`);
+    }
+    return {
+        url: input['testmo-url'] ?? '',
+        token: input['testmo-token'] ?? '',
+        projectId: input['testmo-project-id'] ?? 0,
+        runName: input['testmo-run-name'],
+        source: input['testmo-source'],
+        tags: input['testmo-tags']
     };
 }
 function shortValue(value) {
@@ -29054,10 +29093,14 @@ function mapResult(result, reportLink, mapping) {
         status = 'running';
     }
     const links = [
-        { label: 'result', url: `${reportLink}/testresults/${encodeURIComponent(result.id)}` }
+        {
+            label: 'result',
+            url: `${reportLink}/testresults/${encodeURIComponent(result.id)}`,
+            kind: 'page'
+        }
     ];
     if (result.traceUrl)
-        links.push({ label: 'trace', url: result.traceUrl });
+        links.push({ label: 'trace', url: result.traceUrl, kind: 'artifact' });
     const caseName = result.testCaseId ? mapping.testCaseNames.get(result.testCaseId) : undefined;
     const test = {
         id: result.testCaseId ?? result.testCaseVersionId ?? result.id,
@@ -29182,7 +29225,7 @@ function providerFactory(name) {
 /* harmony export */   LV: () => (/* binding */ RUN_STATUSES),
 /* harmony export */   tu: () => (/* binding */ countTests)
 /* harmony export */ });
-/* unused harmony exports TEST_STATUSES, failuresFirst */
+/* unused harmony exports TEST_STATUSES, failuresFirst, testFolder */
 /** The normalized report every provider produces and every sink consumes. */
 const RUN_STATUSES = [
     'queued',
@@ -29232,6 +29275,10 @@ function countTests(tests) {
 function failuresFirst(tests) {
     const rank = (t) => (t.status === 'failed' || t.status === 'errored' ? 0 : 1);
     return [...tests].sort((a, b) => rank(a) - rank(b));
+}
+/** Where a report's tests live, for tools that group them: the vendor and what it ran. */
+function testFolder(report) {
+    return `${report.provider}/${report.targetId ?? 'default'}`;
 }
 
 

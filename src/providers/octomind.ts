@@ -166,9 +166,13 @@ function mapResult(result: OctomindResult, reportLink: string, mapping: ReportMa
     status = 'running'
   }
   const links: Link[] = [
-    { label: 'result', url: `${reportLink}/testresults/${encodeURIComponent(result.id)}` }
+    {
+      label: 'result',
+      url: `${reportLink}/testresults/${encodeURIComponent(result.id)}`,
+      kind: 'page'
+    }
   ]
-  if (result.traceUrl) links.push({ label: 'trace', url: result.traceUrl })
+  if (result.traceUrl) links.push({ label: 'trace', url: result.traceUrl, kind: 'artifact' })
   const caseName = result.testCaseId ? mapping.testCaseNames.get(result.testCaseId) : undefined
   const test: TestResult = {
     id: result.testCaseId ?? result.testCaseVersionId ?? result.id,

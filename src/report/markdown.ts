@@ -17,6 +17,8 @@ export interface RenderContext {
   timeoutMinutes?: number
   /** True when testgate started the run and did not wait for it. */
   startedOnly?: boolean
+  /** Where else the report went (a Testmo run…), linked from the summary and the comment. */
+  published?: { label: string; url: string }[]
 }
 
 export interface RenderLimits {
@@ -137,6 +139,10 @@ function metaLine(report: RunReport, context: RenderContext): string {
   if (context.sha) parts.push(`commit ${escapeMarkdown(context.sha.slice(0, 7))}`)
   const duration = runDuration(report)
   if (duration !== undefined) parts.push(formatDuration(duration))
+  for (const published of context.published ?? []) {
+    const publishedLink = link(published.label, published.url)
+    if (publishedLink) parts.push(publishedLink)
+  }
   return parts.join(' · ')
 }
 

@@ -24,6 +24,8 @@ export type TestStatus = (typeof TEST_STATUSES)[number]
 export interface Link {
   label: string
   url: string
+  /** page: the vendor's web page for the test; artifact: a file it produced (trace, video, recording). */
+  kind?: 'page' | 'artifact'
 }
 
 export interface TestResult {
@@ -92,4 +94,9 @@ export function countTests(tests: readonly TestResult[]): Counts {
 export function failuresFirst(tests: readonly TestResult[]): TestResult[] {
   const rank = (t: TestResult): number => (t.status === 'failed' || t.status === 'errored' ? 0 : 1)
   return [...tests].sort((a, b) => rank(a) - rank(b))
+}
+
+/** Where a report's tests live, for tools that group them: the vendor and what it ran. */
+export function testFolder(report: RunReport): string {
+  return `${report.provider}/${report.targetId ?? 'default'}`
 }
