@@ -48025,8 +48025,9 @@ function providerFactory(name) {
  * skips with their message, links as <properties>. Any vendor text is made valid XML first.
  */
 // Characters XML 1.0 does not allow at all, even escaped: most C0 controls, lone surrogates, U+FFFE/F.
+const INVALID_XML = 
 // eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 function xmlText(text) {
     return text
         .replace(INVALID_XML, '\ufffd')
@@ -48257,6 +48258,7 @@ function createTestmoClient(settings, options) {
         secrets: options.secrets,
         deadline: options.deadline,
         log: options.log,
+        sleep: options.sleep,
         retries: 8,
         defaultRetryAfterMs: DEFAULT_RETRY_AFTER_MS,
         describeError: describeTestmoError

@@ -27,6 +27,8 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   | { kind: 'bad-json' }
   | { kind: 'drop' }
+  /** The request is processed, but the client gets this status instead of the answer. */
+  | { kind: 'apply-then-status'; status: number }
 
 /** A queue entry: a fault for that request, or null to let it through. */
 export type FaultStep = Fault | null
@@ -57,14 +59,17 @@ export class SimServer {
   private server: Server | undefined
   url = ''
 
-  /** `path` uses :name for parameters, e.g. /repos/:owner/:repo/issues/:number/comments */
+  /**
+   * `path` uses :name for parameters, e.g. /repos/:owner/:repo/issues/:number/comments.
+   * A route added later takes precedence, so a test can replace one behaviour.
+   */
   route(name: string, method: string, path: string, handler: Handler): this {
     const keys: string[] = []
     const source = path.replace(/:([A-Za-z_]+)/g, (_, key: string) => {
       keys.push(key)
       return '([^/]+)'
     })
-    this.routes.push({ name, method, pattern: new RegExp(`^${source}/?$`), keys, handler })
+    this.routes.unshift({ name, method, pattern: new RegExp(`^${source}/?$`), keys, handler })
     return this
   }
 
@@ -145,6 +150,9 @@ export class SimServer {
         body,
         baseUrl: this.url
       })
+      if (fault?.kind === 'apply-then-status') {
+        return send(res, { status: fault.status, body: { message: 'gateway timeout' } })
+      }
       return send(res, reply)
     }
     this.requests.push({

@@ -171,6 +171,7 @@ export interface TestmoClientOptions {
   secrets: string[]
   deadline: number
   log: (line: string) => void
+  sleep?: (ms: number) => Promise<void>
 }
 
 export function createTestmoClient(
@@ -184,6 +185,7 @@ export function createTestmoClient(
     secrets: options.secrets,
     deadline: options.deadline,
     log: options.log,
+    sleep: options.sleep,
     retries: 8,
     defaultRetryAfterMs: DEFAULT_RETRY_AFTER_MS,
     describeError: describeTestmoError

@@ -7,8 +7,8 @@ import { runDuration } from './markdown.js'
  */
 
 // Characters XML 1.0 does not allow at all, even escaped: most C0 controls, lone surrogates, U+FFFE/F.
-// eslint-disable-next-line no-control-regex
 const INVALID_XML =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
 export function xmlText(text: string): string {
