@@ -15,6 +15,9 @@ import {
   scriptedRun
 } from '../__tests__/simulators/octomind.js'
 import { ROOT, runAction } from '../__tests__/simulators/runner.js'
+import { TestmoSimulator } from '../__tests__/simulators/testmo.js'
+import { createTestmoClient, TestmoPublisher } from '../src/publish/testmo.js'
+import type { RunContext } from '../src/github-context.js'
 
 const FIXED_INTERVAL_MS = 5_000
 
@@ -125,6 +128,46 @@ for (const count of [100, 1_000, 10_000]) {
   )
 }
 
+console.log('\n## Publishing to the Testmo simulator (in process, loopback)\n')
+console.log('| tests | requests | appends | seconds (median of 3) | tests in Testmo |')
+console.log('|---|---|---|---|---|')
+const benchContext: RunContext = {
+  eventName: 'push',
+  owner: 'acme',
+  repo: 'shop',
+  sha: 'abc',
+  ref: 'main',
+  serverUrl: 'https://github.com'
+}
+for (const count of [1_000, 10_000]) {
+  const seconds: number[] = []
+  let requests = 0
+  let appends = 0
+  let landed = 0
+  for (let i = 0; i < 3; i++) {
+    const testmo = new TestmoSimulator('tm')
+    await testmo.start()
+    const settings = { url: testmo.url, token: 'tm', projectId: 1, tags: [] }
+    const client = createTestmoClient(settings, {
+      secrets: ['tm'],
+      deadline: Date.now() + 600_000,
+      log: () => {}
+    })
+    const start = performance.now()
+    await new TestmoPublisher(client, settings, () => {}).publish({
+      report: bigReport(count),
+      context: benchContext,
+      vendor: 'Octomind'
+    })
+    seconds.push((performance.now() - start) / 1000)
+    requests = testmo.requests.length
+    appends = testmo.requestsTo('append').length
+    landed = testmo.onlyRun().tests.length
+    await testmo.close()
+  }
+  console.log(`| ${count} | ${requests} | ${appends} | ${median(seconds).toFixed(2)} | ${landed} |`)
+}
+
 console.log(
   '\n## One run of dist/index.js against the simulators (3 tests, 0.05 s poll interval)\n'
 )
@@ -167,3 +210,52 @@ const postBundle = statSync(join(ROOT, 'dist', 'post', 'index.js')).size
 console.log(
   `bundle: dist/index.js ${(bundle / 1024).toFixed(0)} KiB, dist/post/index.js ${(postBundle / 1024).toFixed(0)} KiB`
 )
+
+console.log(
+  '\n## A 10,000-test Octomind run through dist/index.js, published to Testmo and JUnit\n'
+)
+{
+  const cases = sampleTestCases(10_000)
+  const bigOctomind = new OctomindSimulator({
+    apiKey: 'k',
+    testCases: cases,
+    script: scriptedRun(
+      cases.map((c, i) => ({
+        testCaseId: c.id,
+        status: i % 50 === 0 ? 'FAILED' : 'PASSED',
+        errorMessage: 'boom'
+      }))
+    ),
+    shape: 'v3-case'
+  })
+  const testmo = new TestmoSimulator('tm')
+  const gh = new GitHubSimulator('t')
+  await Promise.all([bigOctomind.start(), testmo.start(), gh.start()])
+  const start = performance.now()
+  const result = await runAction({
+    eventName: 'pull_request',
+    event: { pull_request: { number: 1, head: { sha: 'abc', ref: 'x' } } },
+    githubApiUrl: gh.url,
+    inputs: {
+      provider: 'octomind',
+      'api-key': 'k',
+      'api-url': bigOctomind.url,
+      'target-id': 't',
+      url: 'https://x.example',
+      'poll-interval-seconds': '0.05',
+      'github-token': 't',
+      'junit-path': join(ROOT, '.tmp', 'bench-junit.xml'),
+      'testmo-url': testmo.url,
+      'testmo-token': 'tm',
+      'testmo-project-id': '1'
+    }
+  })
+  const wallMs = performance.now() - start
+  const landed = testmo.onlyRun().tests.length
+  console.log(
+    `wall time ${(wallMs / 1000).toFixed(2)} s; exit ${result.exitCode} (200 failures scripted); ` +
+      `Testmo: ${testmo.requests.length} requests, ${landed} tests; comment ${gh.commentsOn(1)[0]?.body.length ?? 0} chars; ` +
+      `summary ${result.summary.length} chars`
+  )
+  await Promise.all([bigOctomind.close(), testmo.close(), gh.close()])
+}

@@ -8,9 +8,14 @@ import {
   scriptedRun
 } from '../__tests__/simulators/octomind.js'
 import { runAction } from '../__tests__/simulators/runner.js'
+import { TestmoSimulator } from '../__tests__/simulators/testmo.js'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 const API_KEY = 'demo-octomind-key'
 const TOKEN = 'demo-github-token'
+const TESTMO_TOKEN = 'demo-testmo-token'
 const cases = sampleTestCases(6)
 const finals = cases.map((testCase, i) =>
   i === 1
@@ -36,8 +41,12 @@ const octomind = new OctomindSimulator({
   shape: 'v3-case'
 })
 const github = new GitHubSimulator(TOKEN)
+const testmo = new TestmoSimulator(TESTMO_TOKEN, [3])
 await octomind.start()
 await github.start()
+await testmo.start()
+const workDir = await mkdtemp(join(tmpdir(), 'testgate-demo-'))
+const junitPath = join(workDir, 'junit.xml')
 // A flaky moment while polling, to show it is survived.
 octomind.inject('report', null, {
   kind: 'status',
@@ -67,7 +76,12 @@ try {
       url: 'https://shop-git-feature-checkout.vercel.app',
       tags: 'smoke, checkout',
       'poll-interval-seconds': '0.5',
-      'github-token': TOKEN
+      'github-token': TOKEN,
+      'junit-path': junitPath,
+      'testmo-url': testmo.url,
+      'testmo-token': TESTMO_TOKEN,
+      'testmo-project-id': '3',
+      'testmo-tags': 'e2e, preview'
     }
   })
 
@@ -88,6 +102,22 @@ try {
   heading(`PR #42: ${comments.length} comment(s) by testgate`)
   console.log(comments[0]?.body ?? '(none)')
 
+  heading('Testmo automation run (simulated)')
+  const testmoRun = testmo.onlyRun()
+  const byStatus = new Map<string, number>()
+  for (const test of testmoRun.tests)
+    byStatus.set(test.status, (byStatus.get(test.status) ?? 0) + 1)
+  console.log(
+    `  run ${testmoRun.id} "${String(testmoRun.body.name)}", source ${String(testmoRun.body.source)}, completed: ${testmoRun.completed}`
+  )
+  console.log(`  tests: ${[...byStatus].map(([status, n]) => `${n} ${status}`).join(', ')}`)
+  console.log(
+    `  requests: ${testmo.requests.map((request) => `${request.method} ${request.path}`).join('\n            ')}`
+  )
+
+  heading(`JUnit XML (${junitPath})`)
+  console.log((await readFile(junitPath, 'utf8')).split('\n').slice(0, 14).join('\n') + '\n  …')
+
   heading('what the simulated Octomind received')
   const requests = octomind.requests.map((request) => `${request.method} ${request.path}`)
   for (const request of requests) console.log(`  ${request}`)
@@ -104,4 +134,6 @@ try {
 } finally {
   await octomind.close()
   await github.close()
+  await testmo.close()
+  await rm(workDir, { recursive: true, force: true })
 }
