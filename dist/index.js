@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7738);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5760);
 
 // The action's entry point, as the runner starts it: node dist/index.js
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -29225,7 +29225,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7738:
+/***/ 5760:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47162,12 +47162,13 @@ async function waitForVerdict(options) {
     }
 }
 function progressKey(report) {
-    return `${report.status}|${JSON.stringify(report.counts)}`;
+    return `${report.status}|${report.phase ?? ''}|${JSON.stringify(report.counts)}`;
 }
 function describeProgress(report) {
     const { counts } = report;
+    const status = report.phase ? `${report.status} (${report.phase})` : report.status;
     if (counts.total === 0)
-        return report.status;
+        return status;
     const done = counts.total - counts.pending;
     const parts = [`${counts.passed} passed`];
     if (counts.failed)
@@ -47176,7 +47177,7 @@ function describeProgress(report) {
         parts.push(`${counts.errored} errored`);
     if (counts.skipped)
         parts.push(`${counts.skipped} skipped`);
-    return `${report.status} — ${done} of ${counts.total} tests done (${parts.join(', ')})`;
+    return `${status} — ${done} of ${counts.total} tests done (${parts.join(', ')})`;
 }
 function formatDuration(ms) {
     const totalSeconds = Math.max(0, Math.round(ms / 1000));
@@ -47264,10 +47265,13 @@ function headline(report, context) {
     if (context.startedOnly)
         return `🚀 ${vendor}: run started`;
     switch (report.status) {
-        case 'passed':
+        case 'passed': {
+            const flaky = report.tests.filter((test) => test.flaky).length;
+            const retried = flaky > 0 ? `, ${flaky} only after retries` : '';
             return counts.total > 0
-                ? `✅ ${vendor}: all ${tests(counts.total)} passed`
+                ? `✅ ${vendor}: all ${tests(counts.total)} passed${retried}`
                 : `✅ ${vendor}: passed`;
+        }
         case 'failed': {
             const bad = counts.failed + counts.errored;
             return counts.total > 0
@@ -47350,7 +47354,8 @@ function failureEntry(test, limits) {
 }
 function tableRow(test) {
     const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs);
-    return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)} | ${duration} | ${testLinks(test)} |`;
+    const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
+    return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky} | ${duration} | ${testLinks(test)} |`;
 }
 /**
  * Adds parts while they fit. The last stretch of the budget is kept for the lines that say what
@@ -47409,7 +47414,13 @@ function renderReport(report, context, limits, footer = '') {
             report.tests.filter((test) => test.status === 'running' || test.status === 'queued')
         ],
         ['skipped', report.tests.filter((test) => test.status === 'skipped')],
-        ['passed', report.tests.filter((test) => test.status === 'passed')]
+        // flaky ones first: they passed, but someone should look
+        [
+            'passed',
+            report.tests
+                .filter((test) => test.status === 'passed')
+                .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)))
+        ]
     ];
     for (const [label, tests] of groups) {
         if (tests.length > 0)
@@ -47526,6 +47537,23 @@ const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
 const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
 const FAIL_ON = ['failure', 'never'];
 const COMMENT_MODES = ['auto', 'always', 'off'];
+/** Inputs that only some providers read; setting one the chosen provider ignores gets a warning. */
+const PROVIDER_SPECIFIC_INPUTS = [
+    'api-secret',
+    'target-id',
+    'url',
+    'environment',
+    'variables',
+    'tags',
+    'browser',
+    'breakpoint',
+    'feature-id',
+    'suite-id',
+    'test-ids',
+    'exclude-test-ids',
+    'agent',
+    'simulator-id'
+];
 /** Inputs whose values are secrets: masked at once, never echoed in an error. */
 const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'];
 /** Defaults, the same as action.yml's, for runs that do not go through action.yml (tests, demo). */
@@ -47613,6 +47641,7 @@ const variables = schemas_string().transform((text, ctx) => {
     }
 });
 const scalar = union([schemas_string(), schemas_number(), schemas_boolean()]);
+// comma- or newline-separated lists: tags, test ids
 const tags = schemas_string().transform((text) => parseList(text));
 function inputSchema(providers) {
     return object({
@@ -47627,6 +47656,12 @@ function inputSchema(providers) {
         tags,
         browser: optionalChoice(BROWSERS),
         breakpoint: optionalChoice(BREAKPOINTS),
+        'feature-id': optionalText,
+        'suite-id': optionalText,
+        'test-ids': tags,
+        'exclude-test-ids': tags,
+        agent: optionalText,
+        'simulator-id': optionalText,
         wait: booleanText,
         'timeout-minutes': positiveNumber('minutes', 360),
         'poll-interval-seconds': positiveNumber('seconds', 600),
@@ -47655,8 +47690,11 @@ function inputNames() {
 function parseInputs(read, providers) {
     const schema = inputSchema(providers);
     const raw = {};
+    const given = [];
     for (const name of Object.keys(schema.shape)) {
         const value = read(name);
+        if (value.trim() !== '')
+            given.push(name);
         raw[name] = value.trim() === '' ? (INPUT_DEFAULTS[name] ?? '') : value;
     }
     const parsed = schema.safeParse(raw);
@@ -47682,6 +47720,12 @@ function parseInputs(read, providers) {
         tags: input.tags,
         browser: input.browser,
         breakpoint: input.breakpoint,
+        featureId: input['feature-id'],
+        suiteId: input['suite-id'],
+        testIds: input['test-ids'],
+        excludeTestIds: input['exclude-test-ids'],
+        agent: input.agent,
+        simulatorId: input['simulator-id'],
         wait: input.wait,
         timeoutMinutes: input['timeout-minutes'],
         pollIntervalSeconds: input['poll-interval-seconds'],
@@ -47691,7 +47735,8 @@ function parseInputs(read, providers) {
         githubToken: input['github-token'],
         reportPath: input['report-path'],
         junitPath: input['junit-path'],
-        testmo: testmoSettings(input)
+        testmo: testmoSettings(input),
+        given
     };
 }
 const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'];
@@ -47768,6 +47813,633 @@ function parseVariables(text) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/providers/empirical.ts
+
+
+
+
+/**
+ * Empirical: `PUT /api/test-runs` starts a Playwright run in an environment; the run list
+ * (`GET /api/test-runs?id=`) has its state and counts, the run itself (`GET /api/test-runs/{id}`)
+ * its per-test summary. Facts: Empirical's API reference and what its own code reads; the shape of
+ * the single-run answer is undocumented, so it is read defensively. "inferred" marks our reading.
+ */
+const DEFAULT_ORIGIN = 'https://api.empirical.run';
+const DASHBOARD_ORIGIN = 'https://dash.empirical.run';
+// Run states [doc]: pending, queued, started, cancelling are still going; ended, error, cancelled
+// are final. An ended run's verdict comes from its failure counts.
+const RUN_STATE = {
+    pending: 'queued',
+    queued: 'queued',
+    started: 'running',
+    cancelling: 'running',
+    ended: 'decide-by-counts',
+    error: 'errored',
+    cancelled: 'cancelled'
+};
+// Per-test statuses (inferred: Playwright's outcomes as Empirical's summaries name them).
+const TEST_STATUS = {
+    passed: { status: 'passed' },
+    expected: { status: 'passed' },
+    flaky: { status: 'passed', flaky: true },
+    failed: { status: 'failed' },
+    unexpected: { status: 'failed' },
+    timedout: { status: 'failed' },
+    interrupted: { status: 'errored' },
+    skipped: { status: 'skipped' },
+    running: { status: 'running' },
+    queued: { status: 'queued' }
+};
+// Where an error code may be (inferred: the field is not documented).
+const ERROR_CODE_FIELDS = ['error_code', 'error', 'failure_reason', 'error_type', 'reason'];
+const triggerResponseSchema = object({
+    data: object({ test_run: object({ id: schemas_number().int(), state: schemas_string().optional() }).loose() })
+        .loose()
+});
+const count = schemas_number().nullish();
+const listItemSchema = object({
+    id: schemas_number().int(),
+    state: schemas_string().optional(),
+    total_count: count,
+    success_count: count,
+    failed_count: count,
+    skipped_count: count,
+    flaky_count: count,
+    failed_count_after_snoozing: count,
+    duration: count,
+    created_at: schemas_string().nullish()
+})
+    .loose();
+const listSchema = object({
+    data: object({
+        project: object({ slug: schemas_string().optional() }).loose().nullish(),
+        test_runs: object({ items: array(listItemSchema).default([]) }).loose()
+    })
+        .loose()
+})
+    .loose();
+const summaryDetailSchema = object({
+    name: schemas_string().optional(),
+    pw_test_id: schemas_string().optional(),
+    status: schemas_string().optional(),
+    slug: schemas_string().nullish(),
+    snooze_info: array(unknown()).nullish(),
+    duration: schemas_number().nullish(),
+    error: unknown().optional()
+})
+    .loose();
+/** The single-run answer, wherever its parts sit ({data: {test_run: {testRun, flattenedSummaryDetails}}} seen). */
+function readSingleRun(body) {
+    const data = field(body, 'data');
+    const testRun = field(data, 'test_run') ?? data;
+    const run = (field(testRun, 'testRun') ?? testRun ?? {});
+    const detailsRaw = field(testRun, 'flattenedSummaryDetails') ?? field(data, 'flattenedSummaryDetails');
+    const details = array(summaryDetailSchema).safeParse(detailsRaw);
+    return {
+        state: typeof run.state === 'string' ? run.state : undefined,
+        details: details.success ? details.data : [],
+        raw: run
+    };
+}
+function field(value, key) {
+    return value && typeof value === 'object' && key in value
+        ? value[key]
+        : undefined;
+}
+function buildTriggerBody(request, warn) {
+    const { settings, context } = request;
+    const branch = context.ref.replace(/^refs\/(heads|tags)\//, '');
+    const build = { branch, commit: context.sha };
+    const url = settings.url ?? context.deployment?.url;
+    if (url)
+        build.url = url;
+    if (context.owner && context.repo && context.sha) {
+        build.commit_url = `${context.serverUrl}/${context.owner}/${context.repo}/commit/${context.sha}`;
+    }
+    // Metadata values must be strings or numbers [doc].
+    const metadata = {};
+    if (context.pullRequest)
+        metadata.pr_number = context.pullRequest.number;
+    if (context.runUrl)
+        metadata.run_url = context.runUrl;
+    if (context.actor)
+        metadata.actor = context.actor;
+    if (context.owner && context.repo)
+        metadata.repository = `${context.owner}/${context.repo}`;
+    const overrides = Object.entries(settings.variables).map(([name, values]) => {
+        if (values.length > 1)
+            warn(`Empirical takes one value per variable: "${name}" gets its last value.`);
+        return { name, value: values[values.length - 1] ?? '' };
+    });
+    const body = { environment: environmentOf(request), build, metadata };
+    if (overrides.length > 0)
+        body.environment_variables_overrides = overrides;
+    if (settings.tags.length > 0)
+        body.tags = settings.tags;
+    return body;
+}
+/** Empirical's own action sends the slug lower-cased; GitHub environment names are often capitalised. */
+function environmentOf({ settings, context }) {
+    return (settings.environment ?? context.deployment?.environment)?.toLowerCase();
+}
+/** api-url may be the origin or end in /api: the paths carry /api themselves. */
+function empiricalOrigin(apiUrl) {
+    const url = new URL(apiUrl ?? DEFAULT_ORIGIN);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/api$/, '')}`;
+}
+function mapDetail(detail, onUnknownStatus) {
+    const raw = (detail.status ?? '').toLowerCase();
+    let mapped = TEST_STATUS[raw];
+    if (mapped === undefined) {
+        onUnknownStatus(detail.status ?? '(none)');
+        mapped = { status: 'running' };
+    }
+    const test = {
+        id: detail.pw_test_id ?? detail.name ?? '',
+        name: detail.name ?? detail.pw_test_id ?? '(unnamed test)',
+        status: mapped.status,
+        links: []
+    };
+    if (mapped.flaky)
+        test.flaky = true;
+    if (typeof detail.duration === 'number')
+        test.durationMs = detail.duration;
+    // inferred: a snoozed failure is suppressed by design (it does not count against the run)
+    if (test.status === 'failed' && detail.snooze_info && detail.snooze_info.length > 0) {
+        test.status = 'skipped';
+        test.error = 'Failure snoozed in Empirical';
+    }
+    else if (detail.error !== undefined && test.status !== 'passed') {
+        test.error = typeof detail.error === 'string' ? detail.error : JSON.stringify(detail.error);
+    }
+    return test;
+}
+/** Counts from the run's own numbers, for when no per-test list is available. */
+function countsFromItem(item, terminal) {
+    if (!item || item.total_count == null)
+        return undefined;
+    const passed = item.success_count ?? 0;
+    const failed = item.failed_count_after_snoozing ?? item.failed_count ?? 0;
+    const skipped = item.skipped_count ?? 0;
+    const pending = terminal ? 0 : Math.max(0, item.total_count - passed - failed - skipped);
+    return { total: item.total_count, passed, failed, errored: 0, skipped, pending };
+}
+class EmpiricalProvider {
+    deps;
+    name = 'empirical';
+    displayName = 'Empirical';
+    inputs = ['url', 'environment', 'variables', 'tags'];
+    client;
+    origin;
+    reportedUnknown = new Set();
+    constructor(deps) {
+        this.deps = deps;
+        this.origin = empiricalOrigin(deps.settings.apiUrl);
+        this.client = deps.http({
+            vendor: this.displayName,
+            baseUrl: this.origin,
+            headers: { authorization: `Bearer ${deps.settings.apiKey}` }
+        });
+    }
+    validate(request) {
+        if (!environmentOf(request)) {
+            throw new InputError('Input "environment" is required for Empirical: the environment slug (e.g. staging). On deployment_status events it defaults to the deployment\'s environment.');
+        }
+    }
+    async trigger(request) {
+        const response = await this.client.request('PUT', '/api/test-runs', {
+            body: buildTriggerBody(request, this.deps.warn),
+            schema: triggerResponseSchema,
+            retry: 'unsent-only'
+        });
+        const run = response.data.test_run;
+        return {
+            runId: String(run.id),
+            status: RUN_STATE[run.state ?? ''] === 'running' ? 'running' : 'queued'
+        };
+    }
+    async observe(handle) {
+        const list = await this.client.get(`/api/test-runs?id=${encodeURIComponent(handle.runId)}&per_page=1`, listSchema);
+        const item = list.data.test_runs.items.find((candidate) => String(candidate.id) === handle.runId);
+        // The list's items may leave out the state (the newer schema's example does); the run itself has it.
+        let single;
+        let state = item?.state;
+        if (state === undefined) {
+            single = readSingleRun(await this.client.get(`/api/test-runs/${encodeURIComponent(handle.runId)}`, unknown()));
+            state = single.state;
+        }
+        let mapped = RUN_STATE[state ?? ''];
+        if (mapped === undefined) {
+            this.reportUnknown('run', state ?? '(none)');
+            mapped = 'running';
+        }
+        const terminal = mapped === 'decide-by-counts' || isTerminal(mapped);
+        // Per-test results once the run is over: the run's summary details (undocumented shape, read defensively).
+        if (terminal && single === undefined)
+            single = await this.readDetails(handle.runId);
+        const tests = (single?.details ?? []).map((detail) => mapDetail(detail, (value) => this.reportUnknown('test', value)));
+        const counts = tests.length > 0 ? countTests(tests) : (countsFromItem(item, terminal) ?? countTests([]));
+        const status = mapped === 'decide-by-counts' ? (counts.failed > 0 ? 'failed' : 'passed') : mapped;
+        const slug = list.data.project?.slug;
+        const startedAt = item?.created_at ?? undefined;
+        const started = Date.parse(startedAt ?? '');
+        return {
+            provider: this.name,
+            runId: handle.runId,
+            url: slug
+                ? `${this.dashboard()}/${encodeURIComponent(slug)}/test-runs/${encodeURIComponent(handle.runId)}`
+                : undefined,
+            status,
+            startedAt,
+            finishedAt: isTerminal(status) && Number.isFinite(started) && typeof item?.duration === 'number'
+                ? new Date(started + item.duration).toISOString()
+                : undefined,
+            counts,
+            tests,
+            note: status === 'errored' ? errorNote(single?.raw, item) : undefined
+        };
+    }
+    async readDetails(runId) {
+        try {
+            return readSingleRun(await this.client.get(`/api/test-runs/${encodeURIComponent(runId)}`, unknown()));
+        }
+        catch (error) {
+            if (error instanceof VendorError && error.transient)
+                throw error;
+            this.deps.warn(`Empirical per-test results are unavailable, showing counts only: ${error.message}`);
+            return undefined;
+        }
+    }
+    /** inferred: runs open in the dashboard at /{project}/test-runs/{id}; elsewhere (self-hosted, tests) at the API's origin. */
+    dashboard() {
+        return new URL(this.origin).hostname === new URL(DEFAULT_ORIGIN).hostname
+            ? DASHBOARD_ORIGIN
+            : this.origin;
+    }
+    async cancel(handle) {
+        try {
+            await this.client.request('POST', `/api/test-runs/${encodeURIComponent(handle.runId)}/cancel`, {
+                body: { reason: 'The GitHub Actions job was cancelled' },
+                schema: unknown(),
+                retry: 'safe'
+            });
+        }
+        catch (error) {
+            // 412: the run already reached a final state.
+            if (error instanceof VendorError && error.status === 412)
+                return;
+            throw error;
+        }
+    }
+    reportUnknown(kind, value) {
+        if (this.reportedUnknown.has(`${kind}:${value}`))
+            return;
+        this.reportedUnknown.add(`${kind}:${value}`);
+        this.deps.warn(`Empirical returned an unknown ${kind} status "${value}"; treating it as still running.`);
+    }
+}
+function errorNote(run, item) {
+    for (const source of [run, item]) {
+        for (const key of ERROR_CODE_FIELDS) {
+            const value = source?.[key];
+            if (typeof value === 'string' && value !== '')
+                return `Empirical reports the run errored: ${value}`;
+        }
+    }
+    return 'Empirical reports the run errored (no error code given).';
+}
+function createEmpirical(deps) {
+    return new EmpiricalProvider(deps);
+}
+
+;// CONCATENATED MODULE: ./src/providers/futureagi.ts
+
+
+
+
+/**
+ * Future AGI agent simulations: executing a run test starts a test execution, which places calls
+ * (simulated conversations) and evaluates each one. `GET /simulate/test-executions/{id}/` gives the
+ * execution's status and its calls. Facts: Future AGI's API reference (run tests, test
+ * executions); the verdict rules and the reading of eval outputs are inferred, all in the tables below.
+ */
+const DEFAULT_BASE = 'https://api.futureagi.com';
+const CALLS_PER_PAGE = 100;
+// A bound on paging, so a server that always says "next" cannot keep a look going forever.
+const MAX_PAGES = 50;
+// Execution statuses [doc: pending | running | evaluating | completed | failed | cancelling |
+// cancelled; upper case in other answers, so compared case-insensitively]. `completed` is decided
+// by the calls; `evaluating` and `cancelling` are not terminal (inferred from the wording).
+const EXECUTION_STATUS = {
+    pending: 'queued',
+    running: 'running',
+    evaluating: 'running',
+    cancelling: 'running',
+    completed: 'decide-by-calls',
+    failed: 'errored',
+    cancelled: 'cancelled'
+};
+// Call statuses [doc: pending | queued | ongoing | analyzing | completed | failed | cancelled].
+// A completed call can still fail by its evals (inferred, see evalVerdicts).
+const CALL_STATUS = {
+    pending: 'queued',
+    queued: 'queued',
+    ongoing: 'running',
+    analyzing: 'running',
+    completed: 'passed',
+    failed: 'failed',
+    cancelled: 'skipped'
+};
+// Eval outputs that mean "this eval failed" (inferred: the shape of eval_outputs is not documented).
+const FAILING_OUTPUTS = new Set(['fail', 'failed', 'false', 'no']);
+// Fields that may carry a recording of the call (inferred: none is documented).
+const RECORDING_FIELDS = ['recording_url', 'recording', 'audio_url', 'stereo_recording_url'];
+const executeResponseSchema = object({
+    execution_id: schemas_string(),
+    status: schemas_string().optional(),
+    total_scenarios: schemas_number().nullish(),
+    total_calls: schemas_number().nullish()
+})
+    .loose();
+const callSchema = object({
+    id: union([schemas_string(), schemas_number()]).transform(String),
+    status: schemas_string(),
+    duration: schemas_number().nullish(),
+    transcript: unknown().optional(),
+    overall_score: schemas_number().nullish(),
+    eval_outputs: unknown().optional(),
+    scenario: unknown().optional(),
+    created_at: schemas_string().nullish()
+})
+    .loose();
+const callsSchema = union([
+    array(callSchema),
+    object({
+        count: schemas_number().nullish(),
+        next: schemas_string().nullish(),
+        results: array(callSchema)
+    })
+        .loose()
+]);
+const executionSchema = object({
+    status: schemas_string(),
+    error_reason: schemas_string().nullish(),
+    started_at: schemas_string().nullish(),
+    completed_at: schemas_string().nullish(),
+    total_calls: schemas_number().nullish(),
+    failed_calls: schemas_number().nullish(),
+    calls: callsSchema.nullish()
+})
+    .loose();
+/** test-ids → only those scenarios; exclude-test-ids → all but those; neither → all; both → error. */
+function buildExecuteBody(settings) {
+    if (settings.testIds.length > 0 && settings.excludeTestIds.length > 0) {
+        throw new InputError('Future AGI takes either "test-ids" (run only these scenarios) or "exclude-test-ids" (run all but these), not both.');
+    }
+    const body = settings.testIds.length > 0
+        ? { selectAll: false, scenarioIds: settings.testIds }
+        : { selectAll: true, scenarioIds: settings.excludeTestIds };
+    if (settings.simulatorId)
+        body.simulatorId = settings.simulatorId;
+    return body;
+}
+function authHeaders(settings) {
+    // The current reference uses a key pair; the older page, a Bearer key.
+    return settings.apiSecret
+        ? { 'X-Api-Key': settings.apiKey, 'X-Secret-Key': settings.apiSecret }
+        : { authorization: `Bearer ${settings.apiKey}` };
+}
+/** Reads eval_outputs as a map or a list of evals; what cannot be judged is shown, never judged. */
+function evalVerdicts(outputs) {
+    const entries = Array.isArray(outputs)
+        ? outputs.map((value, i) => [evalName(value) ?? `eval ${i + 1}`, value])
+        : outputs && typeof outputs === 'object'
+            ? Object.entries(outputs)
+            : [];
+    return entries.map(([name, value]) => {
+        const record = value && typeof value === 'object' ? value : { output: value };
+        const output = record.output ?? record.result ?? record.value ?? record.status;
+        const failed = record.passed === false ||
+            output === false ||
+            (typeof output === 'string' && FAILING_OUTPUTS.has(output.trim().toLowerCase()));
+        const parts = [
+            output === undefined
+                ? undefined
+                : `output ${typeof output === 'string' ? output : JSON.stringify(output)}`,
+            typeof record.score === 'number' ? `score ${record.score}` : undefined,
+            typeof record.reason === 'string' ? record.reason : undefined
+        ].filter(Boolean);
+        return { name, failed, text: parts.join(' · ') || JSON.stringify(value) };
+    });
+}
+function evalName(value) {
+    if (!value || typeof value !== 'object')
+        return undefined;
+    const record = value;
+    const name = record.name ?? record.eval_name ?? record.eval;
+    return typeof name === 'string' ? name : undefined;
+}
+function scenarioName(scenario) {
+    if (typeof scenario === 'string')
+        return scenario;
+    if (scenario &&
+        typeof scenario === 'object' &&
+        'name' in scenario &&
+        typeof scenario.name === 'string')
+        return scenario.name;
+    return undefined;
+}
+function transcriptText(transcript) {
+    if (typeof transcript === 'string')
+        return transcript;
+    if (!Array.isArray(transcript))
+        return undefined;
+    return transcript
+        .map((turn) => {
+        if (!turn || typeof turn !== 'object')
+            return String(turn);
+        const record = turn;
+        const who = record.role ?? record.speaker ?? '';
+        const said = record.content ?? record.text ?? record.message ?? '';
+        return `${String(who)}: ${String(said)}`;
+    })
+        .join('\n');
+}
+function mapCall(call, name, onUnknownStatus) {
+    let status = CALL_STATUS[call.status.toLowerCase()];
+    if (status === undefined) {
+        onUnknownStatus(call.status);
+        status = 'running';
+    }
+    const evals = evalVerdicts(call.eval_outputs);
+    const failedEvals = evals.filter((verdict) => verdict.failed);
+    if (status === 'passed' && failedEvals.length > 0)
+        status = 'failed';
+    const links = [];
+    for (const field of RECORDING_FIELDS) {
+        const value = call[field];
+        if (typeof value === 'string' && /^https?:\/\//.test(value))
+            links.push({ label: 'recording', url: value, kind: 'artifact' });
+    }
+    const test = { id: call.id, name, status, links };
+    if (typeof call.duration === 'number')
+        test.durationMs = Math.round(call.duration * 1000);
+    if (status === 'failed') {
+        const lines = [];
+        if (failedEvals.length > 0)
+            lines.push(`Failed evals: ${failedEvals.map((verdict) => verdict.name).join(', ')}`);
+        if (typeof call.overall_score === 'number')
+            lines.push(`Overall score: ${call.overall_score}`);
+        for (const verdict of evals)
+            lines.push(`${verdict.failed ? '✗' : '✓'} ${verdict.name}: ${verdict.text}`);
+        const transcript = transcriptText(call.transcript);
+        if (transcript)
+            lines.push('', 'Transcript (end):', transcript.slice(-1500));
+        test.error = lines.join('\n');
+    }
+    return test;
+}
+/** Scenario name, numbered when a scenario has several calls. */
+function callNames(calls) {
+    const totals = new Map();
+    const names = calls.map((call) => scenarioName(call.scenario) ?? `call ${call.id}`);
+    for (const name of names)
+        totals.set(name, (totals.get(name) ?? 0) + 1);
+    const seen = new Map();
+    return names.map((name) => {
+        if ((totals.get(name) ?? 0) < 2)
+            return name;
+        const index = (seen.get(name) ?? 0) + 1;
+        seen.set(name, index);
+        return `${name} (call ${index})`;
+    });
+}
+class FutureAgiProvider {
+    deps;
+    name = 'futureagi';
+    displayName = 'Future AGI';
+    inputs = [
+        'api-secret',
+        'target-id',
+        'test-ids',
+        'exclude-test-ids',
+        'simulator-id'
+    ];
+    client;
+    reportedUnknown = new Set();
+    constructor(deps) {
+        this.deps = deps;
+        this.client = deps.http({
+            vendor: this.displayName,
+            baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
+            headers: authHeaders(deps.settings)
+        });
+    }
+    validate({ settings }) {
+        if (!settings.targetId)
+            throw new InputError('Input "target-id" is required for Future AGI: the run test id (a UUID).');
+        buildExecuteBody(settings);
+    }
+    async trigger({ settings }) {
+        const response = await this.client.request('POST', `/simulate/run-tests/${encodeURIComponent(settings.targetId ?? '')}/execute/`, { body: buildExecuteBody(settings), schema: executeResponseSchema, retry: 'unsent-only' });
+        const size = [
+            response.total_scenarios == null ? undefined : `${response.total_scenarios} scenarios`,
+            response.total_calls == null ? undefined : `${response.total_calls} calls`
+        ].filter(Boolean);
+        if (size.length > 0)
+            this.deps.log(`Future AGI execution ${response.execution_id}: ${size.join(', ')}`);
+        return {
+            runId: response.execution_id,
+            targetId: settings.targetId,
+            status: 'queued',
+            extra: {
+                ...(response.total_scenarios == null
+                    ? {}
+                    : { totalScenarios: String(response.total_scenarios) }),
+                ...(response.total_calls == null ? {} : { totalCalls: String(response.total_calls) })
+            }
+        };
+    }
+    async observe(handle) {
+        const path = `/simulate/test-executions/${encodeURIComponent(handle.runId)}/`;
+        const first = await this.client.get(`${path}?page=1&limit=${CALLS_PER_PAGE}`, executionSchema);
+        const calls = await this.allCalls(path, first);
+        const names = callNames(calls);
+        const tests = calls.map((call, i) => mapCall(call, names[i] ?? call.id, (value) => this.reportUnknown('call', value)));
+        const counts = countTests(tests);
+        let mapped = EXECUTION_STATUS[first.status.toLowerCase()];
+        if (mapped === undefined) {
+            this.reportUnknown('execution', first.status);
+            mapped = 'running';
+        }
+        const status = mapped === 'decide-by-calls'
+            ? counts.failed > 0 || (first.failed_calls ?? 0) > 0
+                ? 'failed'
+                : 'passed'
+            : mapped;
+        return {
+            provider: this.name,
+            targetId: handle.targetId,
+            runId: handle.runId,
+            status,
+            startedAt: first.started_at ?? undefined,
+            finishedAt: isTerminal(status) ? (first.completed_at ?? undefined) : undefined,
+            counts,
+            tests,
+            note: status === 'errored' && first.error_reason ? `Future AGI: ${first.error_reason}` : undefined
+        };
+    }
+    /** The calls come paginated; the envelope is not documented, so both a list and {results, next} are read. */
+    async allCalls(path, first) {
+        const pageOf = (calls) => calls == null
+            ? { results: [], more: false }
+            : Array.isArray(calls)
+                ? { results: calls, more: calls.length >= CALLS_PER_PAGE }
+                : {
+                    results: calls.results,
+                    more: calls.next
+                        ? true
+                        : calls.next === undefined && calls.results.length >= CALLS_PER_PAGE
+                };
+        let page = pageOf(first.calls);
+        const all = [...page.results];
+        for (let number = 2; page.more && number <= MAX_PAGES; number++) {
+            if (first.total_calls != null && all.length >= first.total_calls)
+                break;
+            const next = await this.client.get(`${path}?page=${number}&limit=${CALLS_PER_PAGE}`, executionSchema);
+            page = pageOf(next.calls);
+            if (page.results.length === 0)
+                break;
+            all.push(...page.results);
+        }
+        return all;
+    }
+    async cancel(handle) {
+        try {
+            await this.client.request('POST', `/simulate/test-executions/${encodeURIComponent(handle.runId)}/cancel/`, {
+                body: {},
+                schema: unknown(),
+                retry: 'safe'
+            });
+        }
+        catch (error) {
+            // 400: the execution already finished, so there is nothing left to cancel.
+            if (error instanceof VendorError && error.status === 400)
+                return;
+            throw error;
+        }
+    }
+    reportUnknown(kind, value) {
+        if (this.reportedUnknown.has(`${kind}:${value}`))
+            return;
+        this.reportedUnknown.add(`${kind}:${value}`);
+        this.deps.warn(`Future AGI returned an unknown ${kind} status "${value}"; treating it as still running.`);
+    }
+}
+function createFutureAgi(deps) {
+    return new FutureAgiProvider(deps);
+}
+
 ;// CONCATENATED MODULE: ./src/providers/octomind.ts
 
 
@@ -47777,7 +48449,7 @@ function parseVariables(text) {
  * until it leaves WAITING. Facts: Octomind's OpenAPI spec (v3, 2026-01) and its docs; where they
  * are silent the code says "inferred".
  */
-const DEFAULT_ORIGIN = 'https://app.octomind.dev';
+const octomind_DEFAULT_ORIGIN = 'https://app.octomind.dev';
 // Report-level statuses (spec: WAITING | PASSED | FAILED).
 const REPORT_STATUS = {
     WAITING: 'running',
@@ -47815,7 +48487,7 @@ const testReportSchema = object({
     testResults: array(testResultSchema).nullish()
 })
     .loose();
-const executeResponseSchema = object({ testReportUrl: schemas_string().optional(), testReport: testReportSchema })
+const octomind_executeResponseSchema = object({ testReportUrl: schemas_string().optional(), testReport: testReportSchema })
     .loose();
 const testCaseListSchema = array(object({ id: schemas_string(), description: schemas_string().nullish() }).loose());
 // 400 bodies are a list of zod issues: [{ path: [...], message }].
@@ -47834,11 +48506,11 @@ function describeOctomindError(body) {
 }
 /** api-url is the app origin (as in Octomind's own action) or the API base ending in /api. */
 function octomindApiBase(apiUrl) {
-    const url = new URL(apiUrl ?? DEFAULT_ORIGIN);
+    const url = new URL(apiUrl ?? octomind_DEFAULT_ORIGIN);
     const path = url.pathname.replace(/\/+$/, '');
     return { apiBase: `${url.origin}${path === '' ? '/api' : path}`, origin: url.origin };
 }
-function buildExecuteBody(request) {
+function octomind_buildExecuteBody(request) {
     const { settings, context } = request;
     const body = {
         testTargetId: settings.targetId,
@@ -47926,6 +48598,15 @@ class OctomindProvider {
     deps;
     name = 'octomind';
     displayName = 'Octomind';
+    inputs = [
+        'target-id',
+        'url',
+        'environment',
+        'variables',
+        'tags',
+        'browser',
+        'breakpoint'
+    ];
     client;
     origin;
     testCaseNames;
@@ -47953,8 +48634,8 @@ class OctomindProvider {
     }
     async trigger(request) {
         const response = await this.client.request('POST', '/apiKey/v3/execute', {
-            body: buildExecuteBody(request),
-            schema: executeResponseSchema,
+            body: octomind_buildExecuteBody(request),
+            schema: octomind_executeResponseSchema,
             retry: 'unsent-only'
         });
         const targetId = request.settings.targetId ?? '';
@@ -48002,11 +48683,289 @@ function createOctomind(deps) {
     return new OctomindProvider(deps);
 }
 
+;// CONCATENATED MODULE: ./src/providers/testifly.ts
+
+
+
+/**
+ * Testifly: `POST /api/testExecution/{projId}` queues a job, `POST /api/jobs/{projId}` reports the
+ * job's state and, once it has one, its test run id; `GET /api/testRun/{projId}/{runId}` has the
+ * live and final results. Facts: Testifly's "Test Execution API Workflow" page; what it leaves open
+ * is marked "inferred".
+ */
+// inferred: the page does not print the API origin; the documentation is served from here.
+const testifly_DEFAULT_ORIGIN = 'https://testifly.dev';
+// Job statuses [doc]: Pending, PendingAgentConnection, InProgress, Success, Failed.
+const JOB_STATUS = {
+    Pending: { status: 'queued', phase: 'waiting to start', terminal: false },
+    PendingAgentConnection: {
+        status: 'queued',
+        phase: 'waiting for an agent to connect',
+        terminal: false
+    },
+    InProgress: { status: 'running', terminal: false },
+    Success: { status: 'running', terminal: true },
+    Failed: { status: 'running', terminal: true }
+};
+// Test statuses, from the labels of the run's `statuses` summary [doc]: Passed, Failed, Skipped,
+// Running, Scheduled.
+const testifly_TEST_STATUS = {
+    Passed: 'passed',
+    Failed: 'failed',
+    Skipped: 'skipped',
+    Running: 'running',
+    Scheduled: 'queued'
+};
+const testifly_executeResponseSchema = object({
+    success: schemas_boolean().optional(),
+    scheduleStatus: schemas_string().optional(),
+    jobId: schemas_string().optional(),
+    message: schemas_string().optional()
+})
+    .loose();
+const jobsResponseSchema = object({
+    jobs: array(object({
+        jobId: schemas_string(),
+        status: schemas_string(),
+        updatedAt: schemas_string().nullish(),
+        testRunId: schemas_string().nullish()
+    })
+        .loose())
+        .default([]),
+    missingJobIds: array(schemas_string()).default([])
+})
+    .loose();
+const testRunSchema = object({
+    runId: schemas_string().optional(),
+    status: schemas_string().optional(),
+    startTime: schemas_string().nullish(),
+    tests: array(object({
+        _id: schemas_string(),
+        title: schemas_string().nullish(),
+        status: schemas_string(),
+        duration: schemas_number().nullish(),
+        hasVideo: schemas_boolean().nullish(),
+        videoLink: schemas_string().nullish(),
+        startTime: schemas_string().nullish(),
+        timeline: array(unknown()).nullish(),
+        error: unknown().optional()
+    })
+        .loose())
+        .default([])
+})
+    .loose();
+/** Exactly one selection: feature, suite, or test ids (one id → testId, several → tests). */
+function selection(settings) {
+    const chosen = [];
+    if (settings.featureId)
+        chosen.push(['feature-id', { featureId: settings.featureId }]);
+    if (settings.suiteId)
+        chosen.push(['suite-id', { testSuiteId: settings.suiteId }]);
+    if (settings.testIds.length === 1)
+        chosen.push(['test-ids', { testId: settings.testIds[0] }]);
+    if (settings.testIds.length > 1)
+        chosen.push(['test-ids', { tests: settings.testIds }]);
+    if (chosen.length !== 1) {
+        const given = chosen.length === 0
+            ? 'none is set'
+            : `${chosen.map(([name]) => `"${name}"`).join(' and ')} are set`;
+        throw new InputError(`Testifly runs one selection: set exactly one of "feature-id" (a feature's tests), "suite-id" (a suite's tests) or "test-ids" (one or more tests); ${given}.`);
+    }
+    return chosen[0]?.[1] ?? {};
+}
+function testifly_buildExecuteBody(settings) {
+    return {
+        action: 'executeTests',
+        ...selection(settings),
+        ...(settings.agent ? { agentName: settings.agent } : {})
+    };
+}
+/** Timeline entries are undocumented: strings stay as they are, objects show their telling fields. */
+function timelineText(entries, last = 5) {
+    const lines = entries.slice(-last).map((entry) => {
+        if (typeof entry === 'string')
+            return entry;
+        if (entry && typeof entry === 'object') {
+            const record = entry;
+            const parts = ['status', 'title', 'name', 'action', 'description', 'message']
+                .map((key) => record[key])
+                .filter((value) => typeof value === 'string' && value !== '');
+            return parts.length > 0 ? parts.join(' · ') : JSON.stringify(entry);
+        }
+        return String(entry);
+    });
+    return lines.length > 0
+        ? `Last steps:\n${lines.map((line) => `  ${line}`).join('\n')}`
+        : undefined;
+}
+function errorText(error) {
+    if (error === undefined || error === null || error === '')
+        return undefined;
+    if (typeof error === 'string')
+        return error;
+    if (typeof error === 'object' && 'message' in error && typeof error.message === 'string')
+        return error.message;
+    return JSON.stringify(error);
+}
+function mapTest(test, onUnknownStatus) {
+    let status = testifly_TEST_STATUS[test.status];
+    if (status === undefined) {
+        onUnknownStatus(test.status);
+        status = 'running';
+    }
+    const links = [];
+    if (test.videoLink)
+        links.push({ label: 'video', url: test.videoLink, kind: 'artifact' });
+    const result = { id: test._id, name: test.title || test._id, status, links };
+    if (typeof test.duration === 'number')
+        result.durationMs = test.duration;
+    if (status === 'failed') {
+        const error = [errorText(test.error), timelineText(test.timeline ?? [])]
+            .filter(Boolean)
+            .join('\n\n');
+        if (error)
+            result.error = error;
+    }
+    return result;
+}
+class TestiflyProvider {
+    deps;
+    name = 'testifly';
+    displayName = 'Testifly';
+    inputs = ['target-id', 'feature-id', 'suite-id', 'test-ids', 'agent'];
+    client;
+    reportedUnknown = new Set();
+    constructor(deps) {
+        this.deps = deps;
+        this.client = deps.http({
+            vendor: this.displayName,
+            baseUrl: new URL(deps.settings.apiUrl ?? testifly_DEFAULT_ORIGIN).href,
+            headers: { 'x-api-key': deps.settings.apiKey }
+        });
+    }
+    validate({ settings }) {
+        if (!settings.targetId)
+            throw new InputError('Input "target-id" is required for Testifly: the project id.');
+        selection(settings);
+    }
+    projectPath(path) {
+        return `/api/${path}/${encodeURIComponent(this.deps.settings.targetId ?? '')}`;
+    }
+    async trigger({ settings }) {
+        const response = await this.client.request('POST', this.projectPath('testExecution'), {
+            body: testifly_buildExecuteBody(settings),
+            schema: testifly_executeResponseSchema,
+            retry: 'unsent-only'
+        });
+        let jobId = response.jobId;
+        if (response.scheduleStatus === 'AlreadyExists') {
+            // Testifly's own idempotency: the same job is queued already, so follow it instead of starting another.
+            jobId ??= await this.findActiveJob();
+            this.deps.log(`Testifly: the same execution is already queued; following job ${jobId} instead of starting another.`);
+        }
+        else if (response.success === false || !jobId) {
+            throw new Error(`Testifly did not schedule the run: ${response.message ?? response.scheduleStatus ?? 'no job id in the answer'}`);
+        }
+        return { runId: jobId, targetId: settings.targetId, status: 'queued' };
+    }
+    /** inferred: an AlreadyExists without a job id; the active jobs list names it. */
+    async findActiveJob() {
+        const { jobs } = await this.client.request('POST', this.projectPath('jobs'), {
+            body: {},
+            schema: jobsResponseSchema,
+            retry: 'safe'
+        });
+        const active = jobs
+            .filter((job) => !JOB_STATUS[job.status]?.terminal)
+            .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
+        if (!active)
+            throw new Error('Testifly answered AlreadyExists but lists no active job to follow');
+        return active.jobId;
+    }
+    async observe(handle) {
+        // A read, though sent as POST: safe to repeat.
+        const answer = await this.client.request('POST', this.projectPath('jobs'), {
+            body: { jobIds: [handle.runId] },
+            schema: jobsResponseSchema,
+            retry: 'safe'
+        });
+        if (answer.missingJobIds.includes(handle.runId)) {
+            throw new Error(`Testifly does not know job ${handle.runId} (listed in missingJobIds) in project ${handle.targetId}`);
+        }
+        const job = answer.jobs.find((candidate) => candidate.jobId === handle.runId);
+        if (!job)
+            throw new Error(`Testifly's answer does not mention job ${handle.runId}`);
+        let state = JOB_STATUS[job.status];
+        if (state === undefined) {
+            this.reportUnknown('job', job.status);
+            state = { status: 'running', terminal: false };
+        }
+        const base = {
+            provider: this.name,
+            targetId: handle.targetId,
+            runId: handle.runId,
+            status: state.status,
+            phase: state.phase,
+            counts: countTests([]),
+            tests: []
+        };
+        if (!job.testRunId) {
+            if (job.status === 'Failed')
+                return {
+                    ...base,
+                    status: 'errored',
+                    note: 'The Testifly job failed before it produced a test run.'
+                };
+            return base;
+        }
+        const run = await this.client.get(`${this.projectPath('testRun')}/${encodeURIComponent(job.testRunId)}`, testRunSchema);
+        const tests = run.tests.map((test) => mapTest(test, (value) => this.reportUnknown('test', value)));
+        const counts = countTests(tests);
+        return {
+            ...base,
+            status: verdict(state, job.status, counts),
+            phase: undefined,
+            startedAt: run.startTime ?? undefined,
+            finishedAt: state.terminal && counts.pending === 0 ? (job.updatedAt ?? undefined) : undefined,
+            counts,
+            tests
+        };
+    }
+    reportUnknown(kind, value) {
+        if (this.reportedUnknown.has(`${kind}:${value}`))
+            return;
+        this.reportedUnknown.add(`${kind}:${value}`);
+        this.deps.warn(`Testifly returned an unknown ${kind} status "${value}"; treating it as still running.`);
+    }
+}
+/**
+ * The run is decided once the job is finished and no test is still running or scheduled
+ * (inferred: the page only says to keep refreshing while the job runs).
+ */
+function verdict(state, jobStatus, counts) {
+    if (!state.terminal || counts.pending > 0)
+        return 'running';
+    if (counts.failed > 0)
+        return 'failed';
+    if (jobStatus === 'Failed')
+        return 'errored';
+    return 'passed';
+}
+function createTestifly(deps) {
+    return new TestiflyProvider(deps);
+}
+
 ;// CONCATENATED MODULE: ./src/providers/index.ts
+
+
+
 
 /** Every provider testgate can drive, by the name users write in `provider:`. */
 const PROVIDERS = {
-    octomind: createOctomind
+    octomind: createOctomind,
+    testifly: createTestifly,
+    futureagi: createFutureAgi,
+    empirical: createEmpirical
 };
 function providerNames() {
     return Object.keys(PROVIDERS);
@@ -48408,6 +49367,7 @@ async function pipeline(env) {
     const deadline = Date.now() + settings.timeoutMinutes * 60_000;
     const provider = createProvider(settings, deadline);
     const request = { settings, context };
+    warnAboutIgnoredInputs(settings, provider);
     provider.validate(request);
     const github = settings.githubToken
         ? createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
@@ -48440,6 +49400,14 @@ async function pipeline(env) {
         env
     });
     decide(report, provider, settings, sinkFailures, renderContext);
+}
+function warnAboutIgnoredInputs(settings, provider) {
+    for (const name of settings.given) {
+        const specific = PROVIDER_SPECIFIC_INPUTS.includes(name);
+        if (specific && !provider.inputs.includes(name)) {
+            warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
+        }
+    }
 }
 function maskSecrets() {
     for (const name of SECRET_INPUTS) {

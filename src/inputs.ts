@@ -23,6 +23,12 @@ export interface Settings {
   tags: string[]
   browser?: (typeof BROWSERS)[number]
   breakpoint?: (typeof BREAKPOINTS)[number]
+  featureId?: string
+  suiteId?: string
+  testIds: string[]
+  excludeTestIds: string[]
+  agent?: string
+  simulatorId?: string
   wait: boolean
   timeoutMinutes: number
   pollIntervalSeconds: number
@@ -32,6 +38,8 @@ export interface Settings {
   githubToken?: string
   reportPath?: string
   junitPath?: string
+  /** The inputs the workflow set (not left to their default), to warn about ones a provider ignores. */
+  given: InputName[]
   /** Set when testmo-url, testmo-token and testmo-project-id are all given. */
   testmo?: TestmoSettings
 }
@@ -45,6 +53,25 @@ export interface TestmoSettings {
   source?: string
   tags: string[]
 }
+
+/** Inputs that only some providers read; setting one the chosen provider ignores gets a warning. */
+export const PROVIDER_SPECIFIC_INPUTS = [
+  'api-secret',
+  'target-id',
+  'url',
+  'environment',
+  'variables',
+  'tags',
+  'browser',
+  'breakpoint',
+  'feature-id',
+  'suite-id',
+  'test-ids',
+  'exclude-test-ids',
+  'agent',
+  'simulator-id'
+] as const
+export type ProviderSpecificInput = (typeof PROVIDER_SPECIFIC_INPUTS)[number]
 
 /** Inputs whose values are secrets: masked at once, never echoed in an error. */
 export const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'] as const
@@ -173,6 +200,7 @@ const variables = z.string().transform((text, ctx) => {
 
 const scalar = z.union([z.string(), z.number(), z.boolean()])
 
+// comma- or newline-separated lists: tags, test ids
 const tags = z.string().transform((text) => parseList(text))
 
 function inputSchema(providers: readonly string[]) {
@@ -188,6 +216,12 @@ function inputSchema(providers: readonly string[]) {
     tags,
     browser: optionalChoice(BROWSERS),
     breakpoint: optionalChoice(BREAKPOINTS),
+    'feature-id': optionalText,
+    'suite-id': optionalText,
+    'test-ids': tags,
+    'exclude-test-ids': tags,
+    agent: optionalText,
+    'simulator-id': optionalText,
     wait: booleanText,
     'timeout-minutes': positiveNumber('minutes', 360),
     'poll-interval-seconds': positiveNumber('seconds', 600),
@@ -223,8 +257,10 @@ export function parseInputs(
 ): Settings {
   const schema = inputSchema(providers)
   const raw: Record<string, string> = {}
-  for (const name of Object.keys(schema.shape)) {
+  const given: InputName[] = []
+  for (const name of Object.keys(schema.shape) as InputName[]) {
     const value = read(name)
+    if (value.trim() !== '') given.push(name)
     raw[name] = value.trim() === '' ? (INPUT_DEFAULTS[name] ?? '') : value
   }
   const parsed = schema.safeParse(raw)
@@ -251,6 +287,12 @@ export function parseInputs(
     tags: input.tags,
     browser: input.browser,
     breakpoint: input.breakpoint,
+    featureId: input['feature-id'],
+    suiteId: input['suite-id'],
+    testIds: input['test-ids'],
+    excludeTestIds: input['exclude-test-ids'],
+    agent: input.agent,
+    simulatorId: input['simulator-id'],
     wait: input.wait,
     timeoutMinutes: input['timeout-minutes'],
     pollIntervalSeconds: input['poll-interval-seconds'],
@@ -260,7 +302,8 @@ export function parseInputs(
     githubToken: input['github-token'],
     reportPath: input['report-path'],
     junitPath: input['junit-path'],
-    testmo: testmoSettings(input)
+    testmo: testmoSettings(input),
+    given
   }
 }
 

@@ -16,7 +16,7 @@ import {
   type RunContext
 } from './github-context.js'
 import { HttpClient } from './http.js'
-import { parseInputs, SECRET_INPUTS, type Settings } from './inputs.js'
+import { parseInputs, PROVIDER_SPECIFIC_INPUTS, SECRET_INPUTS, type Settings } from './inputs.js'
 import { waitForVerdict, type PollOutcome } from './poll.js'
 import { providerFactory, providerNames } from './providers/index.js'
 import type { Provider, RunHandle } from './providers/provider.js'
@@ -50,6 +50,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   const deadline = Date.now() + settings.timeoutMinutes * 60_000
   const provider = createProvider(settings, deadline)
   const request = { settings, context }
+  warnAboutIgnoredInputs(settings, provider)
   provider.validate(request)
 
   const github = settings.githubToken
@@ -85,6 +86,15 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     env
   })
   decide(report, provider, settings, sinkFailures, renderContext)
+}
+
+function warnAboutIgnoredInputs(settings: Settings, provider: Provider): void {
+  for (const name of settings.given) {
+    const specific = (PROVIDER_SPECIFIC_INPUTS as readonly string[]).includes(name)
+    if (specific && !(provider.inputs as readonly string[]).includes(name)) {
+      core.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`)
+    }
+  }
 }
 
 function maskSecrets(): void {

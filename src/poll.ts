@@ -78,18 +78,19 @@ export async function waitForVerdict(options: PollOptions): Promise<PollOutcome>
 }
 
 function progressKey(report: RunReport): string {
-  return `${report.status}|${JSON.stringify(report.counts)}`
+  return `${report.status}|${report.phase ?? ''}|${JSON.stringify(report.counts)}`
 }
 
 export function describeProgress(report: RunReport): string {
   const { counts } = report
-  if (counts.total === 0) return report.status
+  const status = report.phase ? `${report.status} (${report.phase})` : report.status
+  if (counts.total === 0) return status
   const done = counts.total - counts.pending
   const parts = [`${counts.passed} passed`]
   if (counts.failed) parts.push(`${counts.failed} failed`)
   if (counts.errored) parts.push(`${counts.errored} errored`)
   if (counts.skipped) parts.push(`${counts.skipped} skipped`)
-  return `${report.status} — ${done} of ${counts.total} tests done (${parts.join(', ')})`
+  return `${status} — ${done} of ${counts.total} tests done (${parts.join(', ')})`
 }
 
 export function formatDuration(ms: number): string {

@@ -28374,9 +28374,10 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hi: () => (/* binding */ VendorError),
 /* harmony export */   Qq: () => (/* binding */ HttpClient)
 /* harmony export */ });
-/* unused harmony exports VendorError, defaultSleep, parseRetryAfter, genericErrorMessage, shorten, joinUrl */
+/* unused harmony exports defaultSleep, parseRetryAfter, genericErrorMessage, shorten, joinUrl */
 /**
  * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
  * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
@@ -28614,7 +28615,7 @@ function joinUrl(base, path) {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
 /* harmony export */ });
-/* unused harmony exports BROWSERS, BREAKPOINTS, FAIL_ON, COMMENT_MODES, INPUT_DEFAULTS, isAllowedApiUrl, inputNames, parseList, parseVariables */
+/* unused harmony exports BROWSERS, BREAKPOINTS, FAIL_ON, COMMENT_MODES, PROVIDER_SPECIFIC_INPUTS, INPUT_DEFAULTS, isAllowedApiUrl, inputNames, parseList, parseVariables */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8532);
 
@@ -28626,6 +28627,23 @@ const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
 const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
 const FAIL_ON = ['failure', 'never'];
 const COMMENT_MODES = ['auto', 'always', 'off'];
+/** Inputs that only some providers read; setting one the chosen provider ignores gets a warning. */
+const PROVIDER_SPECIFIC_INPUTS = (/* unused pure expression or super */ null && ([
+    'api-secret',
+    'target-id',
+    'url',
+    'environment',
+    'variables',
+    'tags',
+    'browser',
+    'breakpoint',
+    'feature-id',
+    'suite-id',
+    'test-ids',
+    'exclude-test-ids',
+    'agent',
+    'simulator-id'
+]));
 /** Inputs whose values are secrets: masked at once, never echoed in an error. */
 const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'];
 /** Defaults, the same as action.yml's, for runs that do not go through action.yml (tests, demo). */
@@ -28713,6 +28731,7 @@ const variables = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform
     }
 });
 const scalar = zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig(), zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY()]);
+// comma- or newline-separated lists: tags, test ids
 const tags = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((text) => parseList(text));
 function inputSchema(providers) {
     return zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
@@ -28727,6 +28746,12 @@ function inputSchema(providers) {
         tags,
         browser: optionalChoice(BROWSERS),
         breakpoint: optionalChoice(BREAKPOINTS),
+        'feature-id': optionalText,
+        'suite-id': optionalText,
+        'test-ids': tags,
+        'exclude-test-ids': tags,
+        agent: optionalText,
+        'simulator-id': optionalText,
         wait: booleanText,
         'timeout-minutes': positiveNumber('minutes', 360),
         'poll-interval-seconds': positiveNumber('seconds', 600),
@@ -28755,8 +28780,11 @@ function inputNames() {
 function parseInputs(read, providers) {
     const schema = inputSchema(providers);
     const raw = {};
+    const given = [];
     for (const name of Object.keys(schema.shape)) {
         const value = read(name);
+        if (value.trim() !== '')
+            given.push(name);
         raw[name] = value.trim() === '' ? (INPUT_DEFAULTS[name] ?? '') : value;
     }
     const parsed = schema.safeParse(raw);
@@ -28782,6 +28810,12 @@ function parseInputs(read, providers) {
         tags: input.tags,
         browser: input.browser,
         breakpoint: input.breakpoint,
+        featureId: input['feature-id'],
+        suiteId: input['suite-id'],
+        testIds: input['test-ids'],
+        excludeTestIds: input['exclude-test-ids'],
+        agent: input.agent,
+        simulatorId: input['simulator-id'],
         wait: input.wait,
         timeoutMinutes: input['timeout-minutes'],
         pollIntervalSeconds: input['poll-interval-seconds'],
@@ -28791,7 +28825,8 @@ function parseInputs(read, providers) {
         githubToken: input['github-token'],
         reportPath: input['report-path'],
         junitPath: input['junit-path'],
-        testmo: testmoSettings(input)
+        testmo: testmoSettings(input),
+        given
     };
 }
 const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'];
@@ -28883,7 +28918,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
-/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6768);
+/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5761);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6867);
 
 
@@ -28946,7 +28981,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6768:
+/***/ 5761:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28960,10 +28995,639 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __nccwpck_require__(9691);
+// EXTERNAL MODULE: ./src/http.ts
+var http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
+;// CONCATENATED MODULE: ./src/providers/empirical.ts
+
+
+
+
+/**
+ * Empirical: `PUT /api/test-runs` starts a Playwright run in an environment; the run list
+ * (`GET /api/test-runs?id=`) has its state and counts, the run itself (`GET /api/test-runs/{id}`)
+ * its per-test summary. Facts: Empirical's API reference and what its own code reads; the shape of
+ * the single-run answer is undocumented, so it is read defensively. "inferred" marks our reading.
+ */
+const DEFAULT_ORIGIN = 'https://api.empirical.run';
+const DASHBOARD_ORIGIN = 'https://dash.empirical.run';
+// Run states [doc]: pending, queued, started, cancelling are still going; ended, error, cancelled
+// are final. An ended run's verdict comes from its failure counts.
+const RUN_STATE = {
+    pending: 'queued',
+    queued: 'queued',
+    started: 'running',
+    cancelling: 'running',
+    ended: 'decide-by-counts',
+    error: 'errored',
+    cancelled: 'cancelled'
+};
+// Per-test statuses (inferred: Playwright's outcomes as Empirical's summaries name them).
+const TEST_STATUS = {
+    passed: { status: 'passed' },
+    expected: { status: 'passed' },
+    flaky: { status: 'passed', flaky: true },
+    failed: { status: 'failed' },
+    unexpected: { status: 'failed' },
+    timedout: { status: 'failed' },
+    interrupted: { status: 'errored' },
+    skipped: { status: 'skipped' },
+    running: { status: 'running' },
+    queued: { status: 'queued' }
+};
+// Where an error code may be (inferred: the field is not documented).
+const ERROR_CODE_FIELDS = ['error_code', 'error', 'failure_reason', 'error_type', 'reason'];
+const triggerResponseSchema = schemas/* object */.Ikc({
+    data: schemas/* object */.Ikc({ test_run: schemas/* object */.Ikc({ id: schemas/* number */.aig().int(), state: schemas/* string */.YjP().optional() }).loose() })
+        .loose()
+});
+const count = schemas/* number */.aig().nullish();
+const listItemSchema = schemas/* object */.Ikc({
+    id: schemas/* number */.aig().int(),
+    state: schemas/* string */.YjP().optional(),
+    total_count: count,
+    success_count: count,
+    failed_count: count,
+    skipped_count: count,
+    flaky_count: count,
+    failed_count_after_snoozing: count,
+    duration: count,
+    created_at: schemas/* string */.YjP().nullish()
+})
+    .loose();
+const listSchema = schemas/* object */.Ikc({
+    data: schemas/* object */.Ikc({
+        project: schemas/* object */.Ikc({ slug: schemas/* string */.YjP().optional() }).loose().nullish(),
+        test_runs: schemas/* object */.Ikc({ items: schemas/* array */.YOg(listItemSchema).default([]) }).loose()
+    })
+        .loose()
+})
+    .loose();
+const summaryDetailSchema = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP().optional(),
+    pw_test_id: schemas/* string */.YjP().optional(),
+    status: schemas/* string */.YjP().optional(),
+    slug: schemas/* string */.YjP().nullish(),
+    snooze_info: schemas/* array */.YOg(schemas/* unknown */.L5J()).nullish(),
+    duration: schemas/* number */.aig().nullish(),
+    error: schemas/* unknown */.L5J().optional()
+})
+    .loose();
+/** The single-run answer, wherever its parts sit ({data: {test_run: {testRun, flattenedSummaryDetails}}} seen). */
+function readSingleRun(body) {
+    const data = field(body, 'data');
+    const testRun = field(data, 'test_run') ?? data;
+    const run = (field(testRun, 'testRun') ?? testRun ?? {});
+    const detailsRaw = field(testRun, 'flattenedSummaryDetails') ?? field(data, 'flattenedSummaryDetails');
+    const details = schemas/* array */.YOg(summaryDetailSchema).safeParse(detailsRaw);
+    return {
+        state: typeof run.state === 'string' ? run.state : undefined,
+        details: details.success ? details.data : [],
+        raw: run
+    };
+}
+function field(value, key) {
+    return value && typeof value === 'object' && key in value
+        ? value[key]
+        : undefined;
+}
+function buildTriggerBody(request, warn) {
+    const { settings, context } = request;
+    const branch = context.ref.replace(/^refs\/(heads|tags)\//, '');
+    const build = { branch, commit: context.sha };
+    const url = settings.url ?? context.deployment?.url;
+    if (url)
+        build.url = url;
+    if (context.owner && context.repo && context.sha) {
+        build.commit_url = `${context.serverUrl}/${context.owner}/${context.repo}/commit/${context.sha}`;
+    }
+    // Metadata values must be strings or numbers [doc].
+    const metadata = {};
+    if (context.pullRequest)
+        metadata.pr_number = context.pullRequest.number;
+    if (context.runUrl)
+        metadata.run_url = context.runUrl;
+    if (context.actor)
+        metadata.actor = context.actor;
+    if (context.owner && context.repo)
+        metadata.repository = `${context.owner}/${context.repo}`;
+    const overrides = Object.entries(settings.variables).map(([name, values]) => {
+        if (values.length > 1)
+            warn(`Empirical takes one value per variable: "${name}" gets its last value.`);
+        return { name, value: values[values.length - 1] ?? '' };
+    });
+    const body = { environment: environmentOf(request), build, metadata };
+    if (overrides.length > 0)
+        body.environment_variables_overrides = overrides;
+    if (settings.tags.length > 0)
+        body.tags = settings.tags;
+    return body;
+}
+/** Empirical's own action sends the slug lower-cased; GitHub environment names are often capitalised. */
+function environmentOf({ settings, context }) {
+    return (settings.environment ?? context.deployment?.environment)?.toLowerCase();
+}
+/** api-url may be the origin or end in /api: the paths carry /api themselves. */
+function empiricalOrigin(apiUrl) {
+    const url = new URL(apiUrl ?? DEFAULT_ORIGIN);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/api$/, '')}`;
+}
+function mapDetail(detail, onUnknownStatus) {
+    const raw = (detail.status ?? '').toLowerCase();
+    let mapped = TEST_STATUS[raw];
+    if (mapped === undefined) {
+        onUnknownStatus(detail.status ?? '(none)');
+        mapped = { status: 'running' };
+    }
+    const test = {
+        id: detail.pw_test_id ?? detail.name ?? '',
+        name: detail.name ?? detail.pw_test_id ?? '(unnamed test)',
+        status: mapped.status,
+        links: []
+    };
+    if (mapped.flaky)
+        test.flaky = true;
+    if (typeof detail.duration === 'number')
+        test.durationMs = detail.duration;
+    // inferred: a snoozed failure is suppressed by design (it does not count against the run)
+    if (test.status === 'failed' && detail.snooze_info && detail.snooze_info.length > 0) {
+        test.status = 'skipped';
+        test.error = 'Failure snoozed in Empirical';
+    }
+    else if (detail.error !== undefined && test.status !== 'passed') {
+        test.error = typeof detail.error === 'string' ? detail.error : JSON.stringify(detail.error);
+    }
+    return test;
+}
+/** Counts from the run's own numbers, for when no per-test list is available. */
+function countsFromItem(item, terminal) {
+    if (!item || item.total_count == null)
+        return undefined;
+    const passed = item.success_count ?? 0;
+    const failed = item.failed_count_after_snoozing ?? item.failed_count ?? 0;
+    const skipped = item.skipped_count ?? 0;
+    const pending = terminal ? 0 : Math.max(0, item.total_count - passed - failed - skipped);
+    return { total: item.total_count, passed, failed, errored: 0, skipped, pending };
+}
+class EmpiricalProvider {
+    deps;
+    name = 'empirical';
+    displayName = 'Empirical';
+    inputs = ['url', 'environment', 'variables', 'tags'];
+    client;
+    origin;
+    reportedUnknown = new Set();
+    constructor(deps) {
+        this.deps = deps;
+        this.origin = empiricalOrigin(deps.settings.apiUrl);
+        this.client = deps.http({
+            vendor: this.displayName,
+            baseUrl: this.origin,
+            headers: { authorization: `Bearer ${deps.settings.apiKey}` }
+        });
+    }
+    validate(request) {
+        if (!environmentOf(request)) {
+            throw new inputs/* InputError */.dz('Input "environment" is required for Empirical: the environment slug (e.g. staging). On deployment_status events it defaults to the deployment\'s environment.');
+        }
+    }
+    async trigger(request) {
+        const response = await this.client.request('PUT', '/api/test-runs', {
+            body: buildTriggerBody(request, this.deps.warn),
+            schema: triggerResponseSchema,
+            retry: 'unsent-only'
+        });
+        const run = response.data.test_run;
+        return {
+            runId: String(run.id),
+            status: RUN_STATE[run.state ?? ''] === 'running' ? 'running' : 'queued'
+        };
+    }
+    async observe(handle) {
+        const list = await this.client.get(`/api/test-runs?id=${encodeURIComponent(handle.runId)}&per_page=1`, listSchema);
+        const item = list.data.test_runs.items.find((candidate) => String(candidate.id) === handle.runId);
+        // The list's items may leave out the state (the newer schema's example does); the run itself has it.
+        let single;
+        let state = item?.state;
+        if (state === undefined) {
+            single = readSingleRun(await this.client.get(`/api/test-runs/${encodeURIComponent(handle.runId)}`, schemas/* unknown */.L5J()));
+            state = single.state;
+        }
+        let mapped = RUN_STATE[state ?? ''];
+        if (mapped === undefined) {
+            this.reportUnknown('run', state ?? '(none)');
+            mapped = 'running';
+        }
+        const terminal = mapped === 'decide-by-counts' || (0,model/* isTerminal */.Hd)(mapped);
+        // Per-test results once the run is over: the run's summary details (undocumented shape, read defensively).
+        if (terminal && single === undefined)
+            single = await this.readDetails(handle.runId);
+        const tests = (single?.details ?? []).map((detail) => mapDetail(detail, (value) => this.reportUnknown('test', value)));
+        const counts = tests.length > 0 ? (0,model/* countTests */.tu)(tests) : (countsFromItem(item, terminal) ?? (0,model/* countTests */.tu)([]));
+        const status = mapped === 'decide-by-counts' ? (counts.failed > 0 ? 'failed' : 'passed') : mapped;
+        const slug = list.data.project?.slug;
+        const startedAt = item?.created_at ?? undefined;
+        const started = Date.parse(startedAt ?? '');
+        return {
+            provider: this.name,
+            runId: handle.runId,
+            url: slug
+                ? `${this.dashboard()}/${encodeURIComponent(slug)}/test-runs/${encodeURIComponent(handle.runId)}`
+                : undefined,
+            status,
+            startedAt,
+            finishedAt: (0,model/* isTerminal */.Hd)(status) && Number.isFinite(started) && typeof item?.duration === 'number'
+                ? new Date(started + item.duration).toISOString()
+                : undefined,
+            counts,
+            tests,
+            note: status === 'errored' ? errorNote(single?.raw, item) : undefined
+        };
+    }
+    async readDetails(runId) {
+        try {
+            return readSingleRun(await this.client.get(`/api/test-runs/${encodeURIComponent(runId)}`, schemas/* unknown */.L5J()));
+        }
+        catch (error) {
+            if (error instanceof http/* VendorError */.Hi && error.transient)
+                throw error;
+            this.deps.warn(`Empirical per-test results are unavailable, showing counts only: ${error.message}`);
+            return undefined;
+        }
+    }
+    /** inferred: runs open in the dashboard at /{project}/test-runs/{id}; elsewhere (self-hosted, tests) at the API's origin. */
+    dashboard() {
+        return new URL(this.origin).hostname === new URL(DEFAULT_ORIGIN).hostname
+            ? DASHBOARD_ORIGIN
+            : this.origin;
+    }
+    async cancel(handle) {
+        try {
+            await this.client.request('POST', `/api/test-runs/${encodeURIComponent(handle.runId)}/cancel`, {
+                body: { reason: 'The GitHub Actions job was cancelled' },
+                schema: schemas/* unknown */.L5J(),
+                retry: 'safe'
+            });
+        }
+        catch (error) {
+            // 412: the run already reached a final state.
+            if (error instanceof http/* VendorError */.Hi && error.status === 412)
+                return;
+            throw error;
+        }
+    }
+    reportUnknown(kind, value) {
+        if (this.reportedUnknown.has(`${kind}:${value}`))
+            return;
+        this.reportedUnknown.add(`${kind}:${value}`);
+        this.deps.warn(`Empirical returned an unknown ${kind} status "${value}"; treating it as still running.`);
+    }
+}
+function errorNote(run, item) {
+    for (const source of [run, item]) {
+        for (const key of ERROR_CODE_FIELDS) {
+            const value = source?.[key];
+            if (typeof value === 'string' && value !== '')
+                return `Empirical reports the run errored: ${value}`;
+        }
+    }
+    return 'Empirical reports the run errored (no error code given).';
+}
+function createEmpirical(deps) {
+    return new EmpiricalProvider(deps);
+}
+
+;// CONCATENATED MODULE: ./src/providers/futureagi.ts
+
+
+
+
+/**
+ * Future AGI agent simulations: executing a run test starts a test execution, which places calls
+ * (simulated conversations) and evaluates each one. `GET /simulate/test-executions/{id}/` gives the
+ * execution's status and its calls. Facts: Future AGI's API reference (run tests, test
+ * executions); the verdict rules and the reading of eval outputs are inferred, all in the tables below.
+ */
+const DEFAULT_BASE = 'https://api.futureagi.com';
+const CALLS_PER_PAGE = 100;
+// A bound on paging, so a server that always says "next" cannot keep a look going forever.
+const MAX_PAGES = 50;
+// Execution statuses [doc: pending | running | evaluating | completed | failed | cancelling |
+// cancelled; upper case in other answers, so compared case-insensitively]. `completed` is decided
+// by the calls; `evaluating` and `cancelling` are not terminal (inferred from the wording).
+const EXECUTION_STATUS = {
+    pending: 'queued',
+    running: 'running',
+    evaluating: 'running',
+    cancelling: 'running',
+    completed: 'decide-by-calls',
+    failed: 'errored',
+    cancelled: 'cancelled'
+};
+// Call statuses [doc: pending | queued | ongoing | analyzing | completed | failed | cancelled].
+// A completed call can still fail by its evals (inferred, see evalVerdicts).
+const CALL_STATUS = {
+    pending: 'queued',
+    queued: 'queued',
+    ongoing: 'running',
+    analyzing: 'running',
+    completed: 'passed',
+    failed: 'failed',
+    cancelled: 'skipped'
+};
+// Eval outputs that mean "this eval failed" (inferred: the shape of eval_outputs is not documented).
+const FAILING_OUTPUTS = new Set(['fail', 'failed', 'false', 'no']);
+// Fields that may carry a recording of the call (inferred: none is documented).
+const RECORDING_FIELDS = ['recording_url', 'recording', 'audio_url', 'stereo_recording_url'];
+const executeResponseSchema = schemas/* object */.Ikc({
+    execution_id: schemas/* string */.YjP(),
+    status: schemas/* string */.YjP().optional(),
+    total_scenarios: schemas/* number */.aig().nullish(),
+    total_calls: schemas/* number */.aig().nullish()
+})
+    .loose();
+const callSchema = schemas/* object */.Ikc({
+    id: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).transform(String),
+    status: schemas/* string */.YjP(),
+    duration: schemas/* number */.aig().nullish(),
+    transcript: schemas/* unknown */.L5J().optional(),
+    overall_score: schemas/* number */.aig().nullish(),
+    eval_outputs: schemas/* unknown */.L5J().optional(),
+    scenario: schemas/* unknown */.L5J().optional(),
+    created_at: schemas/* string */.YjP().nullish()
+})
+    .loose();
+const callsSchema = schemas/* union */.KCZ([
+    schemas/* array */.YOg(callSchema),
+    schemas/* object */.Ikc({
+        count: schemas/* number */.aig().nullish(),
+        next: schemas/* string */.YjP().nullish(),
+        results: schemas/* array */.YOg(callSchema)
+    })
+        .loose()
+]);
+const executionSchema = schemas/* object */.Ikc({
+    status: schemas/* string */.YjP(),
+    error_reason: schemas/* string */.YjP().nullish(),
+    started_at: schemas/* string */.YjP().nullish(),
+    completed_at: schemas/* string */.YjP().nullish(),
+    total_calls: schemas/* number */.aig().nullish(),
+    failed_calls: schemas/* number */.aig().nullish(),
+    calls: callsSchema.nullish()
+})
+    .loose();
+/** test-ids → only those scenarios; exclude-test-ids → all but those; neither → all; both → error. */
+function buildExecuteBody(settings) {
+    if (settings.testIds.length > 0 && settings.excludeTestIds.length > 0) {
+        throw new inputs/* InputError */.dz('Future AGI takes either "test-ids" (run only these scenarios) or "exclude-test-ids" (run all but these), not both.');
+    }
+    const body = settings.testIds.length > 0
+        ? { selectAll: false, scenarioIds: settings.testIds }
+        : { selectAll: true, scenarioIds: settings.excludeTestIds };
+    if (settings.simulatorId)
+        body.simulatorId = settings.simulatorId;
+    return body;
+}
+function authHeaders(settings) {
+    // The current reference uses a key pair; the older page, a Bearer key.
+    return settings.apiSecret
+        ? { 'X-Api-Key': settings.apiKey, 'X-Secret-Key': settings.apiSecret }
+        : { authorization: `Bearer ${settings.apiKey}` };
+}
+/** Reads eval_outputs as a map or a list of evals; what cannot be judged is shown, never judged. */
+function evalVerdicts(outputs) {
+    const entries = Array.isArray(outputs)
+        ? outputs.map((value, i) => [evalName(value) ?? `eval ${i + 1}`, value])
+        : outputs && typeof outputs === 'object'
+            ? Object.entries(outputs)
+            : [];
+    return entries.map(([name, value]) => {
+        const record = value && typeof value === 'object' ? value : { output: value };
+        const output = record.output ?? record.result ?? record.value ?? record.status;
+        const failed = record.passed === false ||
+            output === false ||
+            (typeof output === 'string' && FAILING_OUTPUTS.has(output.trim().toLowerCase()));
+        const parts = [
+            output === undefined
+                ? undefined
+                : `output ${typeof output === 'string' ? output : JSON.stringify(output)}`,
+            typeof record.score === 'number' ? `score ${record.score}` : undefined,
+            typeof record.reason === 'string' ? record.reason : undefined
+        ].filter(Boolean);
+        return { name, failed, text: parts.join(' · ') || JSON.stringify(value) };
+    });
+}
+function evalName(value) {
+    if (!value || typeof value !== 'object')
+        return undefined;
+    const record = value;
+    const name = record.name ?? record.eval_name ?? record.eval;
+    return typeof name === 'string' ? name : undefined;
+}
+function scenarioName(scenario) {
+    if (typeof scenario === 'string')
+        return scenario;
+    if (scenario &&
+        typeof scenario === 'object' &&
+        'name' in scenario &&
+        typeof scenario.name === 'string')
+        return scenario.name;
+    return undefined;
+}
+function transcriptText(transcript) {
+    if (typeof transcript === 'string')
+        return transcript;
+    if (!Array.isArray(transcript))
+        return undefined;
+    return transcript
+        .map((turn) => {
+        if (!turn || typeof turn !== 'object')
+            return String(turn);
+        const record = turn;
+        const who = record.role ?? record.speaker ?? '';
+        const said = record.content ?? record.text ?? record.message ?? '';
+        return `${String(who)}: ${String(said)}`;
+    })
+        .join('\n');
+}
+function mapCall(call, name, onUnknownStatus) {
+    let status = CALL_STATUS[call.status.toLowerCase()];
+    if (status === undefined) {
+        onUnknownStatus(call.status);
+        status = 'running';
+    }
+    const evals = evalVerdicts(call.eval_outputs);
+    const failedEvals = evals.filter((verdict) => verdict.failed);
+    if (status === 'passed' && failedEvals.length > 0)
+        status = 'failed';
+    const links = [];
+    for (const field of RECORDING_FIELDS) {
+        const value = call[field];
+        if (typeof value === 'string' && /^https?:\/\//.test(value))
+            links.push({ label: 'recording', url: value, kind: 'artifact' });
+    }
+    const test = { id: call.id, name, status, links };
+    if (typeof call.duration === 'number')
+        test.durationMs = Math.round(call.duration * 1000);
+    if (status === 'failed') {
+        const lines = [];
+        if (failedEvals.length > 0)
+            lines.push(`Failed evals: ${failedEvals.map((verdict) => verdict.name).join(', ')}`);
+        if (typeof call.overall_score === 'number')
+            lines.push(`Overall score: ${call.overall_score}`);
+        for (const verdict of evals)
+            lines.push(`${verdict.failed ? '✗' : '✓'} ${verdict.name}: ${verdict.text}`);
+        const transcript = transcriptText(call.transcript);
+        if (transcript)
+            lines.push('', 'Transcript (end):', transcript.slice(-1500));
+        test.error = lines.join('\n');
+    }
+    return test;
+}
+/** Scenario name, numbered when a scenario has several calls. */
+function callNames(calls) {
+    const totals = new Map();
+    const names = calls.map((call) => scenarioName(call.scenario) ?? `call ${call.id}`);
+    for (const name of names)
+        totals.set(name, (totals.get(name) ?? 0) + 1);
+    const seen = new Map();
+    return names.map((name) => {
+        if ((totals.get(name) ?? 0) < 2)
+            return name;
+        const index = (seen.get(name) ?? 0) + 1;
+        seen.set(name, index);
+        return `${name} (call ${index})`;
+    });
+}
+class FutureAgiProvider {
+    deps;
+    name = 'futureagi';
+    displayName = 'Future AGI';
+    inputs = [
+        'api-secret',
+        'target-id',
+        'test-ids',
+        'exclude-test-ids',
+        'simulator-id'
+    ];
+    client;
+    reportedUnknown = new Set();
+    constructor(deps) {
+        this.deps = deps;
+        this.client = deps.http({
+            vendor: this.displayName,
+            baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
+            headers: authHeaders(deps.settings)
+        });
+    }
+    validate({ settings }) {
+        if (!settings.targetId)
+            throw new inputs/* InputError */.dz('Input "target-id" is required for Future AGI: the run test id (a UUID).');
+        buildExecuteBody(settings);
+    }
+    async trigger({ settings }) {
+        const response = await this.client.request('POST', `/simulate/run-tests/${encodeURIComponent(settings.targetId ?? '')}/execute/`, { body: buildExecuteBody(settings), schema: executeResponseSchema, retry: 'unsent-only' });
+        const size = [
+            response.total_scenarios == null ? undefined : `${response.total_scenarios} scenarios`,
+            response.total_calls == null ? undefined : `${response.total_calls} calls`
+        ].filter(Boolean);
+        if (size.length > 0)
+            this.deps.log(`Future AGI execution ${response.execution_id}: ${size.join(', ')}`);
+        return {
+            runId: response.execution_id,
+            targetId: settings.targetId,
+            status: 'queued',
+            extra: {
+                ...(response.total_scenarios == null
+                    ? {}
+                    : { totalScenarios: String(response.total_scenarios) }),
+                ...(response.total_calls == null ? {} : { totalCalls: String(response.total_calls) })
+            }
+        };
+    }
+    async observe(handle) {
+        const path = `/simulate/test-executions/${encodeURIComponent(handle.runId)}/`;
+        const first = await this.client.get(`${path}?page=1&limit=${CALLS_PER_PAGE}`, executionSchema);
+        const calls = await this.allCalls(path, first);
+        const names = callNames(calls);
+        const tests = calls.map((call, i) => mapCall(call, names[i] ?? call.id, (value) => this.reportUnknown('call', value)));
+        const counts = (0,model/* countTests */.tu)(tests);
+        let mapped = EXECUTION_STATUS[first.status.toLowerCase()];
+        if (mapped === undefined) {
+            this.reportUnknown('execution', first.status);
+            mapped = 'running';
+        }
+        const status = mapped === 'decide-by-calls'
+            ? counts.failed > 0 || (first.failed_calls ?? 0) > 0
+                ? 'failed'
+                : 'passed'
+            : mapped;
+        return {
+            provider: this.name,
+            targetId: handle.targetId,
+            runId: handle.runId,
+            status,
+            startedAt: first.started_at ?? undefined,
+            finishedAt: (0,model/* isTerminal */.Hd)(status) ? (first.completed_at ?? undefined) : undefined,
+            counts,
+            tests,
+            note: status === 'errored' && first.error_reason ? `Future AGI: ${first.error_reason}` : undefined
+        };
+    }
+    /** The calls come paginated; the envelope is not documented, so both a list and {results, next} are read. */
+    async allCalls(path, first) {
+        const pageOf = (calls) => calls == null
+            ? { results: [], more: false }
+            : Array.isArray(calls)
+                ? { results: calls, more: calls.length >= CALLS_PER_PAGE }
+                : {
+                    results: calls.results,
+                    more: calls.next
+                        ? true
+                        : calls.next === undefined && calls.results.length >= CALLS_PER_PAGE
+                };
+        let page = pageOf(first.calls);
+        const all = [...page.results];
+        for (let number = 2; page.more && number <= MAX_PAGES; number++) {
+            if (first.total_calls != null && all.length >= first.total_calls)
+                break;
+            const next = await this.client.get(`${path}?page=${number}&limit=${CALLS_PER_PAGE}`, executionSchema);
+            page = pageOf(next.calls);
+            if (page.results.length === 0)
+                break;
+            all.push(...page.results);
+        }
+        return all;
+    }
+    async cancel(handle) {
+        try {
+            await this.client.request('POST', `/simulate/test-executions/${encodeURIComponent(handle.runId)}/cancel/`, {
+                body: {},
+                schema: schemas/* unknown */.L5J(),
+                retry: 'safe'
+            });
+        }
+        catch (error) {
+            // 400: the execution already finished, so there is nothing left to cancel.
+            if (error instanceof http/* VendorError */.Hi && error.status === 400)
+                return;
+            throw error;
+        }
+    }
+    reportUnknown(kind, value) {
+        if (this.reportedUnknown.has(`${kind}:${value}`))
+            return;
+        this.reportedUnknown.add(`${kind}:${value}`);
+        this.deps.warn(`Future AGI returned an unknown ${kind} status "${value}"; treating it as still running.`);
+    }
+}
+function createFutureAgi(deps) {
+    return new FutureAgiProvider(deps);
+}
+
 ;// CONCATENATED MODULE: ./src/providers/octomind.ts
 
 
@@ -28973,7 +29637,7 @@ var model = __nccwpck_require__(6867);
  * until it leaves WAITING. Facts: Octomind's OpenAPI spec (v3, 2026-01) and its docs; where they
  * are silent the code says "inferred".
  */
-const DEFAULT_ORIGIN = 'https://app.octomind.dev';
+const octomind_DEFAULT_ORIGIN = 'https://app.octomind.dev';
 // Report-level statuses (spec: WAITING | PASSED | FAILED).
 const REPORT_STATUS = {
     WAITING: 'running',
@@ -29011,7 +29675,7 @@ const testReportSchema = schemas/* object */.Ikc({
     testResults: schemas/* array */.YOg(testResultSchema).nullish()
 })
     .loose();
-const executeResponseSchema = schemas/* object */.Ikc({ testReportUrl: schemas/* string */.YjP().optional(), testReport: testReportSchema })
+const octomind_executeResponseSchema = schemas/* object */.Ikc({ testReportUrl: schemas/* string */.YjP().optional(), testReport: testReportSchema })
     .loose();
 const testCaseListSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ id: schemas/* string */.YjP(), description: schemas/* string */.YjP().nullish() }).loose());
 // 400 bodies are a list of zod issues: [{ path: [...], message }].
@@ -29030,11 +29694,11 @@ function describeOctomindError(body) {
 }
 /** api-url is the app origin (as in Octomind's own action) or the API base ending in /api. */
 function octomindApiBase(apiUrl) {
-    const url = new URL(apiUrl ?? DEFAULT_ORIGIN);
+    const url = new URL(apiUrl ?? octomind_DEFAULT_ORIGIN);
     const path = url.pathname.replace(/\/+$/, '');
     return { apiBase: `${url.origin}${path === '' ? '/api' : path}`, origin: url.origin };
 }
-function buildExecuteBody(request) {
+function octomind_buildExecuteBody(request) {
     const { settings, context } = request;
     const body = {
         testTargetId: settings.targetId,
@@ -29122,6 +29786,15 @@ class OctomindProvider {
     deps;
     name = 'octomind';
     displayName = 'Octomind';
+    inputs = [
+        'target-id',
+        'url',
+        'environment',
+        'variables',
+        'tags',
+        'browser',
+        'breakpoint'
+    ];
     client;
     origin;
     testCaseNames;
@@ -29149,8 +29822,8 @@ class OctomindProvider {
     }
     async trigger(request) {
         const response = await this.client.request('POST', '/apiKey/v3/execute', {
-            body: buildExecuteBody(request),
-            schema: executeResponseSchema,
+            body: octomind_buildExecuteBody(request),
+            schema: octomind_executeResponseSchema,
             retry: 'unsent-only'
         });
         const targetId = request.settings.targetId ?? '';
@@ -29198,11 +29871,289 @@ function createOctomind(deps) {
     return new OctomindProvider(deps);
 }
 
+;// CONCATENATED MODULE: ./src/providers/testifly.ts
+
+
+
+/**
+ * Testifly: `POST /api/testExecution/{projId}` queues a job, `POST /api/jobs/{projId}` reports the
+ * job's state and, once it has one, its test run id; `GET /api/testRun/{projId}/{runId}` has the
+ * live and final results. Facts: Testifly's "Test Execution API Workflow" page; what it leaves open
+ * is marked "inferred".
+ */
+// inferred: the page does not print the API origin; the documentation is served from here.
+const testifly_DEFAULT_ORIGIN = 'https://testifly.dev';
+// Job statuses [doc]: Pending, PendingAgentConnection, InProgress, Success, Failed.
+const JOB_STATUS = {
+    Pending: { status: 'queued', phase: 'waiting to start', terminal: false },
+    PendingAgentConnection: {
+        status: 'queued',
+        phase: 'waiting for an agent to connect',
+        terminal: false
+    },
+    InProgress: { status: 'running', terminal: false },
+    Success: { status: 'running', terminal: true },
+    Failed: { status: 'running', terminal: true }
+};
+// Test statuses, from the labels of the run's `statuses` summary [doc]: Passed, Failed, Skipped,
+// Running, Scheduled.
+const testifly_TEST_STATUS = {
+    Passed: 'passed',
+    Failed: 'failed',
+    Skipped: 'skipped',
+    Running: 'running',
+    Scheduled: 'queued'
+};
+const testifly_executeResponseSchema = schemas/* object */.Ikc({
+    success: schemas/* boolean */.zMY().optional(),
+    scheduleStatus: schemas/* string */.YjP().optional(),
+    jobId: schemas/* string */.YjP().optional(),
+    message: schemas/* string */.YjP().optional()
+})
+    .loose();
+const jobsResponseSchema = schemas/* object */.Ikc({
+    jobs: schemas/* array */.YOg(schemas/* object */.Ikc({
+        jobId: schemas/* string */.YjP(),
+        status: schemas/* string */.YjP(),
+        updatedAt: schemas/* string */.YjP().nullish(),
+        testRunId: schemas/* string */.YjP().nullish()
+    })
+        .loose())
+        .default([]),
+    missingJobIds: schemas/* array */.YOg(schemas/* string */.YjP()).default([])
+})
+    .loose();
+const testRunSchema = schemas/* object */.Ikc({
+    runId: schemas/* string */.YjP().optional(),
+    status: schemas/* string */.YjP().optional(),
+    startTime: schemas/* string */.YjP().nullish(),
+    tests: schemas/* array */.YOg(schemas/* object */.Ikc({
+        _id: schemas/* string */.YjP(),
+        title: schemas/* string */.YjP().nullish(),
+        status: schemas/* string */.YjP(),
+        duration: schemas/* number */.aig().nullish(),
+        hasVideo: schemas/* boolean */.zMY().nullish(),
+        videoLink: schemas/* string */.YjP().nullish(),
+        startTime: schemas/* string */.YjP().nullish(),
+        timeline: schemas/* array */.YOg(schemas/* unknown */.L5J()).nullish(),
+        error: schemas/* unknown */.L5J().optional()
+    })
+        .loose())
+        .default([])
+})
+    .loose();
+/** Exactly one selection: feature, suite, or test ids (one id → testId, several → tests). */
+function selection(settings) {
+    const chosen = [];
+    if (settings.featureId)
+        chosen.push(['feature-id', { featureId: settings.featureId }]);
+    if (settings.suiteId)
+        chosen.push(['suite-id', { testSuiteId: settings.suiteId }]);
+    if (settings.testIds.length === 1)
+        chosen.push(['test-ids', { testId: settings.testIds[0] }]);
+    if (settings.testIds.length > 1)
+        chosen.push(['test-ids', { tests: settings.testIds }]);
+    if (chosen.length !== 1) {
+        const given = chosen.length === 0
+            ? 'none is set'
+            : `${chosen.map(([name]) => `"${name}"`).join(' and ')} are set`;
+        throw new inputs/* InputError */.dz(`Testifly runs one selection: set exactly one of "feature-id" (a feature's tests), "suite-id" (a suite's tests) or "test-ids" (one or more tests); ${given}.`);
+    }
+    return chosen[0]?.[1] ?? {};
+}
+function testifly_buildExecuteBody(settings) {
+    return {
+        action: 'executeTests',
+        ...selection(settings),
+        ...(settings.agent ? { agentName: settings.agent } : {})
+    };
+}
+/** Timeline entries are undocumented: strings stay as they are, objects show their telling fields. */
+function timelineText(entries, last = 5) {
+    const lines = entries.slice(-last).map((entry) => {
+        if (typeof entry === 'string')
+            return entry;
+        if (entry && typeof entry === 'object') {
+            const record = entry;
+            const parts = ['status', 'title', 'name', 'action', 'description', 'message']
+                .map((key) => record[key])
+                .filter((value) => typeof value === 'string' && value !== '');
+            return parts.length > 0 ? parts.join(' · ') : JSON.stringify(entry);
+        }
+        return String(entry);
+    });
+    return lines.length > 0
+        ? `Last steps:\n${lines.map((line) => `  ${line}`).join('\n')}`
+        : undefined;
+}
+function errorText(error) {
+    if (error === undefined || error === null || error === '')
+        return undefined;
+    if (typeof error === 'string')
+        return error;
+    if (typeof error === 'object' && 'message' in error && typeof error.message === 'string')
+        return error.message;
+    return JSON.stringify(error);
+}
+function mapTest(test, onUnknownStatus) {
+    let status = testifly_TEST_STATUS[test.status];
+    if (status === undefined) {
+        onUnknownStatus(test.status);
+        status = 'running';
+    }
+    const links = [];
+    if (test.videoLink)
+        links.push({ label: 'video', url: test.videoLink, kind: 'artifact' });
+    const result = { id: test._id, name: test.title || test._id, status, links };
+    if (typeof test.duration === 'number')
+        result.durationMs = test.duration;
+    if (status === 'failed') {
+        const error = [errorText(test.error), timelineText(test.timeline ?? [])]
+            .filter(Boolean)
+            .join('\n\n');
+        if (error)
+            result.error = error;
+    }
+    return result;
+}
+class TestiflyProvider {
+    deps;
+    name = 'testifly';
+    displayName = 'Testifly';
+    inputs = ['target-id', 'feature-id', 'suite-id', 'test-ids', 'agent'];
+    client;
+    reportedUnknown = new Set();
+    constructor(deps) {
+        this.deps = deps;
+        this.client = deps.http({
+            vendor: this.displayName,
+            baseUrl: new URL(deps.settings.apiUrl ?? testifly_DEFAULT_ORIGIN).href,
+            headers: { 'x-api-key': deps.settings.apiKey }
+        });
+    }
+    validate({ settings }) {
+        if (!settings.targetId)
+            throw new inputs/* InputError */.dz('Input "target-id" is required for Testifly: the project id.');
+        selection(settings);
+    }
+    projectPath(path) {
+        return `/api/${path}/${encodeURIComponent(this.deps.settings.targetId ?? '')}`;
+    }
+    async trigger({ settings }) {
+        const response = await this.client.request('POST', this.projectPath('testExecution'), {
+            body: testifly_buildExecuteBody(settings),
+            schema: testifly_executeResponseSchema,
+            retry: 'unsent-only'
+        });
+        let jobId = response.jobId;
+        if (response.scheduleStatus === 'AlreadyExists') {
+            // Testifly's own idempotency: the same job is queued already, so follow it instead of starting another.
+            jobId ??= await this.findActiveJob();
+            this.deps.log(`Testifly: the same execution is already queued; following job ${jobId} instead of starting another.`);
+        }
+        else if (response.success === false || !jobId) {
+            throw new Error(`Testifly did not schedule the run: ${response.message ?? response.scheduleStatus ?? 'no job id in the answer'}`);
+        }
+        return { runId: jobId, targetId: settings.targetId, status: 'queued' };
+    }
+    /** inferred: an AlreadyExists without a job id; the active jobs list names it. */
+    async findActiveJob() {
+        const { jobs } = await this.client.request('POST', this.projectPath('jobs'), {
+            body: {},
+            schema: jobsResponseSchema,
+            retry: 'safe'
+        });
+        const active = jobs
+            .filter((job) => !JOB_STATUS[job.status]?.terminal)
+            .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
+        if (!active)
+            throw new Error('Testifly answered AlreadyExists but lists no active job to follow');
+        return active.jobId;
+    }
+    async observe(handle) {
+        // A read, though sent as POST: safe to repeat.
+        const answer = await this.client.request('POST', this.projectPath('jobs'), {
+            body: { jobIds: [handle.runId] },
+            schema: jobsResponseSchema,
+            retry: 'safe'
+        });
+        if (answer.missingJobIds.includes(handle.runId)) {
+            throw new Error(`Testifly does not know job ${handle.runId} (listed in missingJobIds) in project ${handle.targetId}`);
+        }
+        const job = answer.jobs.find((candidate) => candidate.jobId === handle.runId);
+        if (!job)
+            throw new Error(`Testifly's answer does not mention job ${handle.runId}`);
+        let state = JOB_STATUS[job.status];
+        if (state === undefined) {
+            this.reportUnknown('job', job.status);
+            state = { status: 'running', terminal: false };
+        }
+        const base = {
+            provider: this.name,
+            targetId: handle.targetId,
+            runId: handle.runId,
+            status: state.status,
+            phase: state.phase,
+            counts: (0,model/* countTests */.tu)([]),
+            tests: []
+        };
+        if (!job.testRunId) {
+            if (job.status === 'Failed')
+                return {
+                    ...base,
+                    status: 'errored',
+                    note: 'The Testifly job failed before it produced a test run.'
+                };
+            return base;
+        }
+        const run = await this.client.get(`${this.projectPath('testRun')}/${encodeURIComponent(job.testRunId)}`, testRunSchema);
+        const tests = run.tests.map((test) => mapTest(test, (value) => this.reportUnknown('test', value)));
+        const counts = (0,model/* countTests */.tu)(tests);
+        return {
+            ...base,
+            status: verdict(state, job.status, counts),
+            phase: undefined,
+            startedAt: run.startTime ?? undefined,
+            finishedAt: state.terminal && counts.pending === 0 ? (job.updatedAt ?? undefined) : undefined,
+            counts,
+            tests
+        };
+    }
+    reportUnknown(kind, value) {
+        if (this.reportedUnknown.has(`${kind}:${value}`))
+            return;
+        this.reportedUnknown.add(`${kind}:${value}`);
+        this.deps.warn(`Testifly returned an unknown ${kind} status "${value}"; treating it as still running.`);
+    }
+}
+/**
+ * The run is decided once the job is finished and no test is still running or scheduled
+ * (inferred: the page only says to keep refreshing while the job runs).
+ */
+function verdict(state, jobStatus, counts) {
+    if (!state.terminal || counts.pending > 0)
+        return 'running';
+    if (counts.failed > 0)
+        return 'failed';
+    if (jobStatus === 'Failed')
+        return 'errored';
+    return 'passed';
+}
+function createTestifly(deps) {
+    return new TestiflyProvider(deps);
+}
+
 ;// CONCATENATED MODULE: ./src/providers/index.ts
+
+
+
 
 /** Every provider testgate can drive, by the name users write in `provider:`. */
 const PROVIDERS = {
-    octomind: createOctomind
+    octomind: createOctomind,
+    testifly: createTestifly,
+    futureagi: createFutureAgi,
+    empirical: createEmpirical
 };
 function providerNames() {
     return Object.keys(PROVIDERS);
@@ -32470,10 +33421,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ikc: () => (/* binding */ object),
   g1P: () => (/* binding */ record),
   YjP: () => (/* binding */ schemas_string),
-  KCZ: () => (/* binding */ union)
+  KCZ: () => (/* binding */ union),
+  L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, literal, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, literal, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);

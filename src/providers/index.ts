@@ -1,9 +1,15 @@
+import { createEmpirical } from './empirical.js'
+import { createFutureAgi } from './futureagi.js'
 import { createOctomind } from './octomind.js'
+import { createTestifly } from './testifly.js'
 import type { ProviderFactory, ProviderName } from './provider.js'
 
 /** Every provider testgate can drive, by the name users write in `provider:`. */
-export const PROVIDERS: Partial<Record<ProviderName, ProviderFactory>> = {
-  octomind: createOctomind
+export const PROVIDERS: Record<ProviderName, ProviderFactory> = {
+  octomind: createOctomind,
+  testifly: createTestifly,
+  futureagi: createFutureAgi,
+  empirical: createEmpirical
 }
 
 export function providerNames(): string[] {

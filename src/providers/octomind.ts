@@ -193,6 +193,15 @@ function mapResult(result: OctomindResult, reportLink: string, mapping: ReportMa
 class OctomindProvider implements Provider {
   readonly name = 'octomind' as const
   readonly displayName = 'Octomind'
+  readonly inputs = [
+    'target-id',
+    'url',
+    'environment',
+    'variables',
+    'tags',
+    'browser',
+    'breakpoint'
+  ] as const
   private readonly client: HttpClient
   private readonly origin: string
   private testCaseNames: Map<string, string> | undefined

@@ -1,6 +1,6 @@
 import type { RunContext } from '../github-context.js'
 import type { HttpClient } from '../http.js'
-import type { Settings } from '../inputs.js'
+import type { ProviderSpecificInput, Settings } from '../inputs.js'
 import type { RunReport, RunStatus } from '../report/model.js'
 
 export type ProviderName = 'octomind' | 'testifly' | 'futureagi' | 'empirical'
@@ -26,6 +26,8 @@ export interface Provider {
   readonly name: ProviderName
   /** The vendor's name as users know it, for messages and headings. */
   readonly displayName: string
+  /** The provider-specific inputs this vendor reads; others that are set get a warning. */
+  readonly inputs: readonly ProviderSpecificInput[]
   /** Throws an InputError when the request lacks what this vendor needs. No I/O. */
   validate(request: TriggerRequest): void
   /** Starts a run. Never retried blindly: a second call starts a second run. */

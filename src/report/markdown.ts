@@ -104,10 +104,13 @@ export function headline(report: RunReport, context: RenderContext): string {
   const tests = (n: number): string => `${n} test${n === 1 ? '' : 's'}`
   if (context.startedOnly) return `🚀 ${vendor}: run started`
   switch (report.status) {
-    case 'passed':
+    case 'passed': {
+      const flaky = report.tests.filter((test) => test.flaky).length
+      const retried = flaky > 0 ? `, ${flaky} only after retries` : ''
       return counts.total > 0
-        ? `✅ ${vendor}: all ${tests(counts.total)} passed`
+        ? `✅ ${vendor}: all ${tests(counts.total)} passed${retried}`
         : `✅ ${vendor}: passed`
+    }
     case 'failed': {
       const bad = counts.failed + counts.errored
       return counts.total > 0
@@ -185,7 +188,8 @@ function failureEntry(test: TestResult, limits: RenderLimits): string {
 
 function tableRow(test: TestResult): string {
   const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs)
-  return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)} | ${duration} | ${testLinks(test)} |`
+  const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : ''
+  return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky} | ${duration} | ${testLinks(test)} |`
 }
 
 /**
@@ -254,7 +258,13 @@ export function renderReport(
       report.tests.filter((test) => test.status === 'running' || test.status === 'queued')
     ],
     ['skipped', report.tests.filter((test) => test.status === 'skipped')],
-    ['passed', report.tests.filter((test) => test.status === 'passed')]
+    // flaky ones first: they passed, but someone should look
+    [
+      'passed',
+      report.tests
+        .filter((test) => test.status === 'passed')
+        .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)))
+    ]
   ]
   for (const [label, tests] of groups) {
     if (tests.length > 0) addFolded(budget, label, tests)

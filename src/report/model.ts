@@ -34,6 +34,8 @@ export interface TestResult {
   status: TestStatus
   durationMs?: number
   error?: string
+  /** Passed only after retries: shown as passed, and flagged. */
+  flaky?: boolean
   links: Link[]
 }
 
@@ -60,6 +62,8 @@ export interface RunReport {
   tests: TestResult[]
   /** Why the run ended the way it did when the vendor gave no verdict (timeout, lost contact). */
   note?: string
+  /** What a run that is not running yet waits for, e.g. "waiting for an agent to connect". */
+  phase?: string
 }
 
 const TERMINAL: ReadonlySet<RunStatus> = new Set([

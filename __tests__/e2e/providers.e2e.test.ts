@@ -1,0 +1,625 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { EmpiricalSimulator, type EmpiricalOptions } from '../simulators/empirical.js'
+import {
+  FutureAgiSimulator,
+  type FutureAgiOptions,
+  type FutureAgiScenario
+} from '../simulators/futureagi.js'
+import { GitHubSimulator } from '../simulators/github.js'
+import type { SimServer } from '../simulators/harness.js'
+import { runAction, type ActionRun } from '../simulators/runner.js'
+import {
+  TestiflySimulator,
+  type TestiflyOptions,
+  type TestiflyStep
+} from '../simulators/testifly.js'
+
+/**
+ * The same end-to-end matrix for every provider besides Octomind (which has its own, longer file):
+ * pass, fail, input errors, a fault survived with one trigger, an auth failure, an input that does
+ * not apply. Then what is particular to each vendor.
+ */
+
+const KEY = 'vendor-key-0123456789'
+const GITHUB_TOKEN = 'ghs_matrix_token'
+const PR_EVENT = {
+  pull_request: {
+    number: 21,
+    node_id: 'PR_21',
+    head: { sha: 'cafe'.repeat(10), ref: 'feature/agents' }
+  }
+}
+
+let github: GitHubSimulator
+let vendor: SimServer | undefined
+
+beforeEach(async () => {
+  github = new GitHubSimulator(GITHUB_TOKEN)
+  await github.start()
+})
+
+afterEach(async () => {
+  await vendor?.close()
+  vendor = undefined
+  await github.close()
+})
+
+async function start<T extends SimServer>(simulator: T): Promise<T> {
+  vendor = simulator
+  await simulator.start()
+  return simulator
+}
+
+function run(inputs: Record<string, string>, overrides: Partial<ActionRun> = {}) {
+  return runAction({
+    eventName: 'pull_request',
+    event: PR_EVENT,
+    githubApiUrl: github.url,
+    ...overrides,
+    inputs: {
+      'poll-interval-seconds': '0.05',
+      'timeout-minutes': '1',
+      'github-token': GITHUB_TOKEN,
+      ...inputs
+    }
+  })
+}
+
+// ---- Testifly --------------------------------------------------------------------------------
+
+const PROJECT = '67f8cb3fe236b8d41b7700ac'
+
+function testiflyScript(outcome: 'pass' | 'fail'): TestiflyStep[] {
+  const titles = ['Login works for valid users', 'Cart keeps items', 'Checkout charges the card']
+  const final = titles.map((title, i) =>
+    outcome === 'fail' && i === 2
+      ? {
+          title,
+          status: 'Failed',
+          error: 'Expected "Order placed" but saw "Card declined"',
+          timeline: [
+            { title: 'Click Pay', status: 'passed' },
+            { title: 'See confirmation', status: 'failed' }
+          ]
+        }
+      : { title, status: 'Passed' }
+  )
+  return [
+    { job: 'Pending' },
+    { job: 'PendingAgentConnection' },
+    {
+      job: 'InProgress',
+      tests: titles.map((title, i) => ({ title, status: i === 0 ? 'Passed' : 'Running' }))
+    },
+    { job: outcome === 'fail' ? 'Failed' : 'Success', tests: final }
+  ]
+}
+
+function testiflySim(outcome: 'pass' | 'fail', options: Partial<TestiflyOptions> = {}) {
+  return new TestiflySimulator({
+    apiKey: KEY,
+    projectId: PROJECT,
+    script: testiflyScript(outcome),
+    ...options
+  })
+}
+
+// ---- Future AGI ------------------------------------------------------------------------------
+
+const RUN_TEST = '0b5a4d0e-1111-4222-8333-444455556666'
+
+function scenarios(outcome: 'pass' | 'fail'): FutureAgiScenario[] {
+  const passing = {
+    status: 'completed',
+    overall_score: 0.92,
+    eval_outputs: { 'Task completion': { output: 'Passed', score: 1 } }
+  }
+  return [
+    {
+      id: 'a1a1a1a1-0000-4000-8000-000000000001',
+      name: 'Refund request',
+      calls: 2,
+      outcome: passing
+    },
+    {
+      id: 'a1a1a1a1-0000-4000-8000-000000000002',
+      name: 'Angry customer',
+      calls: 1,
+      outcome:
+        outcome === 'fail'
+          ? {
+              status: 'completed',
+              overall_score: 0.31,
+              eval_outputs: [
+                {
+                  name: 'Task completion',
+                  output: 'Failed',
+                  reason: 'Agent never offered the refund'
+                },
+                { name: 'Tone', output: 'Passed', score: 0.8 }
+              ],
+              transcript: [
+                { role: 'user', content: 'I want my money back!' },
+                { role: 'assistant', content: 'Please hold.' }
+              ],
+              recording_url: 'https://recordings.futureagi.example/call-3.wav'
+            }
+          : passing
+    }
+  ]
+}
+
+function futureAgiSim(outcome: 'pass' | 'fail', options: Partial<FutureAgiOptions> = {}) {
+  return new FutureAgiSimulator({
+    apiKey: KEY,
+    runTestId: RUN_TEST,
+    scenarios: scenarios(outcome),
+    steps: [
+      { status: 'running', calls: 'pending' },
+      { status: 'running', calls: 'ongoing' },
+      { status: 'evaluating', calls: 'ongoing' },
+      { status: 'completed', calls: 'final' }
+    ],
+    ...options
+  })
+}
+
+// ---- Empirical -------------------------------------------------------------------------------
+
+function empiricalSim(outcome: 'pass' | 'fail', options: Partial<EmpiricalOptions> = {}) {
+  return new EmpiricalSimulator({
+    apiKey: KEY,
+    environments: ['staging', 'preview', 'production'],
+    projectSlug: 'acme-shop',
+    states: ['queued', 'started', 'ended'],
+    tests: [
+      { name: 'home page renders', status: 'passed' },
+      { name: 'search returns products', status: outcome === 'fail' ? 'failed' : 'passed' },
+      { name: 'checkout completes', status: 'flaky' }
+    ],
+    ...options
+  })
+}
+
+// ---- the matrix ------------------------------------------------------------------------------
+
+interface VendorCase {
+  provider: string
+  display: string
+  simulator: (outcome: 'pass' | 'fail') => SimServer
+  inputs: (url: string) => Record<string, string>
+  triggerRoute: string
+  pollRoute: string
+  total: number
+  failingTest: string
+  failingError: string
+  badInput: { inputs: Record<string, string>; message: string }
+  ignoredInput: Record<string, string>
+}
+
+const VENDORS: VendorCase[] = [
+  {
+    provider: 'testifly',
+    display: 'Testifly',
+    simulator: (outcome) => testiflySim(outcome),
+    inputs: (url) => ({
+      provider: 'testifly',
+      'api-key': KEY,
+      'api-url': url,
+      'target-id': PROJECT,
+      'feature-id': 'feat-1'
+    }),
+    triggerRoute: 'execute',
+    pollRoute: 'jobs',
+    total: 3,
+    failingTest: 'Checkout charges the card',
+    failingError: 'Expected "Order placed" but saw "Card declined"',
+    badInput: { inputs: { 'suite-id': 'suite-9' }, message: 'set exactly one of "feature-id"' },
+    ignoredInput: { browser: 'FIREFOX' }
+  },
+  {
+    provider: 'futureagi',
+    display: 'Future AGI',
+    simulator: (outcome) => futureAgiSim(outcome),
+    inputs: (url) => ({
+      provider: 'futureagi',
+      'api-key': KEY,
+      'api-url': url,
+      'target-id': RUN_TEST
+    }),
+    triggerRoute: 'execute',
+    pollRoute: 'execution',
+    total: 3,
+    failingTest: 'Angry customer',
+    failingError: 'Failed evals: Task completion',
+    badInput: {
+      inputs: { 'test-ids': 'a', 'exclude-test-ids': 'b' },
+      message: 'either "test-ids"'
+    },
+    ignoredInput: { 'feature-id': 'feat-1' }
+  },
+  {
+    provider: 'empirical',
+    display: 'Empirical',
+    simulator: (outcome) => empiricalSim(outcome),
+    inputs: (url) => ({
+      provider: 'empirical',
+      'api-key': KEY,
+      'api-url': url,
+      environment: 'staging'
+    }),
+    triggerRoute: 'trigger',
+    pollRoute: 'list',
+    total: 3,
+    failingTest: 'search returns products',
+    failingError: '',
+    badInput: {
+      inputs: { environment: '' },
+      message: 'Input "environment" is required for Empirical'
+    },
+    ignoredInput: { 'target-id': 'abc' }
+  }
+]
+
+describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase) => {
+  it('passes: outputs, job summary and PR comment from its report', async () => {
+    const sim = await start(vendorCase.simulator('pass'))
+    const result = await run(vendorCase.inputs(sim.url))
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs).toMatchObject({
+      status: 'passed',
+      total: String(vendorCase.total),
+      failed: '0'
+    })
+    expect(result.summary).toContain(
+      `✅ ${vendorCase.display}: all ${vendorCase.total} tests passed`
+    )
+    const comment = github.commentsOn(21)
+    expect(comment).toHaveLength(1)
+    expect(comment[0]?.body).toMatch(new RegExp(`^<!-- testgate:${vendorCase.provider}:`))
+    expect(sim.requestsTo(vendorCase.triggerRoute)).toHaveLength(1)
+  })
+
+  it('fails the step and puts the failing test first in the comment', async () => {
+    const sim = await start(vendorCase.simulator('fail'))
+    const result = await run(vendorCase.inputs(sim.url))
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs).toMatchObject({ status: 'failed', failed: '1' })
+    expect(result.errors.join('\n')).toContain(
+      `${vendorCase.display}: 1 of ${vendorCase.total} tests failed`
+    )
+    const body = github.commentsOn(21)[0]?.body ?? ''
+    expect(body).toContain(`❌ **${vendorCase.failingTest}**`)
+    expect(body).toContain(vendorCase.failingError)
+    expect(body.indexOf(vendorCase.failingTest)).toBeLessThan(body.indexOf('passed</summary>'))
+  })
+
+  it('rejects a bad input before calling the vendor', async () => {
+    const sim = await start(vendorCase.simulator('pass'))
+    const result = await run({ ...vendorCase.inputs(sim.url), ...vendorCase.badInput.inputs })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain(vendorCase.badInput.message)
+    expect(sim.requests).toHaveLength(0)
+  })
+
+  it('survives a 500 and a 429 while polling, with one trigger', async () => {
+    const sim = await start(vendorCase.simulator('pass'))
+    sim.inject(
+      vendorCase.pollRoute,
+      { kind: 'status', status: 500, body: { message: 'internal error' } },
+      {
+        kind: 'status',
+        status: 429,
+        body: { message: 'slow down' },
+        headers: { 'retry-after': '1' }
+      },
+      { kind: 'bad-json' }
+    )
+    const result = await run(vendorCase.inputs(sim.url))
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(sim.requestsTo(vendorCase.triggerRoute)).toHaveLength(1)
+    expect(result.stdout).toContain('HTTP 429')
+  })
+
+  it('reports an auth failure with the status and the vendor message, never the key', async () => {
+    const sim = await start(vendorCase.simulator('pass'))
+    const result = await run({ ...vendorCase.inputs(sim.url), 'api-key': 'wrong-key-42' })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toMatch(
+      new RegExp(
+        `Could not start the ${vendorCase.display} run\\. ${vendorCase.display}: (POST|PUT) \\S+ failed with HTTP 401`
+      )
+    )
+    const printed = result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'))
+    expect(printed.join('\n') + result.stderr).not.toContain('wrong-key-42')
+  })
+
+  it('warns about an input that does not apply to it', async () => {
+    const sim = await start(vendorCase.simulator('pass'))
+    const result = await run({ ...vendorCase.inputs(sim.url), ...vendorCase.ignoredInput })
+
+    const [name] = Object.keys(vendorCase.ignoredInput)
+    expect(result.exitCode).toBe(0)
+    expect(result.warnings.join('\n')).toContain(
+      `Input "${name}" does not apply to ${vendorCase.display}; it is ignored.`
+    )
+  })
+})
+
+describe('Testifly specifics', () => {
+  const inputs = (url: string) => ({
+    provider: 'testifly',
+    'api-key': KEY,
+    'api-url': url,
+    'target-id': PROJECT
+  })
+
+  it('sends one test as testId, several as tests, with the agent, and shows the wait for an agent', async () => {
+    const sim = await start(testiflySim('pass'))
+    const one = await run({ ...inputs(sim.url), 'test-ids': 'only-test', agent: 'runner-7' })
+    const several = await run({ ...inputs(sim.url), 'test-ids': 't1, t2' })
+
+    const bodies = sim.requestsTo('execute').map((request) => request.body)
+    expect(bodies).toEqual([
+      { action: 'executeTests', testId: 'only-test', agentName: 'runner-7' },
+      { action: 'executeTests', tests: ['t1', 't2'] }
+    ])
+    expect(one.stdout).toContain('queued (waiting for an agent to connect)')
+    expect(several.exitCode).toBe(0)
+  })
+
+  it('follows the job already queued on AlreadyExists instead of starting a second one', async () => {
+    const sim = await start(testiflySim('pass', { alreadyExists: { jobId: 'job-from-earlier' } }))
+    sim.seedJob('job-from-earlier')
+    const result = await run({ ...inputs(sim.url), 'feature-id': 'feat-1' })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.stdout).toContain('already queued; following job job-from-earlier')
+    expect(result.outputs['run-id']).toBe('job-from-earlier')
+    expect(sim.jobs.size).toBe(1)
+  })
+
+  it('finds the queued job among the active ones when AlreadyExists names none', async () => {
+    const sim = await start(testiflySim('pass', { alreadyExists: {} }))
+    sim.seedJob('job-active-1')
+    const result = await run({ ...inputs(sim.url), 'feature-id': 'feat-1' })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs['run-id']).toBe('job-active-1')
+    expect(sim.requestsTo('jobs')[0]?.body).toEqual({})
+  })
+
+  it('treats a job listed in missingJobIds as lost', async () => {
+    // AlreadyExists names a job Testifly then does not know.
+    const sim = await start(testiflySim('pass', { alreadyExists: { jobId: 'job-gone' } }))
+    const result = await run({ ...inputs(sim.url), 'feature-id': 'feat-1' })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.status).toBe('errored')
+    expect(result.errors.join('\n')).toContain(
+      'Testifly does not know job job-gone (listed in missingJobIds)'
+    )
+    expect(sim.requestsTo('jobs')).toHaveLength(1)
+  })
+})
+
+describe('Future AGI specifics', () => {
+  const inputs = (url: string) => ({
+    provider: 'futureagi',
+    'api-key': KEY,
+    'api-url': url,
+    'target-id': RUN_TEST
+  })
+
+  it('sends the key pair when api-secret is set, and maps test-ids and exclude-test-ids', async () => {
+    const sim = await start(futureAgiSim('pass', { apiSecret: 'fagi-secret' }))
+    const only = await run({
+      ...inputs(sim.url),
+      'api-secret': 'fagi-secret',
+      'test-ids': 'a1a1a1a1-0000-4000-8000-000000000001'
+    })
+    const except = await run({
+      ...inputs(sim.url),
+      'api-secret': 'fagi-secret',
+      'exclude-test-ids': 'a1a1a1a1-0000-4000-8000-000000000001',
+      'simulator-id': 'sim-9'
+    })
+
+    expect(only.exitCode, only.stdout).toBe(0)
+    expect(only.outputs.total).toBe('2')
+    expect(except.outputs.total).toBe('1')
+    expect(sim.requestsTo('execute').map((request) => request.body)).toEqual([
+      { selectAll: false, scenarioIds: ['a1a1a1a1-0000-4000-8000-000000000001'] },
+      {
+        selectAll: true,
+        scenarioIds: ['a1a1a1a1-0000-4000-8000-000000000001'],
+        simulatorId: 'sim-9'
+      }
+    ])
+    expect(sim.requestsTo('execute')[0]?.headers['x-secret-key']).toBe('fagi-secret')
+    expect(only.stdout).toContain('1 scenarios, 2 calls')
+  })
+
+  it('names calls by scenario and number, and shows failed evals, transcript and recording', async () => {
+    const sim = await start(futureAgiSim('fail'))
+    const result = await run(inputs(sim.url))
+
+    expect(result.summary).toContain('Refund request \\(call 1\\)')
+    expect(result.summary).toContain('Refund request \\(call 2\\)')
+    expect(result.summary).toContain(
+      '✗ Task completion: output Failed · Agent never offered the refund'
+    )
+    expect(result.summary).toContain('user: I want my money back!')
+    expect(result.summary).toContain('[recording](https://recordings.futureagi.example/call-3.wav)')
+  })
+
+  it('reads every page of calls', async () => {
+    const many: FutureAgiScenario[] = [
+      {
+        id: 'a1a1a1a1-0000-4000-8000-000000000009',
+        name: 'Load',
+        calls: 230,
+        outcome: { status: 'completed' }
+      }
+    ]
+    const sim = await start(futureAgiSim('pass', { scenarios: many, envelope: 'paged' }))
+    const result = await run(inputs(sim.url))
+
+    expect(result.outputs.total).toBe('230')
+    expect(sim.requestsTo('execution').some((request) => request.query.get('page') === '3')).toBe(
+      true
+    )
+  })
+
+  it('reports a failed execution as errored with its reason', async () => {
+    const sim = await start(
+      futureAgiSim('pass', {
+        steps: [
+          { status: 'running', calls: 'pending' },
+          { status: 'failed', calls: 'pending' }
+        ]
+      })
+    )
+    const result = await run(inputs(sim.url))
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.status).toBe('errored')
+    expect(result.errors.join('\n')).toContain('Future AGI: Agent endpoint returned 503')
+  })
+
+  it('cancels an unfinished execution from the post step', async () => {
+    const sim = await start(futureAgiSim('pass'))
+    const started = await run({ ...inputs(sim.url), wait: 'false' })
+    const handle = started.state.handle ?? ''
+    const post = await run(
+      { ...inputs(sim.url) },
+      { entry: 'dist/post/index.js', state: { handle } }
+    )
+
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toContain(`Cancelled Future AGI run ${started.outputs['run-id']}`)
+    expect(sim.requestsTo('cancel')).toHaveLength(1)
+  })
+})
+
+describe('Empirical specifics', () => {
+  const inputs = (url: string) => ({ provider: 'empirical', 'api-key': KEY, 'api-url': url })
+
+  it('on deployment_status takes the environment and URL from the deployment and sends the build', async () => {
+    const sim = await start(empiricalSim('pass'))
+    github.commitPulls.set('cafe'.repeat(10), [
+      {
+        number: 21,
+        node_id: 'PR_21',
+        state: 'open',
+        head: { sha: 'cafe'.repeat(10), ref: 'feature/agents' }
+      }
+    ])
+    const result = await run(
+      { ...inputs(sim.url), variables: 'BASE_PATH=/shop\nFEATURE_FLAG: on', tags: '@smoke' },
+      {
+        eventName: 'deployment_status',
+        event: {
+          deployment: { sha: 'cafe'.repeat(10), ref: 'feature/agents', environment: 'Preview' },
+          deployment_status: { state: 'success', environment_url: 'https://shop-preview.example' }
+        }
+      }
+    )
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(sim.requestsTo('trigger')[0]?.body).toEqual({
+      environment: 'preview',
+      build: {
+        branch: 'feature/agents',
+        commit: 'cafe'.repeat(10),
+        url: 'https://shop-preview.example',
+        commit_url: `https://github.com/acme/shop/commit/${'cafe'.repeat(10)}`
+      },
+      metadata: {
+        pr_number: 21,
+        run_url: 'https://github.com/acme/shop/actions/runs/4242',
+        actor: 'octocat',
+        repository: 'acme/shop'
+      },
+      environment_variables_overrides: [
+        { name: 'BASE_PATH', value: '/shop' },
+        { name: 'FEATURE_FLAG', value: 'on' }
+      ],
+      tags: ['@smoke']
+    })
+    expect(result.outputs['report-url']).toBe(`${sim.url}/acme-shop/test-runs/456`)
+    expect(github.commentsOn(21)).toHaveLength(1)
+  })
+
+  it('shows flaky tests as passed after retries, and does not count a snoozed failure', async () => {
+    const sim = await start(
+      empiricalSim('pass', {
+        tests: [
+          { name: 'home page renders', status: 'passed' },
+          { name: 'checkout completes', status: 'flaky' },
+          { name: 'legacy export', status: 'failed', snoozed: true }
+        ]
+      })
+    )
+    const result = await run({ ...inputs(sim.url), environment: 'staging' })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.summary).toContain('✅ Empirical: all 3 tests passed, 1 only after retries')
+    expect(result.summary).toContain('checkout completes ⚠️ flaky: passed after retries')
+    expect(result.outputs).toMatchObject({ passed: '2', skipped: '1', failed: '0' })
+  })
+
+  it('reads the state from the run itself when the list leaves it out', async () => {
+    const sim = await start(empiricalSim('fail', { omitStateInList: true }))
+    const result = await run({ ...inputs(sim.url), environment: 'staging' })
+
+    expect(result.outputs.status).toBe('failed')
+    expect(sim.requestsTo('run').length).toBeGreaterThan(1)
+  })
+
+  it('reports an error state as errored with its code', async () => {
+    const sim = await start(
+      empiricalSim('pass', { states: ['queued', 'error'], errorCode: 'merge_reports_failed' })
+    )
+    const result = await run({ ...inputs(sim.url), environment: 'staging' })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.status).toBe('errored')
+    expect(result.errors.join('\n')).toContain(
+      'Empirical reports the run errored: merge_reports_failed'
+    )
+  })
+
+  it('shows the vendor message for an unknown environment', async () => {
+    const sim = await start(empiricalSim('pass'))
+    const result = await run({ ...inputs(sim.url), environment: 'qa' })
+
+    expect(result.errors.join('\n')).toContain(
+      'HTTP 400: Unknown environment "qa". Available: staging, preview, production'
+    )
+  })
+
+  it('cancels an unfinished run from the post step, and takes a 412 as already finished', async () => {
+    const sim = await start(empiricalSim('pass', { states: ['queued', 'started'] }))
+    const started = await run({ ...inputs(sim.url), environment: 'staging', wait: 'false' })
+    const handle = started.state.handle ?? ''
+    const post = await run(
+      { ...inputs(sim.url), environment: 'staging' },
+      { entry: 'dist/post/index.js', state: { handle } }
+    )
+    const again = await run(
+      { ...inputs(sim.url), environment: 'staging' },
+      { entry: 'dist/post/index.js', state: { handle } }
+    )
+
+    expect(post.stdout).toContain('Cancelled Empirical run 456')
+    expect(again.exitCode).toBe(0)
+    expect(again.warnings).toEqual([])
+    expect(sim.requestsTo('cancel')).toHaveLength(2)
+  })
+})

@@ -1,0 +1,189 @@
+import { SimServer, type Reply, type RouteRequest } from './harness.js'
+
+/**
+ * Empirical's test-run API: trigger (PUT), the run list filtered by id (state and counts), the
+ * single run with its per-test summary, and cancel. Each run walks through scripted states, one per
+ * read of the list.
+ */
+
+export interface EmpiricalTest {
+  name: string
+  status: string
+  snoozed?: boolean
+}
+
+export interface EmpiricalOptions {
+  apiKey: string
+  environments: string[]
+  projectSlug: string
+  states: string[]
+  tests: EmpiricalTest[]
+  /** Leave `state` out of list items, as the newer schema's example does. */
+  omitStateInList?: boolean
+  errorCode?: string
+}
+
+interface StoredRun {
+  id: number
+  body: Record<string, unknown>
+  reads: number
+  cancelled: boolean
+  createdAt: string
+}
+
+const TERMINAL = ['ended', 'error', 'cancelled']
+
+export class EmpiricalSimulator extends SimServer {
+  readonly runs = new Map<number, StoredRun>()
+  private nextId = 456
+
+  constructor(readonly options: EmpiricalOptions) {
+    super()
+    this.route('trigger', 'PUT', '/api/test-runs', (req) =>
+      this.guard(req, () => this.trigger(req))
+    )
+    this.route('list', 'GET', '/api/test-runs', (req) => this.guard(req, () => this.list(req)))
+    this.route('run', 'GET', '/api/test-runs/:id', (req) => this.guard(req, () => this.single(req)))
+    this.route('cancel', 'POST', '/api/test-runs/:id/cancel', (req) =>
+      this.guard(req, () => this.cancel(req))
+    )
+  }
+
+  private guard(req: RouteRequest, handle: () => Reply): Reply {
+    return req.headers.authorization === `Bearer ${this.options.apiKey}`
+      ? handle()
+      : { status: 401, body: { error: 'Unauthorized' } }
+  }
+
+  private trigger(req: RouteRequest): Reply {
+    const body = (req.body ?? {}) as Record<string, unknown>
+    if (typeof body.environment !== 'string')
+      return { status: 400, body: { error: 'environment is required' } }
+    if (!this.options.environments.includes(body.environment)) {
+      return {
+        status: 400,
+        body: {
+          error: `Unknown environment "${body.environment}". Available: ${this.options.environments.join(', ')}`
+        }
+      }
+    }
+    const metadata = (body.metadata ?? {}) as Record<string, unknown>
+    if (
+      Object.values(metadata).some(
+        (value) => typeof value !== 'string' && typeof value !== 'number'
+      )
+    ) {
+      return { status: 400, body: { error: 'metadata values must be strings or numbers' } }
+    }
+    const id = this.nextId++
+    const createdAt = '2026-06-01T12:00:00.000Z'
+    this.runs.set(id, { id, body, reads: 0, cancelled: false, createdAt })
+    return {
+      status: 200,
+      body: {
+        data: {
+          trigger: { success: true },
+          test_run: { id, state: 'queued', test_run_branch: 'main', created_at: createdAt }
+        }
+      }
+    }
+  }
+
+  private state(run: StoredRun): string {
+    if (run.cancelled) return 'cancelled'
+    const states = this.options.states
+    return states[Math.min(Math.max(run.reads - 1, 0), states.length - 1)] ?? 'queued'
+  }
+
+  private counts(run: StoredRun) {
+    const state = this.state(run)
+    const tests = this.options.tests
+    const done = TERMINAL.includes(state)
+      ? tests
+      : state === 'started'
+        ? tests.slice(0, Math.floor(tests.length / 2))
+        : []
+    const n = (status: string, snoozed?: boolean) =>
+      done.filter(
+        (test) =>
+          test.status === status && (snoozed === undefined || Boolean(test.snoozed) === snoozed)
+      ).length
+    return {
+      total_count: tests.length,
+      success_count: n('passed') + n('flaky'),
+      failed_count: n('failed'),
+      failed_count_after_snoozing: n('failed', false),
+      skipped_count: n('skipped'),
+      flaky_count: n('flaky')
+    }
+  }
+
+  private list(req: RouteRequest): Reply {
+    const id = Number(req.query.get('id'))
+    const runs = [...this.runs.values()].filter((run) => !req.query.get('id') || run.id === id)
+    for (const run of runs) run.reads++
+    return {
+      status: 200,
+      body: {
+        data: {
+          project: { id: 4, name: 'Shop', slug: this.options.projectSlug, repo_name: 'shop-tests' },
+          test_runs: {
+            items: runs.map((run) => ({
+              id: run.id,
+              ...(this.options.omitStateInList ? {} : { state: this.state(run) }),
+              ...this.counts(run),
+              duration: 120000,
+              environment_slug: run.body.environment,
+              created_at: run.createdAt
+            }))
+          }
+        },
+        pagination: { page: 1, per_page: 20, total: runs.length, total_pages: 1 }
+      }
+    }
+  }
+
+  private single(req: RouteRequest): Reply {
+    const run = this.runs.get(Number(req.params.id))
+    if (!run) return { status: 404, body: { error: 'Test run not found' } }
+    if (this.options.omitStateInList) run.reads++
+    const state = this.state(run)
+    const finished = TERMINAL.includes(state)
+    return {
+      status: 200,
+      body: {
+        data: {
+          test_run: {
+            testRun: {
+              id: run.id,
+              run_id: 1234567890123,
+              state,
+              total_count: this.options.tests.length,
+              ...(state === 'error' && this.options.errorCode
+                ? { error_code: this.options.errorCode }
+                : {})
+            },
+            flattenedSummaryDetails: finished
+              ? this.options.tests.map((test, i) => ({
+                  name: test.name,
+                  pw_test_id: `a30a6eba6312f6b87ea5-${String(i).padStart(20, '0')}`,
+                  status: test.status,
+                  slug: test.status === 'failed' ? `diag-${i}` : null,
+                  snooze_info: test.snoozed ? [{ until: '2026-07-01' }] : []
+                }))
+              : []
+          }
+        }
+      }
+    }
+  }
+
+  private cancel(req: RouteRequest): Reply {
+    const run = this.runs.get(Number(req.params.id))
+    if (!run) return { status: 404, body: { error: 'Test run not found' } }
+    if (TERMINAL.includes(this.state(run)))
+      return { status: 412, body: { error: 'Test run already finished' } }
+    run.cancelled = true
+    return { status: 200, body: { message: 'Test run cancelled successfully' } }
+  }
+}

@@ -1,0 +1,175 @@
+import { SimServer, type Reply, type RouteRequest } from './harness.js'
+
+/**
+ * Testifly's test execution API as documented: queue a job, poll jobs, read the test run. Each
+ * job walks through a scripted list of steps, one per poll of /api/jobs.
+ */
+
+export interface TestiflyTestState {
+  title: string
+  status: string
+  error?: unknown
+  duration?: number
+  timeline?: unknown[]
+}
+
+export interface TestiflyStep {
+  job: string
+  /** Present once the job has produced a test run. */
+  tests?: TestiflyTestState[]
+}
+
+export interface TestiflyOptions {
+  apiKey: string
+  projectId: string
+  script: TestiflyStep[]
+  /** Answer the next trigger with AlreadyExists, naming this job (or none). */
+  alreadyExists?: { jobId?: string }
+}
+
+interface StoredJob {
+  jobId: string
+  body: Record<string, unknown>
+  polls: number
+}
+
+const SELECTIONS = ['featureId', 'testSuiteId', 'testId', 'tests']
+
+export class TestiflySimulator extends SimServer {
+  readonly jobs = new Map<string, StoredJob>()
+  private nextJob = 1
+
+  constructor(readonly options: TestiflyOptions) {
+    super()
+    this.route('execute', 'POST', '/api/testExecution/:proj', (req) =>
+      this.guard(req, () => this.execute(req))
+    )
+    this.route('jobs', 'POST', '/api/jobs/:proj', (req) =>
+      this.guard(req, () => this.listJobs(req))
+    )
+    this.route('test-run', 'GET', '/api/testRun/:proj/:run', (req) =>
+      this.guard(req, () => this.testRun(req))
+    )
+  }
+
+  private guard(req: RouteRequest, handle: () => Reply): Reply {
+    if (req.headers['x-api-key'] !== this.options.apiKey)
+      return { status: 401, body: { success: false, message: 'Invalid API key' } }
+    if (req.params.proj !== this.options.projectId)
+      return { status: 404, body: { success: false, message: 'Project not found' } }
+    return handle()
+  }
+
+  private execute(req: RouteRequest): Reply {
+    const body = (req.body ?? {}) as Record<string, unknown>
+    if (body.action !== 'executeTests')
+      return { status: 400, body: { success: false, message: 'action must be executeTests' } }
+    const selections = SELECTIONS.filter((key) => body[key] !== undefined)
+    if (selections.length !== 1)
+      return {
+        status: 400,
+        body: {
+          success: false,
+          message: 'Pass exactly one of featureId, testSuiteId, testId, tests'
+        }
+      }
+    if (this.options.alreadyExists) {
+      const existing = this.options.alreadyExists.jobId ?? this.jobs.keys().next().value
+      return {
+        status: 200,
+        body: {
+          success: true,
+          scheduleStatus: 'AlreadyExists',
+          ...(this.options.alreadyExists.jobId ? { jobId: existing } : {})
+        }
+      }
+    }
+    const jobId = `job${String(this.nextJob++).padStart(21, '0')}`
+    this.jobs.set(jobId, { jobId, body, polls: 0 })
+    return { status: 200, body: { success: true, scheduleStatus: 'Success', jobId } }
+  }
+
+  /** Seeds a job already queued, as if an earlier workflow run had started it. */
+  seedJob(jobId: string, body: Record<string, unknown> = {}): void {
+    this.jobs.set(jobId, { jobId, body, polls: 0 })
+  }
+
+  private step(job: StoredJob): TestiflyStep {
+    const script = this.options.script
+    return script[Math.min(job.polls, script.length - 1)] ?? { job: 'Pending' }
+  }
+
+  private runId(job: StoredJob): string {
+    return `run-${job.jobId}`
+  }
+
+  private listJobs(req: RouteRequest): Reply {
+    const ids = ((req.body ?? {}) as { jobIds?: string[] }).jobIds
+    const describe = (job: StoredJob) => {
+      const step = this.step(job)
+      return {
+        jobId: job.jobId,
+        status: step.job,
+        updatedAt: new Date(Date.UTC(2026, 3, 20, 10, 15, job.polls)).toISOString(),
+        ...(step.tests ? { testRunId: this.runId(job) } : {})
+      }
+    }
+    if (ids === undefined) {
+      const active = [...this.jobs.values()].filter(
+        (job) => !['Success', 'Failed'].includes(this.step(job).job)
+      )
+      return { status: 200, body: { success: true, jobs: active.map(describe), missingJobIds: [] } }
+    }
+    const found = ids.flatMap((id) => {
+      const job = this.jobs.get(id)
+      if (!job) return []
+      job.polls++
+      return [describe(job)]
+    })
+    return {
+      status: 200,
+      body: { success: true, jobs: found, missingJobIds: ids.filter((id) => !this.jobs.has(id)) }
+    }
+  }
+
+  private testRun(req: RouteRequest): Reply {
+    const job = [...this.jobs.values()].find(
+      (candidate) => this.runId(candidate) === req.params.run
+    )
+    const tests = job ? this.step(job).tests : undefined
+    if (!job || !tests)
+      return { status: 404, body: { success: false, message: 'Test run not found' } }
+    const count = (label: string) => tests.filter((test) => test.status === label).length
+    return {
+      status: 200,
+      body: {
+        runId: req.params.run,
+        projectId: this.options.projectId,
+        status: tests.some((test) => ['Running', 'Scheduled'].includes(test.status))
+          ? 'Running'
+          : 'Completed',
+        startTime: '2026-04-20T10:15:31.000Z',
+        testsInProjectCount: 24,
+        title: 'Regression run',
+        statuses: ['Passed', 'Failed', 'Skipped', 'Running', 'Scheduled'].map((label) => ({
+          label,
+          count: count(label)
+        })),
+        tests: tests.map((test, i) => ({
+          _id: `test${String(i).padStart(20, '0')}`,
+          title: test.title,
+          status: test.status,
+          duration: test.duration ?? 1000 + i * 10,
+          hasVideo: test.status !== 'Scheduled',
+          videoLink:
+            test.status !== 'Scheduled'
+              ? `https://videos.testifly.example/${req.params.run}/${i}`
+              : null,
+          startTime: '2026-04-20T10:15:40.000Z',
+          timeline: test.timeline ?? [],
+          ...(test.error !== undefined ? { error: test.error } : {})
+        }))
+      }
+    }
+  }
+}

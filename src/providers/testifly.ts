@@ -1,0 +1,320 @@
+import { z } from 'zod'
+import type { HttpClient } from '../http.js'
+import { InputError, type Settings } from '../inputs.js'
+import {
+  countTests,
+  type Link,
+  type RunReport,
+  type RunStatus,
+  type TestResult,
+  type TestStatus
+} from '../report/model.js'
+import type { Provider, ProviderDeps, RunHandle, TriggerRequest } from './provider.js'
+
+/**
+ * Testifly: `POST /api/testExecution/{projId}` queues a job, `POST /api/jobs/{projId}` reports the
+ * job's state and, once it has one, its test run id; `GET /api/testRun/{projId}/{runId}` has the
+ * live and final results. Facts: Testifly's "Test Execution API Workflow" page; what it leaves open
+ * is marked "inferred".
+ */
+
+// inferred: the page does not print the API origin; the documentation is served from here.
+const DEFAULT_ORIGIN = 'https://testifly.dev'
+
+interface JobState {
+  status: RunStatus
+  /** Shown in the progress line while the job has not started. */
+  phase?: string
+  terminal: boolean
+}
+
+// Job statuses [doc]: Pending, PendingAgentConnection, InProgress, Success, Failed.
+const JOB_STATUS: Record<string, JobState> = {
+  Pending: { status: 'queued', phase: 'waiting to start', terminal: false },
+  PendingAgentConnection: {
+    status: 'queued',
+    phase: 'waiting for an agent to connect',
+    terminal: false
+  },
+  InProgress: { status: 'running', terminal: false },
+  Success: { status: 'running', terminal: true },
+  Failed: { status: 'running', terminal: true }
+}
+
+// Test statuses, from the labels of the run's `statuses` summary [doc]: Passed, Failed, Skipped,
+// Running, Scheduled.
+const TEST_STATUS: Record<string, TestStatus> = {
+  Passed: 'passed',
+  Failed: 'failed',
+  Skipped: 'skipped',
+  Running: 'running',
+  Scheduled: 'queued'
+}
+
+const executeResponseSchema = z
+  .object({
+    success: z.boolean().optional(),
+    scheduleStatus: z.string().optional(),
+    jobId: z.string().optional(),
+    message: z.string().optional()
+  })
+  .loose()
+
+const jobsResponseSchema = z
+  .object({
+    jobs: z
+      .array(
+        z
+          .object({
+            jobId: z.string(),
+            status: z.string(),
+            updatedAt: z.string().nullish(),
+            testRunId: z.string().nullish()
+          })
+          .loose()
+      )
+      .default([]),
+    missingJobIds: z.array(z.string()).default([])
+  })
+  .loose()
+
+const testRunSchema = z
+  .object({
+    runId: z.string().optional(),
+    status: z.string().optional(),
+    startTime: z.string().nullish(),
+    tests: z
+      .array(
+        z
+          .object({
+            _id: z.string(),
+            title: z.string().nullish(),
+            status: z.string(),
+            duration: z.number().nullish(),
+            hasVideo: z.boolean().nullish(),
+            videoLink: z.string().nullish(),
+            startTime: z.string().nullish(),
+            timeline: z.array(z.unknown()).nullish(),
+            error: z.unknown().optional()
+          })
+          .loose()
+      )
+      .default([])
+  })
+  .loose()
+
+type TestiflyRun = z.infer<typeof testRunSchema>
+type TestiflyTest = TestiflyRun['tests'][number]
+
+/** Exactly one selection: feature, suite, or test ids (one id → testId, several → tests). */
+export function selection(settings: Settings): Record<string, unknown> {
+  const chosen: [string, Record<string, unknown>][] = []
+  if (settings.featureId) chosen.push(['feature-id', { featureId: settings.featureId }])
+  if (settings.suiteId) chosen.push(['suite-id', { testSuiteId: settings.suiteId }])
+  if (settings.testIds.length === 1) chosen.push(['test-ids', { testId: settings.testIds[0] }])
+  if (settings.testIds.length > 1) chosen.push(['test-ids', { tests: settings.testIds }])
+  if (chosen.length !== 1) {
+    const given =
+      chosen.length === 0
+        ? 'none is set'
+        : `${chosen.map(([name]) => `"${name}"`).join(' and ')} are set`
+    throw new InputError(
+      `Testifly runs one selection: set exactly one of "feature-id" (a feature's tests), "suite-id" (a suite's tests) or "test-ids" (one or more tests); ${given}.`
+    )
+  }
+  return chosen[0]?.[1] ?? {}
+}
+
+export function buildExecuteBody(settings: Settings): Record<string, unknown> {
+  return {
+    action: 'executeTests',
+    ...selection(settings),
+    ...(settings.agent ? { agentName: settings.agent } : {})
+  }
+}
+
+/** Timeline entries are undocumented: strings stay as they are, objects show their telling fields. */
+function timelineText(entries: readonly unknown[], last = 5): string | undefined {
+  const lines = entries.slice(-last).map((entry) => {
+    if (typeof entry === 'string') return entry
+    if (entry && typeof entry === 'object') {
+      const record = entry as Record<string, unknown>
+      const parts = ['status', 'title', 'name', 'action', 'description', 'message']
+        .map((key) => record[key])
+        .filter((value): value is string => typeof value === 'string' && value !== '')
+      return parts.length > 0 ? parts.join(' · ') : JSON.stringify(entry)
+    }
+    return String(entry)
+  })
+  return lines.length > 0
+    ? `Last steps:\n${lines.map((line) => `  ${line}`).join('\n')}`
+    : undefined
+}
+
+function errorText(error: unknown): string | undefined {
+  if (error === undefined || error === null || error === '') return undefined
+  if (typeof error === 'string') return error
+  if (typeof error === 'object' && 'message' in error && typeof error.message === 'string')
+    return error.message
+  return JSON.stringify(error)
+}
+
+export function mapTest(test: TestiflyTest, onUnknownStatus: (value: string) => void): TestResult {
+  let status = TEST_STATUS[test.status]
+  if (status === undefined) {
+    onUnknownStatus(test.status)
+    status = 'running'
+  }
+  const links: Link[] = []
+  if (test.videoLink) links.push({ label: 'video', url: test.videoLink, kind: 'artifact' })
+  const result: TestResult = { id: test._id, name: test.title || test._id, status, links }
+  if (typeof test.duration === 'number') result.durationMs = test.duration
+  if (status === 'failed') {
+    const error = [errorText(test.error), timelineText(test.timeline ?? [])]
+      .filter(Boolean)
+      .join('\n\n')
+    if (error) result.error = error
+  }
+  return result
+}
+
+class TestiflyProvider implements Provider {
+  readonly name = 'testifly' as const
+  readonly displayName = 'Testifly'
+  readonly inputs = ['target-id', 'feature-id', 'suite-id', 'test-ids', 'agent'] as const
+  private readonly client: HttpClient
+  private readonly reportedUnknown = new Set<string>()
+
+  constructor(private readonly deps: ProviderDeps) {
+    this.client = deps.http({
+      vendor: this.displayName,
+      baseUrl: new URL(deps.settings.apiUrl ?? DEFAULT_ORIGIN).href,
+      headers: { 'x-api-key': deps.settings.apiKey }
+    })
+  }
+
+  validate({ settings }: TriggerRequest): void {
+    if (!settings.targetId)
+      throw new InputError('Input "target-id" is required for Testifly: the project id.')
+    selection(settings)
+  }
+
+  private projectPath(path: string): string {
+    return `/api/${path}/${encodeURIComponent(this.deps.settings.targetId ?? '')}`
+  }
+
+  async trigger({ settings }: TriggerRequest): Promise<RunHandle> {
+    const response = await this.client.request('POST', this.projectPath('testExecution'), {
+      body: buildExecuteBody(settings),
+      schema: executeResponseSchema,
+      retry: 'unsent-only'
+    })
+    let jobId = response.jobId
+    if (response.scheduleStatus === 'AlreadyExists') {
+      // Testifly's own idempotency: the same job is queued already, so follow it instead of starting another.
+      jobId ??= await this.findActiveJob()
+      this.deps.log(
+        `Testifly: the same execution is already queued; following job ${jobId} instead of starting another.`
+      )
+    } else if (response.success === false || !jobId) {
+      throw new Error(
+        `Testifly did not schedule the run: ${response.message ?? response.scheduleStatus ?? 'no job id in the answer'}`
+      )
+    }
+    return { runId: jobId, targetId: settings.targetId, status: 'queued' }
+  }
+
+  /** inferred: an AlreadyExists without a job id; the active jobs list names it. */
+  private async findActiveJob(): Promise<string> {
+    const { jobs } = await this.client.request('POST', this.projectPath('jobs'), {
+      body: {},
+      schema: jobsResponseSchema,
+      retry: 'safe'
+    })
+    const active = jobs
+      .filter((job) => !JOB_STATUS[job.status]?.terminal)
+      .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0]
+    if (!active)
+      throw new Error('Testifly answered AlreadyExists but lists no active job to follow')
+    return active.jobId
+  }
+
+  async observe(handle: RunHandle): Promise<RunReport> {
+    // A read, though sent as POST: safe to repeat.
+    const answer = await this.client.request('POST', this.projectPath('jobs'), {
+      body: { jobIds: [handle.runId] },
+      schema: jobsResponseSchema,
+      retry: 'safe'
+    })
+    if (answer.missingJobIds.includes(handle.runId)) {
+      throw new Error(
+        `Testifly does not know job ${handle.runId} (listed in missingJobIds) in project ${handle.targetId}`
+      )
+    }
+    const job = answer.jobs.find((candidate) => candidate.jobId === handle.runId)
+    if (!job) throw new Error(`Testifly's answer does not mention job ${handle.runId}`)
+    let state = JOB_STATUS[job.status]
+    if (state === undefined) {
+      this.reportUnknown('job', job.status)
+      state = { status: 'running', terminal: false }
+    }
+    const base: RunReport = {
+      provider: this.name,
+      targetId: handle.targetId,
+      runId: handle.runId,
+      status: state.status,
+      phase: state.phase,
+      counts: countTests([]),
+      tests: []
+    }
+    if (!job.testRunId) {
+      if (job.status === 'Failed')
+        return {
+          ...base,
+          status: 'errored',
+          note: 'The Testifly job failed before it produced a test run.'
+        }
+      return base
+    }
+    const run = await this.client.get(
+      `${this.projectPath('testRun')}/${encodeURIComponent(job.testRunId)}`,
+      testRunSchema
+    )
+    const tests = run.tests.map((test) =>
+      mapTest(test, (value) => this.reportUnknown('test', value))
+    )
+    const counts = countTests(tests)
+    return {
+      ...base,
+      status: verdict(state, job.status, counts),
+      phase: undefined,
+      startedAt: run.startTime ?? undefined,
+      finishedAt: state.terminal && counts.pending === 0 ? (job.updatedAt ?? undefined) : undefined,
+      counts,
+      tests
+    }
+  }
+
+  private reportUnknown(kind: string, value: string): void {
+    if (this.reportedUnknown.has(`${kind}:${value}`)) return
+    this.reportedUnknown.add(`${kind}:${value}`)
+    this.deps.warn(
+      `Testifly returned an unknown ${kind} status "${value}"; treating it as still running.`
+    )
+  }
+}
+
+/**
+ * The run is decided once the job is finished and no test is still running or scheduled
+ * (inferred: the page only says to keep refreshing while the job runs).
+ */
+function verdict(state: JobState, jobStatus: string, counts: RunReport['counts']): RunStatus {
+  if (!state.terminal || counts.pending > 0) return 'running'
+  if (counts.failed > 0) return 'failed'
+  if (jobStatus === 'Failed') return 'errored'
+  return 'passed'
+}
+
+export function createTestifly(deps: ProviderDeps): Provider {
+  return new TestiflyProvider(deps)
+}
