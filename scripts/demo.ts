@@ -9,6 +9,10 @@ import {
 } from '../__tests__/simulators/octomind.js'
 import { runAction } from '../__tests__/simulators/runner.js'
 import { TestmoSimulator } from '../__tests__/simulators/testmo.js'
+import { TestiflySimulator } from '../__tests__/simulators/testifly.js'
+import { FutureAgiSimulator } from '../__tests__/simulators/futureagi.js'
+import { EmpiricalSimulator } from '../__tests__/simulators/empirical.js'
+import type { SimServer } from '../__tests__/simulators/harness.js'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -136,4 +140,151 @@ try {
   await github.close()
   await testmo.close()
   await rm(workDir, { recursive: true, force: true })
+}
+
+// The same step, with provider: switched, against the other three vendors' simulators.
+interface OtherVendor {
+  title: string
+  simulator: SimServer
+  inputs: (url: string) => Record<string, string>
+  expected: string
+}
+
+const others: OtherVendor[] = [
+  {
+    title: 'Testifly (an agent connects late; one test fails)',
+    simulator: new TestiflySimulator({
+      apiKey: API_KEY,
+      projectId: 'proj-demo',
+      script: [
+        { job: 'Pending' },
+        { job: 'PendingAgentConnection' },
+        { job: 'PendingAgentConnection' },
+        {
+          job: 'InProgress',
+          tests: [
+            { title: 'Login works', status: 'Passed' },
+            { title: 'Export CSV', status: 'Running' }
+          ]
+        },
+        {
+          job: 'Failed',
+          tests: [
+            { title: 'Login works', status: 'Passed' },
+            {
+              title: 'Export CSV',
+              status: 'Failed',
+              error: 'Download never started',
+              timeline: [{ title: 'Click Export', status: 'failed' }]
+            }
+          ]
+        }
+      ]
+    }),
+    inputs: (url) => ({
+      provider: 'testifly',
+      'api-key': API_KEY,
+      'api-url': url,
+      'target-id': 'proj-demo',
+      'feature-id': 'feature-reports',
+      agent: 'ci-agent'
+    }),
+    expected: 'failed'
+  },
+  {
+    title: 'Future AGI (agent simulation: 3 calls, evals judged)',
+    simulator: new FutureAgiSimulator({
+      apiKey: API_KEY,
+      runTestId: 'run-test-demo',
+      scenarios: [
+        {
+          id: 's1',
+          name: 'Refund request',
+          calls: 2,
+          outcome: {
+            status: 'completed',
+            overall_score: 0.94,
+            eval_outputs: { 'Task completion': { output: 'Passed', score: 1 } }
+          }
+        },
+        {
+          id: 's2',
+          name: 'Angry customer',
+          calls: 1,
+          outcome: {
+            status: 'completed',
+            overall_score: 0.88,
+            eval_outputs: { Tone: { output: 'Passed', score: 0.88 } }
+          }
+        }
+      ],
+      steps: [
+        { status: 'running', calls: 'ongoing' },
+        { status: 'evaluating', calls: 'ongoing' },
+        { status: 'completed', calls: 'final' }
+      ]
+    }),
+    inputs: (url) => ({
+      provider: 'futureagi',
+      'api-key': API_KEY,
+      'api-url': url,
+      'target-id': 'run-test-demo'
+    }),
+    expected: 'passed'
+  },
+  {
+    title: 'Empirical (one flaky test)',
+    simulator: new EmpiricalSimulator({
+      apiKey: API_KEY,
+      environments: ['staging'],
+      projectSlug: 'acme-shop',
+      states: ['queued', 'started', 'ended'],
+      tests: [
+        { name: 'home page renders', status: 'passed' },
+        { name: 'checkout completes', status: 'flaky' },
+        { name: 'search returns products', status: 'passed' }
+      ]
+    }),
+    inputs: (url) => ({
+      provider: 'empirical',
+      'api-key': API_KEY,
+      'api-url': url,
+      environment: 'staging',
+      url: 'https://staging.shop.example'
+    }),
+    expected: 'passed'
+  }
+]
+
+for (const other of others) {
+  const gh = new GitHubSimulator(TOKEN)
+  await Promise.all([other.simulator.start(), gh.start()])
+  try {
+    const result = await runAction({
+      eventName: 'pull_request',
+      event: {
+        pull_request: {
+          number: 42,
+          head: { sha: 'c0ffee1234567890c0ffee1234567890c0ffee12', ref: 'feature/checkout' }
+        }
+      },
+      githubApiUrl: gh.url,
+      inputs: {
+        ...other.inputs(other.simulator.url),
+        'poll-interval-seconds': '0.3',
+        'github-token': TOKEN
+      }
+    })
+    heading(`${other.title}: step log`)
+    for (const line of result.stdout.split('\n'))
+      if (line && !line.startsWith('::add-mask::')) console.log(`  ${line}`)
+    heading(`${other.title}: job summary`)
+    console.log(result.summary)
+    if (result.outputs.status !== other.expected || gh.commentsOn(42).length !== 1) {
+      console.error(`\nThe ${other.title} demo run did not behave as scripted.`)
+      process.exitCode = 1
+    }
+  } finally {
+    await Promise.all([other.simulator.close(), gh.close()])
+  }
 }
