@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5760);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2143);
 
 // The action's entry point, as the runner starts it: node dist/index.js
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -29225,7 +29225,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5760:
+/***/ 2143:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47813,7 +47813,23 @@ function parseVariables(text) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/providers/provider.ts
+/**
+ * A warning per unknown vendor status, once: the same unknown value on every poll says nothing new.
+ * Unknown statuses are treated as still running until the deadline, never as a crash.
+ */
+function unknownStatusReporter(vendor, warn) {
+    const seen = new Set();
+    return (kind, value) => {
+        if (seen.has(`${kind}:${value}`))
+            return;
+        seen.add(`${kind}:${value}`);
+        warn(`${vendor} returned an unknown ${kind} status "${value}"; treating it as still running.`);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/providers/empirical.ts
+
 
 
 
@@ -47991,9 +48007,10 @@ class EmpiricalProvider {
     inputs = ['url', 'environment', 'variables', 'tags'];
     client;
     origin;
-    reportedUnknown = new Set();
+    reportUnknown;
     constructor(deps) {
         this.deps = deps;
+        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
         this.origin = empiricalOrigin(deps.settings.apiUrl);
         this.client = deps.http({
             vendor: this.displayName,
@@ -48091,12 +48108,6 @@ class EmpiricalProvider {
             throw error;
         }
     }
-    reportUnknown(kind, value) {
-        if (this.reportedUnknown.has(`${kind}:${value}`))
-            return;
-        this.reportedUnknown.add(`${kind}:${value}`);
-        this.deps.warn(`Empirical returned an unknown ${kind} status "${value}"; treating it as still running.`);
-    }
 }
 function errorNote(run, item) {
     for (const source of [run, item]) {
@@ -48113,6 +48124,7 @@ function createEmpirical(deps) {
 }
 
 ;// CONCATENATED MODULE: ./src/providers/futureagi.ts
+
 
 
 
@@ -48326,9 +48338,10 @@ class FutureAgiProvider {
         'simulator-id'
     ];
     client;
-    reportedUnknown = new Set();
+    reportUnknown;
     constructor(deps) {
         this.deps = deps;
+        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
         this.client = deps.http({
             vendor: this.displayName,
             baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
@@ -48429,18 +48442,13 @@ class FutureAgiProvider {
             throw error;
         }
     }
-    reportUnknown(kind, value) {
-        if (this.reportedUnknown.has(`${kind}:${value}`))
-            return;
-        this.reportedUnknown.add(`${kind}:${value}`);
-        this.deps.warn(`Future AGI returned an unknown ${kind} status "${value}"; treating it as still running.`);
-    }
 }
 function createFutureAgi(deps) {
     return new FutureAgiProvider(deps);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/octomind.ts
+
 
 
 
@@ -48610,9 +48618,10 @@ class OctomindProvider {
     client;
     origin;
     testCaseNames;
-    reportedUnknown = new Set();
+    reportUnknown;
     constructor(deps) {
         this.deps = deps;
+        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
         const { apiBase, origin } = octomindApiBase(deps.settings.apiUrl);
         this.origin = origin;
         this.client = deps.http({
@@ -48671,19 +48680,13 @@ class OctomindProvider {
             return new Map();
         }
     }
-    reportUnknown(kind, value) {
-        const key = `${kind}:${value}`;
-        if (this.reportedUnknown.has(key))
-            return;
-        this.reportedUnknown.add(key);
-        this.deps.warn(`Octomind returned an unknown ${kind} status "${value}"; treating it as still running.`);
-    }
 }
 function createOctomind(deps) {
     return new OctomindProvider(deps);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/testifly.ts
+
 
 
 
@@ -48834,9 +48837,10 @@ class TestiflyProvider {
     displayName = 'Testifly';
     inputs = ['target-id', 'feature-id', 'suite-id', 'test-ids', 'agent'];
     client;
-    reportedUnknown = new Set();
+    reportUnknown;
     constructor(deps) {
         this.deps = deps;
+        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
         this.client = deps.http({
             vendor: this.displayName,
             baseUrl: new URL(deps.settings.apiUrl ?? testifly_DEFAULT_ORIGIN).href,
@@ -48930,12 +48934,6 @@ class TestiflyProvider {
             counts,
             tests
         };
-    }
-    reportUnknown(kind, value) {
-        if (this.reportedUnknown.has(`${kind}:${value}`))
-            return;
-        this.reportedUnknown.add(`${kind}:${value}`);
-        this.deps.warn(`Testifly returned an unknown ${kind} status "${value}"; treating it as still running.`);
     }
 }
 /**

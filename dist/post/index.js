@@ -28918,7 +28918,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
-/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5761);
+/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6748);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6867);
 
 
@@ -28981,7 +28981,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5761:
+/***/ 6748:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29001,7 +29001,23 @@ var http = __nccwpck_require__(6803);
 var inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
+;// CONCATENATED MODULE: ./src/providers/provider.ts
+/**
+ * A warning per unknown vendor status, once: the same unknown value on every poll says nothing new.
+ * Unknown statuses are treated as still running until the deadline, never as a crash.
+ */
+function unknownStatusReporter(vendor, warn) {
+    const seen = new Set();
+    return (kind, value) => {
+        if (seen.has(`${kind}:${value}`))
+            return;
+        seen.add(`${kind}:${value}`);
+        warn(`${vendor} returned an unknown ${kind} status "${value}"; treating it as still running.`);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/providers/empirical.ts
+
 
 
 
@@ -29179,9 +29195,10 @@ class EmpiricalProvider {
     inputs = ['url', 'environment', 'variables', 'tags'];
     client;
     origin;
-    reportedUnknown = new Set();
+    reportUnknown;
     constructor(deps) {
         this.deps = deps;
+        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
         this.origin = empiricalOrigin(deps.settings.apiUrl);
         this.client = deps.http({
             vendor: this.displayName,
@@ -29279,12 +29296,6 @@ class EmpiricalProvider {
             throw error;
         }
     }
-    reportUnknown(kind, value) {
-        if (this.reportedUnknown.has(`${kind}:${value}`))
-            return;
-        this.reportedUnknown.add(`${kind}:${value}`);
-        this.deps.warn(`Empirical returned an unknown ${kind} status "${value}"; treating it as still running.`);
-    }
 }
 function errorNote(run, item) {
     for (const source of [run, item]) {
@@ -29301,6 +29312,7 @@ function createEmpirical(deps) {
 }
 
 ;// CONCATENATED MODULE: ./src/providers/futureagi.ts
+
 
 
 
@@ -29514,9 +29526,10 @@ class FutureAgiProvider {
         'simulator-id'
     ];
     client;
-    reportedUnknown = new Set();
+    reportUnknown;
     constructor(deps) {
         this.deps = deps;
+        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
         this.client = deps.http({
             vendor: this.displayName,
             baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
@@ -29617,18 +29630,13 @@ class FutureAgiProvider {
             throw error;
         }
     }
-    reportUnknown(kind, value) {
-        if (this.reportedUnknown.has(`${kind}:${value}`))
-            return;
-        this.reportedUnknown.add(`${kind}:${value}`);
-        this.deps.warn(`Future AGI returned an unknown ${kind} status "${value}"; treating it as still running.`);
-    }
 }
 function createFutureAgi(deps) {
     return new FutureAgiProvider(deps);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/octomind.ts
+
 
 
 
@@ -29798,9 +29806,10 @@ class OctomindProvider {
     client;
     origin;
     testCaseNames;
-    reportedUnknown = new Set();
+    reportUnknown;
     constructor(deps) {
         this.deps = deps;
+        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
         const { apiBase, origin } = octomindApiBase(deps.settings.apiUrl);
         this.origin = origin;
         this.client = deps.http({
@@ -29859,19 +29868,13 @@ class OctomindProvider {
             return new Map();
         }
     }
-    reportUnknown(kind, value) {
-        const key = `${kind}:${value}`;
-        if (this.reportedUnknown.has(key))
-            return;
-        this.reportedUnknown.add(key);
-        this.deps.warn(`Octomind returned an unknown ${kind} status "${value}"; treating it as still running.`);
-    }
 }
 function createOctomind(deps) {
     return new OctomindProvider(deps);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/testifly.ts
+
 
 
 
@@ -30022,9 +30025,10 @@ class TestiflyProvider {
     displayName = 'Testifly';
     inputs = ['target-id', 'feature-id', 'suite-id', 'test-ids', 'agent'];
     client;
-    reportedUnknown = new Set();
+    reportUnknown;
     constructor(deps) {
         this.deps = deps;
+        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
         this.client = deps.http({
             vendor: this.displayName,
             baseUrl: new URL(deps.settings.apiUrl ?? testifly_DEFAULT_ORIGIN).href,
@@ -30118,12 +30122,6 @@ class TestiflyProvider {
             counts,
             tests
         };
-    }
-    reportUnknown(kind, value) {
-        if (this.reportedUnknown.has(`${kind}:${value}`))
-            return;
-        this.reportedUnknown.add(`${kind}:${value}`);
-        this.deps.warn(`Testifly returned an unknown ${kind} status "${value}"; treating it as still running.`);
     }
 }
 /**

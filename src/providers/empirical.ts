@@ -10,7 +10,13 @@ import {
   type TestResult,
   type TestStatus
 } from '../report/model.js'
-import type { Provider, ProviderDeps, RunHandle, TriggerRequest } from './provider.js'
+import {
+  unknownStatusReporter,
+  type Provider,
+  type ProviderDeps,
+  type RunHandle,
+  type TriggerRequest
+} from './provider.js'
 
 /**
  * Empirical: `PUT /api/test-runs` starts a Playwright run in an environment; the run list
@@ -208,9 +214,10 @@ class EmpiricalProvider implements Provider {
   readonly inputs = ['url', 'environment', 'variables', 'tags'] as const
   private readonly client: HttpClient
   private readonly origin: string
-  private readonly reportedUnknown = new Set<string>()
+  private readonly reportUnknown: (kind: string, value: string) => void
 
   constructor(private readonly deps: ProviderDeps) {
+    this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn)
     this.origin = empiricalOrigin(deps.settings.apiUrl)
     this.client = deps.http({
       vendor: this.displayName,
@@ -330,14 +337,6 @@ class EmpiricalProvider implements Provider {
       if (error instanceof VendorError && error.status === 412) return
       throw error
     }
-  }
-
-  private reportUnknown(kind: string, value: string): void {
-    if (this.reportedUnknown.has(`${kind}:${value}`)) return
-    this.reportedUnknown.add(`${kind}:${value}`)
-    this.deps.warn(
-      `Empirical returned an unknown ${kind} status "${value}"; treating it as still running.`
-    )
   }
 }
 

@@ -10,7 +10,13 @@ import {
   type TestResult,
   type TestStatus
 } from '../report/model.js'
-import type { Provider, ProviderDeps, RunHandle, TriggerRequest } from './provider.js'
+import {
+  unknownStatusReporter,
+  type Provider,
+  type ProviderDeps,
+  type RunHandle,
+  type TriggerRequest
+} from './provider.js'
 
 /**
  * Future AGI agent simulations: executing a run test starts a test execution, which places calls
@@ -248,9 +254,10 @@ class FutureAgiProvider implements Provider {
     'simulator-id'
   ] as const
   private readonly client: HttpClient
-  private readonly reportedUnknown = new Set<string>()
+  private readonly reportUnknown: (kind: string, value: string) => void
 
   constructor(private readonly deps: ProviderDeps) {
+    this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn)
     this.client = deps.http({
       vendor: this.displayName,
       baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
@@ -369,14 +376,6 @@ class FutureAgiProvider implements Provider {
       if (error instanceof VendorError && error.status === 400) return
       throw error
     }
-  }
-
-  private reportUnknown(kind: string, value: string): void {
-    if (this.reportedUnknown.has(`${kind}:${value}`)) return
-    this.reportedUnknown.add(`${kind}:${value}`)
-    this.deps.warn(
-      `Future AGI returned an unknown ${kind} status "${value}"; treating it as still running.`
-    )
   }
 }
 

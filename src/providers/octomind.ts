@@ -10,7 +10,13 @@ import {
   type TestResult,
   type TestStatus
 } from '../report/model.js'
-import type { Provider, ProviderDeps, RunHandle, TriggerRequest } from './provider.js'
+import {
+  unknownStatusReporter,
+  type Provider,
+  type ProviderDeps,
+  type RunHandle,
+  type TriggerRequest
+} from './provider.js'
 
 /**
  * Octomind: `POST /apiKey/v3/execute` starts a test report, `GET .../test-reports/{id}` is polled
@@ -205,9 +211,10 @@ class OctomindProvider implements Provider {
   private readonly client: HttpClient
   private readonly origin: string
   private testCaseNames: Map<string, string> | undefined
-  private readonly reportedUnknown = new Set<string>()
+  private readonly reportUnknown: (kind: string, value: string) => void
 
   constructor(private readonly deps: ProviderDeps) {
+    this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn)
     const { apiBase, origin } = octomindApiBase(deps.settings.apiUrl)
     this.origin = origin
     this.client = deps.http({
@@ -283,15 +290,6 @@ class OctomindProvider implements Provider {
       )
       return new Map()
     }
-  }
-
-  private reportUnknown(kind: string, value: string): void {
-    const key = `${kind}:${value}`
-    if (this.reportedUnknown.has(key)) return
-    this.reportedUnknown.add(key)
-    this.deps.warn(
-      `Octomind returned an unknown ${kind} status "${value}"; treating it as still running.`
-    )
   }
 }
 

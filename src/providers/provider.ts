@@ -52,3 +52,19 @@ export interface ProviderDeps {
 }
 
 export type ProviderFactory = (deps: ProviderDeps) => Provider
+
+/**
+ * A warning per unknown vendor status, once: the same unknown value on every poll says nothing new.
+ * Unknown statuses are treated as still running until the deadline, never as a crash.
+ */
+export function unknownStatusReporter(
+  vendor: string,
+  warn: (line: string) => void
+): (kind: string, value: string) => void {
+  const seen = new Set<string>()
+  return (kind, value) => {
+    if (seen.has(`${kind}:${value}`)) return
+    seen.add(`${kind}:${value}`)
+    warn(`${vendor} returned an unknown ${kind} status "${value}"; treating it as still running.`)
+  }
+}

@@ -9,7 +9,13 @@ import {
   type TestResult,
   type TestStatus
 } from '../report/model.js'
-import type { Provider, ProviderDeps, RunHandle, TriggerRequest } from './provider.js'
+import {
+  unknownStatusReporter,
+  type Provider,
+  type ProviderDeps,
+  type RunHandle,
+  type TriggerRequest
+} from './provider.js'
 
 /**
  * Testifly: `POST /api/testExecution/{projId}` queues a job, `POST /api/jobs/{projId}` reports the
@@ -183,9 +189,10 @@ class TestiflyProvider implements Provider {
   readonly displayName = 'Testifly'
   readonly inputs = ['target-id', 'feature-id', 'suite-id', 'test-ids', 'agent'] as const
   private readonly client: HttpClient
-  private readonly reportedUnknown = new Set<string>()
+  private readonly reportUnknown: (kind: string, value: string) => void
 
   constructor(private readonly deps: ProviderDeps) {
+    this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn)
     this.client = deps.http({
       vendor: this.displayName,
       baseUrl: new URL(deps.settings.apiUrl ?? DEFAULT_ORIGIN).href,
@@ -293,14 +300,6 @@ class TestiflyProvider implements Provider {
       counts,
       tests
     }
-  }
-
-  private reportUnknown(kind: string, value: string): void {
-    if (this.reportedUnknown.has(`${kind}:${value}`)) return
-    this.reportedUnknown.add(`${kind}:${value}`)
-    this.deps.warn(
-      `Testifly returned an unknown ${kind} status "${value}"; treating it as still running.`
-    )
   }
 }
 
