@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2143);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(975);
 
 // The action's entry point, as the runner starts it: node dist/index.js
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -29225,7 +29225,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2143:
+/***/ 975:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47481,8 +47481,17 @@ function findStickyComment(comments, marker) {
 
 
 
+// A GitHub API call that hangs must not hang the step: each request gets this long.
+const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
 function createGitHubClient(token, apiUrl) {
-    return getOctokit(token, apiUrl ? { baseUrl: apiUrl } : {});
+    const timedFetch = (input, init) => fetch(input, {
+        ...init,
+        signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS)
+    });
+    return getOctokit(token, {
+        ...(apiUrl ? { baseUrl: apiUrl } : {}),
+        request: { fetch: timedFetch }
+    });
 }
 async function findPullRequestForCommit(client, context) {
     const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({
@@ -47811,6 +47820,22 @@ function parseVariables(text) {
         add(key, content.slice(separator + 1).trim());
     });
     return result;
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+
+/** Masks every secret input the moment the step starts, before anything could print it. */
+function maskSecrets() {
+    for (const name of SECRET_INPUTS) {
+        const value = getInput(name).trim();
+        if (value)
+            core_setSecret(value);
+    }
+}
+/** The values no message of ours may contain. */
+function secretsOf(settings) {
+    return [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token].filter((value) => Boolean(value));
 }
 
 ;// CONCATENATED MODULE: ./src/providers/provider.ts
@@ -49345,6 +49370,7 @@ const STATE_FINISHED = 'finished';
 
 
 
+
 /** Statuses that fail the step under `fail-on: failure`. */
 const FAILING = new Set(['failed', 'errored', 'cancelled', 'timed-out']);
 // The longest wait between two looks at a run, unless poll-interval-seconds asks for more.
@@ -49406,16 +49432,6 @@ function warnAboutIgnoredInputs(settings, provider) {
             warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
         }
     }
-}
-function maskSecrets() {
-    for (const name of SECRET_INPUTS) {
-        const value = getInput(name).trim();
-        if (value)
-            core_setSecret(value);
-    }
-}
-function secretsOf(settings) {
-    return [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token].filter((value) => Boolean(value));
 }
 function createProvider(settings, deadline) {
     const secrets = secretsOf(settings);

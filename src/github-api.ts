@@ -6,8 +6,19 @@ import { findStickyComment } from './report/comment.js'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
 
+// A GitHub API call that hangs must not hang the step: each request gets this long.
+const GITHUB_REQUEST_TIMEOUT_MS = 30_000
+
 export function createGitHubClient(token: string, apiUrl: string | undefined): GitHubClient {
-  return getOctokit(token, apiUrl ? { baseUrl: apiUrl } : {})
+  const timedFetch: typeof fetch = (input, init) =>
+    fetch(input, {
+      ...init,
+      signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS)
+    })
+  return getOctokit(token, {
+    ...(apiUrl ? { baseUrl: apiUrl } : {}),
+    request: { fetch: timedFetch }
+  })
 }
 
 export async function findPullRequestForCommit(

@@ -16,7 +16,8 @@ import {
   type RunContext
 } from './github-context.js'
 import { HttpClient } from './http.js'
-import { parseInputs, PROVIDER_SPECIFIC_INPUTS, SECRET_INPUTS, type Settings } from './inputs.js'
+import { parseInputs, PROVIDER_SPECIFIC_INPUTS, type Settings } from './inputs.js'
+import { maskSecrets, secretsOf } from './secrets.js'
 import { waitForVerdict, type PollOutcome } from './poll.js'
 import { providerFactory, providerNames } from './providers/index.js'
 import type { Provider, RunHandle } from './providers/provider.js'
@@ -95,19 +96,6 @@ function warnAboutIgnoredInputs(settings: Settings, provider: Provider): void {
       core.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`)
     }
   }
-}
-
-function maskSecrets(): void {
-  for (const name of SECRET_INPUTS) {
-    const value = core.getInput(name).trim()
-    if (value) core.setSecret(value)
-  }
-}
-
-function secretsOf(settings: Settings): string[] {
-  return [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token].filter(
-    (value): value is string => Boolean(value)
-  )
 }
 
 function createProvider(settings: Settings, deadline: number): Provider {

@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { z } from 'zod'
 import { HttpClient } from './http.js'
-import { parseInputs, SECRET_INPUTS } from './inputs.js'
+import { parseInputs } from './inputs.js'
+import { maskSecrets, secretsOf } from './secrets.js'
 import { STATE_FINISHED, STATE_HANDLE } from './state.js'
 import { providerFactory, providerNames } from './providers/index.js'
 import { RUN_STATUSES } from './report/model.js'
@@ -26,15 +27,10 @@ export async function post(): Promise<void> {
   if (!saved || core.getState(STATE_FINISHED) === 'true') return
   if (core.getInput('wait').trim().toLowerCase() === 'false') return
   try {
-    for (const name of SECRET_INPUTS) {
-      const value = core.getInput(name).trim()
-      if (value) core.setSecret(value)
-    }
+    maskSecrets()
     const { handle } = savedHandleSchema.parse(JSON.parse(saved))
     const settings = parseInputs((name) => core.getInput(name), providerNames())
-    const secrets = [settings.apiKey, settings.apiSecret].filter((value): value is string =>
-      Boolean(value)
-    )
+    const secrets = secretsOf(settings)
     const provider = providerFactory(settings.provider)({
       settings,
       http: (options) =>

@@ -28914,12 +28914,13 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9691);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9691);
 /* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
-/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6748);
-/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6867);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
+/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6748);
+/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 
 
 
@@ -28927,14 +28928,15 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-const savedHandleSchema = zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc({
-    provider: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(),
-    handle: zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc({
-        runId: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(),
-        url: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().optional(),
-        targetId: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().optional(),
-        status: zod__WEBPACK_IMPORTED_MODULE_5__/* ["enum"] */ .k5n(_report_model_js__WEBPACK_IMPORTED_MODULE_4__/* .RUN_STATUSES */ .LV),
-        extra: zod__WEBPACK_IMPORTED_MODULE_5__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP()).optional()
+
+const savedHandleSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
+    provider: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(),
+    handle: zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
+        runId: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(),
+        url: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
+        targetId: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
+        status: zod__WEBPACK_IMPORTED_MODULE_6__/* ["enum"] */ .k5n(_report_model_js__WEBPACK_IMPORTED_MODULE_5__/* .RUN_STATUSES */ .LV),
+        extra: zod__WEBPACK_IMPORTED_MODULE_6__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()).optional()
     })
 });
 /**
@@ -28942,21 +28944,17 @@ const savedHandleSchema = zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc({
  * cancelled or timed out while waiting), stop the run where the vendor allows it.
  */
 async function post() {
-    const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE_HANDLE */ .z);
-    if (!saved || _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE_FINISHED */ .Z) === 'true')
+    const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_7__/* .STATE_HANDLE */ .z);
+    if (!saved || _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_7__/* .STATE_FINISHED */ .Z) === 'true')
         return;
     if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('wait').trim().toLowerCase() === 'false')
         return;
     try {
-        for (const name of _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .SECRET_INPUTS */ .pH) {
-            const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
-            if (value)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
-        }
+        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .Q)();
         const { handle } = savedHandleSchema.parse(JSON.parse(saved));
-        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .providerNames */ .e4)());
-        const secrets = [settings.apiKey, settings.apiSecret].filter((value) => Boolean(value));
-        const provider = (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .providerFactory */ .II)(settings.provider)({
+        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .providerNames */ .e4)());
+        const secrets = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .secretsOf */ .F)(settings);
+        const provider = (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .providerFactory */ .II)(settings.provider)({
             settings,
             http: (options) => new _http_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpClient */ .Qq({ ...options, secrets, requestTimeoutMs: 10_000, retries: 1 }),
             log: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq,
@@ -30228,6 +30226,33 @@ function failuresFirst(tests) {
 /** Where a report's tests live, for tools that group them: the vendor and what it ran. */
 function testFolder(report) {
     return `${report.provider}/${report.targetId ?? 'default'}`;
+}
+
+
+/***/ }),
+
+/***/ 7194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ secretsOf),
+/* harmony export */   Q: () => (/* binding */ maskSecrets)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
+
+
+/** Masks every secret input the moment the step starts, before anything could print it. */
+function maskSecrets() {
+    for (const name of _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .SECRET_INPUTS */ .pH) {
+        const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+        if (value)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+    }
+}
+/** The values no message of ours may contain. */
+function secretsOf(settings) {
+    return [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token].filter((value) => Boolean(value));
 }
 
 
