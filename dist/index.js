@@ -46870,7 +46870,20 @@ class VendorError extends Error {
         return this.status === 401 || this.status === 403;
     }
 }
-const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** Waits ms, or less when the signal aborts first. */
+function defaultSleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
 class http_HttpClient {
     options;
     requestTimeoutMs;
@@ -47129,6 +47142,8 @@ async function waitForVerdict(options) {
     let lastLineAt = startedAt;
     let looks = 0;
     for (;;) {
+        if (options.signal?.aborted)
+            return { kind: 'aborted', report: last, looks };
         looks++;
         try {
             const report = await options.observe();
@@ -47158,7 +47173,7 @@ async function waitForVerdict(options) {
         if (remaining <= 0)
             return { kind: 'timed-out', report: last, looks };
         // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
-        await sleep(Math.min(interval, remaining));
+        await sleep(Math.min(interval, remaining), options.signal);
     }
 }
 function progressKey(report) {
@@ -49408,7 +49423,6 @@ async function pipeline(env) {
     let report;
     if (settings.wait) {
         report = await waitForReport(provider, handle, settings, deadline);
-        saveState(STATE_FINISHED, 'true');
     }
     else {
         report = startedReport(provider, handle);
@@ -49468,7 +49482,16 @@ async function trigger(provider, request) {
 }
 async function waitForReport(provider, handle, settings, deadline) {
     const intervalMs = settings.pollIntervalSeconds * 1000;
+    // The runner signals a cancelled job with SIGINT (then SIGTERM): stop waiting and report what
+    // is known; the post step then asks the vendor to stop the run.
+    const cancellation = new AbortController();
+    const onSignal = () => {
+        info('The job is being cancelled: testgate stops waiting and reports what it has seen.');
+        cancellation.abort();
+    };
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     const outcome = await waitForVerdict({
+        signal: cancellation.signal,
         observe: () => provider.observe(handle),
         intervalMs,
         maxIntervalMs: Math.max(intervalMs, MAX_POLL_INTERVAL_MS),
@@ -49477,6 +49500,10 @@ async function waitForReport(provider, handle, settings, deadline) {
         onProgress: info,
         onTransientError: (error) => info(`${error.message} — will look again`)
     });
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    // A run left behind by a cancelled job is the post step's to stop; any other outcome is final.
+    if (outcome.kind !== 'aborted')
+        saveState(STATE_FINISHED, 'true');
     return finalReport(outcome, provider, handle, settings);
 }
 function finalReport(outcome, provider, handle, settings) {
@@ -49488,6 +49515,16 @@ function finalReport(outcome, provider, handle, settings) {
             ...last,
             status: 'timed-out',
             note: `No verdict within timeout-minutes (${settings.timeoutMinutes}); the run may still be going at ${provider.displayName}.`
+        };
+    }
+    if (outcome.kind === 'aborted') {
+        const stop = provider.cancel
+            ? `the post step asks ${provider.displayName} to stop the run`
+            : `${provider.displayName} has no way to stop it, so it may still be going`;
+        return {
+            ...last,
+            status: 'cancelled',
+            note: `The workflow job was cancelled while testgate waited; ${stop}.`
         };
     }
     return {
@@ -49661,6 +49698,8 @@ function verdictMessage(report, provider, renderContext) {
             return `${provider.displayName}: ${counts.failed + counts.errored} of ${counts.total} tests failed${where}`;
         case 'timed-out':
             return `${provider.displayName}: no verdict within ${renderContext.timeoutMinutes} minutes${where}`;
+        case 'cancelled':
+            return `${provider.displayName}: the run was cancelled${report.note ? `. ${report.note}` : ''}${where}`;
         case 'errored':
             return `${provider.displayName}: the run errored${report.note ? `. ${report.note}` : ''}${where}`;
         default:

@@ -71,7 +71,6 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   let report: RunReport
   if (settings.wait) {
     report = await waitForReport(provider, handle, settings, deadline)
-    core.saveState(STATE_FINISHED, 'true')
   } else {
     report = startedReport(provider, handle)
     renderContext.startedOnly = true
@@ -145,7 +144,16 @@ async function waitForReport(
   deadline: number
 ): Promise<RunReport> {
   const intervalMs = settings.pollIntervalSeconds * 1000
+  // The runner signals a cancelled job with SIGINT (then SIGTERM): stop waiting and report what
+  // is known; the post step then asks the vendor to stop the run.
+  const cancellation = new AbortController()
+  const onSignal = (): void => {
+    core.info('The job is being cancelled: testgate stops waiting and reports what it has seen.')
+    cancellation.abort()
+  }
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
   const outcome = await waitForVerdict({
+    signal: cancellation.signal,
     observe: () => provider.observe(handle),
     intervalMs,
     maxIntervalMs: Math.max(intervalMs, MAX_POLL_INTERVAL_MS),
@@ -154,6 +162,9 @@ async function waitForReport(
     onProgress: core.info,
     onTransientError: (error) => core.info(`${error.message} — will look again`)
   })
+  process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
+  // A run left behind by a cancelled job is the post step's to stop; any other outcome is final.
+  if (outcome.kind !== 'aborted') core.saveState(STATE_FINISHED, 'true')
   return finalReport(outcome, provider, handle, settings)
 }
 
@@ -170,6 +181,16 @@ export function finalReport(
       ...last,
       status: 'timed-out',
       note: `No verdict within timeout-minutes (${settings.timeoutMinutes}); the run may still be going at ${provider.displayName}.`
+    }
+  }
+  if (outcome.kind === 'aborted') {
+    const stop = provider.cancel
+      ? `the post step asks ${provider.displayName} to stop the run`
+      : `${provider.displayName} has no way to stop it, so it may still be going`
+    return {
+      ...last,
+      status: 'cancelled',
+      note: `The workflow job was cancelled while testgate waited; ${stop}.`
     }
   }
   return {
@@ -388,6 +409,8 @@ function verdictMessage(
       return `${provider.displayName}: ${counts.failed + counts.errored} of ${counts.total} tests failed${where}`
     case 'timed-out':
       return `${provider.displayName}: no verdict within ${renderContext.timeoutMinutes} minutes${where}`
+    case 'cancelled':
+      return `${provider.displayName}: the run was cancelled${report.note ? `. ${report.note}` : ''}${where}`
     case 'errored':
       return `${provider.displayName}: the run errored${report.note ? `. ${report.note}` : ''}${where}`
     default:

@@ -18,13 +18,16 @@ export interface PollOptions {
   heartbeatMs?: number
   growth?: number
   now?: () => number
-  sleep?: (ms: number) => Promise<void>
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Aborted when the job is being cancelled: the wait ends at once, as 'aborted'. */
+  signal?: AbortSignal
 }
 
 export type PollOutcome =
   | { kind: 'verdict'; report: RunReport; looks: number }
   | { kind: 'timed-out'; report?: RunReport; looks: number }
   | { kind: 'lost'; report?: RunReport; looks: number; error: Error }
+  | { kind: 'aborted'; report?: RunReport; looks: number }
 
 /**
  * Looks at the run right away, then at a growing interval until it reaches a terminal status or the
@@ -44,6 +47,7 @@ export async function waitForVerdict(options: PollOptions): Promise<PollOutcome>
   let looks = 0
 
   for (;;) {
+    if (options.signal?.aborted) return { kind: 'aborted', report: last, looks }
     looks++
     try {
       const report = await options.observe()
@@ -73,7 +77,7 @@ export async function waitForVerdict(options: PollOptions): Promise<PollOutcome>
     const remaining = options.deadline - now()
     if (remaining <= 0) return { kind: 'timed-out', report: last, looks }
     // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
-    await sleep(Math.min(interval, remaining))
+    await sleep(Math.min(interval, remaining), options.signal)
   }
 }
 

@@ -442,6 +442,28 @@ describe('octomind, end to end through dist/index.js', () => {
   })
 })
 
+describe('job cancellation', () => {
+  it('stops waiting on SIGINT, reports the run as cancelled, and leaves it to the post step', async () => {
+    await startOctomind({
+      script: [
+        { status: 'WAITING', results: CASES.map((c) => ({ testCaseId: c.id, status: 'WAITING' })) }
+      ]
+    })
+    const result = await run({
+      inputs: { 'poll-interval-seconds': '0.2' },
+      interrupt: { when: 'tests done', signal: 'SIGINT' }
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.status).toBe('cancelled')
+    expect(result.summary).toContain('🚫 Octomind: the run was cancelled')
+    expect(result.summary).toContain('Octomind has no way to stop it, so it may still be going')
+    expect(github.commentsOn(7)[0]?.body).toContain('the run was cancelled')
+    expect(result.state.finished).toBeUndefined()
+    expect(result.state.handle).toContain('"provider":"octomind"')
+  })
+})
+
 describe('post step', () => {
   it('says an unfinished Octomind run goes on, since Octomind has no cancel call', async () => {
     await startOctomind()

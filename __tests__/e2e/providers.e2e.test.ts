@@ -604,6 +604,23 @@ describe('Empirical specifics', () => {
     )
   })
 
+  it('on a cancelled job, reports the run cancelled and the post step stops it at Empirical', async () => {
+    const sim = await start(empiricalSim('pass', { states: ['queued', 'started'] }))
+    const main = await run(
+      { ...inputs(sim.url), environment: 'staging', 'poll-interval-seconds': '0.2' },
+      { interrupt: { when: 'running —', signal: 'SIGTERM' } }
+    )
+    const post = await run(
+      { ...inputs(sim.url), environment: 'staging' },
+      { entry: 'dist/post/index.js', state: main.state }
+    )
+
+    expect(main.outputs.status).toBe('cancelled')
+    expect(main.summary).toContain('the post step asks Empirical to stop the run')
+    expect(post.stdout).toContain('Cancelled Empirical run 456')
+    expect(sim.requestsTo('cancel')).toHaveLength(1)
+  })
+
   it('cancels an unfinished run from the post step, and takes a 412 as already finished', async () => {
     const sim = await start(empiricalSim('pass', { states: ['queued', 'started'] }))
     const started = await run({ ...inputs(sim.url), environment: 'staging', wait: 'false' })

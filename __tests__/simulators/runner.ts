@@ -21,6 +21,8 @@ export interface ActionRun {
   entry?: string
   /** State saved by an earlier step (the main step, for a post step). */
   state?: Record<string, string>
+  /** Send a signal once stdout shows this text, as the runner does when the job is cancelled. */
+  interrupt?: { when: string; signal: NodeJS.Signals }
 }
 
 export interface ActionResult {
@@ -81,7 +83,8 @@ export async function runAction(run: ActionRun): Promise<ActionResult> {
     }
     const { exitCode, stdout, stderr } = await spawnNode(
       join(ROOT, run.entry ?? 'dist/index.js'),
-      env
+      env,
+      run.interrupt
     )
     const lines = stdout.split('\n')
     return {
@@ -101,13 +104,21 @@ export async function runAction(run: ActionRun): Promise<ActionResult> {
 
 function spawnNode(
   script: string,
-  env: Record<string, string>
+  env: Record<string, string>,
+  interrupt?: ActionRun['interrupt']
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    let interrupted = false
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      if (interrupt && !interrupted && stdout.includes(interrupt.when)) {
+        interrupted = true
+        child.kill(interrupt.signal)
+      }
+    })
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('error', reject)
     child.on('close', (code) => resolvePromise({ exitCode: code ?? 1, stdout, stderr }))

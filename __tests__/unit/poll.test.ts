@@ -130,6 +130,22 @@ describe('waitForVerdict', () => {
     expect(outcome.looks).toBe(4)
   })
 
+  it('ends as aborted when the job is cancelled, keeping the last report', async () => {
+    const time = fakeTime()
+    const cancellation = new AbortController()
+    let looks = 0
+    const outcome = await poll(
+      time,
+      async () => {
+        if (++looks === 2) cancellation.abort()
+        return report('running', ['passed', 'running'])
+      },
+      { signal: cancellation.signal }
+    )
+    expect(outcome).toMatchObject({ kind: 'aborted', looks: 2 })
+    expect(outcome.report?.counts.passed).toBe(1)
+  })
+
   it('prints a heartbeat on a long quiet run', async () => {
     const time = fakeTime()
     let looks = 0

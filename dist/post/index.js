@@ -28421,7 +28421,20 @@ class VendorError extends Error {
         return this.status === 401 || this.status === 403;
     }
 }
-const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** Waits ms, or less when the signal aborts first. */
+function defaultSleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
 class HttpClient {
     options;
     requestTimeoutMs;
