@@ -394,6 +394,16 @@ describe('Testifly specifics', () => {
     expect(sim.requestsTo('jobs')[0]?.body).toEqual({})
   })
 
+  it('also follows the queued job when AlreadyExists comes as a 409', async () => {
+    const sim = await start(testiflySim('pass', { alreadyExists: { status: 409 } }))
+    sim.seedJob('job-active-2')
+    const result = await run({ ...inputs(sim.url), 'feature-id': 'feat-1' })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs['run-id']).toBe('job-active-2')
+    expect(sim.requestsTo('execute')).toHaveLength(1)
+  })
+
   it('treats a job listed in missingJobIds as lost', async () => {
     // AlreadyExists names a job Testifly then does not know.
     const sim = await start(testiflySim('pass', { alreadyExists: { jobId: 'job-gone' } }))

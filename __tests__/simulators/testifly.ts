@@ -23,8 +23,8 @@ export interface TestiflyOptions {
   apiKey: string
   projectId: string
   script: TestiflyStep[]
-  /** Answer the next trigger with AlreadyExists, naming this job (or none). */
-  alreadyExists?: { jobId?: string }
+  /** Answer the next trigger with AlreadyExists, naming this job (or none), as a 200 or another status. */
+  alreadyExists?: { jobId?: string; status?: number }
 }
 
 interface StoredJob {
@@ -73,14 +73,15 @@ export class TestiflySimulator extends SimServer {
           message: 'Pass exactly one of featureId, testSuiteId, testId, tests'
         }
       }
-    if (this.options.alreadyExists) {
-      const existing = this.options.alreadyExists.jobId ?? this.jobs.keys().next().value
+    const already = this.options.alreadyExists
+    if (already) {
+      const status = already.status ?? 200
       return {
-        status: 200,
+        status,
         body: {
-          success: true,
+          success: status === 200,
           scheduleStatus: 'AlreadyExists',
-          ...(this.options.alreadyExists.jobId ? { jobId: existing } : {})
+          ...(already.jobId ? { jobId: already.jobId } : {})
         }
       }
     }

@@ -29889,6 +29889,7 @@ function createOctomind(deps) {
 
 
 
+
 /**
  * Testifly: `POST /api/testExecution/{projId}` queues a job, `POST /api/jobs/{projId}` reports the
  * job's state and, once it has one, its test run id; `GET /api/testRun/{projId}/{runId}` has the
@@ -30055,10 +30056,26 @@ class TestiflyProvider {
         return `/api/${path}/${encodeURIComponent(this.deps.settings.targetId ?? '')}`;
     }
     async trigger({ settings }) {
-        const response = await this.client.request('POST', this.projectPath('testExecution'), {
+        const response = await this.client
+            .request('POST', this.projectPath('testExecution'), {
             body: testifly_buildExecuteBody(settings),
             schema: testifly_executeResponseSchema,
             retry: 'unsent-only'
+        })
+            .catch((error) => {
+            // inferred: AlreadyExists may also come as an error status (409…); it still means "follow the queued job".
+            if (error instanceof http/* VendorError */.Hi &&
+                error.status !== undefined &&
+                error.status < 500 &&
+                error.message.includes('AlreadyExists')) {
+                return {
+                    scheduleStatus: 'AlreadyExists',
+                    jobId: undefined,
+                    success: undefined,
+                    message: undefined
+                };
+            }
+            throw error;
         });
         let jobId = response.jobId;
         if (response.scheduleStatus === 'AlreadyExists') {

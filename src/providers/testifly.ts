@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { HttpClient } from '../http.js'
+import { VendorError, type HttpClient } from '../http.js'
 import { InputError, type Settings } from '../inputs.js'
 import {
   countTests,
@@ -211,11 +211,29 @@ class TestiflyProvider implements Provider {
   }
 
   async trigger({ settings }: TriggerRequest): Promise<RunHandle> {
-    const response = await this.client.request('POST', this.projectPath('testExecution'), {
-      body: buildExecuteBody(settings),
-      schema: executeResponseSchema,
-      retry: 'unsent-only'
-    })
+    const response = await this.client
+      .request('POST', this.projectPath('testExecution'), {
+        body: buildExecuteBody(settings),
+        schema: executeResponseSchema,
+        retry: 'unsent-only'
+      })
+      .catch((error: unknown) => {
+        // inferred: AlreadyExists may also come as an error status (409…); it still means "follow the queued job".
+        if (
+          error instanceof VendorError &&
+          error.status !== undefined &&
+          error.status < 500 &&
+          error.message.includes('AlreadyExists')
+        ) {
+          return {
+            scheduleStatus: 'AlreadyExists',
+            jobId: undefined,
+            success: undefined,
+            message: undefined
+          }
+        }
+        throw error
+      })
     let jobId = response.jobId
     if (response.scheduleStatus === 'AlreadyExists') {
       // Testifly's own idempotency: the same job is queued already, so follow it instead of starting another.
