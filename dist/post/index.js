@@ -29525,6 +29525,15 @@ function callNames(calls) {
         return `${name} (call ${index})`;
     });
 }
+/** One page of calls, and whether another may follow: `next` when given, else a full page. */
+function pageOf(calls) {
+    if (calls == null)
+        return { results: [], more: false };
+    if (Array.isArray(calls))
+        return { results: calls, more: calls.length >= CALLS_PER_PAGE };
+    const more = calls.next === undefined ? calls.results.length >= CALLS_PER_PAGE : Boolean(calls.next);
+    return { results: calls.results, more };
+}
 class FutureAgiProvider {
     deps;
     name = 'futureagi';
@@ -29603,16 +29612,6 @@ class FutureAgiProvider {
     }
     /** The calls come paginated; the envelope is not documented, so both a list and {results, next} are read. */
     async allCalls(path, first) {
-        const pageOf = (calls) => calls == null
-            ? { results: [], more: false }
-            : Array.isArray(calls)
-                ? { results: calls, more: calls.length >= CALLS_PER_PAGE }
-                : {
-                    results: calls.results,
-                    more: calls.next
-                        ? true
-                        : calls.next === undefined && calls.results.length >= CALLS_PER_PAGE
-                };
         let page = pageOf(first.calls);
         const all = [...page.results];
         for (let number = 2; page.more && number <= MAX_PAGES; number++) {

@@ -243,6 +243,18 @@ function callNames(calls: readonly Call[]): string[] {
   })
 }
 
+/** One page of calls, and whether another may follow: `next` when given, else a full page. */
+function pageOf(calls: z.infer<typeof callsSchema> | null | undefined): {
+  results: Call[]
+  more: boolean
+} {
+  if (calls == null) return { results: [], more: false }
+  if (Array.isArray(calls)) return { results: calls, more: calls.length >= CALLS_PER_PAGE }
+  const more =
+    calls.next === undefined ? calls.results.length >= CALLS_PER_PAGE : Boolean(calls.next)
+  return { results: calls.results, more }
+}
+
 class FutureAgiProvider implements Provider {
   readonly name = 'futureagi' as const
   readonly displayName = 'Future AGI'
@@ -334,17 +346,6 @@ class FutureAgiProvider implements Provider {
 
   /** The calls come paginated; the envelope is not documented, so both a list and {results, next} are read. */
   private async allCalls(path: string, first: z.infer<typeof executionSchema>): Promise<Call[]> {
-    const pageOf = (calls: z.infer<typeof callsSchema> | null | undefined) =>
-      calls == null
-        ? { results: [], more: false }
-        : Array.isArray(calls)
-          ? { results: calls, more: calls.length >= CALLS_PER_PAGE }
-          : {
-              results: calls.results,
-              more: calls.next
-                ? true
-                : calls.next === undefined && calls.results.length >= CALLS_PER_PAGE
-            }
     let page = pageOf(first.calls)
     const all = [...page.results]
     for (let number = 2; page.more && number <= MAX_PAGES; number++) {
