@@ -47359,6 +47359,8 @@ function failureEntry(test, limits) {
     const details = [`${STATUS_ICON[test.status]} **${escapeMarkdown(test.name)}**`, test.status];
     if (test.durationMs !== undefined)
         details.push(formatDuration(test.durationMs));
+    if (test.score !== undefined)
+        details.push(`score ${test.score}`);
     const links = testLinks(test);
     if (links)
         details.push(links);
@@ -47367,10 +47369,11 @@ function failureEntry(test, limits) {
         lines.push('', codeBlock(truncateMiddle(test.error, limits.maxErrorChars)));
     return lines.join('\n');
 }
-function tableRow(test) {
+function tableRow(test, withScore) {
     const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs);
     const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
-    return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky} | ${duration} | ${testLinks(test)} |`;
+    const score = withScore ? ` ${test.score ?? ''} |` : '';
+    return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky} | ${duration} |${score} ${testLinks(test)} |`;
 }
 /**
  * Adds parts while they fit. The last stretch of the budget is kept for the lines that say what
@@ -47445,12 +47448,17 @@ function renderReport(report, context, limits, footer = '') {
 }
 function addFolded(budget, label, tests) {
     const icon = STATUS_ICON[tests[0]?.status ?? 'passed'];
-    const head = `<details><summary>${icon} ${tests.length} ${label}</summary>\n\n| Test | Duration | Links |\n|---|---|---|`;
+    // Agent simulations score each call: a Score column when any test has one.
+    const withScore = tests.some((test) => test.score !== undefined);
+    const columns = withScore
+        ? '| Test | Duration | Score | Links |\n|---|---|---|---|'
+        : '| Test | Duration | Links |\n|---|---|---|';
+    const head = `<details><summary>${icon} ${tests.length} ${label}</summary>\n\n${columns}`;
     const rows = [];
     // head, rows, and at most ~100 characters of "…and N more" and closing tag
     let length = head.length + 100;
     for (const test of tests) {
-        const row = tableRow(test);
+        const row = tableRow(test, withScore);
         if (!budget.fits(length + row.length + 1))
             break;
         rows.push(row);
@@ -48336,6 +48344,8 @@ function mapCall(call, name, onUnknownStatus) {
     const test = { id: call.id, name, status, links };
     if (typeof call.duration === 'number')
         test.durationMs = Math.round(call.duration * 1000);
+    if (typeof call.overall_score === 'number')
+        test.score = call.overall_score;
     if (status === 'failed') {
         const lines = [];
         if (failedEvals.length > 0)
@@ -49101,8 +49111,10 @@ function junitXml(report, vendor, classname) {
     const time = seconds(runDuration(report) ?? report.tests.reduce((sum, test) => sum + (test.durationMs ?? 0), 0));
     const suiteName = report.targetId ? `${vendor} ${report.targetId}` : vendor;
     const cases = report.tests.map((test) => {
-        const links = test.links.map((link) => ({ name: link.label, value: link.url }));
-        const body = outcome(test) + properties(links, '      ');
+        const testProperties = test.links.map((link) => ({ name: link.label, value: link.url }));
+        if (test.score !== undefined)
+            testProperties.push({ name: 'score', value: String(test.score) });
+        const body = outcome(test) + properties(testProperties, '      ');
         const open = `    <testcase${attributes({ classname, name: test.name, time: seconds(test.durationMs) })}`;
         return body === '' ? `${open}/>\n` : `${open}>\n${body}    </testcase>\n`;
     });
@@ -49185,6 +49197,8 @@ function toTestmoTest(test, folder) {
             is_highlight: true
         });
     }
+    if (test.score !== undefined)
+        fields.push({ type: FIELD_STRING, name: 'Score', value: String(test.score) });
     if (test.status === 'running' || test.status === 'queued') {
         fields.push({
             type: FIELD_STRING,

@@ -466,6 +466,9 @@ describe('Future AGI specifics', () => {
     )
     expect(result.summary).toContain('user: I want my money back!')
     expect(result.summary).toContain('[recording](https://recordings.futureagi.example/call-3.wav)')
+    expect(result.summary).toContain('| Test | Duration | Score | Links |')
+    expect(result.summary).toContain('| ✅ Refund request \\(call 1\\) | 42s | 0.92 |')
+    expect(result.summary).toContain('❌ **Angry customer** · failed · 42s · score 0.31')
   })
 
   it('reads every page of calls', async () => {

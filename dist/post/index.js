@@ -29495,6 +29495,8 @@ function mapCall(call, name, onUnknownStatus) {
     const test = { id: call.id, name, status, links };
     if (typeof call.duration === 'number')
         test.durationMs = Math.round(call.duration * 1000);
+    if (typeof call.overall_score === 'number')
+        test.score = call.overall_score;
     if (status === 'failed') {
         const lines = [];
         if (failedEvals.length > 0)

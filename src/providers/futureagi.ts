@@ -215,6 +215,7 @@ export function mapCall(
   }
   const test: TestResult = { id: call.id, name, status, links }
   if (typeof call.duration === 'number') test.durationMs = Math.round(call.duration * 1000)
+  if (typeof call.overall_score === 'number') test.score = call.overall_score
   if (status === 'failed') {
     const lines: string[] = []
     if (failedEvals.length > 0)

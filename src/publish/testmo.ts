@@ -75,6 +75,8 @@ export function toTestmoTest(test: TestResult, folder: string): TestmoTest {
       is_highlight: true
     })
   }
+  if (test.score !== undefined)
+    fields.push({ type: FIELD_STRING, name: 'Score', value: String(test.score) })
   if (test.status === 'running' || test.status === 'queued') {
     fields.push({
       type: FIELD_STRING,

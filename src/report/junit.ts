@@ -81,8 +81,9 @@ export function junitXml(report: RunReport, vendor: string, classname: string): 
   )
   const suiteName = report.targetId ? `${vendor} ${report.targetId}` : vendor
   const cases = report.tests.map((test) => {
-    const links = test.links.map((link) => ({ name: link.label, value: link.url }))
-    const body = outcome(test) + properties(links, '      ')
+    const testProperties = test.links.map((link) => ({ name: link.label, value: link.url }))
+    if (test.score !== undefined) testProperties.push({ name: 'score', value: String(test.score) })
+    const body = outcome(test) + properties(testProperties, '      ')
     const open = `    <testcase${attributes({ classname, name: test.name, time: seconds(test.durationMs) })}`
     return body === '' ? `${open}/>\n` : `${open}>\n${body}    </testcase>\n`
   })

@@ -179,6 +179,7 @@ function countsTable(report: RunReport): string {
 function failureEntry(test: TestResult, limits: RenderLimits): string {
   const details = [`${STATUS_ICON[test.status]} **${escapeMarkdown(test.name)}**`, test.status]
   if (test.durationMs !== undefined) details.push(formatDuration(test.durationMs))
+  if (test.score !== undefined) details.push(`score ${test.score}`)
   const links = testLinks(test)
   if (links) details.push(links)
   const lines = [details.join(' · ')]
@@ -186,10 +187,11 @@ function failureEntry(test: TestResult, limits: RenderLimits): string {
   return lines.join('\n')
 }
 
-function tableRow(test: TestResult): string {
+function tableRow(test: TestResult, withScore: boolean): string {
   const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs)
   const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : ''
-  return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky} | ${duration} | ${testLinks(test)} |`
+  const score = withScore ? ` ${test.score ?? ''} |` : ''
+  return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky} | ${duration} |${score} ${testLinks(test)} |`
 }
 
 /**
@@ -274,12 +276,17 @@ export function renderReport(
 
 function addFolded(budget: Budget, label: string, tests: TestResult[]): void {
   const icon = STATUS_ICON[tests[0]?.status ?? 'passed']
-  const head = `<details><summary>${icon} ${tests.length} ${label}</summary>\n\n| Test | Duration | Links |\n|---|---|---|`
+  // Agent simulations score each call: a Score column when any test has one.
+  const withScore = tests.some((test) => test.score !== undefined)
+  const columns = withScore
+    ? '| Test | Duration | Score | Links |\n|---|---|---|---|'
+    : '| Test | Duration | Links |\n|---|---|---|'
+  const head = `<details><summary>${icon} ${tests.length} ${label}</summary>\n\n${columns}`
   const rows: string[] = []
   // head, rows, and at most ~100 characters of "…and N more" and closing tag
   let length = head.length + 100
   for (const test of tests) {
-    const row = tableRow(test)
+    const row = tableRow(test, withScore)
     if (!budget.fits(length + row.length + 1)) break
     rows.push(row)
     length += row.length + 1

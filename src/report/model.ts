@@ -36,6 +36,8 @@ export interface TestResult {
   error?: string
   /** Passed only after retries: shown as passed, and flagged. */
   flaky?: boolean
+  /** The vendor's overall score of the test, where it scores them (agent simulations). */
+  score?: number
   links: Link[]
 }
 
