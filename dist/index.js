@@ -46808,7 +46808,8 @@ function contextFromEnvironment(env, event) {
         const status = event.deployment_status;
         context.deployment = {
             url: status?.environment_url || status?.target_url || undefined,
-            environment: deployment?.environment || status?.environment || undefined
+            environment: deployment?.environment || status?.environment || undefined,
+            state: status?.state
         };
     }
     return context;
@@ -49437,6 +49438,11 @@ async function pipeline(env) {
     const provider = createProvider(settings, deadline);
     const request = { settings, context };
     warnAboutIgnoredInputs(settings, provider);
+    const deploymentState = context.deployment?.state;
+    if (deploymentState && deploymentState !== 'success') {
+        warning(`The deployment's status is "${deploymentState}", not "success": testing it anyway. ` +
+            "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only.");
+    }
     provider.validate(request);
     const github = settings.githubToken
         ? createGitHubClient(settings.githubToken, env.GITHUB_API_URL)

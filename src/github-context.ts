@@ -18,7 +18,7 @@ export interface RunContext {
   runNumber?: number
   job?: string
   /** Set on deployment and deployment_status events. */
-  deployment?: { url?: string; environment?: string }
+  deployment?: { url?: string; environment?: string; state?: string }
 }
 
 export interface PullRequestRef {
@@ -116,7 +116,8 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv, event: EventPaylo
     const status = event.deployment_status
     context.deployment = {
       url: status?.environment_url || status?.target_url || undefined,
-      environment: deployment?.environment || status?.environment || undefined
+      environment: deployment?.environment || status?.environment || undefined,
+      state: status?.state
     }
   }
   return context

@@ -52,6 +52,13 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   const provider = createProvider(settings, deadline)
   const request = { settings, context }
   warnAboutIgnoredInputs(settings, provider)
+  const deploymentState = context.deployment?.state
+  if (deploymentState && deploymentState !== 'success') {
+    core.warning(
+      `The deployment's status is "${deploymentState}", not "success": testing it anyway. ` +
+        "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only."
+    )
+  }
   provider.validate(request)
 
   const github = settings.githubToken

@@ -223,6 +223,24 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(result.summary).toContain('tested https://shop-git-feature-login.vercel.app')
   })
 
+  it('warns when the deployment it is asked to test did not succeed', async () => {
+    await startOctomind()
+    const failedDeployment = {
+      ...deploymentEvent,
+      deployment_status: { ...deploymentEvent.deployment_status, state: 'failure' }
+    }
+    const result = await run({
+      eventName: 'deployment_status',
+      event: failedDeployment,
+      inputs: { url: '' }
+    })
+
+    expect(result.warnings.join('\n')).toContain(
+      'The deployment\'s status is "failure", not "success"'
+    )
+    expect(result.exitCode).toBe(0)
+  })
+
   it('gives up at timeout-minutes with a distinct timed-out status', async () => {
     await startOctomind({
       script: [
