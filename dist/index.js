@@ -47145,6 +47145,8 @@ async function waitForVerdict(options) {
     for (;;) {
         if (options.signal?.aborted)
             return { kind: 'aborted', report: last, looks };
+        // A vendor's Retry-After is a floor for the next wait, whatever the interval says.
+        let floorMs = 0;
         looks++;
         try {
             const report = await options.observe();
@@ -47168,13 +47170,14 @@ async function waitForVerdict(options) {
                 return { kind: 'lost', report: last, looks, error: error };
             }
             options.onTransientError(error);
-            interval = Math.min(options.maxIntervalMs, Math.max(interval * growth, error.retryAfterMs ?? 0));
+            interval = Math.min(options.maxIntervalMs, interval * growth);
+            floorMs = error.retryAfterMs ?? 0;
         }
         const remaining = options.deadline - now();
         if (remaining <= 0)
             return { kind: 'timed-out', report: last, looks };
         // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
-        await sleep(Math.min(interval, remaining), options.signal);
+        await sleep(Math.min(Math.max(interval, floorMs), remaining), options.signal);
     }
 }
 function progressKey(report) {

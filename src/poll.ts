@@ -48,6 +48,8 @@ export async function waitForVerdict(options: PollOptions): Promise<PollOutcome>
 
   for (;;) {
     if (options.signal?.aborted) return { kind: 'aborted', report: last, looks }
+    // A vendor's Retry-After is a floor for the next wait, whatever the interval says.
+    let floorMs = 0
     looks++
     try {
       const report = await options.observe()
@@ -69,15 +71,13 @@ export async function waitForVerdict(options: PollOptions): Promise<PollOutcome>
         return { kind: 'lost', report: last, looks, error: error as Error }
       }
       options.onTransientError(error)
-      interval = Math.min(
-        options.maxIntervalMs,
-        Math.max(interval * growth, error.retryAfterMs ?? 0)
-      )
+      interval = Math.min(options.maxIntervalMs, interval * growth)
+      floorMs = error.retryAfterMs ?? 0
     }
     const remaining = options.deadline - now()
     if (remaining <= 0) return { kind: 'timed-out', report: last, looks }
     // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
-    await sleep(Math.min(interval, remaining), options.signal)
+    await sleep(Math.min(Math.max(interval, floorMs), remaining), options.signal)
   }
 }
 

@@ -107,6 +107,24 @@ describe('waitForVerdict', () => {
     expect(time.sleeps[1]).toBe(5000)
   })
 
+  it('waits a Retry-After longer than the longest interval in full', async () => {
+    const time = fakeTime()
+    const answers: (RunReport | VendorError)[] = [
+      new VendorError('X', 'http', 'HTTP 429', { status: 429, retryAfterMs: 90_000 }),
+      report('passed')
+    ]
+    await poll(
+      time,
+      async () => {
+        const next = answers.shift()!
+        if (next instanceof VendorError) throw next
+        return next
+      },
+      { maxIntervalMs: 30_000, deadline: 600_000 }
+    )
+    expect(time.sleeps).toEqual([90_000])
+  })
+
   it('ends as lost on an error that will not go away, keeping the last report', async () => {
     const time = fakeTime()
     let calls = 0
