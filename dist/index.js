@@ -47978,6 +47978,9 @@ function buildTriggerBody(request, warn) {
     const { settings, context } = request;
     const branch = context.ref.replace(/^refs\/(heads|tags)\//, '');
     const build = { branch, commit: context.sha };
+    // inferred: a pushed tag is the build's version
+    if (context.ref.startsWith('refs/tags/'))
+        build.version = branch;
     const url = settings.url ?? context.deployment?.url;
     if (url)
         build.url = url;
@@ -48796,6 +48799,7 @@ const testRunSchema = object({
     runId: schemas_string().optional(),
     status: schemas_string().optional(),
     startTime: schemas_string().nullish(),
+    statuses: array(object({ label: schemas_string(), count: schemas_number() }).loose()).nullish(),
     tests: array(object({
         _id: schemas_string(),
         title: schemas_string().nullish(),
@@ -48994,7 +48998,8 @@ class TestiflyProvider {
         }
         const run = await this.client.get(`${this.projectPath('testRun')}/${encodeURIComponent(job.testRunId)}`, testRunSchema);
         const tests = run.tests.map((test) => mapTest(test, (value) => this.reportUnknown('test', value)));
-        const counts = countTests(tests);
+        // The run's own summary stands in for counts while its tests are not listed yet.
+        const counts = tests.length > 0 ? countTests(tests) : countsFromSummary(run.statuses ?? []);
         return {
             ...base,
             status: verdict(state, job.status, counts),
@@ -49005,6 +49010,21 @@ class TestiflyProvider {
             tests
         };
     }
+}
+/** Counts from the run's `statuses` summary ({label, count} per test status). */
+function countsFromSummary(statuses) {
+    const counts = countTests([]);
+    for (const { label, count } of statuses) {
+        const status = testifly_TEST_STATUS[label];
+        if (status === undefined)
+            continue;
+        counts.total += count;
+        if (status === 'running' || status === 'queued')
+            counts.pending += count;
+        else
+            counts[status] += count;
+    }
+    return counts;
 }
 /**
  * The run is decided once the job is finished and no test is still running or scheduled

@@ -13,7 +13,11 @@ import {
   evalVerdicts,
   mapCall
 } from '../../src/providers/futureagi.js'
-import { buildExecuteBody as testiflyBody, mapTest } from '../../src/providers/testifly.js'
+import {
+  buildExecuteBody as testiflyBody,
+  countsFromSummary,
+  mapTest
+} from '../../src/providers/testifly.js'
 
 function settings(provider: string, inputs: Record<string, string> = {}) {
   const all: Record<string, string> = { provider, 'api-key': 'k', ...inputs }
@@ -83,6 +87,21 @@ describe('Testifly mapping', () => {
       'running'
     )
     expect(unknown).toEqual(['Exploding'])
+  })
+})
+
+describe('Testifly run summary', () => {
+  it('counts from the statuses summary while the tests are not listed', () => {
+    expect(
+      countsFromSummary([
+        { label: 'Passed', count: 18 },
+        { label: 'Failed', count: 2 },
+        { label: 'Skipped', count: 4 },
+        { label: 'Running', count: 1 },
+        { label: 'Scheduled', count: 3 },
+        { label: 'Unheard', count: 9 }
+      ])
+    ).toEqual({ total: 28, passed: 18, failed: 2, errored: 0, skipped: 4, pending: 4 })
   })
 })
 
@@ -178,6 +197,17 @@ describe('Empirical mapping', () => {
       tags: ['@smoke']
     })
     expect(warnings).toEqual(['Empirical takes one value per variable: "A" gets its last value.'])
+  })
+
+  it('sends a pushed tag as the build version', () => {
+    const body = buildTriggerBody(
+      {
+        settings: settings('empirical', { environment: 'production' }),
+        context: { ...context, ref: 'refs/tags/v2.3.0' }
+      },
+      () => {}
+    )
+    expect(body.build).toMatchObject({ branch: 'v2.3.0', version: 'v2.3.0' })
   })
 
   it('takes the origin from api-url, with or without /api', () => {

@@ -29125,6 +29125,9 @@ function buildTriggerBody(request, warn) {
     const { settings, context } = request;
     const branch = context.ref.replace(/^refs\/(heads|tags)\//, '');
     const build = { branch, commit: context.sha };
+    // inferred: a pushed tag is the build's version
+    if (context.ref.startsWith('refs/tags/'))
+        build.version = branch;
     const url = settings.url ?? context.deployment?.url;
     if (url)
         build.url = url;
@@ -29943,6 +29946,7 @@ const testRunSchema = schemas/* object */.Ikc({
     runId: schemas/* string */.YjP().optional(),
     status: schemas/* string */.YjP().optional(),
     startTime: schemas/* string */.YjP().nullish(),
+    statuses: schemas/* array */.YOg(schemas/* object */.Ikc({ label: schemas/* string */.YjP(), count: schemas/* number */.aig() }).loose()).nullish(),
     tests: schemas/* array */.YOg(schemas/* object */.Ikc({
         _id: schemas/* string */.YjP(),
         title: schemas/* string */.YjP().nullish(),
@@ -30141,7 +30145,8 @@ class TestiflyProvider {
         }
         const run = await this.client.get(`${this.projectPath('testRun')}/${encodeURIComponent(job.testRunId)}`, testRunSchema);
         const tests = run.tests.map((test) => mapTest(test, (value) => this.reportUnknown('test', value)));
-        const counts = (0,model/* countTests */.tu)(tests);
+        // The run's own summary stands in for counts while its tests are not listed yet.
+        const counts = tests.length > 0 ? (0,model/* countTests */.tu)(tests) : countsFromSummary(run.statuses ?? []);
         return {
             ...base,
             status: verdict(state, job.status, counts),
@@ -30152,6 +30157,21 @@ class TestiflyProvider {
             tests
         };
     }
+}
+/** Counts from the run's `statuses` summary ({label, count} per test status). */
+function countsFromSummary(statuses) {
+    const counts = (0,model/* countTests */.tu)([]);
+    for (const { label, count } of statuses) {
+        const status = testifly_TEST_STATUS[label];
+        if (status === undefined)
+            continue;
+        counts.total += count;
+        if (status === 'running' || status === 'queued')
+            counts.pending += count;
+        else
+            counts[status] += count;
+    }
+    return counts;
 }
 /**
  * The run is decided once the job is finished and no test is still running or scheduled

@@ -137,6 +137,8 @@ export function buildTriggerBody(
   const { settings, context } = request
   const branch = context.ref.replace(/^refs\/(heads|tags)\//, '')
   const build: Record<string, string> = { branch, commit: context.sha }
+  // inferred: a pushed tag is the build's version
+  if (context.ref.startsWith('refs/tags/')) build.version = branch
   const url = settings.url ?? context.deployment?.url
   if (url) build.url = url
   if (context.owner && context.repo && context.sha) {

@@ -3,6 +3,7 @@ import { VendorError, type HttpClient } from '../http.js'
 import { InputError, type Settings } from '../inputs.js'
 import {
   countTests,
+  type Counts,
   type Link,
   type RunReport,
   type RunStatus,
@@ -89,6 +90,7 @@ const testRunSchema = z
     runId: z.string().optional(),
     status: z.string().optional(),
     startTime: z.string().nullish(),
+    statuses: z.array(z.object({ label: z.string(), count: z.number() }).loose()).nullish(),
     tests: z
       .array(
         z
@@ -308,7 +310,8 @@ class TestiflyProvider implements Provider {
     const tests = run.tests.map((test) =>
       mapTest(test, (value) => this.reportUnknown('test', value))
     )
-    const counts = countTests(tests)
+    // The run's own summary stands in for counts while its tests are not listed yet.
+    const counts = tests.length > 0 ? countTests(tests) : countsFromSummary(run.statuses ?? [])
     return {
       ...base,
       status: verdict(state, job.status, counts),
@@ -319,6 +322,19 @@ class TestiflyProvider implements Provider {
       tests
     }
   }
+}
+
+/** Counts from the run's `statuses` summary ({label, count} per test status). */
+export function countsFromSummary(statuses: readonly { label: string; count: number }[]): Counts {
+  const counts = countTests([])
+  for (const { label, count } of statuses) {
+    const status = TEST_STATUS[label]
+    if (status === undefined) continue
+    counts.total += count
+    if (status === 'running' || status === 'queued') counts.pending += count
+    else counts[status] += count
+  }
+  return counts
 }
 
 /**
