@@ -46828,6 +46828,8 @@ function pickPullRequest(sha, pulls) {
 }
 
 ;// CONCATENATED MODULE: ./src/http.ts
+
+
 /**
  * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
  * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
@@ -46944,11 +46946,12 @@ class http_HttpClient {
         const headers = { accept: 'application/json', ...this.options.headers };
         if (options.body !== undefined)
             headers['content-type'] = 'application/json';
-        const response = await fetch(url, {
+        const response = await (0,undici.fetch)(url, {
             method,
             headers,
             body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            signal: AbortSignal.timeout(this.timeoutFor())
+            signal: AbortSignal.timeout(this.timeoutFor()),
+            dispatcher: proxyDispatcher(url)
         });
         const text = await response.text();
         if (!response.ok) {
@@ -47062,6 +47065,23 @@ function shorten(text, max) {
         return text;
     const keep = max - 1;
     return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
+}
+const proxyAgents = new Map();
+/**
+ * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
+ * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
+ * always direct), so vendor calls go the same way as the step's GitHub API calls.
+ */
+function proxyDispatcher(url) {
+    const proxy = getProxyUrl(new URL(url));
+    if (!proxy)
+        return undefined;
+    let agent = proxyAgents.get(proxy.href);
+    if (!agent) {
+        agent = new undici.ProxyAgent(proxy.href);
+        proxyAgents.set(proxy.href, agent);
+    }
+    return agent;
 }
 function joinUrl(base, path) {
     return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;

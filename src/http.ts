@@ -1,3 +1,5 @@
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import { fetch, ProxyAgent, type Dispatcher } from 'undici'
 import type { z } from 'zod'
 
 /**
@@ -171,7 +173,8 @@ export class HttpClient {
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(this.timeoutFor())
+      signal: AbortSignal.timeout(this.timeoutFor()),
+      dispatcher: proxyDispatcher(url)
     })
     const text = await response.text()
     if (!response.ok) {
@@ -312,6 +315,24 @@ export function shorten(text: string, max: number): string {
   if (text.length <= max) return text
   const keep = max - 1
   return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`
+}
+
+const proxyAgents = new Map<string, ProxyAgent>()
+
+/**
+ * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
+ * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
+ * always direct), so vendor calls go the same way as the step's GitHub API calls.
+ */
+export function proxyDispatcher(url: string): Dispatcher | undefined {
+  const proxy = getProxyUrl(new URL(url))
+  if (!proxy) return undefined
+  let agent = proxyAgents.get(proxy.href)
+  if (!agent) {
+    agent = new ProxyAgent(proxy.href)
+    proxyAgents.set(proxy.href, agent)
+  }
+  return agent
 }
 
 export function joinUrl(base: string, path: string): string {

@@ -1,4 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { connect } from 'node:net'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { genericErrorMessage, HttpClient, parseRetryAfter, VendorError } from '../../src/http.js'
 import { SimServer } from '../simulators/harness.js'
@@ -129,6 +132,54 @@ describe('HttpClient', () => {
       .catch((e: unknown) => e)) as VendorError
     expect(error.status).toBe(429)
     expect(sleeps).toEqual([])
+  })
+})
+
+describe('proxies', () => {
+  let proxy: Server
+  const tunnels: string[] = []
+  // Tunnelled sockets are not the server's to close: they are ended by hand.
+  const sockets: { destroy: () => void }[] = []
+
+  /** A forward proxy on loopback that tunnels every CONNECT to the simulator, whatever host it names. */
+  beforeEach(async () => {
+    tunnels.length = 0
+    proxy = createServer((_req, res) => res.writeHead(405).end())
+    proxy.on('connect', (req, socket, head) => {
+      tunnels.push(req.url ?? '')
+      sockets.push(socket)
+      const upstream = connect(Number(new URL(server.url).port), '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(socket)
+        socket.pipe(upstream)
+      })
+      upstream.on('error', () => socket.destroy())
+      socket.on('error', () => upstream.destroy())
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    vi.stubEnv('HTTP_PROXY', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)
+    vi.stubEnv('NO_PROXY', '')
+  })
+
+  afterEach(async () => {
+    vi.unstubAllEnvs()
+    for (const socket of sockets.splice(0)) socket.destroy()
+    proxy.closeAllConnections()
+    await new Promise((resolve) => proxy.close(resolve))
+  })
+
+  it('sends vendor calls through HTTP_PROXY', async () => {
+    // The host exists only behind the proxy, which tunnels it to the simulator.
+    const result = await client({ baseUrl: 'http://vendor.test:8080' }).get('/thing', schema)
+    expect(result).toEqual({ ok: true })
+    expect(tunnels).toEqual(['vendor.test:8080'])
+  })
+
+  it('goes direct to loopback, as the Actions toolkit does', async () => {
+    await client().get('/thing', schema)
+    expect(tunnels).toEqual([])
+    expect(server.requestsTo('thing')).toHaveLength(1)
   })
 })
 
