@@ -37185,6 +37185,266 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+/**
+ * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
+ * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
+ * vendor's own message but never a secret.
+ */
+// Connection errors that happen before a single byte of the request is sent.
+const UNSENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH'
+]);
+class VendorError extends Error {
+    vendor;
+    kind;
+    name = 'VendorError';
+    status;
+    retryAfterMs;
+    /** The socket error code of a network error (ECONNREFUSED…). */
+    code;
+    constructor(vendor, kind, message, details = {}) {
+        super(message);
+        this.vendor = vendor;
+        this.kind = kind;
+        this.status = details.status;
+        this.retryAfterMs = details.retryAfterMs;
+        this.code = details.code;
+    }
+    /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
+    get unsent() {
+        return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code);
+    }
+    /** Worth another try later: the vendor or the network may recover. */
+    get transient() {
+        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
+            return true;
+        return this.status !== undefined && (this.status === 429 || this.status >= 500);
+    }
+    get isAuth() {
+        return this.status === 401 || this.status === 403;
+    }
+}
+/** Waits ms, or less when the signal aborts first. */
+function defaultSleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+class http_HttpClient {
+    options;
+    requestTimeoutMs;
+    retries;
+    backoffBaseMs;
+    backoffMaxMs;
+    sleep;
+    random;
+    constructor(options) {
+        this.options = options;
+        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+        this.retries = options.retries ?? 3;
+        this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
+        this.backoffMaxMs = options.backoffMaxMs ?? 15_000;
+        this.sleep = options.sleep ?? defaultSleep;
+        this.random = options.random ?? Math.random;
+    }
+    get(path, schema) {
+        return this.request('GET', path, { schema, retry: 'safe' });
+    }
+    async request(method, path, options) {
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await this.attempt(method, path, options);
+            }
+            catch (error) {
+                const vendorError = this.toVendorError(error, method, path);
+                const delayMs = this.retryDelay(vendorError, attempt, options.retry);
+                if (delayMs === undefined)
+                    throw vendorError;
+                this.options.log?.(`${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`);
+                await this.sleep(delayMs);
+            }
+        }
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt, policy) {
+        if (attempt >= this.retries)
+            return undefined;
+        const retryable = policy === 'safe'
+            ? error.transient
+            : error.unsent || (policy === 'unapplied' && error.status === 429);
+        if (!retryable)
+            return undefined;
+        const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
+        // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
+        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
+        const deadline = this.options.deadline;
+        if (deadline !== undefined && Date.now() + delayMs >= deadline)
+            return undefined;
+        return delayMs;
+    }
+    async attempt(method, path, options) {
+        const url = joinUrl(this.options.baseUrl, path);
+        const headers = { accept: 'application/json', ...this.options.headers };
+        if (options.body !== undefined)
+            headers['content-type'] = 'application/json';
+        const response = await (0,undici.fetch)(url, {
+            method,
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            signal: AbortSignal.timeout(this.timeoutFor()),
+            dispatcher: proxyDispatcher(url)
+        });
+        const text = await response.text();
+        if (!response.ok) {
+            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
+                status: response.status,
+                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+            });
+        }
+        let json;
+        try {
+            json = text === '' ? null : JSON.parse(text);
+        }
+        catch {
+            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(text, 120))}`), { status: response.status });
+        }
+        const parsed = options.schema.safeParse(json);
+        if (!parsed.success) {
+            const issues = parsed.error.issues
+                .slice(0, 5)
+                .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+                .join('; ');
+            throw new VendorError(this.options.vendor, 'unexpected-shape', this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`), { status: response.status });
+        }
+        return parsed.data;
+    }
+    /** A request never outlives the step's deadline, but always gets a moment to answer. */
+    timeoutFor() {
+        const deadline = this.options.deadline;
+        if (deadline === undefined)
+            return this.requestTimeoutMs;
+        return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
+    }
+    toVendorError(error, method, path) {
+        if (error instanceof VendorError)
+            return error;
+        const vendor = this.options.vendor;
+        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+            return new VendorError(vendor, 'timeout', `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`);
+        }
+        const code = errorCode(error);
+        const detail = code ?? (error instanceof Error ? error.message : String(error));
+        return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
+            code
+        });
+    }
+    describeBody(text, statusText) {
+        let body = text;
+        try {
+            body = JSON.parse(text);
+        }
+        catch {
+            // not JSON: use the text itself
+        }
+        const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
+        return shorten(described || statusText || 'no message', 500);
+    }
+    redact(message) {
+        let result = message;
+        for (const secret of this.options.secrets) {
+            if (secret.length > 0)
+                result = result.split(secret).join('***');
+        }
+        return result;
+    }
+}
+function errorCode(error) {
+    // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
+            return current.code;
+        }
+        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
+    }
+    return undefined;
+}
+/** Retry-After is either delay-seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds))
+        return Math.max(0, seconds * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
+function genericErrorMessage(body) {
+    if (typeof body === 'string')
+        return looksLikeHtml(body) ? '' : body.trim();
+    if (Array.isArray(body))
+        return body.map(genericErrorMessage).filter(Boolean).join('; ');
+    if (body && typeof body === 'object') {
+        const record = body;
+        for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
+            const value = record[key];
+            if (value === undefined || value === null)
+                continue;
+            const message = typeof value === 'object' ? genericErrorMessage(value) : String(value);
+            if (message)
+                return message;
+        }
+        return JSON.stringify(body);
+    }
+    return body === null || body === undefined ? '' : String(body);
+}
+function looksLikeHtml(text) {
+    return /^\s*<(!doctype|html)/i.test(text);
+}
+function shorten(text, max) {
+    if (text.length <= max)
+        return text;
+    const keep = max - 1;
+    return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
+}
+const proxyAgents = new Map();
+/**
+ * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
+ * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
+ * always direct), so vendor calls go the same way as the step's GitHub API calls.
+ */
+function proxyDispatcher(url) {
+    const proxy = getProxyUrl(new URL(url));
+    if (!proxy)
+        return undefined;
+    let agent = proxyAgents.get(proxy.href);
+    if (!agent) {
+        agent = new undici.ProxyAgent(proxy.href);
+        proxyAgents.set(proxy.href, agent);
+    }
+    return agent;
+}
+function joinUrl(base, path) {
+    return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -46827,266 +47087,6 @@ function pickPullRequest(sha, pulls) {
     return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-/**
- * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
- * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
- * vendor's own message but never a secret.
- */
-// Connection errors that happen before a single byte of the request is sent.
-const UNSENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH'
-]);
-class VendorError extends Error {
-    vendor;
-    kind;
-    name = 'VendorError';
-    status;
-    retryAfterMs;
-    /** The socket error code of a network error (ECONNREFUSED…). */
-    code;
-    constructor(vendor, kind, message, details = {}) {
-        super(message);
-        this.vendor = vendor;
-        this.kind = kind;
-        this.status = details.status;
-        this.retryAfterMs = details.retryAfterMs;
-        this.code = details.code;
-    }
-    /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
-    get unsent() {
-        return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code);
-    }
-    /** Worth another try later: the vendor or the network may recover. */
-    get transient() {
-        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
-            return true;
-        return this.status !== undefined && (this.status === 429 || this.status >= 500);
-    }
-    get isAuth() {
-        return this.status === 401 || this.status === 403;
-    }
-}
-/** Waits ms, or less when the signal aborts first. */
-function defaultSleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, Math.max(0, ms));
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-class http_HttpClient {
-    options;
-    requestTimeoutMs;
-    retries;
-    backoffBaseMs;
-    backoffMaxMs;
-    sleep;
-    random;
-    constructor(options) {
-        this.options = options;
-        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-        this.retries = options.retries ?? 3;
-        this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
-        this.backoffMaxMs = options.backoffMaxMs ?? 15_000;
-        this.sleep = options.sleep ?? defaultSleep;
-        this.random = options.random ?? Math.random;
-    }
-    get(path, schema) {
-        return this.request('GET', path, { schema, retry: 'safe' });
-    }
-    async request(method, path, options) {
-        for (let attempt = 0;; attempt++) {
-            try {
-                return await this.attempt(method, path, options);
-            }
-            catch (error) {
-                const vendorError = this.toVendorError(error, method, path);
-                const delayMs = this.retryDelay(vendorError, attempt, options.retry);
-                if (delayMs === undefined)
-                    throw vendorError;
-                this.options.log?.(`${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`);
-                await this.sleep(delayMs);
-            }
-        }
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt, policy) {
-        if (attempt >= this.retries)
-            return undefined;
-        const retryable = policy === 'safe'
-            ? error.transient
-            : error.unsent || (policy === 'unapplied' && error.status === 429);
-        if (!retryable)
-            return undefined;
-        const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
-        // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
-        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
-        const deadline = this.options.deadline;
-        if (deadline !== undefined && Date.now() + delayMs >= deadline)
-            return undefined;
-        return delayMs;
-    }
-    async attempt(method, path, options) {
-        const url = joinUrl(this.options.baseUrl, path);
-        const headers = { accept: 'application/json', ...this.options.headers };
-        if (options.body !== undefined)
-            headers['content-type'] = 'application/json';
-        const response = await (0,undici.fetch)(url, {
-            method,
-            headers,
-            body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            signal: AbortSignal.timeout(this.timeoutFor()),
-            dispatcher: proxyDispatcher(url)
-        });
-        const text = await response.text();
-        if (!response.ok) {
-            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
-                status: response.status,
-                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
-            });
-        }
-        let json;
-        try {
-            json = text === '' ? null : JSON.parse(text);
-        }
-        catch {
-            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(text, 120))}`), { status: response.status });
-        }
-        const parsed = options.schema.safeParse(json);
-        if (!parsed.success) {
-            const issues = parsed.error.issues
-                .slice(0, 5)
-                .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-                .join('; ');
-            throw new VendorError(this.options.vendor, 'unexpected-shape', this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`), { status: response.status });
-        }
-        return parsed.data;
-    }
-    /** A request never outlives the step's deadline, but always gets a moment to answer. */
-    timeoutFor() {
-        const deadline = this.options.deadline;
-        if (deadline === undefined)
-            return this.requestTimeoutMs;
-        return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
-    }
-    toVendorError(error, method, path) {
-        if (error instanceof VendorError)
-            return error;
-        const vendor = this.options.vendor;
-        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-            return new VendorError(vendor, 'timeout', `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`);
-        }
-        const code = errorCode(error);
-        const detail = code ?? (error instanceof Error ? error.message : String(error));
-        return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
-            code
-        });
-    }
-    describeBody(text, statusText) {
-        let body = text;
-        try {
-            body = JSON.parse(text);
-        }
-        catch {
-            // not JSON: use the text itself
-        }
-        const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
-        return shorten(described || statusText || 'no message', 500);
-    }
-    redact(message) {
-        let result = message;
-        for (const secret of this.options.secrets) {
-            if (secret.length > 0)
-                result = result.split(secret).join('***');
-        }
-        return result;
-    }
-}
-function errorCode(error) {
-    // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
-    for (let current = error, depth = 0; current && depth < 4; depth++) {
-        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
-            return current.code;
-        }
-        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
-    }
-    return undefined;
-}
-/** Retry-After is either delay-seconds or an HTTP date. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds))
-        return Math.max(0, seconds * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
-function genericErrorMessage(body) {
-    if (typeof body === 'string')
-        return looksLikeHtml(body) ? '' : body.trim();
-    if (Array.isArray(body))
-        return body.map(genericErrorMessage).filter(Boolean).join('; ');
-    if (body && typeof body === 'object') {
-        const record = body;
-        for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
-            const value = record[key];
-            if (value === undefined || value === null)
-                continue;
-            const message = typeof value === 'object' ? genericErrorMessage(value) : String(value);
-            if (message)
-                return message;
-        }
-        return JSON.stringify(body);
-    }
-    return body === null || body === undefined ? '' : String(body);
-}
-function looksLikeHtml(text) {
-    return /^\s*<(!doctype|html)/i.test(text);
-}
-function shorten(text, max) {
-    if (text.length <= max)
-        return text;
-    const keep = max - 1;
-    return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
-}
-const proxyAgents = new Map();
-/**
- * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
- * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
- * always direct), so vendor calls go the same way as the step's GitHub API calls.
- */
-function proxyDispatcher(url) {
-    const proxy = getProxyUrl(new URL(url));
-    if (!proxy)
-        return undefined;
-    let agent = proxyAgents.get(proxy.href);
-    if (!agent) {
-        agent = new undici.ProxyAgent(proxy.href);
-        proxyAgents.set(proxy.href, agent);
-    }
-    return agent;
-}
-function joinUrl(base, path) {
-    return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/model.ts
 /** The normalized report every provider produces and every sink consumes. */
 const RUN_STATUSES = (/* unused pure expression or super */ null && ([
@@ -47528,13 +47528,20 @@ function findStickyComment(comments, marker) {
 
 
 
+
+
 // A GitHub API call that hangs must not hang the step: each request gets this long.
 const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
 function createGitHubClient(token, apiUrl) {
-    const timedFetch = (input, init) => fetch(input, {
-        ...init,
-        signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS)
-    });
+    // Replaces the toolkit's own fetch, so it keeps what that one does (the proxy) and adds a timeout.
+    const timedFetch = (input, init) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        return (0,undici.fetch)(url, {
+            ...init,
+            signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS),
+            dispatcher: proxyDispatcher(url)
+        });
+    };
     return getOctokit(token, {
         ...(apiUrl ? { baseUrl: apiUrl } : {}),
         request: { fetch: timedFetch }

@@ -1,4 +1,6 @@
 import { getOctokit } from '@actions/github'
+import { fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici'
+import { proxyDispatcher } from './http.js'
 import { pickPullRequest, type PullRequestRef, type RunContext } from './github-context.js'
 import { findStickyComment } from './report/comment.js'
 
@@ -10,11 +12,15 @@ export type GitHubClient = ReturnType<typeof getOctokit>
 const GITHUB_REQUEST_TIMEOUT_MS = 30_000
 
 export function createGitHubClient(token: string, apiUrl: string | undefined): GitHubClient {
-  const timedFetch: typeof fetch = (input, init) =>
-    fetch(input, {
-      ...init,
-      signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS)
-    })
+  // Replaces the toolkit's own fetch, so it keeps what that one does (the proxy) and adds a timeout.
+  const timedFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    return undiciFetch(url, {
+      ...(init as UndiciRequestInit),
+      signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS),
+      dispatcher: proxyDispatcher(url)
+    }) as unknown as Promise<Response>
+  }
   return getOctokit(token, {
     ...(apiUrl ? { baseUrl: apiUrl } : {}),
     request: { fetch: timedFetch }
