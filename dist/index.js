@@ -47532,19 +47532,37 @@ function findStickyComment(comments, marker) {
 
 // A GitHub API call that hangs must not hang the step: each request gets this long.
 const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
+// Reads and edits in place can be repeated safely; a new comment cannot (it would post twice).
+const REPEATABLE_METHODS = new Set(['GET', 'PATCH']);
+const GITHUB_RETRY_DELAYS_MS = [1_000, 3_000];
 function createGitHubClient(token, apiUrl) {
-    // Replaces the toolkit's own fetch, so it keeps what that one does (the proxy) and adds a timeout.
-    const timedFetch = (input, init) => {
+    // Replaces the toolkit's own fetch, so it keeps what that one does (the proxy) and adds a
+    // timeout, and a short retry of repeatable requests on a 5xx or a broken connection.
+    const resilientFetch = async (input, init) => {
         const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-        return (0,undici.fetch)(url, {
+        const send = () => (0,undici.fetch)(url, {
             ...init,
             signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS),
             dispatcher: proxyDispatcher(url)
         });
+        const repeatable = REPEATABLE_METHODS.has((init?.method ?? 'GET').toUpperCase());
+        for (const delayMs of repeatable ? GITHUB_RETRY_DELAYS_MS : []) {
+            try {
+                const response = await send();
+                if (response.status < 500)
+                    return response;
+                await response.body?.cancel(); // free the connection before the next try
+            }
+            catch {
+                // a broken connection: try again below
+            }
+            await defaultSleep(delayMs);
+        }
+        return send();
     };
     return getOctokit(token, {
         ...(apiUrl ? { baseUrl: apiUrl } : {}),
-        request: { fetch: timedFetch }
+        request: { fetch: resilientFetch }
     });
 }
 async function findPullRequestForCommit(client, context) {

@@ -413,6 +413,20 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(result.warnings.join('\n')).toContain('1 of 3 tests failed')
   })
 
+  it('rides out a GitHub 502 while finding and updating its comment', async () => {
+    await startOctomind()
+    github.inject('list-comments', {
+      kind: 'status',
+      status: 502,
+      body: { message: 'Server Error' }
+    })
+    const result = await run()
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(github.commentsOn(7)).toHaveLength(1)
+    expect(github.requestsTo('list-comments')).toHaveLength(2)
+  })
+
   it('turns a comment the token may not write into a warning naming the permission', async () => {
     await startOctomind()
     github.inject('list-comments', {
