@@ -47924,6 +47924,18 @@ function unknownStatusReporter(vendor, warn) {
         warn(`${vendor} returned an unknown ${kind} status "${value}"; treating it as still running.`);
     };
 }
+/**
+ * The status table's entry for a vendor status. An unknown status (only the table's own keys
+ * count, so "constructor" is unknown too) is reported and read as `stillRunning`: polling goes on
+ * until the deadline rather than crashing or guessing a verdict.
+ */
+function mapStatus(table, value, stillRunning, onUnknown) {
+    const mapped = Object.hasOwn(table, value) ? table[value] : undefined;
+    if (mapped !== undefined)
+        return mapped;
+    onUnknown(value);
+    return stillRunning;
+}
 
 ;// CONCATENATED MODULE: ./src/providers/empirical.ts
 
@@ -48064,12 +48076,7 @@ function empiricalOrigin(apiUrl) {
     return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/api$/, '')}`;
 }
 function mapDetail(detail, onUnknownStatus) {
-    const raw = (detail.status ?? '').toLowerCase();
-    let mapped = TEST_STATUS[raw];
-    if (mapped === undefined) {
-        onUnknownStatus(detail.status ?? '(none)');
-        mapped = { status: 'running' };
-    }
+    const mapped = mapStatus(TEST_STATUS, (detail.status ?? '').toLowerCase(), { status: 'running' }, () => onUnknownStatus(detail.status ?? '(none)'));
     const test = {
         id: detail.pw_test_id ?? detail.name ?? '',
         name: detail.name ?? detail.pw_test_id ?? '(unnamed test)',
@@ -48145,11 +48152,7 @@ class EmpiricalProvider {
             single = readSingleRun(await this.client.get(`/api/test-runs/${encodeURIComponent(handle.runId)}`, unknown()));
             state = single.state;
         }
-        let mapped = RUN_STATE[state ?? ''];
-        if (mapped === undefined) {
-            this.reportUnknown('run', state ?? '(none)');
-            mapped = 'running';
-        }
+        const mapped = mapStatus(RUN_STATE, state ?? '', 'running', () => this.reportUnknown('run', state ?? '(none)'));
         const terminal = mapped === 'decide-by-counts' || isTerminal(mapped);
         // Per-test results once the run is over: the run's summary details (undocumented shape, read defensively).
         if (terminal && single === undefined)
@@ -48378,11 +48381,7 @@ function transcriptText(transcript) {
         .join('\n');
 }
 function mapCall(call, name, onUnknownStatus) {
-    let status = CALL_STATUS[call.status.toLowerCase()];
-    if (status === undefined) {
-        onUnknownStatus(call.status);
-        status = 'running';
-    }
+    let status = mapStatus(CALL_STATUS, call.status.toLowerCase(), 'running', () => onUnknownStatus(call.status));
     const evals = evalVerdicts(call.eval_outputs);
     const failedEvals = evals.filter((verdict) => verdict.failed);
     if (status === 'passed' && failedEvals.length > 0)
@@ -48491,11 +48490,7 @@ class FutureAgiProvider {
         const names = callNames(calls);
         const tests = calls.map((call, i) => mapCall(call, names[i] ?? call.id, (value) => this.reportUnknown('call', value)));
         const counts = countTests(tests);
-        let mapped = EXECUTION_STATUS[first.status.toLowerCase()];
-        if (mapped === undefined) {
-            this.reportUnknown('execution', first.status);
-            mapped = 'running';
-        }
+        const mapped = mapStatus(EXECUTION_STATUS, first.status.toLowerCase(), 'running', () => this.reportUnknown('execution', first.status));
         const status = mapped === 'decide-by-calls'
             ? counts.failed > 0 || (first.failed_calls ?? 0) > 0
                 ? 'failed'
@@ -48651,11 +48646,7 @@ function mapReport(report, mapping) {
     const reportLink = `${mapping.origin}/testtargets/${encodeURIComponent(mapping.targetId)}/testreports/${encodeURIComponent(report.id)}`;
     const tests = (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping));
     const counts = countTests(tests);
-    let status = REPORT_STATUS[report.status];
-    if (status === undefined) {
-        mapping.onUnknownStatus('report', report.status);
-        status = 'running';
-    }
+    let status = mapStatus(REPORT_STATUS, report.status, 'running', (value) => mapping.onUnknownStatus('report', value));
     // inferred: a finished report whose only problems are ERROR results failed on Octomind's side.
     if (status === 'failed' && counts.failed === 0 && counts.errored > 0)
         status = 'errored';
@@ -48672,11 +48663,7 @@ function mapReport(report, mapping) {
     };
 }
 function mapResult(result, reportLink, mapping) {
-    let status = RESULT_STATUS[result.status];
-    if (status === undefined) {
-        mapping.onUnknownStatus('result', result.status);
-        status = 'running';
-    }
+    const status = mapStatus(RESULT_STATUS, result.status, 'running', (value) => mapping.onUnknownStatus('result', value));
     const links = [
         {
             label: 'result',
@@ -48914,11 +48901,7 @@ function errorText(error) {
     return JSON.stringify(error);
 }
 function mapTest(test, onUnknownStatus) {
-    let status = testifly_TEST_STATUS[test.status];
-    if (status === undefined) {
-        onUnknownStatus(test.status);
-        status = 'running';
-    }
+    const status = mapStatus(testifly_TEST_STATUS, test.status, 'running', onUnknownStatus);
     const links = [];
     if (test.videoLink)
         links.push({ label: 'video', url: test.videoLink, kind: 'artifact' });
@@ -49018,11 +49001,7 @@ class TestiflyProvider {
         const job = answer.jobs.find((candidate) => candidate.jobId === handle.runId);
         if (!job)
             throw new Error(`Testifly's answer does not mention job ${handle.runId}`);
-        let state = JOB_STATUS[job.status];
-        if (state === undefined) {
-            this.reportUnknown('job', job.status);
-            state = { status: 'running', terminal: false };
-        }
+        const state = mapStatus(JOB_STATUS, job.status, { status: 'running', terminal: false }, (value) => this.reportUnknown('job', value));
         const base = {
             provider: this.name,
             targetId: handle.targetId,

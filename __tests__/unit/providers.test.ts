@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RunContext } from '../../src/github-context.js'
 import { parseInputs } from '../../src/inputs.js'
+import { mapStatus } from '../../src/providers/provider.js'
 import {
   buildTriggerBody,
   empiricalOrigin,
@@ -34,6 +35,21 @@ const context: RunContext = {
   actor: 'octocat',
   runUrl: 'https://github.com/acme/shop/actions/runs/9'
 }
+
+describe('mapStatus', () => {
+  it('maps known statuses and reads unknown ones, prototype names included, as still running', () => {
+    const table: Record<string, string> = { DONE: 'passed' }
+    const unknown: string[] = []
+    const map = (value: string) => mapStatus(table, value, 'running', (v) => unknown.push(v))
+    expect(['DONE', 'constructor', 'toString', 'NEW'].map(map)).toEqual([
+      'passed',
+      'running',
+      'running',
+      'running'
+    ])
+    expect(unknown).toEqual(['constructor', 'toString', 'NEW'])
+  })
+})
 
 describe('Testifly mapping', () => {
   it('sends exactly one selection and names the inputs when there is not exactly one', () => {

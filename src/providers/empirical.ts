@@ -11,6 +11,7 @@ import {
   type TestStatus
 } from '../report/model.js'
 import {
+  mapStatus,
   unknownStatusReporter,
   type Provider,
   type ProviderDeps,
@@ -176,12 +177,12 @@ export function mapDetail(
   detail: SummaryDetail,
   onUnknownStatus: (value: string) => void
 ): TestResult {
-  const raw = (detail.status ?? '').toLowerCase()
-  let mapped = TEST_STATUS[raw]
-  if (mapped === undefined) {
-    onUnknownStatus(detail.status ?? '(none)')
-    mapped = { status: 'running' }
-  }
+  const mapped = mapStatus(
+    TEST_STATUS,
+    (detail.status ?? '').toLowerCase(),
+    { status: 'running' },
+    () => onUnknownStatus(detail.status ?? '(none)')
+  )
   const test: TestResult = {
     id: detail.pw_test_id ?? detail.name ?? '',
     name: detail.name ?? detail.pw_test_id ?? '(unnamed test)',
@@ -266,11 +267,9 @@ class EmpiricalProvider implements Provider {
       )
       state = single.state
     }
-    let mapped = RUN_STATE[state ?? '']
-    if (mapped === undefined) {
+    const mapped = mapStatus(RUN_STATE, state ?? '', 'running', () =>
       this.reportUnknown('run', state ?? '(none)')
-      mapped = 'running'
-    }
+    )
     const terminal = mapped === 'decide-by-counts' || isTerminal(mapped)
     // Per-test results once the run is over: the run's summary details (undocumented shape, read defensively).
     if (terminal && single === undefined) single = await this.readDetails(handle.runId)

@@ -11,6 +11,7 @@ import {
   type TestStatus
 } from '../report/model.js'
 import {
+  mapStatus,
   unknownStatusReporter,
   type Provider,
   type ProviderDeps,
@@ -199,11 +200,9 @@ export function mapCall(
   name: string,
   onUnknownStatus: (value: string) => void
 ): TestResult {
-  let status = CALL_STATUS[call.status.toLowerCase()]
-  if (status === undefined) {
+  let status = mapStatus(CALL_STATUS, call.status.toLowerCase(), 'running', () =>
     onUnknownStatus(call.status)
-    status = 'running'
-  }
+  )
   const evals = evalVerdicts(call.eval_outputs)
   const failedEvals = evals.filter((verdict) => verdict.failed)
   if (status === 'passed' && failedEvals.length > 0) status = 'failed'
@@ -320,11 +319,9 @@ class FutureAgiProvider implements Provider {
       mapCall(call, names[i] ?? call.id, (value) => this.reportUnknown('call', value))
     )
     const counts = countTests(tests)
-    let mapped = EXECUTION_STATUS[first.status.toLowerCase()]
-    if (mapped === undefined) {
+    const mapped = mapStatus(EXECUTION_STATUS, first.status.toLowerCase(), 'running', () =>
       this.reportUnknown('execution', first.status)
-      mapped = 'running'
-    }
+    )
     const status: RunStatus =
       mapped === 'decide-by-calls'
         ? counts.failed > 0 || (first.failed_calls ?? 0) > 0

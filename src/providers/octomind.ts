@@ -11,6 +11,7 @@ import {
   type TestStatus
 } from '../report/model.js'
 import {
+  mapStatus,
   unknownStatusReporter,
   type Provider,
   type ProviderDeps,
@@ -145,11 +146,9 @@ export function mapReport(report: OctomindReport, mapping: ReportMapping): RunRe
   const reportLink = `${mapping.origin}/testtargets/${encodeURIComponent(mapping.targetId)}/testreports/${encodeURIComponent(report.id)}`
   const tests = (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping))
   const counts = countTests(tests)
-  let status = REPORT_STATUS[report.status]
-  if (status === undefined) {
-    mapping.onUnknownStatus('report', report.status)
-    status = 'running'
-  }
+  let status = mapStatus(REPORT_STATUS, report.status, 'running', (value) =>
+    mapping.onUnknownStatus('report', value)
+  )
   // inferred: a finished report whose only problems are ERROR results failed on Octomind's side.
   if (status === 'failed' && counts.failed === 0 && counts.errored > 0) status = 'errored'
   return {
@@ -166,11 +165,9 @@ export function mapReport(report: OctomindReport, mapping: ReportMapping): RunRe
 }
 
 function mapResult(result: OctomindResult, reportLink: string, mapping: ReportMapping): TestResult {
-  let status = RESULT_STATUS[result.status]
-  if (status === undefined) {
-    mapping.onUnknownStatus('result', result.status)
-    status = 'running'
-  }
+  const status = mapStatus(RESULT_STATUS, result.status, 'running', (value) =>
+    mapping.onUnknownStatus('result', value)
+  )
   const links: Link[] = [
     {
       label: 'result',

@@ -68,3 +68,20 @@ export function unknownStatusReporter(
     warn(`${vendor} returned an unknown ${kind} status "${value}"; treating it as still running.`)
   }
 }
+
+/**
+ * The status table's entry for a vendor status. An unknown status (only the table's own keys
+ * count, so "constructor" is unknown too) is reported and read as `stillRunning`: polling goes on
+ * until the deadline rather than crashing or guessing a verdict.
+ */
+export function mapStatus<T>(
+  table: Readonly<Record<string, T>>,
+  value: string,
+  stillRunning: NoInfer<T>,
+  onUnknown: (value: string) => void
+): T {
+  const mapped = Object.hasOwn(table, value) ? table[value] : undefined
+  if (mapped !== undefined) return mapped
+  onUnknown(value)
+  return stillRunning
+}

@@ -11,6 +11,7 @@ import {
   type TestStatus
 } from '../report/model.js'
 import {
+  mapStatus,
   unknownStatusReporter,
   type Provider,
   type ProviderDeps,
@@ -168,11 +169,7 @@ function errorText(error: unknown): string | undefined {
 }
 
 export function mapTest(test: TestiflyTest, onUnknownStatus: (value: string) => void): TestResult {
-  let status = TEST_STATUS[test.status]
-  if (status === undefined) {
-    onUnknownStatus(test.status)
-    status = 'running'
-  }
+  const status = mapStatus(TEST_STATUS, test.status, 'running', onUnknownStatus)
   const links: Link[] = []
   if (test.videoLink) links.push({ label: 'video', url: test.videoLink, kind: 'artifact' })
   const result: TestResult = { id: test._id, name: test.title || test._id, status, links }
@@ -280,11 +277,12 @@ class TestiflyProvider implements Provider {
     }
     const job = answer.jobs.find((candidate) => candidate.jobId === handle.runId)
     if (!job) throw new Error(`Testifly's answer does not mention job ${handle.runId}`)
-    let state = JOB_STATUS[job.status]
-    if (state === undefined) {
-      this.reportUnknown('job', job.status)
-      state = { status: 'running', terminal: false }
-    }
+    const state = mapStatus(
+      JOB_STATUS,
+      job.status,
+      { status: 'running', terminal: false },
+      (value) => this.reportUnknown('job', value)
+    )
     const base: RunReport = {
       provider: this.name,
       targetId: handle.targetId,
