@@ -48982,7 +48982,7 @@ class TestiflyProvider {
             retry: 'safe'
         });
         const active = jobs
-            .filter((job) => !JOB_STATUS[job.status]?.terminal)
+            .filter((job) => !(Object.hasOwn(JOB_STATUS, job.status) && JOB_STATUS[job.status]?.terminal))
             .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
         if (!active)
             throw new Error('Testifly answered AlreadyExists but lists no active job to follow');
@@ -49039,7 +49039,7 @@ class TestiflyProvider {
 function countsFromSummary(statuses) {
     const counts = countTests([]);
     for (const { label, count } of statuses) {
-        const status = testifly_TEST_STATUS[label];
+        const status = Object.hasOwn(testifly_TEST_STATUS, label) ? testifly_TEST_STATUS[label] : undefined;
         if (status === undefined)
             continue;
         counts.total += count;

@@ -256,7 +256,7 @@ class TestiflyProvider implements Provider {
       retry: 'safe'
     })
     const active = jobs
-      .filter((job) => !JOB_STATUS[job.status]?.terminal)
+      .filter((job) => !(Object.hasOwn(JOB_STATUS, job.status) && JOB_STATUS[job.status]?.terminal))
       .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0]
     if (!active)
       throw new Error('Testifly answered AlreadyExists but lists no active job to follow')
@@ -326,7 +326,7 @@ class TestiflyProvider implements Provider {
 export function countsFromSummary(statuses: readonly { label: string; count: number }[]): Counts {
   const counts = countTests([])
   for (const { label, count } of statuses) {
-    const status = TEST_STATUS[label]
+    const status = Object.hasOwn(TEST_STATUS, label) ? TEST_STATUS[label] : undefined
     if (status === undefined) continue
     counts.total += count
     if (status === 'running' || status === 'queued') counts.pending += count
