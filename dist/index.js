@@ -49072,6 +49072,8 @@ function createTestifly(deps) {
 
 
 
+
+
 /** Every provider testgate can drive, by the name users write in `provider:`. */
 const PROVIDERS = {
     octomind: createOctomind,
@@ -49088,8 +49090,25 @@ function providerFactory(name) {
         throw new Error(`Unknown provider "${name}"`);
     return factory;
 }
+/** The chosen provider, with an HTTP client that knows every secret and sends testgate's user agent. */
+function createProvider(settings, setup) {
+    const secrets = secretsOf(settings);
+    return providerFactory(settings.provider)({
+        settings,
+        http: (options) => new http_HttpClient({
+            ...options,
+            ...setup.client,
+            headers: { 'user-agent': 'testgate', ...options.headers },
+            secrets,
+            log: setup.log
+        }),
+        log: setup.log,
+        warn: setup.warn
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/report/junit.ts
+
 
 /**
  * RunReport → JUnit XML: one <testsuite> per run, one <testcase> per test, failures, errors and
@@ -49151,7 +49170,9 @@ function outcome(test) {
             return '';
     }
 }
-function junitXml(report, vendor, classname) {
+function junitXml(report, vendor) {
+    // The same grouping Testmo's folder uses, so keys line up when the file is uploaded with Testmo's CLI.
+    const classname = testFolder(report);
     const { counts } = report;
     const failures = counts.failed;
     const errors = counts.errored;
@@ -49463,7 +49484,6 @@ const STATE_FINISHED = 'finished';
 
 
 
-
 /** Statuses that fail the step under `fail-on: failure`. */
 const FAILING = new Set(['failed', 'errored', 'cancelled', 'timed-out']);
 // The longest wait between two looks at a run, unless poll-interval-seconds asks for more.
@@ -49482,7 +49502,11 @@ async function pipeline(env) {
     const settings = parseInputs((name) => getInput(name), providerNames());
     const context = contextFromEnvironment(env, readEventPayload(env.GITHUB_EVENT_PATH));
     const deadline = Date.now() + settings.timeoutMinutes * 60_000;
-    const provider = createProvider(settings, deadline);
+    const provider = createProvider(settings, {
+        log: info,
+        warn: warning,
+        client: { deadline }
+    });
     const request = { settings, context };
     warnAboutIgnoredInputs(settings, provider);
     const deploymentState = context.deployment?.state;
@@ -49529,21 +49553,6 @@ function warnAboutIgnoredInputs(settings, provider) {
             warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
         }
     }
-}
-function createProvider(settings, deadline) {
-    const secrets = secretsOf(settings);
-    return providerFactory(settings.provider)({
-        settings,
-        http: (options) => new http_HttpClient({
-            ...options,
-            headers: { 'user-agent': 'testgate', ...options.headers },
-            secrets,
-            deadline,
-            log: info
-        }),
-        log: info,
-        warn: warning
-    });
 }
 async function lookUpPullRequest(github, context) {
     try {
@@ -49674,7 +49683,7 @@ async function publish(report, publishing) {
 async function writeJunit(report, { settings, provider }) {
     const path = settings.junitPath ?? '';
     await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(path, junitXml(report, provider.displayName, testFolder(report)));
+    await (0,promises_namespaceObject.writeFile)(path, junitXml(report, provider.displayName));
     setOutput('junit-path', path);
     info(`JUnit XML of ${report.counts.total} tests written to ${path}`);
 }

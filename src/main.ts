@@ -15,15 +15,14 @@ import {
   readEventPayload,
   type RunContext
 } from './github-context.js'
-import { HttpClient } from './http.js'
 import { parseInputs, PROVIDER_SPECIFIC_INPUTS, type Settings } from './inputs.js'
 import { maskSecrets, secretsOf } from './secrets.js'
 import { waitForVerdict, type PollOutcome } from './poll.js'
-import { providerFactory, providerNames } from './providers/index.js'
+import { createProvider, providerNames } from './providers/index.js'
 import type { Provider, RunHandle } from './providers/provider.js'
 import { commentBody, commentMarker } from './report/comment.js'
 import type { RenderContext } from './report/markdown.js'
-import { countTests, testFolder, type RunReport, type RunStatus } from './report/model.js'
+import { countTests, type RunReport, type RunStatus } from './report/model.js'
 import { junitXml } from './report/junit.js'
 import { summaryMarkdown } from './report/summary.js'
 import { createTestmoClient, TestmoPublisher } from './publish/testmo.js'
@@ -49,7 +48,11 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   const settings = parseInputs((name) => core.getInput(name), providerNames())
   const context = contextFromEnvironment(env, readEventPayload(env.GITHUB_EVENT_PATH))
   const deadline = Date.now() + settings.timeoutMinutes * 60_000
-  const provider = createProvider(settings, deadline)
+  const provider = createProvider(settings, {
+    log: core.info,
+    warn: core.warning,
+    client: { deadline }
+  })
   const request = { settings, context }
   warnAboutIgnoredInputs(settings, provider)
   const deploymentState = context.deployment?.state
@@ -102,23 +105,6 @@ function warnAboutIgnoredInputs(settings: Settings, provider: Provider): void {
       core.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`)
     }
   }
-}
-
-function createProvider(settings: Settings, deadline: number): Provider {
-  const secrets = secretsOf(settings)
-  return providerFactory(settings.provider)({
-    settings,
-    http: (options) =>
-      new HttpClient({
-        ...options,
-        headers: { 'user-agent': 'testgate', ...options.headers },
-        secrets,
-        deadline,
-        log: core.info
-      }),
-    log: core.info,
-    warn: core.warning
-  })
 }
 
 async function lookUpPullRequest(github: GitHubClient, context: RunContext): Promise<void> {
@@ -281,7 +267,7 @@ async function writeJunit(
 ): Promise<void> {
   const path = settings.junitPath ?? ''
   await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, junitXml(report, provider.displayName, testFolder(report)))
+  await writeFile(path, junitXml(report, provider.displayName))
   core.setOutput('junit-path', path)
   core.info(`JUnit XML of ${report.counts.total} tests written to ${path}`)
 }

@@ -1,10 +1,9 @@
 import * as core from '@actions/core'
 import { z } from 'zod'
-import { HttpClient } from './http.js'
 import { parseInputs } from './inputs.js'
-import { maskSecrets, secretsOf } from './secrets.js'
+import { maskSecrets } from './secrets.js'
 import { STATE_FINISHED, STATE_HANDLE } from './state.js'
-import { providerFactory, providerNames } from './providers/index.js'
+import { createProvider, providerNames } from './providers/index.js'
 import { RUN_STATUSES } from './report/model.js'
 
 const savedHandleSchema = z.object({
@@ -30,13 +29,11 @@ export async function post(): Promise<void> {
     maskSecrets()
     const { handle } = savedHandleSchema.parse(JSON.parse(saved))
     const settings = parseInputs((name) => core.getInput(name), providerNames())
-    const secrets = secretsOf(settings)
-    const provider = providerFactory(settings.provider)({
-      settings,
-      http: (options) =>
-        new HttpClient({ ...options, secrets, requestTimeoutMs: 10_000, retries: 1 }),
+    const provider = createProvider(settings, {
       log: core.info,
-      warn: core.warning
+      warn: core.warning,
+      // A post step has little time: one quick try, one retry.
+      client: { requestTimeoutMs: 10_000, retries: 1 }
     })
     const where = handle.url ? ` (${handle.url})` : ''
     if (!provider.cancel) {

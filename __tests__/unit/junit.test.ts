@@ -42,7 +42,7 @@ describe('junitXml', () => {
   }
 
   it('counts unfinished tests as skipped and writes times in seconds', () => {
-    const xml = junitXml(report, 'Octomind', 'octomind/tt')
+    const xml = junitXml(report, 'Octomind')
     expect(xml).toContain(
       '<testsuite name="Octomind tt" tests="4" failures="1" errors="0" skipped="2" time="1.750">'
     )

@@ -28370,278 +28370,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6803:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hi: () => (/* binding */ VendorError),
-/* harmony export */   Qq: () => (/* binding */ HttpClient)
-/* harmony export */ });
-/* unused harmony exports defaultSleep, parseRetryAfter, genericErrorMessage, shorten, proxyDispatcher, joinUrl */
-/* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9783);
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6752);
-
-
-/**
- * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
- * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
- * vendor's own message but never a secret.
- */
-// Connection errors that happen before a single byte of the request is sent.
-const UNSENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH'
-]);
-class VendorError extends Error {
-    vendor;
-    kind;
-    name = 'VendorError';
-    status;
-    retryAfterMs;
-    /** The socket error code of a network error (ECONNREFUSED…). */
-    code;
-    constructor(vendor, kind, message, details = {}) {
-        super(message);
-        this.vendor = vendor;
-        this.kind = kind;
-        this.status = details.status;
-        this.retryAfterMs = details.retryAfterMs;
-        this.code = details.code;
-    }
-    /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
-    get unsent() {
-        return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code);
-    }
-    /** Worth another try later: the vendor or the network may recover. */
-    get transient() {
-        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
-            return true;
-        return this.status !== undefined && (this.status === 429 || this.status >= 500);
-    }
-    get isAuth() {
-        return this.status === 401 || this.status === 403;
-    }
-}
-/** Waits ms, or less when the signal aborts first. */
-function defaultSleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, Math.max(0, ms));
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-class HttpClient {
-    options;
-    requestTimeoutMs;
-    retries;
-    backoffBaseMs;
-    backoffMaxMs;
-    sleep;
-    random;
-    constructor(options) {
-        this.options = options;
-        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-        this.retries = options.retries ?? 3;
-        this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
-        this.backoffMaxMs = options.backoffMaxMs ?? 15_000;
-        this.sleep = options.sleep ?? defaultSleep;
-        this.random = options.random ?? Math.random;
-    }
-    get(path, schema) {
-        return this.request('GET', path, { schema, retry: 'safe' });
-    }
-    async request(method, path, options) {
-        for (let attempt = 0;; attempt++) {
-            try {
-                return await this.attempt(method, path, options);
-            }
-            catch (error) {
-                const vendorError = this.toVendorError(error, method, path);
-                const delayMs = this.retryDelay(vendorError, attempt, options.retry);
-                if (delayMs === undefined)
-                    throw vendorError;
-                this.options.log?.(`${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`);
-                await this.sleep(delayMs);
-            }
-        }
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt, policy) {
-        if (attempt >= this.retries)
-            return undefined;
-        const retryable = policy === 'safe'
-            ? error.transient
-            : error.unsent || (policy === 'unapplied' && error.status === 429);
-        if (!retryable)
-            return undefined;
-        const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
-        // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
-        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
-        const deadline = this.options.deadline;
-        if (deadline !== undefined && Date.now() + delayMs >= deadline)
-            return undefined;
-        return delayMs;
-    }
-    async attempt(method, path, options) {
-        const url = joinUrl(this.options.baseUrl, path);
-        const headers = { accept: 'application/json', ...this.options.headers };
-        if (options.body !== undefined)
-            headers['content-type'] = 'application/json';
-        const response = await (0,undici__WEBPACK_IMPORTED_MODULE_1__/* .fetch */ .hd)(url, {
-            method,
-            headers,
-            body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            signal: AbortSignal.timeout(this.timeoutFor()),
-            dispatcher: proxyDispatcher(url)
-        });
-        const text = await response.text();
-        if (!response.ok) {
-            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
-                status: response.status,
-                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
-            });
-        }
-        let json;
-        try {
-            json = text === '' ? null : JSON.parse(text);
-        }
-        catch {
-            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(text, 120))}`), { status: response.status });
-        }
-        const parsed = options.schema.safeParse(json);
-        if (!parsed.success) {
-            const issues = parsed.error.issues
-                .slice(0, 5)
-                .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-                .join('; ');
-            throw new VendorError(this.options.vendor, 'unexpected-shape', this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`), { status: response.status });
-        }
-        return parsed.data;
-    }
-    /** A request never outlives the step's deadline, but always gets a moment to answer. */
-    timeoutFor() {
-        const deadline = this.options.deadline;
-        if (deadline === undefined)
-            return this.requestTimeoutMs;
-        return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
-    }
-    toVendorError(error, method, path) {
-        if (error instanceof VendorError)
-            return error;
-        const vendor = this.options.vendor;
-        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-            return new VendorError(vendor, 'timeout', `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`);
-        }
-        const code = errorCode(error);
-        const detail = code ?? (error instanceof Error ? error.message : String(error));
-        return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
-            code
-        });
-    }
-    describeBody(text, statusText) {
-        let body = text;
-        try {
-            body = JSON.parse(text);
-        }
-        catch {
-            // not JSON: use the text itself
-        }
-        const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
-        return shorten(described || statusText || 'no message', 500);
-    }
-    redact(message) {
-        let result = message;
-        for (const secret of this.options.secrets) {
-            if (secret.length > 0)
-                result = result.split(secret).join('***');
-        }
-        return result;
-    }
-}
-function errorCode(error) {
-    // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
-    for (let current = error, depth = 0; current && depth < 4; depth++) {
-        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
-            return current.code;
-        }
-        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
-    }
-    return undefined;
-}
-/** Retry-After is either delay-seconds or an HTTP date. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds))
-        return Math.max(0, seconds * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
-function genericErrorMessage(body) {
-    if (typeof body === 'string')
-        return looksLikeHtml(body) ? '' : body.trim();
-    if (Array.isArray(body))
-        return body.map(genericErrorMessage).filter(Boolean).join('; ');
-    if (body && typeof body === 'object') {
-        const record = body;
-        for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
-            const value = record[key];
-            if (value === undefined || value === null)
-                continue;
-            const message = typeof value === 'object' ? genericErrorMessage(value) : String(value);
-            if (message)
-                return message;
-        }
-        return JSON.stringify(body);
-    }
-    return body === null || body === undefined ? '' : String(body);
-}
-function looksLikeHtml(text) {
-    return /^\s*<(!doctype|html)/i.test(text);
-}
-function shorten(text, max) {
-    if (text.length <= max)
-        return text;
-    const keep = max - 1;
-    return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
-}
-const proxyAgents = new Map();
-/**
- * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
- * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
- * always direct), so vendor calls go the same way as the step's GitHub API calls.
- */
-function proxyDispatcher(url) {
-    const proxy = (0,_actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__/* .getProxyUrl */ .s)(new URL(url));
-    if (!proxy)
-        return undefined;
-    let agent = proxyAgents.get(proxy.href);
-    if (!agent) {
-        agent = new undici__WEBPACK_IMPORTED_MODULE_1__/* .ProxyAgent */ .kT(proxy.href);
-        proxyAgents.set(proxy.href, agent);
-    }
-    return agent;
-}
-function joinUrl(base, path) {
-    return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-}
-
-
-/***/ }),
-
 /***/ 8422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28949,13 +28677,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5321);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9691);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
-/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6748);
-/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9691);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7194);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
+/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2385);
+/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6867);
 
 
 
@@ -28963,15 +28690,14 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-
-const savedHandleSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
-    provider: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(),
-    handle: zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
-        runId: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(),
-        url: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-        targetId: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-        status: zod__WEBPACK_IMPORTED_MODULE_6__/* ["enum"] */ .k5n(_report_model_js__WEBPACK_IMPORTED_MODULE_5__/* .RUN_STATUSES */ .LV),
-        extra: zod__WEBPACK_IMPORTED_MODULE_6__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()).optional()
+const savedHandleSchema = zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc({
+    provider: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(),
+    handle: zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc({
+        runId: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(),
+        url: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().optional(),
+        targetId: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().optional(),
+        status: zod__WEBPACK_IMPORTED_MODULE_5__/* ["enum"] */ .k5n(_report_model_js__WEBPACK_IMPORTED_MODULE_4__/* .RUN_STATUSES */ .LV),
+        extra: zod__WEBPACK_IMPORTED_MODULE_5__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP()).optional()
     })
 });
 /**
@@ -28979,21 +28705,20 @@ const savedHandleSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
  * cancelled or timed out while waiting), stop the run where the vendor allows it.
  */
 async function post() {
-    const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_7__/* .STATE_HANDLE */ .z);
-    if (!saved || _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_7__/* .STATE_FINISHED */ .Z) === 'true')
+    const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE_HANDLE */ .z);
+    if (!saved || _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE_FINISHED */ .Z) === 'true')
         return;
     if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('wait').trim().toLowerCase() === 'false')
         return;
     try {
-        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .Q)();
+        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecrets */ .Q)();
         const { handle } = savedHandleSchema.parse(JSON.parse(saved));
-        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .providerNames */ .e4)());
-        const secrets = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .secretsOf */ .F)(settings);
-        const provider = (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .providerFactory */ .II)(settings.provider)({
-            settings,
-            http: (options) => new _http_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpClient */ .Qq({ ...options, secrets, requestTimeoutMs: 10_000, retries: 1 }),
+        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .providerNames */ .e4)());
+        const provider = (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .createProvider */ .Qd)(settings, {
             log: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq,
-            warn: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e
+            warn: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e,
+            // A post step has little time: one quick try, one retry.
+            client: { requestTimeoutMs: 10_000, retries: 1 }
         });
         const where = handle.url ? ` (${handle.url})` : '';
         if (!provider.cancel) {
@@ -29014,22 +28739,286 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6748:
+/***/ 2385:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  II: () => (/* binding */ providerFactory),
+  Qd: () => (/* binding */ createProvider),
   e4: () => (/* binding */ providerNames)
 });
 
-// UNUSED EXPORTS: PROVIDERS
+// UNUSED EXPORTS: PROVIDERS, providerFactory
 
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var lib_proxy = __nccwpck_require__(9783);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+/**
+ * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
+ * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
+ * vendor's own message but never a secret.
+ */
+// Connection errors that happen before a single byte of the request is sent.
+const UNSENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH'
+]);
+class VendorError extends Error {
+    vendor;
+    kind;
+    name = 'VendorError';
+    status;
+    retryAfterMs;
+    /** The socket error code of a network error (ECONNREFUSED…). */
+    code;
+    constructor(vendor, kind, message, details = {}) {
+        super(message);
+        this.vendor = vendor;
+        this.kind = kind;
+        this.status = details.status;
+        this.retryAfterMs = details.retryAfterMs;
+        this.code = details.code;
+    }
+    /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
+    get unsent() {
+        return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code);
+    }
+    /** Worth another try later: the vendor or the network may recover. */
+    get transient() {
+        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
+            return true;
+        return this.status !== undefined && (this.status === 429 || this.status >= 500);
+    }
+    get isAuth() {
+        return this.status === 401 || this.status === 403;
+    }
+}
+/** Waits ms, or less when the signal aborts first. */
+function defaultSleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+class HttpClient {
+    options;
+    requestTimeoutMs;
+    retries;
+    backoffBaseMs;
+    backoffMaxMs;
+    sleep;
+    random;
+    constructor(options) {
+        this.options = options;
+        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+        this.retries = options.retries ?? 3;
+        this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
+        this.backoffMaxMs = options.backoffMaxMs ?? 15_000;
+        this.sleep = options.sleep ?? defaultSleep;
+        this.random = options.random ?? Math.random;
+    }
+    get(path, schema) {
+        return this.request('GET', path, { schema, retry: 'safe' });
+    }
+    async request(method, path, options) {
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await this.attempt(method, path, options);
+            }
+            catch (error) {
+                const vendorError = this.toVendorError(error, method, path);
+                const delayMs = this.retryDelay(vendorError, attempt, options.retry);
+                if (delayMs === undefined)
+                    throw vendorError;
+                this.options.log?.(`${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`);
+                await this.sleep(delayMs);
+            }
+        }
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt, policy) {
+        if (attempt >= this.retries)
+            return undefined;
+        const retryable = policy === 'safe'
+            ? error.transient
+            : error.unsent || (policy === 'unapplied' && error.status === 429);
+        if (!retryable)
+            return undefined;
+        const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
+        // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
+        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
+        const deadline = this.options.deadline;
+        if (deadline !== undefined && Date.now() + delayMs >= deadline)
+            return undefined;
+        return delayMs;
+    }
+    async attempt(method, path, options) {
+        const url = joinUrl(this.options.baseUrl, path);
+        const headers = { accept: 'application/json', ...this.options.headers };
+        if (options.body !== undefined)
+            headers['content-type'] = 'application/json';
+        const response = await (0,undici/* fetch */.hd)(url, {
+            method,
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            signal: AbortSignal.timeout(this.timeoutFor()),
+            dispatcher: proxyDispatcher(url)
+        });
+        const text = await response.text();
+        if (!response.ok) {
+            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
+                status: response.status,
+                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+            });
+        }
+        let json;
+        try {
+            json = text === '' ? null : JSON.parse(text);
+        }
+        catch {
+            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(text, 120))}`), { status: response.status });
+        }
+        const parsed = options.schema.safeParse(json);
+        if (!parsed.success) {
+            const issues = parsed.error.issues
+                .slice(0, 5)
+                .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+                .join('; ');
+            throw new VendorError(this.options.vendor, 'unexpected-shape', this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`), { status: response.status });
+        }
+        return parsed.data;
+    }
+    /** A request never outlives the step's deadline, but always gets a moment to answer. */
+    timeoutFor() {
+        const deadline = this.options.deadline;
+        if (deadline === undefined)
+            return this.requestTimeoutMs;
+        return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
+    }
+    toVendorError(error, method, path) {
+        if (error instanceof VendorError)
+            return error;
+        const vendor = this.options.vendor;
+        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+            return new VendorError(vendor, 'timeout', `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`);
+        }
+        const code = errorCode(error);
+        const detail = code ?? (error instanceof Error ? error.message : String(error));
+        return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
+            code
+        });
+    }
+    describeBody(text, statusText) {
+        let body = text;
+        try {
+            body = JSON.parse(text);
+        }
+        catch {
+            // not JSON: use the text itself
+        }
+        const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
+        return shorten(described || statusText || 'no message', 500);
+    }
+    redact(message) {
+        let result = message;
+        for (const secret of this.options.secrets) {
+            if (secret.length > 0)
+                result = result.split(secret).join('***');
+        }
+        return result;
+    }
+}
+function errorCode(error) {
+    // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
+            return current.code;
+        }
+        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
+    }
+    return undefined;
+}
+/** Retry-After is either delay-seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds))
+        return Math.max(0, seconds * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
+function genericErrorMessage(body) {
+    if (typeof body === 'string')
+        return looksLikeHtml(body) ? '' : body.trim();
+    if (Array.isArray(body))
+        return body.map(genericErrorMessage).filter(Boolean).join('; ');
+    if (body && typeof body === 'object') {
+        const record = body;
+        for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
+            const value = record[key];
+            if (value === undefined || value === null)
+                continue;
+            const message = typeof value === 'object' ? genericErrorMessage(value) : String(value);
+            if (message)
+                return message;
+        }
+        return JSON.stringify(body);
+    }
+    return body === null || body === undefined ? '' : String(body);
+}
+function looksLikeHtml(text) {
+    return /^\s*<(!doctype|html)/i.test(text);
+}
+function shorten(text, max) {
+    if (text.length <= max)
+        return text;
+    const keep = max - 1;
+    return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
+}
+const proxyAgents = new Map();
+/**
+ * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
+ * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
+ * always direct), so vendor calls go the same way as the step's GitHub API calls.
+ */
+function proxyDispatcher(url) {
+    const proxy = (0,lib_proxy/* getProxyUrl */.s)(new URL(url));
+    if (!proxy)
+        return undefined;
+    let agent = proxyAgents.get(proxy.href);
+    if (!agent) {
+        agent = new undici/* ProxyAgent */.kT(proxy.href);
+        proxyAgents.set(proxy.href, agent);
+    }
+    return agent;
+}
+function joinUrl(base, path) {
+    return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+// EXTERNAL MODULE: ./src/secrets.ts
+var src_secrets = __nccwpck_require__(7194);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __nccwpck_require__(9691);
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/report/model.ts
@@ -29308,7 +29297,7 @@ class EmpiricalProvider {
             return readSingleRun(await this.client.get(`/api/test-runs/${encodeURIComponent(runId)}`, schemas/* unknown */.L5J()));
         }
         catch (error) {
-            if (error instanceof http/* VendorError */.Hi && error.transient)
+            if (error instanceof VendorError && error.transient)
                 throw error;
             this.deps.warn(`Empirical per-test results are unavailable, showing counts only: ${error.message}`);
             return undefined;
@@ -29330,7 +29319,7 @@ class EmpiricalProvider {
         }
         catch (error) {
             // 412: the run already reached a final state.
-            if (error instanceof http/* VendorError */.Hi && error.status === 412)
+            if (error instanceof VendorError && error.status === 412)
                 return;
             throw error;
         }
@@ -29657,7 +29646,7 @@ class FutureAgiProvider {
         }
         catch (error) {
             // 400: the execution already finished, so there is nothing left to cancel.
-            if (error instanceof http/* VendorError */.Hi && error.status === 400)
+            if (error instanceof VendorError && error.status === 400)
                 return;
             throw error;
         }
@@ -30074,7 +30063,7 @@ class TestiflyProvider {
         })
             .catch((error) => {
             // inferred: AlreadyExists may also come as an error status (409…); it still means "follow the queued job".
-            if (error instanceof http/* VendorError */.Hi &&
+            if (error instanceof VendorError &&
                 error.status !== undefined &&
                 error.status < 500 &&
                 error.message.includes('AlreadyExists')) {
@@ -30196,6 +30185,8 @@ function createTestifly(deps) {
 
 
 
+
+
 /** Every provider testgate can drive, by the name users write in `provider:`. */
 const PROVIDERS = {
     octomind: createOctomind,
@@ -30211,6 +30202,22 @@ function providerFactory(name) {
     if (!factory)
         throw new Error(`Unknown provider "${name}"`);
     return factory;
+}
+/** The chosen provider, with an HTTP client that knows every secret and sends testgate's user agent. */
+function createProvider(settings, setup) {
+    const secrets = (0,src_secrets/* secretsOf */.F)(settings);
+    return providerFactory(settings.provider)({
+        settings,
+        http: (options) => new HttpClient({
+            ...options,
+            ...setup.client,
+            headers: { 'user-agent': 'testgate', ...options.headers },
+            secrets,
+            log: setup.log
+        }),
+        log: setup.log,
+        warn: setup.warn
+    });
 }
 
 

@@ -1,4 +1,4 @@
-import type { RunReport, TestResult } from './model.js'
+import { testFolder, type RunReport, type TestResult } from './model.js'
 import { runDuration } from './markdown.js'
 
 /**
@@ -71,7 +71,9 @@ function outcome(test: TestResult): string {
   }
 }
 
-export function junitXml(report: RunReport, vendor: string, classname: string): string {
+export function junitXml(report: RunReport, vendor: string): string {
+  // The same grouping Testmo's folder uses, so keys line up when the file is uploaded with Testmo's CLI.
+  const classname = testFolder(report)
   const { counts } = report
   const failures = counts.failed
   const errors = counts.errored
