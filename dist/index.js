@@ -49672,9 +49672,9 @@ async function publish(report, publishing) {
         if (settings.testmo)
             await attempt('Testmo run', () => publishToTestmo(report, publishing));
     }
-    if (publishing.settings.summary) {
+    if (settings.summary) {
         await attempt('job summary', async () => {
-            await summary.addRaw(summaryMarkdown(report, publishing.renderContext)).write();
+            await summary.addRaw(summaryMarkdown(report, renderContext)).write();
         });
     }
     await attempt('PR comment', () => writeComment(report, publishing));

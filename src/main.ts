@@ -252,9 +252,9 @@ async function publish(report: RunReport, publishing: PublishContext): Promise<s
     // Before the summary and the comment, so both can link to the Testmo run.
     if (settings.testmo) await attempt('Testmo run', () => publishToTestmo(report, publishing))
   }
-  if (publishing.settings.summary) {
+  if (settings.summary) {
     await attempt('job summary', async () => {
-      await core.summary.addRaw(summaryMarkdown(report, publishing.renderContext)).write()
+      await core.summary.addRaw(summaryMarkdown(report, renderContext)).write()
     })
   }
   await attempt('PR comment', () => writeComment(report, publishing))
