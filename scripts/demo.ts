@@ -20,6 +20,8 @@ import { join } from 'node:path'
 const API_KEY = 'demo-octomind-key'
 const TOKEN = 'demo-github-token'
 const TESTMO_TOKEN = 'demo-testmo-token'
+const FAGI_SECRET = 'demo-futureagi-secret'
+const FAGI_RUN_TEST = '0b5a4d0e-1111-4222-8333-444455556666'
 const cases = sampleTestCases(6)
 const finals = cases.map((testCase, i) =>
   i === 1
@@ -41,8 +43,8 @@ const finals = cases.map((testCase, i) =>
 const octomind = new OctomindSimulator({
   apiKey: API_KEY,
   testCases: cases,
-  script: scriptedRun(finals, { waitingPolls: 2 }),
-  shape: 'v3-case'
+  // current v3 reports: results name only their test-case version
+  script: scriptedRun(finals, { waitingPolls: 2 })
 })
 const github = new GitHubSimulator(TOKEN)
 const testmo = new TestmoSimulator(TESTMO_TOKEN, [3])
@@ -192,29 +194,38 @@ const others: OtherVendor[] = [
     expected: 'failed'
   },
   {
-    title: 'Future AGI (agent simulation: 3 calls, evals judged)',
+    title: 'Future AGI (agent simulation with the key pair: 3 calls, one fails its eval)',
     simulator: new FutureAgiSimulator({
       apiKey: API_KEY,
-      runTestId: 'run-test-demo',
+      apiSecret: FAGI_SECRET,
+      runTestId: FAGI_RUN_TEST,
       scenarios: [
         {
-          id: 's1',
+          id: 'a1a1a1a1-0000-4000-8000-000000000001',
           name: 'Refund request',
           calls: 2,
           outcome: {
             status: 'completed',
             overall_score: 0.94,
-            eval_outputs: { 'Task completion': { output: 'Passed', score: 1 } }
+            evals: [{ name: 'Task completion', type: 'Pass/Fail', value: 'Passed' }]
           }
         },
         {
-          id: 's2',
+          id: 'a1a1a1a1-0000-4000-8000-000000000002',
           name: 'Angry customer',
           calls: 1,
           outcome: {
             status: 'completed',
-            overall_score: 0.88,
-            eval_outputs: { Tone: { output: 'Passed', score: 0.88 } }
+            overall_score: 0.41,
+            evals: [
+              {
+                name: 'Policy adherence',
+                type: 'Pass/Fail',
+                value: 'Failed',
+                reason: 'The agent promised a refund it may not give.'
+              },
+              { name: 'Tone', type: 'score', value: 7 }
+            ]
           }
         }
       ],
@@ -227,10 +238,11 @@ const others: OtherVendor[] = [
     inputs: (url) => ({
       provider: 'futureagi',
       'api-key': API_KEY,
+      'api-secret': FAGI_SECRET,
       'api-url': url,
-      'target-id': 'run-test-demo'
+      'target-id': FAGI_RUN_TEST
     }),
-    expected: 'passed'
+    expected: 'failed'
   },
   {
     title: 'Empirical (one flaky test)',

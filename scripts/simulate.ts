@@ -1,6 +1,6 @@
 // Serves one vendor's simulator on a fixed port, with a passing run scripted, for workflows that
 // run the action with `uses: ./`:
-//   tsx scripts/simulate.ts --vendor octomind --port 8787 --key sim-key
+//   tsx scripts/simulate.ts --vendor octomind --port 8787 --key sim-key --secret sim-secret
 import { parseArgs } from 'node:util'
 import { EmpiricalSimulator } from '../__tests__/simulators/empirical.js'
 import { FutureAgiSimulator } from '../__tests__/simulators/futureagi.js'
@@ -16,7 +16,9 @@ const { values } = parseArgs({
   options: {
     vendor: { type: 'string', default: 'octomind' },
     port: { type: 'string', default: '8787' },
-    key: { type: 'string', default: 'sim-key' }
+    key: { type: 'string', default: 'sim-key' },
+    // Future AGI's second credential
+    secret: { type: 'string', default: 'sim-secret' }
   }
 })
 const apiKey = values.key
@@ -31,8 +33,7 @@ const simulators: Record<string, () => SimServer> = {
       script: scriptedRun(
         cases.map((testCase) => ({ testCaseId: testCase.id, status: 'PASSED' })),
         { waitingPolls: 2 }
-      ),
-      shape: 'v3-case'
+      )
     })
   },
   // target-id: sim-project
@@ -46,13 +47,14 @@ const simulators: Record<string, () => SimServer> = {
         { job: 'Success', tests: titles.map((title) => ({ title, status: 'Passed' })) }
       ]
     }),
-  // target-id: sim-run-test
+  // target-id: 0b5a4d0e-1111-4222-8333-444455556666, api-secret: the --secret value
   futureagi: () =>
     new FutureAgiSimulator({
       apiKey,
-      runTestId: 'sim-run-test',
+      apiSecret: values.secret,
+      runTestId: '0b5a4d0e-1111-4222-8333-444455556666',
       scenarios: titles.map((name, i) => ({
-        id: `scenario-${i}`,
+        id: `a1a1a1a1-0000-4000-8000-00000000000${i}`,
         name,
         calls: 1,
         outcome: { status: 'completed' }

@@ -33,6 +33,8 @@ export interface Settings {
   timeoutMinutes: number
   pollIntervalSeconds: number
   failOn: (typeof FAIL_ON)[number]
+  /** A finished run in which no test ran passes the step instead of failing it. */
+  allowNoTests: boolean
   comment: (typeof COMMENT_MODES)[number]
   summary: boolean
   githubToken?: string
@@ -82,6 +84,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'timeout-minutes': '30',
   'poll-interval-seconds': '5',
   'fail-on': 'failure',
+  'allow-no-tests': 'false',
   comment: 'auto',
   summary: 'true'
 }
@@ -226,6 +229,7 @@ function inputSchema(providers: readonly string[]) {
     'timeout-minutes': positiveNumber('minutes', 360),
     'poll-interval-seconds': positiveNumber('seconds', 600),
     'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
+    'allow-no-tests': booleanText,
     comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
     summary: booleanText,
     'github-token': optionalText,
@@ -297,6 +301,7 @@ export function parseInputs(
     timeoutMinutes: input['timeout-minutes'],
     pollIntervalSeconds: input['poll-interval-seconds'],
     failOn: input['fail-on'],
+    allowNoTests: input['allow-no-tests'],
     comment: input.comment,
     summary: input.summary,
     githubToken: input['github-token'],

@@ -22,14 +22,12 @@ import { createProvider, providerNames } from './providers/index.js'
 import type { Provider, RunHandle } from './providers/provider.js'
 import { commentBody, commentMarker } from './report/comment.js'
 import type { RenderContext } from './report/markdown.js'
-import { countTests, type RunReport, type RunStatus } from './report/model.js'
+import { countTests, type RunReport } from './report/model.js'
+import { failsByDefault, judge, verdictText } from './report/verdict.js'
 import { junitXml } from './report/junit.js'
 import { summaryMarkdown } from './report/summary.js'
 import { createTestmoClient, TestmoPublisher } from './publish/testmo.js'
 import { STATE_FINISHED, STATE_HANDLE } from './state.js'
-
-/** Statuses that fail the step under `fail-on: failure`. */
-const FAILING: ReadonlySet<RunStatus> = new Set(['failed', 'errored', 'cancelled', 'timed-out'])
 
 // The longest wait between two looks at a run, unless poll-interval-seconds asks for more.
 const MAX_POLL_INTERVAL_MS = 30_000
@@ -80,7 +78,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   const renderContext = toRenderContext(provider, settings, context)
   let report: RunReport
   if (settings.wait) {
-    report = await waitForReport(provider, handle, settings, deadline)
+    report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings)
   } else {
     report = startedReport(provider, handle)
     renderContext.startedOnly = true
@@ -147,7 +145,7 @@ async function waitForReport(
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
   const outcome = await waitForVerdict({
     signal: cancellation.signal,
-    observe: () => provider.observe(handle),
+    observe: async () => judge(await provider.observe(handle)),
     intervalMs,
     maxIntervalMs: Math.max(intervalMs, MAX_POLL_INTERVAL_MS),
     deadline,
@@ -381,11 +379,11 @@ function decide(
   renderContext: RenderContext
 ): void {
   const problems: string[] = []
-  if (settings.failOn === 'failure' && FAILING.has(report.status))
-    problems.push(verdictMessage(report, provider, renderContext))
-  else if (FAILING.has(report.status))
-    core.warning(`${verdictMessage(report, provider, renderContext)} (fail-on: never)`)
-  else core.info(verdictMessage(report, provider, renderContext))
+  const message = verdictMessage(report, provider, renderContext)
+  const failing = failsByDefault(report.status, settings.allowNoTests)
+  if (settings.failOn === 'failure' && failing) problems.push(message)
+  else if (failing) core.warning(`${message} (fail-on: never)`)
+  else core.info(message)
   if (sinkFailures.length > 0) problems.push(`Reporting failed — ${sinkFailures.join('; ')}`)
   if (problems.length > 0) core.setFailed(problems.join('\n'))
 }
@@ -395,20 +393,55 @@ function verdictMessage(
   provider: Provider,
   renderContext: RenderContext
 ): string {
-  const { counts } = report
   const where = report.url ? ` — ${report.url}` : ''
+  const note = report.note ? `. ${report.note}` : ''
   switch (report.status) {
-    case 'failed':
-      return `${provider.displayName}: ${counts.failed + counts.errored} of ${counts.total} tests failed${where}`
     case 'timed-out':
       return `${provider.displayName}: no verdict within ${renderContext.timeoutMinutes} minutes${where}`
-    case 'cancelled':
-      return `${provider.displayName}: the run was cancelled${report.note ? `. ${report.note}` : ''}${where}`
-    case 'errored':
-      return `${provider.displayName}: the run errored${report.note ? `. ${report.note}` : ''}${where}`
     default:
-      return `${provider.displayName}: run ${report.status}${counts.total ? ` (${counts.passed} of ${counts.total} passed)` : ''}${where}`
+      return `${provider.displayName}: ${verdictText(report)}${note}${where}`
   }
+}
+
+/**
+ * A run without tests says what was asked for, so a team can see why nothing matched, and how to
+ * accept an empty run.
+ */
+function explainNoTests(report: RunReport, settings: Settings): RunReport {
+  if (report.status !== 'no-tests') return report
+  const accept = settings.allowNoTests
+    ? ''
+    : ' Set `allow-no-tests: true` if a run without tests is acceptable.'
+  const advice = `Selected: ${describeSelection(settings)}.${accept}`
+  return { ...report, note: report.note ? `${report.note} ${advice}` : advice }
+}
+
+const SELECTION_INPUTS = [
+  'target-id',
+  'environment',
+  'tags',
+  'test-ids',
+  'exclude-test-ids',
+  'feature-id',
+  'suite-id'
+] as const
+
+export function describeSelection(settings: Settings): string {
+  const values: Record<(typeof SELECTION_INPUTS)[number], string | string[] | undefined> = {
+    'target-id': settings.targetId,
+    environment: settings.environment,
+    tags: settings.tags,
+    'test-ids': settings.testIds,
+    'exclude-test-ids': settings.excludeTestIds,
+    'feature-id': settings.featureId,
+    'suite-id': settings.suiteId
+  }
+  const parts = SELECTION_INPUTS.flatMap((name) => {
+    const value = values[name]
+    const text = Array.isArray(value) ? value.join(', ') : value
+    return text ? [`${name} ${text}`] : []
+  })
+  return parts.length > 0 ? parts.join('; ') : 'every test (no narrowing input was set)'
 }
 
 function errorMessage(error: unknown): string {

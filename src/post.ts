@@ -42,8 +42,12 @@ export async function post(): Promise<void> {
       )
       return
     }
-    await provider.cancel(handle)
-    core.info(`Cancelled ${provider.displayName} run ${handle.runId}${where}.`)
+    const result = await provider.cancel(handle)
+    core.info(
+      result === 'cancelled'
+        ? `Asked ${provider.displayName} to stop run ${handle.runId}${where}: it is being cancelled.`
+        : `${provider.displayName} run ${handle.runId}${where} had already finished; there was nothing to cancel.`
+    )
   } catch (error) {
     core.warning(
       `Could not cancel the unfinished run: ${error instanceof Error ? error.message : String(error)}`

@@ -4,7 +4,9 @@ import {
   OctomindSimulator,
   sampleTestCases,
   scriptedRun,
-  type OctomindOptions
+  versionIdOf,
+  type OctomindOptions,
+  type OctomindTestCase
 } from '../simulators/octomind.js'
 import { runAction, type ActionRun } from '../simulators/runner.js'
 
@@ -32,6 +34,9 @@ const deploymentEvent = {
   }
 }
 
+/** Current v3 results name only their test-case version (OpenAPI file of 2026-01). */
+const label = (testCase: OctomindTestCase): string => `test case version ${versionIdOf(testCase)}`
+
 const allPass = CASES.map((c) => ({ testCaseId: c.id, status: 'PASSED' }))
 const oneFails = [
   { testCaseId: CASES[0]!.id, status: 'PASSED' },
@@ -52,7 +57,6 @@ async function startOctomind(options: Partial<OctomindOptions> = {}): Promise<Oc
     apiKey: API_KEY,
     testCases: CASES,
     script: scriptedRun(allPass),
-    shape: 'v3-case',
     ...options
   })
   await octomind.start()
@@ -107,7 +111,7 @@ describe('octomind, end to end through dist/index.js', () => {
       `${octomind.url}/testreports/${result.outputs['run-id']}`
     )
     expect(result.summary).toContain('✅ Octomind: all 3 tests passed')
-    for (const testCase of CASES) expect(result.summary).toContain(testCase.description)
+    for (const testCase of CASES) expect(result.summary).toContain(label(testCase))
 
     const [execute, ...moreExecutes] = octomind.requestsTo('execute')
     expect(moreExecutes).toHaveLength(0)
@@ -148,13 +152,13 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(result.errors.join('\n')).toContain('Octomind: 1 of 3 tests failed')
     const comment = github.commentsOn(7)[0]?.body ?? ''
     expect(comment).toContain('❌ Octomind: 1 of 3 tests failed')
-    const failure = comment.indexOf(`**${CASES[1]!.description}**`)
+    const failure = comment.indexOf(`**${label(CASES[1]!)}**`)
     const passedFold = comment.indexOf('2 passed')
     expect(failure).toBeGreaterThan(0)
     expect(failure).toBeLessThan(passedFold)
     expect(comment).toContain('TimeoutError: locator.click: Timeout 30000ms exceeded.')
     expect(comment).toMatch(
-      /\[trace\]\(https:\/\/storage\.example\.test\/traces\/[^)]+-1-trace\.zip\)/
+      /\[trace\]\(https:\/\/storage\.example\.test\/traces\/[0-9a-f-]{36}-trace\.zip\)/
     )
     expect(comment).toMatch(
       /\[result\]\(http:\/\/127\.0\.0\.1:\d+\/testtargets\/3435918b[^)]+\/testresults\//
@@ -441,17 +445,58 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(result.summary).toContain('all 3 tests passed')
   })
 
-  it('names tests from v2 results and falls back to result ids for version-only v3 results', async () => {
+  it('names tests from older reports: v2 names, early-v3 test cases looked up once', async () => {
     await startOctomind({ shape: 'v2' })
     const v2 = await run()
     expect(v2.summary).toContain(CASES[0]!.description)
     expect(octomind.requestsTo('test-cases')).toHaveLength(0)
     await octomind.close()
 
-    await startOctomind({ shape: 'v3' })
+    await startOctomind({ shape: 'v3-case' })
     const v3 = await run()
     expect(v3.exitCode).toBe(0)
-    expect(v3.summary).toMatch(/-result-0/)
+    for (const testCase of CASES) expect(v3.summary).toContain(testCase.description)
+    expect(octomind.requestsTo('test-cases')).toHaveLength(1)
+  })
+
+  it('labels current v3 results by test-case version, never by the per-run result id', async () => {
+    await startOctomind()
+    const { mkdtemp, readFile } = await import('node:fs/promises')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const path = join(await mkdtemp(join(tmpdir(), 'testgate-report-')), 'report.json')
+    const result = await run({ inputs: { 'report-path': path } })
+    const resultIds = [...octomind.reports.values()].flatMap((report) => report.resultIds)
+    const report = JSON.parse(await readFile(path, 'utf8')) as {
+      tests: { id: string; name: string }[]
+    }
+
+    expect(resultIds).toHaveLength(3)
+    expect(report.tests.map((test) => [test.id, test.name])).toEqual(
+      CASES.map((testCase) => [versionIdOf(testCase), label(testCase)])
+    )
+    for (const testCase of CASES) expect(result.summary).toContain(label(testCase))
+    // the result, new each run, is only the link that leads to it
+    for (const id of resultIds) expect(result.summary).toContain(`/testresults/${id})`)
+    expect(octomind.requestsTo('test-cases')).toHaveLength(0)
+  })
+
+  it('fails a finished run in which no test ran, saying what was selected; allow-no-tests accepts it', async () => {
+    await startOctomind({ script: [{ status: 'PASSED', results: [] }] })
+    const empty = await run({ inputs: { tags: 'nightly-only' } })
+    const accepted = await run({ inputs: { tags: 'nightly-only', 'allow-no-tests': 'true' } })
+
+    expect(empty.exitCode).toBe(1)
+    expect(empty.outputs.status).toBe('no-tests')
+    const error = empty.errors.join('\n')
+    expect(error).toContain('Octomind: no tests ran')
+    expect(error).toContain(`Selected: target-id ${TARGET}; tags nightly-only.`)
+    expect(error).toContain('Set `allow-no-tests: true` if a run without tests is acceptable.')
+    expect(empty.summary).toContain('⚠️ Octomind: no tests ran')
+    expect(empty.summary).not.toContain('passed')
+    expect(accepted.exitCode).toBe(0)
+    expect(accepted.outputs.status).toBe('no-tests')
+    expect(accepted.stdout).toContain('Octomind: no tests ran')
   })
 
   it('writes the normalized report where report-path says', async () => {
@@ -470,7 +515,7 @@ describe('octomind, end to end through dist/index.js', () => {
       status: 'failed',
       counts: { total: 3, passed: 2, failed: 1, errored: 0, skipped: 0, pending: 0 }
     })
-    expect(report.tests[1]).toMatchObject({ name: CASES[1]!.description, status: 'failed' })
+    expect(report.tests[1]).toMatchObject({ name: label(CASES[1]!), status: 'failed' })
   })
 })
 

@@ -108,21 +108,23 @@ function testiflySim(outcome: 'pass' | 'fail', options: Partial<TestiflyOptions>
 
 const RUN_TEST = '0b5a4d0e-1111-4222-8333-444455556666'
 
+const FAGI_SECRET = 'fagi-secret-key-9876'
+const SCENARIO = {
+  refund: 'a1a1a1a1-0000-4000-8000-000000000001',
+  angry: 'a1a1a1a1-0000-4000-8000-000000000002',
+  billing: 'a1a1a1a1-0000-4000-8000-000000000003'
+}
+
 function scenarios(outcome: 'pass' | 'fail'): FutureAgiScenario[] {
   const passing = {
     status: 'completed',
     overall_score: 0.92,
-    eval_outputs: { 'Task completion': { output: 'Passed', score: 1 } }
+    evals: [{ name: 'Task completion', type: 'Pass/Fail' as const, value: 'Passed' }]
   }
   return [
+    { id: SCENARIO.refund, name: 'Refund request', calls: 2, outcome: passing },
     {
-      id: 'a1a1a1a1-0000-4000-8000-000000000001',
-      name: 'Refund request',
-      calls: 2,
-      outcome: passing
-    },
-    {
-      id: 'a1a1a1a1-0000-4000-8000-000000000002',
+      id: SCENARIO.angry,
       name: 'Angry customer',
       calls: 1,
       outcome:
@@ -130,19 +132,20 @@ function scenarios(outcome: 'pass' | 'fail'): FutureAgiScenario[] {
           ? {
               status: 'completed',
               overall_score: 0.31,
-              eval_outputs: [
+              evals: [
                 {
                   name: 'Task completion',
-                  output: 'Failed',
+                  type: 'Pass/Fail',
+                  value: 'Failed',
                   reason: 'Agent never offered the refund'
                 },
-                { name: 'Tone', output: 'Passed', score: 0.8 }
+                { name: 'Tone', type: 'score', value: 8 }
               ],
               transcript: [
-                { role: 'user', content: 'I want my money back!' },
-                { role: 'assistant', content: 'Please hold.' }
+                { speaker_role: 'user', content: 'I want my money back!' },
+                { speaker_role: 'assistant', content: 'Please hold.' }
               ],
-              recording_url: 'https://recordings.futureagi.example/call-3.wav'
+              audio_url: 'https://recordings.futureagi.example/call-3.wav'
             }
           : passing
     }
@@ -152,6 +155,7 @@ function scenarios(outcome: 'pass' | 'fail'): FutureAgiScenario[] {
 function futureAgiSim(outcome: 'pass' | 'fail', options: Partial<FutureAgiOptions> = {}) {
   return new FutureAgiSimulator({
     apiKey: KEY,
+    apiSecret: FAGI_SECRET,
     runTestId: RUN_TEST,
     scenarios: scenarios(outcome),
     steps: [
@@ -224,6 +228,7 @@ const VENDORS: VendorCase[] = [
     inputs: (url) => ({
       provider: 'futureagi',
       'api-key': KEY,
+      'api-secret': FAGI_SECRET,
       'api-url': url,
       'target-id': RUN_TEST
     }),
@@ -422,37 +427,85 @@ describe('Future AGI specifics', () => {
   const inputs = (url: string) => ({
     provider: 'futureagi',
     'api-key': KEY,
+    'api-secret': FAGI_SECRET,
     'api-url': url,
     'target-id': RUN_TEST
   })
+  const threeScenarios = (): FutureAgiScenario[] => [
+    ...scenarios('pass'),
+    { id: SCENARIO.billing, name: 'Billing question', calls: 1, outcome: { status: 'completed' } }
+  ]
 
-  it('sends the key pair when api-secret is set, and maps test-ids and exclude-test-ids', async () => {
-    const sim = await start(futureAgiSim('pass', { apiSecret: 'fagi-secret' }))
+  it('sends the key pair and a snake_case body the server accepts', async () => {
+    const sim = await start(futureAgiSim('pass'))
     const only = await run({
       ...inputs(sim.url),
-      'api-secret': 'fagi-secret',
-      'test-ids': 'a1a1a1a1-0000-4000-8000-000000000001'
-    })
-    const except = await run({
-      ...inputs(sim.url),
-      'api-secret': 'fagi-secret',
-      'exclude-test-ids': 'a1a1a1a1-0000-4000-8000-000000000001',
-      'simulator-id': 'sim-9'
+      'test-ids': SCENARIO.refund,
+      'simulator-id': 'b2b2b2b2-0000-4000-8000-000000000001'
     })
 
     expect(only.exitCode, only.stdout).toBe(0)
     expect(only.outputs.total).toBe('2')
-    expect(except.outputs.total).toBe('1')
     expect(sim.requestsTo('execute').map((request) => request.body)).toEqual([
-      { selectAll: false, scenarioIds: ['a1a1a1a1-0000-4000-8000-000000000001'] },
-      {
-        selectAll: true,
-        scenarioIds: ['a1a1a1a1-0000-4000-8000-000000000001'],
-        simulatorId: 'sim-9'
-      }
+      { scenario_ids: [SCENARIO.refund], simulator_id: 'b2b2b2b2-0000-4000-8000-000000000001' }
     ])
-    expect(sim.requestsTo('execute')[0]?.headers['x-secret-key']).toBe('fagi-secret')
-    expect(only.stdout).toContain('1 scenarios, 2 calls')
+    const headers = sim.requestsTo('execute')[0]?.headers
+    expect(headers?.['x-api-key']).toBe(KEY)
+    expect(headers?.['x-secret-key']).toBe(FAGI_SECRET)
+    expect(headers?.authorization).toBeUndefined()
+  })
+
+  it('excludes scenarios by sending the complement: the server runs exactly scenario_ids', async () => {
+    const sim = await start(futureAgiSim('pass', { scenarios: threeScenarios() }))
+    const result = await run({ ...inputs(sim.url), 'exclude-test-ids': SCENARIO.refund })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(sim.requestsTo('scenarios')).toHaveLength(1)
+    expect(sim.requestsTo('execute')[0]?.body).toEqual({
+      scenario_ids: [SCENARIO.angry, SCENARIO.billing]
+    })
+    expect(result.outputs.total).toBe('2')
+    expect(result.summary).not.toContain('Refund request')
+  })
+
+  it('names an excluded or selected id that is not a scenario of the run test, and runs nothing', async () => {
+    const sim = await start(futureAgiSim('pass'))
+    const stranger = 'c3c3c3c3-0000-4000-8000-000000000099'
+    const excluded = await run({ ...inputs(sim.url), 'exclude-test-ids': stranger })
+    const selected = await run({
+      ...inputs(sim.url),
+      'test-ids': `${SCENARIO.refund}, ${stranger}`
+    })
+
+    for (const result of [excluded, selected]) expect(result.exitCode).toBe(1)
+    expect(excluded.errors.join('\n')).toContain(
+      `Input "exclude-test-ids": not scenarios of run test ${RUN_TEST}: ${stranger}`
+    )
+    expect(selected.errors.join('\n')).toContain(
+      `Input "test-ids": not scenarios of run test ${RUN_TEST}: ${stranger}`
+    )
+    expect(sim.requestsTo('execute')).toHaveLength(0)
+  })
+
+  it('requires api-secret, saying why, before calling Future AGI', async () => {
+    const sim = await start(futureAgiSim('pass'))
+    const result = await run({ ...inputs(sim.url), 'api-secret': '' })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain('Input "api-secret" is required for Future AGI')
+    expect(result.errors.join('\n')).toContain('a key alone is read as a login token')
+    expect(sim.requests).toHaveLength(0)
+  })
+
+  it('fails the step when a call fails, whatever the execution status says', async () => {
+    const failing = scenarios('pass')
+    failing[1] = { ...failing[1]!, outcome: { status: 'failed', ended_reason: 'pipeline-error' } }
+    const sim = await start(futureAgiSim('pass', { scenarios: failing }))
+    const result = await run(inputs(sim.url))
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs).toMatchObject({ status: 'failed', total: '3', failed: '1' })
+    expect(result.summary).toContain('The call failed: pipeline-error')
   })
 
   it('names calls by scenario and number, and shows failed evals, transcript and recording', async () => {
@@ -461,9 +514,8 @@ describe('Future AGI specifics', () => {
 
     expect(result.summary).toContain('Refund request \\(call 1\\)')
     expect(result.summary).toContain('Refund request \\(call 2\\)')
-    expect(result.summary).toContain(
-      '✗ Task completion: output Failed · Agent never offered the refund'
-    )
+    expect(result.summary).toContain('✗ Task completion: Failed · Agent never offered the refund')
+    expect(result.summary).toContain('· Tone: 8')
     expect(result.summary).toContain('user: I want my money back!')
     expect(result.summary).toContain('[recording](https://recordings.futureagi.example/call-3.wav)')
     expect(result.summary).toContain('| Test | Duration | Score | Links |')
@@ -480,7 +532,7 @@ describe('Future AGI specifics', () => {
         outcome: { status: 'completed' }
       }
     ]
-    const sim = await start(futureAgiSim('pass', { scenarios: many, envelope: 'paged' }))
+    const sim = await start(futureAgiSim('pass', { scenarios: many }))
     const result = await run(inputs(sim.url))
 
     expect(result.outputs.total).toBe('230')
@@ -489,7 +541,7 @@ describe('Future AGI specifics', () => {
     )
   })
 
-  it('reports a failed execution as errored with its reason', async () => {
+  it('reports a failed execution without failed calls as errored', async () => {
     const sim = await start(
       futureAgiSim('pass', {
         steps: [
@@ -502,7 +554,7 @@ describe('Future AGI specifics', () => {
 
     expect(result.exitCode).toBe(1)
     expect(result.outputs.status).toBe('errored')
-    expect(result.errors.join('\n')).toContain('Future AGI: Agent endpoint returned 503')
+    expect(result.errors.join('\n')).toContain('Future AGI reports the execution failed')
   })
 
   it('cancels an unfinished execution from the post step', async () => {
@@ -515,7 +567,9 @@ describe('Future AGI specifics', () => {
     )
 
     expect(post.exitCode).toBe(0)
-    expect(post.stdout).toContain(`Cancelled Future AGI run ${started.outputs['run-id']}`)
+    expect(post.stdout).toContain(
+      `Asked Future AGI to stop run ${started.outputs['run-id']}: it is being cancelled.`
+    )
     expect(sim.requestsTo('cancel')).toHaveLength(1)
   })
 })
@@ -563,7 +617,8 @@ describe('Empirical specifics', () => {
         { name: 'BASE_PATH', value: '/shop' },
         { name: 'FEATURE_FLAG', value: 'on' }
       ],
-      tags: ['@smoke']
+      tags: ['@smoke'],
+      github_actor: 'octocat'
     })
     expect(result.outputs['report-url']).toBe(`${sim.url}/acme-shop/test-runs/456`)
     expect(github.commentsOn(21)).toHaveLength(1)
@@ -582,9 +637,60 @@ describe('Empirical specifics', () => {
     const result = await run({ ...inputs(sim.url), environment: 'staging' })
 
     expect(result.exitCode, result.stdout).toBe(0)
-    expect(result.summary).toContain('✅ Empirical: all 3 tests passed, 1 only after retries')
+    expect(result.summary).toContain(
+      '✅ Empirical: 2 of 3 tests passed, 1 only after retries, 1 known failure suppressed'
+    )
+    expect(result.summary).not.toContain('all 3 tests passed')
     expect(result.summary).toContain('checkout completes ⚠️ flaky: passed after retries')
+    expect(result.summary).toContain(
+      'legacy export — failed; the failure is snoozed in Empirical, so it does not count'
+    )
     expect(result.outputs).toMatchObject({ passed: '2', skipped: '1', failed: '0' })
+  })
+
+  it('fails a finished run with an interrupted test, and says so', async () => {
+    const sim = await start(
+      empiricalSim('pass', {
+        tests: [
+          { name: 'home page renders', status: 'passed' },
+          { name: 'checkout completes', status: 'interrupted' }
+        ]
+      })
+    )
+    const result = await run({ ...inputs(sim.url), environment: 'staging' })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs).toMatchObject({ status: 'failed', passed: '1', failed: '1' })
+    expect(result.summary).toContain('❌ Empirical: 1 of 2 tests failed \\(1 errored\\)')
+    expect(result.summary).not.toContain('all 2 tests passed')
+    expect(result.errors.join('\n')).toContain('Empirical: 1 of 2 tests failed (1 errored)')
+  })
+
+  it('fails an ended run with no tests by default', async () => {
+    const sim = await start(empiricalSim('pass', { tests: [] }))
+    const result = await run({ ...inputs(sim.url), environment: 'staging', tags: '@none' })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs).toMatchObject({ status: 'no-tests', total: '0' })
+    expect(result.errors.join('\n')).toContain(
+      'Empirical: no tests ran. Selected: environment staging; tags @none.'
+    )
+  })
+
+  it('never passes on counts that hide a failure the per-test list leaves out', async () => {
+    const sim = await start(
+      empiricalSim('pass', {
+        tests: [
+          { name: 'home page renders', status: 'passed' },
+          { name: 'checkout completes', status: 'timedOut' }
+        ],
+        hideFromDetails: ['checkout completes']
+      })
+    )
+    const result = await run({ ...inputs(sim.url), environment: 'staging' })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.status).toBe('failed')
   })
 
   it('reads the state from the run itself when the list leaves it out', async () => {
@@ -630,7 +736,7 @@ describe('Empirical specifics', () => {
 
     expect(main.outputs.status).toBe('cancelled')
     expect(main.summary).toContain('the post step asks Empirical to stop the run')
-    expect(post.stdout).toContain('Cancelled Empirical run 456')
+    expect(post.stdout).toContain('Asked Empirical to stop run 456: it is being cancelled.')
     expect(sim.requestsTo('cancel')).toHaveLength(1)
   })
 
@@ -647,7 +753,11 @@ describe('Empirical specifics', () => {
       { entry: 'dist/post/index.js', state: { handle } }
     )
 
-    expect(post.stdout).toContain('Cancelled Empirical run 456')
+    expect(post.stdout).toContain('Asked Empirical to stop run 456: it is being cancelled.')
+    expect(again.stdout).toContain(
+      'Empirical run 456 had already finished; there was nothing to cancel.'
+    )
+    expect(again.stdout).not.toContain('being cancelled')
     expect(again.exitCode).toBe(0)
     expect(again.warnings).toEqual([])
     expect(sim.requestsTo('cancel')).toHaveLength(2)

@@ -8,6 +8,8 @@ import { GitHubSimulator } from '../simulators/github.js'
 import {
   OctomindSimulator,
   sampleTestCases,
+  versionIdOf,
+  type OctomindOptions,
   type OctomindResultState,
   type OctomindTestCase
 } from '../simulators/octomind.js'
@@ -43,7 +45,10 @@ function results(cases: OctomindTestCase[]): OctomindResultState[] {
   })
 }
 
-async function startOctomind(cases: OctomindTestCase[]): Promise<void> {
+async function startOctomind(
+  cases: OctomindTestCase[],
+  shape: OctomindOptions['shape'] = 'v3'
+): Promise<void> {
   octomind = new OctomindSimulator({
     apiKey: API_KEY,
     testCases: cases,
@@ -51,7 +56,7 @@ async function startOctomind(cases: OctomindTestCase[]): Promise<void> {
       { status: 'WAITING', results: cases.map((c) => ({ testCaseId: c.id, status: 'WAITING' })) },
       { status: 'FAILED', results: results(cases) }
     ],
-    shape: 'v3-case'
+    shape
   })
   await octomind.start()
 }
@@ -106,7 +111,8 @@ afterEach(async () => {
 describe('publishing to Testmo', () => {
   it('lands a 1,000-test report complete: every test once, counts per status matching', async () => {
     const cases = sampleTestCases(1000)
-    await startOctomind(cases)
+    // results that name their test case (spec of 2025-12), so the names are the cases' own
+    await startOctomind(cases, 'v3-case')
     const result = await run({ 'testmo-tags': 'e2e, staging' })
 
     expect(result.exitCode).toBe(1) // the run has failures; publishing itself went fine
@@ -170,6 +176,28 @@ describe('publishing to Testmo', () => {
     })
     expect(result.summary).toContain(`[Testmo run ${stored.id}](${runUrl})`)
     expect(github.commentsOn(9)[0]?.body).toContain(`[Testmo run ${stored.id}](${runUrl})`)
+  })
+
+  it('gives current v3 results the same JUnit names and Testmo keys on every run', async () => {
+    const cases = sampleTestCases(5)
+    await startOctomind(cases)
+    const dir = await mkdtemp(join(tmpdir(), 'testgate-'))
+    const first = await run({ 'junit-path': join(dir, 'first.xml') })
+    const second = await run({ 'junit-path': join(dir, 'second.xml') })
+
+    expect(first.outputs['run-id']).not.toBe(second.outputs['run-id'])
+    const [runA, runB] = [...testmo.runs.values()]
+    const keys = (stored: typeof runA) => stored!.tests.map((test) => [test.key, test.name])
+    expect(keys(runB)).toEqual(keys(runA))
+    expect(new Set(runA!.tests.map((test) => test.key)).size).toBe(5)
+    const junitNames = async (file: string) =>
+      [...(await readFile(join(dir, file), 'utf8')).matchAll(/<testcase [^>]*name="([^"]*)"/g)].map(
+        (match) => match[1]
+      )
+    expect(await junitNames('second.xml')).toEqual(await junitNames('first.xml'))
+    expect(await junitNames('first.xml')).toContain(`test case version ${versionIdOf(cases[0]!)}`)
+    // the result link, new each run, still leads to the test in Octomind
+    expect(first.summary).toContain('/testresults/')
   })
 
   it('survives a 429 and interrupted appends mid-publish: no test lost, none counted twice', async () => {
@@ -257,13 +285,17 @@ describe('publishing to Testmo', () => {
   })
 })
 
+const [CASE_A, CASE_B, CASE_C, CASE_D] = ['a', 'b', 'c', 'd'].map(
+  (c) => `0000000${c}-0000-4000-8000-00000000000${c}`
+) as [string, string, string, string]
+
 describe('JUnit XML', () => {
   it('writes a file a real XML parser reads back with every test, status and message', async () => {
     const nasty = [
-      { id: 'case-a', description: 'Login <as> "admin" & check | `code` @team' },
-      { id: 'case-b', description: 'Emoji 🚀 and ]]> and a bell \u0007 in the name' },
-      { id: 'case-c', description: 'Checkout total is right' },
-      { id: 'case-d', description: 'Search works' }
+      { id: CASE_A, description: 'Login <as> "admin" & check | `code` @team' },
+      { id: CASE_B, description: 'Emoji 🚀 and ]]> and a bell \u0007 in the name' },
+      { id: CASE_C, description: 'Checkout total is right' },
+      { id: CASE_D, description: 'Search works' }
     ]
     octomind = new OctomindSimulator({
       apiKey: API_KEY,
@@ -273,13 +305,13 @@ describe('JUnit XML', () => {
           status: 'FAILED',
           results: [
             {
-              testCaseId: 'case-a',
+              testCaseId: CASE_A,
               status: 'FAILED',
               errorMessage: 'Expected <div class="x"> & got \u001b[31mred\u001b[0m\nline two ]]>'
             },
-            { testCaseId: 'case-b', status: 'PASSED' },
-            { testCaseId: 'case-c', status: 'ERROR', errorMessage: 'worker lost\ttab' },
-            { testCaseId: 'case-d', status: 'PASSED' }
+            { testCaseId: CASE_B, status: 'PASSED' },
+            { testCaseId: CASE_C, status: 'ERROR', errorMessage: 'worker lost\ttab' },
+            { testCaseId: CASE_D, status: 'PASSED' }
           ]
         }
       ],

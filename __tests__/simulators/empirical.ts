@@ -1,9 +1,17 @@
+import type { z } from 'zod'
+import {
+  listItemSchema,
+  summaryDetailSchema,
+  triggerRequestSchema,
+  triggerResponse
+} from '../contracts/empirical.js'
 import { SimServer, type Reply, type RouteRequest } from './harness.js'
 
 /**
  * Empirical's test-run API: trigger (PUT), the run list filtered by id (state and counts), the
- * single run with its per-test summary, and cancel. Each run walks through scripted states, one per
- * read of the list.
+ * single run with its per-test summary, and cancel. Requests and answers are checked against the
+ * contract in ../contracts/empirical.ts. Each run walks through scripted states, one per read of
+ * the list.
  */
 
 export interface EmpiricalTest {
@@ -21,11 +29,13 @@ export interface EmpiricalOptions {
   /** Leave `state` out of list items, as the newer schema's example does. */
   omitStateInList?: boolean
   errorCode?: string
+  /** Tests the single run's per-test list leaves out, though the run's counts include them. */
+  hideFromDetails?: string[]
 }
 
 interface StoredRun {
   id: number
-  body: Record<string, unknown>
+  body: z.infer<typeof triggerRequestSchema>
   reads: number
   cancelled: boolean
   createdAt: string
@@ -56,9 +66,12 @@ export class EmpiricalSimulator extends SimServer {
   }
 
   private trigger(req: RouteRequest): Reply {
-    const body = (req.body ?? {}) as Record<string, unknown>
-    if (typeof body.environment !== 'string')
-      return { status: 400, body: { error: 'environment is required' } }
+    const parsed = triggerRequestSchema.safeParse(req.body)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      return { status: 400, body: { error: `${issue?.path.join('.')}: ${issue?.message}` } }
+    }
+    const body = parsed.data
     if (!this.options.environments.includes(body.environment)) {
       return {
         status: 400,
@@ -67,26 +80,10 @@ export class EmpiricalSimulator extends SimServer {
         }
       }
     }
-    const metadata = (body.metadata ?? {}) as Record<string, unknown>
-    if (
-      Object.values(metadata).some(
-        (value) => typeof value !== 'string' && typeof value !== 'number'
-      )
-    ) {
-      return { status: 400, body: { error: 'metadata values must be strings or numbers' } }
-    }
     const id = this.nextId++
     const createdAt = '2026-06-01T12:00:00.000Z'
     this.runs.set(id, { id, body, reads: 0, cancelled: false, createdAt })
-    return {
-      status: 200,
-      body: {
-        data: {
-          trigger: { success: true },
-          test_run: { id, state: 'queued', test_run_branch: 'main', created_at: createdAt }
-        }
-      }
-    }
+    return { status: 200, body: triggerResponse(id, createdAt) }
   }
 
   private state(run: StoredRun): string {
@@ -108,11 +105,14 @@ export class EmpiricalSimulator extends SimServer {
         (test) =>
           test.status === status && (snoozed === undefined || Boolean(test.snoozed) === snoozed)
       ).length
+    const failed = n('failed') + n('timedOut') + n('interrupted')
+    const snoozed = n('failed', true)
     return {
       total_count: tests.length,
       success_count: n('passed') + n('flaky'),
-      failed_count: n('failed'),
-      failed_count_after_snoozing: n('failed', false),
+      failed_count: failed,
+      failed_count_after_snoozing: failed - snoozed,
+      snoozed_count: snoozed,
       skipped_count: n('skipped'),
       flaky_count: n('flaky')
     }
@@ -128,14 +128,16 @@ export class EmpiricalSimulator extends SimServer {
         data: {
           project: { id: 4, name: 'Shop', slug: this.options.projectSlug, repo_name: 'shop-tests' },
           test_runs: {
-            items: runs.map((run) => ({
-              id: run.id,
-              ...(this.options.omitStateInList ? {} : { state: this.state(run) }),
-              ...this.counts(run),
-              duration: 120000,
-              environment_slug: run.body.environment,
-              created_at: run.createdAt
-            }))
+            items: runs.map((run) =>
+              listItemSchema.parse({
+                id: run.id,
+                ...(this.options.omitStateInList ? {} : { state: this.state(run) }),
+                ...this.counts(run),
+                duration: 120000,
+                environment_slug: run.body.environment,
+                created_at: run.createdAt
+              })
+            )
           }
         },
         pagination: { page: 1, per_page: 20, total: runs.length, total_pages: 1 }
@@ -164,18 +166,25 @@ export class EmpiricalSimulator extends SimServer {
                 : {})
             },
             flattenedSummaryDetails: finished
-              ? this.options.tests.map((test, i) => ({
-                  name: test.name,
-                  pw_test_id: `a30a6eba6312f6b87ea5-${String(i).padStart(20, '0')}`,
-                  status: test.status,
-                  slug: test.status === 'failed' ? `diag-${i}` : null,
-                  snooze_info: test.snoozed ? [{ until: '2026-07-01' }] : []
-                }))
+              ? this.visibleTests().map((test, i) =>
+                  summaryDetailSchema.parse({
+                    name: test.name,
+                    pw_test_id: `a30a6eba6312f6b87ea5-${String(i).padStart(20, '0')}`,
+                    status: test.status,
+                    slug: test.status === 'failed' ? `diag-${i}` : null,
+                    snooze_info: test.snoozed ? [{ until: '2026-07-01' }] : []
+                  })
+                )
               : []
           }
         }
       }
     }
+  }
+
+  private visibleTests(): EmpiricalTest[] {
+    const hidden = new Set(this.options.hideFromDetails ?? [])
+    return this.options.tests.filter((test) => !hidden.has(test.name))
   }
 
   private cancel(req: RouteRequest): Reply {

@@ -1,10 +1,31 @@
 import { randomUUID } from 'node:crypto'
+import {
+  DETAIL_QUERY_PARAMS,
+  errorEnvelope,
+  executeRequestSchema,
+  executeResponseSchema,
+  executionDetailSchema,
+  scenariosPageSchema,
+  unknownFieldsError
+} from '../contracts/futureagi.js'
 import { SimServer, type Reply, type RouteRequest } from './harness.js'
 
 /**
- * Future AGI's run-test API as documented: execute a run test, read the test execution with its
- * calls (paginated), cancel. Each execution walks through scripted steps, one per read of page 1.
+ * Future AGI's run-test API as its server code answers (see ../contracts/futureagi.ts): execute a
+ * run test (snake_case body, unknown fields refused, `select_all` ignored), list its scenarios,
+ * read an execution page by page (unknown query parameters refused), cancel. Only the key pair
+ * authenticates. Every answer is checked against the contract before it is sent. Each execution
+ * walks through scripted steps, one per read of page 1.
  */
+
+export interface FutureAgiEval {
+  name: string
+  /** "Pass/Fail" answers Passed or Failed; "score" a number. */
+  type: 'Pass/Fail' | 'score'
+  value: string | number
+  reason?: string
+  error?: boolean
+}
 
 export interface FutureAgiScenario {
   id: string
@@ -13,10 +34,11 @@ export interface FutureAgiScenario {
   /** How each of its calls ends. */
   outcome: {
     status: string
-    eval_outputs?: unknown
+    evals?: FutureAgiEval[]
     overall_score?: number
-    transcript?: unknown
-    recording_url?: string
+    transcript?: { speaker_role: string; content: string }[]
+    audio_url?: string
+    ended_reason?: string
   }
 }
 
@@ -27,22 +49,23 @@ export interface FutureAgiStep {
 
 export interface FutureAgiOptions {
   apiKey: string
-  /** When set, X-Api-Key + X-Secret-Key are required; else Bearer <apiKey>. */
-  apiSecret?: string
+  apiSecret: string
   runTestId: string
   scenarios: FutureAgiScenario[]
   steps: FutureAgiStep[]
-  /** How the calls list is wrapped: a plain array, or {count, next, previous, results}. */
-  envelope?: 'array' | 'paged'
 }
 
 interface StoredExecution {
   id: string
   body: Record<string, unknown>
   scenarios: FutureAgiScenario[]
+  /** Call ids, new for every execution as the server's are. */
+  callIds: string[]
   reads: number
   cancelled: boolean
 }
+
+const EVAL_CONFIG_PREFIX = '5d2c1b0a-0000-4000-8000-'
 
 export class FutureAgiSimulator extends SimServer {
   readonly executions = new Map<string, StoredExecution>()
@@ -52,6 +75,9 @@ export class FutureAgiSimulator extends SimServer {
     this.route('execute', 'POST', '/simulate/run-tests/:id/execute/', (req) =>
       this.guard(req, () => this.execute(req))
     )
+    this.route('scenarios', 'GET', '/simulate/run-tests/:id/scenarios/', (req) =>
+      this.guard(req, () => this.scenarios(req))
+    )
     this.route('execution', 'GET', '/simulate/test-executions/:id/', (req) =>
       this.guard(req, () => this.read(req))
     )
@@ -60,133 +86,187 @@ export class FutureAgiSimulator extends SimServer {
     )
   }
 
+  /** The key pair only: a Bearer header is read as a user's login token, which an API key is not. */
   private guard(req: RouteRequest, handle: () => Reply): Reply {
     const { apiKey, apiSecret } = this.options
-    const ok = apiSecret
-      ? req.headers['x-api-key'] === apiKey && req.headers['x-secret-key'] === apiSecret
-      : req.headers.authorization === `Bearer ${apiKey}`
+    const ok = req.headers['x-api-key'] === apiKey && req.headers['x-secret-key'] === apiSecret
     return ok
       ? handle()
       : {
           status: 401,
-          body: { detail: 'Authentication credentials were not provided or are invalid.' }
+          body: errorEnvelope(401, 'Authentication credentials were not provided.')
         }
   }
 
   private execute(req: RouteRequest): Reply {
     if (req.params.id !== this.options.runTestId)
-      return { status: 404, body: { detail: 'Run test not found.' } }
-    const body = (req.body ?? {}) as {
-      selectAll?: unknown
-      scenarioIds?: unknown
-      simulatorId?: unknown
-    }
-    if (typeof body.selectAll !== 'boolean' || !Array.isArray(body.scenarioIds)) {
-      return {
-        status: 400,
-        body: { detail: 'selectAll (boolean) and scenarioIds (array) are required.' }
-      }
-    }
-    const ids = body.scenarioIds as string[]
-    const known = new Set(this.options.scenarios.map((scenario) => scenario.id))
-    const unknown = ids.filter((id) => !known.has(id))
-    if (unknown.length > 0)
-      return { status: 400, body: { detail: `Invalid scenario ids: ${unknown.join(', ')}` } }
+      return { status: 404, body: errorEnvelope(404, 'Run test not found') }
+    const body = (req.body ?? {}) as Record<string, unknown>
+    const declared = Object.keys(executeRequestSchema.shape)
+    const unknown = Object.keys(body).filter((key) => !declared.includes(key))
+    if (unknown.length > 0) return { status: 400, body: unknownFieldsError(unknown) }
+    const parsed = executeRequestSchema.safeParse(body)
+    if (!parsed.success)
+      return { status: 400, body: errorEnvelope(400, parsed.error.issues[0]?.message ?? '') }
+    // The view runs exactly scenario_ids when given, every scenario otherwise; select_all is not read.
+    const ids = parsed.data.scenario_ids ?? []
     const scenarios =
       ids.length === 0
         ? this.options.scenarios
-        : this.options.scenarios.filter((scenario) =>
-            body.selectAll ? !ids.includes(scenario.id) : ids.includes(scenario.id)
-          )
-    if (scenarios.length === 0) return { status: 400, body: { detail: 'No scenarios to run.' } }
+        : this.options.scenarios.filter((scenario) => ids.includes(scenario.id))
+    if (scenarios.length === 0)
+      return {
+        status: 400,
+        body: errorEnvelope(400, 'At least one scenario is required to execute the test.')
+      }
     const id = randomUUID()
+    const callCount = scenarios.reduce((sum, scenario) => sum + scenario.calls, 0)
     this.executions.set(id, {
       id,
-      body: body as Record<string, unknown>,
+      body,
       scenarios,
+      callIds: Array.from({ length: callCount }, () => randomUUID()),
       reads: 0,
       cancelled: false
     })
-    const totalCalls = scenarios.reduce((sum, scenario) => sum + scenario.calls, 0)
-    return {
-      status: 200,
-      body: {
-        message: 'Test execution started successfully',
-        execution_id: id,
-        run_test_id: this.options.runTestId,
-        status: 'PENDING',
-        total_scenarios: scenarios.length,
-        total_calls: totalCalls,
-        scenario_ids: scenarios.map((scenario) => scenario.id)
-      }
-    }
+    const answer = executeResponseSchema.parse({
+      message: 'Test execution started successfully',
+      execution_id: id,
+      run_test_id: this.options.runTestId,
+      status: 'started',
+      total_scenarios: scenarios.length,
+      total_calls: 0,
+      scenario_ids: scenarios.map((scenario) => scenario.id)
+    })
+    return { status: 200, body: answer }
+  }
+
+  private scenarios(req: RouteRequest): Reply {
+    if (req.params.id !== this.options.runTestId)
+      return { status: 404, body: errorEnvelope(404, 'Run test not found') }
+    const all = this.options.scenarios.map((scenario) => ({
+      id: scenario.id,
+      name: scenario.name,
+      row_count: scenario.calls > 1 ? scenario.calls : 0
+    }))
+    return { status: 200, body: scenariosPageSchema.parse(page(req, all, 10)) }
   }
 
   private read(req: RouteRequest): Reply {
+    const unknown = [...req.query.keys()].filter((key) => !DETAIL_QUERY_PARAMS.includes(key))
+    if (unknown.length > 0) return { status: 400, body: unknownFieldsError(unknown) }
     const execution = this.executions.get(req.params.id ?? '')
-    if (!execution) return { status: 404, body: { detail: 'Not found.' } }
-    const page = Number(req.query.get('page') ?? 1)
-    const limit = Number(req.query.get('limit') ?? 30)
-    if (page === 1) execution.reads++
+    if (!execution) return { status: 404, body: errorEnvelope(404, 'Not found.') }
+    if (Number(req.query.get('page') ?? 1) === 1) execution.reads++
+    const step = this.step(execution)
+    // The view pages calls newest-updated first.
+    const calls = this.calls(execution, step).reverse()
+    const body = {
+      ...page(req, calls, 30),
+      column_order: [],
+      error_messages: [],
+      status: step.status,
+      provider: 'vapi',
+      agent_type: 'voice'
+    }
+    return { status: 200, body: executionDetailSchema.parse(body) }
+  }
+
+  private step(execution: StoredExecution): FutureAgiStep {
+    if (execution.cancelled) return { status: 'cancelled', calls: 'final' }
     const steps = this.options.steps
-    const step = execution.cancelled
-      ? { status: 'cancelled', calls: 'final' as const }
-      : (steps[Math.min(execution.reads - 1, steps.length - 1)] ?? {
-          status: 'pending',
-          calls: 'pending' as const
-        })
-    const calls = execution.scenarios.flatMap((scenario, s) =>
+    return (
+      steps[Math.min(execution.reads - 1, steps.length - 1)] ?? {
+        status: 'pending',
+        calls: 'pending'
+      }
+    )
+  }
+
+  private calls(execution: StoredExecution, step: FutureAgiStep): Record<string, unknown>[] {
+    let n = 0
+    return execution.scenarios.flatMap((scenario) =>
       Array.from({ length: scenario.calls }, (_, c) => {
+        const index = n++
         const base = {
-          id: `${execution.id.slice(0, 8)}-${s}-${c}`,
+          id: execution.callIds[index],
+          status: step.calls === 'pending' ? 'pending' : 'ongoing',
+          duration: null,
+          start_time: `2026-08-01T09:00:${String(index % 60).padStart(2, '0')}Z`,
+          timestamp: `2026-08-01T09:0${1 + (index % 8)}:00Z`,
           scenario: scenario.name,
-          created_at: '2026-05-01T09:00:00Z'
+          scenario_id: scenario.id,
+          overall_score: null,
+          audio_url: null,
+          eval_outputs: {},
+          ended_reason: null,
+          test_execution_id: execution.id,
+          transcript: []
         }
-        if (step.calls === 'pending') return { ...base, status: 'pending' }
-        if (step.calls === 'ongoing') return { ...base, status: 'ongoing' }
-        return { ...base, duration: 42 + c, ...scenario.outcome }
+        return step.calls === 'final' ? { ...base, ...finalCall(scenario, c) } : base
       })
     )
-    const slice = calls.slice((page - 1) * limit, page * limit)
-    const failedCalls =
-      step.calls === 'final' ? calls.filter((call) => call.status === 'failed').length : 0
-    const nextUrl =
-      page * limit < calls.length
-        ? `${req.baseUrl}/simulate/test-executions/${execution.id}/?page=${page + 1}&limit=${limit}`
-        : null
-    return {
-      status: 200,
-      body: {
-        id: execution.id,
-        run_test: this.options.runTestId,
-        run_test_name: 'Support agent regression',
-        status: step.status,
-        error_reason: step.status === 'failed' ? 'Agent endpoint returned 503' : null,
-        started_at: '2026-05-01T09:00:00Z',
-        completed_at: ['completed', 'failed', 'cancelled'].includes(step.status)
-          ? '2026-05-01T09:04:30Z'
-          : null,
-        total_scenarios: execution.scenarios.length,
-        total_calls: calls.length,
-        completed_calls: step.calls === 'final' ? calls.length - failedCalls : 0,
-        failed_calls: failedCalls,
-        calls:
-          this.options.envelope === 'paged'
-            ? { count: calls.length, next: nextUrl, previous: null, results: slice }
-            : slice
-      }
-    }
   }
 
   private cancel(req: RouteRequest): Reply {
     const execution = this.executions.get(req.params.id ?? '')
-    if (!execution) return { status: 404, body: { detail: 'Not found.' } }
+    if (!execution) return { status: 404, body: errorEnvelope(404, 'Test execution not found') }
     if (execution.cancelled)
-      return { status: 400, body: { detail: 'Execution is already in a terminal state.' } }
+      return { status: 400, body: errorEnvelope(400, 'Test execution is already cancelled') }
     execution.cancelled = true
     return {
       status: 200,
-      body: { success: true, message: 'Cancelled', test_execution_id: execution.id }
+      body: {
+        success: true,
+        message: 'Test execution cancellation initiated',
+        test_execution_id: execution.id
+      }
     }
+  }
+}
+
+function finalCall(scenario: FutureAgiScenario, callIndex: number): Record<string, unknown> {
+  const { evals = [], ...outcome } = scenario.outcome
+  return {
+    duration: 42 + callIndex,
+    overall_score: outcome.overall_score ?? null,
+    audio_url: outcome.audio_url ?? null,
+    ended_reason: outcome.ended_reason ?? 'customer-ended-call',
+    transcript: outcome.transcript ?? [],
+    status: outcome.status,
+    eval_outputs: Object.fromEntries(
+      evals.map((e, i) => [
+        `${EVAL_CONFIG_PREFIX}${String(i).padStart(12, '0')}`,
+        {
+          value: e.value,
+          reason: e.reason ?? '',
+          type: e.type,
+          name: e.name,
+          error: e.error ?? false,
+          status: e.error ? 'error' : 'completed',
+          skipped: false
+        }
+      ])
+    )
+  }
+}
+
+/** ExtendedPageNumberPagination: `page` and `limit`, with total_pages and current_page added. */
+function page<T>(req: RouteRequest, all: T[], defaultSize: number): Record<string, unknown> {
+  const size = Number(req.query.get('limit') ?? defaultSize)
+  const number = Number(req.query.get('page') ?? 1)
+  const url = (n: number): string => {
+    const next = new URL(req.baseUrl)
+    next.searchParams.set('page', String(n))
+    next.searchParams.set('limit', String(size))
+    return next.href
+  }
+  return {
+    count: all.length,
+    next: number * size < all.length ? url(number + 1) : null,
+    previous: number > 1 ? url(number - 1) : null,
+    results: all.slice((number - 1) * size, number * size),
+    total_pages: Math.max(1, Math.ceil(all.length / size)),
+    current_page: number
   }
 }

@@ -1,14 +1,26 @@
 import { randomUUID } from 'node:crypto'
+import type { z } from 'zod'
+import {
+  executeRequestSchema,
+  executeResponseSchema,
+  legacyReportSchema,
+  testCaseSchema,
+  testReportSchema
+} from '../contracts/octomind.js'
 import { SimServer, type Reply, type RouteRequest } from './harness.js'
 
 /**
- * Octomind's public API as documented (v3, with the v2 paths still served): execute, poll a test
- * report, list test cases. Each report walks through a scripted list of states, one per poll.
+ * Octomind's public API as its OpenAPI file (2026-01) states it: execute, poll a test report, list
+ * test cases, with the v2 paths still served. The execute body is validated against the contract
+ * (a 400 lists zod issues, as Octomind's does), and every answer is checked against the contract's
+ * schemas before it is sent. Each report walks through a scripted list of states, one per poll.
  */
 
 export interface OctomindTestCase {
   id: string
   description: string
+  /** The case's current version; a new one after each edit. Default: derived from the id. */
+  versionId?: string
 }
 
 export interface OctomindResultState {
@@ -28,8 +40,8 @@ export interface OctomindOptions {
   /** The states a report goes through: the execute answer shows the first, each poll the next. */
   script: OctomindStep[]
   /**
-   * What a result names its test by: 'v3' testCaseVersionId (2026-01 spec), 'v3-case' testCaseId
-   * (2025-10 spec), 'v2' testCaseId plus a human name.
+   * What a result names its test by: 'v3' testCaseVersionId only (spec of 2026-01, the default),
+   * 'v3-case' testCaseId (spec of 2025-12), 'v2' testCaseId plus a human name (spec of 2025-02).
    */
   shape?: 'v3' | 'v3-case' | 'v2'
 }
@@ -37,9 +49,15 @@ export interface OctomindOptions {
 interface StoredReport {
   id: string
   testTargetId: string
-  request: Record<string, unknown>
+  request: z.infer<typeof executeRequestSchema>
   polls: number
   createdAt: number
+  /** Result ids are new on every run, as Octomind's are. */
+  resultIds: string[]
+}
+
+export function versionIdOf(testCase: OctomindTestCase): string {
+  return testCase.versionId ?? testCase.id.replace(/^[0-9a-f]{8}/i, 'feedface')
 }
 
 export class OctomindSimulator extends SimServer {
@@ -59,17 +77,7 @@ export class OctomindSimulator extends SimServer {
         'test-cases',
         'GET',
         `/api/apiKey/${version}/test-targets/:target/test-cases`,
-        (req) =>
-          this.authorized(req) ?? {
-            status: 200,
-            body: this.options.testCases.map((c) => ({
-              ...c,
-              testTargetId: req.params.target,
-              status: 'ENABLED',
-              runStatus: 'ON',
-              tags: []
-            }))
-          }
+        (req) => this.authorized(req) ?? this.testCases(req)
       )
     }
   }
@@ -83,25 +91,25 @@ export class OctomindSimulator extends SimServer {
   private execute(req: RouteRequest): Reply {
     const denied = this.authorized(req)
     if (denied) return denied
-    const body = req.body as Record<string, unknown>
-    const issues = validateExecute(body)
-    if (issues.length > 0) return { status: 400, body: issues }
+    const parsed = executeRequestSchema.safeParse(req.body)
+    if (!parsed.success) return { status: 400, body: zodResponse(parsed.error) }
     const id = randomUUID()
     const stored: StoredReport = {
       id,
-      testTargetId: String(body.testTargetId),
-      request: body,
+      testTargetId: parsed.data.testTargetId,
+      request: parsed.data,
       polls: 0,
-      createdAt: Date.now()
+      createdAt: Date.now(),
+      resultIds: []
     }
     this.reports.set(id, stored)
-    return {
-      status: 200,
-      body: {
-        testReportUrl: `${req.baseUrl}/testreports/${id}`,
-        testReport: this.snapshot(stored, 0)
-      }
+    const body = {
+      testReportUrl: executeResponseSchema.shape.testReportUrl.parse(
+        `${req.baseUrl}/testreports/${id}`
+      ),
+      testReport: this.snapshot(stored, 0)
     }
+    return { status: 200, body }
   }
 
   private report(req: RouteRequest): Reply {
@@ -115,13 +123,32 @@ export class OctomindSimulator extends SimServer {
     return { status: 200, body: this.snapshot(stored, stored.polls) }
   }
 
-  private snapshot(stored: StoredReport, index: number): Record<string, unknown> {
+  private testCases(req: RouteRequest): Reply {
+    const body = this.options.testCases.map((c) =>
+      testCaseSchema.parse({
+        version: '1',
+        id: c.id,
+        testTargetId: req.params.target,
+        description: c.description,
+        status: 'ENABLED',
+        runStatus: 'ON',
+        tags: []
+      })
+    )
+    return { status: 200, body }
+  }
+
+  /** Answers are checked against the contract: a simulator that drifts from it fails loudly. */
+  private reportSchema(): typeof testReportSchema | typeof legacyReportSchema {
+    return (this.options.shape ?? 'v3') === 'v3' ? testReportSchema : legacyReportSchema
+  }
+
+  private snapshot(stored: StoredReport, index: number): unknown {
     const script = this.options.script
     const step = script[Math.min(index, script.length - 1)] ?? { status: 'WAITING', results: [] }
-    const shape = this.options.shape ?? 'v3'
     const at = (offsetS: number): string =>
       new Date(stored.createdAt + offsetS * 1000).toISOString()
-    return {
+    const body = {
       id: stored.id,
       testTargetId: stored.testTargetId,
       createdAt: at(0),
@@ -131,59 +158,45 @@ export class OctomindSimulator extends SimServer {
       context: stored.request.context,
       breakpoint: stored.request.breakpoint ?? 'DESKTOP',
       browser: stored.request.browser ?? 'CHROMIUM',
-      testResults: step.results.map((result, i) => {
-        const done = result.status !== 'WAITING'
-        const testCase = this.options.testCases.find((c) => c.id === result.testCaseId)
-        return {
-          id: `${stored.id.slice(0, 8)}-result-${i}`,
-          testTargetId: stored.testTargetId,
-          testReportId: stored.id,
-          ...(shape === 'v3'
-            ? { testCaseVersionId: `${result.testCaseId}-v1` }
-            : { testCaseId: result.testCaseId }),
-          ...(shape === 'v2' && testCase ? { name: testCase.description } : {}),
-          createdAt: at(0),
-          updatedAt: at(done ? 5 + i : 0),
-          status: result.status,
-          errorMessage: result.errorMessage ?? null,
-          traceUrl: done ? `https://storage.example.test/traces/${stored.id}-${i}-trace.zip` : null,
-          someFieldFromTheFuture: { nested: true }
-        }
-      })
+      testResults: step.results.map((result, i) => this.result(stored, result, i, at))
+    }
+    return this.reportSchema().parse(body)
+  }
+
+  private result(
+    stored: StoredReport,
+    result: OctomindResultState,
+    i: number,
+    at: (offsetS: number) => string
+  ): Record<string, unknown> {
+    const done = result.status !== 'WAITING'
+    const testCase = this.options.testCases.find((c) => c.id === result.testCaseId)
+    const shape = this.options.shape ?? 'v3'
+    const id = (stored.resultIds[i] ??= randomUUID())
+    return {
+      id,
+      testTargetId: stored.testTargetId,
+      testReportId: stored.id,
+      ...(shape === 'v3'
+        ? { testCaseVersionId: testCase ? versionIdOf(testCase) : randomUUID() }
+        : { testCaseId: result.testCaseId }),
+      ...(shape === 'v2' && testCase ? { name: testCase.description } : {}),
+      createdAt: at(0),
+      updatedAt: at(done ? 5 + i : 0),
+      status: result.status,
+      errorMessage: result.errorMessage ?? null,
+      traceUrl: done ? `https://storage.example.test/traces/${id}-trace.zip` : null
     }
   }
 }
 
-/** The 400 answer: a list of zod issues, as Octomind sends it. */
-function validateExecute(body: unknown): Record<string, unknown>[] {
-  const issues: Record<string, unknown>[] = []
-  const record = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
-  const expect = (key: string, type: string): void => {
-    if (typeof record[key] !== type) {
-      issues.push({
-        code: 'invalid_type',
-        expected: type,
-        received: typeof record[key],
-        path: [key],
-        message: `Required ${type} at ${key}`
-      })
-    }
-  }
-  expect('testTargetId', 'string')
-  expect('url', 'string')
-  expect('context', 'object')
-  if (record.variablesToOverwrite !== undefined) {
-    const values = Object.values(record.variablesToOverwrite as Record<string, unknown>)
-    if (!values.every((value) => Array.isArray(value))) {
-      issues.push({
-        code: 'invalid_type',
-        expected: 'array',
-        path: ['variablesToOverwrite'],
-        message: 'Expected array, received string'
-      })
-    }
-  }
-  return issues
+/** Octomind's 400 body: the zod issues of the request, each with its path and message. */
+function zodResponse(error: z.ZodError): Record<string, unknown>[] {
+  return error.issues.map((issue) => ({
+    code: issue.code,
+    path: issue.path.map(String),
+    message: issue.message
+  }))
 }
 
 /** A run of the given tests: all waiting, then half finished, then every final status. */

@@ -7,6 +7,14 @@ import {
   mapReport,
   octomindApiBase
 } from '../../src/providers/octomind.js'
+import { judge } from '../../src/report/verdict.js'
+import {
+  currentV3FinishedReport,
+  earlyV3Result,
+  executeRequestSchema,
+  testReportSchema,
+  v2NamedResult
+} from '../contracts/octomind.js'
 
 const context: RunContext = {
   eventName: 'pull_request',
@@ -107,33 +115,31 @@ describe('mapReport', () => {
     onUnknownStatus: (kind: string, value: string) => unknown.push(`${kind}:${value}`)
   }
   const result = (fields: Record<string, unknown>) => ({ id: 'res-1', status: 'PASSED', ...fields })
+  const mapAndJudge = (report: Parameters<typeof mapReport>[0]) => judge(mapReport(report, mapping))
 
   it('maps every documented status and reads names, errors, durations and links', () => {
-    const report = mapReport(
-      {
-        id: 'rep-1',
-        status: 'FAILED',
-        createdAt: '2026-01-01T10:00:00.000Z',
-        updatedAt: '2026-01-01T10:03:00.000Z',
-        testResults: [
-          result({
-            testCaseId: 'case-1',
-            createdAt: '2026-01-01T10:00:00.000Z',
-            updatedAt: '2026-01-01T10:00:12.500Z'
-          }),
-          result({
-            id: 'res-2',
-            name: 'v2 name',
-            status: 'FAILED',
-            errorMessage: 'boom',
-            traceUrl: 'https://t.example/x.zip'
-          }),
-          result({ id: 'res-3', status: 'ERROR', errorMessage: 'infra' }),
-          result({ id: 'res-4', testCaseVersionId: 'ver-4', status: 'WAITING' })
-        ]
-      },
-      mapping
-    )
+    const report = mapAndJudge({
+      id: 'rep-1',
+      status: 'FAILED',
+      createdAt: '2026-01-01T10:00:00.000Z',
+      updatedAt: '2026-01-01T10:03:00.000Z',
+      testResults: [
+        result({
+          testCaseId: 'case-1',
+          createdAt: '2026-01-01T10:00:00.000Z',
+          updatedAt: '2026-01-01T10:00:12.500Z'
+        }),
+        result({
+          id: 'res-2',
+          name: 'v2 name',
+          status: 'FAILED',
+          errorMessage: 'boom',
+          traceUrl: 'https://t.example/x.zip'
+        }),
+        result({ id: 'res-3', status: 'ERROR', errorMessage: 'infra' }),
+        result({ id: 'res-4', testCaseVersionId: 'ver-4', status: 'WAITING' })
+      ]
+    })
     expect(report.status).toBe('failed')
     expect(report.url).toBe('https://app.octomind.dev/testtargets/tt-1/testreports/rep-1')
     expect(report.finishedAt).toBe('2026-01-01T10:03:00.000Z')
@@ -148,8 +154,8 @@ describe('mapReport', () => {
     expect(report.tests.map((t) => [t.name, t.status])).toEqual([
       ['User can log in', 'passed'],
       ['v2 name', 'failed'],
-      ['res-3', 'errored'],
-      ['res-4', 'running']
+      ['result res-3', 'errored'],
+      ['test case version ver-4', 'running']
     ])
     expect(report.tests[0]?.durationMs).toBe(12_500)
     expect(report.tests[1]?.error).toBe('boom')
@@ -164,26 +170,94 @@ describe('mapReport', () => {
     expect(report.tests[3]?.id).toBe('ver-4')
   })
 
-  it('calls a finished report with only ERROR results errored, and WAITING running', () => {
+  it('fails a finished report with only ERROR results, and keeps WAITING running', () => {
     expect(
-      mapReport({ id: 'r', status: 'FAILED', testResults: [result({ status: 'ERROR' })] }, mapping)
-        .status
-    ).toBe('errored')
-    expect(mapReport({ id: 'r', status: 'WAITING', testResults: [] }, mapping).status).toBe(
-      'running'
+      mapAndJudge({ id: 'r', status: 'FAILED', testResults: [result({ status: 'ERROR' })] }).status
+    ).toBe('failed')
+    expect(mapAndJudge({ id: 'r', status: 'WAITING', testResults: [] }).status).toBe('running')
+    expect(mapAndJudge({ id: 'r', status: 'PASSED', testResults: [result({})] }).status).toBe(
+      'passed'
     )
-    expect(mapReport({ id: 'r', status: 'PASSED' }, mapping).status).toBe('passed')
+  })
+
+  it('never passes a PASSED report without results', () => {
+    expect(mapAndJudge({ id: 'r', status: 'PASSED' }).status).toBe('no-tests')
   })
 
   it('treats unknown statuses as still running and reports them', () => {
     unknown.length = 0
-    const report = mapReport(
-      { id: 'r', status: 'ARCHIVING', testResults: [result({ status: 'FLAKY' })] },
-      mapping
-    )
+    const report = mapAndJudge({
+      id: 'r',
+      status: 'ARCHIVING',
+      testResults: [result({ status: 'FLAKY' })]
+    })
     expect(report.status).toBe('running')
     expect(report.tests[0]?.status).toBe('running')
     expect(unknown).toEqual(['result:FLAKY', 'report:ARCHIVING'])
+  })
+})
+
+describe('Octomind contract (OpenAPI file of 2026-01)', () => {
+  const mapping = {
+    origin: 'https://app.octomind.dev',
+    targetId: currentV3FinishedReport.testTargetId,
+    testCaseNames: new Map<string, string>(),
+    onUnknownStatus: () => {}
+  }
+
+  it('sends an execute body the contract accepts', () => {
+    const body = buildExecuteBody({
+      settings: settings({
+        'target-id': '3435918b-3d29-4ebd-8c68-9a540532f45a',
+        variables: 'A=1',
+        tags: 'smoke',
+        browser: 'firefox',
+        breakpoint: 'tablet'
+      }),
+      context
+    })
+    expect(executeRequestSchema.safeParse(body).error).toBeUndefined()
+  })
+
+  it('keys and names current v3 results by their test-case version, the same on every run', () => {
+    expect(testReportSchema.safeParse(currentV3FinishedReport).error).toBeUndefined()
+    const first = judge(mapReport(currentV3FinishedReport, mapping))
+    const rerun = {
+      ...currentV3FinishedReport,
+      id: '99999999-644b-4b28-89b4-f50ff34e46b7',
+      testResults: currentV3FinishedReport.testResults.map((r, i) => ({
+        ...r,
+        id: `aaaaaaa${i}-0000-4000-8000-000000000000`
+      }))
+    }
+    const second = judge(mapReport(rerun, mapping))
+    expect(first.tests.map((t) => t.id)).toEqual(
+      currentV3FinishedReport.testResults.map((r) => r.testCaseVersionId)
+    )
+    expect(second.tests.map((t) => [t.id, t.name])).toEqual(first.tests.map((t) => [t.id, t.name]))
+    expect(first.tests[0]?.name).toBe('test case version 9876fedc-ba98-7654-3210-fedcba987654')
+    expect(first.tests[0]?.links[0]?.url).toBe(
+      `https://app.octomind.dev/testtargets/${mapping.targetId}/testreports/${currentV3FinishedReport.id}/testresults/333d3f57-00cf-4ce9-8d34-89093a08681a`
+    )
+    expect(first.status).toBe('failed')
+    expect(first.counts).toMatchObject({ passed: 1, failed: 1, errored: 1 })
+  })
+
+  it('still reads older reports: testCaseId named from the test cases, and a v2 name', () => {
+    const names = new Map([[earlyV3Result.testCaseId, 'User can log in']])
+    const report = (results: unknown[]) =>
+      mapReport(
+        { ...currentV3FinishedReport, status: 'PASSED', testResults: results as never },
+        { ...mapping, testCaseNames: names }
+      )
+    expect(report([earlyV3Result]).tests[0]).toMatchObject({
+      id: earlyV3Result.testCaseId,
+      name: 'User can log in'
+    })
+    expect(report([v2NamedResult]).tests[0]).toMatchObject({
+      id: earlyV3Result.testCaseId,
+      name: 'User can search for information'
+    })
   })
 })
 

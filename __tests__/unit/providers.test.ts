@@ -11,9 +11,17 @@ import {
 import {
   authHeaders,
   buildExecuteBody as futureAgiBody,
+  callIdentities,
   evalVerdicts,
-  mapCall
+  inputProblems,
+  mapCall,
+  unknownScenarios
 } from '../../src/providers/futureagi.js'
+import {
+  completedExecutionPage,
+  executeRequestSchema,
+  executionDetailSchema
+} from '../contracts/futureagi.js'
 import {
   buildExecuteBody as testiflyBody,
   countsFromSummary,
@@ -121,65 +129,126 @@ describe('Testifly run summary', () => {
   })
 })
 
-describe('Future AGI mapping', () => {
-  it('maps scenario selection and picks the auth form', () => {
-    expect(futureAgiBody(settings('futureagi'))).toEqual({ selectAll: true, scenarioIds: [] })
-    expect(futureAgiBody(settings('futureagi', { 'test-ids': 'a,b' }))).toEqual({
-      selectAll: false,
-      scenarioIds: ['a', 'b']
+describe('Future AGI mapping (server contract)', () => {
+  const A = 'a1a1a1a1-0000-4000-8000-000000000001'
+  const B = 'a1a1a1a1-0000-4000-8000-000000000002'
+  const C = 'a1a1a1a1-0000-4000-8000-000000000003'
+  const fagi = (inputs: Record<string, string> = {}) =>
+    settings('futureagi', {
+      'api-secret': 's',
+      'target-id': '0b5a4d0e-1111-4222-8333-444455556666',
+      ...inputs
     })
-    expect(
-      futureAgiBody(settings('futureagi', { 'exclude-test-ids': 'c', 'simulator-id': 's' }))
-    ).toEqual({ selectAll: true, scenarioIds: ['c'], simulatorId: 's' })
-    expect(() =>
-      futureAgiBody(settings('futureagi', { 'test-ids': 'a', 'exclude-test-ids': 'b' }))
-    ).toThrow('not both')
-    expect(authHeaders(settings('futureagi'))).toEqual({ authorization: 'Bearer k' })
-    expect(authHeaders(settings('futureagi', { 'api-secret': 's' }))).toEqual({
-      'X-Api-Key': 'k',
-      'X-Secret-Key': 's'
+
+  it('sends snake_case bodies the server accepts: only, all but (the complement), all', () => {
+    const only = futureAgiBody(fagi({ 'test-ids': `${A},${B}` }), [A, B, C])
+    const except = futureAgiBody(
+      fagi({ 'exclude-test-ids': A, 'simulator-id': 'b2b2b2b2-0000-4000-8000-000000000001' }),
+      [A, B, C]
+    )
+    const all = futureAgiBody(fagi())
+    expect(only).toEqual({ scenario_ids: [A, B] })
+    expect(except).toEqual({
+      scenario_ids: [B, C],
+      simulator_id: 'b2b2b2b2-0000-4000-8000-000000000001'
     })
+    expect(all).toEqual({})
+    for (const body of [only, except, all])
+      expect(executeRequestSchema.safeParse(body).error).toBeUndefined()
   })
 
-  it('judges evals given as a map or a list, and shows what it cannot judge', () => {
+  it('sends the key pair and names every bad input before anything is sent', () => {
+    expect(authHeaders(fagi())).toEqual({ 'X-Api-Key': 'k', 'X-Secret-Key': 's' })
+    expect(inputProblems(fagi())).toEqual([])
+    const problems = inputProblems(
+      settings('futureagi', { 'test-ids': 'a', 'exclude-test-ids': B })
+    ).join('\n')
+    expect(problems).toContain('Input "api-secret" is required for Future AGI')
+    expect(problems).toContain('Input "target-id" is required for Future AGI')
+    expect(problems).toContain('not both')
+    expect(problems).toContain('Input "test-ids": expected UUIDs, got "a"')
+    expect(unknownScenarios(fagi({ 'exclude-test-ids': `${A},${C}` }), [A, B])).toEqual([
+      `Input "exclude-test-ids": not scenarios of run test 0b5a4d0e-1111-4222-8333-444455556666: ${C}`
+    ])
+  })
+
+  it('judges Pass/Fail evals, marks an errored eval, and shows scores unjudged', () => {
+    const call = completedExecutionPage.results[0]!
+    expect(evalVerdicts(call.eval_outputs)).toEqual([
+      {
+        name: 'Policy adherence',
+        outcome: 'failed',
+        text: 'Failed · The agent promised a refund it may not give.'
+      },
+      { name: 'Tone', outcome: 'not judged', text: '6 · Polite, but long.' }
+    ])
     expect(
       evalVerdicts({
-        Tone: { output: 'Passed', score: 0.9 },
-        Resolution: { output: false, reason: 'no refund' }
+        x: {
+          value: null,
+          reason: 'timeout',
+          type: 'Pass/Fail',
+          name: 'Safety',
+          error: true,
+          status: 'error',
+          skipped: false
+        },
+        y: {}
       })
-    ).toEqual([
-      { name: 'Tone', failed: false, text: 'output Passed · score 0.9' },
-      { name: 'Resolution', failed: true, text: 'output false · no refund' }
-    ])
-    expect(
-      evalVerdicts([{ eval_name: 'Safety', passed: false }, 'fail', { name: 'Odd', detail: [1] }])
-    ).toEqual([
-      { name: 'Safety', failed: true, text: '{"eval_name":"Safety","passed":false}' },
-      { name: 'eval 2', failed: true, text: 'output fail' },
-      { name: 'Odd', failed: false, text: '{"name":"Odd","detail":[1]}' }
-    ])
+    ).toEqual([{ name: 'Safety', outcome: 'errored', text: 'null · timeout' }])
     expect(evalVerdicts(undefined)).toEqual([])
   })
 
-  it('fails a completed call whose evals fail, and maps call statuses', () => {
-    const call = mapCall(
+  it('maps a contract-shaped page: failed evals fail a completed call; identity is the scenario', () => {
+    expect(executionDetailSchema.safeParse(completedExecutionPage).error).toBeUndefined()
+    const calls = completedExecutionPage.results
+    const identities = callIdentities(calls)
+    expect(identities).toEqual([
+      { id: 'a1a1a1a1-0000-4000-8000-000000000001', name: 'Refund request' },
+      { id: 'a1a1a1a1-0000-4000-8000-000000000002', name: 'Order status' }
+    ])
+    const [failed, passed] = calls.map((call, i) => mapCall(call, identities[i]!, () => {}))
+    expect(failed).toMatchObject({ status: 'failed', durationMs: 61_500, score: 0.42 })
+    expect(failed?.error).toContain('Failed evals: Policy adherence')
+    expect(failed?.error).toContain('Overall score: 0.42')
+    expect(passed).toMatchObject({ status: 'passed', score: 0.93 })
+    expect(passed?.links).toEqual([
       {
-        id: 'c1',
-        status: 'completed',
-        duration: 61.5,
-        overall_score: 0.2,
-        eval_outputs: { Resolution: 'Failed' },
-        transcript: 'user: hi'
-      },
-      'Refund',
-      () => {}
-    )
-    expect(call).toMatchObject({ status: 'failed', durationMs: 61_500 })
-    expect(call.error).toContain('Failed evals: Resolution')
-    expect(call.error).toContain('Overall score: 0.2')
-    expect(call.error).toContain('user: hi')
-    expect(mapCall({ id: 'c2', status: 'ANALYZING' }, 'x', () => {}).status).toBe('running')
-    expect(mapCall({ id: 'c3', status: 'cancelled' }, 'x', () => {}).status).toBe('skipped')
+        label: 'recording',
+        url: 'https://storage.futureagi.example/recordings/8d1f7b63.mp3',
+        kind: 'artifact'
+      }
+    ])
+  })
+
+  it('numbers the calls of one scenario by start time, the same on every run', () => {
+    const call = (id: string, start: string) => ({
+      id,
+      status: 'completed',
+      scenario: 'Rows',
+      scenario_id: A,
+      start_time: start
+    })
+    expect(
+      callIdentities([call('z', '2026-01-01T00:00:02Z'), call('y', '2026-01-01T00:00:01Z')])
+    ).toEqual([
+      { id: `${A}#2`, name: 'Rows (call 2)' },
+      { id: `${A}#1`, name: 'Rows (call 1)' }
+    ])
+  })
+
+  it('maps call statuses, unknown ones as still running', () => {
+    const identity = { id: 'x', name: 'x' }
+    expect(mapCall({ id: 'c2', status: 'analyzing' }, identity, () => {}).status).toBe('running')
+    expect(mapCall({ id: 'c3', status: 'cancelled' }, identity, () => {}).status).toBe('skipped')
+    expect(
+      mapCall({ id: 'c4', status: 'failed', ended_reason: 'silence-timed-out' }, identity, () => {})
+    ).toMatchObject({ status: 'failed', error: 'The call failed: silence-timed-out' })
+    const unknown: string[] = []
+    expect(
+      mapCall({ id: 'c5', status: 'exploding' }, identity, (v) => unknown.push(v)).status
+    ).toBe('running')
+    expect(unknown).toEqual(['exploding'])
   })
 })
 
@@ -210,7 +279,8 @@ describe('Empirical mapping', () => {
         repository: 'acme/shop'
       },
       environment_variables_overrides: [{ name: 'A', value: '2' }],
-      tags: ['@smoke']
+      tags: ['@smoke'],
+      github_actor: 'octocat'
     })
     expect(warnings).toEqual(['Empirical takes one value per variable: "A" gets its last value.'])
   })
@@ -254,7 +324,7 @@ describe('Empirical mapping', () => {
     })
     expect(mapDetail({ name: 'b', status: 'failed', snooze_info: [{}] }, () => {})).toMatchObject({
       status: 'skipped',
-      error: 'Failure snoozed in Empirical'
+      suppressed: 'failed; the failure is snoozed in Empirical, so it does not count'
     })
     expect(mapDetail({ name: 'c', status: 'timedOut' }, () => {}).status).toBe('failed')
     const unknown: string[] = []

@@ -28415,6 +28415,7 @@ const INPUT_DEFAULTS = {
     'timeout-minutes': '30',
     'poll-interval-seconds': '5',
     'fail-on': 'failure',
+    'allow-no-tests': 'false',
     comment: 'auto',
     summary: 'true'
 };
@@ -28519,6 +28520,7 @@ function inputSchema(providers) {
         'timeout-minutes': positiveNumber('minutes', 360),
         'poll-interval-seconds': positiveNumber('seconds', 600),
         'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
+        'allow-no-tests': booleanText,
         comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
         summary: booleanText,
         'github-token': optionalText,
@@ -28583,6 +28585,7 @@ function parseInputs(read, providers) {
         timeoutMinutes: input['timeout-minutes'],
         pollIntervalSeconds: input['poll-interval-seconds'],
         failOn: input['fail-on'],
+        allowNoTests: input['allow-no-tests'],
         comment: input.comment,
         summary: input.summary,
         githubToken: input['github-token'],
@@ -28725,8 +28728,10 @@ async function post() {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`);
             return;
         }
-        await provider.cancel(handle);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Cancelled ${provider.displayName} run ${handle.runId}${where}.`);
+        const result = await provider.cancel(handle);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(result === 'cancelled'
+            ? `Asked ${provider.displayName} to stop run ${handle.runId}${where}: it is being cancelled.`
+            : `${provider.displayName} run ${handle.runId}${where} had already finished; there was nothing to cancel.`);
     }
     catch (error) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not cancel the unfinished run: ${error instanceof Error ? error.message : String(error)}`);
@@ -29065,14 +29070,15 @@ function mapStatus(table, value, stillRunning, onUnknown) {
 const DEFAULT_ORIGIN = 'https://api.empirical.run';
 const DASHBOARD_ORIGIN = 'https://dash.empirical.run';
 // Run states [doc]: pending, queued, started, cancelling are still going; ended, error, cancelled
-// are final. An ended run's verdict comes from its failure counts.
+// are final. `ended` says the run finished, not that its tests passed [doc]; `error` is a failure
+// on Empirical's side.
 const RUN_STATE = {
     pending: 'queued',
     queued: 'queued',
     started: 'running',
     cancelling: 'running',
-    ended: 'decide-by-counts',
-    error: 'errored',
+    ended: 'finished',
+    error: 'failed',
     cancelled: 'cancelled'
 };
 // Per-test statuses (inferred: Playwright's outcomes as Empirical's summaries name them).
@@ -29173,6 +29179,9 @@ function buildTriggerBody(request, warn) {
         return { name, value: values[values.length - 1] ?? '' };
     });
     const body = { environment: environmentOf(request), build, metadata };
+    // Empirical's own action sends the actor here; its reference lists the field [doc].
+    if (context.actor)
+        body.github_actor = context.actor;
     if (overrides.length > 0)
         body.environment_variables_overrides = overrides;
     if (settings.tags.length > 0)
@@ -29200,10 +29209,11 @@ function mapDetail(detail, onUnknownStatus) {
         test.flaky = true;
     if (typeof detail.duration === 'number')
         test.durationMs = detail.duration;
-    // inferred: a snoozed failure is suppressed by design (it does not count against the run)
+    // A snoozed failure is suppressed by the team's choice [doc: snoozes "temporarily suppress
+    // known test failures"]: it does not count against the run, and the report says so.
     if (test.status === 'failed' && detail.snooze_info && detail.snooze_info.length > 0) {
         test.status = 'skipped';
-        test.error = 'Failure snoozed in Empirical';
+        test.suppressed = 'failed; the failure is snoozed in Empirical, so it does not count';
     }
     else if (detail.error !== undefined && test.status !== 'passed') {
         test.error = typeof detail.error === 'string' ? detail.error : JSON.stringify(detail.error);
@@ -29216,9 +29226,22 @@ function countsFromItem(item, terminal) {
         return undefined;
     const passed = item.success_count ?? 0;
     const failed = item.failed_count_after_snoozing ?? item.failed_count ?? 0;
-    const skipped = item.skipped_count ?? 0;
+    // Snoozed failures do not count against the run; they are shown with the skipped ones.
+    const snoozed = Math.max(0, (item.failed_count ?? failed) - failed);
+    const skipped = (item.skipped_count ?? 0) + snoozed;
     const pending = terminal ? 0 : Math.max(0, item.total_count - passed - failed - skipped);
     return { total: item.total_count, passed, failed, errored: 0, skipped, pending };
+}
+/**
+ * The per-test counts, unless the run's own numbers show failures the per-test list does not:
+ * a verdict is never more lenient than Empirical's own count.
+ */
+function bestCounts(fromTests, fromRun) {
+    if (!fromRun)
+        return fromTests;
+    if (fromTests.total === 0)
+        return fromRun;
+    return fromRun.failed > fromTests.failed + fromTests.errored ? fromRun : fromTests;
 }
 class EmpiricalProvider {
     deps;
@@ -29265,14 +29288,13 @@ class EmpiricalProvider {
             single = readSingleRun(await this.client.get(`/api/test-runs/${encodeURIComponent(handle.runId)}`, schemas/* unknown */.L5J()));
             state = single.state;
         }
-        const mapped = mapStatus(RUN_STATE, state ?? '', 'running', () => this.reportUnknown('run', state ?? '(none)'));
-        const terminal = mapped === 'decide-by-counts' || (0,model/* isTerminal */.Hd)(mapped);
+        const signal = mapStatus(RUN_STATE, state ?? '', 'running', () => this.reportUnknown('run', state ?? '(none)'));
+        const terminal = (0,model/* isFinalSignal */.vK)(signal);
         // Per-test results once the run is over: the run's summary details (undocumented shape, read defensively).
         if (terminal && single === undefined)
             single = await this.readDetails(handle.runId);
         const tests = (single?.details ?? []).map((detail) => mapDetail(detail, (value) => this.reportUnknown('test', value)));
-        const counts = tests.length > 0 ? (0,model/* countTests */.tu)(tests) : (countsFromItem(item, terminal) ?? (0,model/* countTests */.tu)([]));
-        const status = mapped === 'decide-by-counts' ? (counts.failed > 0 ? 'failed' : 'passed') : mapped;
+        const counts = bestCounts((0,model/* countTests */.tu)(tests), countsFromItem(item, terminal));
         const slug = list.data.project?.slug;
         const startedAt = item?.created_at ?? undefined;
         const started = Date.parse(startedAt ?? '');
@@ -29282,14 +29304,14 @@ class EmpiricalProvider {
             url: slug
                 ? `${this.dashboard()}/${encodeURIComponent(slug)}/test-runs/${encodeURIComponent(handle.runId)}`
                 : undefined,
-            status,
+            signal,
             startedAt,
-            finishedAt: (0,model/* isTerminal */.Hd)(status) && Number.isFinite(started) && typeof item?.duration === 'number'
+            finishedAt: terminal && Number.isFinite(started) && typeof item?.duration === 'number'
                 ? new Date(started + item.duration).toISOString()
                 : undefined,
             counts,
             tests,
-            note: status === 'errored' ? errorNote(single?.raw, item) : undefined
+            note: signal === 'failed' ? errorNote(single?.raw, item) : undefined
         };
     }
     async readDetails(runId) {
@@ -29316,11 +29338,12 @@ class EmpiricalProvider {
                 schema: schemas/* unknown */.L5J(),
                 retry: 'safe'
             });
+            return 'cancelled';
         }
         catch (error) {
-            // 412: the run already reached a final state.
+            // 412: the run already reached a final state [doc].
             if (error instanceof VendorError && error.status === 412)
-                return;
+                return 'already-finished';
             throw error;
         }
     }
@@ -29347,28 +29370,28 @@ function createEmpirical(deps) {
 
 /**
  * Future AGI agent simulations: executing a run test starts a test execution, which places calls
- * (simulated conversations) and evaluates each one. `GET /simulate/test-executions/{id}/` gives the
- * execution's status and its calls. Facts: Future AGI's API reference (run tests, test
- * executions); the verdict rules and the reading of eval outputs are inferred, all in the tables below.
+ * (simulated conversations) and evaluates each one. Facts follow Future AGI's server code (its
+ * open-source platform: the run-test views and serializers of `futureagi/simulate/`), which differs
+ * from the doc page: a snake_case body checked strictly, calls in a paginated `results` envelope,
+ * and an API key pair. What the code does not settle is marked "inferred".
  */
 const DEFAULT_BASE = 'https://api.futureagi.com';
-const CALLS_PER_PAGE = 100;
+// The detail view takes `limit` without an upper bound; 100 keeps each answer small.
+const PAGE_SIZE = 100;
 // A bound on paging, so a server that always says "next" cannot keep a look going forever.
-const MAX_PAGES = 50;
-// Execution statuses [doc: pending | running | evaluating | completed | failed | cancelling |
-// cancelled; upper case in other answers, so compared case-insensitively]. `completed` is decided
-// by the calls; `evaluating` and `cancelling` are not terminal (inferred from the wording).
+const MAX_PAGES = 100;
+// Execution statuses [server: TestExecution.ExecutionStatus, lower case]. `evaluating` and
+// `cancelling` are still going; `completed` says nothing of the calls' verdicts.
 const EXECUTION_STATUS = {
     pending: 'queued',
     running: 'running',
     evaluating: 'running',
     cancelling: 'running',
-    completed: 'decide-by-calls',
-    failed: 'errored',
+    completed: 'finished',
+    failed: 'failed',
     cancelled: 'cancelled'
 };
-// Call statuses [doc: pending | queued | ongoing | analyzing | completed | failed | cancelled].
-// A completed call can still fail by its evals (inferred, see evalVerdicts).
+// Call statuses [server: CallExecution.CallStatus]. A completed call can still fail by its evals.
 const CALL_STATUS = {
     pending: 'queued',
     queued: 'queued',
@@ -29378,104 +29401,134 @@ const CALL_STATUS = {
     failed: 'failed',
     cancelled: 'skipped'
 };
-// Eval outputs that mean "this eval failed" (inferred: the shape of eval_outputs is not documented).
-const FAILING_OUTPUTS = new Set(['fail', 'failed', 'false', 'no']);
-// Fields that may carry a recording of the call (inferred: none is documented).
-const RECORDING_FIELDS = ['recording_url', 'recording', 'audio_url', 'stereo_recording_url'];
 const executeResponseSchema = schemas/* object */.Ikc({
     execution_id: schemas/* string */.YjP(),
-    status: schemas/* string */.YjP().optional(),
     total_scenarios: schemas/* number */.aig().nullish(),
     total_calls: schemas/* number */.aig().nullish()
 })
     .loose();
 const callSchema = schemas/* object */.Ikc({
-    id: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).transform(String),
+    id: schemas/* string */.YjP(),
     status: schemas/* string */.YjP(),
     duration: schemas/* number */.aig().nullish(),
+    start_time: schemas/* string */.YjP().nullish(),
+    timestamp: schemas/* string */.YjP().nullish(),
     transcript: schemas/* unknown */.L5J().optional(),
+    scenario: schemas/* string */.YjP().nullish(),
+    scenario_id: schemas/* string */.YjP().nullish(),
     overall_score: schemas/* number */.aig().nullish(),
-    eval_outputs: schemas/* unknown */.L5J().optional(),
-    scenario: schemas/* unknown */.L5J().optional(),
-    created_at: schemas/* string */.YjP().nullish()
+    eval_outputs: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
+    audio_url: schemas/* string */.YjP().nullish(),
+    ended_reason: schemas/* string */.YjP().nullish()
 })
     .loose();
-const callsSchema = schemas/* union */.KCZ([
-    schemas/* array */.YOg(callSchema),
-    schemas/* object */.Ikc({
-        count: schemas/* number */.aig().nullish(),
-        next: schemas/* string */.YjP().nullish(),
-        results: schemas/* array */.YOg(callSchema)
-    })
-        .loose()
-]);
-const executionSchema = schemas/* object */.Ikc({
-    status: schemas/* string */.YjP(),
-    error_reason: schemas/* string */.YjP().nullish(),
-    started_at: schemas/* string */.YjP().nullish(),
-    completed_at: schemas/* string */.YjP().nullish(),
-    total_calls: schemas/* number */.aig().nullish(),
-    failed_calls: schemas/* number */.aig().nullish(),
-    calls: callsSchema.nullish()
+// The detail answer is a page of calls with the execution's status beside it [server].
+const executionPageSchema = schemas/* object */.Ikc({
+    count: schemas/* number */.aig(),
+    next: schemas/* string */.YjP().nullish(),
+    results: schemas/* array */.YOg(callSchema),
+    status: schemas/* string */.YjP()
 })
     .loose();
-/** test-ids → only those scenarios; exclude-test-ids → all but those; neither → all; both → error. */
-function buildExecuteBody(settings) {
-    if (settings.testIds.length > 0 && settings.excludeTestIds.length > 0) {
-        throw new inputs/* InputError */.dz('Future AGI takes either "test-ids" (run only these scenarios) or "exclude-test-ids" (run all but these), not both.');
+const scenariosPageSchema = schemas/* object */.Ikc({
+    count: schemas/* number */.aig(),
+    next: schemas/* string */.YjP().nullish(),
+    results: schemas/* array */.YOg(schemas/* object */.Ikc({ id: schemas/* string */.YjP(), name: schemas/* string */.YjP().nullish() }).loose())
+})
+    .loose();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The execute body [server: ExecuteRunTestSerializer]. The server ignores `select_all` and runs
+ * exactly `scenario_ids` when it is not empty, all scenarios when it is: so exclusion sends the
+ * complement of the excluded ids among the run test's scenarios.
+ */
+function buildExecuteBody(settings, runTestScenarios = []) {
+    const body = {};
+    if (settings.testIds.length > 0)
+        body.scenario_ids = settings.testIds;
+    else if (settings.excludeTestIds.length > 0) {
+        const excluded = new Set(settings.excludeTestIds);
+        body.scenario_ids = runTestScenarios.filter((id) => !excluded.has(id));
     }
-    const body = settings.testIds.length > 0
-        ? { selectAll: false, scenarioIds: settings.testIds }
-        : { selectAll: true, scenarioIds: settings.excludeTestIds };
     if (settings.simulatorId)
-        body.simulatorId = settings.simulatorId;
+        body.simulator_id = settings.simulatorId;
     return body;
 }
+/** The key pair [server: APIKeyAuthentication reads X-Api-Key and X-Secret-Key]. */
 function authHeaders(settings) {
-    // The current reference uses a key pair; the older page, a Bearer key.
-    return settings.apiSecret
-        ? { 'X-Api-Key': settings.apiKey, 'X-Secret-Key': settings.apiSecret }
-        : { authorization: `Bearer ${settings.apiKey}` };
+    return { 'X-Api-Key': settings.apiKey, 'X-Secret-Key': settings.apiSecret ?? '' };
 }
-/** Reads eval_outputs as a map or a list of evals; what cannot be judged is shown, never judged. */
-function evalVerdicts(outputs) {
-    const entries = Array.isArray(outputs)
-        ? outputs.map((value, i) => [evalName(value) ?? `eval ${i + 1}`, value])
-        : outputs && typeof outputs === 'object'
-            ? Object.entries(outputs)
-            : [];
-    return entries.map(([name, value]) => {
-        const record = value && typeof value === 'object' ? value : { output: value };
-        const output = record.output ?? record.result ?? record.value ?? record.status;
-        const failed = record.passed === false ||
-            output === false ||
-            (typeof output === 'string' && FAILING_OUTPUTS.has(output.trim().toLowerCase()));
-        const parts = [
-            output === undefined
-                ? undefined
-                : `output ${typeof output === 'string' ? output : JSON.stringify(output)}`,
-            typeof record.score === 'number' ? `score ${record.score}` : undefined,
-            typeof record.reason === 'string' ? record.reason : undefined
-        ].filter(Boolean);
-        return { name, failed, text: parts.join(' · ') || JSON.stringify(value) };
+/** Input errors found before anything is sent: every one names its input. */
+function inputProblems(settings) {
+    const problems = [];
+    if (!settings.apiSecret)
+        problems.push('Input "api-secret" is required for Future AGI: the secret key that goes with "api-key" (sent as X-Secret-Key). ' +
+            "Future AGI's API takes the key pair; a key alone is read as a login token and refused.");
+    if (!settings.targetId)
+        problems.push('Input "target-id" is required for Future AGI: the run test id (a UUID).');
+    if (settings.testIds.length > 0 && settings.excludeTestIds.length > 0)
+        problems.push('Future AGI takes either "test-ids" (run only these scenarios) or "exclude-test-ids" (run all but these), not both.');
+    for (const [input, ids] of [
+        ['target-id', settings.targetId ? [settings.targetId] : []],
+        ['test-ids', settings.testIds],
+        ['exclude-test-ids', settings.excludeTestIds],
+        ['simulator-id', settings.simulatorId ? [settings.simulatorId] : []]
+    ]) {
+        const bad = ids.filter((id) => !UUID.test(id));
+        if (bad.length > 0)
+            problems.push(`Input "${input}": expected UUIDs, got ${bad.map((id) => `"${id}"`).join(', ')}`);
+    }
+    return problems;
+}
+/** Scenario ids of the inputs that are not scenarios of the run test, as an input error. */
+function unknownScenarios(settings, runTestScenarios) {
+    const known = new Set(runTestScenarios);
+    return [
+        ['test-ids', settings.testIds],
+        ['exclude-test-ids', settings.excludeTestIds]
+    ].flatMap(([input, ids]) => {
+        const unknown = ids.filter((id) => !known.has(id));
+        return unknown.length === 0
+            ? []
+            : [`Input "${input}": not scenarios of run test ${settings.targetId}: ${unknown.join(', ')}`];
     });
 }
-function evalName(value) {
-    if (!value || typeof value !== 'object')
-        return undefined;
-    const record = value;
-    const name = record.name ?? record.eval_name ?? record.eval;
-    return typeof name === 'string' ? name : undefined;
-}
-function scenarioName(scenario) {
-    if (typeof scenario === 'string')
-        return scenario;
-    if (scenario &&
-        typeof scenario === 'object' &&
-        'name' in scenario &&
-        typeof scenario.name === 'string')
-        return scenario.name;
-    return undefined;
+// Pass/Fail evals answer "Passed" or "Failed" [server tests: output_type "Pass/Fail"].
+const FAILING_VALUES = new Set(['failed', 'fail']);
+const evalOutputSchema = schemas/* object */.Ikc({
+    value: schemas/* unknown */.L5J(),
+    reason: schemas/* string */.YjP().nullish(),
+    type: schemas/* string */.YjP().nullish(),
+    name: schemas/* string */.YjP().nullish(),
+    error: schemas/* boolean */.zMY().nullish(),
+    status: schemas/* string */.YjP().nullish(),
+    skipped: schemas/* boolean */.zMY().nullish()
+})
+    .loose();
+/**
+ * A call's evals [server: CallExecutionDetailSerializer.get_eval_outputs, keyed by eval config id:
+ * {value, reason, type, name, error, status, skipped}]. A Pass/Fail eval that failed fails the
+ * call; an eval that errored leaves it unjudged (errored); scores are shown, not judged.
+ */
+function evalVerdicts(outputs) {
+    return Object.entries(outputs ?? {}).flatMap(([id, raw]) => {
+        const parsed = evalOutputSchema.safeParse(raw);
+        if (!parsed.success || Object.keys(parsed.data).length === 0)
+            return [];
+        const output = parsed.data;
+        const value = typeof output.value === 'string' ? output.value : JSON.stringify(output.value);
+        const outcome = output.skipped
+            ? 'not judged'
+            : output.error || output.status === 'error'
+                ? 'errored'
+                : FAILING_VALUES.has(String(output.value).trim().toLowerCase()) || output.value === false
+                    ? 'failed'
+                    : output.type === 'Pass/Fail'
+                        ? 'passed'
+                        : 'not judged';
+        const text = [value === undefined ? undefined : `${value}`, output.reason || undefined];
+        return [{ name: output.name || id, outcome, text: text.filter(Boolean).join(' · ') }];
+    });
 }
 function transcriptText(transcript) {
     if (typeof transcript === 'string')
@@ -29487,67 +29540,73 @@ function transcriptText(transcript) {
         if (!turn || typeof turn !== 'object')
             return String(turn);
         const record = turn;
-        const who = record.role ?? record.speaker ?? '';
-        const said = record.content ?? record.text ?? record.message ?? '';
+        const who = record.speaker_role ?? record.role ?? '';
+        const said = record.content ?? record.text ?? '';
         return `${String(who)}: ${String(said)}`;
     })
         .join('\n');
 }
-function mapCall(call, name, onUnknownStatus) {
+const EVAL_MARK = {
+    passed: '✓',
+    failed: '✗',
+    errored: '!',
+    'not judged': '·'
+};
+function mapCall(call, identity, onUnknownStatus) {
     let status = mapStatus(CALL_STATUS, call.status.toLowerCase(), 'running', () => onUnknownStatus(call.status));
     const evals = evalVerdicts(call.eval_outputs);
-    const failedEvals = evals.filter((verdict) => verdict.failed);
-    if (status === 'passed' && failedEvals.length > 0)
+    if (status === 'passed' && evals.some((e) => e.outcome === 'failed'))
         status = 'failed';
+    else if (status === 'passed' && evals.some((e) => e.outcome === 'errored'))
+        status = 'errored';
     const links = [];
-    for (const field of RECORDING_FIELDS) {
-        const value = call[field];
-        if (typeof value === 'string' && /^https?:\/\//.test(value))
-            links.push({ label: 'recording', url: value, kind: 'artifact' });
-    }
-    const test = { id: call.id, name, status, links };
+    if (call.audio_url && /^https?:\/\//.test(call.audio_url))
+        links.push({ label: 'recording', url: call.audio_url, kind: 'artifact' });
+    const test = { ...identity, status, links };
     if (typeof call.duration === 'number')
         test.durationMs = Math.round(call.duration * 1000);
     if (typeof call.overall_score === 'number')
         test.score = call.overall_score;
-    if (status === 'failed') {
-        const lines = [];
-        if (failedEvals.length > 0)
-            lines.push(`Failed evals: ${failedEvals.map((verdict) => verdict.name).join(', ')}`);
-        if (typeof call.overall_score === 'number')
-            lines.push(`Overall score: ${call.overall_score}`);
-        for (const verdict of evals)
-            lines.push(`${verdict.failed ? '✗' : '✓'} ${verdict.name}: ${verdict.text}`);
-        const transcript = transcriptText(call.transcript);
-        if (transcript)
-            lines.push('', 'Transcript (end):', transcript.slice(-1500));
-        test.error = lines.join('\n');
-    }
+    if (status === 'failed' || status === 'errored')
+        test.error = failureText(call, evals);
     return test;
 }
-/** Scenario name, numbered when a scenario has several calls. */
-function callNames(calls) {
-    const totals = new Map();
-    const names = calls.map((call) => scenarioName(call.scenario) ?? `call ${call.id}`);
-    for (const name of names)
-        totals.set(name, (totals.get(name) ?? 0) + 1);
-    const seen = new Map();
-    return names.map((name) => {
-        if ((totals.get(name) ?? 0) < 2)
-            return name;
-        const index = (seen.get(name) ?? 0) + 1;
-        seen.set(name, index);
-        return `${name} (call ${index})`;
-    });
+function failureText(call, evals) {
+    const lines = [];
+    const failed = evals.filter((e) => e.outcome === 'failed' || e.outcome === 'errored');
+    if (failed.length > 0)
+        lines.push(`Failed evals: ${failed.map((e) => e.name).join(', ')}`);
+    if (call.status.toLowerCase() === 'failed')
+        lines.push(`The call failed${call.ended_reason ? `: ${call.ended_reason}` : ''}`);
+    if (typeof call.overall_score === 'number')
+        lines.push(`Overall score: ${call.overall_score}`);
+    for (const verdict of evals)
+        lines.push(`${EVAL_MARK[verdict.outcome]} ${verdict.name}: ${verdict.text}`);
+    const transcript = transcriptText(call.transcript);
+    if (transcript)
+        lines.push('', 'Transcript (end):', transcript.slice(-1500));
+    return lines.join('\n');
 }
-/** One page of calls, and whether another may follow: `next` when given, else a full page. */
-function pageOf(calls) {
-    if (calls == null)
-        return { results: [], more: false };
-    if (Array.isArray(calls))
-        return { results: calls, more: calls.length >= CALLS_PER_PAGE };
-    const more = calls.next === undefined ? calls.results.length >= CALLS_PER_PAGE : Boolean(calls.next);
-    return { results: calls.results, more };
+/**
+ * A call is a test. Its identity is its scenario, the same on every run (a call id is new each
+ * time); a scenario with several calls (a dataset scenario, one call per row) numbers them in the
+ * order they started (inferred: the answer names no row).
+ */
+function callIdentities(calls) {
+    const key = (call) => call.scenario_id || call.scenario || call.id;
+    const byScenario = new Map();
+    for (const call of calls)
+        byScenario.set(key(call), [...(byScenario.get(key(call)) ?? []), call]);
+    for (const group of byScenario.values())
+        group.sort((a, b) => (a.start_time ?? '').localeCompare(b.start_time ?? '') || a.id.localeCompare(b.id));
+    return calls.map((call) => {
+        const group = byScenario.get(key(call)) ?? [call];
+        const name = call.scenario || `call ${call.id}`;
+        if (group.length < 2)
+            return { id: key(call), name };
+        const index = group.indexOf(call) + 1;
+        return { id: `${key(call)}#${index}`, name: `${name} (call ${index})` };
+    });
 }
 class FutureAgiProvider {
     deps;
@@ -29572,69 +29631,87 @@ class FutureAgiProvider {
         });
     }
     validate({ settings }) {
-        if (!settings.targetId)
-            throw new inputs/* InputError */.dz('Input "target-id" is required for Future AGI: the run test id (a UUID).');
-        buildExecuteBody(settings);
+        const problems = inputProblems(settings);
+        if (problems.length > 0)
+            throw new inputs/* InputError */.dz(problems.join('\n'));
     }
     async trigger({ settings }) {
-        const response = await this.client.request('POST', `/simulate/run-tests/${encodeURIComponent(settings.targetId ?? '')}/execute/`, { body: buildExecuteBody(settings), schema: executeResponseSchema, retry: 'unsent-only' });
+        const runTest = encodeURIComponent(settings.targetId ?? '');
+        const scenarios = await this.scenariosToCheck(settings);
+        const body = buildExecuteBody(settings, scenarios);
+        if (settings.excludeTestIds.length > 0 && body.scenario_ids.length === 0)
+            throw new inputs/* InputError */.dz(`Input "exclude-test-ids" excludes every scenario of run test ${settings.targetId}: nothing would run.`);
+        const response = await this.client.request('POST', `/simulate/run-tests/${runTest}/execute/`, {
+            body,
+            schema: executeResponseSchema,
+            retry: 'unsent-only'
+        });
         const size = [
             response.total_scenarios == null ? undefined : `${response.total_scenarios} scenarios`,
-            response.total_calls == null ? undefined : `${response.total_calls} calls`
+            response.total_calls ? `${response.total_calls} calls` : undefined
         ].filter(Boolean);
         if (size.length > 0)
             this.deps.log(`Future AGI execution ${response.execution_id}: ${size.join(', ')}`);
-        return {
-            runId: response.execution_id,
-            targetId: settings.targetId,
-            status: 'queued',
-            extra: {
-                ...(response.total_scenarios == null
-                    ? {}
-                    : { totalScenarios: String(response.total_scenarios) }),
-                ...(response.total_calls == null ? {} : { totalCalls: String(response.total_calls) })
-            }
-        };
+        return { runId: response.execution_id, targetId: settings.targetId, status: 'queued' };
+    }
+    /**
+     * The run test's scenarios, when the inputs name some: exclusion needs them, and an id that is
+     * not among them is an input error before anything runs.
+     */
+    async scenariosToCheck(settings) {
+        if (settings.testIds.length === 0 && settings.excludeTestIds.length === 0)
+            return [];
+        const path = `/simulate/run-tests/${encodeURIComponent(settings.targetId ?? '')}/scenarios/`;
+        const ids = [];
+        for (let page = 1; page <= MAX_PAGES; page++) {
+            const answer = await this.client.get(`${path}?page=${page}&limit=${PAGE_SIZE}`, scenariosPageSchema);
+            ids.push(...answer.results.map((scenario) => scenario.id));
+            if (!answer.next || answer.results.length === 0 || ids.length >= answer.count)
+                break;
+        }
+        const unknown = unknownScenarios(settings, ids);
+        if (unknown.length > 0)
+            throw new inputs/* InputError */.dz(unknown.join('\n'));
+        return ids;
     }
     async observe(handle) {
-        const path = `/simulate/test-executions/${encodeURIComponent(handle.runId)}/`;
-        const first = await this.client.get(`${path}?page=1&limit=${CALLS_PER_PAGE}`, executionSchema);
-        const calls = await this.allCalls(path, first);
-        const names = callNames(calls);
-        const tests = calls.map((call, i) => mapCall(call, names[i] ?? call.id, (value) => this.reportUnknown('call', value)));
-        const counts = (0,model/* countTests */.tu)(tests);
-        const mapped = mapStatus(EXECUTION_STATUS, first.status.toLowerCase(), 'running', () => this.reportUnknown('execution', first.status));
-        const status = mapped === 'decide-by-calls'
-            ? counts.failed > 0 || (first.failed_calls ?? 0) > 0
-                ? 'failed'
-                : 'passed'
-            : mapped;
+        const { status, calls, complete } = await this.readExecution(handle.runId);
+        const executionSignal = mapStatus(EXECUTION_STATUS, status.toLowerCase(), 'running', () => this.reportUnknown('execution', status));
+        // Calls are paged newest-updated first, so a page can shift while it is read: a final
+        // answer counts only once every call was seen, else the next look reads them again.
+        const signal = (0,model/* isFinalSignal */.vK)(executionSignal) && !complete ? 'running' : executionSignal;
+        const identities = callIdentities(calls);
+        const tests = calls.map((call, i) => mapCall(call, identities[i] ?? { id: call.id, name: call.id }, (value) => this.reportUnknown('call', value)));
         return {
             provider: this.name,
             targetId: handle.targetId,
             runId: handle.runId,
-            status,
-            startedAt: first.started_at ?? undefined,
-            finishedAt: (0,model/* isTerminal */.Hd)(status) ? (first.completed_at ?? undefined) : undefined,
-            counts,
+            signal,
+            ...callTimes(calls, (0,model/* isFinalSignal */.vK)(signal)),
+            counts: (0,model/* countTests */.tu)(tests),
             tests,
-            note: status === 'errored' && first.error_reason ? `Future AGI: ${first.error_reason}` : undefined
+            note: signal === 'failed'
+                ? 'Future AGI reports the execution failed (its answer gives no reason beyond the calls).'
+                : undefined
         };
     }
-    /** The calls come paginated; the envelope is not documented, so both a list and {results, next} are read. */
-    async allCalls(path, first) {
-        let page = pageOf(first.calls);
-        const all = [...page.results];
-        for (let number = 2; page.more && number <= MAX_PAGES; number++) {
-            if (first.total_calls != null && all.length >= first.total_calls)
+    /** Every call of the execution, page by page, each once. */
+    async readExecution(executionId) {
+        const path = `/simulate/test-executions/${encodeURIComponent(executionId)}/`;
+        const calls = new Map();
+        let status = '';
+        let count = 0;
+        for (let page = 1; page <= MAX_PAGES; page++) {
+            const answer = await this.client.get(`${path}?page=${page}&limit=${PAGE_SIZE}`, executionPageSchema);
+            if (page === 1)
+                status = answer.status;
+            count = answer.count;
+            for (const call of answer.results)
+                calls.set(call.id, call);
+            if (!answer.next || answer.results.length === 0 || calls.size >= count)
                 break;
-            const next = await this.client.get(`${path}?page=${number}&limit=${CALLS_PER_PAGE}`, executionSchema);
-            page = pageOf(next.calls);
-            if (page.results.length === 0)
-                break;
-            all.push(...page.results);
         }
-        return all;
+        return { status, calls: [...calls.values()], complete: calls.size >= count };
     }
     async cancel(handle) {
         try {
@@ -29643,14 +29720,21 @@ class FutureAgiProvider {
                 schema: schemas/* unknown */.L5J(),
                 retry: 'safe'
             });
+            return 'cancelled';
         }
         catch (error) {
             // 400: the execution already finished, so there is nothing left to cancel.
             if (error instanceof VendorError && error.status === 400)
-                return;
+                return 'already-finished';
             throw error;
         }
     }
+}
+/** inferred: the execution's answer has no times of its own; its calls' first start and last update stand in. */
+function callTimes(calls, final) {
+    const starts = calls.flatMap((call) => (call.start_time ? [call.start_time] : [])).sort();
+    const ends = calls.flatMap((call) => (call.timestamp ? [call.timestamp] : [])).sort();
+    return { startedAt: starts[0], finishedAt: final ? ends[ends.length - 1] : undefined };
 }
 function createFutureAgi(deps) {
     return new FutureAgiProvider(deps);
@@ -29667,10 +29751,10 @@ function createFutureAgi(deps) {
  * are silent the code says "inferred".
  */
 const octomind_DEFAULT_ORIGIN = 'https://app.octomind.dev';
-// Report-level statuses (spec: WAITING | PASSED | FAILED).
+// Report-level statuses (spec: WAITING | PASSED | FAILED). The verdict comes from the results too.
 const REPORT_STATUS = {
     WAITING: 'running',
-    PASSED: 'passed',
+    PASSED: 'finished',
     FAILED: 'failed'
 };
 // Result-level statuses (spec: WAITING | PASSED | FAILED | ERROR; ERROR = Octomind's own fault).
@@ -29680,14 +29764,15 @@ const RESULT_STATUS = {
     FAILED: 'failed',
     ERROR: 'errored'
 };
-// Every field is optional beyond what identifies a result: v2 (testCaseId, name), early v3
-// (testCaseId) and current v3 (testCaseVersionId) shapes all parse; unknown fields are kept out.
+// No field of a result is required by the spec (2026-01). Current v3 results name their test by
+// testCaseVersionId only; early v3 (spec of 2025-12) and v2 ones by testCaseId, v2 ones with a
+// `name` too. All three parse; unknown fields are kept out.
 const testResultSchema = schemas/* object */.Ikc({
-    id: schemas/* string */.YjP(),
+    id: schemas/* string */.YjP().nullish(),
     testCaseId: schemas/* string */.YjP().nullish(),
     testCaseVersionId: schemas/* string */.YjP().nullish(),
     name: schemas/* string */.YjP().nullish(),
-    status: schemas/* string */.YjP(),
+    status: schemas/* string */.YjP().default(''),
     errorMessage: schemas/* string */.YjP().nullish(),
     traceUrl: schemas/* string */.YjP().nullish(),
     createdAt: schemas/* string */.YjP().nullish(),
@@ -29758,41 +29843,29 @@ function octomind_buildExecuteBody(request) {
 function mapReport(report, mapping) {
     const reportLink = `${mapping.origin}/testtargets/${encodeURIComponent(mapping.targetId)}/testreports/${encodeURIComponent(report.id)}`;
     const tests = (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping));
-    const counts = (0,model/* countTests */.tu)(tests);
-    let status = mapStatus(REPORT_STATUS, report.status, 'running', (value) => mapping.onUnknownStatus('report', value));
-    // inferred: a finished report whose only problems are ERROR results failed on Octomind's side.
-    if (status === 'failed' && counts.failed === 0 && counts.errored > 0)
-        status = 'errored';
+    const signal = mapStatus(REPORT_STATUS, report.status, 'running', (value) => mapping.onUnknownStatus('report', value));
     return {
         provider: 'octomind',
         targetId: mapping.targetId,
         runId: report.id,
         url: mapping.reportUrl ?? reportLink,
-        status,
+        signal,
         startedAt: report.createdAt ?? undefined,
-        finishedAt: (0,model/* isTerminal */.Hd)(status) ? (report.updatedAt ?? undefined) : undefined,
-        counts,
+        finishedAt: (0,model/* isFinalSignal */.vK)(signal) ? (report.updatedAt ?? undefined) : undefined,
+        counts: (0,model/* countTests */.tu)(tests),
         tests
     };
 }
 function mapResult(result, reportLink, mapping) {
-    const status = mapStatus(RESULT_STATUS, result.status, 'running', (value) => mapping.onUnknownStatus('result', value));
-    const links = [
-        {
-            label: 'result',
-            url: `${reportLink}/testresults/${encodeURIComponent(result.id)}`,
-            kind: 'page'
-        }
-    ];
+    const status = mapStatus(RESULT_STATUS, result.status, 'running', (value) => mapping.onUnknownStatus('result', value || '(none)'));
+    const links = [];
+    if (result.id) {
+        const url = `${reportLink}/testresults/${encodeURIComponent(result.id)}`;
+        links.push({ label: 'result', url, kind: 'page' });
+    }
     if (result.traceUrl)
         links.push({ label: 'trace', url: result.traceUrl, kind: 'artifact' });
-    const caseName = result.testCaseId ? mapping.testCaseNames.get(result.testCaseId) : undefined;
-    const test = {
-        id: result.testCaseId ?? result.testCaseVersionId ?? result.id,
-        name: result.name || caseName || result.id,
-        status,
-        links
-    };
+    const test = { ...testIdentity(result, mapping.testCaseNames), status, links };
     // inferred: results carry no duration; updatedAt − createdAt of a finished result is the closest.
     const finished = status !== 'running';
     const start = Date.parse(result.createdAt ?? '');
@@ -29802,6 +29875,22 @@ function mapResult(result, reportLink, mapping) {
     if (result.errorMessage && status !== 'passed')
         test.error = result.errorMessage;
     return test;
+}
+/**
+ * Who a result is, the same on every run: its test case where the report names one, else its
+ * test-case version (current v3 reports name nothing else), never the result, which is new each
+ * run. The name is the case's own where known; Octomind documents no way from a version to its
+ * case or name, so a version alone is labelled by its id, and the result link leads to the test.
+ */
+function testIdentity(result, caseNames) {
+    const caseName = result.testCaseId ? caseNames.get(result.testCaseId) : undefined;
+    const id = result.testCaseId || result.testCaseVersionId || result.id || 'unknown result';
+    const label = result.testCaseId
+        ? `test case ${result.testCaseId}`
+        : result.testCaseVersionId
+            ? `test case version ${result.testCaseVersionId}`
+            : `result ${id}`;
+    return { id, name: result.name || caseName || label };
 }
 class OctomindProvider {
     deps;
@@ -29853,7 +29942,7 @@ class OctomindProvider {
             runId: response.testReport.id,
             url: response.testReportUrl,
             targetId,
-            status: REPORT_STATUS[response.testReport.status] ?? 'running'
+            status: 'running'
         };
     }
     async observe(handle) {
@@ -29902,16 +29991,16 @@ function createOctomind(deps) {
 const testifly_DEFAULT_ORIGIN = 'https://testifly.dev';
 // Job statuses [doc]: Pending, PendingAgentConnection, InProgress, Success, Failed.
 const JOB_STATUS = {
-    Pending: { status: 'queued', phase: 'waiting to start', terminal: false },
-    PendingAgentConnection: {
-        status: 'queued',
-        phase: 'waiting for an agent to connect',
-        terminal: false
-    },
-    InProgress: { status: 'running', terminal: false },
-    Success: { status: 'running', terminal: true },
-    Failed: { status: 'running', terminal: true }
+    Pending: { signal: 'queued', phase: 'waiting to start' },
+    PendingAgentConnection: { signal: 'queued', phase: 'waiting for an agent to connect' },
+    InProgress: { signal: 'running' },
+    Success: { signal: 'finished' },
+    Failed: { signal: 'failed' }
 };
+function isJobOver(status) {
+    const state = Object.hasOwn(JOB_STATUS, status) ? JOB_STATUS[status] : undefined;
+    return state !== undefined && (0,model/* isFinalSignal */.vK)(state.signal);
+}
 // Test statuses, from the labels of the run's `statuses` summary [doc]: Passed, Failed, Skipped,
 // Running, Scheduled.
 const testifly_TEST_STATUS = {
@@ -30095,7 +30184,7 @@ class TestiflyProvider {
             retry: 'safe'
         });
         const active = jobs
-            .filter((job) => !(Object.hasOwn(JOB_STATUS, job.status) && JOB_STATUS[job.status]?.terminal))
+            .filter((job) => !isJobOver(job.status))
             .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
         if (!active)
             throw new Error('Testifly answered AlreadyExists but lists no active job to follow');
@@ -30114,35 +30203,33 @@ class TestiflyProvider {
         const job = answer.jobs.find((candidate) => candidate.jobId === handle.runId);
         if (!job)
             throw new Error(`Testifly's answer does not mention job ${handle.runId}`);
-        const state = mapStatus(JOB_STATUS, job.status, { status: 'running', terminal: false }, (value) => this.reportUnknown('job', value));
+        const state = mapStatus(JOB_STATUS, job.status, { signal: 'running' }, (value) => this.reportUnknown('job', value));
         const base = {
             provider: this.name,
             targetId: handle.targetId,
             runId: handle.runId,
-            status: state.status,
+            signal: state.signal,
             phase: state.phase,
             counts: (0,model/* countTests */.tu)([]),
             tests: []
         };
         if (!job.testRunId) {
             if (job.status === 'Failed')
-                return {
-                    ...base,
-                    status: 'errored',
-                    note: 'The Testifly job failed before it produced a test run.'
-                };
+                return { ...base, note: 'The Testifly job failed before it produced a test run.' };
+            // inferred: a job that ends well without a test run ran no test
             return base;
         }
         const run = await this.client.get(`${this.projectPath('testRun')}/${encodeURIComponent(job.testRunId)}`, testRunSchema);
         const tests = run.tests.map((test) => mapTest(test, (value) => this.reportUnknown('test', value)));
         // The run's own summary stands in for counts while its tests are not listed yet.
         const counts = tests.length > 0 ? (0,model/* countTests */.tu)(tests) : countsFromSummary(run.statuses ?? []);
+        const signal = runSignal(state.signal, counts);
         return {
             ...base,
-            status: verdict(state, job.status, counts),
+            signal,
             phase: undefined,
             startedAt: run.startTime ?? undefined,
-            finishedAt: state.terminal && counts.pending === 0 ? (job.updatedAt ?? undefined) : undefined,
+            finishedAt: (0,model/* isFinalSignal */.vK)(signal) ? (job.updatedAt ?? undefined) : undefined,
             counts,
             tests
         };
@@ -30164,17 +30251,11 @@ function countsFromSummary(statuses) {
     return counts;
 }
 /**
- * The run is decided once the job is finished and no test is still running or scheduled
+ * The job counts as over once it is finished and no test is still running or scheduled
  * (inferred: the page only says to keep refreshing while the job runs).
  */
-function verdict(state, jobStatus, counts) {
-    if (!state.terminal || counts.pending > 0)
-        return 'running';
-    if (counts.failed > 0)
-        return 'failed';
-    if (jobStatus === 'Failed')
-        return 'errored';
-    return 'passed';
+function runSignal(jobSignal, counts) {
+    return (0,model/* isFinalSignal */.vK)(jobSignal) && counts.pending > 0 ? 'running' : jobSignal;
 }
 function createTestifly(deps) {
     return new TestiflyProvider(deps);
@@ -30227,11 +30308,11 @@ function createProvider(settings, setup) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hd: () => (/* binding */ isTerminal),
 /* harmony export */   LV: () => (/* binding */ RUN_STATUSES),
-/* harmony export */   tu: () => (/* binding */ countTests)
+/* harmony export */   tu: () => (/* binding */ countTests),
+/* harmony export */   vK: () => (/* binding */ isFinalSignal)
 /* harmony export */ });
-/* unused harmony exports TEST_STATUSES, failuresFirst, testFolder */
+/* unused harmony exports TEST_STATUSES, isTerminal, failuresFirst, testFolder */
 /** The normalized report every provider produces and every sink consumes. */
 const RUN_STATUSES = [
     'queued',
@@ -30240,7 +30321,9 @@ const RUN_STATUSES = [
     'failed',
     'errored',
     'cancelled',
-    'timed-out'
+    'timed-out',
+    /** The vendor finished the run, but no test ran: not a pass. */
+    'no-tests'
 ];
 const TEST_STATUSES = (/* unused pure expression or super */ null && ([
     'passed',
@@ -30255,10 +30338,15 @@ const TERMINAL = new Set([
     'failed',
     'errored',
     'cancelled',
-    'timed-out'
+    'timed-out',
+    'no-tests'
 ]);
 function isTerminal(status) {
     return TERMINAL.has(status);
+}
+/** The vendor is done with the run (whatever its tests say). */
+function isFinalSignal(signal) {
+    return signal !== 'queued' && signal !== 'running';
 }
 function countTests(tests) {
     const counts = {

@@ -3,16 +3,17 @@ import { VendorError, type HttpClient } from '../http.js'
 import { InputError } from '../inputs.js'
 import {
   countTests,
-  isTerminal,
+  isFinalSignal,
   type Counts,
-  type RunReport,
-  type RunStatus,
+  type Observation,
   type TestResult,
-  type TestStatus
+  type TestStatus,
+  type VendorSignal
 } from '../report/model.js'
 import {
   mapStatus,
   unknownStatusReporter,
+  type CancelResult,
   type Provider,
   type ProviderDeps,
   type RunHandle,
@@ -30,14 +31,15 @@ const DEFAULT_ORIGIN = 'https://api.empirical.run'
 const DASHBOARD_ORIGIN = 'https://dash.empirical.run'
 
 // Run states [doc]: pending, queued, started, cancelling are still going; ended, error, cancelled
-// are final. An ended run's verdict comes from its failure counts.
-const RUN_STATE: Record<string, RunStatus | 'decide-by-counts'> = {
+// are final. `ended` says the run finished, not that its tests passed [doc]; `error` is a failure
+// on Empirical's side.
+const RUN_STATE: Record<string, VendorSignal> = {
   pending: 'queued',
   queued: 'queued',
   started: 'running',
   cancelling: 'running',
-  ended: 'decide-by-counts',
-  error: 'errored',
+  ended: 'finished',
+  error: 'failed',
   cancelled: 'cancelled'
 }
 
@@ -157,6 +159,8 @@ export function buildTriggerBody(
     return { name, value: values[values.length - 1] ?? '' }
   })
   const body: Record<string, unknown> = { environment: environmentOf(request), build, metadata }
+  // Empirical's own action sends the actor here; its reference lists the field [doc].
+  if (context.actor) body.github_actor = context.actor
   if (overrides.length > 0) body.environment_variables_overrides = overrides
   if (settings.tags.length > 0) body.tags = settings.tags
   return body
@@ -191,10 +195,11 @@ export function mapDetail(
   }
   if (mapped.flaky) test.flaky = true
   if (typeof detail.duration === 'number') test.durationMs = detail.duration
-  // inferred: a snoozed failure is suppressed by design (it does not count against the run)
+  // A snoozed failure is suppressed by the team's choice [doc: snoozes "temporarily suppress
+  // known test failures"]: it does not count against the run, and the report says so.
   if (test.status === 'failed' && detail.snooze_info && detail.snooze_info.length > 0) {
     test.status = 'skipped'
-    test.error = 'Failure snoozed in Empirical'
+    test.suppressed = 'failed; the failure is snoozed in Empirical, so it does not count'
   } else if (detail.error !== undefined && test.status !== 'passed') {
     test.error = typeof detail.error === 'string' ? detail.error : JSON.stringify(detail.error)
   }
@@ -206,9 +211,21 @@ function countsFromItem(item: ListItem | undefined, terminal: boolean): Counts |
   if (!item || item.total_count == null) return undefined
   const passed = item.success_count ?? 0
   const failed = item.failed_count_after_snoozing ?? item.failed_count ?? 0
-  const skipped = item.skipped_count ?? 0
+  // Snoozed failures do not count against the run; they are shown with the skipped ones.
+  const snoozed = Math.max(0, (item.failed_count ?? failed) - failed)
+  const skipped = (item.skipped_count ?? 0) + snoozed
   const pending = terminal ? 0 : Math.max(0, item.total_count - passed - failed - skipped)
   return { total: item.total_count, passed, failed, errored: 0, skipped, pending }
+}
+
+/**
+ * The per-test counts, unless the run's own numbers show failures the per-test list does not:
+ * a verdict is never more lenient than Empirical's own count.
+ */
+function bestCounts(fromTests: Counts, fromRun: Counts | undefined): Counts {
+  if (!fromRun) return fromTests
+  if (fromTests.total === 0) return fromRun
+  return fromRun.failed > fromTests.failed + fromTests.errored ? fromRun : fromTests
 }
 
 class EmpiricalProvider implements Provider {
@@ -250,7 +267,7 @@ class EmpiricalProvider implements Provider {
     }
   }
 
-  async observe(handle: RunHandle): Promise<RunReport> {
+  async observe(handle: RunHandle): Promise<Observation> {
     const list = await this.client.get(
       `/api/test-runs?id=${encodeURIComponent(handle.runId)}&per_page=1`,
       listSchema
@@ -267,19 +284,16 @@ class EmpiricalProvider implements Provider {
       )
       state = single.state
     }
-    const mapped = mapStatus(RUN_STATE, state ?? '', 'running', () =>
+    const signal = mapStatus(RUN_STATE, state ?? '', 'running', () =>
       this.reportUnknown('run', state ?? '(none)')
     )
-    const terminal = mapped === 'decide-by-counts' || isTerminal(mapped)
+    const terminal = isFinalSignal(signal)
     // Per-test results once the run is over: the run's summary details (undocumented shape, read defensively).
     if (terminal && single === undefined) single = await this.readDetails(handle.runId)
     const tests = (single?.details ?? []).map((detail) =>
       mapDetail(detail, (value) => this.reportUnknown('test', value))
     )
-    const counts =
-      tests.length > 0 ? countTests(tests) : (countsFromItem(item, terminal) ?? countTests([]))
-    const status: RunStatus =
-      mapped === 'decide-by-counts' ? (counts.failed > 0 ? 'failed' : 'passed') : mapped
+    const counts = bestCounts(countTests(tests), countsFromItem(item, terminal))
     const slug = list.data.project?.slug
     const startedAt = item?.created_at ?? undefined
     const started = Date.parse(startedAt ?? '')
@@ -289,15 +303,15 @@ class EmpiricalProvider implements Provider {
       url: slug
         ? `${this.dashboard()}/${encodeURIComponent(slug)}/test-runs/${encodeURIComponent(handle.runId)}`
         : undefined,
-      status,
+      signal,
       startedAt,
       finishedAt:
-        isTerminal(status) && Number.isFinite(started) && typeof item?.duration === 'number'
+        terminal && Number.isFinite(started) && typeof item?.duration === 'number'
           ? new Date(started + item.duration).toISOString()
           : undefined,
       counts,
       tests,
-      note: status === 'errored' ? errorNote(single?.raw, item) : undefined
+      note: signal === 'failed' ? errorNote(single?.raw, item) : undefined
     }
   }
 
@@ -322,7 +336,7 @@ class EmpiricalProvider implements Provider {
       : this.origin
   }
 
-  async cancel(handle: RunHandle): Promise<void> {
+  async cancel(handle: RunHandle): Promise<CancelResult> {
     try {
       await this.client.request(
         'POST',
@@ -333,9 +347,10 @@ class EmpiricalProvider implements Provider {
           retry: 'safe'
         }
       )
+      return 'cancelled'
     } catch (error) {
-      // 412: the run already reached a final state.
-      if (error instanceof VendorError && error.status === 412) return
+      // 412: the run already reached a final state [doc].
+      if (error instanceof VendorError && error.status === 412) return 'already-finished'
       throw error
     }
   }

@@ -3,16 +3,17 @@ import { VendorError, type HttpClient } from '../http.js'
 import { InputError, type Settings } from '../inputs.js'
 import {
   countTests,
-  isTerminal,
+  isFinalSignal,
   type Link,
-  type RunReport,
-  type RunStatus,
+  type Observation,
   type TestResult,
-  type TestStatus
+  type TestStatus,
+  type VendorSignal
 } from '../report/model.js'
 import {
   mapStatus,
   unknownStatusReporter,
+  type CancelResult,
   type Provider,
   type ProviderDeps,
   type RunHandle,
@@ -21,31 +22,31 @@ import {
 
 /**
  * Future AGI agent simulations: executing a run test starts a test execution, which places calls
- * (simulated conversations) and evaluates each one. `GET /simulate/test-executions/{id}/` gives the
- * execution's status and its calls. Facts: Future AGI's API reference (run tests, test
- * executions); the verdict rules and the reading of eval outputs are inferred, all in the tables below.
+ * (simulated conversations) and evaluates each one. Facts follow Future AGI's server code (its
+ * open-source platform: the run-test views and serializers of `futureagi/simulate/`), which differs
+ * from the doc page: a snake_case body checked strictly, calls in a paginated `results` envelope,
+ * and an API key pair. What the code does not settle is marked "inferred".
  */
 
 const DEFAULT_BASE = 'https://api.futureagi.com'
-const CALLS_PER_PAGE = 100
+// The detail view takes `limit` without an upper bound; 100 keeps each answer small.
+const PAGE_SIZE = 100
 // A bound on paging, so a server that always says "next" cannot keep a look going forever.
-const MAX_PAGES = 50
+const MAX_PAGES = 100
 
-// Execution statuses [doc: pending | running | evaluating | completed | failed | cancelling |
-// cancelled; upper case in other answers, so compared case-insensitively]. `completed` is decided
-// by the calls; `evaluating` and `cancelling` are not terminal (inferred from the wording).
-const EXECUTION_STATUS: Record<string, RunStatus | 'decide-by-calls'> = {
+// Execution statuses [server: TestExecution.ExecutionStatus, lower case]. `evaluating` and
+// `cancelling` are still going; `completed` says nothing of the calls' verdicts.
+const EXECUTION_STATUS: Record<string, VendorSignal> = {
   pending: 'queued',
   running: 'running',
   evaluating: 'running',
   cancelling: 'running',
-  completed: 'decide-by-calls',
-  failed: 'errored',
+  completed: 'finished',
+  failed: 'failed',
   cancelled: 'cancelled'
 }
 
-// Call statuses [doc: pending | queued | ongoing | analyzing | completed | failed | cancelled].
-// A completed call can still fail by its evals (inferred, see evalVerdicts).
+// Call statuses [server: CallExecution.CallStatus]. A completed call can still fail by its evals.
 const CALL_STATUS: Record<string, TestStatus> = {
   pending: 'queued',
   queued: 'queued',
@@ -56,15 +57,9 @@ const CALL_STATUS: Record<string, TestStatus> = {
   cancelled: 'skipped'
 }
 
-// Eval outputs that mean "this eval failed" (inferred: the shape of eval_outputs is not documented).
-const FAILING_OUTPUTS = new Set(['fail', 'failed', 'false', 'no'])
-// Fields that may carry a recording of the call (inferred: none is documented).
-const RECORDING_FIELDS = ['recording_url', 'recording', 'audio_url', 'stereo_recording_url']
-
 const executeResponseSchema = z
   .object({
     execution_id: z.string(),
-    status: z.string().optional(),
     total_scenarios: z.number().nullish(),
     total_calls: z.number().nullish()
   })
@@ -72,113 +67,159 @@ const executeResponseSchema = z
 
 const callSchema = z
   .object({
-    id: z.union([z.string(), z.number()]).transform(String),
+    id: z.string(),
     status: z.string(),
     duration: z.number().nullish(),
+    start_time: z.string().nullish(),
+    timestamp: z.string().nullish(),
     transcript: z.unknown().optional(),
+    scenario: z.string().nullish(),
+    scenario_id: z.string().nullish(),
     overall_score: z.number().nullish(),
-    eval_outputs: z.unknown().optional(),
-    scenario: z.unknown().optional(),
-    created_at: z.string().nullish()
+    eval_outputs: z.record(z.string(), z.unknown()).nullish(),
+    audio_url: z.string().nullish(),
+    ended_reason: z.string().nullish()
   })
   .loose()
 
-const callsSchema = z.union([
-  z.array(callSchema),
-  z
-    .object({
-      count: z.number().nullish(),
-      next: z.string().nullish(),
-      results: z.array(callSchema)
-    })
-    .loose()
-])
-
-const executionSchema = z
+// The detail answer is a page of calls with the execution's status beside it [server].
+const executionPageSchema = z
   .object({
-    status: z.string(),
-    error_reason: z.string().nullish(),
-    started_at: z.string().nullish(),
-    completed_at: z.string().nullish(),
-    total_calls: z.number().nullish(),
-    failed_calls: z.number().nullish(),
-    calls: callsSchema.nullish()
+    count: z.number(),
+    next: z.string().nullish(),
+    results: z.array(callSchema),
+    status: z.string()
+  })
+  .loose()
+
+const scenariosPageSchema = z
+  .object({
+    count: z.number(),
+    next: z.string().nullish(),
+    results: z.array(z.object({ id: z.string(), name: z.string().nullish() }).loose())
   })
   .loose()
 
 type Call = z.infer<typeof callSchema>
 
-/** test-ids → only those scenarios; exclude-test-ids → all but those; neither → all; both → error. */
-export function buildExecuteBody(settings: Settings): Record<string, unknown> {
-  if (settings.testIds.length > 0 && settings.excludeTestIds.length > 0) {
-    throw new InputError(
-      'Future AGI takes either "test-ids" (run only these scenarios) or "exclude-test-ids" (run all but these), not both.'
-    )
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * The execute body [server: ExecuteRunTestSerializer]. The server ignores `select_all` and runs
+ * exactly `scenario_ids` when it is not empty, all scenarios when it is: so exclusion sends the
+ * complement of the excluded ids among the run test's scenarios.
+ */
+export function buildExecuteBody(
+  settings: Settings,
+  runTestScenarios: readonly string[] = []
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {}
+  if (settings.testIds.length > 0) body.scenario_ids = settings.testIds
+  else if (settings.excludeTestIds.length > 0) {
+    const excluded = new Set(settings.excludeTestIds)
+    body.scenario_ids = runTestScenarios.filter((id) => !excluded.has(id))
   }
-  const body: Record<string, unknown> =
-    settings.testIds.length > 0
-      ? { selectAll: false, scenarioIds: settings.testIds }
-      : { selectAll: true, scenarioIds: settings.excludeTestIds }
-  if (settings.simulatorId) body.simulatorId = settings.simulatorId
+  if (settings.simulatorId) body.simulator_id = settings.simulatorId
   return body
 }
 
+/** The key pair [server: APIKeyAuthentication reads X-Api-Key and X-Secret-Key]. */
 export function authHeaders(settings: Settings): Record<string, string> {
-  // The current reference uses a key pair; the older page, a Bearer key.
-  return settings.apiSecret
-    ? { 'X-Api-Key': settings.apiKey, 'X-Secret-Key': settings.apiSecret }
-    : { authorization: `Bearer ${settings.apiKey}` }
+  return { 'X-Api-Key': settings.apiKey, 'X-Secret-Key': settings.apiSecret ?? '' }
+}
+
+/** Input errors found before anything is sent: every one names its input. */
+export function inputProblems(settings: Settings): string[] {
+  const problems: string[] = []
+  if (!settings.apiSecret)
+    problems.push(
+      'Input "api-secret" is required for Future AGI: the secret key that goes with "api-key" (sent as X-Secret-Key). ' +
+        "Future AGI's API takes the key pair; a key alone is read as a login token and refused."
+    )
+  if (!settings.targetId)
+    problems.push('Input "target-id" is required for Future AGI: the run test id (a UUID).')
+  if (settings.testIds.length > 0 && settings.excludeTestIds.length > 0)
+    problems.push(
+      'Future AGI takes either "test-ids" (run only these scenarios) or "exclude-test-ids" (run all but these), not both.'
+    )
+  for (const [input, ids] of [
+    ['target-id', settings.targetId ? [settings.targetId] : []],
+    ['test-ids', settings.testIds],
+    ['exclude-test-ids', settings.excludeTestIds],
+    ['simulator-id', settings.simulatorId ? [settings.simulatorId] : []]
+  ] as const) {
+    const bad = ids.filter((id) => !UUID.test(id))
+    if (bad.length > 0)
+      problems.push(
+        `Input "${input}": expected UUIDs, got ${bad.map((id) => `"${id}"`).join(', ')}`
+      )
+  }
+  return problems
+}
+
+/** Scenario ids of the inputs that are not scenarios of the run test, as an input error. */
+export function unknownScenarios(
+  settings: Settings,
+  runTestScenarios: readonly string[]
+): string[] {
+  const known = new Set(runTestScenarios)
+  return (
+    [
+      ['test-ids', settings.testIds],
+      ['exclude-test-ids', settings.excludeTestIds]
+    ] as const
+  ).flatMap(([input, ids]) => {
+    const unknown = ids.filter((id) => !known.has(id))
+    return unknown.length === 0
+      ? []
+      : [`Input "${input}": not scenarios of run test ${settings.targetId}: ${unknown.join(', ')}`]
+  })
 }
 
 interface EvalVerdict {
   name: string
-  failed: boolean
+  outcome: 'passed' | 'failed' | 'errored' | 'not judged'
   text: string
 }
 
-/** Reads eval_outputs as a map or a list of evals; what cannot be judged is shown, never judged. */
-export function evalVerdicts(outputs: unknown): EvalVerdict[] {
-  const entries: [string, unknown][] = Array.isArray(outputs)
-    ? outputs.map((value, i) => [evalName(value) ?? `eval ${i + 1}`, value])
-    : outputs && typeof outputs === 'object'
-      ? Object.entries(outputs)
-      : []
-  return entries.map(([name, value]) => {
-    const record =
-      value && typeof value === 'object' ? (value as Record<string, unknown>) : { output: value }
-    const output = record.output ?? record.result ?? record.value ?? record.status
-    const failed =
-      record.passed === false ||
-      output === false ||
-      (typeof output === 'string' && FAILING_OUTPUTS.has(output.trim().toLowerCase()))
-    const parts = [
-      output === undefined
-        ? undefined
-        : `output ${typeof output === 'string' ? output : JSON.stringify(output)}`,
-      typeof record.score === 'number' ? `score ${record.score}` : undefined,
-      typeof record.reason === 'string' ? record.reason : undefined
-    ].filter(Boolean)
-    return { name, failed, text: parts.join(' · ') || JSON.stringify(value) }
+// Pass/Fail evals answer "Passed" or "Failed" [server tests: output_type "Pass/Fail"].
+const FAILING_VALUES = new Set(['failed', 'fail'])
+
+const evalOutputSchema = z
+  .object({
+    value: z.unknown(),
+    reason: z.string().nullish(),
+    type: z.string().nullish(),
+    name: z.string().nullish(),
+    error: z.boolean().nullish(),
+    status: z.string().nullish(),
+    skipped: z.boolean().nullish()
   })
-}
+  .loose()
 
-function evalName(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return undefined
-  const record = value as Record<string, unknown>
-  const name = record.name ?? record.eval_name ?? record.eval
-  return typeof name === 'string' ? name : undefined
-}
-
-function scenarioName(scenario: unknown): string | undefined {
-  if (typeof scenario === 'string') return scenario
-  if (
-    scenario &&
-    typeof scenario === 'object' &&
-    'name' in scenario &&
-    typeof scenario.name === 'string'
-  )
-    return scenario.name
-  return undefined
+/**
+ * A call's evals [server: CallExecutionDetailSerializer.get_eval_outputs, keyed by eval config id:
+ * {value, reason, type, name, error, status, skipped}]. A Pass/Fail eval that failed fails the
+ * call; an eval that errored leaves it unjudged (errored); scores are shown, not judged.
+ */
+export function evalVerdicts(outputs: Record<string, unknown> | null | undefined): EvalVerdict[] {
+  return Object.entries(outputs ?? {}).flatMap(([id, raw]) => {
+    const parsed = evalOutputSchema.safeParse(raw)
+    if (!parsed.success || Object.keys(parsed.data).length === 0) return []
+    const output = parsed.data
+    const value = typeof output.value === 'string' ? output.value : JSON.stringify(output.value)
+    const outcome: EvalVerdict['outcome'] = output.skipped
+      ? 'not judged'
+      : output.error || output.status === 'error'
+        ? 'errored'
+        : FAILING_VALUES.has(String(output.value).trim().toLowerCase()) || output.value === false
+          ? 'failed'
+          : output.type === 'Pass/Fail'
+            ? 'passed'
+            : 'not judged'
+    const text = [value === undefined ? undefined : `${value}`, output.reason || undefined]
+    return [{ name: output.name || id, outcome, text: text.filter(Boolean).join(' · ') }]
+  })
 }
 
 function transcriptText(transcript: unknown): string | undefined {
@@ -188,71 +229,75 @@ function transcriptText(transcript: unknown): string | undefined {
     .map((turn) => {
       if (!turn || typeof turn !== 'object') return String(turn)
       const record = turn as Record<string, unknown>
-      const who = record.role ?? record.speaker ?? ''
-      const said = record.content ?? record.text ?? record.message ?? ''
+      const who = record.speaker_role ?? record.role ?? ''
+      const said = record.content ?? record.text ?? ''
       return `${String(who)}: ${String(said)}`
     })
     .join('\n')
 }
 
+const EVAL_MARK: Record<EvalVerdict['outcome'], string> = {
+  passed: '✓',
+  failed: '✗',
+  errored: '!',
+  'not judged': '·'
+}
+
 export function mapCall(
   call: Call,
-  name: string,
+  identity: { id: string; name: string },
   onUnknownStatus: (value: string) => void
 ): TestResult {
   let status = mapStatus(CALL_STATUS, call.status.toLowerCase(), 'running', () =>
     onUnknownStatus(call.status)
   )
   const evals = evalVerdicts(call.eval_outputs)
-  const failedEvals = evals.filter((verdict) => verdict.failed)
-  if (status === 'passed' && failedEvals.length > 0) status = 'failed'
+  if (status === 'passed' && evals.some((e) => e.outcome === 'failed')) status = 'failed'
+  else if (status === 'passed' && evals.some((e) => e.outcome === 'errored')) status = 'errored'
   const links: Link[] = []
-  for (const field of RECORDING_FIELDS) {
-    const value = (call as Record<string, unknown>)[field]
-    if (typeof value === 'string' && /^https?:\/\//.test(value))
-      links.push({ label: 'recording', url: value, kind: 'artifact' })
-  }
-  const test: TestResult = { id: call.id, name, status, links }
+  if (call.audio_url && /^https?:\/\//.test(call.audio_url))
+    links.push({ label: 'recording', url: call.audio_url, kind: 'artifact' })
+  const test: TestResult = { ...identity, status, links }
   if (typeof call.duration === 'number') test.durationMs = Math.round(call.duration * 1000)
   if (typeof call.overall_score === 'number') test.score = call.overall_score
-  if (status === 'failed') {
-    const lines: string[] = []
-    if (failedEvals.length > 0)
-      lines.push(`Failed evals: ${failedEvals.map((verdict) => verdict.name).join(', ')}`)
-    if (typeof call.overall_score === 'number') lines.push(`Overall score: ${call.overall_score}`)
-    for (const verdict of evals)
-      lines.push(`${verdict.failed ? '✗' : '✓'} ${verdict.name}: ${verdict.text}`)
-    const transcript = transcriptText(call.transcript)
-    if (transcript) lines.push('', 'Transcript (end):', transcript.slice(-1500))
-    test.error = lines.join('\n')
-  }
+  if (status === 'failed' || status === 'errored') test.error = failureText(call, evals)
   return test
 }
 
-/** Scenario name, numbered when a scenario has several calls. */
-function callNames(calls: readonly Call[]): string[] {
-  const totals = new Map<string, number>()
-  const names = calls.map((call) => scenarioName(call.scenario) ?? `call ${call.id}`)
-  for (const name of names) totals.set(name, (totals.get(name) ?? 0) + 1)
-  const seen = new Map<string, number>()
-  return names.map((name) => {
-    if ((totals.get(name) ?? 0) < 2) return name
-    const index = (seen.get(name) ?? 0) + 1
-    seen.set(name, index)
-    return `${name} (call ${index})`
-  })
+function failureText(call: Call, evals: EvalVerdict[]): string {
+  const lines: string[] = []
+  const failed = evals.filter((e) => e.outcome === 'failed' || e.outcome === 'errored')
+  if (failed.length > 0) lines.push(`Failed evals: ${failed.map((e) => e.name).join(', ')}`)
+  if (call.status.toLowerCase() === 'failed')
+    lines.push(`The call failed${call.ended_reason ? `: ${call.ended_reason}` : ''}`)
+  if (typeof call.overall_score === 'number') lines.push(`Overall score: ${call.overall_score}`)
+  for (const verdict of evals)
+    lines.push(`${EVAL_MARK[verdict.outcome]} ${verdict.name}: ${verdict.text}`)
+  const transcript = transcriptText(call.transcript)
+  if (transcript) lines.push('', 'Transcript (end):', transcript.slice(-1500))
+  return lines.join('\n')
 }
 
-/** One page of calls, and whether another may follow: `next` when given, else a full page. */
-function pageOf(calls: z.infer<typeof callsSchema> | null | undefined): {
-  results: Call[]
-  more: boolean
-} {
-  if (calls == null) return { results: [], more: false }
-  if (Array.isArray(calls)) return { results: calls, more: calls.length >= CALLS_PER_PAGE }
-  const more =
-    calls.next === undefined ? calls.results.length >= CALLS_PER_PAGE : Boolean(calls.next)
-  return { results: calls.results, more }
+/**
+ * A call is a test. Its identity is its scenario, the same on every run (a call id is new each
+ * time); a scenario with several calls (a dataset scenario, one call per row) numbers them in the
+ * order they started (inferred: the answer names no row).
+ */
+export function callIdentities(calls: readonly Call[]): { id: string; name: string }[] {
+  const key = (call: Call): string => call.scenario_id || call.scenario || call.id
+  const byScenario = new Map<string, Call[]>()
+  for (const call of calls) byScenario.set(key(call), [...(byScenario.get(key(call)) ?? []), call])
+  for (const group of byScenario.values())
+    group.sort(
+      (a, b) => (a.start_time ?? '').localeCompare(b.start_time ?? '') || a.id.localeCompare(b.id)
+    )
+  return calls.map((call) => {
+    const group = byScenario.get(key(call)) ?? [call]
+    const name = call.scenario || `call ${call.id}`
+    if (group.length < 2) return { id: key(call), name }
+    const index = group.indexOf(call) + 1
+    return { id: `${key(call)}#${index}`, name: `${name} (call ${index})` }
+  })
 }
 
 class FutureAgiProvider implements Provider {
@@ -278,88 +323,104 @@ class FutureAgiProvider implements Provider {
   }
 
   validate({ settings }: TriggerRequest): void {
-    if (!settings.targetId)
-      throw new InputError(
-        'Input "target-id" is required for Future AGI: the run test id (a UUID).'
-      )
-    buildExecuteBody(settings)
+    const problems = inputProblems(settings)
+    if (problems.length > 0) throw new InputError(problems.join('\n'))
   }
 
   async trigger({ settings }: TriggerRequest): Promise<RunHandle> {
-    const response = await this.client.request(
-      'POST',
-      `/simulate/run-tests/${encodeURIComponent(settings.targetId ?? '')}/execute/`,
-      { body: buildExecuteBody(settings), schema: executeResponseSchema, retry: 'unsent-only' }
-    )
+    const runTest = encodeURIComponent(settings.targetId ?? '')
+    const scenarios = await this.scenariosToCheck(settings)
+    const body = buildExecuteBody(settings, scenarios)
+    if (settings.excludeTestIds.length > 0 && (body.scenario_ids as string[]).length === 0)
+      throw new InputError(
+        `Input "exclude-test-ids" excludes every scenario of run test ${settings.targetId}: nothing would run.`
+      )
+    const response = await this.client.request('POST', `/simulate/run-tests/${runTest}/execute/`, {
+      body,
+      schema: executeResponseSchema,
+      retry: 'unsent-only'
+    })
     const size = [
       response.total_scenarios == null ? undefined : `${response.total_scenarios} scenarios`,
-      response.total_calls == null ? undefined : `${response.total_calls} calls`
+      response.total_calls ? `${response.total_calls} calls` : undefined
     ].filter(Boolean)
     if (size.length > 0)
       this.deps.log(`Future AGI execution ${response.execution_id}: ${size.join(', ')}`)
-    return {
-      runId: response.execution_id,
-      targetId: settings.targetId,
-      status: 'queued',
-      extra: {
-        ...(response.total_scenarios == null
-          ? {}
-          : { totalScenarios: String(response.total_scenarios) }),
-        ...(response.total_calls == null ? {} : { totalCalls: String(response.total_calls) })
-      }
-    }
+    return { runId: response.execution_id, targetId: settings.targetId, status: 'queued' }
   }
 
-  async observe(handle: RunHandle): Promise<RunReport> {
-    const path = `/simulate/test-executions/${encodeURIComponent(handle.runId)}/`
-    const first = await this.client.get(`${path}?page=1&limit=${CALLS_PER_PAGE}`, executionSchema)
-    const calls = await this.allCalls(path, first)
-    const names = callNames(calls)
+  /**
+   * The run test's scenarios, when the inputs name some: exclusion needs them, and an id that is
+   * not among them is an input error before anything runs.
+   */
+  private async scenariosToCheck(settings: Settings): Promise<string[]> {
+    if (settings.testIds.length === 0 && settings.excludeTestIds.length === 0) return []
+    const path = `/simulate/run-tests/${encodeURIComponent(settings.targetId ?? '')}/scenarios/`
+    const ids: string[] = []
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const answer = await this.client.get(
+        `${path}?page=${page}&limit=${PAGE_SIZE}`,
+        scenariosPageSchema
+      )
+      ids.push(...answer.results.map((scenario) => scenario.id))
+      if (!answer.next || answer.results.length === 0 || ids.length >= answer.count) break
+    }
+    const unknown = unknownScenarios(settings, ids)
+    if (unknown.length > 0) throw new InputError(unknown.join('\n'))
+    return ids
+  }
+
+  async observe(handle: RunHandle): Promise<Observation> {
+    const { status, calls, complete } = await this.readExecution(handle.runId)
+    const executionSignal = mapStatus(EXECUTION_STATUS, status.toLowerCase(), 'running', () =>
+      this.reportUnknown('execution', status)
+    )
+    // Calls are paged newest-updated first, so a page can shift while it is read: a final
+    // answer counts only once every call was seen, else the next look reads them again.
+    const signal = isFinalSignal(executionSignal) && !complete ? 'running' : executionSignal
+    const identities = callIdentities(calls)
     const tests = calls.map((call, i) =>
-      mapCall(call, names[i] ?? call.id, (value) => this.reportUnknown('call', value))
+      mapCall(call, identities[i] ?? { id: call.id, name: call.id }, (value) =>
+        this.reportUnknown('call', value)
+      )
     )
-    const counts = countTests(tests)
-    const mapped = mapStatus(EXECUTION_STATUS, first.status.toLowerCase(), 'running', () =>
-      this.reportUnknown('execution', first.status)
-    )
-    const status: RunStatus =
-      mapped === 'decide-by-calls'
-        ? counts.failed > 0 || (first.failed_calls ?? 0) > 0
-          ? 'failed'
-          : 'passed'
-        : mapped
     return {
       provider: this.name,
       targetId: handle.targetId,
       runId: handle.runId,
-      status,
-      startedAt: first.started_at ?? undefined,
-      finishedAt: isTerminal(status) ? (first.completed_at ?? undefined) : undefined,
-      counts,
+      signal,
+      ...callTimes(calls, isFinalSignal(signal)),
+      counts: countTests(tests),
       tests,
       note:
-        status === 'errored' && first.error_reason ? `Future AGI: ${first.error_reason}` : undefined
+        signal === 'failed'
+          ? 'Future AGI reports the execution failed (its answer gives no reason beyond the calls).'
+          : undefined
     }
   }
 
-  /** The calls come paginated; the envelope is not documented, so both a list and {results, next} are read. */
-  private async allCalls(path: string, first: z.infer<typeof executionSchema>): Promise<Call[]> {
-    let page = pageOf(first.calls)
-    const all = [...page.results]
-    for (let number = 2; page.more && number <= MAX_PAGES; number++) {
-      if (first.total_calls != null && all.length >= first.total_calls) break
-      const next = await this.client.get(
-        `${path}?page=${number}&limit=${CALLS_PER_PAGE}`,
-        executionSchema
+  /** Every call of the execution, page by page, each once. */
+  private async readExecution(
+    executionId: string
+  ): Promise<{ status: string; calls: Call[]; complete: boolean }> {
+    const path = `/simulate/test-executions/${encodeURIComponent(executionId)}/`
+    const calls = new Map<string, Call>()
+    let status = ''
+    let count = 0
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const answer = await this.client.get(
+        `${path}?page=${page}&limit=${PAGE_SIZE}`,
+        executionPageSchema
       )
-      page = pageOf(next.calls)
-      if (page.results.length === 0) break
-      all.push(...page.results)
+      if (page === 1) status = answer.status
+      count = answer.count
+      for (const call of answer.results) calls.set(call.id, call)
+      if (!answer.next || answer.results.length === 0 || calls.size >= count) break
     }
-    return all
+    return { status, calls: [...calls.values()], complete: calls.size >= count }
   }
 
-  async cancel(handle: RunHandle): Promise<void> {
+  async cancel(handle: RunHandle): Promise<CancelResult> {
     try {
       await this.client.request(
         'POST',
@@ -370,12 +431,23 @@ class FutureAgiProvider implements Provider {
           retry: 'safe'
         }
       )
+      return 'cancelled'
     } catch (error) {
       // 400: the execution already finished, so there is nothing left to cancel.
-      if (error instanceof VendorError && error.status === 400) return
+      if (error instanceof VendorError && error.status === 400) return 'already-finished'
       throw error
     }
   }
+}
+
+/** inferred: the execution's answer has no times of its own; its calls' first start and last update stand in. */
+function callTimes(
+  calls: readonly Call[],
+  final: boolean
+): { startedAt?: string; finishedAt?: string } {
+  const starts = calls.flatMap((call) => (call.start_time ? [call.start_time] : [])).sort()
+  const ends = calls.flatMap((call) => (call.timestamp ? [call.timestamp] : [])).sort()
+  return { startedAt: starts[0], finishedAt: final ? ends[ends.length - 1] : undefined }
 }
 
 export function createFutureAgi(deps: ProviderDeps): Provider {

@@ -3,12 +3,12 @@ import type { HttpClient } from '../http.js'
 import { InputError } from '../inputs.js'
 import {
   countTests,
-  isTerminal,
+  isFinalSignal,
   type Link,
-  type RunReport,
-  type RunStatus,
+  type Observation,
   type TestResult,
-  type TestStatus
+  type TestStatus,
+  type VendorSignal
 } from '../report/model.js'
 import {
   mapStatus,
@@ -27,10 +27,10 @@ import {
 
 const DEFAULT_ORIGIN = 'https://app.octomind.dev'
 
-// Report-level statuses (spec: WAITING | PASSED | FAILED).
-const REPORT_STATUS: Record<string, RunStatus> = {
+// Report-level statuses (spec: WAITING | PASSED | FAILED). The verdict comes from the results too.
+const REPORT_STATUS: Record<string, VendorSignal> = {
   WAITING: 'running',
-  PASSED: 'passed',
+  PASSED: 'finished',
   FAILED: 'failed'
 }
 
@@ -42,15 +42,16 @@ const RESULT_STATUS: Record<string, TestStatus> = {
   ERROR: 'errored'
 }
 
-// Every field is optional beyond what identifies a result: v2 (testCaseId, name), early v3
-// (testCaseId) and current v3 (testCaseVersionId) shapes all parse; unknown fields are kept out.
+// No field of a result is required by the spec (2026-01). Current v3 results name their test by
+// testCaseVersionId only; early v3 (spec of 2025-12) and v2 ones by testCaseId, v2 ones with a
+// `name` too. All three parse; unknown fields are kept out.
 const testResultSchema = z
   .object({
-    id: z.string(),
+    id: z.string().nullish(),
     testCaseId: z.string().nullish(),
     testCaseVersionId: z.string().nullish(),
     name: z.string().nullish(),
-    status: z.string(),
+    status: z.string().default(''),
     errorMessage: z.string().nullish(),
     traceUrl: z.string().nullish(),
     createdAt: z.string().nullish(),
@@ -142,47 +143,36 @@ export interface ReportMapping {
   onUnknownStatus: (kind: 'report' | 'result', value: string) => void
 }
 
-export function mapReport(report: OctomindReport, mapping: ReportMapping): RunReport {
+export function mapReport(report: OctomindReport, mapping: ReportMapping): Observation {
   const reportLink = `${mapping.origin}/testtargets/${encodeURIComponent(mapping.targetId)}/testreports/${encodeURIComponent(report.id)}`
   const tests = (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping))
-  const counts = countTests(tests)
-  let status = mapStatus(REPORT_STATUS, report.status, 'running', (value) =>
+  const signal = mapStatus(REPORT_STATUS, report.status, 'running', (value) =>
     mapping.onUnknownStatus('report', value)
   )
-  // inferred: a finished report whose only problems are ERROR results failed on Octomind's side.
-  if (status === 'failed' && counts.failed === 0 && counts.errored > 0) status = 'errored'
   return {
     provider: 'octomind',
     targetId: mapping.targetId,
     runId: report.id,
     url: mapping.reportUrl ?? reportLink,
-    status,
+    signal,
     startedAt: report.createdAt ?? undefined,
-    finishedAt: isTerminal(status) ? (report.updatedAt ?? undefined) : undefined,
-    counts,
+    finishedAt: isFinalSignal(signal) ? (report.updatedAt ?? undefined) : undefined,
+    counts: countTests(tests),
     tests
   }
 }
 
 function mapResult(result: OctomindResult, reportLink: string, mapping: ReportMapping): TestResult {
   const status = mapStatus(RESULT_STATUS, result.status, 'running', (value) =>
-    mapping.onUnknownStatus('result', value)
+    mapping.onUnknownStatus('result', value || '(none)')
   )
-  const links: Link[] = [
-    {
-      label: 'result',
-      url: `${reportLink}/testresults/${encodeURIComponent(result.id)}`,
-      kind: 'page'
-    }
-  ]
-  if (result.traceUrl) links.push({ label: 'trace', url: result.traceUrl, kind: 'artifact' })
-  const caseName = result.testCaseId ? mapping.testCaseNames.get(result.testCaseId) : undefined
-  const test: TestResult = {
-    id: result.testCaseId ?? result.testCaseVersionId ?? result.id,
-    name: result.name || caseName || result.id,
-    status,
-    links
+  const links: Link[] = []
+  if (result.id) {
+    const url = `${reportLink}/testresults/${encodeURIComponent(result.id)}`
+    links.push({ label: 'result', url, kind: 'page' })
   }
+  if (result.traceUrl) links.push({ label: 'trace', url: result.traceUrl, kind: 'artifact' })
+  const test: TestResult = { ...testIdentity(result, mapping.testCaseNames), status, links }
   // inferred: results carry no duration; updatedAt − createdAt of a finished result is the closest.
   const finished = status !== 'running'
   const start = Date.parse(result.createdAt ?? '')
@@ -191,6 +181,26 @@ function mapResult(result: OctomindResult, reportLink: string, mapping: ReportMa
     test.durationMs = end - start
   if (result.errorMessage && status !== 'passed') test.error = result.errorMessage
   return test
+}
+
+/**
+ * Who a result is, the same on every run: its test case where the report names one, else its
+ * test-case version (current v3 reports name nothing else), never the result, which is new each
+ * run. The name is the case's own where known; Octomind documents no way from a version to its
+ * case or name, so a version alone is labelled by its id, and the result link leads to the test.
+ */
+export function testIdentity(
+  result: OctomindResult,
+  caseNames: ReadonlyMap<string, string>
+): { id: string; name: string } {
+  const caseName = result.testCaseId ? caseNames.get(result.testCaseId) : undefined
+  const id = result.testCaseId || result.testCaseVersionId || result.id || 'unknown result'
+  const label = result.testCaseId
+    ? `test case ${result.testCaseId}`
+    : result.testCaseVersionId
+      ? `test case version ${result.testCaseVersionId}`
+      : `result ${id}`
+  return { id, name: result.name || caseName || label }
 }
 
 class OctomindProvider implements Provider {
@@ -245,11 +255,11 @@ class OctomindProvider implements Provider {
       runId: response.testReport.id,
       url: response.testReportUrl,
       targetId,
-      status: REPORT_STATUS[response.testReport.status] ?? 'running'
+      status: 'running'
     }
   }
 
-  async observe(handle: RunHandle): Promise<RunReport> {
+  async observe(handle: RunHandle): Promise<Observation> {
     const targetId = handle.targetId ?? ''
     const report = await this.client.get(
       `/apiKey/v3/test-targets/${encodeURIComponent(targetId)}/test-reports/${encodeURIComponent(handle.runId)}`,

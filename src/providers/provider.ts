@@ -1,7 +1,7 @@
 import type { RunContext } from '../github-context.js'
 import type { HttpClient } from '../http.js'
 import type { ProviderSpecificInput, Settings } from '../inputs.js'
-import type { RunReport, RunStatus } from '../report/model.js'
+import type { Observation, RunStatus } from '../report/model.js'
 
 export type ProviderName = 'octomind' | 'testifly' | 'futureagi' | 'empirical'
 
@@ -32,11 +32,17 @@ export interface Provider {
   validate(request: TriggerRequest): void
   /** Starts a run. Never retried blindly: a second call starts a second run. */
   trigger(request: TriggerRequest): Promise<RunHandle>
-  /** One look at the run. Safe to repeat. */
-  observe(handle: RunHandle): Promise<RunReport>
+  /**
+   * One look at the run: the vendor's signal and its tests, mapped. Safe to repeat. The verdict is
+   * not the provider's to decide: `judge()` in src/report/verdict.ts makes it from this.
+   */
+  observe(handle: RunHandle): Promise<Observation>
   /** Asks the vendor to stop the run, where the vendor has such a call. */
-  cancel?(handle: RunHandle): Promise<void>
+  cancel?(handle: RunHandle): Promise<CancelResult>
 }
+
+/** What a cancel request did: stopped the run, or found it already over. */
+export type CancelResult = 'cancelled' | 'already-finished'
 
 export interface ProviderDeps {
   settings: Settings

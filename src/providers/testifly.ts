@@ -3,10 +3,11 @@ import { VendorError, type HttpClient } from '../http.js'
 import { InputError, type Settings } from '../inputs.js'
 import {
   countTests,
+  isFinalSignal,
   type Counts,
   type Link,
-  type RunReport,
-  type RunStatus,
+  type Observation,
+  type VendorSignal,
   type TestResult,
   type TestStatus
 } from '../report/model.js'
@@ -30,23 +31,23 @@ import {
 const DEFAULT_ORIGIN = 'https://testifly.dev'
 
 interface JobState {
-  status: RunStatus
+  signal: VendorSignal
   /** Shown in the progress line while the job has not started. */
   phase?: string
-  terminal: boolean
 }
 
 // Job statuses [doc]: Pending, PendingAgentConnection, InProgress, Success, Failed.
 const JOB_STATUS: Record<string, JobState> = {
-  Pending: { status: 'queued', phase: 'waiting to start', terminal: false },
-  PendingAgentConnection: {
-    status: 'queued',
-    phase: 'waiting for an agent to connect',
-    terminal: false
-  },
-  InProgress: { status: 'running', terminal: false },
-  Success: { status: 'running', terminal: true },
-  Failed: { status: 'running', terminal: true }
+  Pending: { signal: 'queued', phase: 'waiting to start' },
+  PendingAgentConnection: { signal: 'queued', phase: 'waiting for an agent to connect' },
+  InProgress: { signal: 'running' },
+  Success: { signal: 'finished' },
+  Failed: { signal: 'failed' }
+}
+
+function isJobOver(status: string): boolean {
+  const state = Object.hasOwn(JOB_STATUS, status) ? JOB_STATUS[status] : undefined
+  return state !== undefined && isFinalSignal(state.signal)
 }
 
 // Test statuses, from the labels of the run's `statuses` summary [doc]: Passed, Failed, Skipped,
@@ -256,14 +257,14 @@ class TestiflyProvider implements Provider {
       retry: 'safe'
     })
     const active = jobs
-      .filter((job) => !(Object.hasOwn(JOB_STATUS, job.status) && JOB_STATUS[job.status]?.terminal))
+      .filter((job) => !isJobOver(job.status))
       .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0]
     if (!active)
       throw new Error('Testifly answered AlreadyExists but lists no active job to follow')
     return active.jobId
   }
 
-  async observe(handle: RunHandle): Promise<RunReport> {
+  async observe(handle: RunHandle): Promise<Observation> {
     // A read, though sent as POST: safe to repeat.
     const answer = await this.client.request('POST', this.projectPath('jobs'), {
       body: { jobIds: [handle.runId] },
@@ -277,28 +278,22 @@ class TestiflyProvider implements Provider {
     }
     const job = answer.jobs.find((candidate) => candidate.jobId === handle.runId)
     if (!job) throw new Error(`Testifly's answer does not mention job ${handle.runId}`)
-    const state = mapStatus(
-      JOB_STATUS,
-      job.status,
-      { status: 'running', terminal: false },
-      (value) => this.reportUnknown('job', value)
+    const state = mapStatus(JOB_STATUS, job.status, { signal: 'running' }, (value) =>
+      this.reportUnknown('job', value)
     )
-    const base: RunReport = {
+    const base: Observation = {
       provider: this.name,
       targetId: handle.targetId,
       runId: handle.runId,
-      status: state.status,
+      signal: state.signal,
       phase: state.phase,
       counts: countTests([]),
       tests: []
     }
     if (!job.testRunId) {
       if (job.status === 'Failed')
-        return {
-          ...base,
-          status: 'errored',
-          note: 'The Testifly job failed before it produced a test run.'
-        }
+        return { ...base, note: 'The Testifly job failed before it produced a test run.' }
+      // inferred: a job that ends well without a test run ran no test
       return base
     }
     const run = await this.client.get(
@@ -310,12 +305,13 @@ class TestiflyProvider implements Provider {
     )
     // The run's own summary stands in for counts while its tests are not listed yet.
     const counts = tests.length > 0 ? countTests(tests) : countsFromSummary(run.statuses ?? [])
+    const signal = runSignal(state.signal, counts)
     return {
       ...base,
-      status: verdict(state, job.status, counts),
+      signal,
       phase: undefined,
       startedAt: run.startTime ?? undefined,
-      finishedAt: state.terminal && counts.pending === 0 ? (job.updatedAt ?? undefined) : undefined,
+      finishedAt: isFinalSignal(signal) ? (job.updatedAt ?? undefined) : undefined,
       counts,
       tests
     }
@@ -336,14 +332,11 @@ export function countsFromSummary(statuses: readonly { label: string; count: num
 }
 
 /**
- * The run is decided once the job is finished and no test is still running or scheduled
+ * The job counts as over once it is finished and no test is still running or scheduled
  * (inferred: the page only says to keep refreshing while the job runs).
  */
-function verdict(state: JobState, jobStatus: string, counts: RunReport['counts']): RunStatus {
-  if (!state.terminal || counts.pending > 0) return 'running'
-  if (counts.failed > 0) return 'failed'
-  if (jobStatus === 'Failed') return 'errored'
-  return 'passed'
+function runSignal(jobSignal: VendorSignal, counts: Observation['counts']): VendorSignal {
+  return isFinalSignal(jobSignal) && counts.pending > 0 ? 'running' : jobSignal
 }
 
 export function createTestifly(deps: ProviderDeps): Provider {

@@ -1,5 +1,6 @@
 import { formatDuration } from '../poll.js'
 import type { RunReport, TestResult } from './model.js'
+import { verdictText } from './verdict.js'
 
 /**
  * RunReport → markdown for the job summary and the PR comment. Everything that came from a vendor
@@ -98,37 +99,24 @@ const STATUS_ICON: Record<TestResult['status'], string> = {
   queued: '⏳'
 }
 
+const HEADLINE_ICON: Record<RunReport['status'], string> = {
+  queued: '⏳',
+  running: '⏳',
+  passed: '✅',
+  failed: '❌',
+  errored: '💥',
+  cancelled: '🚫',
+  'timed-out': '⏱️',
+  'no-tests': '⚠️'
+}
+
+/** The verdict in a line; the words come from the verdict function, so they match the status. */
 export function headline(report: RunReport, context: RenderContext): string {
-  const { counts } = report
   const vendor = escapeMarkdown(context.vendor)
-  const tests = (n: number): string => `${n} test${n === 1 ? '' : 's'}`
   if (context.startedOnly) return `🚀 ${vendor}: run started`
-  switch (report.status) {
-    case 'passed': {
-      const flaky = report.tests.filter((test) => test.flaky).length
-      const retried = flaky > 0 ? `, ${flaky} only after retries` : ''
-      return counts.total > 0
-        ? `✅ ${vendor}: all ${tests(counts.total)} passed${retried}`
-        : `✅ ${vendor}: passed`
-    }
-    case 'failed': {
-      const bad = counts.failed + counts.errored
-      return counts.total > 0
-        ? `❌ ${vendor}: ${bad} of ${tests(counts.total)} failed`
-        : `❌ ${vendor}: failed`
-    }
-    case 'errored':
-      return `💥 ${vendor}: the run errored`
-    case 'cancelled':
-      return `🚫 ${vendor}: the run was cancelled`
-    case 'timed-out': {
-      const limit =
-        context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`
-      return `⏱️ ${vendor}: no verdict${limit}`
-    }
-    default:
-      return `⏳ ${vendor}: ${report.status}`
-  }
+  const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`
+  const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report)
+  return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`
 }
 
 function metaLine(report: RunReport, context: RenderContext): string {
@@ -190,8 +178,9 @@ function failureEntry(test: TestResult, limits: RenderLimits): string {
 function tableRow(test: TestResult, withScore: boolean): string {
   const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs)
   const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : ''
+  const suppressed = test.suppressed ? ` — ${escapeMarkdown(test.suppressed)}` : ''
   const score = withScore ? ` ${test.score ?? ''} |` : ''
-  return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky} | ${duration} |${score} ${testLinks(test)} |`
+  return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`
 }
 
 /**

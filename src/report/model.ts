@@ -7,7 +7,9 @@ export const RUN_STATUSES = [
   'failed',
   'errored',
   'cancelled',
-  'timed-out'
+  'timed-out',
+  /** The vendor finished the run, but no test ran: not a pass. */
+  'no-tests'
 ] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
 
@@ -38,6 +40,11 @@ export interface TestResult {
   flaky?: boolean
   /** The vendor's overall score of the test, where it scores them (agent simulations). */
   score?: number
+  /**
+   * A failure the vendor suppresses by the team's choice (a snoozed or muted test): counted as
+   * skipped, and this says why, e.g. "failed; snoozed in Empirical".
+   */
+  suppressed?: string
   links: Link[]
 }
 
@@ -68,16 +75,31 @@ export interface RunReport {
   phase?: string
 }
 
+/**
+ * What the vendor says of the run as a whole, before its tests are judged: still waiting, running,
+ * finished (no claim about the tests), failed (a vendor-side failure or verdict), or cancelled.
+ */
+export type VendorSignal = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled'
+
+/** One look at a run, as a provider maps it: the vendor's signal and tests, no verdict yet. */
+export type Observation = Omit<RunReport, 'status'> & { signal: VendorSignal }
+
 const TERMINAL: ReadonlySet<RunStatus> = new Set([
   'passed',
   'failed',
   'errored',
   'cancelled',
-  'timed-out'
+  'timed-out',
+  'no-tests'
 ])
 
 export function isTerminal(status: RunStatus): boolean {
   return TERMINAL.has(status)
+}
+
+/** The vendor is done with the run (whatever its tests say). */
+export function isFinalSignal(signal: VendorSignal): boolean {
+  return signal !== 'queued' && signal !== 'running'
 }
 
 export function countTests(tests: readonly TestResult[]): Counts {

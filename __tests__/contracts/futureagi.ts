@@ -1,0 +1,228 @@
+import { z } from 'zod'
+
+/**
+ * Future AGI's contract, as its own server code states it: future-agi/future-agi at 5dc9ff2
+ * (2026-08-22), read 2026-11. Where the doc page differs (camelCase body, `calls`, a Bearer key),
+ * the server wins: it is what answers. The schemas are ours, written from these files:
+ * - execute: `simulate/views/run_test.py` RunTestExecutionView (validated_request with
+ *   reject_unknown_fields=True), `simulate/serializers/requests/run_test.py` ExecuteRunTestSerializer;
+ * - scenarios of a run test: RunTestScenariosView, `tfc/utils/pagination.py` ExtendedPageNumberPagination;
+ * - execution detail: TestExecutionDetailView (query validated by ExecutionDetailQuerySerializer,
+ *   unknown query parameters refused too), CallExecutionDetailSerializer (`serializers/test_execution.py`);
+ * - statuses: `simulate/models/test_execution.py` ExecutionStatus and CallStatus;
+ * - errors: `tfc/utils/api_errors.py` build_error_envelope; auth: `accounts/authentication.py`
+ *   (X-Api-Key and X-Secret-Key).
+ */
+
+const uuid = z.uuid()
+
+/** ExecuteRunTestSerializer: snake_case, every field optional, nothing else accepted. */
+export const executeRequestSchema = z.strictObject({
+  scenario_ids: z.array(uuid).optional(),
+  simulator_id: uuid.nullable().optional(),
+  // read by the serializer, ignored by the view (its line is commented out)
+  select_all: z.boolean().optional()
+})
+
+/** ExecutionDetailQuerySerializer: the query parameters the detail view accepts. */
+export const DETAIL_QUERY_PARAMS = [
+  'search',
+  'filters',
+  'row_groups',
+  'group_keys',
+  'page',
+  'limit'
+]
+
+export const EXECUTION_STATUSES = [
+  'pending',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'cancelling',
+  'evaluating'
+] as const
+export const CALL_STATUSES = [
+  'pending',
+  'queued',
+  'ongoing',
+  'completed',
+  'failed',
+  'analyzing',
+  'cancelled'
+] as const
+
+/** One entry of a call's eval_outputs (get_eval_outputs), keyed by the eval config's id. */
+export const evalOutputSchema = z.union([
+  // an eval still pending is an empty object
+  z.strictObject({}),
+  z.strictObject({
+    value: z.unknown(),
+    reason: z.string(),
+    type: z.string(),
+    name: z.string(),
+    error: z.boolean(),
+    status: z.string(),
+    skipped: z.boolean()
+  })
+])
+
+/**
+ * The fields of CallExecutionDetailSerializer testgate reads, plus those the fixtures show; the
+ * serializer sends many more (metrics, transcripts, snapshots), so unknown keys are allowed here.
+ */
+export const callSchema = z.looseObject({
+  id: uuid,
+  status: z.enum(CALL_STATUSES),
+  duration: z.number().nullable(),
+  start_time: z.string().nullable(),
+  timestamp: z.string(),
+  scenario: z.string(),
+  scenario_id: uuid.nullable(),
+  overall_score: z.number().nullable(),
+  audio_url: z.string().nullable(),
+  eval_outputs: z.record(z.string(), evalOutputSchema),
+  ended_reason: z.string().nullable(),
+  test_execution_id: uuid
+})
+
+/** The detail view's answer: the pagination envelope with the execution's own fields beside it. */
+export const executionDetailSchema = z.strictObject({
+  count: z.number().int(),
+  next: z.string().nullable(),
+  previous: z.string().nullable(),
+  results: z.array(callSchema),
+  total_pages: z.number().int(),
+  current_page: z.number().int(),
+  column_order: z.array(z.unknown()),
+  error_messages: z.array(z.unknown()),
+  status: z.enum(EXECUTION_STATUSES),
+  provider: z.string(),
+  agent_type: z.string()
+})
+
+/** RunTestScenariosView: the paginated scenarios of a run test, newest first. */
+export const scenariosPageSchema = z.strictObject({
+  count: z.number().int(),
+  next: z.string().nullable(),
+  previous: z.string().nullable(),
+  results: z.array(z.strictObject({ id: uuid, name: z.string(), row_count: z.number().int() })),
+  total_pages: z.number().int(),
+  current_page: z.number().int()
+})
+
+/** RunTestExecutionView's 200 answer. */
+export const executeResponseSchema = z.strictObject({
+  message: z.string(),
+  execution_id: uuid,
+  run_test_id: uuid,
+  status: z.string(),
+  total_scenarios: z.number().int(),
+  total_calls: z.number().int(),
+  scenario_ids: z.array(uuid)
+})
+
+/** build_error_envelope: every 4xx/5xx body of these views. */
+export function errorEnvelope(
+  status: number,
+  message: string,
+  details?: Record<string, string[]>
+): Record<string, unknown> {
+  const kind: Record<number, [string, string]> = {
+    400: ['validation_error', 'invalid'],
+    401: ['authentication_error', 'not_authenticated'],
+    404: ['not_found', 'not_found']
+  }
+  const [type, code] = kind[status] ?? ['api_error', 'error']
+  return {
+    status: false,
+    type,
+    code,
+    detail: message,
+    message,
+    error: message,
+    result: message,
+    ...(details ? { attr: Object.keys(details)[0], details } : {})
+  }
+}
+
+/** The 400 for a body with keys the serializer does not declare, e.g. the doc page's camelCase. */
+export function unknownFieldsError(keys: string[]): Record<string, unknown> {
+  const details = Object.fromEntries(keys.map((key) => [key, ['Unknown field.']]))
+  const message = keys.map((key) => `${key}: Unknown field.`).join('; ')
+  return errorEnvelope(400, message, details)
+}
+
+/** A completed execution page as the server serializes it: one call passed its evals, one did not. */
+export const completedExecutionPage = {
+  count: 2,
+  next: null,
+  previous: null,
+  results: [
+    {
+      id: '7c0e6a52-2b1d-4c59-9a8e-3f4b5c6d7e80',
+      status: 'completed',
+      duration: 61.5,
+      start_time: '2026-08-01T09:00:05Z',
+      timestamp: '2026-08-01T09:02:00Z',
+      scenario: 'Refund request',
+      scenario_id: 'a1a1a1a1-0000-4000-8000-000000000001',
+      overall_score: 0.42,
+      audio_url: null,
+      eval_outputs: {
+        '5d2c1b0a-0000-4000-8000-00000000e001': {
+          value: 'Failed',
+          reason: 'The agent promised a refund it may not give.',
+          type: 'Pass/Fail',
+          name: 'Policy adherence',
+          error: false,
+          status: 'completed',
+          skipped: false
+        },
+        '5d2c1b0a-0000-4000-8000-00000000e002': {
+          value: 6,
+          reason: 'Polite, but long.',
+          type: 'score',
+          name: 'Tone',
+          error: false,
+          status: 'completed',
+          skipped: false
+        }
+      },
+      ended_reason: 'customer-ended-call',
+      test_execution_id: '0e0e0e0e-1111-4222-8333-444455556666'
+    },
+    {
+      id: '8d1f7b63-3c2e-4d6a-8b9f-4a5b6c7d8e91',
+      status: 'completed',
+      duration: 44,
+      start_time: '2026-08-01T09:00:06Z',
+      timestamp: '2026-08-01T09:01:30Z',
+      scenario: 'Order status',
+      scenario_id: 'a1a1a1a1-0000-4000-8000-000000000002',
+      overall_score: 0.93,
+      audio_url: 'https://storage.futureagi.example/recordings/8d1f7b63.mp3',
+      eval_outputs: {
+        '5d2c1b0a-0000-4000-8000-00000000e001': {
+          value: 'Passed',
+          reason: 'Stayed within policy.',
+          type: 'Pass/Fail',
+          name: 'Policy adherence',
+          error: false,
+          status: 'completed',
+          skipped: false
+        }
+      },
+      ended_reason: 'assistant-ended-call',
+      test_execution_id: '0e0e0e0e-1111-4222-8333-444455556666'
+    }
+  ],
+  total_pages: 1,
+  current_page: 1,
+  column_order: [],
+  error_messages: [],
+  status: 'completed',
+  provider: 'vapi',
+  agent_type: 'voice'
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import {
+  countTests,
+  type Observation,
+  type TestResult,
+  type VendorSignal
+} from '../../src/report/model.js'
+import { failsByDefault, judge, verdictText } from '../../src/report/verdict.js'
+
+function test(status: TestResult['status'], extra: Partial<TestResult> = {}): TestResult {
+  return { id: `t-${Math.random()}`, name: 'a test', status, links: [], ...extra }
+}
+
+function observe(signal: VendorSignal, tests: TestResult[]): Observation {
+  return { provider: 'x', runId: 'r', signal, counts: countTests(tests), tests }
+}
+
+describe('judge', () => {
+  it('fails a run with a failed or an errored test, whatever the vendor says of the run', () => {
+    for (const signal of ['finished', 'failed'] as const) {
+      expect(judge(observe(signal, [test('passed'), test('failed')])).status).toBe('failed')
+      expect(judge(observe(signal, [test('passed'), test('errored')])).status).toBe('failed')
+    }
+  })
+
+  it('calls a vendor-side failure without a failed test errored', () => {
+    expect(judge(observe('failed', [test('passed')])).status).toBe('errored')
+    expect(judge(observe('failed', [])).status).toBe('errored')
+  })
+
+  it('never passes a finished run in which no test ran', () => {
+    expect(judge(observe('finished', [])).status).toBe('no-tests')
+    expect(judge(observe('finished', [test('skipped'), test('skipped')])).status).toBe('no-tests')
+  })
+
+  it('counts a suppressed failure as run: a run of only snoozed failures is not "no tests"', () => {
+    const snoozed = test('skipped', { suppressed: 'failed; snoozed' })
+    expect(judge(observe('finished', [snoozed])).status).toBe('passed')
+  })
+
+  it('calls a finished run with unfinished tests errored, not passed, and says why', () => {
+    const report = judge(observe('finished', [test('passed'), test('running')]))
+    expect(report.status).toBe('errored')
+    expect(report.note).toBe('The vendor ended the run with 1 test unfinished.')
+  })
+
+  it('keeps queued, running and cancelled as the vendor says', () => {
+    expect(judge(observe('queued', [])).status).toBe('queued')
+    expect(judge(observe('running', [test('failed')])).status).toBe('running')
+    expect(judge(observe('cancelled', [test('passed')])).status).toBe('cancelled')
+  })
+
+  it('passes a finished run whose tests all passed', () => {
+    const report = judge(observe('finished', [test('passed'), test('passed')]))
+    expect(report.status).toBe('passed')
+    expect(report).not.toHaveProperty('signal')
+  })
+})
+
+describe('verdictText', () => {
+  const text = (signal: VendorSignal, tests: TestResult[]): string =>
+    verdictText(judge(observe(signal, tests)))
+
+  it('says "all passed" only when every test passed', () => {
+    expect(text('finished', [test('passed'), test('passed')])).toBe('all 2 tests passed')
+    expect(text('finished', [test('passed'), test('skipped')])).toBe(
+      '1 of 2 tests passed, 1 skipped'
+    )
+    expect(
+      text('finished', [
+        test('passed'),
+        test('passed', { flaky: true }),
+        test('skipped', { suppressed: 'snoozed' })
+      ])
+    ).toBe('2 of 3 tests passed, 1 only after retries, 1 known failure suppressed')
+  })
+
+  it('counts errored tests among the failed ones and says how many errored', () => {
+    expect(text('finished', [test('passed'), test('errored')])).toBe(
+      '1 of 2 tests failed (1 errored)'
+    )
+    expect(text('failed', [test('failed'), test('failed'), test('passed')])).toBe(
+      '2 of 3 tests failed'
+    )
+  })
+
+  it('names the empty and the unfinished run', () => {
+    expect(text('finished', [])).toBe('no tests ran')
+    expect(text('finished', [test('skipped')])).toBe('no tests ran (1 test skipped)')
+    expect(text('finished', [test('running')])).toBe('the run errored')
+    expect(text('failed', [])).toBe('the run errored')
+  })
+})
+
+describe('failsByDefault', () => {
+  it('fails every outcome but a pass, and no-tests unless allowed', () => {
+    for (const status of ['failed', 'errored', 'cancelled', 'timed-out'] as const)
+      expect(failsByDefault(status, true)).toBe(true)
+    expect(failsByDefault('passed', false)).toBe(false)
+    expect(failsByDefault('no-tests', false)).toBe(true)
+    expect(failsByDefault('no-tests', true)).toBe(false)
+  })
+})

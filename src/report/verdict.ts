@@ -1,0 +1,99 @@
+import { type Counts, type Observation, type RunReport, type RunStatus } from './model.js'
+
+/**
+ * The one verdict function. Providers only say what the vendor said of the run (its signal) and
+ * map the vendor's tests; from those two things this decides the run's status and the words that
+ * describe it, the same for every vendor:
+ * - any failed or errored test fails the run, whatever the vendor says of the run as a whole;
+ * - a vendor-side failure (or a finished run with unfinished tests) and no failed test is `errored`;
+ * - a finished run that executed no test is `no-tests`, never `passed`.
+ */
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
+export function judge(observation: Observation): RunReport {
+  const { signal, ...rest } = observation
+  const status = runStatus(signal, observation.counts, observation.tests)
+  const { counts } = observation
+  const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished'
+  const note = unfinished
+    ? `The vendor ended the run with ${plural(counts.pending, 'test')} unfinished.`
+    : observation.note
+  return { ...rest, status, ...(note === undefined ? {} : { note }) }
+}
+
+export function runStatus(
+  signal: Observation['signal'],
+  counts: Counts,
+  tests: Observation['tests'] = []
+): RunStatus {
+  if (signal === 'queued' || signal === 'running' || signal === 'cancelled') return signal
+  if (counts.failed + counts.errored > 0) return 'failed'
+  if (signal === 'failed' || counts.pending > 0) return 'errored'
+  return executedCount(counts, tests) === 0 ? 'no-tests' : 'passed'
+}
+
+/**
+ * Tests that ran to an outcome. A failure the vendor suppresses (a snoozed or muted test) ran too,
+ * though it is counted as skipped.
+ */
+export function executedCount(counts: Counts, tests: Observation['tests']): number {
+  const suppressed = tests.filter((test) => test.status === 'skipped' && test.suppressed).length
+  return counts.passed + counts.failed + counts.errored + suppressed
+}
+
+/**
+ * What happened, in a few plain words without the vendor's name, e.g. "2 of 5 tests failed".
+ * Headlines, the step's messages and the log all use it, so none can say "all passed" when a
+ * test did not.
+ */
+export function verdictText(report: RunReport): string {
+  const { counts } = report
+  switch (report.status) {
+    case 'passed':
+      return passedText(report)
+    case 'failed':
+      return failedText(counts)
+    case 'errored':
+      return 'the run errored'
+    case 'no-tests':
+      return counts.skipped > 0
+        ? `no tests ran (${plural(counts.skipped, 'test')} skipped)`
+        : 'no tests ran'
+    case 'cancelled':
+      return 'the run was cancelled'
+    case 'timed-out':
+      return 'no verdict in time'
+    default:
+      return report.status
+  }
+}
+
+function passedText(report: RunReport): string {
+  const { counts, tests } = report
+  const suppressed = tests.filter((test) => test.status === 'skipped' && test.suppressed).length
+  const flaky = tests.filter((test) => test.status === 'passed' && test.flaky).length
+  const parts =
+    counts.passed === counts.total
+      ? [`all ${plural(counts.total, 'test')} passed`]
+      : [`${counts.passed} of ${plural(counts.total, 'test')} passed`]
+  if (flaky > 0) parts.push(`${flaky} only after retries`)
+  if (suppressed > 0) parts.push(`${plural(suppressed, 'known failure')} suppressed`)
+  const skipped = counts.skipped - suppressed
+  if (skipped > 0) parts.push(`${skipped} skipped`)
+  return parts.join(', ')
+}
+
+function failedText(counts: Counts): string {
+  const bad = counts.failed + counts.errored
+  const errored = counts.errored > 0 ? ` (${counts.errored} errored)` : ''
+  return counts.total > 0 ? `${bad} of ${plural(counts.total, 'test')} failed${errored}` : 'failed'
+}
+
+/** Statuses that fail the step under the default policy. */
+export function failsByDefault(status: RunStatus, allowNoTests: boolean): boolean {
+  if (status === 'no-tests') return !allowNoTests
+  return (
+    status === 'failed' || status === 'errored' || status === 'cancelled' || status === 'timed-out'
+  )
+}
