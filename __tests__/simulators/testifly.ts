@@ -1,8 +1,15 @@
+import {
+  executeRequestSchema,
+  jobsRequestSchema,
+  jobsResponseSchema,
+  testRunSchema
+} from '../contracts/testifly.js'
 import { SimServer, type Reply, type RouteRequest } from './harness.js'
 
 /**
- * Testifly's test execution API as documented: queue a job, poll jobs, read the test run. Each
- * job walks through a scripted list of steps, one per poll of /api/jobs.
+ * Testifly's test execution API as its page documents it (see ../contracts/testifly.ts): queue a
+ * job, poll jobs, read the test run. Requests are validated and answers checked against the
+ * contract. Each job walks through a scripted list of steps, one per poll of /api/jobs.
  */
 
 export interface TestiflyTestState {
@@ -33,8 +40,6 @@ interface StoredJob {
   polls: number
 }
 
-const SELECTIONS = ['featureId', 'testSuiteId', 'testId', 'tests']
-
 export class TestiflySimulator extends SimServer {
   readonly jobs = new Map<string, StoredJob>()
   private nextJob = 1
@@ -61,18 +66,13 @@ export class TestiflySimulator extends SimServer {
   }
 
   private execute(req: RouteRequest): Reply {
-    const body = (req.body ?? {}) as Record<string, unknown>
-    if (body.action !== 'executeTests')
-      return { status: 400, body: { success: false, message: 'action must be executeTests' } }
-    const selections = SELECTIONS.filter((key) => body[key] !== undefined)
-    if (selections.length !== 1)
+    const parsed = executeRequestSchema.safeParse(req.body)
+    if (!parsed.success)
       return {
         status: 400,
-        body: {
-          success: false,
-          message: 'Pass exactly one of featureId, testSuiteId, testId, tests'
-        }
+        body: { success: false, message: parsed.error.issues[0]?.message ?? 'Bad request' }
       }
+    const body = parsed.data as Record<string, unknown>
     const already = this.options.alreadyExists
     if (already) {
       const status = already.status ?? 200
@@ -105,7 +105,9 @@ export class TestiflySimulator extends SimServer {
   }
 
   private listJobs(req: RouteRequest): Reply {
-    const ids = ((req.body ?? {}) as { jobIds?: string[] }).jobIds
+    const parsed = jobsRequestSchema.safeParse(req.body ?? {})
+    if (!parsed.success) return { status: 400, body: { success: false, message: 'Bad request' } }
+    const ids = parsed.data.jobIds
     const describe = (job: StoredJob) => {
       const step = this.step(job)
       return {
@@ -119,7 +121,8 @@ export class TestiflySimulator extends SimServer {
       const active = [...this.jobs.values()].filter(
         (job) => !['Success', 'Failed'].includes(this.step(job).job)
       )
-      return { status: 200, body: { success: true, jobs: active.map(describe), missingJobIds: [] } }
+      const body = { success: true, jobs: active.map(describe), missingJobIds: [] }
+      return { status: 200, body: jobsResponseSchema.parse(body) }
     }
     const found = ids.flatMap((id) => {
       const job = this.jobs.get(id)
@@ -127,9 +130,10 @@ export class TestiflySimulator extends SimServer {
       job.polls++
       return [describe(job)]
     })
+    const missingJobIds = ids.filter((id) => !this.jobs.has(id))
     return {
       status: 200,
-      body: { success: true, jobs: found, missingJobIds: ids.filter((id) => !this.jobs.has(id)) }
+      body: jobsResponseSchema.parse({ success: true, jobs: found, missingJobIds })
     }
   }
 
@@ -143,7 +147,7 @@ export class TestiflySimulator extends SimServer {
     const count = (label: string) => tests.filter((test) => test.status === label).length
     return {
       status: 200,
-      body: {
+      body: testRunSchema.parse({
         runId: req.params.run,
         projectId: this.options.projectId,
         status: tests.some((test) => ['Running', 'Scheduled'].includes(test.status))
@@ -170,7 +174,7 @@ export class TestiflySimulator extends SimServer {
           timeline: test.timeline ?? [],
           ...(test.error !== undefined ? { error: test.error } : {})
         }))
-      }
+      })
     }
   }
 }
