@@ -30216,7 +30216,9 @@ class TestiflyProvider {
         if (!job.testRunId) {
             if (job.status === 'Failed')
                 return { ...base, note: 'The Testifly job failed before it produced a test run.' };
-            // inferred: a job that ends well without a test run ran no test
+            // inferred: a job that succeeded names its test run soon after; until then it is not over
+            if (base.signal === 'finished')
+                return { ...base, signal: 'running', phase: 'waiting for the test run' };
             return base;
         }
         const run = await this.client.get(`${this.projectPath('testRun')}/${encodeURIComponent(job.testRunId)}`, testRunSchema);
