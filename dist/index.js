@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2475);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8744);
 
 // The action's entry point, as the runner starts it: node dist/index.js
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -29225,7 +29225,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2475:
+/***/ 8744:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32047,7 +32047,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    core_error(message);
+    error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -32070,7 +32070,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_error(message, properties = {}) {
+function error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -32181,6 +32181,92 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/log.ts
+
+/**
+ * The one way text reaches the step log. The runner executes any stdout line that starts with
+ * `::` (or the older `##[`) as a workflow command, and vendor, proxy and GitHub text (run ids, URLs, error bodies) can
+ * hold line breaks: so every info line is made one line whose start is never `::`, and every
+ * message loses the secrets it may echo. Annotations (warning, error) go through the toolkit,
+ * which escapes line breaks inside the command itself.
+ */
+const secrets = new Set();
+/** Values no line of the log may contain, in any of the forms they could be echoed in. */
+function addSecrets(values) {
+    for (const value of values) {
+        if (value.length < 3)
+            continue;
+        secrets.add(value);
+        secrets.add(encodeURIComponent(value));
+    }
+}
+function knownSecrets() {
+    return [...secrets];
+}
+function redact(text, values = secrets) {
+    let result = text;
+    // Longest first, so a secret that contains another is replaced whole.
+    for (const secret of [...values].sort((a, b) => b.length - a.length))
+        if (secret.length > 0)
+            result = result.split(secret).join('***');
+    return result;
+}
+// Every line break the runner or a terminal could split on.
+const LINE_BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g;
+// `::name::` commands, and the runner's older `##[name]` form.
+const COMMAND_START = /^(\s*)(::|##\[)/;
+/** One line that cannot start a workflow command. */
+function safeLine(text) {
+    const line = redact(text).replace(LINE_BREAKS, ' ⏎ ');
+    return line.replace(COMMAND_START, (_, space, start) => `${space}${start[0]} ${start.slice(1)}`);
+}
+const log = {
+    info: (text) => info(safeLine(text)),
+    warning: (text) => warning(redact(text)),
+    error: (text) => error(redact(text)),
+    fail: (text) => setFailed(redact(text))
+};
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+
+/**
+ * Step outputs that carry outside text. Workflows paste outputs into shell scripts and URLs, so a
+ * URL output is only ever an absolute http(s) URL and an id only printable characters without
+ * spaces or line breaks; anything else is left unset, with a warning, rather than passed on.
+ */
+const PRINTABLE_ID = /^[\x21-\x7e]{1,256}$/;
+function httpUrl(value) {
+    if (!value)
+        return undefined;
+    try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function setUrlOutput(name, value) {
+    if (value === undefined)
+        return;
+    const url = httpUrl(value);
+    if (url)
+        setOutput(name, redact(url));
+    else
+        log.warning(`Output "${name}" is not set: the vendor's value is not a plain http(s) URL.`);
+}
+function setIdOutput(name, value) {
+    if (PRINTABLE_ID.test(value))
+        setOutput(name, redact(value));
+    else
+        log.warning(`Output "${name}" is not set: the vendor's id has characters an id may not have.`);
+}
+/** Counts, statuses and paths of our own making. */
+function setOwnOutput(name, value) {
+    setOutput(name, value);
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
@@ -44797,7 +44883,7 @@ function toJSONSchema(input, params) {
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
 
-const error = () => {
+const en_error = () => {
     const Sizable = {
         string: { unit: "characters", verb: "to have" },
         file: { unit: "bytes", verb: "to have" },
@@ -44918,7 +45004,7 @@ const error = () => {
 };
 /* harmony default export */ function en() {
     return {
-        localeError: error(),
+        localeError: en_error(),
     };
 }
 
@@ -45846,7 +45932,7 @@ const ZodURL = /*@__PURE__*/ $constructor("ZodURL", (inst, def) => {
 function url(params) {
     return core._url(ZodURL, params);
 }
-function httpUrl(params) {
+function schemas_httpUrl(params) {
     return core._url(ZodURL, {
         protocol: regexes.httpProtocol,
         hostname: regexes.domain,
@@ -47987,12 +48073,18 @@ function parseVariables(text) {
 ;// CONCATENATED MODULE: ./src/secrets.ts
 
 
-/** Masks every secret input the moment the step starts, before anything could print it. */
+
+/**
+ * Masks every secret input the moment the step starts, before anything could print it, and
+ * hands it to the log, which redacts it from every line and message of ours.
+ */
 function maskSecrets() {
     for (const name of SECRET_INPUTS) {
         const value = getInput(name).trim();
-        if (value)
-            core_setSecret(value);
+        if (!value)
+            continue;
+        core_setSecret(value);
+        addSecrets([value]);
     }
 }
 /** The values no message of ours may contain. */
@@ -48335,7 +48427,6 @@ function createEmpirical(deps) {
 }
 
 ;// CONCATENATED MODULE: ./src/providers/futureagi.ts
-
 
 
 
@@ -48685,21 +48776,23 @@ class FutureAgiProvider {
         }
         return { status, calls: [...calls.values()], complete: calls.size >= count };
     }
+    /**
+     * The server's cancel call does not check the execution's state: on a finished execution it
+     * answers 200 and overwrites its status with `cancelled`. So the state is read first, and a
+     * finished execution is left as it is.
+     */
     async cancel(handle) {
-        try {
-            await this.client.request('POST', `/simulate/test-executions/${encodeURIComponent(handle.runId)}/cancel/`, {
-                body: {},
-                schema: unknown(),
-                retry: 'safe'
-            });
-            return 'cancelled';
-        }
-        catch (error) {
-            // 400: the execution already finished, so there is nothing left to cancel.
-            if (error instanceof VendorError && error.status === 400)
-                return 'already-finished';
-            throw error;
-        }
+        const path = `/simulate/test-executions/${encodeURIComponent(handle.runId)}/`;
+        const { status } = await this.client.get(`${path}?page=1&limit=1`, executionPageSchema);
+        const signal = mapStatus(EXECUTION_STATUS, status.toLowerCase(), 'running', () => { });
+        if (isFinalSignal(signal))
+            return 'already-finished';
+        await this.client.request('POST', `${path}cancel/`, {
+            body: {},
+            schema: unknown(),
+            retry: 'safe'
+        });
+        return 'cancelled';
     }
 }
 /** inferred: the execution's answer has no times of its own; its calls' first start and last update stand in. */
@@ -49653,6 +49746,8 @@ const STATE_FINISHED = 'finished';
 
 
 
+
+
 // The longest wait between two looks at a run, unless poll-interval-seconds asks for more.
 const MAX_POLL_INTERVAL_MS = 30_000;
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
@@ -49661,7 +49756,7 @@ async function run(env = process.env) {
         await pipeline(env);
     }
     catch (error) {
-        setFailed(error instanceof Error ? error.message : String(error));
+        log.fail(error instanceof Error ? error.message : String(error));
     }
 }
 async function pipeline(env) {
@@ -49670,15 +49765,15 @@ async function pipeline(env) {
     const context = contextFromEnvironment(env, readEventPayload(env.GITHUB_EVENT_PATH));
     const deadline = Date.now() + settings.timeoutMinutes * 60_000;
     const provider = createProvider(settings, {
-        log: info,
-        warn: warning,
+        log: log.info,
+        warn: log.warning,
         client: { deadline }
     });
     const request = { settings, context };
     warnAboutIgnoredInputs(settings, provider);
     const deploymentState = context.deployment?.state;
     if (deploymentState && deploymentState !== 'success') {
-        warning(`The deployment's status is "${deploymentState}", not "success": testing it anyway. ` +
+        log.warning(`The deployment's status is "${deploymentState}", not "success": testing it anyway. ` +
             "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only.");
     }
     provider.validate(request);
@@ -49689,10 +49784,9 @@ async function pipeline(env) {
         await lookUpPullRequest(github, context);
     const handle = await trigger(provider, request);
     saveState(STATE_HANDLE, JSON.stringify({ provider: provider.name, handle }));
-    info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`);
-    setOutput('run-id', handle.runId);
-    if (handle.url)
-        setOutput('report-url', handle.url);
+    log.info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`);
+    setIdOutput('run-id', handle.runId);
+    setUrlOutput('report-url', handle.url);
     const renderContext = toRenderContext(provider, settings, context);
     let report;
     if (settings.wait) {
@@ -49717,7 +49811,7 @@ function warnAboutIgnoredInputs(settings, provider) {
     for (const name of settings.given) {
         const specific = PROVIDER_SPECIFIC_INPUTS.includes(name);
         if (specific && !provider.inputs.includes(name)) {
-            warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
+            log.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
         }
     }
 }
@@ -49725,10 +49819,10 @@ async function lookUpPullRequest(github, context) {
     try {
         context.pullRequest = await findPullRequestForCommit(github, context);
         if (context.pullRequest)
-            info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`);
+            log.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`);
     }
     catch (error) {
-        warning(`Could not look up the PR of commit ${context.sha.slice(0, 7)}: ${errorMessage(error)}`);
+        log.warning(`Could not look up the PR of commit ${context.sha.slice(0, 7)}: ${errorMessage(error)}`);
     }
 }
 async function trigger(provider, request) {
@@ -49745,7 +49839,7 @@ async function waitForReport(provider, handle, settings, deadline) {
     // is known; the post step then asks the vendor to stop the run.
     const cancellation = new AbortController();
     const onSignal = () => {
-        info('The job is being cancelled: testgate stops waiting and reports what it has seen.');
+        log.info('The job is being cancelled: testgate stops waiting and reports what it has seen.');
         cancellation.abort();
     };
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
@@ -49756,8 +49850,8 @@ async function waitForReport(provider, handle, settings, deadline) {
         maxIntervalMs: Math.max(intervalMs, MAX_POLL_INTERVAL_MS),
         deadline,
         label: `${provider.displayName} run ${handle.runId}`,
-        onProgress: info,
-        onTransientError: (error) => info(`${error.message} — will look again`)
+        onProgress: log.info,
+        onTransientError: (error) => log.info(`${error.message} — will look again`)
     });
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     // A run left behind by a cancelled job is the post step's to stop; any other outcome is final.
@@ -49822,7 +49916,7 @@ async function publish(report, publishing) {
         }
         catch (error) {
             failures.push(`${sink}: ${errorMessage(error)}`);
-            core_error(`Could not write the ${sink}: ${errorMessage(error)}`);
+            log.error(`Could not write the ${sink}: ${errorMessage(error)}`);
         }
     };
     // The report file goes first: whatever fails later, the data is on disk.
@@ -49830,7 +49924,7 @@ async function publish(report, publishing) {
     setOutputs(report);
     const { settings, renderContext } = publishing;
     if (renderContext.startedOnly && (settings.junitPath || settings.testmo)) {
-        info('No verdict to publish yet (wait: false): the JUnit file and Testmo are skipped.');
+        log.info('No verdict to publish yet (wait: false): the JUnit file and Testmo are skipped.');
     }
     else {
         if (settings.junitPath)
@@ -49851,8 +49945,8 @@ async function writeJunit(report, { settings, provider }) {
     const path = settings.junitPath ?? '';
     await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
     await (0,promises_namespaceObject.writeFile)(path, junitXml(report, provider.displayName));
-    setOutput('junit-path', path);
-    info(`JUnit XML of ${report.counts.total} tests written to ${path}`);
+    setOwnOutput('junit-path', path);
+    log.info(`JUnit XML of ${report.counts.total} tests written to ${path}`);
 }
 // A run that used up the step's deadline still gets this long to publish to Testmo.
 const TESTMO_GRACE_MS = 2 * 60_000;
@@ -49864,11 +49958,11 @@ async function publishToTestmo(report, publishing) {
     const client = createTestmoClient(testmo, {
         secrets: secretsOf(settings),
         deadline: Math.max(publishing.deadline, Date.now() + TESTMO_GRACE_MS),
-        log: info
+        log: log.info
     });
-    const publisher = new TestmoPublisher(client, testmo, info, (runId, runUrl) => {
-        setOutput('testmo-run-id', runId);
-        setOutput('testmo-run-url', runUrl);
+    const publisher = new TestmoPublisher(client, testmo, log.info, (runId, runUrl) => {
+        setIdOutput('testmo-run-id', String(runId));
+        setUrlOutput('testmo-run-url', runUrl);
         renderContext.published = [
             ...(renderContext.published ?? []),
             { label: `Testmo run ${runId}`, url: runUrl }
@@ -49881,31 +49975,30 @@ async function publishToTestmo(report, publishing) {
         environment: settings.environment,
         urlUnderTest: renderContext.urlUnderTest
     });
-    info(`Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`);
+    log.info(`Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`);
 }
 async function writeReportFile(report, { settings, env }) {
     const path = settings.reportPath ??
         (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'testgate', `${report.provider}-${safeFileName(report.runId)}.json`);
     await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
     await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(report, null, 2)}\n`);
-    setOutput('report-path', path);
+    setOwnOutput('report-path', path);
 }
 function safeFileName(text) {
     return text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
 }
 function setOutputs(report) {
     const { counts } = report;
-    setOutput('status', report.status);
-    setOutput('run-id', report.runId);
-    if (report.url)
-        setOutput('report-url', report.url);
+    setOwnOutput('status', report.status);
+    setIdOutput('run-id', report.runId);
+    setUrlOutput('report-url', report.url);
     if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))
         return;
-    setOutput('total', counts.total);
-    setOutput('passed', counts.passed);
+    setOwnOutput('total', counts.total);
+    setOwnOutput('passed', counts.passed);
     // Errored tests did not pass either: `failed` counts both, so `failed > 0` means "look at this".
-    setOutput('failed', counts.failed + counts.errored);
-    setOutput('skipped', counts.skipped);
+    setOwnOutput('failed', counts.failed + counts.errored);
+    setOwnOutput('skipped', counts.skipped);
 }
 async function writeComment(report, publishing) {
     const { settings, context, github, provider } = publishing;
@@ -49914,22 +50007,22 @@ async function writeComment(report, publishing) {
     const pr = context.pullRequest;
     if (!pr) {
         if (settings.comment === 'always')
-            warning('comment: always, but no pull request was found for this event; no comment written.');
+            log.warning('comment: always, but no pull request was found for this event; no comment written.');
         return;
     }
     if (!github) {
-        warning('No github-token: the PR comment is skipped.');
+        log.warning('No github-token: the PR comment is skipped.');
         return;
     }
     const marker = commentMarker(provider.name, report.targetId, context.job);
     try {
         const result = await upsertComment(github, { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker }, commentBody(report, publishing.renderContext, marker));
-        info(`PR #${pr.number}: comment ${result.action} ${result.url}`);
+        log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`);
     }
     catch (error) {
         const status = githubStatus(error);
         if (status === 403 || status === 404) {
-            warning(`Could not comment on PR #${pr.number} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
+            log.warning(`Could not comment on PR #${pr.number} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
                 '(PRs from forks get a read-only token). The job summary has the full report.');
             return;
         }
@@ -49943,13 +50036,13 @@ function decide(report, provider, settings, sinkFailures, renderContext) {
     if (settings.failOn === 'failure' && failing)
         problems.push(message);
     else if (failing)
-        warning(`${message} (fail-on: never)`);
+        log.warning(`${message} (fail-on: never)`);
     else
-        info(message);
+        log.info(message);
     if (sinkFailures.length > 0)
         problems.push(`Reporting failed — ${sinkFailures.join('; ')}`);
     if (problems.length > 0)
-        setFailed(problems.join('\n'));
+        log.fail(problems.join('\n'));
 }
 function verdictMessage(report, provider, renderContext) {
     const where = report.url ? ` — ${report.url}` : '';

@@ -1,4 +1,6 @@
 import * as core from '@actions/core'
+import { log } from './log.js'
+import { setIdOutput, setOwnOutput, setUrlOutput } from './outputs.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -37,7 +39,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     await pipeline(env)
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    log.fail(error instanceof Error ? error.message : String(error))
   }
 }
 
@@ -47,15 +49,15 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   const context = contextFromEnvironment(env, readEventPayload(env.GITHUB_EVENT_PATH))
   const deadline = Date.now() + settings.timeoutMinutes * 60_000
   const provider = createProvider(settings, {
-    log: core.info,
-    warn: core.warning,
+    log: log.info,
+    warn: log.warning,
     client: { deadline }
   })
   const request = { settings, context }
   warnAboutIgnoredInputs(settings, provider)
   const deploymentState = context.deployment?.state
   if (deploymentState && deploymentState !== 'success') {
-    core.warning(
+    log.warning(
       `The deployment's status is "${deploymentState}", not "success": testing it anyway. ` +
         "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only."
     )
@@ -69,11 +71,11 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
 
   const handle = await trigger(provider, request)
   core.saveState(STATE_HANDLE, JSON.stringify({ provider: provider.name, handle }))
-  core.info(
+  log.info(
     `Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`
   )
-  core.setOutput('run-id', handle.runId)
-  if (handle.url) core.setOutput('report-url', handle.url)
+  setIdOutput('run-id', handle.runId)
+  setUrlOutput('report-url', handle.url)
 
   const renderContext = toRenderContext(provider, settings, context)
   let report: RunReport
@@ -100,7 +102,7 @@ function warnAboutIgnoredInputs(settings: Settings, provider: Provider): void {
   for (const name of settings.given) {
     const specific = (PROVIDER_SPECIFIC_INPUTS as readonly string[]).includes(name)
     if (specific && !(provider.inputs as readonly string[]).includes(name)) {
-      core.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`)
+      log.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`)
     }
   }
 }
@@ -109,9 +111,9 @@ async function lookUpPullRequest(github: GitHubClient, context: RunContext): Pro
   try {
     context.pullRequest = await findPullRequestForCommit(github, context)
     if (context.pullRequest)
-      core.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`)
+      log.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`)
   } catch (error) {
-    core.warning(
+    log.warning(
       `Could not look up the PR of commit ${context.sha.slice(0, 7)}: ${errorMessage(error)}`
     )
   }
@@ -139,7 +141,7 @@ async function waitForReport(
   // is known; the post step then asks the vendor to stop the run.
   const cancellation = new AbortController()
   const onSignal = (): void => {
-    core.info('The job is being cancelled: testgate stops waiting and reports what it has seen.')
+    log.info('The job is being cancelled: testgate stops waiting and reports what it has seen.')
     cancellation.abort()
   }
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
@@ -150,8 +152,8 @@ async function waitForReport(
     maxIntervalMs: Math.max(intervalMs, MAX_POLL_INTERVAL_MS),
     deadline,
     label: `${provider.displayName} run ${handle.runId}`,
-    onProgress: core.info,
-    onTransientError: (error) => core.info(`${error.message} — will look again`)
+    onProgress: log.info,
+    onTransientError: (error) => log.info(`${error.message} — will look again`)
   })
   process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
   // A run left behind by a cancelled job is the post step's to stop; any other outcome is final.
@@ -236,7 +238,7 @@ async function publish(report: RunReport, publishing: PublishContext): Promise<s
       await write()
     } catch (error) {
       failures.push(`${sink}: ${errorMessage(error)}`)
-      core.error(`Could not write the ${sink}: ${errorMessage(error)}`)
+      log.error(`Could not write the ${sink}: ${errorMessage(error)}`)
     }
   }
   // The report file goes first: whatever fails later, the data is on disk.
@@ -244,7 +246,7 @@ async function publish(report: RunReport, publishing: PublishContext): Promise<s
   setOutputs(report)
   const { settings, renderContext } = publishing
   if (renderContext.startedOnly && (settings.junitPath || settings.testmo)) {
-    core.info('No verdict to publish yet (wait: false): the JUnit file and Testmo are skipped.')
+    log.info('No verdict to publish yet (wait: false): the JUnit file and Testmo are skipped.')
   } else {
     if (settings.junitPath) await attempt('JUnit file', () => writeJunit(report, publishing))
     // Before the summary and the comment, so both can link to the Testmo run.
@@ -266,8 +268,8 @@ async function writeJunit(
   const path = settings.junitPath ?? ''
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, junitXml(report, provider.displayName))
-  core.setOutput('junit-path', path)
-  core.info(`JUnit XML of ${report.counts.total} tests written to ${path}`)
+  setOwnOutput('junit-path', path)
+  log.info(`JUnit XML of ${report.counts.total} tests written to ${path}`)
 }
 
 // A run that used up the step's deadline still gets this long to publish to Testmo.
@@ -280,11 +282,11 @@ async function publishToTestmo(report: RunReport, publishing: PublishContext): P
   const client = createTestmoClient(testmo, {
     secrets: secretsOf(settings),
     deadline: Math.max(publishing.deadline, Date.now() + TESTMO_GRACE_MS),
-    log: core.info
+    log: log.info
   })
-  const publisher = new TestmoPublisher(client, testmo, core.info, (runId, runUrl) => {
-    core.setOutput('testmo-run-id', runId)
-    core.setOutput('testmo-run-url', runUrl)
+  const publisher = new TestmoPublisher(client, testmo, log.info, (runId, runUrl) => {
+    setIdOutput('testmo-run-id', String(runId))
+    setUrlOutput('testmo-run-url', runUrl)
     renderContext.published = [
       ...(renderContext.published ?? []),
       { label: `Testmo run ${runId}`, url: runUrl }
@@ -297,7 +299,7 @@ async function publishToTestmo(report: RunReport, publishing: PublishContext): P
     environment: settings.environment,
     urlUnderTest: renderContext.urlUnderTest
   })
-  core.info(
+  log.info(
     `Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`
   )
 }
@@ -315,7 +317,7 @@ async function writeReportFile(
     )
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`)
-  core.setOutput('report-path', path)
+  setOwnOutput('report-path', path)
 }
 
 function safeFileName(text: string): string {
@@ -324,15 +326,15 @@ function safeFileName(text: string): string {
 
 function setOutputs(report: RunReport): void {
   const { counts } = report
-  core.setOutput('status', report.status)
-  core.setOutput('run-id', report.runId)
-  if (report.url) core.setOutput('report-url', report.url)
+  setOwnOutput('status', report.status)
+  setIdOutput('run-id', report.runId)
+  setUrlOutput('report-url', report.url)
   if (report.status === 'queued' || (report.status === 'running' && counts.total === 0)) return
-  core.setOutput('total', counts.total)
-  core.setOutput('passed', counts.passed)
+  setOwnOutput('total', counts.total)
+  setOwnOutput('passed', counts.passed)
   // Errored tests did not pass either: `failed` counts both, so `failed > 0` means "look at this".
-  core.setOutput('failed', counts.failed + counts.errored)
-  core.setOutput('skipped', counts.skipped)
+  setOwnOutput('failed', counts.failed + counts.errored)
+  setOwnOutput('skipped', counts.skipped)
 }
 
 async function writeComment(report: RunReport, publishing: PublishContext): Promise<void> {
@@ -341,13 +343,13 @@ async function writeComment(report: RunReport, publishing: PublishContext): Prom
   const pr = context.pullRequest
   if (!pr) {
     if (settings.comment === 'always')
-      core.warning(
+      log.warning(
         'comment: always, but no pull request was found for this event; no comment written.'
       )
     return
   }
   if (!github) {
-    core.warning('No github-token: the PR comment is skipped.')
+    log.warning('No github-token: the PR comment is skipped.')
     return
   }
   const marker = commentMarker(provider.name, report.targetId, context.job)
@@ -357,11 +359,11 @@ async function writeComment(report: RunReport, publishing: PublishContext): Prom
       { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker },
       commentBody(report, publishing.renderContext, marker)
     )
-    core.info(`PR #${pr.number}: comment ${result.action} ${result.url}`)
+    log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`)
   } catch (error) {
     const status = githubStatus(error)
     if (status === 403 || status === 404) {
-      core.warning(
+      log.warning(
         `Could not comment on PR #${pr.number} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
           '(PRs from forks get a read-only token). The job summary has the full report.'
       )
@@ -382,10 +384,10 @@ function decide(
   const message = verdictMessage(report, provider, renderContext)
   const failing = failsByDefault(report.status, settings.allowNoTests)
   if (settings.failOn === 'failure' && failing) problems.push(message)
-  else if (failing) core.warning(`${message} (fail-on: never)`)
-  else core.info(message)
+  else if (failing) log.warning(`${message} (fail-on: never)`)
+  else log.info(message)
   if (sinkFailures.length > 0) problems.push(`Reporting failed — ${sinkFailures.join('; ')}`)
-  if (problems.length > 0) core.setFailed(problems.join('\n'))
+  if (problems.length > 0) log.fail(problems.join('\n'))
 }
 
 function verdictMessage(

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { log } from './log.js'
 import { z } from 'zod'
 import { parseInputs } from './inputs.js'
 import { maskSecrets } from './secrets.js'
@@ -30,26 +31,26 @@ export async function post(): Promise<void> {
     const { handle } = savedHandleSchema.parse(JSON.parse(saved))
     const settings = parseInputs((name) => core.getInput(name), providerNames())
     const provider = createProvider(settings, {
-      log: core.info,
-      warn: core.warning,
+      log: log.info,
+      warn: log.warning,
       // A post step has little time: one quick try, one retry.
       client: { requestTimeoutMs: 10_000, retries: 1 }
     })
     const where = handle.url ? ` (${handle.url})` : ''
     if (!provider.cancel) {
-      core.info(
+      log.info(
         `${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`
       )
       return
     }
     const result = await provider.cancel(handle)
-    core.info(
+    log.info(
       result === 'cancelled'
         ? `Asked ${provider.displayName} to stop run ${handle.runId}${where}: it is being cancelled.`
         : `${provider.displayName} run ${handle.runId}${where} had already finished; there was nothing to cancel.`
     )
   } catch (error) {
-    core.warning(
+    log.warning(
       `Could not cancel the unfinished run: ${error instanceof Error ? error.message : String(error)}`
     )
   }

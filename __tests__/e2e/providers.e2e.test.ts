@@ -557,6 +557,22 @@ describe('Future AGI specifics', () => {
     expect(result.errors.join('\n')).toContain('Future AGI reports the execution failed')
   })
 
+  it('never cancels a finished execution: the server would overwrite its verdict', async () => {
+    const sim = await start(futureAgiSim('fail'))
+    const finished = await run(inputs(sim.url))
+    // the post step of a job cancelled after the verdict was seen, but before it was saved
+    const post = await run(
+      { ...inputs(sim.url) },
+      { entry: 'dist/post/index.js', state: { handle: finished.state.handle ?? '' } }
+    )
+
+    expect(finished.outputs.status).toBe('failed')
+    expect(post.stdout).toContain(
+      `Future AGI run ${finished.outputs['run-id']} had already finished; there was nothing to cancel.`
+    )
+    expect(sim.requestsTo('cancel')).toHaveLength(0)
+  })
+
   it('cancels an unfinished execution from the post step', async () => {
     const sim = await start(futureAgiSim('pass'))
     const started = await run({ ...inputs(sim.url), wait: 'false' })

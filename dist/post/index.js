@@ -28672,6 +28672,63 @@ function parseVariables(text) {
 
 /***/ }),
 
+/***/ 5625:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Nc: () => (/* binding */ addSecrets),
+/* harmony export */   Rm: () => (/* binding */ log)
+/* harmony export */ });
+/* unused harmony exports knownSecrets, redact, safeLine */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5321);
+
+/**
+ * The one way text reaches the step log. The runner executes any stdout line that starts with
+ * `::` (or the older `##[`) as a workflow command, and vendor, proxy and GitHub text (run ids, URLs, error bodies) can
+ * hold line breaks: so every info line is made one line whose start is never `::`, and every
+ * message loses the secrets it may echo. Annotations (warning, error) go through the toolkit,
+ * which escapes line breaks inside the command itself.
+ */
+const secrets = new Set();
+/** Values no line of the log may contain, in any of the forms they could be echoed in. */
+function addSecrets(values) {
+    for (const value of values) {
+        if (value.length < 3)
+            continue;
+        secrets.add(value);
+        secrets.add(encodeURIComponent(value));
+    }
+}
+function knownSecrets() {
+    return [...secrets];
+}
+function redact(text, values = secrets) {
+    let result = text;
+    // Longest first, so a secret that contains another is replaced whole.
+    for (const secret of [...values].sort((a, b) => b.length - a.length))
+        if (secret.length > 0)
+            result = result.split(secret).join('***');
+    return result;
+}
+// Every line break the runner or a terminal could split on.
+const LINE_BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g;
+// `::name::` commands, and the runner's older `##[name]` form.
+const COMMAND_START = /^(\s*)(::|##\[)/;
+/** One line that cannot start a workflow command. */
+function safeLine(text) {
+    const line = redact(text).replace(LINE_BREAKS, ' ⏎ ');
+    return line.replace(COMMAND_START, (_, space, start) => `${space}${start[0]} ${start.slice(1)}`);
+}
+const log = {
+    info: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safeLine(text)),
+    warning: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(redact(text)),
+    error: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(redact(text)),
+    fail: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(redact(text))
+};
+
+
+/***/ }),
+
 /***/ 6661:
 /***/ ((module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28680,12 +28737,13 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5321);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9691);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7194);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
-/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2385);
-/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6867);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9691);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
+/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2385);
+/* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 
 
 
@@ -28693,14 +28751,15 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-const savedHandleSchema = zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc({
-    provider: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(),
-    handle: zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc({
-        runId: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(),
-        url: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().optional(),
-        targetId: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().optional(),
-        status: zod__WEBPACK_IMPORTED_MODULE_5__/* ["enum"] */ .k5n(_report_model_js__WEBPACK_IMPORTED_MODULE_4__/* .RUN_STATUSES */ .LV),
-        extra: zod__WEBPACK_IMPORTED_MODULE_5__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP()).optional()
+
+const savedHandleSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
+    provider: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(),
+    handle: zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
+        runId: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(),
+        url: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
+        targetId: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
+        status: zod__WEBPACK_IMPORTED_MODULE_6__/* ["enum"] */ .k5n(_report_model_js__WEBPACK_IMPORTED_MODULE_5__/* .RUN_STATUSES */ .LV),
+        extra: zod__WEBPACK_IMPORTED_MODULE_6__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()).optional()
     })
 });
 /**
@@ -28708,33 +28767,33 @@ const savedHandleSchema = zod__WEBPACK_IMPORTED_MODULE_5__/* .object */ .Ikc({
  * cancelled or timed out while waiting), stop the run where the vendor allows it.
  */
 async function post() {
-    const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE_HANDLE */ .z);
-    if (!saved || _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .STATE_FINISHED */ .Z) === 'true')
+    const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_7__/* .STATE_HANDLE */ .z);
+    if (!saved || _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_7__/* .STATE_FINISHED */ .Z) === 'true')
         return;
     if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('wait').trim().toLowerCase() === 'false')
         return;
     try {
-        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecrets */ .Q)();
+        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .Q)();
         const { handle } = savedHandleSchema.parse(JSON.parse(saved));
-        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .providerNames */ .e4)());
-        const provider = (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_3__/* .createProvider */ .Qd)(settings, {
-            log: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq,
-            warn: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e,
+        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .providerNames */ .e4)());
+        const provider = (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .createProvider */ .Qd)(settings, {
+            log: _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info,
+            warn: _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.warning,
             // A post step has little time: one quick try, one retry.
             client: { requestTimeoutMs: 10_000, retries: 1 }
         });
         const where = handle.url ? ` (${handle.url})` : '';
         if (!provider.cancel) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`);
+            _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info(`${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`);
             return;
         }
         const result = await provider.cancel(handle);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(result === 'cancelled'
+        _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info(result === 'cancelled'
             ? `Asked ${provider.displayName} to stop run ${handle.runId}${where}: it is being cancelled.`
             : `${provider.displayName} run ${handle.runId}${where} had already finished; there was nothing to cancel.`);
     }
     catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not cancel the unfinished run: ${error instanceof Error ? error.message : String(error)}`);
+        _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.warning(`Could not cancel the unfinished run: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 await post();
@@ -29367,7 +29426,6 @@ function createEmpirical(deps) {
 
 
 
-
 /**
  * Future AGI agent simulations: executing a run test starts a test execution, which places calls
  * (simulated conversations) and evaluates each one. Facts follow Future AGI's server code (its
@@ -29713,21 +29771,23 @@ class FutureAgiProvider {
         }
         return { status, calls: [...calls.values()], complete: calls.size >= count };
     }
+    /**
+     * The server's cancel call does not check the execution's state: on a finished execution it
+     * answers 200 and overwrites its status with `cancelled`. So the state is read first, and a
+     * finished execution is left as it is.
+     */
     async cancel(handle) {
-        try {
-            await this.client.request('POST', `/simulate/test-executions/${encodeURIComponent(handle.runId)}/cancel/`, {
-                body: {},
-                schema: schemas/* unknown */.L5J(),
-                retry: 'safe'
-            });
-            return 'cancelled';
-        }
-        catch (error) {
-            // 400: the execution already finished, so there is nothing left to cancel.
-            if (error instanceof VendorError && error.status === 400)
-                return 'already-finished';
-            throw error;
-        }
+        const path = `/simulate/test-executions/${encodeURIComponent(handle.runId)}/`;
+        const { status } = await this.client.get(`${path}?page=1&limit=1`, executionPageSchema);
+        const signal = mapStatus(EXECUTION_STATUS, status.toLowerCase(), 'running', () => { });
+        if ((0,model/* isFinalSignal */.vK)(signal))
+            return 'already-finished';
+        await this.client.request('POST', `${path}cancel/`, {
+            body: {},
+            schema: schemas/* unknown */.L5J(),
+            retry: 'safe'
+        });
+        return 'cancelled';
     }
 }
 /** inferred: the execution's answer has no times of its own; its calls' first start and last update stand in. */
@@ -30389,14 +30449,21 @@ function testFolder(report) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5321);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5625);
 
 
-/** Masks every secret input the moment the step starts, before anything could print it. */
+
+/**
+ * Masks every secret input the moment the step starts, before anything could print it, and
+ * hands it to the log, which redacts it from every line and message of ours.
+ */
 function maskSecrets() {
     for (const name of _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .SECRET_INPUTS */ .pH) {
         const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
-        if (value)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+        if (!value)
+            continue;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+        (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)([value]);
     }
 }
 /** The values no message of ours may contain. */
@@ -30623,14 +30690,16 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
+  C1: () => (/* binding */ setFailed),
   Pq: () => (/* binding */ core_setSecret),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setOutput, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setOutput, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -33378,7 +33447,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue

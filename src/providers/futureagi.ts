@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { VendorError, type HttpClient } from '../http.js'
+import type { HttpClient } from '../http.js'
 import { InputError, type Settings } from '../inputs.js'
 import {
   countTests,
@@ -420,23 +420,22 @@ class FutureAgiProvider implements Provider {
     return { status, calls: [...calls.values()], complete: calls.size >= count }
   }
 
+  /**
+   * The server's cancel call does not check the execution's state: on a finished execution it
+   * answers 200 and overwrites its status with `cancelled`. So the state is read first, and a
+   * finished execution is left as it is.
+   */
   async cancel(handle: RunHandle): Promise<CancelResult> {
-    try {
-      await this.client.request(
-        'POST',
-        `/simulate/test-executions/${encodeURIComponent(handle.runId)}/cancel/`,
-        {
-          body: {},
-          schema: z.unknown(),
-          retry: 'safe'
-        }
-      )
-      return 'cancelled'
-    } catch (error) {
-      // 400: the execution already finished, so there is nothing left to cancel.
-      if (error instanceof VendorError && error.status === 400) return 'already-finished'
-      throw error
-    }
+    const path = `/simulate/test-executions/${encodeURIComponent(handle.runId)}/`
+    const { status } = await this.client.get(`${path}?page=1&limit=1`, executionPageSchema)
+    const signal = mapStatus(EXECUTION_STATUS, status.toLowerCase(), 'running', () => {})
+    if (isFinalSignal(signal)) return 'already-finished'
+    await this.client.request('POST', `${path}cancel/`, {
+      body: {},
+      schema: z.unknown(),
+      retry: 'safe'
+    })
+    return 'cancelled'
   }
 }
 

@@ -1,0 +1,54 @@
+import * as core from '@actions/core'
+
+/**
+ * The one way text reaches the step log. The runner executes any stdout line that starts with
+ * `::` (or the older `##[`) as a workflow command, and vendor, proxy and GitHub text (run ids, URLs, error bodies) can
+ * hold line breaks: so every info line is made one line whose start is never `::`, and every
+ * message loses the secrets it may echo. Annotations (warning, error) go through the toolkit,
+ * which escapes line breaks inside the command itself.
+ */
+
+const secrets = new Set<string>()
+
+/** Values no line of the log may contain, in any of the forms they could be echoed in. */
+export function addSecrets(values: readonly string[]): void {
+  for (const value of values) {
+    if (value.length < 3) continue
+    secrets.add(value)
+    secrets.add(encodeURIComponent(value))
+  }
+}
+
+export function knownSecrets(): string[] {
+  return [...secrets]
+}
+
+export function redact(text: string, values: Iterable<string> = secrets): string {
+  let result = text
+  // Longest first, so a secret that contains another is replaced whole.
+  for (const secret of [...values].sort((a, b) => b.length - a.length))
+    if (secret.length > 0) result = result.split(secret).join('***')
+  return result
+}
+
+// Every line break the runner or a terminal could split on.
+const LINE_BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g
+
+// `::name::` commands, and the runner's older `##[name]` form.
+const COMMAND_START = /^(\s*)(::|##\[)/
+
+/** One line that cannot start a workflow command. */
+export function safeLine(text: string): string {
+  const line = redact(text).replace(LINE_BREAKS, ' ⏎ ')
+  return line.replace(
+    COMMAND_START,
+    (_, space: string, start: string) => `${space}${start[0]} ${start.slice(1)}`
+  )
+}
+
+export const log = {
+  info: (text: string): void => core.info(safeLine(text)),
+  warning: (text: string): void => core.warning(redact(text)),
+  error: (text: string): void => core.error(redact(text)),
+  fail: (text: string): void => core.setFailed(redact(text))
+}
