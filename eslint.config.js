@@ -15,6 +15,30 @@ export default tseslint.config(
     }
   },
   {
+    // Outside text reaches the step log and outputs only through src/log.ts and src/outputs.ts,
+    // which keep it from starting a workflow command and strip secrets.
+    files: ['src/**'],
+    ignores: ['src/log.ts', 'src/outputs.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[object.name='core'][property.name=/^(info|warning|error|notice|debug|setFailed|setOutput)$/]",
+          message: 'Log through src/log.ts and set outputs through src/outputs.ts.'
+        },
+        {
+          selector: "MemberExpression[object.name='console']",
+          message: 'Log through src/log.ts.'
+        },
+        {
+          selector: "MemberExpression[object.property.name='stdout'][property.name='write']",
+          message: 'Log through src/log.ts.'
+        }
+      ]
+    }
+  },
+  {
     // Tests index into fixtures they built themselves.
     files: ['__tests__/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' }

@@ -32,6 +32,7 @@ export function redact(text: string, values: Iterable<string> = secrets): string
 }
 
 // Every line break the runner or a terminal could split on.
+// eslint-disable-next-line no-control-regex
 const LINE_BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g
 
 // `::name::` commands, and the runner's older `##[name]` form.
