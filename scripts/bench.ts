@@ -193,7 +193,7 @@ for (let i = 0; i < 5; i++) {
       'api-url': octomind.url,
       'target-id': 't',
       url: 'https://x.example',
-      'poll-interval-seconds': '0.05',
+      'poll-interval-seconds': '1',
       'github-token': 't'
     }
   })
@@ -242,7 +242,7 @@ console.log(
       'api-url': bigOctomind.url,
       'target-id': 't',
       url: 'https://x.example',
-      'poll-interval-seconds': '0.05',
+      'poll-interval-seconds': '1',
       'github-token': 't',
       'junit-path': join(ROOT, '.tmp', 'bench-junit.xml'),
       'testmo-url': testmo.url,

@@ -81,7 +81,7 @@ try {
       'target-id': '3435918b-3d29-4ebd-8c68-9a540532f45a',
       url: 'https://shop-git-feature-checkout.vercel.app',
       tags: 'smoke, checkout',
-      'poll-interval-seconds': '0.5',
+      'poll-interval-seconds': '10',
       'github-token': TOKEN,
       'junit-path': junitPath,
       'testmo-url': testmo.url,
@@ -283,7 +283,7 @@ for (const other of others) {
       githubApiUrl: gh.url,
       inputs: {
         ...other.inputs(other.simulator.url),
-        'poll-interval-seconds': '0.3',
+        'poll-interval-seconds': '6',
         'github-token': TOKEN
       }
     })

@@ -1,5 +1,9 @@
-import { getOctokit } from '@actions/github'
-import { fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici'
+import type { getOctokit } from '@actions/github'
+import {
+  fetch as undiciFetch,
+  type Dispatcher,
+  type RequestInit as UndiciRequestInit
+} from 'undici'
 import { defaultSleep, proxyDispatcher } from './http.js'
 import { pickPullRequest, type PullRequestRef, type RunContext } from './github-context.js'
 import { findStickyComment } from './report/comment.js'
@@ -15,7 +19,15 @@ const GITHUB_REQUEST_TIMEOUT_MS = 30_000
 const REPEATABLE_METHODS = new Set(['GET', 'PATCH'])
 const GITHUB_RETRY_DELAYS_MS = [1_000, 3_000]
 
-export function createGitHubClient(token: string, apiUrl: string | undefined): GitHubClient {
+/**
+ * The toolkit's GitHub module reads the event file when it loads and throws on one that is not
+ * JSON, before testgate could say so cleanly: it is loaded only here, after the event was read.
+ */
+export async function createGitHubClient(
+  token: string,
+  apiUrl: string | undefined
+): Promise<GitHubClient> {
+  const { getOctokit: octokit } = await import('@actions/github')
   // Replaces the toolkit's own fetch, so it keeps what that one does (the proxy) and adds a
   // timeout, and a short retry of repeatable requests on a 5xx or a broken connection.
   const resilientFetch = async (
@@ -27,7 +39,7 @@ export function createGitHubClient(token: string, apiUrl: string | undefined): G
       undiciFetch(url, {
         ...(init as UndiciRequestInit),
         signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS),
-        dispatcher: proxyDispatcher(url)
+        dispatcher: githubDispatcher(url)
       }) as unknown as Promise<Response>
     const repeatable = REPEATABLE_METHODS.has((init?.method ?? 'GET').toUpperCase())
     for (const delayMs of repeatable ? GITHUB_RETRY_DELAYS_MS : []) {
@@ -42,10 +54,20 @@ export function createGitHubClient(token: string, apiUrl: string | undefined): G
     }
     return send()
   }
-  return getOctokit(token, {
+  return octokit(token, {
     ...(apiUrl ? { baseUrl: apiUrl } : {}),
     request: { fetch: resilientFetch }
   })
+}
+
+const githubAgents = new Map<string, Dispatcher | undefined>()
+
+/** One proxy agent per origin for GitHub calls, each phase bounded like the request itself. */
+function githubDispatcher(url: string): Dispatcher | undefined {
+  const origin = new URL(url).origin
+  if (!githubAgents.has(origin))
+    githubAgents.set(origin, proxyDispatcher(url, GITHUB_REQUEST_TIMEOUT_MS))
+  return githubAgents.get(origin)
 }
 
 export async function findPullRequestForCommit(

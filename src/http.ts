@@ -1,5 +1,5 @@
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { fetch, ProxyAgent, type Dispatcher } from 'undici'
+import { fetch, Pool, ProxyAgent } from 'undici'
 import type { z } from 'zod'
 
 /**
@@ -17,7 +17,8 @@ const UNSENT_CODES = new Set([
   'EHOSTUNREACH'
 ])
 
-export type ErrorKind = 'http' | 'network' | 'timeout' | 'invalid-json' | 'unexpected-shape'
+export type ErrorKind =
+  'http' | 'network' | 'timeout' | 'invalid-json' | 'unexpected-shape' | 'redirect' | 'proxy-auth'
 
 export class VendorError extends Error {
   override readonly name = 'VendorError'
@@ -169,14 +170,14 @@ export class HttpClient {
     const url = joinUrl(this.options.baseUrl, path)
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers }
     if (options.body !== undefined) headers['content-type'] = 'application/json'
-    const response = await fetch(url, {
+    const { response, text } = await fetchSameOrigin(url, {
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(this.timeoutFor()),
-      dispatcher: proxyDispatcher(url)
+      timeoutMs: this.timeoutFor()
+    }).catch((error: unknown) => {
+      throw this.fetchError(error, method, path)
     })
-    const text = await response.text()
     if (!response.ok) {
       throw new VendorError(
         this.options.vendor,
@@ -226,6 +227,26 @@ export class HttpClient {
     const deadline = this.options.deadline
     if (deadline === undefined) return this.requestTimeoutMs
     return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()))
+  }
+
+  /** What a refused redirect or proxy means, in words; anything else is left to toVendorError. */
+  private fetchError(error: unknown, method: string, path: string): unknown {
+    const vendor = this.options.vendor
+    if (error instanceof RedirectRefused)
+      return new VendorError(
+        vendor,
+        'redirect',
+        this.redact(`${vendor}: ${method} ${path} ${error.message}`),
+        { status: error.status }
+      )
+    if (isProxyAuthRefusal(error))
+      return new VendorError(
+        vendor,
+        'proxy-auth',
+        `${vendor}: ${method} ${path} failed: the proxy refused the credentials (HTTP 407). Check the user and password in HTTPS_PROXY / HTTP_PROXY.`,
+        { status: 407 }
+      )
+    return error
   }
 
   private toVendorError(error: unknown, method: string, path: string): VendorError {
@@ -317,22 +338,115 @@ export function shorten(text: string, max: number): string {
   return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`
 }
 
-const proxyAgents = new Map<string, ProxyAgent>()
-
 /**
  * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
  * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
  * always direct), so vendor calls go the same way as the step's GitHub API calls.
+ *
+ * A proxy agent is made for each request with that request's time limit on every phase, the
+ * CONNECT to the proxy included: the request's abort signal does not reach that CONNECT, and
+ * undici's own default waits 300 s for its answer. The caller closes the agent when done.
  */
-export function proxyDispatcher(url: string): Dispatcher | undefined {
+export function proxyDispatcher(url: string, timeoutMs: number): ProxyAgent | undefined {
   const proxy = getProxyUrl(new URL(url))
   if (!proxy) return undefined
-  let agent = proxyAgents.get(proxy.href)
-  if (!agent) {
-    agent = new ProxyAgent(proxy.href)
-    proxyAgents.set(proxy.href, agent)
+  const limits = { connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
+  return new ProxyAgent({
+    uri: proxy.href,
+    ...limits,
+    clientFactory: (origin, options) => new Pool(origin, { ...options, ...limits })
+  })
+}
+
+/** A 407 from the proxy to the CONNECT: undici reports it as an aborted request. */
+export function isProxyAuthRefusal(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    if (current instanceof Error && /\b407\b/.test(current.message)) return true
+    current = typeof current === 'object' && 'cause' in current ? current.cause : undefined
   }
-  return agent
+  return false
+}
+
+export class RedirectRefused extends Error {
+  override readonly name = 'RedirectRefused'
+  constructor(
+    message: string,
+    readonly status: number
+  ) {
+    super(message)
+  }
+}
+
+const MAX_REDIRECTS = 5
+
+export interface SameOriginInit {
+  method: string
+  headers: Record<string, string>
+  body?: string
+  timeoutMs: number
+}
+
+/**
+ * fetch that follows a redirect only within the origin it was given (and never from https to
+ * http): the request carries credentials, and a redirect to another host must not receive them.
+ * Any other redirect is refused with an error that names the target host. The whole exchange,
+ * redirects included, is bounded by timeoutMs.
+ */
+export async function fetchSameOrigin(
+  url: string,
+  init: SameOriginInit
+): Promise<{ response: Response; text: string }> {
+  const signal = AbortSignal.timeout(init.timeoutMs)
+  let current = new URL(url)
+  let { method, body } = init
+  for (let hop = 0; ; hop++) {
+    const dispatcher = proxyDispatcher(current.href, init.timeoutMs)
+    try {
+      const response = (await fetch(current.href, {
+        method,
+        headers: init.headers,
+        body,
+        signal,
+        redirect: 'manual',
+        dispatcher
+      })) as unknown as Response
+      const text = await response.text()
+      const location = response.headers.get('location')
+      if (response.status < 300 || response.status > 399 || location === null)
+        return { response, text }
+      const next = allowedRedirect(new URL(url), current, location, response.status)
+      if (hop >= MAX_REDIRECTS)
+        throw new RedirectRefused(
+          `was redirected more than ${MAX_REDIRECTS} times`,
+          response.status
+        )
+      if ([301, 302, 303].includes(response.status) && method !== 'GET') {
+        method = 'GET'
+        body = undefined
+      }
+      current = next
+    } finally {
+      void dispatcher?.close()
+    }
+  }
+}
+
+function allowedRedirect(origin: URL, current: URL, location: string, status: number): URL {
+  let next: URL
+  try {
+    next = new URL(location, current)
+  } catch {
+    throw new RedirectRefused(
+      `was redirected (HTTP ${status}) to an address that is not a URL`,
+      status
+    )
+  }
+  if (next.origin !== origin.origin)
+    throw new RedirectRefused(
+      `was redirected (HTTP ${status}) to another host, ${next.host}; testgate sends credentials only to ${origin.origin}, so it did not follow`,
+      status
+    )
+  return next
 }
 
 export function joinUrl(base: string, path: string): string {

@@ -126,15 +126,25 @@ const booleanText = z
       .transform((value) => value.toLowerCase() === 'true')
   )
 
-function positiveNumber(unit: string, max: number) {
+/** A plain decimal (`5`, `1.5`): not hex, not exponent notation, not blank. */
+function decimal(unit: string, min: { value: number; inclusive: boolean }, max: number) {
+  const floor = min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`
   return z
     .string()
-    .transform((value) => Number(value.trim()))
+    .transform((value) => value.trim())
+    .refine(
+      (value) => /^\d+(\.\d+)?$/.test(value),
+      `expected a plain number of ${unit}, e.g. 5 or 1.5`
+    )
+    .transform(Number)
     .pipe(
       z
-        .number({ error: `expected a number of ${unit}` })
-        .gt(0, `expected a number of ${unit} greater than 0`)
-        .max(max, `expected at most ${max} ${unit}`)
+        .number()
+        .refine(
+          (n) => (min.inclusive ? n >= min.value : n > min.value),
+          `expected ${floor} ${unit}`
+        )
+        .refine((n) => n <= max, `expected at most ${max} ${unit}`)
     )
 }
 
@@ -226,8 +236,9 @@ function inputSchema(providers: readonly string[]) {
     agent: optionalText,
     'simulator-id': optionalText,
     wait: booleanText,
-    'timeout-minutes': positiveNumber('minutes', 360),
-    'poll-interval-seconds': positiveNumber('seconds', 600),
+    'timeout-minutes': decimal('minutes', { value: 0, inclusive: false }, 360),
+    // Below a second a poller only adds load on the vendor.
+    'poll-interval-seconds': decimal('seconds', { value: 1, inclusive: true }, 600),
     'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
     'allow-no-tests': booleanText,
     comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),

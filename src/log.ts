@@ -31,6 +31,17 @@ export function redact(text: string, values: Iterable<string> = secrets): string
   return result
 }
 
+/** A copy of a JSON-like value with every string redacted. */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T
+  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item)) as T
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, redactDeep(item)])
+    ) as T
+  return value
+}
+
 // Every line break the runner or a terminal could split on.
 // eslint-disable-next-line no-control-regex
 const LINE_BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g

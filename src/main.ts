@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { log } from './log.js'
+import { log, redact, redactDeep } from './log.js'
 import { setIdOutput, setOwnOutput, setUrlOutput } from './outputs.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -65,7 +65,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   provider.validate(request)
 
   const github = settings.githubToken
-    ? createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
+    ? await createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
     : undefined
   if (github && needsPullRequestLookup(context)) await lookUpPullRequest(github, context)
 
@@ -136,7 +136,8 @@ async function waitForReport(
   settings: Settings,
   deadline: number
 ): Promise<RunReport> {
-  const intervalMs = settings.pollIntervalSeconds * 1000
+  const scale = pollScale(process.env.TESTGATE_POLL_SCALE)
+  const intervalMs = settings.pollIntervalSeconds * 1000 * scale
   // The runner signals a cancelled job with SIGINT (then SIGTERM): stop waiting and report what
   // is known; the post step then asks the vendor to stop the run.
   const cancellation = new AbortController()
@@ -149,7 +150,7 @@ async function waitForReport(
     signal: cancellation.signal,
     observe: async () => judge(await provider.observe(handle)),
     intervalMs,
-    maxIntervalMs: Math.max(intervalMs, MAX_POLL_INTERVAL_MS),
+    maxIntervalMs: Math.max(intervalMs, MAX_POLL_INTERVAL_MS * scale),
     deadline,
     label: `${provider.displayName} run ${handle.runId}`,
     onProgress: log.info,
@@ -159,6 +160,16 @@ async function waitForReport(
   // A run left behind by a cancelled job is the post step's to stop; any other outcome is final.
   if (outcome.kind !== 'aborted') core.saveState(STATE_FINISHED, 'true')
   return finalReport(outcome, provider, handle, settings)
+}
+
+/**
+ * The test harness's time scale for the poll loop (TESTGATE_POLL_SCALE, between 0 and 1), so the
+ * end-to-end suite can run the bundled action against simulators without real-time waits. Not an
+ * input: users set poll-interval-seconds, at least 1.
+ */
+export function pollScale(value: string | undefined): number {
+  const scale = Number(value)
+  return value && scale > 0 && scale <= 1 ? scale : 1
 }
 
 export function finalReport(
@@ -231,7 +242,9 @@ interface PublishContext {
 }
 
 /** Writes the report everywhere it goes. A sink that fails does not stop the others. */
-async function publish(report: RunReport, publishing: PublishContext): Promise<string[]> {
+async function publish(unsafe: RunReport, publishing: PublishContext): Promise<string[]> {
+  // Vendor text may echo a secret (a key in a URL, a token in an error): no sink sees it.
+  const report = redactDeep(unsafe)
   const failures: string[] = []
   const attempt = async (sink: string, write: () => Promise<void>): Promise<void> => {
     try {
@@ -254,7 +267,7 @@ async function publish(report: RunReport, publishing: PublishContext): Promise<s
   }
   if (settings.summary) {
     await attempt('job summary', async () => {
-      await core.summary.addRaw(summaryMarkdown(report, renderContext)).write()
+      await core.summary.addRaw(redact(summaryMarkdown(report, renderContext))).write()
     })
   }
   await attempt('PR comment', () => writeComment(report, publishing))
@@ -267,7 +280,7 @@ async function writeJunit(
 ): Promise<void> {
   const path = settings.junitPath ?? ''
   await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, junitXml(report, provider.displayName))
+  await writeFile(path, redact(junitXml(report, provider.displayName)))
   setOwnOutput('junit-path', path)
   log.info(`JUnit XML of ${report.counts.total} tests written to ${path}`)
 }
@@ -357,7 +370,7 @@ async function writeComment(report: RunReport, publishing: PublishContext): Prom
     const result = await upsertComment(
       github,
       { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker },
-      commentBody(report, publishing.renderContext, marker)
+      redact(commentBody(report, publishing.renderContext, marker))
     )
     log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`)
   } catch (error) {

@@ -75,7 +75,7 @@ function run(overrides: Partial<ActionRun> & { inputs?: Record<string, string> }
       'api-url': octomind.url,
       'target-id': TARGET,
       url: 'https://preview.shop.example',
-      'poll-interval-seconds': '0.05',
+      'poll-interval-seconds': '1',
       'timeout-minutes': '1',
       'github-token': GITHUB_TOKEN,
       ...overrides.inputs
@@ -348,7 +348,7 @@ describe('octomind, end to end through dist/index.js', () => {
 
     expect(result.exitCode).toBe(1)
     const errors = result.errors.join('\n')
-    expect(errors).toContain('Input "timeout-minutes": expected a number of minutes')
+    expect(errors).toContain('Input "timeout-minutes": expected a plain number of minutes')
     expect(errors).toContain('Input "browser": expected one of CHROMIUM, FIREFOX, SAFARI')
     expect(octomind.requests).toHaveLength(0)
     expect(github.requests).toHaveLength(0)
@@ -527,7 +527,7 @@ describe('job cancellation', () => {
       ]
     })
     const result = await run({
-      inputs: { 'poll-interval-seconds': '0.2' },
+      inputs: { 'poll-interval-seconds': '4' },
       interrupt: { when: 'tests done', signal: 'SIGINT' }
     })
 

@@ -57,7 +57,7 @@ function run(inputs: Record<string, string>, overrides: Partial<ActionRun> = {})
     githubApiUrl: github.url,
     ...overrides,
     inputs: {
-      'poll-interval-seconds': '0.05',
+      'poll-interval-seconds': '1',
       'timeout-minutes': '1',
       'github-token': GITHUB_TOKEN,
       ...inputs
@@ -742,7 +742,7 @@ describe('Empirical specifics', () => {
   it('on a cancelled job, reports the run cancelled and the post step stops it at Empirical', async () => {
     const sim = await start(empiricalSim('pass', { states: ['queued', 'started'] }))
     const main = await run(
-      { ...inputs(sim.url), environment: 'staging', 'poll-interval-seconds': '0.2' },
+      { ...inputs(sim.url), environment: 'staging', 'poll-interval-seconds': '4' },
       { interrupt: { when: 'running —', signal: 'SIGTERM' } }
     )
     const post = await run(

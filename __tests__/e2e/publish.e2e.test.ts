@@ -79,7 +79,7 @@ function run(inputs: Record<string, string> = {}, overrides: Partial<ActionRun> 
       'api-url': octomind.url,
       'target-id': TARGET,
       url: 'https://preview.shop.example',
-      'poll-interval-seconds': '0.05',
+      'poll-interval-seconds': '1',
       'github-token': GITHUB_TOKEN,
       'testmo-url': testmo.url,
       'testmo-token': TESTMO_TOKEN,

@@ -72,6 +72,8 @@ export async function runAction(run: ActionRun): Promise<ActionResult> {
       GITHUB_WORKFLOW: 'e2e',
       GITHUB_JOB: 'e2e-tests',
       RUNNER_TEMP: dir,
+      // poll-interval-seconds is at least 1; the harness runs the poll loop 20 times faster
+      TESTGATE_POLL_SCALE: '0.05',
       ...(run.githubApiUrl ? { GITHUB_API_URL: run.githubApiUrl } : {}),
       ...Object.fromEntries(
         Object.entries(run.state ?? {}).map(([key, value]) => [`STATE_${key}`, value])

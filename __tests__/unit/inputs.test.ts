@@ -29,6 +29,25 @@ function errorOf(inputs: Record<string, string>): string {
 }
 
 describe('parseInputs', () => {
+  it('takes plain decimals only, and a poll interval of at least a second', () => {
+    const parse = (inputs: Record<string, string>) => () =>
+      parseInputs(
+        (name) => ({ provider: 'octomind', 'api-key': 'k', ...inputs })[name] ?? '',
+        ['octomind']
+      )
+    expect(parse({ 'timeout-minutes': '0x10' })).toThrow(
+      'Input "timeout-minutes": expected a plain number of minutes, e.g. 5 or 1.5 (got "0x10")'
+    )
+    expect(parse({ 'timeout-minutes': '1e3' })).toThrow('expected a plain number of minutes')
+    expect(parse({ 'poll-interval-seconds': '0.5' })).toThrow(
+      'Input "poll-interval-seconds": expected at least 1 seconds (got "0.5")'
+    )
+    expect(parse({ 'timeout-minutes': '0' })).toThrow('expected greater than 0 minutes')
+    expect(parse({ 'timeout-minutes': '2.5', 'poll-interval-seconds': '1' })().timeoutMinutes).toBe(
+      2.5
+    )
+  })
+
   it('applies the defaults of action.yml to unset inputs', () => {
     expect(parse({})).toMatchObject({
       provider: 'octomind',
@@ -72,7 +91,7 @@ describe('parseInputs', () => {
     })
     expect(message).toContain('Input "provider": expected one of octomind (got "cypress")')
     expect(message).toContain(
-      'Input "timeout-minutes": expected a number of minutes greater than 0 (got "-3")'
+      'Input "timeout-minutes": expected a plain number of minutes, e.g. 5 or 1.5 (got "-3")'
     )
     expect(message).toContain('Input "wait": expected true or false (got "yes")')
     expect(message).toContain('Input "comment": expected one of auto, always, off')

@@ -314,7 +314,7 @@ Object.assign(Dispatcher.prototype, api)
 
 __webpack_unused_export__ = Dispatcher
 __webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
+module.exports.bC = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
 module.exports.kT = ProxyAgent
@@ -28444,12 +28444,16 @@ const booleanText = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
     error: 'expected true or false'
 })
     .transform((value) => value.toLowerCase() === 'true'));
-function positiveNumber(unit, max) {
+/** A plain decimal (`5`, `1.5`): not hex, not exponent notation, not blank. */
+function decimal(unit, min, max) {
+    const floor = min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`;
     return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
-        .transform((value) => Number(value.trim()))
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig({ error: `expected a number of ${unit}` })
-        .gt(0, `expected a number of ${unit} greater than 0`)
-        .max(max, `expected at most ${max} ${unit}`));
+        .transform((value) => value.trim())
+        .refine((value) => /^\d+(\.\d+)?$/.test(value), `expected a plain number of ${unit}, e.g. 5 or 1.5`)
+        .transform(Number)
+        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig()
+        .refine((n) => (min.inclusive ? n >= min.value : n > min.value), `expected ${floor} ${unit}`)
+        .refine((n) => n <= max, `expected at most ${max} ${unit}`));
 }
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 /** https anywhere; plain http only on this machine (simulators, tunnels). */
@@ -28517,8 +28521,9 @@ function inputSchema(providers) {
         agent: optionalText,
         'simulator-id': optionalText,
         wait: booleanText,
-        'timeout-minutes': positiveNumber('minutes', 360),
-        'poll-interval-seconds': positiveNumber('seconds', 600),
+        'timeout-minutes': decimal('minutes', { value: 0, inclusive: false }, 360),
+        // Below a second a poller only adds load on the vendor.
+        'poll-interval-seconds': decimal('seconds', { value: 1, inclusive: true }, 600),
         'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
         'allow-no-tests': booleanText,
         comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
@@ -28679,7 +28684,7 @@ function parseVariables(text) {
 /* harmony export */   Nc: () => (/* binding */ addSecrets),
 /* harmony export */   Rm: () => (/* binding */ log)
 /* harmony export */ });
-/* unused harmony exports knownSecrets, redact, safeLine */
+/* unused harmony exports knownSecrets, redact, redactDeep, safeLine */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5321);
 
 /**
@@ -28710,7 +28715,18 @@ function redact(text, values = secrets) {
             result = result.split(secret).join('***');
     return result;
 }
+/** A copy of a JSON-like value with every string redacted. */
+function redactDeep(value) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map((item) => redactDeep(item));
+    if (value && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)]));
+    return value;
+}
 // Every line break the runner or a terminal could split on.
+// eslint-disable-next-line no-control-regex
 const LINE_BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g;
 // `::name::` commands, and the runner's older `##[name]` form.
 const COMMAND_START = /^(\s*)(::|##\[)/;
@@ -28938,14 +28954,14 @@ class HttpClient {
         const headers = { accept: 'application/json', ...this.options.headers };
         if (options.body !== undefined)
             headers['content-type'] = 'application/json';
-        const response = await (0,undici/* fetch */.hd)(url, {
+        const { response, text } = await fetchSameOrigin(url, {
             method,
             headers,
             body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            signal: AbortSignal.timeout(this.timeoutFor()),
-            dispatcher: proxyDispatcher(url)
+            timeoutMs: this.timeoutFor()
+        }).catch((error) => {
+            throw this.fetchError(error, method, path);
         });
-        const text = await response.text();
         if (!response.ok) {
             throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
                 status: response.status,
@@ -28975,6 +28991,15 @@ class HttpClient {
         if (deadline === undefined)
             return this.requestTimeoutMs;
         return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
+    }
+    /** What a refused redirect or proxy means, in words; anything else is left to toVendorError. */
+    fetchError(error, method, path) {
+        const vendor = this.options.vendor;
+        if (error instanceof RedirectRefused)
+            return new VendorError(vendor, 'redirect', this.redact(`${vendor}: ${method} ${path} ${error.message}`), { status: error.status });
+        if (isProxyAuthRefusal(error))
+            return new VendorError(vendor, 'proxy-auth', `${vendor}: ${method} ${path} failed: the proxy refused the credentials (HTTP 407). Check the user and password in HTTPS_PROXY / HTTP_PROXY.`, { status: 407 });
+        return error;
     }
     toVendorError(error, method, path) {
         if (error instanceof VendorError)
@@ -29058,22 +29083,94 @@ function shorten(text, max) {
     const keep = max - 1;
     return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
 }
-const proxyAgents = new Map();
 /**
  * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
  * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
  * always direct), so vendor calls go the same way as the step's GitHub API calls.
+ *
+ * A proxy agent is made for each request with that request's time limit on every phase, the
+ * CONNECT to the proxy included: the request's abort signal does not reach that CONNECT, and
+ * undici's own default waits 300 s for its answer. The caller closes the agent when done.
  */
-function proxyDispatcher(url) {
+function proxyDispatcher(url, timeoutMs) {
     const proxy = (0,lib_proxy/* getProxyUrl */.s)(new URL(url));
     if (!proxy)
         return undefined;
-    let agent = proxyAgents.get(proxy.href);
-    if (!agent) {
-        agent = new undici/* ProxyAgent */.kT(proxy.href);
-        proxyAgents.set(proxy.href, agent);
+    const limits = { connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+    return new undici/* ProxyAgent */.kT({
+        uri: proxy.href,
+        ...limits,
+        clientFactory: (origin, options) => new undici/* Pool */.bC(origin, { ...options, ...limits })
+    });
+}
+/** A 407 from the proxy to the CONNECT: undici reports it as an aborted request. */
+function isProxyAuthRefusal(error) {
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        if (current instanceof Error && /\b407\b/.test(current.message))
+            return true;
+        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
     }
-    return agent;
+    return false;
+}
+class RedirectRefused extends Error {
+    status;
+    name = 'RedirectRefused';
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+const MAX_REDIRECTS = 5;
+/**
+ * fetch that follows a redirect only within the origin it was given (and never from https to
+ * http): the request carries credentials, and a redirect to another host must not receive them.
+ * Any other redirect is refused with an error that names the target host. The whole exchange,
+ * redirects included, is bounded by timeoutMs.
+ */
+async function fetchSameOrigin(url, init) {
+    const signal = AbortSignal.timeout(init.timeoutMs);
+    let current = new URL(url);
+    let { method, body } = init;
+    for (let hop = 0;; hop++) {
+        const dispatcher = proxyDispatcher(current.href, init.timeoutMs);
+        try {
+            const response = (await (0,undici/* fetch */.hd)(current.href, {
+                method,
+                headers: init.headers,
+                body,
+                signal,
+                redirect: 'manual',
+                dispatcher
+            }));
+            const text = await response.text();
+            const location = response.headers.get('location');
+            if (response.status < 300 || response.status > 399 || location === null)
+                return { response, text };
+            const next = allowedRedirect(new URL(url), current, location, response.status);
+            if (hop >= MAX_REDIRECTS)
+                throw new RedirectRefused(`was redirected more than ${MAX_REDIRECTS} times`, response.status);
+            if ([301, 302, 303].includes(response.status) && method !== 'GET') {
+                method = 'GET';
+                body = undefined;
+            }
+            current = next;
+        }
+        finally {
+            void dispatcher?.close();
+        }
+    }
+}
+function allowedRedirect(origin, current, location, status) {
+    let next;
+    try {
+        next = new URL(location, current);
+    }
+    catch {
+        throw new RedirectRefused(`was redirected (HTTP ${status}) to an address that is not a URL`, status);
+    }
+    if (next.origin !== origin.origin)
+        throw new RedirectRefused(`was redirected (HTTP ${status}) to another host, ${next.host}; testgate sends credentials only to ${origin.origin}, so it did not follow`, status);
+    return next;
 }
 function joinUrl(base, path) {
     return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
