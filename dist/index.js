@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9531);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3626);
 
 // The action's entry point, as the runner starts it: node dist/index.js
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9531:
+/***/ 3626:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31395,395 +31395,12 @@ const log = {
     fail: (text) => setFailed(redact(text))
 };
 
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-
-/**
- * Step outputs that carry outside text. Workflows paste outputs into shell scripts and URLs, so a
- * URL output is only ever an absolute http(s) URL and an id only printable characters without
- * spaces or line breaks; anything else is left unset, with a warning, rather than passed on.
- */
-const PRINTABLE_ID = /^[\x21-\x7e]{1,256}$/;
-function httpUrl(value) {
-    if (!value)
-        return undefined;
-    try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function setUrlOutput(name, value) {
-    if (value === undefined)
-        return;
-    const url = httpUrl(value);
-    if (url)
-        setOutput(name, redact(url));
-    else
-        log.warning(`Output "${name}" is not set: the vendor's value is not a plain http(s) URL.`);
-}
-function setIdOutput(name, value) {
-    if (PRINTABLE_ID.test(value))
-        setOutput(name, redact(value));
-    else
-        log.warning(`Output "${name}" is not set: the vendor's id has characters an id may not have.`);
-}
-/** Counts, statuses and paths of our own making. */
-function setOwnOutput(name, value) {
-    setOutput(name, value);
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-/**
- * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
- * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
- * vendor's own message but never a secret.
- */
-// Connection errors that happen before a single byte of the request is sent.
-const UNSENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH'
-]);
-class VendorError extends Error {
-    vendor;
-    kind;
-    name = 'VendorError';
-    status;
-    retryAfterMs;
-    /** The socket error code of a network error (ECONNREFUSED…). */
-    code;
-    constructor(vendor, kind, message, details = {}) {
-        super(message);
-        this.vendor = vendor;
-        this.kind = kind;
-        this.status = details.status;
-        this.retryAfterMs = details.retryAfterMs;
-        this.code = details.code;
-    }
-    /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
-    get unsent() {
-        return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code);
-    }
-    /** Worth another try later: the vendor or the network may recover. */
-    get transient() {
-        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
-            return true;
-        return this.status !== undefined && (this.status === 429 || this.status >= 500);
-    }
-    get isAuth() {
-        return this.status === 401 || this.status === 403;
-    }
-}
-/** Waits ms, or less when the signal aborts first. */
-function defaultSleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, Math.max(0, ms));
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-class http_HttpClient {
-    options;
-    requestTimeoutMs;
-    retries;
-    backoffBaseMs;
-    backoffMaxMs;
-    sleep;
-    random;
-    constructor(options) {
-        this.options = options;
-        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-        this.retries = options.retries ?? 3;
-        this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
-        this.backoffMaxMs = options.backoffMaxMs ?? 15_000;
-        this.sleep = options.sleep ?? defaultSleep;
-        this.random = options.random ?? Math.random;
-    }
-    get(path, schema) {
-        return this.request('GET', path, { schema, retry: 'safe' });
-    }
-    async request(method, path, options) {
-        for (let attempt = 0;; attempt++) {
-            try {
-                return await this.attempt(method, path, options);
-            }
-            catch (error) {
-                const vendorError = this.toVendorError(error, method, path);
-                const delayMs = this.retryDelay(vendorError, attempt, options.retry);
-                if (delayMs === undefined)
-                    throw vendorError;
-                this.options.log?.(`${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`);
-                await this.sleep(delayMs);
-            }
-        }
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt, policy) {
-        if (attempt >= this.retries)
-            return undefined;
-        const retryable = policy === 'safe'
-            ? error.transient
-            : error.unsent || (policy === 'unapplied' && error.status === 429);
-        if (!retryable)
-            return undefined;
-        const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
-        // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
-        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
-        const deadline = this.options.deadline;
-        if (deadline !== undefined && Date.now() + delayMs >= deadline)
-            return undefined;
-        return delayMs;
-    }
-    async attempt(method, path, options) {
-        const url = joinUrl(this.options.baseUrl, path);
-        const headers = { accept: 'application/json', ...this.options.headers };
-        if (options.body !== undefined)
-            headers['content-type'] = 'application/json';
-        const { response, text } = await fetchSameOrigin(url, {
-            method,
-            headers,
-            body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            timeoutMs: this.timeoutFor()
-        }).catch((error) => {
-            throw this.fetchError(error, method, path);
-        });
-        if (!response.ok) {
-            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
-                status: response.status,
-                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
-            });
-        }
-        let json;
-        try {
-            json = text === '' ? null : JSON.parse(text);
-        }
-        catch {
-            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(text, 120))}`), { status: response.status });
-        }
-        const parsed = options.schema.safeParse(json);
-        if (!parsed.success) {
-            const issues = parsed.error.issues
-                .slice(0, 5)
-                .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-                .join('; ');
-            throw new VendorError(this.options.vendor, 'unexpected-shape', this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`), { status: response.status });
-        }
-        return parsed.data;
-    }
-    /** A request never outlives the step's deadline, but always gets a moment to answer. */
-    timeoutFor() {
-        const deadline = this.options.deadline;
-        if (deadline === undefined)
-            return this.requestTimeoutMs;
-        return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
-    }
-    /** What a refused redirect or proxy means, in words; anything else is left to toVendorError. */
-    fetchError(error, method, path) {
-        const vendor = this.options.vendor;
-        if (error instanceof RedirectRefused)
-            return new VendorError(vendor, 'redirect', this.redact(`${vendor}: ${method} ${path} ${error.message}`), { status: error.status });
-        if (isProxyAuthRefusal(error))
-            return new VendorError(vendor, 'proxy-auth', `${vendor}: ${method} ${path} failed: the proxy refused the credentials (HTTP 407). Check the user and password in HTTPS_PROXY / HTTP_PROXY.`, { status: 407 });
-        return error;
-    }
-    toVendorError(error, method, path) {
-        if (error instanceof VendorError)
-            return error;
-        const vendor = this.options.vendor;
-        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-            return new VendorError(vendor, 'timeout', `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`);
-        }
-        const code = errorCode(error);
-        const detail = code ?? (error instanceof Error ? error.message : String(error));
-        return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
-            code
-        });
-    }
-    describeBody(text, statusText) {
-        let body = text;
-        try {
-            body = JSON.parse(text);
-        }
-        catch {
-            // not JSON: use the text itself
-        }
-        const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
-        return shorten(described || statusText || 'no message', 500);
-    }
-    redact(message) {
-        let result = message;
-        for (const secret of this.options.secrets) {
-            if (secret.length > 0)
-                result = result.split(secret).join('***');
-        }
-        return result;
-    }
-}
-function errorCode(error) {
-    // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
-    for (let current = error, depth = 0; current && depth < 4; depth++) {
-        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
-            return current.code;
-        }
-        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
-    }
-    return undefined;
-}
-/** Retry-After is either delay-seconds or an HTTP date. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds))
-        return Math.max(0, seconds * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
-function genericErrorMessage(body) {
-    if (typeof body === 'string')
-        return looksLikeHtml(body) ? '' : body.trim();
-    if (Array.isArray(body))
-        return body.map(genericErrorMessage).filter(Boolean).join('; ');
-    if (body && typeof body === 'object') {
-        const record = body;
-        for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
-            const value = record[key];
-            if (value === undefined || value === null)
-                continue;
-            const message = typeof value === 'object' ? genericErrorMessage(value) : String(value);
-            if (message)
-                return message;
-        }
-        return JSON.stringify(body);
-    }
-    return body === null || body === undefined ? '' : String(body);
-}
-function looksLikeHtml(text) {
-    return /^\s*<(!doctype|html)/i.test(text);
-}
-function shorten(text, max) {
-    if (text.length <= max)
-        return text;
-    const keep = max - 1;
-    return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
-}
-/**
- * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
- * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
- * always direct), so vendor calls go the same way as the step's GitHub API calls.
- *
- * A proxy agent is made for each request with that request's time limit on every phase, the
- * CONNECT to the proxy included: the request's abort signal does not reach that CONNECT, and
- * undici's own default waits 300 s for its answer. The caller closes the agent when done.
- */
-function proxyDispatcher(url, timeoutMs) {
-    const proxy = getProxyUrl(new URL(url));
-    if (!proxy)
-        return undefined;
-    const limits = { connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    return new undici.ProxyAgent({
-        uri: proxy.href,
-        ...limits,
-        clientFactory: (origin, options) => new undici.Pool(origin, { ...options, ...limits })
-    });
-}
-/** A 407 from the proxy to the CONNECT: undici reports it as an aborted request. */
-function isProxyAuthRefusal(error) {
-    for (let current = error, depth = 0; current && depth < 4; depth++) {
-        if (current instanceof Error && /\b407\b/.test(current.message))
-            return true;
-        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
-    }
-    return false;
-}
-class RedirectRefused extends Error {
-    status;
-    name = 'RedirectRefused';
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-    }
-}
-const MAX_REDIRECTS = 5;
-/**
- * fetch that follows a redirect only within the origin it was given (and never from https to
- * http): the request carries credentials, and a redirect to another host must not receive them.
- * Any other redirect is refused with an error that names the target host. The whole exchange,
- * redirects included, is bounded by timeoutMs.
- */
-async function fetchSameOrigin(url, init) {
-    const signal = AbortSignal.timeout(init.timeoutMs);
-    let current = new URL(url);
-    let { method, body } = init;
-    for (let hop = 0;; hop++) {
-        const dispatcher = proxyDispatcher(current.href, init.timeoutMs);
-        try {
-            const response = (await (0,undici.fetch)(current.href, {
-                method,
-                headers: init.headers,
-                body,
-                signal,
-                redirect: 'manual',
-                dispatcher
-            }));
-            const text = await response.text();
-            const location = response.headers.get('location');
-            if (response.status < 300 || response.status > 399 || location === null)
-                return { response, text };
-            const next = allowedRedirect(new URL(url), current, location, response.status);
-            if (hop >= MAX_REDIRECTS)
-                throw new RedirectRefused(`was redirected more than ${MAX_REDIRECTS} times`, response.status);
-            if ([301, 302, 303].includes(response.status) && method !== 'GET') {
-                method = 'GET';
-                body = undefined;
-            }
-            current = next;
-        }
-        finally {
-            void dispatcher?.close();
-        }
-    }
-}
-function allowedRedirect(origin, current, location, status) {
-    let next;
-    try {
-        next = new URL(location, current);
-    }
-    catch {
-        throw new RedirectRefused(`was redirected (HTTP ${status}) to an address that is not a URL`, status);
-    }
-    if (next.origin !== origin.origin)
-        throw new RedirectRefused(`was redirected (HTTP ${status}) to another host, ${next.host}; testgate sends credentials only to ${origin.origin}, so it did not follow`, status);
-    return next;
-}
-function joinUrl(base, path) {
-    return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-}
-
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -40183,7 +39800,7 @@ const ZodURL = /*@__PURE__*/ $constructor("ZodURL", (inst, def) => {
 function url(params) {
     return core._url(ZodURL, params);
 }
-function schemas_httpUrl(params) {
+function httpUrl(params) {
     return core._url(ZodURL, {
         protocol: regexes.httpProtocol,
         hostname: regexes.domain,
@@ -41319,7 +40936,738 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+/** A problem with what the workflow passed in; its message names the input. */
+class InputError extends Error {
+    name = 'InputError';
+}
+const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
+const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
+const FAIL_ON = ['failure', 'never'];
+const COMMENT_MODES = ['auto', 'always', 'off'];
+/** Inputs that only some providers read; setting one the chosen provider ignores gets a warning. */
+const PROVIDER_SPECIFIC_INPUTS = [
+    'api-secret',
+    'target-id',
+    'url',
+    'environment',
+    'variables',
+    'tags',
+    'browser',
+    'breakpoint',
+    'feature-id',
+    'suite-id',
+    'test-ids',
+    'exclude-test-ids',
+    'agent',
+    'simulator-id'
+];
+/** Inputs whose values are secrets: masked at once, never echoed in an error. */
+const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'];
+/** Defaults, the same as action.yml's, for runs that do not go through action.yml (tests, demo). */
+const INPUT_DEFAULTS = {
+    wait: 'true',
+    'timeout-minutes': '30',
+    'poll-interval-seconds': '5',
+    'fail-on': 'failure',
+    'allow-no-tests': 'false',
+    comment: 'auto',
+    summary: 'true'
+};
+const optionalText = schemas_string()
+    .transform((value) => value.trim())
+    .transform((value) => (value === '' ? undefined : value));
+function requiredText(what) {
+    return schemas_string()
+        .transform((value) => value.trim())
+        .refine((value) => value !== '', `is required: ${what}`);
+}
+function choice(values, caseOf) {
+    return schemas_string()
+        .transform((value) => caseOf(value.trim()))
+        .pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }));
+}
+function optionalChoice(values) {
+    return optionalText
+        .transform((value) => value?.toUpperCase())
+        .pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }).optional());
+}
+// The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
+const booleanText = schemas_string()
+    .transform((value) => value.trim())
+    .pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
+    error: 'expected true or false'
+})
+    .transform((value) => value.toLowerCase() === 'true'));
+/** A plain decimal (`5`, `1.5`): not hex, not exponent notation, not blank. */
+function decimal(unit, min, max) {
+    const floor = min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`;
+    return schemas_string()
+        .transform((value) => value.trim())
+        .refine((value) => /^\d+(\.\d+)?$/.test(value), `expected a plain number of ${unit}, e.g. 5 or 1.5`)
+        .transform(Number)
+        .pipe(schemas_number()
+        .refine((n) => (min.inclusive ? n >= min.value : n > min.value), `expected ${floor} ${unit}`)
+        .refine((n) => n <= max, `expected at most ${max} ${unit}`));
+}
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+/** https anywhere; plain http only on this machine (simulators, tunnels). */
+function isAllowedApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return false;
+    }
+    if (url.username || url.password)
+        return false;
+    return (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)));
+}
+const apiUrl = optionalText.refine((value) => value === undefined || isAllowedApiUrl(value), 'expected an https URL (http only on localhost), without credentials in it');
+const testmoUrl = apiUrl.transform((value) => value === undefined ? undefined : new URL(value).origin);
+const projectId = optionalText
+    .refine((value) => value === undefined || /^[1-9]\d*$/.test(value), 'expected a project id (a positive whole number)')
+    .transform((value) => (value === undefined ? undefined : Number(value)));
+// Testmo's CLI accepts these shapes; the API may reject others.
+const testmoSource = optionalText.refine((value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value), 'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)');
+const testmoTags = schemas_string()
+    .transform((text) => parseList(text))
+    .refine((tags) => tags.every((tag) => /^[\w-]+$/.test(tag)), 'expected tags of letters, digits, _ and -');
+const urlUnderTest = optionalText.refine((value) => {
+    if (value === undefined)
+        return true;
+    try {
+        return ['http:', 'https:'].includes(new URL(value).protocol);
+    }
+    catch {
+        return false;
+    }
+}, 'expected an http(s) URL');
+const variables = schemas_string().transform((text, ctx) => {
+    try {
+        return parseVariables(text);
+    }
+    catch (error) {
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return NEVER;
+    }
+});
+const scalar = union([schemas_string(), schemas_number(), schemas_boolean()]);
+// comma- or newline-separated lists: tags, test ids
+const tags = schemas_string().transform((text) => parseList(text));
+function inputSchema(providers) {
+    return object({
+        provider: choice(providers, (s) => s.toLowerCase()),
+        'api-key': requiredText('the vendor API key, e.g. ${{ secrets.VENDOR_API_KEY }}'),
+        'api-secret': optionalText,
+        'api-url': apiUrl,
+        'target-id': optionalText,
+        url: urlUnderTest,
+        environment: optionalText,
+        variables,
+        tags,
+        browser: optionalChoice(BROWSERS),
+        breakpoint: optionalChoice(BREAKPOINTS),
+        'feature-id': optionalText,
+        'suite-id': optionalText,
+        'test-ids': tags,
+        'exclude-test-ids': tags,
+        agent: optionalText,
+        'simulator-id': optionalText,
+        wait: booleanText,
+        'timeout-minutes': decimal('minutes', { value: 0, inclusive: false }, 360),
+        // Below a second a poller only adds load on the vendor.
+        'poll-interval-seconds': decimal('seconds', { value: 1, inclusive: true }, 600),
+        'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
+        'allow-no-tests': booleanText,
+        comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
+        summary: booleanText,
+        'github-token': optionalText,
+        'report-path': optionalText,
+        'junit-path': optionalText,
+        'testmo-url': testmoUrl,
+        'testmo-token': optionalText,
+        'testmo-project-id': projectId,
+        'testmo-run-name': optionalText,
+        'testmo-source': testmoSource,
+        'testmo-tags': testmoTags
+    });
+}
+/** The names of every input testgate reads, in action.yml's order. */
+function inputNames() {
+    return Object.keys(inputSchema(['x']).shape);
+}
+/**
+ * Parses the raw input strings (as core.getInput returns them, '' when unset) into Settings.
+ * Every problem is reported at once, each naming its input.
+ */
+function parseInputs(read, providers) {
+    const schema = inputSchema(providers);
+    const raw = {};
+    const given = [];
+    for (const name of Object.keys(schema.shape)) {
+        const value = read(name);
+        if (value.trim() !== '')
+            given.push(name);
+        raw[name] = value.trim() === '' ? (INPUT_DEFAULTS[name] ?? '') : value;
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+        const lines = parsed.error.issues.map((issue) => {
+            const name = String(issue.path[0]);
+            const secret = SECRET_INPUTS.includes(name) || hasUserInfo(raw[name]);
+            const got = secret || raw[name] === undefined ? '' : ` (got ${JSON.stringify(shortValue(raw[name]))})`;
+            return `Input "${name}": ${issue.message}${got}`;
+        });
+        throw new InputError(lines.join('\n'));
+    }
+    const input = parsed.data;
+    return {
+        provider: input.provider,
+        apiKey: input['api-key'],
+        apiSecret: input['api-secret'],
+        apiUrl: input['api-url'],
+        targetId: input['target-id'],
+        url: input.url,
+        environment: input.environment,
+        variables: input.variables,
+        tags: input.tags,
+        browser: input.browser,
+        breakpoint: input.breakpoint,
+        featureId: input['feature-id'],
+        suiteId: input['suite-id'],
+        testIds: input['test-ids'],
+        excludeTestIds: input['exclude-test-ids'],
+        agent: input.agent,
+        simulatorId: input['simulator-id'],
+        wait: input.wait,
+        timeoutMinutes: input['timeout-minutes'],
+        pollIntervalSeconds: input['poll-interval-seconds'],
+        failOn: input['fail-on'],
+        allowNoTests: input['allow-no-tests'],
+        comment: input.comment,
+        summary: input.summary,
+        githubToken: input['github-token'],
+        reportPath: input['report-path'],
+        junitPath: input['junit-path'],
+        testmo: testmoSettings(input),
+        given
+    };
+}
+const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'];
+/** All three of url, token and project, or none: a partial set is a mistake worth stopping for. */
+function testmoSettings(input) {
+    const missing = TESTMO_REQUIRED.filter((name) => input[name] === undefined);
+    if (missing.length === TESTMO_REQUIRED.length)
+        return undefined;
+    if (missing.length > 0) {
+        throw new InputError(`Publishing to Testmo needs ${TESTMO_REQUIRED.join(', ')}; missing: ${missing.map((name) => `"${name}"`).join(', ')}`);
+    }
+    return {
+        url: input['testmo-url'] ?? '',
+        token: input['testmo-token'] ?? '',
+        projectId: input['testmo-project-id'] ?? 0,
+        runName: input['testmo-run-name'],
+        source: input['testmo-source'],
+        tags: input['testmo-tags']
+    };
+}
+/** A URL with a user or password in it is a secret too: never echoed. */
+function hasUserInfo(value) {
+    return value !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value.trim());
+}
+function shortValue(value) {
+    return value.length > 60 ? `${value.slice(0, 57)}...` : value;
+}
+/** Comma- or newline-separated values, trimmed, without blanks or repeats. */
+function parseList(text) {
+    const items = text
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+    return [...new Set(items)];
+}
+/**
+ * `KEY=value` or `KEY: value` per line (the vendors' own actions use the colon form), or a JSON
+ * object. A repeated key collects its values in order. Blank lines and `#` comments are skipped.
+ */
+function parseVariables(text) {
+    const trimmed = text.trim();
+    const result = {};
+    const add = (key, value) => {
+        ;
+        (result[key] ??= []).push(value);
+    };
+    if (trimmed === '')
+        return result;
+    if (trimmed.startsWith('{')) {
+        let json;
+        try {
+            json = JSON.parse(trimmed);
+        }
+        catch {
+            throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse');
+        }
+        const object = record(schemas_string(), union([scalar, array(scalar)])).safeParse(json);
+        if (!object.success) {
+            throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them');
+        }
+        for (const [key, value] of Object.entries(object.data)) {
+            for (const item of Array.isArray(value) ? value : [value])
+                add(key, String(item));
+        }
+        return result;
+    }
+    text.split(/\r?\n/).forEach((line, index) => {
+        const content = line.trim();
+        if (content === '' || content.startsWith('#'))
+            return;
+        const separator = content.search(/[=:]/);
+        const key = separator > 0 ? content.slice(0, separator).trim() : '';
+        if (key === '' || /\s/.test(key)) {
+            throw new Error(`line ${index + 1}: expected KEY=value or KEY: value`);
+        }
+        add(key, content.slice(separator + 1).trim());
+    });
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/preflight.ts
+
+
+
+
+/**
+ * Checks made before anything is sent to a vendor: a report that cannot be written is better
+ * known now than after a 30-minute run.
+ */
+async function checkWritablePaths(settings) {
+    const paths = [
+        ['report-path', settings.reportPath],
+        ['junit-path', settings.junitPath]
+    ];
+    const problems = [];
+    for (const [input, path] of paths) {
+        const reason = path === undefined ? undefined : await whyUnwritable(path);
+        if (reason)
+            problems.push(`Input "${input}": cannot write ${path}: ${reason}`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems.join('\n'));
+}
+async function whyUnwritable(path) {
+    try {
+        if ((await (0,promises_namespaceObject.stat)(path).catch(() => undefined))?.isDirectory())
+            return 'it is a directory';
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,promises_namespaceObject.access)((0,external_node_path_namespaceObject.dirname)(path), external_node_fs_namespaceObject.constants.W_OK);
+        return undefined;
+    }
+    catch (error) {
+        const code = error.code;
+        return REASONS[code ?? ''] ?? error.message;
+    }
+}
+const REASONS = {
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    // mkdir -p on a path whose directory part is an existing file
+    EEXIST: 'a part of the path is a file, not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only'
+};
+
+;// CONCATENATED MODULE: ./src/urls.ts
+/** The URL when it is an absolute http(s) URL, normalised; else undefined. */
+function urls_httpUrl(value) {
+    if (!value)
+        return undefined;
+    try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+
+
+/**
+ * Step outputs that carry outside text. Workflows paste outputs into shell scripts and URLs, so a
+ * URL output is only ever an absolute http(s) URL and an id only printable characters without
+ * spaces or line breaks; anything else is left unset, with a warning, rather than passed on.
+ */
+const PRINTABLE_ID = /^[\x21-\x7e]{1,256}$/;
+function setUrlOutput(name, value) {
+    if (value === undefined)
+        return;
+    const url = urls_httpUrl(value);
+    if (url)
+        setOutput(name, redact(url));
+    else
+        log.warning(`Output "${name}" is not set: the vendor's value is not a plain http(s) URL.`);
+}
+function setIdOutput(name, value) {
+    if (PRINTABLE_ID.test(value))
+        setOutput(name, redact(value));
+    else
+        log.warning(`Output "${name}" is not set: the vendor's id has characters an id may not have.`);
+}
+/** Counts, statuses and paths of our own making. */
+function setOwnOutput(name, value) {
+    setOutput(name, value);
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+/**
+ * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
+ * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
+ * vendor's own message but never a secret.
+ */
+// Connection errors that happen before a single byte of the request is sent.
+const UNSENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH'
+]);
+class VendorError extends Error {
+    vendor;
+    kind;
+    name = 'VendorError';
+    status;
+    retryAfterMs;
+    /** The socket error code of a network error (ECONNREFUSED…). */
+    code;
+    constructor(vendor, kind, message, details = {}) {
+        super(message);
+        this.vendor = vendor;
+        this.kind = kind;
+        this.status = details.status;
+        this.retryAfterMs = details.retryAfterMs;
+        this.code = details.code;
+    }
+    /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
+    get unsent() {
+        return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code);
+    }
+    /** Worth another try later: the vendor or the network may recover. */
+    get transient() {
+        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
+            return true;
+        return this.status !== undefined && (this.status === 429 || this.status >= 500);
+    }
+    get isAuth() {
+        return this.status === 401 || this.status === 403;
+    }
+}
+/** Waits ms, or less when the signal aborts first. */
+function defaultSleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+class http_HttpClient {
+    options;
+    requestTimeoutMs;
+    retries;
+    backoffBaseMs;
+    backoffMaxMs;
+    sleep;
+    random;
+    constructor(options) {
+        this.options = options;
+        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+        this.retries = options.retries ?? 3;
+        this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
+        this.backoffMaxMs = options.backoffMaxMs ?? 15_000;
+        this.sleep = options.sleep ?? defaultSleep;
+        this.random = options.random ?? Math.random;
+    }
+    get(path, schema) {
+        return this.request('GET', path, { schema, retry: 'safe' });
+    }
+    async request(method, path, options) {
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await this.attempt(method, path, options);
+            }
+            catch (error) {
+                const vendorError = this.toVendorError(error, method, path);
+                const delayMs = this.retryDelay(vendorError, attempt, options.retry);
+                if (delayMs === undefined)
+                    throw vendorError;
+                this.options.log?.(`${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`);
+                await this.sleep(delayMs);
+            }
+        }
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt, policy) {
+        if (attempt >= this.retries)
+            return undefined;
+        const retryable = policy === 'safe'
+            ? error.transient
+            : error.unsent || (policy === 'unapplied' && error.status === 429);
+        if (!retryable)
+            return undefined;
+        const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
+        // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
+        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
+        const deadline = this.options.deadline;
+        if (deadline !== undefined && Date.now() + delayMs >= deadline)
+            return undefined;
+        return delayMs;
+    }
+    async attempt(method, path, options) {
+        const url = joinUrl(this.options.baseUrl, path);
+        const headers = { accept: 'application/json', ...this.options.headers };
+        if (options.body !== undefined)
+            headers['content-type'] = 'application/json';
+        const { response, text } = await fetchSameOrigin(url, {
+            method,
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            timeoutMs: this.timeoutFor()
+        }).catch((error) => {
+            throw this.fetchError(error, method, path);
+        });
+        if (!response.ok) {
+            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
+                status: response.status,
+                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+            });
+        }
+        let json;
+        try {
+            json = text === '' ? null : JSON.parse(text);
+        }
+        catch {
+            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(text, 120))}`), { status: response.status });
+        }
+        const parsed = options.schema.safeParse(json);
+        if (!parsed.success) {
+            const issues = parsed.error.issues
+                .slice(0, 5)
+                .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+                .join('; ');
+            throw new VendorError(this.options.vendor, 'unexpected-shape', this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`), { status: response.status });
+        }
+        return parsed.data;
+    }
+    /** A request never outlives the step's deadline, but always gets a moment to answer. */
+    timeoutFor() {
+        const deadline = this.options.deadline;
+        if (deadline === undefined)
+            return this.requestTimeoutMs;
+        return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
+    }
+    /** What a refused redirect or proxy means, in words; anything else is left to toVendorError. */
+    fetchError(error, method, path) {
+        const vendor = this.options.vendor;
+        if (error instanceof RedirectRefused)
+            return new VendorError(vendor, 'redirect', this.redact(`${vendor}: ${method} ${path} ${error.message}`), { status: error.status });
+        if (isProxyAuthRefusal(error))
+            return new VendorError(vendor, 'proxy-auth', `${vendor}: ${method} ${path} failed: the proxy refused the credentials (HTTP 407). Check the user and password in HTTPS_PROXY / HTTP_PROXY.`, { status: 407 });
+        return error;
+    }
+    toVendorError(error, method, path) {
+        if (error instanceof VendorError)
+            return error;
+        const vendor = this.options.vendor;
+        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+            return new VendorError(vendor, 'timeout', `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`);
+        }
+        const code = errorCode(error);
+        const detail = code ?? (error instanceof Error ? error.message : String(error));
+        return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
+            code
+        });
+    }
+    describeBody(text, statusText) {
+        let body = text;
+        try {
+            body = JSON.parse(text);
+        }
+        catch {
+            // not JSON: use the text itself
+        }
+        const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
+        return shorten(described || statusText || 'no message', 500);
+    }
+    redact(message) {
+        let result = message;
+        for (const secret of this.options.secrets) {
+            if (secret.length > 0)
+                result = result.split(secret).join('***');
+        }
+        return result;
+    }
+}
+function errorCode(error) {
+    // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
+            return current.code;
+        }
+        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
+    }
+    return undefined;
+}
+/** Retry-After is either delay-seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds))
+        return Math.max(0, seconds * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
+function genericErrorMessage(body) {
+    if (typeof body === 'string')
+        return looksLikeHtml(body) ? '' : body.trim();
+    if (Array.isArray(body))
+        return body.map(genericErrorMessage).filter(Boolean).join('; ');
+    if (body && typeof body === 'object') {
+        const record = body;
+        for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
+            const value = record[key];
+            if (value === undefined || value === null)
+                continue;
+            const message = typeof value === 'object' ? genericErrorMessage(value) : String(value);
+            if (message)
+                return message;
+        }
+        return JSON.stringify(body);
+    }
+    return body === null || body === undefined ? '' : String(body);
+}
+function looksLikeHtml(text) {
+    return /^\s*<(!doctype|html)/i.test(text);
+}
+function shorten(text, max) {
+    if (text.length <= max)
+        return text;
+    const keep = max - 1;
+    return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
+}
+/**
+ * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
+ * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
+ * always direct), so vendor calls go the same way as the step's GitHub API calls.
+ *
+ * A proxy agent is made for each request with that request's time limit on every phase, the
+ * CONNECT to the proxy included: the request's abort signal does not reach that CONNECT, and
+ * undici's own default waits 300 s for its answer. The caller closes the agent when done.
+ */
+function proxyDispatcher(url, timeoutMs) {
+    const proxy = getProxyUrl(new URL(url));
+    if (!proxy)
+        return undefined;
+    const limits = { connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+    return new undici.ProxyAgent({
+        uri: proxy.href,
+        ...limits,
+        clientFactory: (origin, options) => new undici.Pool(origin, { ...options, ...limits })
+    });
+}
+/** A 407 from the proxy to the CONNECT: undici reports it as an aborted request. */
+function isProxyAuthRefusal(error) {
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        if (current instanceof Error && /\b407\b/.test(current.message))
+            return true;
+        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
+    }
+    return false;
+}
+class RedirectRefused extends Error {
+    status;
+    name = 'RedirectRefused';
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+const MAX_REDIRECTS = 5;
+/**
+ * fetch that follows a redirect only within the origin it was given (and never from https to
+ * http): the request carries credentials, and a redirect to another host must not receive them.
+ * Any other redirect is refused with an error that names the target host. The whole exchange,
+ * redirects included, is bounded by timeoutMs.
+ */
+async function fetchSameOrigin(url, init) {
+    const signal = AbortSignal.timeout(init.timeoutMs);
+    let current = new URL(url);
+    let { method, body } = init;
+    for (let hop = 0;; hop++) {
+        const dispatcher = proxyDispatcher(current.href, init.timeoutMs);
+        try {
+            const response = (await (0,undici.fetch)(current.href, {
+                method,
+                headers: init.headers,
+                body,
+                signal,
+                redirect: 'manual',
+                dispatcher
+            }));
+            const text = await response.text();
+            const location = response.headers.get('location');
+            if (response.status < 300 || response.status > 399 || location === null)
+                return { response, text };
+            const next = allowedRedirect(new URL(url), current, location, response.status);
+            if (hop >= MAX_REDIRECTS)
+                throw new RedirectRefused(`was redirected more than ${MAX_REDIRECTS} times`, response.status);
+            if ([301, 302, 303].includes(response.status) && method !== 'GET') {
+                method = 'GET';
+                body = undefined;
+            }
+            current = next;
+        }
+        finally {
+            void dispatcher?.close();
+        }
+    }
+}
+function allowedRedirect(origin, current, location, status) {
+    let next;
+    try {
+        next = new URL(location, current);
+    }
+    catch {
+        throw new RedirectRefused(`was redirected (HTTP ${status}) to an address that is not a URL`, status);
+    }
+    if (next.origin !== origin.origin)
+        throw new RedirectRefused(`was redirected (HTTP ${status}) to another host, ${next.host}; testgate sends credentials only to ${origin.origin}, so it did not follow`, status);
+    return next;
+}
+function joinUrl(base, path) {
+    return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/github-context.ts
+
 
 
 // Only the parts of the event payloads testgate reads; everything else is ignored.
@@ -41329,7 +41677,16 @@ const eventSchema = object({
     pull_request: object({
         number: schemas_number().int(),
         node_id: schemas_string().optional(),
-        head: object({ sha: schemas_string(), ref: schemas_string() }).partial().optional()
+        head: object({
+            sha: schemas_string(),
+            ref: schemas_string(),
+            repo: object({ full_name: schemas_string() }).partial().nullish()
+        })
+            .partial()
+            .optional(),
+        base: object({ repo: object({ full_name: schemas_string() }).partial().nullish() })
+            .partial()
+            .optional()
     })
         .optional(),
     deployment: object({
@@ -41361,6 +41718,22 @@ function readEventPayload(path) {
     const parsed = eventSchema.safeParse(raw);
     // A payload of an unexpected shape is not fatal: fall back to the environment variables.
     return parsed.success ? parsed.data : {};
+}
+/**
+ * Why GitHub gave this run no secrets, when it did: a pull request from a fork, or one opened by
+ * Dependabot (whose runs see Dependabot secrets only).
+ */
+function withheldSecretsReason(env, payload) {
+    const pr = payload.pull_request;
+    if (!pr || !env.GITHUB_EVENT_NAME?.startsWith('pull_request'))
+        return undefined;
+    if (env.GITHUB_ACTOR === 'dependabot[bot]' || payload.sender?.login === 'dependabot[bot]')
+        return 'a pull request opened by Dependabot (its runs get Dependabot secrets, not Actions secrets)';
+    const head = pr.head?.repo?.full_name;
+    const base = pr.base?.repo?.full_name;
+    if (head && base && head !== base && env.GITHUB_EVENT_NAME === 'pull_request')
+        return `a pull request from the fork ${head} (GitHub gives such runs no secrets)`;
+    return undefined;
 }
 /** Builds the RunContext from the runner's environment variables and the event payload. */
 function contextFromEnvironment(env, event) {
@@ -41404,7 +41777,8 @@ function contextFromEnvironment(env, event) {
     if (deployment || event.deployment_status) {
         const status = event.deployment_status;
         context.deployment = {
-            url: status?.environment_url || status?.target_url || undefined,
+            // Only an http(s) URL of the deployment is ever sent to a vendor as the URL under test.
+            url: urls_httpUrl(status?.environment_url) ?? urls_httpUrl(status?.target_url),
             environment: deployment?.environment || status?.environment || undefined,
             state: status?.state
         };
@@ -42042,300 +42416,6 @@ function githubStatus(error) {
         return error.status;
     }
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-/** A problem with what the workflow passed in; its message names the input. */
-class InputError extends Error {
-    name = 'InputError';
-}
-const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
-const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
-const FAIL_ON = ['failure', 'never'];
-const COMMENT_MODES = ['auto', 'always', 'off'];
-/** Inputs that only some providers read; setting one the chosen provider ignores gets a warning. */
-const PROVIDER_SPECIFIC_INPUTS = [
-    'api-secret',
-    'target-id',
-    'url',
-    'environment',
-    'variables',
-    'tags',
-    'browser',
-    'breakpoint',
-    'feature-id',
-    'suite-id',
-    'test-ids',
-    'exclude-test-ids',
-    'agent',
-    'simulator-id'
-];
-/** Inputs whose values are secrets: masked at once, never echoed in an error. */
-const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'];
-/** Defaults, the same as action.yml's, for runs that do not go through action.yml (tests, demo). */
-const INPUT_DEFAULTS = {
-    wait: 'true',
-    'timeout-minutes': '30',
-    'poll-interval-seconds': '5',
-    'fail-on': 'failure',
-    'allow-no-tests': 'false',
-    comment: 'auto',
-    summary: 'true'
-};
-const optionalText = schemas_string()
-    .transform((value) => value.trim())
-    .transform((value) => (value === '' ? undefined : value));
-function requiredText(what) {
-    return schemas_string()
-        .transform((value) => value.trim())
-        .refine((value) => value !== '', `is required: ${what}`);
-}
-function choice(values, caseOf) {
-    return schemas_string()
-        .transform((value) => caseOf(value.trim()))
-        .pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }));
-}
-function optionalChoice(values) {
-    return optionalText
-        .transform((value) => value?.toUpperCase())
-        .pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }).optional());
-}
-// The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
-const booleanText = schemas_string()
-    .transform((value) => value.trim())
-    .pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
-    error: 'expected true or false'
-})
-    .transform((value) => value.toLowerCase() === 'true'));
-/** A plain decimal (`5`, `1.5`): not hex, not exponent notation, not blank. */
-function decimal(unit, min, max) {
-    const floor = min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`;
-    return schemas_string()
-        .transform((value) => value.trim())
-        .refine((value) => /^\d+(\.\d+)?$/.test(value), `expected a plain number of ${unit}, e.g. 5 or 1.5`)
-        .transform(Number)
-        .pipe(schemas_number()
-        .refine((n) => (min.inclusive ? n >= min.value : n > min.value), `expected ${floor} ${unit}`)
-        .refine((n) => n <= max, `expected at most ${max} ${unit}`));
-}
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-/** https anywhere; plain http only on this machine (simulators, tunnels). */
-function isAllowedApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return false;
-    }
-    if (url.username || url.password)
-        return false;
-    return (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)));
-}
-const apiUrl = optionalText.refine((value) => value === undefined || isAllowedApiUrl(value), 'expected an https URL (http only on localhost), without credentials in it');
-const testmoUrl = apiUrl.transform((value) => value === undefined ? undefined : new URL(value).origin);
-const projectId = optionalText
-    .refine((value) => value === undefined || /^[1-9]\d*$/.test(value), 'expected a project id (a positive whole number)')
-    .transform((value) => (value === undefined ? undefined : Number(value)));
-// Testmo's CLI accepts these shapes; the API may reject others.
-const testmoSource = optionalText.refine((value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value), 'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)');
-const testmoTags = schemas_string()
-    .transform((text) => parseList(text))
-    .refine((tags) => tags.every((tag) => /^[\w-]+$/.test(tag)), 'expected tags of letters, digits, _ and -');
-const urlUnderTest = optionalText.refine((value) => {
-    if (value === undefined)
-        return true;
-    try {
-        return ['http:', 'https:'].includes(new URL(value).protocol);
-    }
-    catch {
-        return false;
-    }
-}, 'expected an http(s) URL');
-const variables = schemas_string().transform((text, ctx) => {
-    try {
-        return parseVariables(text);
-    }
-    catch (error) {
-        ctx.addIssue({ code: 'custom', message: error.message });
-        return NEVER;
-    }
-});
-const scalar = union([schemas_string(), schemas_number(), schemas_boolean()]);
-// comma- or newline-separated lists: tags, test ids
-const tags = schemas_string().transform((text) => parseList(text));
-function inputSchema(providers) {
-    return object({
-        provider: choice(providers, (s) => s.toLowerCase()),
-        'api-key': requiredText('the vendor API key, e.g. ${{ secrets.VENDOR_API_KEY }}'),
-        'api-secret': optionalText,
-        'api-url': apiUrl,
-        'target-id': optionalText,
-        url: urlUnderTest,
-        environment: optionalText,
-        variables,
-        tags,
-        browser: optionalChoice(BROWSERS),
-        breakpoint: optionalChoice(BREAKPOINTS),
-        'feature-id': optionalText,
-        'suite-id': optionalText,
-        'test-ids': tags,
-        'exclude-test-ids': tags,
-        agent: optionalText,
-        'simulator-id': optionalText,
-        wait: booleanText,
-        'timeout-minutes': decimal('minutes', { value: 0, inclusive: false }, 360),
-        // Below a second a poller only adds load on the vendor.
-        'poll-interval-seconds': decimal('seconds', { value: 1, inclusive: true }, 600),
-        'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
-        'allow-no-tests': booleanText,
-        comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
-        summary: booleanText,
-        'github-token': optionalText,
-        'report-path': optionalText,
-        'junit-path': optionalText,
-        'testmo-url': testmoUrl,
-        'testmo-token': optionalText,
-        'testmo-project-id': projectId,
-        'testmo-run-name': optionalText,
-        'testmo-source': testmoSource,
-        'testmo-tags': testmoTags
-    });
-}
-/** The names of every input testgate reads, in action.yml's order. */
-function inputNames() {
-    return Object.keys(inputSchema(['x']).shape);
-}
-/**
- * Parses the raw input strings (as core.getInput returns them, '' when unset) into Settings.
- * Every problem is reported at once, each naming its input.
- */
-function parseInputs(read, providers) {
-    const schema = inputSchema(providers);
-    const raw = {};
-    const given = [];
-    for (const name of Object.keys(schema.shape)) {
-        const value = read(name);
-        if (value.trim() !== '')
-            given.push(name);
-        raw[name] = value.trim() === '' ? (INPUT_DEFAULTS[name] ?? '') : value;
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-        const lines = parsed.error.issues.map((issue) => {
-            const name = String(issue.path[0]);
-            const secret = SECRET_INPUTS.includes(name);
-            const got = secret || raw[name] === undefined ? '' : ` (got ${JSON.stringify(shortValue(raw[name]))})`;
-            return `Input "${name}": ${issue.message}${got}`;
-        });
-        throw new InputError(lines.join('\n'));
-    }
-    const input = parsed.data;
-    return {
-        provider: input.provider,
-        apiKey: input['api-key'],
-        apiSecret: input['api-secret'],
-        apiUrl: input['api-url'],
-        targetId: input['target-id'],
-        url: input.url,
-        environment: input.environment,
-        variables: input.variables,
-        tags: input.tags,
-        browser: input.browser,
-        breakpoint: input.breakpoint,
-        featureId: input['feature-id'],
-        suiteId: input['suite-id'],
-        testIds: input['test-ids'],
-        excludeTestIds: input['exclude-test-ids'],
-        agent: input.agent,
-        simulatorId: input['simulator-id'],
-        wait: input.wait,
-        timeoutMinutes: input['timeout-minutes'],
-        pollIntervalSeconds: input['poll-interval-seconds'],
-        failOn: input['fail-on'],
-        allowNoTests: input['allow-no-tests'],
-        comment: input.comment,
-        summary: input.summary,
-        githubToken: input['github-token'],
-        reportPath: input['report-path'],
-        junitPath: input['junit-path'],
-        testmo: testmoSettings(input),
-        given
-    };
-}
-const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'];
-/** All three of url, token and project, or none: a partial set is a mistake worth stopping for. */
-function testmoSettings(input) {
-    const missing = TESTMO_REQUIRED.filter((name) => input[name] === undefined);
-    if (missing.length === TESTMO_REQUIRED.length)
-        return undefined;
-    if (missing.length > 0) {
-        throw new InputError(`Publishing to Testmo needs ${TESTMO_REQUIRED.join(', ')}; missing: ${missing.map((name) => `"${name}"`).join(', ')}`);
-    }
-    return {
-        url: input['testmo-url'] ?? '',
-        token: input['testmo-token'] ?? '',
-        projectId: input['testmo-project-id'] ?? 0,
-        runName: input['testmo-run-name'],
-        source: input['testmo-source'],
-        tags: input['testmo-tags']
-    };
-}
-function shortValue(value) {
-    return value.length > 60 ? `${value.slice(0, 57)}...` : value;
-}
-/** Comma- or newline-separated values, trimmed, without blanks or repeats. */
-function parseList(text) {
-    const items = text
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-    return [...new Set(items)];
-}
-/**
- * `KEY=value` or `KEY: value` per line (the vendors' own actions use the colon form), or a JSON
- * object. A repeated key collects its values in order. Blank lines and `#` comments are skipped.
- */
-function parseVariables(text) {
-    const trimmed = text.trim();
-    const result = {};
-    const add = (key, value) => {
-        ;
-        (result[key] ??= []).push(value);
-    };
-    if (trimmed === '')
-        return result;
-    if (trimmed.startsWith('{')) {
-        let json;
-        try {
-            json = JSON.parse(trimmed);
-        }
-        catch {
-            throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse');
-        }
-        const object = record(schemas_string(), union([scalar, array(scalar)])).safeParse(json);
-        if (!object.success) {
-            throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them');
-        }
-        for (const [key, value] of Object.entries(object.data)) {
-            for (const item of Array.isArray(value) ? value : [value])
-                add(key, String(item));
-        }
-        return result;
-    }
-    text.split(/\r?\n/).forEach((line, index) => {
-        const content = line.trim();
-        if (content === '' || content.startsWith('#'))
-            return;
-        const separator = content.search(/[=:]/);
-        const key = separator > 0 ? content.slice(0, separator).trim() : '';
-        if (key === '' || /\s/.test(key)) {
-            throw new Error(`line ${index + 1}: expected KEY=value or KEY: value`);
-        }
-        add(key, content.slice(separator + 1).trim());
-    });
-    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/secrets.ts
@@ -44016,6 +44096,7 @@ const STATE_FINISHED = 'finished';
 
 
 
+
 // The longest wait between two looks at a run, unless poll-interval-seconds asks for more.
 const MAX_POLL_INTERVAL_MS = 30_000;
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
@@ -44029,8 +44110,10 @@ async function run(env = process.env) {
 }
 async function pipeline(env) {
     maskSecrets();
+    const payload = readEventPayload(env.GITHUB_EVENT_PATH);
+    explainMissingSecrets(env, payload);
     const settings = parseInputs((name) => getInput(name), providerNames());
-    const context = contextFromEnvironment(env, readEventPayload(env.GITHUB_EVENT_PATH));
+    const context = contextFromEnvironment(env, payload);
     const deadline = Date.now() + settings.timeoutMinutes * 60_000;
     const provider = createProvider(settings, {
         log: log.info,
@@ -44045,6 +44128,7 @@ async function pipeline(env) {
             "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only.");
     }
     provider.validate(request);
+    await checkWritablePaths(settings);
     const github = settings.githubToken
         ? await createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
         : undefined;
@@ -44074,6 +44158,15 @@ async function pipeline(env) {
         env
     });
     decide(report, provider, settings, sinkFailures, renderContext);
+}
+/** An empty api-key on a run GitHub gives no secrets: say why, and what to do, not just "required". */
+function explainMissingSecrets(env, payload) {
+    const reason = withheldSecretsReason(env, payload);
+    if (!reason || getInput('api-key').trim() !== '')
+        return;
+    throw new InputError(`Input "api-key" is empty: this run is for ${reason}. ` +
+        'See "Fork and Dependabot pull requests" in the testgate README: skip such runs with an `if:`, ' +
+        'or run the tests from a `workflow_run` (or, knowing its risks, `pull_request_target`) workflow.');
 }
 function warnAboutIgnoredInputs(settings, provider) {
     for (const name of settings.given) {

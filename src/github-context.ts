@@ -1,3 +1,4 @@
+import { httpUrl } from './urls.js'
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 
@@ -37,7 +38,18 @@ const eventSchema = z
       .object({
         number: z.number().int(),
         node_id: z.string().optional(),
-        head: z.object({ sha: z.string(), ref: z.string() }).partial().optional()
+        head: z
+          .object({
+            sha: z.string(),
+            ref: z.string(),
+            repo: z.object({ full_name: z.string() }).partial().nullish()
+          })
+          .partial()
+          .optional(),
+        base: z
+          .object({ repo: z.object({ full_name: z.string() }).partial().nullish() })
+          .partial()
+          .optional()
       })
       .optional(),
     deployment: z
@@ -74,6 +86,25 @@ export function readEventPayload(path: string | undefined): EventPayload {
   const parsed = eventSchema.safeParse(raw)
   // A payload of an unexpected shape is not fatal: fall back to the environment variables.
   return parsed.success ? parsed.data : {}
+}
+
+/**
+ * Why GitHub gave this run no secrets, when it did: a pull request from a fork, or one opened by
+ * Dependabot (whose runs see Dependabot secrets only).
+ */
+export function withheldSecretsReason(
+  env: NodeJS.ProcessEnv,
+  payload: EventPayload
+): string | undefined {
+  const pr = payload.pull_request
+  if (!pr || !env.GITHUB_EVENT_NAME?.startsWith('pull_request')) return undefined
+  if (env.GITHUB_ACTOR === 'dependabot[bot]' || payload.sender?.login === 'dependabot[bot]')
+    return 'a pull request opened by Dependabot (its runs get Dependabot secrets, not Actions secrets)'
+  const head = pr.head?.repo?.full_name
+  const base = pr.base?.repo?.full_name
+  if (head && base && head !== base && env.GITHUB_EVENT_NAME === 'pull_request')
+    return `a pull request from the fork ${head} (GitHub gives such runs no secrets)`
+  return undefined
 }
 
 /** Builds the RunContext from the runner's environment variables and the event payload. */
@@ -115,7 +146,8 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv, event: EventPaylo
   if (deployment || event.deployment_status) {
     const status = event.deployment_status
     context.deployment = {
-      url: status?.environment_url || status?.target_url || undefined,
+      // Only an http(s) URL of the deployment is ever sent to a vendor as the URL under test.
+      url: httpUrl(status?.environment_url) ?? httpUrl(status?.target_url),
       environment: deployment?.environment || status?.environment || undefined,
       state: status?.state
     }

@@ -282,7 +282,7 @@ export function parseInputs(
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0])
-      const secret = (SECRET_INPUTS as readonly string[]).includes(name)
+      const secret = (SECRET_INPUTS as readonly string[]).includes(name) || hasUserInfo(raw[name])
       const got =
         secret || raw[name] === undefined ? '' : ` (got ${JSON.stringify(shortValue(raw[name]))})`
       return `Input "${name}": ${issue.message}${got}`
@@ -344,6 +344,11 @@ function testmoSettings(
     source: input['testmo-source'],
     tags: input['testmo-tags']
   }
+}
+
+/** A URL with a user or password in it is a secret too: never echoed. */
+function hasUserInfo(value: string | undefined): boolean {
+  return value !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value.trim())
 }
 
 function shortValue(value: string): string {

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { log, redact, redactDeep } from './log.js'
+import { checkWritablePaths } from './preflight.js'
 import { setIdOutput, setOwnOutput, setUrlOutput } from './outputs.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -15,9 +16,11 @@ import {
   contextFromEnvironment,
   needsPullRequestLookup,
   readEventPayload,
+  withheldSecretsReason,
+  type EventPayload,
   type RunContext
 } from './github-context.js'
-import { parseInputs, PROVIDER_SPECIFIC_INPUTS, type Settings } from './inputs.js'
+import { InputError, parseInputs, PROVIDER_SPECIFIC_INPUTS, type Settings } from './inputs.js'
 import { maskSecrets, secretsOf } from './secrets.js'
 import { waitForVerdict, type PollOutcome } from './poll.js'
 import { createProvider, providerNames } from './providers/index.js'
@@ -45,8 +48,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
 async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   maskSecrets()
+  const payload = readEventPayload(env.GITHUB_EVENT_PATH)
+  explainMissingSecrets(env, payload)
   const settings = parseInputs((name) => core.getInput(name), providerNames())
-  const context = contextFromEnvironment(env, readEventPayload(env.GITHUB_EVENT_PATH))
+  const context = contextFromEnvironment(env, payload)
   const deadline = Date.now() + settings.timeoutMinutes * 60_000
   const provider = createProvider(settings, {
     log: log.info,
@@ -63,6 +68,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     )
   }
   provider.validate(request)
+  await checkWritablePaths(settings)
 
   const github = settings.githubToken
     ? await createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
@@ -96,6 +102,17 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     env
   })
   decide(report, provider, settings, sinkFailures, renderContext)
+}
+
+/** An empty api-key on a run GitHub gives no secrets: say why, and what to do, not just "required". */
+function explainMissingSecrets(env: NodeJS.ProcessEnv, payload: EventPayload): void {
+  const reason = withheldSecretsReason(env, payload)
+  if (!reason || core.getInput('api-key').trim() !== '') return
+  throw new InputError(
+    `Input "api-key" is empty: this run is for ${reason}. ` +
+      'See "Fork and Dependabot pull requests" in the testgate README: skip such runs with an `if:`, ' +
+      'or run the tests from a `workflow_run` (or, knowing its risks, `pull_request_target`) workflow.'
+  )
 }
 
 function warnAboutIgnoredInputs(settings: Settings, provider: Provider): void {

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { log, redact } from './log.js'
+import { httpUrl } from './urls.js'
 
 /**
  * Step outputs that carry outside text. Workflows paste outputs into shell scripts and URLs, so a
@@ -8,16 +9,6 @@ import { log, redact } from './log.js'
  */
 
 const PRINTABLE_ID = /^[\x21-\x7e]{1,256}$/
-
-export function httpUrl(value: string | undefined): string | undefined {
-  if (!value) return undefined
-  try {
-    const url = new URL(value)
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined
-  } catch {
-    return undefined
-  }
-}
 
 export function setUrlOutput(name: string, value: string | undefined): void {
   if (value === undefined) return

@@ -15,6 +15,8 @@ export interface ActionRun {
   inputs: Record<string, string>
   eventName: string
   event: Record<string, unknown>
+  /** The event file's text as is, instead of `event` (e.g. a file that is not JSON). */
+  rawEvent?: string
   githubApiUrl?: string
   env?: Record<string, string>
   /** dist/index.js (default) or dist/post/index.js */
@@ -46,7 +48,7 @@ export async function runAction(run: ActionRun): Promise<ActionResult> {
       output: join(dir, 'output.txt'),
       state: join(dir, 'state.txt')
     }
-    await writeFile(paths.event, JSON.stringify(run.event))
+    await writeFile(paths.event, run.rawEvent ?? JSON.stringify(run.event))
     await writeFile(paths.summary, '')
     await writeFile(paths.output, '')
     await writeFile(paths.state, '')

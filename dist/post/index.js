@@ -28561,7 +28561,7 @@ function parseInputs(read, providers) {
     if (!parsed.success) {
         const lines = parsed.error.issues.map((issue) => {
             const name = String(issue.path[0]);
-            const secret = SECRET_INPUTS.includes(name);
+            const secret = SECRET_INPUTS.includes(name) || hasUserInfo(raw[name]);
             const got = secret || raw[name] === undefined ? '' : ` (got ${JSON.stringify(shortValue(raw[name]))})`;
             return `Input "${name}": ${issue.message}${got}`;
         });
@@ -28617,6 +28617,10 @@ function testmoSettings(input) {
         source: input['testmo-source'],
         tags: input['testmo-tags']
     };
+}
+/** A URL with a user or password in it is a secret too: never echoed. */
+function hasUserInfo(value) {
+    return value !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value.trim());
 }
 function shortValue(value) {
     return value.length > 60 ? `${value.slice(0, 57)}...` : value;

@@ -1,0 +1,587 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { GitHubSimulator } from '../simulators/github.js'
+import { SimServer, type Reply } from '../simulators/harness.js'
+import { OctomindSimulator, sampleTestCases, scriptedRun } from '../simulators/octomind.js'
+import { runAction, type ActionResult, type ActionRun } from '../simulators/runner.js'
+import { TestmoSimulator } from '../simulators/testmo.js'
+
+/**
+ * The hostile world: vendors, proxies and GitHub that send what they should not. Every outside
+ * string that reaches the step log, the outputs or a file is tried with workflow-command payloads;
+ * redirects lead elsewhere; secrets are echoed back; a proxy stalls or refuses.
+ */
+
+const KEY = 'hostile-vendor-key-123456'
+const SECRET = 'hostile-vendor-secret-654321'
+const GITHUB_TOKEN = 'ghs_hostile_token_abcdef'
+const TESTMO_TOKEN = 'testmo-hostile-token-9999'
+const SECRETS = [KEY, SECRET, GITHUB_TOKEN, TESTMO_TOKEN]
+const UUID = '3435918b-3d29-4ebd-8c68-9a540532f45a'
+const PR_EVENT = {
+  pull_request: { number: 5, node_id: 'PR_5', head: { sha: 'ab'.repeat(20), ref: 'feature/x' } }
+}
+
+/** Line breaks of every kind, each followed by a workflow command. */
+const PAYLOADS = [
+  '\n::error::INJECTED-error',
+  '\r\n::add-mask::INJECTED-mask',
+  '\r::stop-commands::INJECTED-stop',
+  '\n::set-output name=status::INJECTED-output',
+  '\u2028::warning::INJECTED-warning',
+  '\n##[error]INJECTED-legacy'
+]
+const ALL = PAYLOADS.join('')
+
+let github: GitHubSimulator
+const servers: { close: () => Promise<void> }[] = []
+
+beforeEach(async () => {
+  github = new GitHubSimulator(GITHUB_TOKEN)
+  await github.start()
+})
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close()
+  await github.close()
+})
+
+async function started<T extends SimServer>(server: T): Promise<T> {
+  servers.push(server)
+  await server.start()
+  return server
+}
+
+function run(inputs: Record<string, string>, overrides: Partial<ActionRun> = {}) {
+  return runAction({
+    eventName: 'pull_request',
+    event: PR_EVENT,
+    githubApiUrl: github.url,
+    ...overrides,
+    inputs: {
+      'poll-interval-seconds': '1',
+      'timeout-minutes': '1',
+      'github-token': GITHUB_TOKEN,
+      ...inputs
+    }
+  })
+}
+
+/**
+ * What the runner would execute: every stdout line that starts a workflow command. Only
+ * testgate's own may appear: masks of its secrets, and annotations, whose text the toolkit escapes.
+ */
+function expectNoInjectedCommand(result: ActionResult): void {
+  for (const line of result.stdout.split(/\r\n|\r|\n/)) {
+    if (!/^\s*(::|##\[)/.test(line)) continue
+    const own =
+      /^::(error|warning)::/.test(line) ||
+      SECRETS.some((secret) => line === `::add-mask::${secret}`)
+    expect(own, `a command line testgate did not write: ${JSON.stringify(line)}`).toBe(true)
+    expect(line).not.toMatch(/^::(error|warning)::INJECTED/)
+  }
+}
+
+// ---- Hostile vendors: every field that reaches the log carries every payload ----------------
+
+function hostileOctomind(): SimServer {
+  let polls = 0
+  const report = (status: string) => ({
+    id: `rep${ALL}`,
+    status,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:01:00Z',
+    testResults: [
+      {
+        id: `res${ALL}`,
+        testCaseVersionId: `ver${ALL}`,
+        status: status === 'WAITING' ? 'WAITING' : 'FAILED',
+        errorMessage: `err${ALL}`,
+        traceUrl: `https://t.example/${ALL}`
+      }
+    ]
+  })
+  return new SimServer()
+    .route('execute', 'POST', '/api/apiKey/v3/execute', () => ({
+      status: 200,
+      body: { testReportUrl: `https://app.example/r${ALL}`, testReport: report('WAITING') }
+    }))
+    .route('report', 'GET', '/api/apiKey/v3/test-targets/:t/test-reports/:r', (): Reply => {
+      polls++
+      if (polls === 1) return { status: 503, body: { message: `down${ALL}` } }
+      if (polls === 2) return { status: 429, body: `slow${ALL}`, headers: { 'retry-after': '0' } }
+      return { status: 200, body: report('FAILED') }
+    })
+}
+
+function hostileTestifly(): SimServer {
+  let polls = 0
+  return new SimServer()
+    .route('execute', 'POST', '/api/testExecution/:p', () => ({
+      status: 200,
+      body: { success: true, scheduleStatus: 'Success', jobId: `job${ALL}` }
+    }))
+    .route('jobs', 'POST', '/api/jobs/:p', (req): Reply => {
+      polls++
+      if (polls === 1) return { status: 500, body: { message: `down${ALL}` } }
+      const jobId = (req.body as { jobIds: string[] }).jobIds[0]
+      return {
+        status: 200,
+        body: {
+          success: true,
+          jobs: [{ jobId, status: 'Failed', updatedAt: 'x', testRunId: `run${ALL}` }],
+          missingJobIds: []
+        }
+      }
+    })
+    .route('run', 'GET', '/api/testRun/:p/:r', () => ({
+      status: 200,
+      body: {
+        runId: 'r',
+        tests: [{ _id: `t${ALL}`, title: `title${ALL}`, status: 'Failed', error: `e${ALL}` }]
+      }
+    }))
+}
+
+function hostileFutureAgi(): SimServer {
+  let reads = 0
+  return new SimServer()
+    .route('execute', 'POST', '/simulate/run-tests/:id/execute/', () => ({
+      status: 200,
+      body: { execution_id: `ex${ALL}`, total_scenarios: 1, total_calls: 1 }
+    }))
+    .route('execution', 'GET', '/simulate/test-executions/:id/', (): Reply => {
+      reads++
+      if (reads === 1) return { status: 502, body: { detail: `bad gateway${ALL}` } }
+      return {
+        status: 200,
+        body: {
+          count: 1,
+          next: null,
+          status: 'completed',
+          results: [
+            {
+              id: `call${ALL}`,
+              status: 'failed',
+              scenario: `scenario${ALL}`,
+              scenario_id: `sc${ALL}`,
+              ended_reason: `ended${ALL}`,
+              overall_score: 3,
+              eval_outputs: {
+                e: { value: 'Failed', reason: `why${ALL}`, type: 'Pass/Fail', name: `eval${ALL}` }
+              }
+            }
+          ]
+        }
+      }
+    })
+}
+
+function hostileEmpirical(): SimServer {
+  let reads = 0
+  return new SimServer()
+    .route('trigger', 'PUT', '/api/test-runs', () => ({
+      status: 200,
+      body: { data: { test_run: { id: 77, state: 'queued' } } }
+    }))
+    .route('list', 'GET', '/api/test-runs', (): Reply => {
+      reads++
+      if (reads === 1) return { status: 503, body: { error: `down${ALL}` } }
+      return {
+        status: 200,
+        body: {
+          data: {
+            project: { slug: `slug${ALL}` },
+            test_runs: { items: [{ id: 77, state: 'error', total_count: 1, error_code: ALL }] }
+          }
+        }
+      }
+    })
+    .route('run', 'GET', '/api/test-runs/:id', () => ({
+      status: 200,
+      body: {
+        data: {
+          test_run: {
+            testRun: { id: 77, state: 'error', error_code: `code${ALL}` },
+            flattenedSummaryDetails: [{ name: `name${ALL}`, status: 'failed', error: `e${ALL}` }]
+          }
+        }
+      }
+    }))
+}
+
+const HOSTILE_VENDORS: {
+  provider: string
+  server: () => SimServer
+  inputs: Record<string, string>
+}[] = [
+  {
+    provider: 'octomind',
+    server: hostileOctomind,
+    inputs: { 'target-id': UUID, url: 'https://a.example' }
+  },
+  {
+    provider: 'testifly',
+    server: hostileTestifly,
+    inputs: { 'target-id': 'p1', 'feature-id': 'f1' }
+  },
+  {
+    provider: 'futureagi',
+    server: hostileFutureAgi,
+    inputs: { 'target-id': UUID, 'api-secret': SECRET }
+  },
+  { provider: 'empirical', server: hostileEmpirical, inputs: { environment: 'staging' } }
+]
+
+describe.each(HOSTILE_VENDORS)('a hostile $provider', (vendor) => {
+  it('never gets a workflow command into the step log, an output or a line of its own', async () => {
+    const server = await started(vendor.server())
+    const dir = await mkdtemp(join(tmpdir(), 'testgate-hostile-'))
+    const result = await run({
+      provider: vendor.provider,
+      'api-key': KEY,
+      'api-url': server.url,
+      'junit-path': join(dir, 'junit.xml'),
+      ...vendor.inputs
+    })
+
+    expect(result.exitCode).toBe(1)
+    expectNoInjectedCommand(result)
+    expect(result.outputs.status).toMatch(/^(failed|errored)$/)
+    // outputs are pasted into scripts: one line each, and nothing the vendor chose as a status
+    for (const [name, value] of Object.entries(result.outputs))
+      expect(value, `output ${name}`).not.toMatch(/[\r\n\u2028\u0085]/)
+    if (result.outputs['report-url'] !== undefined)
+      expect(result.outputs['report-url']).toMatch(/^https?:\/\/\S+$/)
+    // the vendor's text still reaches the reader, in the summary, which the runner never executes
+    expect(result.summary).toContain('INJECTED-error')
+  })
+})
+
+// ---- Redirects --------------------------------------------------------------------------------
+
+describe('redirects', () => {
+  it('never follows a vendor redirect to another origin, and names the host it refused', async () => {
+    const elsewhere = await started(
+      new SimServer().route('any', 'POST', '/.*', () => ({ status: 200 }))
+    )
+    const vendor = await started(
+      new SimServer().route('execute', 'POST', '/simulate/run-tests/:id/execute/', () => ({
+        status: 307,
+        headers: { location: `${elsewhere.url}/steal` }
+      }))
+    )
+    const result = await run({
+      provider: 'futureagi',
+      'api-key': KEY,
+      'api-secret': SECRET,
+      'api-url': vendor.url,
+      'target-id': UUID
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(elsewhere.requests).toHaveLength(0)
+    expect(result.errors.join('\n')).toContain(
+      `was redirected (HTTP 307) to another host, ${new URL(elsewhere.url).host}`
+    )
+  })
+
+  it('follows a redirect within the vendor origin', async () => {
+    const octomind = await started(
+      new OctomindSimulator({
+        apiKey: KEY,
+        testCases: sampleTestCases(1),
+        script: scriptedRun([{ testCaseId: sampleTestCases(1)[0]!.id, status: 'PASSED' }])
+      })
+    )
+    octomind.inject('execute', {
+      kind: 'status',
+      status: 308,
+      headers: { location: `${octomind.url}/api/apiKey/v3/execute` }
+    })
+    const result = await run({
+      provider: 'octomind',
+      'api-key': KEY,
+      'api-url': octomind.url,
+      'target-id': UUID,
+      url: 'https://a.example'
+    })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(octomind.requestsTo('execute')).toHaveLength(2)
+  })
+
+  it('never sends the Testmo token to another origin', async () => {
+    const elsewhere = await started(
+      new SimServer().route('any', 'POST', '/.*', () => ({ status: 200 }))
+    )
+    const testmo = await started(new TestmoSimulator(TESTMO_TOKEN))
+    testmo.inject('create-run', {
+      kind: 'status',
+      status: 302,
+      headers: { location: `${elsewhere.url}/api/v1/projects/1/automation/runs` }
+    })
+    const octomind = await started(
+      new OctomindSimulator({
+        apiKey: KEY,
+        testCases: sampleTestCases(1),
+        script: scriptedRun([{ testCaseId: sampleTestCases(1)[0]!.id, status: 'PASSED' }])
+      })
+    )
+    const result = await run({
+      provider: 'octomind',
+      'api-key': KEY,
+      'api-url': octomind.url,
+      'target-id': UUID,
+      url: 'https://a.example',
+      'testmo-url': testmo.url,
+      'testmo-token': TESTMO_TOKEN,
+      'testmo-project-id': '1'
+    })
+
+    expect(elsewhere.requests).toHaveLength(0)
+    expect(result.errors.join('\n')).toContain('to another host')
+  })
+})
+
+// ---- Secrets echoed back ----------------------------------------------------------------------
+
+describe('secrets echoed by a vendor', () => {
+  it('are in no sink: summary, comment, outputs, report JSON, JUnit, Testmo, log', async () => {
+    const echo = `${KEY} ${encodeURIComponent(GITHUB_TOKEN)} ${TESTMO_TOKEN}`
+    const vendor = await started(
+      new SimServer()
+        .route('execute', 'POST', '/api/apiKey/v3/execute', () => ({
+          status: 200,
+          body: {
+            testReportUrl: `https://app.example/r?key=${KEY}`,
+            testReport: { id: 'rep-1', status: 'WAITING' }
+          }
+        }))
+        .route('report', 'GET', '/api/apiKey/v3/test-targets/:t/test-reports/:r', () => ({
+          status: 200,
+          body: {
+            id: 'rep-1',
+            status: 'FAILED',
+            testResults: [
+              { id: 'r1', testCaseVersionId: `v-${KEY}`, status: 'FAILED', errorMessage: echo }
+            ]
+          }
+        }))
+    )
+    const testmo = await started(new TestmoSimulator(TESTMO_TOKEN))
+    const dir = await mkdtemp(join(tmpdir(), 'testgate-secrets-'))
+    const result = await run({
+      provider: 'octomind',
+      'api-key': KEY,
+      'api-url': vendor.url,
+      'target-id': UUID,
+      url: 'https://a.example',
+      'report-path': join(dir, 'report.json'),
+      'junit-path': join(dir, 'junit.xml'),
+      'testmo-url': testmo.url,
+      'testmo-token': TESTMO_TOKEN,
+      'testmo-project-id': '1'
+    })
+
+    const places: [string, string][] = [
+      ['summary', result.summary],
+      ['comment', github.commentsOn(5)[0]?.body ?? ''],
+      ['outputs', JSON.stringify(result.outputs)],
+      ['report JSON', await readFile(join(dir, 'report.json'), 'utf8')],
+      ['JUnit', await readFile(join(dir, 'junit.xml'), 'utf8')],
+      ['Testmo', JSON.stringify(testmo.requests.map((request) => request.body))],
+      ['log', result.stdout.replace(/^::add-mask::.*$/gm, '') + result.stderr]
+    ]
+    expect(github.commentsOn(5)).toHaveLength(1)
+    for (const [place, text] of places)
+      for (const secret of SECRETS) {
+        expect(text, `${place} holds a secret`).not.toContain(secret)
+        expect(text, `${place} holds an encoded secret`).not.toContain(encodeURIComponent(secret))
+      }
+    expect(result.summary).toContain('***')
+  })
+})
+
+// ---- Proxies that stall or refuse ------------------------------------------------------------
+
+async function proxyServer(onConnect: (socket: Socket) => void): Promise<Server> {
+  const proxy = createServer((_req, res) => res.writeHead(405).end())
+  const sockets: Socket[] = []
+  proxy.on('connect', (_req, socket: Socket) => {
+    sockets.push(socket)
+    onConnect(socket)
+  })
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  servers.push({
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+      proxy.closeAllConnections()
+      await new Promise((resolve) => proxy.close(resolve))
+    }
+  })
+  return proxy
+}
+
+function proxyEnv(proxy: Server): Record<string, string> {
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+  return { HTTPS_PROXY: url, HTTP_PROXY: url, NO_PROXY: '127.0.0.1' }
+}
+
+describe('proxies', () => {
+  it('ends with the deadline when the proxy never answers the CONNECT', async () => {
+    const proxy = await proxyServer(() => {
+      // accepts the connection, never answers
+    })
+    const result = await run(
+      {
+        provider: 'octomind',
+        'api-key': KEY,
+        'api-url': 'https://vendor.invalid',
+        'target-id': UUID,
+        url: 'https://a.example',
+        'timeout-minutes': '0.1'
+      },
+      { env: proxyEnv(proxy) }
+    )
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain('got no answer within')
+  }, 60_000)
+
+  it('says the proxy refused the credentials on a 407', async () => {
+    const proxy = await proxyServer((socket) =>
+      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n')
+    )
+    const result = await run(
+      {
+        provider: 'octomind',
+        'api-key': KEY,
+        'api-url': 'https://vendor.invalid',
+        'target-id': UUID,
+        url: 'https://a.example'
+      },
+      { env: proxyEnv(proxy) }
+    )
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain('the proxy refused the credentials (HTTP 407)')
+    expect(result.errors.join('\n')).not.toContain('UND_ERR')
+  })
+})
+
+// ---- Errors found before anything is sent -----------------------------------------------------
+
+describe('errors before anything is sent', () => {
+  let octomind: OctomindSimulator
+  beforeEach(async () => {
+    octomind = await started(
+      new OctomindSimulator({ apiKey: KEY, testCases: [], script: scriptedRun([]) })
+    )
+  })
+  const octomindInputs = () => ({
+    provider: 'octomind',
+    'api-key': KEY,
+    'api-url': octomind.url,
+    'target-id': UUID,
+    url: 'https://a.example'
+  })
+
+  it('names a junit-path or report-path that cannot be written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'testgate-paths-'))
+    await writeFile(join(dir, 'a-file'), '')
+    const result = await run({
+      ...octomindInputs(),
+      'junit-path': join(dir, 'a-file', 'junit.xml'),
+      'report-path': dir
+    })
+
+    expect(result.exitCode).toBe(1)
+    const errors = result.errors.join('\n')
+    expect(errors).toContain(
+      `Input "junit-path": cannot write ${join(dir, 'a-file', 'junit.xml')}: a part of the path is a file, not a directory`
+    )
+    expect(errors).toContain(`Input "report-path": cannot write ${dir}: it is a directory`)
+    expect(octomind.requests).toHaveLength(0)
+  })
+
+  it('gives a clean error for an event file that is not JSON', async () => {
+    const result = await run(octomindInputs(), { rawEvent: 'not json' })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain('Cannot read the GitHub event at GITHUB_EVENT_PATH')
+    expect(result.stdout + result.stderr).not.toMatch(/SyntaxError|\n\s+at /)
+    expect(octomind.requests).toHaveLength(0)
+  })
+
+  it('takes plain decimals only, and a poll interval of at least a second', async () => {
+    const result = await run({
+      ...octomindInputs(),
+      'timeout-minutes': '0x10',
+      'poll-interval-seconds': '0.2'
+    })
+
+    const errors = result.errors.join('\n')
+    expect(errors).toContain('Input "timeout-minutes": expected a plain number of minutes')
+    expect(errors).toContain('Input "poll-interval-seconds": expected at least 1 seconds')
+    expect(octomind.requests).toHaveLength(0)
+  })
+
+  it('never echoes an api-url with credentials in it', async () => {
+    const result = await run({ ...octomindInputs(), 'api-url': 'http://user:hunter2@example.com' })
+
+    expect(result.errors.join('\n')).toContain('Input "api-url"')
+    expect(result.stdout + result.stderr).not.toContain('hunter2')
+  })
+
+  it('sends a deployment URL to the vendor only when it is http(s)', async () => {
+    const result = await run(
+      { ...octomindInputs(), url: '' },
+      {
+        eventName: 'deployment_status',
+        event: {
+          deployment: { sha: 'ab'.repeat(20), ref: 'main' },
+          deployment_status: { state: 'success', environment_url: 'javascript:alert(1)' }
+        }
+      }
+    )
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain('Input "url" is required for Octomind')
+    expect(octomind.requests).toHaveLength(0)
+  })
+})
+
+// ---- Fork and Dependabot pull requests ----------------------------------------------------------
+
+describe('pull requests GitHub gives no secrets', () => {
+  const forkEvent = {
+    pull_request: {
+      number: 9,
+      head: { sha: 'cd'.repeat(20), ref: 'patch-1', repo: { full_name: 'stranger/shop' } },
+      base: { repo: { full_name: 'acme/shop' } }
+    }
+  }
+
+  it('names a fork PR as the reason api-key is empty, and points to the README', async () => {
+    const result = await run({ provider: 'octomind', 'api-key': '' }, { event: forkEvent })
+
+    expect(result.exitCode).toBe(1)
+    const errors = result.errors.join('\n')
+    expect(errors).toContain('a pull request from the fork stranger/shop')
+    expect(errors).toContain('Fork and Dependabot pull requests')
+  })
+
+  it('names Dependabot as the reason', async () => {
+    const result = await run(
+      { provider: 'octomind', 'api-key': '' },
+      { env: { GITHUB_ACTOR: 'dependabot[bot]' } }
+    )
+
+    expect(result.errors.join('\n')).toContain('a pull request opened by Dependabot')
+  })
+})
