@@ -1,9 +1,12 @@
-/** The URL when it is an absolute http(s) URL, normalised; else undefined. */
+/**
+ * The URL as given when it is an absolute http(s) URL without line breaks or spaces (a URL
+ * parser would silently drop or encode those); else undefined.
+ */
 export function httpUrl(value: string | null | undefined): string | undefined {
-  if (!value) return undefined
+  if (!value || /\s/.test(value)) return undefined
   try {
     const url = new URL(value)
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined
+    return url.protocol === 'http:' || url.protocol === 'https:' ? value : undefined
   } catch {
     return undefined
   }
