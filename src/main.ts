@@ -5,10 +5,10 @@ import { dirname, join } from 'node:path'
 import {
   createGitHubClient,
   findPullRequestForCommit,
-  githubStatus,
   upsertComment,
   type GitHubClient
 } from './github-api.js'
+import { githubStatus } from './github-errors.js'
 import {
   contextFromEnvironment,
   needsPullRequestLookup,
@@ -355,7 +355,8 @@ async function writeComment(report: RunReport, publishing: PublishContext): Prom
     const result = await upsertComment(
       github,
       { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker },
-      commentBody(report, publishing.renderContext, marker)
+      commentBody(report, publishing.renderContext, marker),
+      core.info
     )
     core.info(`PR #${pr.number}: comment ${result.action} ${result.url}`)
   } catch (error) {
