@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { GitHubSimulator } from '../simulators/github.js'
 import { OctomindSimulator, sampleTestCases, scriptedRun } from '../simulators/octomind.js'
-import { runAction, type ActionRun } from '../simulators/runner.js'
+import { runAction, type ActionResult, type ActionRun } from '../simulators/runner.js'
 
 /**
  * The sticky comment belongs to the token that writes it: testgate adopts only a comment its own
@@ -150,5 +150,48 @@ describe('when GraphQL cannot say who wrote a comment', () => {
     expect(gh.requestsTo('create-comment')).toHaveLength(0)
     expect(own.body).toContain('all 3 tests passed')
     expect(gh.commentsOn(PR)[0]?.body).toBe(strangerBody)
+  })
+})
+
+describe('a github-token GitHub rejects (HTTP 401)', () => {
+  const WRONG_TOKEN = 'ghp_expired_token_9876543210'
+  // Everything the run shows, but the line that asks the runner to mask the token.
+  const printed = (result: ActionResult): string =>
+    [
+      ...result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')),
+      result.stderr,
+      result.summary
+    ].join('\n')
+
+  it('fails the step saying so while writing the comment; the summary still has the report', async () => {
+    const gh = await start()
+    const result = await run({ inputs: { 'github-token': WRONG_TOKEN } })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain(
+      'GitHub rejected the github-token (HTTP 401: invalid or expired) while writing the PR comment on PR #7'
+    )
+    expect(result.summary).toContain('all 3 tests passed')
+    expect(gh.commentsOn(PR)).toHaveLength(0)
+    expect(printed(result)).not.toContain(WRONG_TOKEN)
+  })
+
+  it('fails before starting a run when it cannot look up the PR of the deployed commit', async () => {
+    await start()
+    const result = await run({
+      eventName: 'deployment_status',
+      event: {
+        deployment: { sha: HEAD_SHA, ref: 'feature/x', environment: 'Preview' },
+        deployment_status: { state: 'success', environment_url: 'https://preview.shop.example' }
+      },
+      inputs: { 'github-token': WRONG_TOKEN }
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain(
+      'GitHub rejected the github-token (HTTP 401: invalid or expired) while looking up the PR of commit a1b2c3d'
+    )
+    expect(octomind?.requestsTo('execute')).toHaveLength(0)
+    expect(printed(result)).not.toContain(WRONG_TOKEN)
   })
 })
