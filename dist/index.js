@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3626);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9588);
 
 // The action's entry point, as the runner starts it: node dist/index.js
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3626:
+/***/ 9588:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41801,6 +41801,24 @@ function pickPullRequest(sha, pulls) {
     return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/github-errors.ts
+/** What a failed GitHub API call means, told the way a user can act on. */
+/** The HTTP status of an Octokit error, if it has one. */
+function githubStatus(error) {
+    if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') {
+        return error.status;
+    }
+    return undefined;
+}
+/**
+ * GitHub's 401: the token itself is wrong (mistyped, revoked, expired), whatever the call. Octokit
+ * says only "Bad credentials"; this says which input and what it was for, never the token.
+ */
+function tokenRejected(purpose) {
+    return new Error(`GitHub rejected the github-token (HTTP 401: invalid or expired) while ${purpose}. ` +
+        "Check the github-token input; left unset, it is the job's own token.");
+}
+
 ;// CONCATENATED MODULE: ./src/report/model.ts
 /** The normalized report every provider produces and every sink consumes. */
 const RUN_STATUSES = (/* unused pure expression or super */ null && ([
@@ -42320,12 +42338,158 @@ function commentBody(report, context, marker) {
     const footer = footerLine(context, ['this comment is updated on every run']);
     return `${marker}\n${renderReport(report, context, COMMENT_LIMITS, footer)}`;
 }
-/** The comment that carries the marker; the oldest one if a past bug left several. */
+/**
+ * The sticky comment: the oldest that starts with the marker, was written by testgate's own token
+ * and is not minimized. Anyone can post a comment that starts with the marker; adopting theirs
+ * would have testgate overwrite a stranger's text (or fail on it).
+ */
 function findStickyComment(comments, marker) {
-    return comments.find((comment) => comment.body?.startsWith(marker));
+    return comments.find((comment) => comment.byToken && !comment.minimized && comment.body.startsWith(marker));
+}
+
+;// CONCATENATED MODULE: ./src/sticky-comment.ts
+
+
+
+/**
+ * Finds testgate's own sticky comment on a PR or issue: one its token wrote, not minimized, that
+ * starts with the marker. GraphQL says so of every comment (`viewerDidAuthor`, `isMinimized`);
+ * REST only names the author, so it is the fallback, used when the token's own name is known.
+ */
+const COMMENT_PAGE_SIZE = 100; // GraphQL's most per page
+// 5,000 comments: past that, a new sticky comment is written rather than searching on and on.
+const MAX_COMMENT_PAGES = 50;
+// Octokit sends this to `<api>/graphql`, or `<host>/api/graphql` for a GHES `<host>/api/v3`.
+// The comment id is `fullDatabaseId` (a BigInt, as a string): github.com's comment ids no longer
+// fit `databaseId`'s 32-bit Int.
+const STICKY_COMMENTS_QUERY = `
+query StickyComments($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
+  repository(owner: $owner, name: $repo) {
+    issueOrPullRequest(number: $number) {
+      ... on Issue { comments(first: ${COMMENT_PAGE_SIZE}, after: $cursor) { ...commentPage } }
+      ... on PullRequest { comments(first: ${COMMENT_PAGE_SIZE}, after: $cursor) { ...commentPage } }
+    }
+  }
+}
+fragment commentPage on IssueCommentConnection {
+  nodes { fullDatabaseId body viewerDidAuthor isMinimized }
+  pageInfo { hasNextPage endCursor }
+}`;
+const commentNodeSchema = object({
+    fullDatabaseId: union([schemas_string().regex(/^\d+$/), schemas_number()]).transform(Number),
+    body: schemas_string(),
+    viewerDidAuthor: schemas_boolean(),
+    isMinimized: schemas_boolean()
+})
+    .refine((node) => Number.isSafeInteger(node.fullDatabaseId), 'comment id out of range')
+    .transform((node) => ({
+    id: node.fullDatabaseId,
+    body: node.body,
+    byToken: node.viewerDidAuthor,
+    minimized: node.isMinimized
+}));
+const commentPageSchema = object({
+    repository: object({
+        issueOrPullRequest: object({
+            comments: object({
+                // GraphQL lists may hold null for a node it could not load.
+                nodes: array(commentNodeSchema.nullable()),
+                pageInfo: object({ hasNextPage: schemas_boolean(), endCursor: schemas_string().nullable() })
+            })
+        })
+    })
+});
+/** The REST id of testgate's own sticky comment, if there is one. */
+async function findOwnStickyComment(client, target, log) {
+    try {
+        return await findWithGraphQL(client, target, log);
+    }
+    catch (error) {
+        // A token GitHub rejects or denies would be refused over REST too: say so, do not go on.
+        const status = githubStatus(error);
+        if (status === 401 || status === 403)
+            throw error;
+        log(`GitHub's GraphQL API did not list the comments (${oneLine(error)}); trying REST.`);
+        return findWithRest(client, target, log);
+    }
+}
+async function findWithGraphQL(client, target, log) {
+    let cursor = null;
+    for (let page = 0; page < MAX_COMMENT_PAGES; page++) {
+        const comments = await fetchCommentPage(client, target, cursor);
+        const candidates = comments.nodes.filter((node) => node !== null);
+        const found = findStickyComment(candidates, target.marker);
+        if (found)
+            return found.id;
+        if (!comments.pageInfo.hasNextPage || !comments.pageInfo.endCursor)
+            return undefined;
+        cursor = comments.pageInfo.endCursor;
+    }
+    log(`No sticky comment of testgate's in the first ${MAX_COMMENT_PAGES * COMMENT_PAGE_SIZE} comments: writing a new one.`);
+    return undefined;
+}
+async function fetchCommentPage(client, { owner, repo, issueNumber }, cursor) {
+    const answer = await client.graphql(STICKY_COMMENTS_QUERY, {
+        owner,
+        repo,
+        number: issueNumber,
+        cursor
+    });
+    const parsed = commentPageSchema.safeParse(answer);
+    if (!parsed.success) {
+        const where = parsed.error.issues[0]?.path.join('.') ?? '';
+        throw new Error(`unexpected answer at ${where || 'the top'}`);
+    }
+    return parsed.data.repository.issueOrPullRequest.comments;
+}
+/**
+ * REST names each comment's author but not the token's identity. `GET /user` gives it for a
+ * user's token; an app's installation token (the job's own GITHUB_TOKEN too) may not call it, and
+ * which bot it is cannot be told reliably from the token. Then no comment can be proven to be
+ * testgate's own, so it writes a new one: a second report is a nuisance, overwriting a stranger's
+ * comment is not acceptable.
+ */
+async function findWithRest(client, target, log) {
+    const login = await tokenLogin(client);
+    if (!login) {
+        log("GitHub does not give this token's own name over REST (an app's token), so testgate writes a new comment rather than risk editing one it did not write.");
+        return undefined;
+    }
+    const comments = await client.paginate(client.rest.issues.listComments, {
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.issueNumber,
+        per_page: 100
+    });
+    // REST does not say whether a comment is minimized: an own comment counts as visible.
+    const candidates = comments.map((comment) => ({
+        id: comment.id,
+        body: comment.body ?? '',
+        byToken: comment.user?.login === login,
+        minimized: false
+    }));
+    return findStickyComment(candidates, target.marker)?.id;
+}
+/** The login of the token's user; undefined for a token that may not ask (an app's). */
+async function tokenLogin(client) {
+    try {
+        const { data } = await client.rest.users.getAuthenticated();
+        return data.login;
+    }
+    catch (error) {
+        if (githubStatus(error) === 401)
+            throw error;
+        return undefined;
+    }
+}
+// GitHub's text on one short line: it goes into the step log after testgate's own words.
+function oneLine(error) {
+    const text = error instanceof Error ? error.message : String(error);
+    return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 ;// CONCATENATED MODULE: ./src/github-api.ts
+
 
 
 
@@ -42350,8 +42514,7 @@ async function createGitHubClient(token, apiUrl) {
             signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS),
             dispatcher: githubDispatcher(url)
         });
-        const repeatable = REPEATABLE_METHODS.has((init?.method ?? 'GET').toUpperCase());
-        for (const delayMs of repeatable ? GITHUB_RETRY_DELAYS_MS : []) {
+        for (const delayMs of isRepeatable(url, init) ? GITHUB_RETRY_DELAYS_MS : []) {
             try {
                 const response = await send();
                 if (response.status < 500)
@@ -42378,6 +42541,26 @@ function githubDispatcher(url) {
         githubAgents.set(origin, proxyDispatcher(url, GITHUB_REQUEST_TIMEOUT_MS));
     return githubAgents.get(origin);
 }
+function isRepeatable(url, init) {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    if (REPEATABLE_METHODS.has(method))
+        return true;
+    // testgate's GraphQL calls are queries: they only read, so they can be sent again.
+    return method === 'POST' && new URL(url).pathname.endsWith('/graphql') && isQuery(init?.body);
+}
+const graphQLBodySchema = object({ query: schemas_string() });
+/** A GraphQL body that reads (a query), as opposed to one that writes (a mutation). */
+function isQuery(body) {
+    if (typeof body !== 'string')
+        return false;
+    try {
+        const parsed = graphQLBodySchema.safeParse(JSON.parse(body));
+        return parsed.success && /^\s*(query\b|\{)/.test(parsed.data.query);
+    }
+    catch {
+        return false; // not JSON: not a query testgate sent
+    }
+}
 async function findPullRequestForCommit(client, context) {
     const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({
         owner: context.owner,
@@ -42387,20 +42570,15 @@ async function findPullRequestForCommit(client, context) {
     });
     return pickPullRequest(context.sha, data);
 }
-async function upsertComment(client, target, body) {
+/** Edits testgate's own sticky comment in place, or writes it. */
+async function upsertComment(client, target, body, log) {
     const { owner, repo, issueNumber } = target;
-    const comments = await client.paginate(client.rest.issues.listComments, {
-        owner,
-        repo,
-        issue_number: issueNumber,
-        per_page: 100
-    });
-    const existing = findStickyComment(comments, target.marker);
-    if (existing) {
+    const existingId = await findOwnStickyComment(client, target, log);
+    if (existingId !== undefined) {
         const { data } = await client.rest.issues.updateComment({
             owner,
             repo,
-            comment_id: existing.id,
+            comment_id: existingId,
             body
         });
         return { action: 'updated', url: data.html_url };
@@ -42412,13 +42590,6 @@ async function upsertComment(client, target, body) {
         body
     });
     return { action: 'created', url: data.html_url };
-}
-/** The HTTP status of an Octokit error, if it has one. */
-function githubStatus(error) {
-    if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') {
-        return error.status;
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/secrets.ts
@@ -44100,6 +44271,7 @@ const STATE_FINISHED = 'finished';
 
 
 
+
 // The longest wait between two looks at a run, unless poll-interval-seconds asks for more.
 const MAX_POLL_INTERVAL_MS = 30_000;
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
@@ -44186,7 +44358,12 @@ async function lookUpPullRequest(github, context) {
             log.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`);
     }
     catch (error) {
-        log.warning(`Could not look up the PR of commit ${context.sha.slice(0, 7)}: ${errorMessage(error)}`);
+        const commit = `commit ${context.sha.slice(0, 7)}`;
+        // A rejected token is a misconfiguration, not a passing outage: stop before the vendor run
+        // starts, since neither the PR nor its comment could be reached with it.
+        if (githubStatus(error) === 401)
+            throw tokenRejected(`looking up the PR of ${commit}`);
+        log.warning(`Could not look up the PR of ${commit}: ${errorMessage(error)}`);
     }
 }
 async function trigger(provider, request) {
@@ -44392,11 +44569,15 @@ async function writeComment(report, publishing) {
     }
     const marker = commentMarker(provider.name, report.targetId, context.job);
     try {
-        const result = await upsertComment(github, { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker }, redact(commentBody(report, publishing.renderContext, marker)));
+        const result = await upsertComment(github, { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker }, redact(commentBody(report, publishing.renderContext, marker)), log.info);
         log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`);
     }
     catch (error) {
         const status = githubStatus(error);
+        // A read-only token (a fork's PR) is expected and only a warning; a token GitHub rejects is a
+        // misconfiguration to fix, so it fails the step like any sink that could not write.
+        if (status === 401)
+            throw tokenRejected(`writing the PR comment on PR #${pr.number}`);
         if (status === 403 || status === 404) {
             log.warning(`Could not comment on PR #${pr.number} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
                 '(PRs from forks get a read-only token). The job summary has the full report.');

@@ -4,9 +4,10 @@ import {
   type Dispatcher,
   type RequestInit as UndiciRequestInit
 } from 'undici'
+import { z } from 'zod'
 import { defaultSleep, proxyDispatcher } from './http.js'
 import { pickPullRequest, type PullRequestRef, type RunContext } from './github-context.js'
-import { findStickyComment } from './report/comment.js'
+import { findOwnStickyComment, type CommentTarget } from './sticky-comment.js'
 
 /** The GitHub API calls testgate makes: find a commit's PR, write the sticky comment. */
 
@@ -41,8 +42,7 @@ export async function createGitHubClient(
         signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS),
         dispatcher: githubDispatcher(url)
       }) as unknown as Promise<Response>
-    const repeatable = REPEATABLE_METHODS.has((init?.method ?? 'GET').toUpperCase())
-    for (const delayMs of repeatable ? GITHUB_RETRY_DELAYS_MS : []) {
+    for (const delayMs of isRepeatable(url, init) ? GITHUB_RETRY_DELAYS_MS : []) {
       try {
         const response = await send()
         if (response.status < 500) return response
@@ -70,6 +70,26 @@ function githubDispatcher(url: string): Dispatcher | undefined {
   return githubAgents.get(origin)
 }
 
+function isRepeatable(url: string, init?: RequestInit): boolean {
+  const method = (init?.method ?? 'GET').toUpperCase()
+  if (REPEATABLE_METHODS.has(method)) return true
+  // testgate's GraphQL calls are queries: they only read, so they can be sent again.
+  return method === 'POST' && new URL(url).pathname.endsWith('/graphql') && isQuery(init?.body)
+}
+
+const graphQLBodySchema = z.object({ query: z.string() })
+
+/** A GraphQL body that reads (a query), as opposed to one that writes (a mutation). */
+function isQuery(body: unknown): boolean {
+  if (typeof body !== 'string') return false
+  try {
+    const parsed = graphQLBodySchema.safeParse(JSON.parse(body))
+    return parsed.success && /^\s*(query\b|\{)/.test(parsed.data.query)
+  } catch {
+    return false // not JSON: not a query testgate sent
+  }
+}
+
 export async function findPullRequestForCommit(
   client: GitHubClient,
   context: RunContext
@@ -83,31 +103,20 @@ export async function findPullRequestForCommit(
   return pickPullRequest(context.sha, data)
 }
 
-export interface CommentTarget {
-  owner: string
-  repo: string
-  issueNumber: number
-  marker: string
-}
-
+/** Edits testgate's own sticky comment in place, or writes it. */
 export async function upsertComment(
   client: GitHubClient,
   target: CommentTarget,
-  body: string
+  body: string,
+  log: (line: string) => void
 ): Promise<{ action: 'created' | 'updated'; url: string }> {
   const { owner, repo, issueNumber } = target
-  const comments = await client.paginate(client.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: issueNumber,
-    per_page: 100
-  })
-  const existing = findStickyComment(comments, target.marker)
-  if (existing) {
+  const existingId = await findOwnStickyComment(client, target, log)
+  if (existingId !== undefined) {
     const { data } = await client.rest.issues.updateComment({
       owner,
       repo,
-      comment_id: existing.id,
+      comment_id: existingId,
       body
     })
     return { action: 'updated', url: data.html_url }
@@ -119,12 +128,4 @@ export async function upsertComment(
     body
   })
   return { action: 'created', url: data.html_url }
-}
-
-/** The HTTP status of an Octokit error, if it has one. */
-export function githubStatus(error: unknown): number | undefined {
-  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') {
-    return error.status
-  }
-  return undefined
 }

@@ -8,10 +8,10 @@ import { dirname, join } from 'node:path'
 import {
   createGitHubClient,
   findPullRequestForCommit,
-  githubStatus,
   upsertComment,
   type GitHubClient
 } from './github-api.js'
+import { githubStatus, tokenRejected } from './github-errors.js'
 import {
   contextFromEnvironment,
   needsPullRequestLookup,
@@ -130,9 +130,11 @@ async function lookUpPullRequest(github: GitHubClient, context: RunContext): Pro
     if (context.pullRequest)
       log.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`)
   } catch (error) {
-    log.warning(
-      `Could not look up the PR of commit ${context.sha.slice(0, 7)}: ${errorMessage(error)}`
-    )
+    const commit = `commit ${context.sha.slice(0, 7)}`
+    // A rejected token is a misconfiguration, not a passing outage: stop before the vendor run
+    // starts, since neither the PR nor its comment could be reached with it.
+    if (githubStatus(error) === 401) throw tokenRejected(`looking up the PR of ${commit}`)
+    log.warning(`Could not look up the PR of ${commit}: ${errorMessage(error)}`)
   }
 }
 
@@ -387,11 +389,15 @@ async function writeComment(report: RunReport, publishing: PublishContext): Prom
     const result = await upsertComment(
       github,
       { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker },
-      redact(commentBody(report, publishing.renderContext, marker))
+      redact(commentBody(report, publishing.renderContext, marker)),
+      log.info
     )
     log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`)
   } catch (error) {
     const status = githubStatus(error)
+    // A read-only token (a fork's PR) is expected and only a warning; a token GitHub rejects is a
+    // misconfiguration to fix, so it fails the step like any sink that could not write.
+    if (status === 401) throw tokenRejected(`writing the PR comment on PR #${pr.number}`)
     if (status === 403 || status === 404) {
       log.warning(
         `Could not comment on PR #${pr.number} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +

@@ -1,17 +1,24 @@
 import { SimServer, type Reply, type RouteRequest } from './harness.js'
 
 /**
- * The slice of GitHub's REST API testgate uses: issue comments (list with Link pagination, create,
- * update) and the PRs of a commit.
+ * The slice of GitHub's API testgate uses: issue comments over REST (list with Link pagination,
+ * create, update), the PRs of a commit, `GET /user`, and the GraphQL query that finds the sticky
+ * comment among the comments of an issue or PR.
+ *
+ * Every comment has an author. Comments written through the REST API with this simulator's token
+ * are authored by `viewerLogin` (`github-actions[bot]` unless told otherwise); GraphQL's
+ * `viewerDidAuthor` is true for exactly those.
  */
 
 export interface SimComment {
   id: number
   body: string
   html_url: string
-  user: { login: string }
+  user: { login: string; type: 'User' | 'Bot' }
   created_at: string
   updated_at: string
+  /** Hidden in the UI ("minimize"); GraphQL `isMinimized`, not part of the REST answer. */
+  minimized: boolean
 }
 
 export interface SimPull {
@@ -21,12 +28,25 @@ export interface SimPull {
   head: { sha: string; ref: string }
 }
 
+export interface SeedOptions {
+  /** Default: someone-else, a human. */
+  author?: string
+  minimized?: boolean
+}
+
+// github.com's issue comment ids no longer fit a 32-bit integer: start past it, as GitHub is.
+const FIRST_COMMENT_ID = 2_400_000_000
+const GRAPHQL_MAX_FIRST = 100
+
 export class GitHubSimulator extends SimServer {
   readonly comments = new Map<number, SimComment[]>()
   readonly commitPulls = new Map<string, SimPull[]>()
-  private nextId = 1000
+  private nextId = FIRST_COMMENT_ID
 
-  constructor(readonly token: string) {
+  constructor(
+    readonly token: string,
+    readonly viewerLogin = 'github-actions[bot]'
+  ) {
     super()
     this.route('list-comments', 'GET', '/repos/:owner/:repo/issues/:number/comments', (req) =>
       this.list(req)
@@ -47,11 +67,19 @@ export class GitHubSimulator extends SimServer {
           body: this.commitPulls.get(req.params.sha ?? '') ?? []
         }
     )
+    this.route('user', 'GET', '/user', (req) => this.authorized(req) ?? this.user())
+    this.route('graphql', 'POST', '/graphql', (req) => this.authorized(req) ?? this.graphql(req))
   }
 
   /** Adds comments written by others, e.g. to push the sticky one onto a later page. */
-  seedComments(issue: number, bodies: string[]): void {
-    for (const body of bodies) this.add(issue, body, 'someone-else')
+  seedComments(issue: number, bodies: string[], options: SeedOptions = {}): void {
+    for (const body of bodies) this.seedComment(issue, body, options)
+  }
+
+  seedComment(issue: number, body: string, options: SeedOptions = {}): SimComment {
+    const comment = this.add(issue, body, options.author ?? 'someone-else')
+    comment.minimized = options.minimized ?? false
+    return comment
   }
 
   commentsOn(issue: number): SimComment[] {
@@ -62,7 +90,22 @@ export class GitHubSimulator extends SimServer {
     const header = req.headers.authorization ?? ''
     return header === `token ${this.token}` || header === `Bearer ${this.token}`
       ? undefined
-      : { status: 401, body: { message: 'Bad credentials' } }
+      : {
+          status: 401,
+          body: {
+            message: 'Bad credentials',
+            documentation_url: 'https://docs.github.com/rest',
+            status: '401'
+          }
+        }
+  }
+
+  /** An installation token (a bot) may not read /user, as on GitHub; a user's token may. */
+  private user(): Reply {
+    if (this.viewerLogin.endsWith('[bot]')) {
+      return { status: 403, body: { message: 'Resource not accessible by integration' } }
+    }
+    return { status: 200, body: { login: this.viewerLogin, type: 'User' } }
   }
 
   private list(req: RouteRequest): Reply {
@@ -83,7 +126,8 @@ export class GitHubSimulator extends SimServer {
       last.searchParams.set('page', String(lastPage))
       headers.link = `<${next.href}>; rel="next", <${last.href}>; rel="last"`
     }
-    return { status: 200, body: all.slice((page - 1) * perPage, page * perPage), headers }
+    const slice = all.slice((page - 1) * perPage, page * perPage)
+    return { status: 200, body: slice.map(restView), headers }
   }
 
   private create(req: RouteRequest): Reply {
@@ -94,9 +138,11 @@ export class GitHubSimulator extends SimServer {
       return { status: 422, body: { message: 'Validation Failed' } }
     if (body.length > 65536)
       return { status: 422, body: { message: 'body is too long (maximum is 65536 characters)' } }
-    return { status: 201, body: this.add(Number(req.params.number), body, 'github-actions[bot]') }
+    const comment = this.add(Number(req.params.number), body, this.viewerLogin)
+    return { status: 201, body: restView(comment) }
   }
 
+  /** Like GitHub for a token with write access: any comment of the repository may be edited. */
   private update(req: RouteRequest): Reply {
     const denied = this.authorized(req)
     if (denied) return denied
@@ -109,10 +155,52 @@ export class GitHubSimulator extends SimServer {
       if (comment) {
         comment.body = body
         comment.updated_at = new Date().toISOString()
-        return { status: 200, body: comment }
+        return { status: 200, body: restView(comment) }
       }
     }
     return { status: 404, body: { message: 'Not Found' } }
+  }
+
+  private graphql(req: RouteRequest): Reply {
+    const request = graphqlRequest(req.body)
+    if (typeof request === 'string') return graphqlErrors(request)
+    const problem = unknownWord(request.query)
+    if (problem) return graphqlErrors(problem)
+    const page = commentPageRequest(request)
+    if (typeof page === 'string') return graphqlErrors(page)
+    return this.commentPage(request.query, page)
+  }
+
+  /** One page of an issue's comments, oldest first, with the fields the query selected. */
+  private commentPage(query: string, page: CommentPageRequest): Reply {
+    const all = this.commentsOn(page.issue)
+    const nodes = all.slice(page.start, page.start + page.first)
+    const end = page.start + nodes.length
+    const comments = {
+      nodes: nodes.map((comment) => this.commentNode(comment, query)),
+      pageInfo: {
+        hasNextPage: end < all.length,
+        endCursor: nodes.length > 0 ? cursorAt(end - 1) : null
+      }
+    }
+    return {
+      status: 200,
+      body: { data: { repository: { [page.connectionOwner]: { comments } } } }
+    }
+  }
+
+  private commentNode(comment: SimComment, query: string): Record<string, unknown> {
+    const fields: Record<string, unknown> = {
+      id: `IC_kwDO${comment.id.toString(36)}`,
+      // A BigInt scalar travels as a string.
+      fullDatabaseId: String(comment.id),
+      body: comment.body,
+      url: comment.html_url,
+      author: { login: comment.user.login.replace(/\[bot\]$/, '') },
+      viewerDidAuthor: comment.user.login === this.viewerLogin,
+      isMinimized: comment.minimized
+    }
+    return Object.fromEntries(Object.entries(fields).filter(([name]) => selects(query, name)))
   }
 
   private add(issue: number, body: string, login: string): SimComment {
@@ -122,11 +210,113 @@ export class GitHubSimulator extends SimServer {
       id,
       body,
       html_url: `https://github.example.test/o/r/pull/${issue}#issuecomment-${id}`,
-      user: { login },
+      user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' },
       created_at: now,
-      updated_at: now
+      updated_at: now,
+      minimized: false
     }
     this.comments.set(issue, [...this.commentsOn(issue), comment])
     return comment
   }
+}
+
+/** The REST shape of a comment: REST does not say whether a comment is minimized. */
+function restView(comment: SimComment): Omit<SimComment, 'minimized'> {
+  const { id, body, html_url, user, created_at, updated_at } = comment
+  return { id, body, html_url, user, created_at, updated_at }
+}
+
+interface GraphQLRequest {
+  query: string
+  variables: Record<string, unknown>
+}
+
+function graphqlRequest(body: unknown): GraphQLRequest | string {
+  if (!body || typeof body !== 'object') return 'A query attribute must be specified'
+  const { query, variables } = body as { query?: unknown; variables?: unknown }
+  if (typeof query !== 'string') return 'A query attribute must be specified'
+  if (/^\s*mutation\b/.test(query)) return 'The simulator answers queries only'
+  const vars = variables && typeof variables === 'object' ? variables : {}
+  return { query, variables: vars as Record<string, unknown> }
+}
+
+// The words of GitHub's schema this slice knows: a misspelt field fails as it would on GitHub.
+const GRAPHQL_WORDS = new Set([
+  ...['query', 'fragment', 'on', 'null', 'true', 'false'],
+  ...['String', 'Int', 'ID', 'Boolean', 'Issue', 'PullRequest', 'IssueCommentConnection'],
+  ...['repository', 'owner', 'name', 'issueOrPullRequest', 'pullRequest', 'issue', 'number'],
+  ...['comments', 'first', 'after', 'nodes', 'pageInfo', 'hasNextPage', 'endCursor'],
+  ...['id', 'fullDatabaseId', 'body', 'url', 'author', 'login', 'viewerDidAuthor', 'isMinimized']
+])
+
+/** The first word of the query that is no field, argument, type or keyword of this slice. */
+function unknownWord(query: string): string | undefined {
+  if (/\bdatabaseId\b/.test(query)) {
+    // The id no longer fits GraphQL's 32-bit Int on github.com: GitHub says to ask for this one.
+    return 'databaseId does not support 64-bit signed integer identifiers. Use fullDatabaseId instead.'
+  }
+  const named = query
+    .replace(/\b(query|fragment)\s+[_A-Za-z]\w*/g, '$1') // operation and fragment names
+    .replace(/\.\.\.\s*(?!on\b)[_A-Za-z]\w*/g, '...') // fragment spreads
+    .replace(/\$[_A-Za-z]\w*/g, '') // variables
+  const word = named.match(/[_A-Za-z]\w*/g)?.find((token) => !GRAPHQL_WORDS.has(token))
+  return word === undefined ? undefined : `Field '${word}' doesn't exist on this part of the schema`
+}
+
+function selects(query: string, field: string): boolean {
+  return new RegExp(`\\b${field}\\b`).test(query)
+}
+
+interface CommentPageRequest {
+  issue: number
+  connectionOwner: 'issueOrPullRequest' | 'pullRequest' | 'issue'
+  first: number
+  start: number
+}
+
+function commentPageRequest({ query, variables }: GraphQLRequest): CommentPageRequest | string {
+  const connectionOwner = (['issueOrPullRequest', 'pullRequest', 'issue'] as const).find((field) =>
+    selects(query, field)
+  )
+  if (!connectionOwner || !selects(query, 'comments')) return 'Only the comments of an issue'
+  const issue = argumentOf(query, connectionOwner, 'number', variables)
+  if (typeof issue !== 'number' || !Number.isInteger(issue)) return 'number must be an Int'
+  const first = argumentOf(query, 'comments', 'first', variables)
+  if (typeof first !== 'number')
+    return 'You must provide a `first` or `last` value to properly paginate the `comments` connection.'
+  if (first > GRAPHQL_MAX_FIRST)
+    return `Requesting ${first} records on the \`comments\` connection exceeds the \`first\` limit of ${GRAPHQL_MAX_FIRST} records.`
+  const after = argumentOf(query, 'comments', 'after', variables) ?? null
+  const start = after === null ? 0 : indexAfter(after)
+  if (start === undefined) return `\`${String(after)}\` does not appear to be a valid cursor.`
+  return { issue, connectionOwner, first, start }
+}
+
+/** An argument's value: a literal, or the variable it names. */
+function argumentOf(
+  query: string,
+  field: string,
+  argument: string,
+  variables: Record<string, unknown>
+): unknown {
+  const args = new RegExp(`\\b${field}\\s*\\(([^)]*)\\)`).exec(query)?.[1] ?? ''
+  const value = new RegExp(`\\b${argument}\\s*:\\s*(\\$?\\w+|"[^"]*")`).exec(args)?.[1]
+  if (value === undefined) return undefined
+  return value.startsWith('$') ? variables[value.slice(1)] : JSON.parse(value)
+}
+
+// Cursors are opaque to clients; this one encodes the position, as GitHub's do.
+function cursorAt(index: number): string {
+  return Buffer.from(`cursor:v2:${index}`).toString('base64')
+}
+
+function indexAfter(cursor: unknown): number | undefined {
+  if (typeof cursor !== 'string') return undefined
+  const match = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'))
+  return match ? Number(match[1]) + 1 : undefined
+}
+
+/** GitHub answers a query it cannot run with 200 and a list of errors. */
+function graphqlErrors(message: string): Reply {
+  return { status: 200, body: { errors: [{ message, locations: [] }] } }
 }

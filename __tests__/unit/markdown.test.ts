@@ -162,12 +162,25 @@ describe('sticky comment marker', () => {
     expect(commentMarker('octomind', 'a --> b', 'job')).toBe(
       '<!-- testgate:octomind:a_--__b:job -->'
     )
+    const own = { byToken: true, minimized: false }
     const comments = [
-      { id: 1, body: `> quoting ${marker}` },
-      { id: 2, body: `${marker}\nold` },
-      { id: 3, body: null }
+      { id: 1, body: `> quoting ${marker}`, ...own },
+      { id: 2, body: `${marker}\nold`, ...own },
+      { id: 3, body: '', ...own }
     ]
     expect(findStickyComment(comments, marker)?.id).toBe(2)
     expect(findStickyComment(comments, commentMarker('octomind', 'tt-2', 'e2e'))).toBeUndefined()
+  })
+
+  it("is adopted only from the token's own comments that are not minimized, oldest first", () => {
+    const marker = commentMarker('octomind', 'tt-1', 'e2e')
+    const comments = [
+      { id: 1, body: `${marker}\nmine now`, byToken: false, minimized: false },
+      { id: 2, body: `${marker}\nhidden`, byToken: true, minimized: true },
+      { id: 3, body: `${marker}\nreport`, byToken: true, minimized: false },
+      { id: 4, body: `${marker}\nduplicate`, byToken: true, minimized: false }
+    ]
+    expect(findStickyComment(comments, marker)?.id).toBe(3)
+    expect(findStickyComment(comments.slice(0, 2), marker)).toBeUndefined()
   })
 })

@@ -21,15 +21,26 @@ export function commentBody(report: RunReport, context: RenderContext, marker: s
   return `${marker}\n${renderReport(report, context, COMMENT_LIMITS, footer)}`
 }
 
-export interface IssueComment {
+/** A comment of the PR as testgate weighs it when looking for its own. */
+export interface CommentCandidate {
   id: number
-  body?: string | null
+  body: string
+  /** Written by the identity of the token testgate writes with. */
+  byToken: boolean
+  /** Hidden in the PR ("minimized"): someone meant it to be out of the way. */
+  minimized: boolean
 }
 
-/** The comment that carries the marker; the oldest one if a past bug left several. */
+/**
+ * The sticky comment: the oldest that starts with the marker, was written by testgate's own token
+ * and is not minimized. Anyone can post a comment that starts with the marker; adopting theirs
+ * would have testgate overwrite a stranger's text (or fail on it).
+ */
 export function findStickyComment(
-  comments: readonly IssueComment[],
+  comments: readonly CommentCandidate[],
   marker: string
-): IssueComment | undefined {
-  return comments.find((comment) => comment.body?.startsWith(marker))
+): CommentCandidate | undefined {
+  return comments.find(
+    (comment) => comment.byToken && !comment.minimized && comment.body.startsWith(marker)
+  )
 }
