@@ -4,8 +4,10 @@ import {
   codeBlock,
   COMMENT_LIMITS,
   escapeMarkdown,
+  MAX_NAME_CHARS,
   renderReport,
   safeUrl,
+  shortenName,
   truncateMiddle
 } from '../../src/report/markdown.js'
 import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
@@ -72,6 +74,31 @@ describe('truncateMiddle', () => {
     expect(short.endsWith('END')).toBe(true)
     expect(short).toContain('characters omitted')
     expect(truncateMiddle('short', 200)).toBe('short')
+  })
+
+  it('never cuts an emoji in two', () => {
+    for (const max of [100, 101, 102, 103]) {
+      const short = truncateMiddle('🔥'.repeat(500), max)
+      expect(short.length).toBeLessThanOrEqual(max)
+      expect(short).not.toMatch(LONE_SURROGATE)
+    }
+  })
+})
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+describe('shortenName', () => {
+  it('keeps the start and the end of a long name, whole emoji only', () => {
+    const name = `Checkout 🛒 ${'🧪x'.repeat(3_000)} case 17 🏁`
+    const short = shortenName(name)
+    expect(short.length).toBeLessThanOrEqual(MAX_NAME_CHARS)
+    expect(short.length).toBeGreaterThan(MAX_NAME_CHARS - 3)
+    expect(short.startsWith('Checkout 🛒 🧪x')).toBe(true)
+    expect(short.endsWith('🧪x case 17 🏁')).toBe(true)
+    expect(short).toContain(' … ')
+    expect(short).not.toMatch(LONE_SURROGATE)
+    expect(shortenName('User can log in')).toBe('User can log in')
   })
 })
 

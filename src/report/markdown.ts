@@ -33,6 +33,11 @@ export const SUMMARY_LIMITS: RenderLimits = { maxChars: 900_000, maxErrorChars: 
 // GitHub rejects comments over 65,536 characters; leave room for the marker and the footer.
 export const COMMENT_LIMITS: RenderLimits = { maxChars: 60_000, maxErrorChars: 1_500 }
 
+// Test names are shortened to this in the summary and the comment (the report file and JUnit keep
+// them whole). Start and end are kept: the start says what is tested, the end which case, where
+// generated names differ.
+export const MAX_NAME_CHARS = 256
+
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 
@@ -59,10 +64,27 @@ export function codeBlock(text: string): string {
 /** Keeps the start and the end, where errors say the most. */
 export function truncateMiddle(text: string, max: number): string {
   if (text.length <= max) return text
-  const marker = `\n… ${text.length - max} characters omitted …\n`
+  return keepEnds(text, max, `\n… ${text.length - max} characters omitted …\n`)
+}
+
+/** A test name of at most `max` characters, its start and end kept. */
+export function shortenName(name: string, max = MAX_NAME_CHARS): string {
+  return name.length <= max ? name : keepEnds(name, max, ' … ')
+}
+
+/** The start and end of `text` around `marker`, `max` characters in all, no emoji cut in two. */
+function keepEnds(text: string, max: number, marker: string): string {
   const keep = Math.max(0, max - marker.length)
-  const head = Math.ceil(keep / 2)
-  return `${text.slice(0, head)}${marker}${text.slice(text.length - (keep - head))}`
+  const headEnd = outsidePair(text, Math.ceil(keep / 2), -1)
+  const tailStart = outsidePair(text, text.length - Math.floor(keep / 2), 1)
+  return `${text.slice(0, headEnd)}${marker}${text.slice(tailStart)}`
+}
+
+/** `index`, moved by `step` when it falls between the two halves of a surrogate pair. */
+function outsidePair(text: string, index: number, step: -1 | 1): number {
+  const code = text.charCodeAt(index)
+  const lowHalf = code >= 0xdc00 && code <= 0xdfff
+  return lowHalf && index > 0 ? index + step : index
 }
 
 /** The URL when it is http(s), made safe to sit inside a markdown link; else undefined. */
@@ -165,7 +187,7 @@ function countsTable(report: RunReport): string {
 }
 
 function failureEntry(test: TestResult, limits: RenderLimits): string {
-  const details = [`${STATUS_ICON[test.status]} **${escapeMarkdown(test.name)}**`, test.status]
+  const details = [`${STATUS_ICON[test.status]} **${testName(test)}**`, test.status]
   if (test.durationMs !== undefined) details.push(formatDuration(test.durationMs))
   if (test.score !== undefined) details.push(`score ${test.score}`)
   const links = testLinks(test)
@@ -175,12 +197,16 @@ function failureEntry(test: TestResult, limits: RenderLimits): string {
   return lines.join('\n')
 }
 
+function testName(test: TestResult): string {
+  return escapeMarkdown(shortenName(test.name))
+}
+
 function tableRow(test: TestResult, withScore: boolean): string {
   const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs)
   const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : ''
-  const suppressed = test.suppressed ? ` — ${escapeMarkdown(test.suppressed)}` : ''
+  const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : ''
   const score = withScore ? ` ${test.score ?? ''} |` : ''
-  return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`
+  return `| ${STATUS_ICON[test.status]} ${testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`
 }
 
 /**
