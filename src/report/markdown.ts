@@ -20,6 +20,8 @@ export interface RenderContext {
   startedOnly?: boolean
   /** Where else the report went (a Testmo run…), linked from the summary and the comment. */
   published?: { label: string; url: string }[]
+  /** Where the normalized report JSON is written: named when tests are left out for size. */
+  reportPath?: string
 }
 
 export interface RenderLimits {
