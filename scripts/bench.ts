@@ -103,7 +103,7 @@ for (const [minutes, tests] of [
 }
 
 console.log('\n## Rendering a large report\n')
-console.log('| tests | summary chars | comment chars | render ms (median of 5) | heap delta MB |')
+console.log('| tests | summary bytes | comment chars | render ms (median of 5) | heap delta MB |')
 console.log('|---|---|---|---|---|')
 for (const count of [100, 1_000, 10_000]) {
   const report = bigReport(count)
@@ -114,7 +114,7 @@ for (const count of [100, 1_000, 10_000]) {
   const heapBefore = process.memoryUsage().heapUsed
   for (let i = 0; i < 5; i++) {
     const start = performance.now()
-    summaryLength = summaryMarkdown(report, { vendor: 'Octomind' }).length
+    summaryLength = Buffer.byteLength(summaryMarkdown(report, { vendor: 'Octomind' }))
     commentLength = commentBody(
       report,
       { vendor: 'Octomind' },

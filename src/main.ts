@@ -83,7 +83,9 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   setIdOutput('run-id', handle.runId)
   setUrlOutput('report-url', handle.url)
 
-  const renderContext = toRenderContext(provider, settings, context)
+  // Decided before rendering: the summary and the comment name it when they leave tests out.
+  const reportPath = reportFilePath(settings, env, provider.name, handle.runId)
+  const renderContext = { ...toRenderContext(provider, settings, context), reportPath }
   let report: RunReport
   if (settings.wait) {
     report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings)
@@ -99,7 +101,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     renderContext,
     provider,
     github,
-    env
+    reportPath
   })
   decide(report, provider, settings, sinkFailures, renderContext)
 }
@@ -257,7 +259,7 @@ interface PublishContext {
   renderContext: RenderContext
   provider: Provider
   github: GitHubClient | undefined
-  env: NodeJS.ProcessEnv
+  reportPath: string
 }
 
 /** Writes the report everywhere it goes. A sink that fails does not stop the others. */
@@ -336,17 +338,22 @@ async function publishToTestmo(report: RunReport, publishing: PublishContext): P
   )
 }
 
+function reportFilePath(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  provider: string,
+  runId: string
+): string {
+  return (
+    settings.reportPath ??
+    join(env.RUNNER_TEMP || tmpdir(), 'testgate', `${provider}-${safeFileName(runId)}.json`)
+  )
+}
+
 async function writeReportFile(
   report: RunReport,
-  { settings, env }: PublishContext
+  { reportPath: path }: PublishContext
 ): Promise<void> {
-  const path =
-    settings.reportPath ??
-    join(
-      env.RUNNER_TEMP || tmpdir(),
-      'testgate',
-      `${report.provider}-${safeFileName(report.runId)}.json`
-    )
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`)
   setOwnOutput('report-path', path)

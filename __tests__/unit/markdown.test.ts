@@ -4,9 +4,13 @@ import {
   codeBlock,
   COMMENT_LIMITS,
   escapeMarkdown,
+  MAX_NAME_CHARS,
   renderReport,
   safeUrl,
-  truncateMiddle
+  shortenName,
+  truncateMiddle,
+  utf16Units,
+  utf8Bytes
 } from '../../src/report/markdown.js'
 import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
 import { summaryMarkdown } from '../../src/report/summary.js'
@@ -72,6 +76,31 @@ describe('truncateMiddle', () => {
     expect(short.endsWith('END')).toBe(true)
     expect(short).toContain('characters omitted')
     expect(truncateMiddle('short', 200)).toBe('short')
+  })
+
+  it('never cuts an emoji in two', () => {
+    for (const max of [100, 101, 102, 103]) {
+      const short = truncateMiddle('🔥'.repeat(500), max)
+      expect(short.length).toBeLessThanOrEqual(max)
+      expect(short).not.toMatch(LONE_SURROGATE)
+    }
+  })
+})
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+describe('shortenName', () => {
+  it('keeps the start and the end of a long name, whole emoji only', () => {
+    const name = `Checkout 🛒 ${'🧪x'.repeat(3_000)} case 17 🏁`
+    const short = shortenName(name)
+    expect(short.length).toBeLessThanOrEqual(MAX_NAME_CHARS)
+    expect(short.length).toBeGreaterThan(MAX_NAME_CHARS - 3)
+    expect(short.startsWith('Checkout 🛒 🧪x')).toBe(true)
+    expect(short.endsWith('🧪x case 17 🏁')).toBe(true)
+    expect(short).toContain(' … ')
+    expect(short).not.toMatch(LONE_SURROGATE)
+    expect(shortenName('User can log in')).toBe('User can log in')
   })
 })
 
@@ -182,5 +211,121 @@ describe('sticky comment marker', () => {
     ]
     expect(findStickyComment(comments, marker)?.id).toBe(3)
     expect(findStickyComment(comments.slice(0, 2), marker)).toBeUndefined()
+  })
+})
+
+describe('size budgets', () => {
+  const marker = commentMarker('octomind', 'tt-1', 'e2e')
+  const context = {
+    vendor: 'Octomind',
+    reportPath: '/home/runner/work/_temp/testgate/octomind-run-1.json',
+    runUrl: 'https://github.com/acme/shop/actions/runs/1'
+  }
+  const failures = (count: number, name: (i: number) => string, error: string): TestResult[] =>
+    Array.from({ length: count }, (_, i) => test(name(i), 'failed', { error }))
+  const notShown = (markdown: string): number | undefined => {
+    const match = /\*\*(\d+) tests? not shown here\*\*/.exec(markdown)
+    return match ? Number(match[1]) : undefined
+  }
+  /** Failure entries and table rows a rendering shows. */
+  const shown = (markdown: string): number =>
+    (markdown.match(/^❌ \*\*/gm) ?? []).length + (markdown.match(/^\| (✅|⏭️) /gm) ?? []).length
+
+  it('counts UTF-8 bytes as GitHub does: emoji 4, CJK 3', () => {
+    expect(utf8Bytes('🔥')).toBe(4)
+    expect(utf8Bytes('測')).toBe(3)
+    expect(utf16Units('🔥')).toBe(2)
+  })
+
+  it('keeps a summary of emoji failures within 1 MiB of UTF-8, and fills it', () => {
+    const tests = failures(5_000, (i) => `pays 💳 ${i} 🛒`, '🔥'.repeat(2_000))
+    const md = summaryMarkdown(report(tests), context)
+    const bytes = Buffer.byteLength(md, 'utf8')
+    expect(bytes).toBeLessThanOrEqual(1_048_576)
+    expect(bytes).toBeGreaterThan(1_000_000)
+    expect(md.length).toBeLessThan(600_000) // a character count would have let twice as much in
+    expect(notShown(md)).toBe(5_000 - shown(md))
+    expect(md.trimEnd().endsWith('</sub>')).toBe(true)
+  })
+
+  it('keeps a summary of CJK failures within 1 MiB of UTF-8', () => {
+    const tests = failures(5_000, (i) => `結帳測試 ${i}`, '要素が見つかりません。'.repeat(400))
+    const md = summaryMarkdown(report(tests), context)
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(1_048_576)
+    expect(notShown(md)).toBe(5_000 - shown(md))
+  })
+
+  it('keeps a comment within 65,536 characters, marker line and footer included', () => {
+    const tests = failures(2_000, (i) => `pays 💳 ${i}`, '🔥'.repeat(700))
+    const body = commentBody(report(tests), context, marker)
+    expect(body.length).toBeLessThanOrEqual(65_536)
+    expect(body.length).toBeGreaterThan(60_000)
+    expect(body.startsWith(`${marker}\n## ❌ Octomind`)).toBe(true)
+    expect(
+      body
+        .trimEnd()
+        .endsWith(
+          'this comment is updated on every run · [workflow run](https://github.com/acme/shop/actions/runs/1)</sub>'
+        )
+    ).toBe(true)
+    expect(notShown(body)).toBe(2_000 - shown(body))
+  })
+
+  it('counts every test left out, of failures and folded tables, in one line with both places', () => {
+    const tests = [
+      ...failures(300, (i) => `failing ${i}`, 'E'.repeat(1_400)),
+      ...Array.from({ length: 3_000 }, (_, i) => test(`passing ${i}`, 'passed')),
+      ...Array.from({ length: 40 }, (_, i) => test(`skipped ${i}`, 'skipped'))
+    ]
+    const body = commentBody(report(tests), context, marker)
+    const lines = body.split('\n').filter((line) => line.includes('not shown here**'))
+    expect(lines).toHaveLength(1)
+    expect(notShown(body)).toBe(3_340 - shown(body))
+    expect(lines[0]).toContain('[Octomind report](https://app.example/r/1)')
+    expect(lines[0]).toContain(
+      'the report file `/home/runner/work/_temp/testgate/octomind-run-1.json`'
+    )
+    // the line comes before the lists it speaks of
+    expect(body.indexOf(lines[0]!)).toBeLessThan(body.indexOf('### Failed tests'))
+  })
+
+  it('fits the not-shown line and every group even when almost nothing else fits', () => {
+    const tests = [
+      ...failures(50, (i) => `failing ${i}`, 'E'.repeat(500)),
+      ...Array.from({ length: 50 }, (_, i) => test(`passing ${i} ${'p'.repeat(200)}`, 'passed'))
+    ]
+    for (let max = 700; max <= 3_000; max += 100) {
+      const limits = { max, measure: utf16Units, maxErrorChars: 500 }
+      const md = renderReport(report(tests), context, limits, { header: marker, footer: 'footer' })
+      expect(md.length).toBeLessThanOrEqual(max)
+      expect(notShown(md)).toBe(100 - shown(md))
+      expect(md).toMatch(/…and \d+ more failed tests, not shown here\./)
+      expect(md).toMatch(/✅ 50 passed/)
+    }
+    const tight = { max: 800, measure: utf16Units, maxErrorChars: 500 }
+    const md = renderReport(report(tests), context, tight, { header: marker, footer: 'footer' })
+    expect(md).toContain('…and 50 more failed tests, not shown here.')
+    expect(md).toContain("✅ 50 passed (list omitted to stay within GitHub's size limit)")
+  })
+
+  it('says nothing is left out when everything fits, and names what it can when no path is known', () => {
+    const small = summaryMarkdown(report([test('a', 'failed'), test('b', 'passed')]), context)
+    expect(small).not.toContain('not shown here')
+    const tests = failures(500, (i) => `failing ${i}`, 'E'.repeat(1_400))
+    const body = commentBody({ ...report(tests), url: undefined }, { vendor: 'Octomind' }, marker)
+    expect(body).toMatch(/\*\*\d+ tests not shown here\*\* to stay within GitHub's size limit\.\n/)
+  })
+
+  it('shortens 10,000-character names in the summary and the comment', () => {
+    const long = `Starts here ${'x'.repeat(10_000)} ends here`
+    const tests = [test(long, 'failed', { error: 'boom' }), test(`${long} too`, 'passed')]
+    for (const md of [
+      summaryMarkdown(report(tests), context),
+      commentBody(report(tests), context, marker)
+    ]) {
+      expect(md).not.toContain('x'.repeat(MAX_NAME_CHARS))
+      expect(md).toMatch(/❌ \*\*Starts here x+ … x+ ends here\*\*/)
+      expect(md).toMatch(/\| ✅ Starts here x+ … x+ ends here too \|/)
+    }
   })
 })

@@ -18,7 +18,7 @@ export function commentMarker(
 
 export function commentBody(report: RunReport, context: RenderContext, marker: string): string {
   const footer = footerLine(context, ['this comment is updated on every run'])
-  return `${marker}\n${renderReport(report, context, COMMENT_LIMITS, footer)}`
+  return renderReport(report, context, COMMENT_LIMITS, { header: marker, footer })
 }
 
 /** A comment of the PR as testgate weighs it when looking for its own. */

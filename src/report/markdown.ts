@@ -20,18 +20,45 @@ export interface RenderContext {
   startedOnly?: boolean
   /** Where else the report went (a Testmo run…), linked from the summary and the comment. */
   published?: { label: string; url: string }[]
+  /** Where the normalized report JSON is written: named when tests are left out for size. */
+  reportPath?: string
 }
 
+/** How a limit counts text. */
+export type Measure = (text: string) => number
+
+export const utf8Bytes: Measure = (text) => Buffer.byteLength(text, 'utf8')
+/** UTF-16 code units: an emoji counts two, so never fewer than characters or code points. */
+export const utf16Units: Measure = (text) => text.length
+
 export interface RenderLimits {
-  /** Total characters the markdown may take. */
-  maxChars: number
+  /** The most the whole text may take, first line and footer included, as `measure` counts. */
+  max: number
+  measure: Measure
   /** Characters of one error message. */
   maxErrorChars: number
 }
 
-export const SUMMARY_LIMITS: RenderLimits = { maxChars: 900_000, maxErrorChars: 4_000 }
-// GitHub rejects comments over 65,536 characters; leave room for the marker and the footer.
-export const COMMENT_LIMITS: RenderLimits = { maxChars: 60_000, maxErrorChars: 1_500 }
+// The runner drops a step summary over 1 MiB (1,048,576 bytes of the step's file) whole, so it is
+// counted in UTF-8 bytes (an emoji is 4). 16 KiB (1.6%) spare: the runner measures the file,
+// which core.summary appends to, so anything else written to it in this step still fits.
+export const SUMMARY_LIMITS: RenderLimits = {
+  max: 1_048_576 - 16_384,
+  measure: utf8Bytes,
+  maxErrorChars: 4_000
+}
+// GitHub refuses a comment over 65,536 characters (marker and footer included). UTF-16 units never
+// count fewer; 1,536 spare against a count that differs from ours, e.g. line breaks as CRLF.
+export const COMMENT_LIMITS: RenderLimits = {
+  max: 65_536 - 1_536,
+  measure: utf16Units,
+  maxErrorChars: 1_500
+}
+
+// Test names are shortened to this in the summary and the comment (the report file and JUnit keep
+// them whole). Start and end are kept: the start says what is tested, the end which case, where
+// generated names differ.
+export const MAX_NAME_CHARS = 256
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
@@ -59,10 +86,27 @@ export function codeBlock(text: string): string {
 /** Keeps the start and the end, where errors say the most. */
 export function truncateMiddle(text: string, max: number): string {
   if (text.length <= max) return text
-  const marker = `\n… ${text.length - max} characters omitted …\n`
+  return keepEnds(text, max, `\n… ${text.length - max} characters omitted …\n`)
+}
+
+/** A test name of at most `max` characters, its start and end kept. */
+export function shortenName(name: string, max = MAX_NAME_CHARS): string {
+  return name.length <= max ? name : keepEnds(name, max, ' … ')
+}
+
+/** The start and end of `text` around `marker`, `max` characters in all, no emoji cut in two. */
+function keepEnds(text: string, max: number, marker: string): string {
   const keep = Math.max(0, max - marker.length)
-  const head = Math.ceil(keep / 2)
-  return `${text.slice(0, head)}${marker}${text.slice(text.length - (keep - head))}`
+  const headEnd = outsidePair(text, Math.ceil(keep / 2), -1)
+  const tailStart = outsidePair(text, text.length - Math.floor(keep / 2), 1)
+  return `${text.slice(0, headEnd)}${marker}${text.slice(tailStart)}`
+}
+
+/** `index`, moved by `step` when it falls between the two halves of a surrogate pair. */
+function outsidePair(text: string, index: number, step: -1 | 1): number {
+  const code = text.charCodeAt(index)
+  const lowHalf = code >= 0xdc00 && code <= 0xdfff
+  return lowHalf && index > 0 ? index + step : index
 }
 
 /** The URL when it is http(s), made safe to sit inside a markdown link; else undefined. */
@@ -165,7 +209,7 @@ function countsTable(report: RunReport): string {
 }
 
 function failureEntry(test: TestResult, limits: RenderLimits): string {
-  const details = [`${STATUS_ICON[test.status]} **${escapeMarkdown(test.name)}**`, test.status]
+  const details = [`${STATUS_ICON[test.status]} **${testName(test)}**`, test.status]
   if (test.durationMs !== undefined) details.push(formatDuration(test.durationMs))
   if (test.score !== undefined) details.push(`score ${test.score}`)
   const links = testLinks(test)
@@ -175,123 +219,225 @@ function failureEntry(test: TestResult, limits: RenderLimits): string {
   return lines.join('\n')
 }
 
+function testName(test: TestResult): string {
+  return escapeMarkdown(shortenName(test.name))
+}
+
 function tableRow(test: TestResult, withScore: boolean): string {
   const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs)
   const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : ''
-  const suppressed = test.suppressed ? ` — ${escapeMarkdown(test.suppressed)}` : ''
+  const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : ''
   const score = withScore ? ` ${test.score ?? ''} |` : ''
-  return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`
+  return `| ${STATUS_ICON[test.status]} ${testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`
 }
 
+const SEPARATOR = '\n\n'
+
 /**
- * Adds parts while they fit. The last stretch of the budget is kept for the lines that say what
- * was left out, so those always make it in.
+ * The parts of a rendering, added while they fit in `max` as `measure` counts. Room can be held
+ * for a line that must appear whatever else does (what was left out), and given back to add it.
  */
 class Budget {
   private readonly parts: string[] = []
   private used = 0
+  private held = 0
   constructor(
     private readonly max: number,
-    private readonly reserve: number
+    readonly measure: Measure
   ) {}
 
-  fits(length: number, useReserve = false): boolean {
-    return this.used + length + 2 <= this.max - (useReserve ? 0 : this.reserve)
+  /** What a part takes, its separator included. */
+  cost(text: string): number {
+    return this.measure(text) + this.measure(SEPARATOR)
   }
 
-  add(text: string, useReserve = false): boolean {
-    if (!this.fits(text.length, useReserve)) return false
-    this.parts.push(text)
-    this.used += text.length + 2
+  fits(cost: number): boolean {
+    return this.used + this.held + cost <= this.max
+  }
+
+  add(text: string, at = this.parts.length): boolean {
+    const cost = this.cost(text)
+    if (!this.fits(cost)) return false
+    this.parts.splice(at, 0, text)
+    this.used += cost
     return true
   }
 
+  /** Keeps room for a line no longer than `longest`; returns what to release before adding it. */
+  hold(longest: string): number {
+    const cost = this.cost(longest)
+    this.held += cost
+    return cost
+  }
+
+  release(held: number): void {
+    this.held -= held
+  }
+
+  get length(): number {
+    return this.parts.length
+  }
+
   text(): string {
-    return this.parts.join('\n\n')
+    return this.parts.join(SEPARATOR)
   }
 }
 
-// Room kept for the lines that say what was left out.
-const RESERVE = 1_000
+/** Lines around the rendering: the comment's hidden marker first, a footer last. */
+export interface Frame {
+  header?: string
+  footer?: string
+}
 
 export function renderReport(
   report: RunReport,
   context: RenderContext,
   limits: RenderLimits,
-  footer = ''
+  frame: Frame = {}
 ): string {
-  const budget = new Budget(limits.maxChars - footer.length, RESERVE)
+  const budget = new Budget(limits.max - limits.measure(framed('', frame)), limits.measure)
+  // The count can only be smaller than all the tests: its line never outgrows this.
+  const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context))
+  addOverview(budget, report, context)
+  const noticeAt = budget.length
+  const notShown = context.startedOnly ? 0 : addTests(budget, report, limits)
+  budget.release(noticeRoom)
+  // Near the top, where a reader learns first that the lists below are incomplete.
+  if (notShown > 0) budget.add(notShownLine(notShown, report, context), noticeAt)
+  return framed(budget.text(), frame)
+}
+
+function addOverview(budget: Budget, report: RunReport, context: RenderContext): void {
   budget.add(`## ${headline(report, context)}`)
   const meta = metaLine(report, context)
   if (meta) budget.add(meta)
   if (report.note) budget.add(`> ${escapeMarkdown(report.note)}`)
   if (context.startedOnly) {
     budget.add('testgate started the run and did not wait for its verdict (`wait: false`).')
-    return joinWithFooter(budget.text(), footer)
+  } else if (report.counts.total > 0) {
+    budget.add(countsTable(report))
   }
-  if (report.counts.total > 0) budget.add(countsTable(report))
+}
 
-  const failures = report.tests.filter(
-    (test) => test.status === 'failed' || test.status === 'errored'
-  )
-  if (failures.length > 0) {
-    budget.add(`### Failed tests (${failures.length})`)
-    const shown = failures.findIndex((test) => !budget.add(failureEntry(test, limits)))
-    if (shown !== -1) {
-      budget.add(
-        `…and ${failures.length - shown} more failed tests, not shown here to stay within GitHub's size limit: see the full report.`
-      )
-    }
-  }
-  const groups: [string, TestResult[]][] = [
-    [
-      'not finished',
-      report.tests.filter((test) => test.status === 'running' || test.status === 'queued')
-    ],
-    ['skipped', report.tests.filter((test) => test.status === 'skipped')],
+/** Says how many tests are left out, and where every test is. */
+function notShownLine(count: number, report: RunReport, context: RenderContext): string {
+  const places = [link(`${context.vendor} report`, report.url)]
+  if (context.reportPath) places.push(`the report file \`${inlineCode(context.reportPath)}\``)
+  const where = places.filter((place): place is string => place !== undefined).join(' and ')
+  const tests = count === 1 ? 'test' : 'tests'
+  return `⚠️ **${count} ${tests} not shown here** to stay within GitHub's size limit${where ? `: see ${where}` : ''}.`
+}
+
+/** Failures with their errors, then the other tests folded; returns how many were left out. */
+function addTests(budget: Budget, report: RunReport, limits: RenderLimits): number {
+  const groups = foldedGroups(report.tests)
+  // Room for the line a folded group shrinks to, so each group is at least named.
+  const groupRooms = groups.map((group) => budget.hold(foldedLine(group)))
+  let notShown = addFailures(budget, report.tests.filter(isFailure), limits)
+  groups.forEach((group, i) => {
+    budget.release(groupRooms[i] ?? 0)
+    notShown += addFolded(budget, group)
+  })
+  return notShown
+}
+
+function isFailure(test: TestResult): boolean {
+  return test.status === 'failed' || test.status === 'errored'
+}
+
+function addFailures(budget: Budget, failures: TestResult[], limits: RenderLimits): number {
+  if (failures.length === 0) return 0
+  budget.add(`### Failed tests (${failures.length})`)
+  const cutRoom = budget.hold(failuresCut(failures.length))
+  const firstLeftOut = failures.findIndex((test) => !budget.add(failureEntry(test, limits)))
+  budget.release(cutRoom)
+  if (firstLeftOut === -1) return 0
+  budget.add(failuresCut(failures.length - firstLeftOut))
+  return failures.length - firstLeftOut
+}
+
+function failuresCut(count: number): string {
+  return `…and ${count} more failed tests, not shown here.`
+}
+
+interface FoldedGroup {
+  label: string
+  tests: TestResult[]
+}
+
+function foldedGroups(tests: TestResult[]): FoldedGroup[] {
+  const groups: FoldedGroup[] = [
+    {
+      label: 'not finished',
+      tests: tests.filter((test) => test.status === 'running' || test.status === 'queued')
+    },
+    { label: 'skipped', tests: tests.filter((test) => test.status === 'skipped') },
     // flaky ones first: they passed, but someone should look
-    [
-      'passed',
-      report.tests
+    {
+      label: 'passed',
+      tests: tests
         .filter((test) => test.status === 'passed')
         .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)))
-    ]
+    }
   ]
-  for (const [label, tests] of groups) {
-    if (tests.length > 0) addFolded(budget, label, tests)
-  }
-  return joinWithFooter(budget.text(), footer)
+  return groups.filter((group) => group.tests.length > 0)
 }
 
-function addFolded(budget: Budget, label: string, tests: TestResult[]): void {
-  const icon = STATUS_ICON[tests[0]?.status ?? 'passed']
-  // Agent simulations score each call: a Score column when any test has one.
-  const withScore = tests.some((test) => test.score !== undefined)
-  const columns = withScore
+function groupIcon(group: FoldedGroup): string {
+  return STATUS_ICON[group.tests[0]?.status ?? 'passed']
+}
+
+/** A folded table of as many rows as fit, or one line naming the group; returns rows left out. */
+function addFolded(budget: Budget, group: FoldedGroup): number {
+  const head = foldedHead(group)
+  const rows = rowsThatFit(budget, group, head)
+  const omitted = group.tests.length - rows.length
+  if (rows.length > 0 && budget.add(`${head}${rows.join('')}${foldedTail(omitted)}`)) return omitted
+  budget.add(foldedLine(group)) // its room was held
+  return group.tests.length
+}
+
+// Agent simulations score each call: a Score column when any test has one.
+function hasScores(group: FoldedGroup): boolean {
+  return group.tests.some((test) => test.score !== undefined)
+}
+
+function rowsThatFit(budget: Budget, group: FoldedGroup, head: string): string[] {
+  const withScore = hasScores(group)
+  const rows: string[] = []
+  // the head and the tail at its longest, then rows while they fit
+  let cost = budget.cost(head) + budget.measure(foldedTail(group.tests.length))
+  for (const test of group.tests) {
+    const row = `\n${tableRow(test, withScore)}`
+    cost += budget.measure(row)
+    if (!budget.fits(cost)) break
+    rows.push(row)
+  }
+  return rows
+}
+
+function foldedHead(group: FoldedGroup): string {
+  const columns = hasScores(group)
     ? '| Test | Duration | Score | Links |\n|---|---|---|---|'
     : '| Test | Duration | Links |\n|---|---|---|'
-  const head = `<details><summary>${icon} ${tests.length} ${label}</summary>\n\n${columns}`
-  const rows: string[] = []
-  // head, rows, and at most ~100 characters of "…and N more" and closing tag
-  let length = head.length + 100
-  for (const test of tests) {
-    const row = tableRow(test, withScore)
-    if (!budget.fits(length + row.length + 1)) break
-    rows.push(row)
-    length += row.length + 1
-  }
-  const omitted = tests.length - rows.length
-  const tail = omitted > 0 ? `\n\n…and ${omitted} more, see the full report.` : ''
-  const added = rows.length > 0 && budget.add(`${head}\n${rows.join('\n')}${tail}\n\n</details>`)
-  if (!added)
-    budget.add(
-      `${icon} ${tests.length} ${label} (list omitted to stay within GitHub's size limit)`,
-      true
-    )
+  const summary = `${groupIcon(group)} ${group.tests.length} ${group.label}`
+  return `<details><summary>${summary}</summary>\n\n${columns}`
 }
 
-function joinWithFooter(body: string, footer: string): string {
-  return footer ? `${body}\n\n${footer}\n` : `${body}\n`
+function foldedTail(omitted: number): string {
+  const more = omitted > 0 ? `\n\n…and ${omitted} more, not shown here.` : ''
+  return `${more}\n\n</details>`
+}
+
+function foldedLine(group: FoldedGroup): string {
+  return `${groupIcon(group)} ${group.tests.length} ${group.label} (list omitted to stay within GitHub's size limit)`
+}
+
+/** The rendering between its frame's lines. */
+function framed(body: string, frame: Frame): string {
+  const header = frame.header ? `${frame.header}\n` : ''
+  const footer = frame.footer ? `\n\n${frame.footer}\n` : '\n'
+  return `${header}${body}${footer}`
 }
 
 export function footerLine(context: RenderContext, extra: string[] = []): string {

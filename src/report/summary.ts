@@ -3,5 +3,5 @@ import { footerLine, renderReport, SUMMARY_LIMITS, type RenderContext } from './
 
 /** The job summary: the whole report, failures first, passed tests folded. */
 export function summaryMarkdown(report: RunReport, context: RenderContext): string {
-  return renderReport(report, context, SUMMARY_LIMITS, footerLine(context))
+  return renderReport(report, context, SUMMARY_LIMITS, { footer: footerLine(context) })
 }
