@@ -42063,9 +42063,28 @@ function failsByDefault(status, allowNoTests) {
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 
 
-const SUMMARY_LIMITS = { maxChars: 900_000, maxErrorChars: 4_000 };
-// GitHub rejects comments over 65,536 characters; leave room for the marker and the footer.
-const COMMENT_LIMITS = { maxChars: 60_000, maxErrorChars: 1_500 };
+const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** UTF-16 code units: an emoji counts two, so never fewer than characters or code points. */
+const utf16Units = (text) => text.length;
+// The runner drops a step summary over 1 MiB (1,048,576 bytes of the step's file) whole, so it is
+// counted in UTF-8 bytes (an emoji is 4). 16 KiB (1.6%) spare: the runner measures the file,
+// which core.summary appends to, so anything else written to it in this step still fits.
+const SUMMARY_LIMITS = {
+    max: 1_048_576 - 16_384,
+    measure: utf8Bytes,
+    maxErrorChars: 4_000
+};
+// GitHub refuses a comment over 65,536 characters (marker and footer included). UTF-16 units never
+// count fewer; 1,536 spare against a count that differs from ours, e.g. line breaks as CRLF.
+const COMMENT_LIMITS = {
+    max: 65_536 - 1_536,
+    measure: utf16Units,
+    maxErrorChars: 1_500
+};
+// Test names are shortened to this in the summary and the comment (the report file and JUnit keep
+// them whole). Start and end are kept: the start says what is tested, the end which case, where
+// generated names differ.
+const MAX_NAME_CHARS = 256;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** Inline text that renders as itself: no markdown, no HTML, no mentions, on one line. */
@@ -42090,10 +42109,24 @@ function codeBlock(text) {
 function truncateMiddle(text, max) {
     if (text.length <= max)
         return text;
-    const marker = `\n… ${text.length - max} characters omitted …\n`;
+    return keepEnds(text, max, `\n… ${text.length - max} characters omitted …\n`);
+}
+/** A test name of at most `max` characters, its start and end kept. */
+function shortenName(name, max = MAX_NAME_CHARS) {
+    return name.length <= max ? name : keepEnds(name, max, ' … ');
+}
+/** The start and end of `text` around `marker`, `max` characters in all, no emoji cut in two. */
+function keepEnds(text, max, marker) {
     const keep = Math.max(0, max - marker.length);
-    const head = Math.ceil(keep / 2);
-    return `${text.slice(0, head)}${marker}${text.slice(text.length - (keep - head))}`;
+    const headEnd = outsidePair(text, Math.ceil(keep / 2), -1);
+    const tailStart = outsidePair(text, text.length - Math.floor(keep / 2), 1);
+    return `${text.slice(0, headEnd)}${marker}${text.slice(tailStart)}`;
+}
+/** `index`, moved by `step` when it falls between the two halves of a surrogate pair. */
+function outsidePair(text, index, step) {
+    const code = text.charCodeAt(index);
+    const lowHalf = code >= 0xdc00 && code <= 0xdfff;
+    return lowHalf && index > 0 ? index + step : index;
 }
 /** The URL when it is http(s), made safe to sit inside a markdown link; else undefined. */
 function safeUrl(url) {
@@ -42198,7 +42231,7 @@ function countsTable(report) {
     ].join('\n');
 }
 function failureEntry(test, limits) {
-    const details = [`${STATUS_ICON[test.status]} **${escapeMarkdown(test.name)}**`, test.status];
+    const details = [`${STATUS_ICON[test.status]} **${testName(test)}**`, test.status];
     if (test.durationMs !== undefined)
         details.push(formatDuration(test.durationMs));
     if (test.score !== undefined)
@@ -42211,44 +42244,76 @@ function failureEntry(test, limits) {
         lines.push('', codeBlock(truncateMiddle(test.error, limits.maxErrorChars)));
     return lines.join('\n');
 }
+function testName(test) {
+    return escapeMarkdown(shortenName(test.name));
+}
 function tableRow(test, withScore) {
     const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs);
     const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
-    const suppressed = test.suppressed ? ` — ${escapeMarkdown(test.suppressed)}` : '';
+    const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : '';
     const score = withScore ? ` ${test.score ?? ''} |` : '';
-    return `| ${STATUS_ICON[test.status]} ${escapeMarkdown(test.name)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
+    return `| ${STATUS_ICON[test.status]} ${testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
 }
+const SEPARATOR = '\n\n';
 /**
- * Adds parts while they fit. The last stretch of the budget is kept for the lines that say what
- * was left out, so those always make it in.
+ * The parts of a rendering, added while they fit in `max` as `measure` counts. Room can be held
+ * for a line that must appear whatever else does (what was left out), and given back to add it.
  */
 class Budget {
     max;
-    reserve;
+    measure;
     parts = [];
     used = 0;
-    constructor(max, reserve) {
+    held = 0;
+    constructor(max, measure) {
         this.max = max;
-        this.reserve = reserve;
+        this.measure = measure;
     }
-    fits(length, useReserve = false) {
-        return this.used + length + 2 <= this.max - (useReserve ? 0 : this.reserve);
+    /** What a part takes, its separator included. */
+    cost(text) {
+        return this.measure(text) + this.measure(SEPARATOR);
     }
-    add(text, useReserve = false) {
-        if (!this.fits(text.length, useReserve))
+    fits(cost) {
+        return this.used + this.held + cost <= this.max;
+    }
+    add(text, at = this.parts.length) {
+        const cost = this.cost(text);
+        if (!this.fits(cost))
             return false;
-        this.parts.push(text);
-        this.used += text.length + 2;
+        this.parts.splice(at, 0, text);
+        this.used += cost;
         return true;
     }
+    /** Keeps room for a line no longer than `longest`; returns what to release before adding it. */
+    hold(longest) {
+        const cost = this.cost(longest);
+        this.held += cost;
+        return cost;
+    }
+    release(held) {
+        this.held -= held;
+    }
+    get length() {
+        return this.parts.length;
+    }
     text() {
-        return this.parts.join('\n\n');
+        return this.parts.join(SEPARATOR);
     }
 }
-// Room kept for the lines that say what was left out.
-const RESERVE = 1_000;
-function renderReport(report, context, limits, footer = '') {
-    const budget = new Budget(limits.maxChars - footer.length, RESERVE);
+function renderReport(report, context, limits, frame = {}) {
+    const budget = new Budget(limits.max - limits.measure(framed('', frame)), limits.measure);
+    // The count can only be smaller than all the tests: its line never outgrows this.
+    const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context));
+    addOverview(budget, report, context);
+    const noticeAt = budget.length;
+    const notShown = context.startedOnly ? 0 : addTests(budget, report, limits);
+    budget.release(noticeRoom);
+    // Near the top, where a reader learns first that the lists below are incomplete.
+    if (notShown > 0)
+        budget.add(notShownLine(notShown, report, context), noticeAt);
+    return framed(budget.text(), frame);
+}
+function addOverview(budget, report, context) {
     budget.add(`## ${headline(report, context)}`);
     const meta = metaLine(report, context);
     if (meta)
@@ -42257,64 +42322,117 @@ function renderReport(report, context, limits, footer = '') {
         budget.add(`> ${escapeMarkdown(report.note)}`);
     if (context.startedOnly) {
         budget.add('testgate started the run and did not wait for its verdict (`wait: false`).');
-        return joinWithFooter(budget.text(), footer);
     }
-    if (report.counts.total > 0)
+    else if (report.counts.total > 0) {
         budget.add(countsTable(report));
-    const failures = report.tests.filter((test) => test.status === 'failed' || test.status === 'errored');
-    if (failures.length > 0) {
-        budget.add(`### Failed tests (${failures.length})`);
-        const shown = failures.findIndex((test) => !budget.add(failureEntry(test, limits)));
-        if (shown !== -1) {
-            budget.add(`…and ${failures.length - shown} more failed tests, not shown here to stay within GitHub's size limit: see the full report.`);
-        }
     }
+}
+/** Says how many tests are left out, and where every test is. */
+function notShownLine(count, report, context) {
+    const places = [markdown_link(`${context.vendor} report`, report.url)];
+    if (context.reportPath)
+        places.push(`the report file \`${inlineCode(context.reportPath)}\``);
+    const where = places.filter((place) => place !== undefined).join(' and ');
+    const tests = count === 1 ? 'test' : 'tests';
+    return `⚠️ **${count} ${tests} not shown here** to stay within GitHub's size limit${where ? `: see ${where}` : ''}.`;
+}
+/** Failures with their errors, then the other tests folded; returns how many were left out. */
+function addTests(budget, report, limits) {
+    const groups = foldedGroups(report.tests);
+    // Room for the line a folded group shrinks to, so each group is at least named.
+    const groupRooms = groups.map((group) => budget.hold(foldedLine(group)));
+    let notShown = addFailures(budget, report.tests.filter(isFailure), limits);
+    groups.forEach((group, i) => {
+        budget.release(groupRooms[i] ?? 0);
+        notShown += addFolded(budget, group);
+    });
+    return notShown;
+}
+function isFailure(test) {
+    return test.status === 'failed' || test.status === 'errored';
+}
+function addFailures(budget, failures, limits) {
+    if (failures.length === 0)
+        return 0;
+    budget.add(`### Failed tests (${failures.length})`);
+    const cutRoom = budget.hold(failuresCut(failures.length));
+    const firstLeftOut = failures.findIndex((test) => !budget.add(failureEntry(test, limits)));
+    budget.release(cutRoom);
+    if (firstLeftOut === -1)
+        return 0;
+    budget.add(failuresCut(failures.length - firstLeftOut));
+    return failures.length - firstLeftOut;
+}
+function failuresCut(count) {
+    return `…and ${count} more failed tests, not shown here.`;
+}
+function foldedGroups(tests) {
     const groups = [
-        [
-            'not finished',
-            report.tests.filter((test) => test.status === 'running' || test.status === 'queued')
-        ],
-        ['skipped', report.tests.filter((test) => test.status === 'skipped')],
+        {
+            label: 'not finished',
+            tests: tests.filter((test) => test.status === 'running' || test.status === 'queued')
+        },
+        { label: 'skipped', tests: tests.filter((test) => test.status === 'skipped') },
         // flaky ones first: they passed, but someone should look
-        [
-            'passed',
-            report.tests
+        {
+            label: 'passed',
+            tests: tests
                 .filter((test) => test.status === 'passed')
                 .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)))
-        ]
+        }
     ];
-    for (const [label, tests] of groups) {
-        if (tests.length > 0)
-            addFolded(budget, label, tests);
-    }
-    return joinWithFooter(budget.text(), footer);
+    return groups.filter((group) => group.tests.length > 0);
 }
-function addFolded(budget, label, tests) {
-    const icon = STATUS_ICON[tests[0]?.status ?? 'passed'];
-    // Agent simulations score each call: a Score column when any test has one.
-    const withScore = tests.some((test) => test.score !== undefined);
-    const columns = withScore
-        ? '| Test | Duration | Score | Links |\n|---|---|---|---|'
-        : '| Test | Duration | Links |\n|---|---|---|';
-    const head = `<details><summary>${icon} ${tests.length} ${label}</summary>\n\n${columns}`;
+function groupIcon(group) {
+    return STATUS_ICON[group.tests[0]?.status ?? 'passed'];
+}
+/** A folded table of as many rows as fit, or one line naming the group; returns rows left out. */
+function addFolded(budget, group) {
+    const head = foldedHead(group);
+    const rows = rowsThatFit(budget, group, head);
+    const omitted = group.tests.length - rows.length;
+    if (rows.length > 0 && budget.add(`${head}${rows.join('')}${foldedTail(omitted)}`))
+        return omitted;
+    budget.add(foldedLine(group)); // its room was held
+    return group.tests.length;
+}
+// Agent simulations score each call: a Score column when any test has one.
+function hasScores(group) {
+    return group.tests.some((test) => test.score !== undefined);
+}
+function rowsThatFit(budget, group, head) {
+    const withScore = hasScores(group);
     const rows = [];
-    // head, rows, and at most ~100 characters of "…and N more" and closing tag
-    let length = head.length + 100;
-    for (const test of tests) {
-        const row = tableRow(test, withScore);
-        if (!budget.fits(length + row.length + 1))
+    // the head and the tail at its longest, then rows while they fit
+    let cost = budget.cost(head) + budget.measure(foldedTail(group.tests.length));
+    for (const test of group.tests) {
+        const row = `\n${tableRow(test, withScore)}`;
+        cost += budget.measure(row);
+        if (!budget.fits(cost))
             break;
         rows.push(row);
-        length += row.length + 1;
     }
-    const omitted = tests.length - rows.length;
-    const tail = omitted > 0 ? `\n\n…and ${omitted} more, see the full report.` : '';
-    const added = rows.length > 0 && budget.add(`${head}\n${rows.join('\n')}${tail}\n\n</details>`);
-    if (!added)
-        budget.add(`${icon} ${tests.length} ${label} (list omitted to stay within GitHub's size limit)`, true);
+    return rows;
 }
-function joinWithFooter(body, footer) {
-    return footer ? `${body}\n\n${footer}\n` : `${body}\n`;
+function foldedHead(group) {
+    const columns = hasScores(group)
+        ? '| Test | Duration | Score | Links |\n|---|---|---|---|'
+        : '| Test | Duration | Links |\n|---|---|---|';
+    const summary = `${groupIcon(group)} ${group.tests.length} ${group.label}`;
+    return `<details><summary>${summary}</summary>\n\n${columns}`;
+}
+function foldedTail(omitted) {
+    const more = omitted > 0 ? `\n\n…and ${omitted} more, not shown here.` : '';
+    return `${more}\n\n</details>`;
+}
+function foldedLine(group) {
+    return `${groupIcon(group)} ${group.tests.length} ${group.label} (list omitted to stay within GitHub's size limit)`;
+}
+/** The rendering between its frame's lines. */
+function framed(body, frame) {
+    const header = frame.header ? `${frame.header}\n` : '';
+    const footer = frame.footer ? `\n\n${frame.footer}\n` : '\n';
+    return `${header}${body}${footer}`;
 }
 function footerLine(context, extra = []) {
     const parts = ['testgate', ...extra];
@@ -42336,7 +42454,7 @@ function commentMarker(provider, targetId, job) {
 }
 function commentBody(report, context, marker) {
     const footer = footerLine(context, ['this comment is updated on every run']);
-    return `${marker}\n${renderReport(report, context, COMMENT_LIMITS, footer)}`;
+    return renderReport(report, context, COMMENT_LIMITS, { header: marker, footer });
 }
 /**
  * The sticky comment: the oldest that starts with the marker, was written by testgate's own token
@@ -43990,7 +44108,7 @@ function junitXml(report, vendor) {
 
 /** The job summary: the whole report, failures first, passed tests folded. */
 function summaryMarkdown(report, context) {
-    return renderReport(report, context, SUMMARY_LIMITS, footerLine(context));
+    return renderReport(report, context, SUMMARY_LIMITS, { footer: footerLine(context) });
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -44012,7 +44130,7 @@ const BATCH_SIZE = 250;
 const DEFAULT_RETRY_AFTER_MS = 60_000;
 // The CLI's limit for console fields; the server's own limit is not documented.
 const MAX_FIELD_CHARS = 16_000;
-const MAX_NAME_CHARS = 750;
+const testmo_MAX_NAME_CHARS = 750;
 const FIELD_STRING = 1;
 const FIELD_CONSOLE = 4;
 const FIELD_URL = 5;
@@ -44031,7 +44149,7 @@ const STATUS_ALIAS = {
     queued: 'skipped'
 };
 function toTestmoTest(test, folder) {
-    const name = test.name.slice(0, MAX_NAME_CHARS);
+    const name = test.name.slice(0, testmo_MAX_NAME_CHARS);
     const result = {
         key: testKey(folder, name),
         name,
@@ -44065,7 +44183,7 @@ function toTestmoTest(test, folder) {
         if (!url)
             continue;
         if (link.kind === 'artifact')
-            artifacts.push({ name: link.label.slice(0, MAX_NAME_CHARS), url });
+            artifacts.push({ name: link.label.slice(0, testmo_MAX_NAME_CHARS), url });
         else
             fields.push({ type: FIELD_URL, name: link.label, value: url });
     }
@@ -44099,7 +44217,7 @@ function createRunBody(settings, run) {
     ].filter((field) => field.value !== '');
     const runNumber = context.runNumber === undefined ? '' : ` #${context.runNumber}`;
     const body = {
-        name: (settings.runName ?? `${context.workflow ?? run.vendor}${runNumber}`).slice(0, MAX_NAME_CHARS),
+        name: (settings.runName ?? `${context.workflow ?? run.vendor}${runNumber}`).slice(0, testmo_MAX_NAME_CHARS),
         source: settings.source ?? report.provider,
         links,
         fields
@@ -44314,7 +44432,9 @@ async function pipeline(env) {
     log.info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`);
     setIdOutput('run-id', handle.runId);
     setUrlOutput('report-url', handle.url);
-    const renderContext = toRenderContext(provider, settings, context);
+    // Decided before rendering: the summary and the comment name it when they leave tests out.
+    const reportPath = reportFilePath(settings, env, provider.name, handle.runId);
+    const renderContext = { ...toRenderContext(provider, settings, context), reportPath };
     let report;
     if (settings.wait) {
         report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings);
@@ -44330,7 +44450,7 @@ async function pipeline(env) {
         renderContext,
         provider,
         github,
-        env
+        reportPath
     });
     decide(report, provider, settings, sinkFailures, renderContext);
 }
@@ -44530,9 +44650,11 @@ async function publishToTestmo(report, publishing) {
     });
     log.info(`Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`);
 }
-async function writeReportFile(report, { settings, env }) {
-    const path = settings.reportPath ??
-        (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'testgate', `${report.provider}-${safeFileName(report.runId)}.json`);
+function reportFilePath(settings, env, provider, runId) {
+    return (settings.reportPath ??
+        (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'testgate', `${provider}-${safeFileName(runId)}.json`));
+}
+async function writeReportFile(report, { reportPath: path }) {
     await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
     await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(report, null, 2)}\n`);
     setOwnOutput('report-path', path);

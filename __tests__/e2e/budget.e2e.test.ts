@@ -76,7 +76,7 @@ beforeAll(async () => {
       'api-url': octomind.url,
       'target-id': TARGET,
       url: 'https://preview.shop.example',
-      'poll-interval-seconds': '0.05',
+      'poll-interval-seconds': '1',
       'github-token': GITHUB_TOKEN,
       'report-path': join(dir, 'report.json'),
       'junit-path': join(dir, 'junit.xml')
