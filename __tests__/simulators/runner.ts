@@ -112,7 +112,9 @@ function spawnNode(
   interrupt?: ActionRun['interrupt']
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    // TESTGATE_E2E_NODE runs the bundle under another Node, e.g. the node24 the action declares.
+    const node = process.env.TESTGATE_E2E_NODE || process.execPath
+    const child = spawn(node, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     let interrupted = false
