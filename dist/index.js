@@ -28372,29 +28372,29 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9588);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(857);
 
 // The action's entry point, as the runner starts it: node dist/index.js
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .N)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 9588:
+/***/ 857:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  N: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: describeSelection, finalReport, pollScale
+// UNUSED EXPORTS: describeSelection
 
 // EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+var external_os_ = __nccwpck_require__(3238);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -31338,69 +31338,132 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/log.ts
-
-/**
- * The one way text reaches the step log. The runner executes any stdout line that starts with
- * `::` (or the older `##[`) as a workflow command, and vendor, proxy and GitHub text (run ids, URLs, error bodies) can
- * hold line breaks: so every info line is made one line whose start is never `::`, and every
- * message loses the secrets it may echo. Annotations (warning, error) go through the toolkit,
- * which escapes line breaks inside the command itself.
- */
-const secrets = new Set();
-/** Values no line of the log may contain, in any of the forms they could be echoed in. */
-function addSecrets(values) {
-    for (const value of values) {
-        if (value.length < 3)
-            continue;
-        secrets.add(value);
-        secrets.add(encodeURIComponent(value));
-    }
-}
-function knownSecrets() {
-    return [...secrets];
-}
-function redact(text, values = secrets) {
-    let result = text;
-    // Longest first, so a secret that contains another is replaced whole.
-    for (const secret of [...values].sort((a, b) => b.length - a.length))
-        if (secret.length > 0)
-            result = result.split(secret).join('***');
-    return result;
-}
-/** A copy of a JSON-like value with every string redacted. */
-function redactDeep(value) {
-    if (typeof value === 'string')
-        return redact(value);
-    if (Array.isArray(value))
-        return value.map((item) => redactDeep(item));
-    if (value && typeof value === 'object')
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)]));
-    return value;
-}
-// Every line break the runner or a terminal could split on.
-// eslint-disable-next-line no-control-regex
-const LINE_BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g;
-// `::name::` commands, and the runner's older `##[name]` form.
-const COMMAND_START = /^(\s*)(::|##\[)/;
-/** One line that cannot start a workflow command. */
-function safeLine(text) {
-    const line = redact(text).replace(LINE_BREAKS, ' ⏎ ');
-    return line.replace(COMMAND_START, (_, space, start) => `${space}${start[0]} ${start.slice(1)}`);
-}
-const log = {
-    info: (text) => info(safeLine(text)),
-    warning: (text) => warning(redact(text)),
-    error: (text) => error(redact(text)),
-    fail: (text) => setFailed(redact(text))
-};
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+/**
+ * The one verdict function. Providers only say what the vendor said of the run (its signal) and
+ * map the vendor's tests; from those two things this decides the run's status and the words that
+ * describe it, the same for every vendor:
+ * - any failed or errored test fails the run, whatever the vendor says of the run as a whole;
+ * - a vendor-side failure (or a finished run with unfinished tests) and no failed test is `errored`;
+ * - a finished run that executed no test is `no-tests`, never `passed`.
+ */
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+function judge(observation) {
+    const { signal, ...rest } = observation;
+    const status = runStatus(signal, observation.counts, observation.tests);
+    const { counts } = observation;
+    const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished';
+    const note = unfinished
+        ? `The vendor ended the run with ${plural(counts.pending, 'test')} unfinished.`
+        : observation.note;
+    return { ...rest, status, ...(note === undefined ? {} : { note }) };
+}
+function runStatus(signal, counts, tests = []) {
+    if (signal === 'queued' || signal === 'running' || signal === 'cancelled')
+        return signal;
+    if (counts.failed + counts.errored > 0)
+        return 'failed';
+    if (signal === 'failed' || counts.pending > 0)
+        return 'errored';
+    return executedCount(counts, tests) === 0 ? 'no-tests' : 'passed';
+}
+/**
+ * Tests that ran to an outcome. A failure the vendor suppresses (a snoozed or muted test) ran too,
+ * though it is counted as skipped.
+ */
+function executedCount(counts, tests) {
+    const suppressed = tests.filter((test) => test.status === 'skipped' && test.suppressed).length;
+    return counts.passed + counts.failed + counts.errored + suppressed;
+}
+/**
+ * What happened, in a few plain words without the vendor's name, e.g. "2 of 5 tests failed".
+ * Headlines, the step's messages and the log all use it, so none can say "all passed" when a
+ * test did not.
+ */
+function verdictText(report) {
+    const { counts } = report;
+    switch (report.status) {
+        case 'passed':
+            return passedText(report);
+        case 'failed':
+            return failedText(counts);
+        case 'errored':
+            return 'the run errored';
+        case 'no-tests':
+            return counts.skipped > 0
+                ? `no tests ran (${plural(counts.skipped, 'test')} skipped)`
+                : 'no tests ran';
+        case 'cancelled':
+            return 'the run was cancelled';
+        case 'timed-out':
+            return 'no verdict in time';
+        default:
+            return report.status;
+    }
+}
+function passedText(report) {
+    const { counts, tests } = report;
+    const suppressed = tests.filter((test) => test.status === 'skipped' && test.suppressed).length;
+    const flaky = tests.filter((test) => test.status === 'passed' && test.flaky).length;
+    const parts = counts.passed === counts.total
+        ? [`all ${plural(counts.total, 'test')} passed`]
+        : [`${counts.passed} of ${plural(counts.total, 'test')} passed`];
+    if (flaky > 0)
+        parts.push(`${flaky} only after retries`);
+    if (suppressed > 0)
+        parts.push(`${plural(suppressed, 'known failure')} suppressed`);
+    const skipped = counts.skipped - suppressed;
+    if (skipped > 0)
+        parts.push(`${skipped} skipped`);
+    return parts.join(', ');
+}
+function failedText(counts) {
+    const bad = counts.failed + counts.errored;
+    const errored = counts.errored > 0 ? ` (${counts.errored} errored)` : '';
+    return counts.total > 0 ? `${bad} of ${plural(counts.total, 'test')} failed${errored}` : 'failed';
+}
+/** Statuses that fail the step under the default policy. */
+function failsByDefault(status, allowNoTests) {
+    if (status === 'no-tests')
+        return !allowNoTests;
+    return (status === 'failed' || status === 'errored' || status === 'cancelled' || status === 'timed-out');
+}
+
+;// CONCATENATED MODULE: ./src/decide.ts
+
+/**
+ * From the verdict, the policy and what the sinks did, to the step's outcome: a failing verdict
+ * fails the step under `fail-on: failure` (a warning under `never`); a sink that failed fails it
+ * in every case, after all the others ran.
+ */
+function decide(report, policy, sinks, vendor) {
+    const message = verdictMessage(report, policy, vendor);
+    const failing = failsByDefault(report.status, policy.allowNoTests);
+    const problems = [];
+    let notice;
+    if (failing && policy.failOn === 'failure')
+        problems.push(message);
+    else
+        notice = failing
+            ? { level: 'warning', text: `${message} (fail-on: never)` }
+            : { level: 'info', text: message };
+    const broken = sinks.filter((sink) => sink.error !== undefined);
+    if (broken.length > 0)
+        problems.push(`Reporting failed — ${broken.map((sink) => `${sink.sink}: ${sink.error}`).join('; ')}`);
+    return { failure: problems.length > 0 ? problems.join('\n') : undefined, notice };
+}
+function verdictMessage(report, policy, vendor) {
+    const where = report.url ? ` — ${report.url}` : '';
+    if (report.status === 'timed-out')
+        return `${vendor}: no verdict within ${policy.timeoutMinutes} minutes${where}`;
+    const note = report.note ? `. ${report.note}` : '';
+    return `${vendor}: ${verdictText(report)}${note}${where}`;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -40936,398 +40999,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-/** A problem with what the workflow passed in; its message names the input. */
-class InputError extends Error {
-    name = 'InputError';
-}
-const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
-const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
-const FAIL_ON = ['failure', 'never'];
-const COMMENT_MODES = ['auto', 'always', 'off'];
-/** Inputs that only some providers read; setting one the chosen provider ignores gets a warning. */
-const PROVIDER_SPECIFIC_INPUTS = [
-    'api-secret',
-    'target-id',
-    'url',
-    'environment',
-    'variables',
-    'tags',
-    'browser',
-    'breakpoint',
-    'feature-id',
-    'suite-id',
-    'test-ids',
-    'exclude-test-ids',
-    'agent',
-    'simulator-id'
-];
-/** Inputs whose values are secrets: masked at once, never echoed in an error. */
-const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'];
-/** Defaults, the same as action.yml's, for runs that do not go through action.yml (tests, demo). */
-const INPUT_DEFAULTS = {
-    wait: 'true',
-    'timeout-minutes': '30',
-    'poll-interval-seconds': '5',
-    'fail-on': 'failure',
-    'allow-no-tests': 'false',
-    comment: 'auto',
-    summary: 'true'
-};
-const optionalText = schemas_string()
-    .transform((value) => value.trim())
-    .transform((value) => (value === '' ? undefined : value));
-function requiredText(what) {
-    return schemas_string()
-        .transform((value) => value.trim())
-        .refine((value) => value !== '', `is required: ${what}`);
-}
-function choice(values, caseOf) {
-    return schemas_string()
-        .transform((value) => caseOf(value.trim()))
-        .pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }));
-}
-function optionalChoice(values) {
-    return optionalText
-        .transform((value) => value?.toUpperCase())
-        .pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }).optional());
-}
-// The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
-const booleanText = schemas_string()
-    .transform((value) => value.trim())
-    .pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
-    error: 'expected true or false'
-})
-    .transform((value) => value.toLowerCase() === 'true'));
-/** A plain decimal (`5`, `1.5`): not hex, not exponent notation, not blank. */
-function decimal(unit, min, max) {
-    const floor = min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`;
-    return schemas_string()
-        .transform((value) => value.trim())
-        .refine((value) => /^\d+(\.\d+)?$/.test(value), `expected a plain number of ${unit}, e.g. 5 or 1.5`)
-        .transform(Number)
-        .pipe(schemas_number()
-        .refine((n) => (min.inclusive ? n >= min.value : n > min.value), `expected ${floor} ${unit}`)
-        .refine((n) => n <= max, `expected at most ${max} ${unit}`));
-}
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-/** https anywhere; plain http only on this machine (simulators, tunnels). */
-function isAllowedApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return false;
-    }
-    if (url.username || url.password)
-        return false;
-    return (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)));
-}
-const apiUrl = optionalText.refine((value) => value === undefined || isAllowedApiUrl(value), 'expected an https URL (http only on localhost), without credentials in it');
-const testmoUrl = apiUrl.transform((value) => value === undefined ? undefined : new URL(value).origin);
-const projectId = optionalText
-    .refine((value) => value === undefined || /^[1-9]\d*$/.test(value), 'expected a project id (a positive whole number)')
-    .transform((value) => (value === undefined ? undefined : Number(value)));
-// Testmo's CLI accepts these shapes; the API may reject others.
-const testmoSource = optionalText.refine((value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value), 'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)');
-const testmoTags = schemas_string()
-    .transform((text) => parseList(text))
-    .refine((tags) => tags.every((tag) => /^[\w-]+$/.test(tag)), 'expected tags of letters, digits, _ and -');
-const urlUnderTest = optionalText.refine((value) => {
-    if (value === undefined)
-        return true;
-    try {
-        return ['http:', 'https:'].includes(new URL(value).protocol);
-    }
-    catch {
-        return false;
-    }
-}, 'expected an http(s) URL');
-const variables = schemas_string().transform((text, ctx) => {
-    try {
-        return parseVariables(text);
-    }
-    catch (error) {
-        ctx.addIssue({ code: 'custom', message: error.message });
-        return NEVER;
-    }
-});
-const scalar = union([schemas_string(), schemas_number(), schemas_boolean()]);
-// comma- or newline-separated lists: tags, test ids
-const tags = schemas_string().transform((text) => parseList(text));
-function inputSchema(providers) {
-    return object({
-        provider: choice(providers, (s) => s.toLowerCase()),
-        'api-key': requiredText('the vendor API key, e.g. ${{ secrets.VENDOR_API_KEY }}'),
-        'api-secret': optionalText,
-        'api-url': apiUrl,
-        'target-id': optionalText,
-        url: urlUnderTest,
-        environment: optionalText,
-        variables,
-        tags,
-        browser: optionalChoice(BROWSERS),
-        breakpoint: optionalChoice(BREAKPOINTS),
-        'feature-id': optionalText,
-        'suite-id': optionalText,
-        'test-ids': tags,
-        'exclude-test-ids': tags,
-        agent: optionalText,
-        'simulator-id': optionalText,
-        wait: booleanText,
-        'timeout-minutes': decimal('minutes', { value: 0, inclusive: false }, 360),
-        // Below a second a poller only adds load on the vendor.
-        'poll-interval-seconds': decimal('seconds', { value: 1, inclusive: true }, 600),
-        'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
-        'allow-no-tests': booleanText,
-        comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
-        summary: booleanText,
-        'github-token': optionalText,
-        'report-path': optionalText,
-        'junit-path': optionalText,
-        'testmo-url': testmoUrl,
-        'testmo-token': optionalText,
-        'testmo-project-id': projectId,
-        'testmo-run-name': optionalText,
-        'testmo-source': testmoSource,
-        'testmo-tags': testmoTags
-    });
-}
-/** The names of every input testgate reads, in action.yml's order. */
-function inputNames() {
-    return Object.keys(inputSchema(['x']).shape);
-}
-/**
- * Parses the raw input strings (as core.getInput returns them, '' when unset) into Settings.
- * Every problem is reported at once, each naming its input.
- */
-function parseInputs(read, providers) {
-    const schema = inputSchema(providers);
-    const raw = {};
-    const given = [];
-    for (const name of Object.keys(schema.shape)) {
-        const value = read(name);
-        if (value.trim() !== '')
-            given.push(name);
-        raw[name] = value.trim() === '' ? (INPUT_DEFAULTS[name] ?? '') : value;
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-        const lines = parsed.error.issues.map((issue) => {
-            const name = String(issue.path[0]);
-            const secret = SECRET_INPUTS.includes(name) || hasUserInfo(raw[name]);
-            const got = secret || raw[name] === undefined ? '' : ` (got ${JSON.stringify(shortValue(raw[name]))})`;
-            return `Input "${name}": ${issue.message}${got}`;
-        });
-        throw new InputError(lines.join('\n'));
-    }
-    const input = parsed.data;
-    return {
-        provider: input.provider,
-        apiKey: input['api-key'],
-        apiSecret: input['api-secret'],
-        apiUrl: input['api-url'],
-        targetId: input['target-id'],
-        url: input.url,
-        environment: input.environment,
-        variables: input.variables,
-        tags: input.tags,
-        browser: input.browser,
-        breakpoint: input.breakpoint,
-        featureId: input['feature-id'],
-        suiteId: input['suite-id'],
-        testIds: input['test-ids'],
-        excludeTestIds: input['exclude-test-ids'],
-        agent: input.agent,
-        simulatorId: input['simulator-id'],
-        wait: input.wait,
-        timeoutMinutes: input['timeout-minutes'],
-        pollIntervalSeconds: input['poll-interval-seconds'],
-        failOn: input['fail-on'],
-        allowNoTests: input['allow-no-tests'],
-        comment: input.comment,
-        summary: input.summary,
-        githubToken: input['github-token'],
-        reportPath: input['report-path'],
-        junitPath: input['junit-path'],
-        testmo: testmoSettings(input),
-        given
-    };
-}
-const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'];
-/** All three of url, token and project, or none: a partial set is a mistake worth stopping for. */
-function testmoSettings(input) {
-    const missing = TESTMO_REQUIRED.filter((name) => input[name] === undefined);
-    if (missing.length === TESTMO_REQUIRED.length)
-        return undefined;
-    if (missing.length > 0) {
-        throw new InputError(`Publishing to Testmo needs ${TESTMO_REQUIRED.join(', ')}; missing: ${missing.map((name) => `"${name}"`).join(', ')}`);
-    }
-    return {
-        url: input['testmo-url'] ?? '',
-        token: input['testmo-token'] ?? '',
-        projectId: input['testmo-project-id'] ?? 0,
-        runName: input['testmo-run-name'],
-        source: input['testmo-source'],
-        tags: input['testmo-tags']
-    };
-}
-/** A URL with a user or password in it is a secret too: never echoed. */
-function hasUserInfo(value) {
-    return value !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value.trim());
-}
-function shortValue(value) {
-    return value.length > 60 ? `${value.slice(0, 57)}...` : value;
-}
-/** Comma- or newline-separated values, trimmed, without blanks or repeats. */
-function parseList(text) {
-    const items = text
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-    return [...new Set(items)];
-}
-/**
- * `KEY=value` or `KEY: value` per line (the vendors' own actions use the colon form), or a JSON
- * object. A repeated key collects its values in order. Blank lines and `#` comments are skipped.
- */
-function parseVariables(text) {
-    const trimmed = text.trim();
-    const result = {};
-    const add = (key, value) => {
-        ;
-        (result[key] ??= []).push(value);
-    };
-    if (trimmed === '')
-        return result;
-    if (trimmed.startsWith('{')) {
-        let json;
-        try {
-            json = JSON.parse(trimmed);
-        }
-        catch {
-            throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse');
-        }
-        const object = record(schemas_string(), union([scalar, array(scalar)])).safeParse(json);
-        if (!object.success) {
-            throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them');
-        }
-        for (const [key, value] of Object.entries(object.data)) {
-            for (const item of Array.isArray(value) ? value : [value])
-                add(key, String(item));
-        }
-        return result;
-    }
-    text.split(/\r?\n/).forEach((line, index) => {
-        const content = line.trim();
-        if (content === '' || content.startsWith('#'))
-            return;
-        const separator = content.search(/[=:]/);
-        const key = separator > 0 ? content.slice(0, separator).trim() : '';
-        if (key === '' || /\s/.test(key)) {
-            throw new Error(`line ${index + 1}: expected KEY=value or KEY: value`);
-        }
-        add(key, content.slice(separator + 1).trim());
-    });
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/preflight.ts
-
-
-
-
-/**
- * Checks made before anything is sent to a vendor: a report that cannot be written is better
- * known now than after a 30-minute run.
- */
-async function checkWritablePaths(settings) {
-    const paths = [
-        ['report-path', settings.reportPath],
-        ['junit-path', settings.junitPath]
-    ];
-    const problems = [];
-    for (const [input, path] of paths) {
-        const reason = path === undefined ? undefined : await whyUnwritable(path);
-        if (reason)
-            problems.push(`Input "${input}": cannot write ${path}: ${reason}`);
-    }
-    if (problems.length > 0)
-        throw new InputError(problems.join('\n'));
-}
-async function whyUnwritable(path) {
-    try {
-        if ((await (0,promises_namespaceObject.stat)(path).catch(() => undefined))?.isDirectory())
-            return 'it is a directory';
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await (0,promises_namespaceObject.access)((0,external_node_path_namespaceObject.dirname)(path), external_node_fs_namespaceObject.constants.W_OK);
-        return undefined;
-    }
-    catch (error) {
-        const code = error.code;
-        return REASONS[code ?? ''] ?? error.message;
-    }
-}
-const REASONS = {
-    ENOTDIR: 'a part of the path is a file, not a directory',
-    // mkdir -p on a path whose directory part is an existing file
-    EEXIST: 'a part of the path is a file, not a directory',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EROFS: 'the file system is read-only'
-};
-
-;// CONCATENATED MODULE: ./src/urls.ts
-/**
- * The URL as given when it is an absolute http(s) URL without line breaks or spaces (a URL
- * parser would silently drop or encode those); else undefined.
- */
-function urls_httpUrl(value) {
-    if (!value || /\s/.test(value))
-        return undefined;
-    try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:' ? value : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-
-
-/**
- * Step outputs that carry outside text. Workflows paste outputs into shell scripts and URLs, so a
- * URL output is only ever an absolute http(s) URL and an id only printable characters without
- * spaces or line breaks; anything else is left unset, with a warning, rather than passed on.
- */
-const PRINTABLE_ID = /^[\x21-\x7e]{1,256}$/;
-function setUrlOutput(name, value) {
-    if (value === undefined)
-        return;
-    const url = urls_httpUrl(value);
-    if (url)
-        setOutput(name, redact(url));
-    else
-        log.warning(`Output "${name}" is not set: the vendor's value is not a plain http(s) URL.`);
-}
-function setIdOutput(name, value) {
-    if (PRINTABLE_ID.test(value))
-        setOutput(name, redact(value));
-    else
-        log.warning(`Output "${name}" is not set: the vendor's id has characters an id may not have.`);
-}
-/** Counts, statuses and paths of our own making. */
-function setOwnOutput(name, value) {
-    setOutput(name, value);
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/http.ts
 
 
@@ -41669,6 +41340,25 @@ function joinUrl(base, path) {
     return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
+;// CONCATENATED MODULE: ./src/urls.ts
+/**
+ * The URL as given when it is an absolute http(s) URL without line breaks or spaces (a URL
+ * parser would silently drop or encode those); else undefined.
+ */
+function urls_httpUrl(value) {
+    if (!value || /\s/.test(value))
+        return undefined;
+    try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:' ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/github-context.ts
 
 
@@ -41967,97 +41657,6 @@ function formatDuration(ms) {
     if (minutes > 0)
         return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
     return `${seconds}s`;
-}
-
-;// CONCATENATED MODULE: ./src/report/verdict.ts
-/**
- * The one verdict function. Providers only say what the vendor said of the run (its signal) and
- * map the vendor's tests; from those two things this decides the run's status and the words that
- * describe it, the same for every vendor:
- * - any failed or errored test fails the run, whatever the vendor says of the run as a whole;
- * - a vendor-side failure (or a finished run with unfinished tests) and no failed test is `errored`;
- * - a finished run that executed no test is `no-tests`, never `passed`.
- */
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-function judge(observation) {
-    const { signal, ...rest } = observation;
-    const status = runStatus(signal, observation.counts, observation.tests);
-    const { counts } = observation;
-    const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished';
-    const note = unfinished
-        ? `The vendor ended the run with ${plural(counts.pending, 'test')} unfinished.`
-        : observation.note;
-    return { ...rest, status, ...(note === undefined ? {} : { note }) };
-}
-function runStatus(signal, counts, tests = []) {
-    if (signal === 'queued' || signal === 'running' || signal === 'cancelled')
-        return signal;
-    if (counts.failed + counts.errored > 0)
-        return 'failed';
-    if (signal === 'failed' || counts.pending > 0)
-        return 'errored';
-    return executedCount(counts, tests) === 0 ? 'no-tests' : 'passed';
-}
-/**
- * Tests that ran to an outcome. A failure the vendor suppresses (a snoozed or muted test) ran too,
- * though it is counted as skipped.
- */
-function executedCount(counts, tests) {
-    const suppressed = tests.filter((test) => test.status === 'skipped' && test.suppressed).length;
-    return counts.passed + counts.failed + counts.errored + suppressed;
-}
-/**
- * What happened, in a few plain words without the vendor's name, e.g. "2 of 5 tests failed".
- * Headlines, the step's messages and the log all use it, so none can say "all passed" when a
- * test did not.
- */
-function verdictText(report) {
-    const { counts } = report;
-    switch (report.status) {
-        case 'passed':
-            return passedText(report);
-        case 'failed':
-            return failedText(counts);
-        case 'errored':
-            return 'the run errored';
-        case 'no-tests':
-            return counts.skipped > 0
-                ? `no tests ran (${plural(counts.skipped, 'test')} skipped)`
-                : 'no tests ran';
-        case 'cancelled':
-            return 'the run was cancelled';
-        case 'timed-out':
-            return 'no verdict in time';
-        default:
-            return report.status;
-    }
-}
-function passedText(report) {
-    const { counts, tests } = report;
-    const suppressed = tests.filter((test) => test.status === 'skipped' && test.suppressed).length;
-    const flaky = tests.filter((test) => test.status === 'passed' && test.flaky).length;
-    const parts = counts.passed === counts.total
-        ? [`all ${plural(counts.total, 'test')} passed`]
-        : [`${counts.passed} of ${plural(counts.total, 'test')} passed`];
-    if (flaky > 0)
-        parts.push(`${flaky} only after retries`);
-    if (suppressed > 0)
-        parts.push(`${plural(suppressed, 'known failure')} suppressed`);
-    const skipped = counts.skipped - suppressed;
-    if (skipped > 0)
-        parts.push(`${skipped} skipped`);
-    return parts.join(', ');
-}
-function failedText(counts) {
-    const bad = counts.failed + counts.errored;
-    const errored = counts.errored > 0 ? ` (${counts.errored} errored)` : '';
-    return counts.total > 0 ? `${bad} of ${plural(counts.total, 'test')} failed${errored}` : 'failed';
-}
-/** Statuses that fail the step under the default policy. */
-function failsByDefault(status, allowNoTests) {
-    if (status === 'no-tests')
-        return !allowNoTests;
-    return (status === 'failed' || status === 'errored' || status === 'cancelled' || status === 'timed-out');
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -42709,6 +42308,438 @@ async function upsertComment(client, target, body, log) {
     });
     return { action: 'created', url: data.html_url };
 }
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+/** A problem with what the workflow passed in; its message names the input. */
+class InputError extends Error {
+    name = 'InputError';
+}
+const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
+const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
+const FAIL_ON = ['failure', 'never'];
+const COMMENT_MODES = ['auto', 'always', 'off'];
+/** Inputs that only some providers read; setting one the chosen provider ignores gets a warning. */
+const PROVIDER_SPECIFIC_INPUTS = [
+    'api-secret',
+    'target-id',
+    'url',
+    'environment',
+    'variables',
+    'tags',
+    'browser',
+    'breakpoint',
+    'feature-id',
+    'suite-id',
+    'test-ids',
+    'exclude-test-ids',
+    'agent',
+    'simulator-id'
+];
+/** Inputs whose values are secrets: masked at once, never echoed in an error. */
+const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'];
+/** Defaults, the same as action.yml's, for runs that do not go through action.yml (tests, demo). */
+const INPUT_DEFAULTS = {
+    wait: 'true',
+    'timeout-minutes': '30',
+    'poll-interval-seconds': '5',
+    'fail-on': 'failure',
+    'allow-no-tests': 'false',
+    comment: 'auto',
+    summary: 'true'
+};
+const optionalText = schemas_string()
+    .transform((value) => value.trim())
+    .transform((value) => (value === '' ? undefined : value));
+function requiredText(what) {
+    return schemas_string()
+        .transform((value) => value.trim())
+        .refine((value) => value !== '', `is required: ${what}`);
+}
+function choice(values, caseOf) {
+    return schemas_string()
+        .transform((value) => caseOf(value.trim()))
+        .pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }));
+}
+function optionalChoice(values) {
+    return optionalText
+        .transform((value) => value?.toUpperCase())
+        .pipe(schemas_enum(values, { error: `expected one of ${values.join(', ')}` }).optional());
+}
+// The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
+const booleanText = schemas_string()
+    .transform((value) => value.trim())
+    .pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
+    error: 'expected true or false'
+})
+    .transform((value) => value.toLowerCase() === 'true'));
+/** A plain decimal (`5`, `1.5`): not hex, not exponent notation, not blank. */
+function decimal(unit, min, max) {
+    const floor = min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`;
+    return schemas_string()
+        .transform((value) => value.trim())
+        .refine((value) => /^\d+(\.\d+)?$/.test(value), `expected a plain number of ${unit}, e.g. 5 or 1.5`)
+        .transform(Number)
+        .pipe(schemas_number()
+        .refine((n) => (min.inclusive ? n >= min.value : n > min.value), `expected ${floor} ${unit}`)
+        .refine((n) => n <= max, `expected at most ${max} ${unit}`));
+}
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+/** https anywhere; plain http only on this machine (simulators, tunnels). */
+function isAllowedApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return false;
+    }
+    if (url.username || url.password)
+        return false;
+    return (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)));
+}
+const apiUrl = optionalText.refine((value) => value === undefined || isAllowedApiUrl(value), 'expected an https URL (http only on localhost), without credentials in it');
+const testmoUrl = apiUrl.transform((value) => value === undefined ? undefined : new URL(value).origin);
+const projectId = optionalText
+    .refine((value) => value === undefined || /^[1-9]\d*$/.test(value), 'expected a project id (a positive whole number)')
+    .transform((value) => (value === undefined ? undefined : Number(value)));
+// Testmo's CLI accepts these shapes; the API may reject others.
+const testmoSource = optionalText.refine((value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value), 'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)');
+const testmoTags = schemas_string()
+    .transform((text) => parseList(text))
+    .refine((tags) => tags.every((tag) => /^[\w-]+$/.test(tag)), 'expected tags of letters, digits, _ and -');
+const urlUnderTest = optionalText.refine((value) => {
+    if (value === undefined)
+        return true;
+    try {
+        return ['http:', 'https:'].includes(new URL(value).protocol);
+    }
+    catch {
+        return false;
+    }
+}, 'expected an http(s) URL');
+const variables = schemas_string().transform((text, ctx) => {
+    try {
+        return parseVariables(text);
+    }
+    catch (error) {
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return NEVER;
+    }
+});
+const scalar = union([schemas_string(), schemas_number(), schemas_boolean()]);
+// comma- or newline-separated lists: tags, test ids
+const tags = schemas_string().transform((text) => parseList(text));
+function inputSchema(providers) {
+    return object({
+        provider: choice(providers, (s) => s.toLowerCase()),
+        'api-key': requiredText('the vendor API key, e.g. ${{ secrets.VENDOR_API_KEY }}'),
+        'api-secret': optionalText,
+        'api-url': apiUrl,
+        'target-id': optionalText,
+        url: urlUnderTest,
+        environment: optionalText,
+        variables,
+        tags,
+        browser: optionalChoice(BROWSERS),
+        breakpoint: optionalChoice(BREAKPOINTS),
+        'feature-id': optionalText,
+        'suite-id': optionalText,
+        'test-ids': tags,
+        'exclude-test-ids': tags,
+        agent: optionalText,
+        'simulator-id': optionalText,
+        wait: booleanText,
+        'timeout-minutes': decimal('minutes', { value: 0, inclusive: false }, 360),
+        // Below a second a poller only adds load on the vendor.
+        'poll-interval-seconds': decimal('seconds', { value: 1, inclusive: true }, 600),
+        'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
+        'allow-no-tests': booleanText,
+        comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
+        summary: booleanText,
+        'github-token': optionalText,
+        'report-path': optionalText,
+        'junit-path': optionalText,
+        'testmo-url': testmoUrl,
+        'testmo-token': optionalText,
+        'testmo-project-id': projectId,
+        'testmo-run-name': optionalText,
+        'testmo-source': testmoSource,
+        'testmo-tags': testmoTags
+    });
+}
+/** The names of every input testgate reads, in action.yml's order. */
+function inputNames() {
+    return Object.keys(inputSchema(['x']).shape);
+}
+/**
+ * Parses the raw input strings (as core.getInput returns them, '' when unset) into Settings.
+ * Every problem is reported at once, each naming its input.
+ */
+function parseInputs(read, providers) {
+    const schema = inputSchema(providers);
+    const raw = {};
+    const given = [];
+    for (const name of Object.keys(schema.shape)) {
+        const value = read(name);
+        if (value.trim() !== '')
+            given.push(name);
+        raw[name] = value.trim() === '' ? (INPUT_DEFAULTS[name] ?? '') : value;
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+        const lines = parsed.error.issues.map((issue) => {
+            const name = String(issue.path[0]);
+            const secret = SECRET_INPUTS.includes(name) || hasUserInfo(raw[name]);
+            const got = secret || raw[name] === undefined ? '' : ` (got ${JSON.stringify(shortValue(raw[name]))})`;
+            return `Input "${name}": ${issue.message}${got}`;
+        });
+        throw new InputError(lines.join('\n'));
+    }
+    const input = parsed.data;
+    return {
+        provider: input.provider,
+        apiKey: input['api-key'],
+        apiSecret: input['api-secret'],
+        apiUrl: input['api-url'],
+        targetId: input['target-id'],
+        url: input.url,
+        environment: input.environment,
+        variables: input.variables,
+        tags: input.tags,
+        browser: input.browser,
+        breakpoint: input.breakpoint,
+        featureId: input['feature-id'],
+        suiteId: input['suite-id'],
+        testIds: input['test-ids'],
+        excludeTestIds: input['exclude-test-ids'],
+        agent: input.agent,
+        simulatorId: input['simulator-id'],
+        wait: input.wait,
+        timeoutMinutes: input['timeout-minutes'],
+        pollIntervalSeconds: input['poll-interval-seconds'],
+        failOn: input['fail-on'],
+        allowNoTests: input['allow-no-tests'],
+        comment: input.comment,
+        summary: input.summary,
+        githubToken: input['github-token'],
+        reportPath: input['report-path'],
+        junitPath: input['junit-path'],
+        testmo: testmoSettings(input),
+        given
+    };
+}
+const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'];
+/** All three of url, token and project, or none: a partial set is a mistake worth stopping for. */
+function testmoSettings(input) {
+    const missing = TESTMO_REQUIRED.filter((name) => input[name] === undefined);
+    if (missing.length === TESTMO_REQUIRED.length)
+        return undefined;
+    if (missing.length > 0) {
+        throw new InputError(`Publishing to Testmo needs ${TESTMO_REQUIRED.join(', ')}; missing: ${missing.map((name) => `"${name}"`).join(', ')}`);
+    }
+    return {
+        url: input['testmo-url'] ?? '',
+        token: input['testmo-token'] ?? '',
+        projectId: input['testmo-project-id'] ?? 0,
+        runName: input['testmo-run-name'],
+        source: input['testmo-source'],
+        tags: input['testmo-tags']
+    };
+}
+/** A URL with a user or password in it is a secret too: never echoed. */
+function hasUserInfo(value) {
+    return value !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value.trim());
+}
+function shortValue(value) {
+    return value.length > 60 ? `${value.slice(0, 57)}...` : value;
+}
+/** Comma- or newline-separated values, trimmed, without blanks or repeats. */
+function parseList(text) {
+    const items = text
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+    return [...new Set(items)];
+}
+/**
+ * `KEY=value` or `KEY: value` per line (the vendors' own actions use the colon form), or a JSON
+ * object. A repeated key collects its values in order. Blank lines and `#` comments are skipped.
+ */
+function parseVariables(text) {
+    const trimmed = text.trim();
+    const result = {};
+    const add = (key, value) => {
+        ;
+        (result[key] ??= []).push(value);
+    };
+    if (trimmed === '')
+        return result;
+    if (trimmed.startsWith('{')) {
+        let json;
+        try {
+            json = JSON.parse(trimmed);
+        }
+        catch {
+            throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse');
+        }
+        const object = record(schemas_string(), union([scalar, array(scalar)])).safeParse(json);
+        if (!object.success) {
+            throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them');
+        }
+        for (const [key, value] of Object.entries(object.data)) {
+            for (const item of Array.isArray(value) ? value : [value])
+                add(key, String(item));
+        }
+        return result;
+    }
+    text.split(/\r?\n/).forEach((line, index) => {
+        const content = line.trim();
+        if (content === '' || content.startsWith('#'))
+            return;
+        const separator = content.search(/[=:]/);
+        const key = separator > 0 ? content.slice(0, separator).trim() : '';
+        if (key === '' || /\s/.test(key)) {
+            throw new Error(`line ${index + 1}: expected KEY=value or KEY: value`);
+        }
+        add(key, content.slice(separator + 1).trim());
+    });
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
+/**
+ * The one way text reaches the step log. The runner executes any stdout line that starts with
+ * `::` (or the older `##[`) as a workflow command, and vendor, proxy and GitHub text (run ids, URLs, error bodies) can
+ * hold line breaks: so every info line is made one line whose start is never `::`, and every
+ * message loses the secrets it may echo. Annotations (warning, error) go through the toolkit,
+ * which escapes line breaks inside the command itself.
+ */
+const secrets = new Set();
+/** Values no line of the log may contain, in any of the forms they could be echoed in. */
+function addSecrets(values) {
+    for (const value of values) {
+        if (value.length < 3)
+            continue;
+        secrets.add(value);
+        secrets.add(encodeURIComponent(value));
+    }
+}
+function knownSecrets() {
+    return [...secrets];
+}
+function redact(text, values = secrets) {
+    let result = text;
+    // Longest first, so a secret that contains another is replaced whole.
+    for (const secret of [...values].sort((a, b) => b.length - a.length))
+        if (secret.length > 0)
+            result = result.split(secret).join('***');
+    return result;
+}
+/** A copy of a JSON-like value with every string redacted. */
+function redactDeep(value) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map((item) => redactDeep(item));
+    if (value && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)]));
+    return value;
+}
+// Every line break the runner or a terminal could split on.
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g;
+// `::name::` commands, and the runner's older `##[name]` form.
+const COMMAND_START = /^(\s*)(::|##\[)/;
+/** One line that cannot start a workflow command. */
+function safeLine(text) {
+    const line = redact(text).replace(LINE_BREAKS, ' ⏎ ');
+    return line.replace(COMMAND_START, (_, space, start) => `${space}${start[0]} ${start.slice(1)}`);
+}
+const log = {
+    info: (text) => info(safeLine(text)),
+    warning: (text) => warning(redact(text)),
+    error: (text) => error(redact(text)),
+    fail: (text) => setFailed(redact(text))
+};
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+
+
+/**
+ * Step outputs that carry outside text. Workflows paste outputs into shell scripts and URLs, so a
+ * URL output is only ever an absolute http(s) URL and an id only printable characters without
+ * spaces or line breaks; anything else is left unset, with a warning, rather than passed on.
+ */
+const PRINTABLE_ID = /^[\x21-\x7e]{1,256}$/;
+function setUrlOutput(name, value) {
+    if (value === undefined)
+        return;
+    const url = urls_httpUrl(value);
+    if (url)
+        setOutput(name, redact(url));
+    else
+        log.warning(`Output "${name}" is not set: the vendor's value is not a plain http(s) URL.`);
+}
+function setIdOutput(name, value) {
+    if (PRINTABLE_ID.test(value))
+        setOutput(name, redact(value));
+    else
+        log.warning(`Output "${name}" is not set: the vendor's id has characters an id may not have.`);
+}
+/** Counts, statuses and paths of our own making. */
+function setOwnOutput(name, value) {
+    setOutput(name, value);
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/preflight.ts
+
+
+
+
+/**
+ * Checks made before anything is sent to a vendor: a report that cannot be written is better
+ * known now than after a 30-minute run.
+ */
+async function checkWritablePaths(settings) {
+    const paths = [
+        ['report-path', settings.reportPath],
+        ['junit-path', settings.junitPath]
+    ];
+    const problems = [];
+    for (const [input, path] of paths) {
+        const reason = path === undefined ? undefined : await whyUnwritable(path);
+        if (reason)
+            problems.push(`Input "${input}": cannot write ${path}: ${reason}`);
+    }
+    if (problems.length > 0)
+        throw new InputError(problems.join('\n'));
+}
+async function whyUnwritable(path) {
+    try {
+        if ((await (0,promises_namespaceObject.stat)(path).catch(() => undefined))?.isDirectory())
+            return 'it is a directory';
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,promises_namespaceObject.access)((0,external_node_path_namespaceObject.dirname)(path), external_node_fs_namespaceObject.constants.W_OK);
+        return undefined;
+    }
+    catch (error) {
+        const code = error.code;
+        return REASONS[code ?? ''] ?? error.message;
+    }
+}
+const REASONS = {
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    // mkdir -p on a path whose directory part is an existing file
+    EEXIST: 'a part of the path is a file, not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only'
+};
 
 ;// CONCATENATED MODULE: ./src/secrets.ts
 
@@ -44008,6 +44039,71 @@ function createProvider(settings, setup) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/sinks/links.ts
+/** The render context with the links the earlier sinks produced (a Testmo run…). */
+function withEarlierLinks(input) {
+    const links = input.earlier.flatMap((result) => result.links);
+    return links.length > 0 ? { ...input.render, published: links } : input.render;
+}
+
+;// CONCATENATED MODULE: ./src/sinks/sink.ts
+function done(paths = [], links = []) {
+    return { paths, links };
+}
+function skipped(reason) {
+    return { paths: [], links: [], skipped: reason };
+}
+
+;// CONCATENATED MODULE: ./src/sinks/comment.ts
+
+
+
+
+
+
+/** The sticky PR comment: one per (provider, target, job), edited in place. */
+const commentSink = {
+    name: 'PR comment',
+    async write(input) {
+        const { settings, context, github, report, vendor } = input;
+        if (settings.comment === 'off')
+            return skipped('comment: off');
+        const pr = context.pullRequest;
+        if (!pr) {
+            if (settings.comment === 'always')
+                log.warning('comment: always, but no pull request was found for this event; no comment written.');
+            return skipped('no pull request');
+        }
+        if (!github) {
+            log.warning('No github-token: the PR comment is skipped.');
+            return skipped('no github-token');
+        }
+        const marker = commentMarker(vendor.name, report.targetId, context.job);
+        const body = redact(commentBody(report, withEarlierLinks(input), marker));
+        const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker };
+        try {
+            const result = await upsertComment(github, target, body, log.info);
+            log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`);
+            return done([], [{ label: `PR #${pr.number} comment`, url: result.url }]);
+        }
+        catch (error) {
+            return notWritten(error, pr.number);
+        }
+    }
+};
+function notWritten(error, pr) {
+    const status = githubStatus(error);
+    // A read-only token (a fork's PR) is expected and only a warning; a token GitHub rejects is a
+    // misconfiguration to fix, so it fails the step like any sink that could not write.
+    if (status === 401)
+        throw tokenRejected(`writing the PR comment on PR #${pr}`);
+    if (status !== 403 && status !== 404)
+        throw error;
+    log.warning(`Could not comment on PR #${pr} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
+        '(PRs from forks get a read-only token). The job summary has the full report.');
+    return Promise.resolve(skipped(`HTTP ${status}`));
+}
+
 ;// CONCATENATED MODULE: ./src/report/junit.ts
 
 
@@ -44104,12 +44200,94 @@ function junitXml(report, vendor) {
         '</testsuites>\n');
 }
 
+;// CONCATENATED MODULE: ./src/sinks/junit.ts
+
+
+
+
+
+
+/** The report as JUnit XML, for test reporters and dashboards; only for a run with a verdict. */
+const junitSink = {
+    name: 'JUnit file',
+    async write({ report, settings, render, vendor }) {
+        const path = settings.junitPath;
+        if (!path)
+            return skipped('no junit-path');
+        if (render.startedOnly) {
+            log.info('No verdict yet (wait: false): the JUnit file is not written.');
+            return skipped('no verdict to write yet (wait: false)');
+        }
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(path, redact(junitXml(report, vendor.displayName)));
+        setOwnOutput('junit-path', path);
+        log.info(`JUnit XML of ${report.counts.total} tests written to ${path}`);
+        return done([path]);
+    }
+};
+
+;// CONCATENATED MODULE: ./src/sinks/report-file.ts
+
+
+
+
+/** The normalized report as JSON: written first, so whatever fails later, the data is on disk. */
+const reportFileSink = {
+    name: 'report file',
+    async write({ report, reportPath }) {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(reportPath), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+        setOwnOutput('report-path', reportPath);
+        return done([reportPath]);
+    }
+};
+
+;// CONCATENATED MODULE: ./src/sinks/step-outputs.ts
+
+
+/** The step's outputs: the verdict, the ids and links, and the counts once there are any. */
+const stepOutputsSink = {
+    name: 'step outputs',
+    async write({ report }) {
+        const { counts } = report;
+        setOwnOutput('status', report.status);
+        setIdOutput('run-id', report.runId);
+        setUrlOutput('report-url', report.url);
+        if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))
+            return done();
+        setOwnOutput('total', counts.total);
+        setOwnOutput('passed', counts.passed);
+        // Errored tests did not pass either: `failed` counts both, so `failed > 0` means "look at this".
+        setOwnOutput('failed', counts.failed + counts.errored);
+        setOwnOutput('skipped', counts.skipped);
+        return done();
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 /** The job summary: the whole report, failures first, passed tests folded. */
 function summaryMarkdown(report, context) {
     return renderReport(report, context, SUMMARY_LIMITS, { footer: footerLine(context) });
 }
+
+;// CONCATENATED MODULE: ./src/sinks/summary.ts
+
+
+
+
+
+/** The job summary: the whole report, failures first, with links to where else it went. */
+const summarySink = {
+    name: 'job summary',
+    async write(input) {
+        if (!input.settings.summary)
+            return skipped('summary: false');
+        const markdown = summaryMarkdown(input.report, withEarlierLinks(input));
+        await summary.addRaw(redact(markdown)).write();
+        return done();
+    }
+};
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -44363,137 +44541,100 @@ class TestmoPublisher {
     }
 }
 
+;// CONCATENATED MODULE: ./src/sinks/testmo.ts
+
+
+
+
+// A run that used up the step's deadline still gets this long to publish to Testmo.
+const TESTMO_GRACE_MS = 2 * 60_000;
+/** The report as a Testmo automation run; only for a run with a verdict. */
+const testmoSink = {
+    name: 'Testmo run',
+    async write({ report, settings, context, render, vendor, deadline }) {
+        const testmo = settings.testmo;
+        if (!testmo)
+            return skipped('no Testmo settings');
+        if (render.startedOnly) {
+            log.info('No verdict yet (wait: false): nothing is published to Testmo.');
+            return skipped('no verdict to publish yet (wait: false)');
+        }
+        const client = createTestmoClient(testmo, {
+            secrets: knownSecrets(),
+            deadline: Math.max(deadline, Date.now() + TESTMO_GRACE_MS),
+            log: log.info
+        });
+        // The outputs are set as soon as the run exists, so a publish that fails later still names it.
+        const publisher = new TestmoPublisher(client, testmo, log.info, (runId, runUrl) => {
+            setIdOutput('testmo-run-id', String(runId));
+            setUrlOutput('testmo-run-url', runUrl);
+        });
+        const result = await publisher.publish({
+            report,
+            context,
+            vendor: vendor.displayName,
+            environment: settings.environment,
+            urlUnderTest: render.urlUnderTest
+        });
+        log.info(`Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`);
+        return done([], [{ label: `Testmo run ${result.runId}`, url: result.runUrl }]);
+    }
+};
+
+;// CONCATENATED MODULE: ./src/sinks/index.ts
+
+
+
+
+
+
+
+/**
+ * Where a report goes, in order. The report file is first, so the data is on disk whatever fails
+ * later; Testmo comes before the summary and the comment, which link to the run it made.
+ */
+const SINKS = [
+    reportFileSink,
+    stepOutputsSink,
+    junitSink,
+    testmoSink,
+    summarySink,
+    commentSink
+];
+/** Runs every sink in order; one that fails is recorded and the others still run. */
+async function publishAll(input, sinks = SINKS) {
+    const results = [];
+    for (const sink of sinks) {
+        try {
+            results.push({ sink: sink.name, ...(await sink.write({ ...input, earlier: results })) });
+        }
+        catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            log.error(`Could not write the ${sink.name}: ${message}`);
+            results.push({ sink: sink.name, paths: [], links: [], error: message });
+        }
+    }
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 /** Names of the values the main step saves for the post step (core.saveState). */
 const STATE_HANDLE = 'handle';
 const STATE_FINISHED = 'finished';
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/wait.ts
 
 
 
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+/**
+ * Waiting for a started run's verdict: the poll loop with the provider's looks judged, the job's
+ * cancellation, and a report for every way the wait can end.
+ */
 // The longest wait between two looks at a run, unless poll-interval-seconds asks for more.
 const MAX_POLL_INTERVAL_MS = 30_000;
-/** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
-async function run(env = process.env) {
-    try {
-        await pipeline(env);
-    }
-    catch (error) {
-        log.fail(error instanceof Error ? error.message : String(error));
-    }
-}
-async function pipeline(env) {
-    maskSecrets();
-    const payload = readEventPayload(env.GITHUB_EVENT_PATH);
-    explainMissingSecrets(env, payload);
-    const settings = parseInputs((name) => getInput(name), providerNames());
-    const context = contextFromEnvironment(env, payload);
-    const deadline = Date.now() + settings.timeoutMinutes * 60_000;
-    const provider = createProvider(settings, {
-        log: log.info,
-        warn: log.warning,
-        client: { deadline }
-    });
-    const request = { settings, context };
-    warnAboutIgnoredInputs(settings, provider);
-    const deploymentState = context.deployment?.state;
-    if (deploymentState && deploymentState !== 'success') {
-        log.warning(`The deployment's status is "${deploymentState}", not "success": testing it anyway. ` +
-            "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only.");
-    }
-    provider.validate(request);
-    await checkWritablePaths(settings);
-    const github = settings.githubToken
-        ? await createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
-        : undefined;
-    if (github && needsPullRequestLookup(context))
-        await lookUpPullRequest(github, context);
-    const handle = await trigger(provider, request);
-    saveState(STATE_HANDLE, JSON.stringify({ provider: provider.name, handle }));
-    log.info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`);
-    setIdOutput('run-id', handle.runId);
-    setUrlOutput('report-url', handle.url);
-    // Decided before rendering: the summary and the comment name it when they leave tests out.
-    const reportPath = reportFilePath(settings, env, provider.name, handle.runId);
-    const renderContext = { ...toRenderContext(provider, settings, context), reportPath };
-    let report;
-    if (settings.wait) {
-        report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings);
-    }
-    else {
-        report = startedReport(provider, handle);
-        renderContext.startedOnly = true;
-    }
-    const sinkFailures = await publish(report, {
-        settings,
-        deadline,
-        context,
-        renderContext,
-        provider,
-        github,
-        reportPath
-    });
-    decide(report, provider, settings, sinkFailures, renderContext);
-}
-/** An empty api-key on a run GitHub gives no secrets: say why, and what to do, not just "required". */
-function explainMissingSecrets(env, payload) {
-    const reason = withheldSecretsReason(env, payload);
-    if (!reason || getInput('api-key').trim() !== '')
-        return;
-    throw new InputError(`Input "api-key" is empty: this run is for ${reason}. ` +
-        'See "Fork and Dependabot pull requests" in the testgate README: skip such runs with an `if:`, ' +
-        'or run the tests from a `workflow_run` (or, knowing its risks, `pull_request_target`) workflow.');
-}
-function warnAboutIgnoredInputs(settings, provider) {
-    for (const name of settings.given) {
-        const specific = PROVIDER_SPECIFIC_INPUTS.includes(name);
-        if (specific && !provider.inputs.includes(name)) {
-            log.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
-        }
-    }
-}
-async function lookUpPullRequest(github, context) {
-    try {
-        context.pullRequest = await findPullRequestForCommit(github, context);
-        if (context.pullRequest)
-            log.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`);
-    }
-    catch (error) {
-        const commit = `commit ${context.sha.slice(0, 7)}`;
-        // A rejected token is a misconfiguration, not a passing outage: stop before the vendor run
-        // starts, since neither the PR nor its comment could be reached with it.
-        if (githubStatus(error) === 401)
-            throw tokenRejected(`looking up the PR of ${commit}`);
-        log.warning(`Could not look up the PR of ${commit}: ${errorMessage(error)}`);
-    }
-}
-async function trigger(provider, request) {
-    try {
-        return await provider.trigger(request);
-    }
-    catch (error) {
-        throw new Error(`Could not start the ${provider.displayName} run. ${errorMessage(error)}`);
-    }
-}
 async function waitForReport(provider, handle, settings, deadline) {
     const scale = pollScale(process.env.TESTGATE_POLL_SCALE);
     const intervalMs = settings.pollIntervalSeconds * 1000 * scale;
@@ -44568,6 +44709,128 @@ function startedReport(provider, handle) {
         tests: []
     };
 }
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
+async function run(env = process.env) {
+    try {
+        await pipeline(env);
+    }
+    catch (error) {
+        log.fail(error instanceof Error ? error.message : String(error));
+    }
+}
+async function pipeline(env) {
+    maskSecrets();
+    const payload = readEventPayload(env.GITHUB_EVENT_PATH);
+    explainMissingSecrets(env, payload);
+    const settings = parseInputs((name) => getInput(name), providerNames());
+    const context = contextFromEnvironment(env, payload);
+    const deadline = Date.now() + settings.timeoutMinutes * 60_000;
+    const provider = createProvider(settings, {
+        log: log.info,
+        warn: log.warning,
+        client: { deadline }
+    });
+    const request = { settings, context };
+    warnAboutIgnoredInputs(settings, provider);
+    const deploymentState = context.deployment?.state;
+    if (deploymentState && deploymentState !== 'success') {
+        log.warning(`The deployment's status is "${deploymentState}", not "success": testing it anyway. ` +
+            "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only.");
+    }
+    provider.validate(request);
+    await checkWritablePaths(settings);
+    const github = settings.githubToken
+        ? await createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
+        : undefined;
+    if (github && needsPullRequestLookup(context))
+        await lookUpPullRequest(github, context);
+    const handle = await trigger(provider, request);
+    saveState(STATE_HANDLE, JSON.stringify({ provider: provider.name, handle }));
+    log.info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`);
+    setIdOutput('run-id', handle.runId);
+    setUrlOutput('report-url', handle.url);
+    // Decided before rendering: the summary and the comment name it when they leave tests out.
+    const reportPath = reportFilePath(settings, env, provider.name, handle.runId);
+    const renderContext = { ...toRenderContext(provider, settings, context), reportPath };
+    let report;
+    if (settings.wait) {
+        report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings);
+    }
+    else {
+        report = startedReport(provider, handle);
+        renderContext.startedOnly = true;
+    }
+    const sinks = await publishAll({
+        // Vendor text may echo a secret (a key in a URL, a token in an error): no sink sees it.
+        report: redactDeep(report),
+        settings,
+        context,
+        render: renderContext,
+        vendor: { name: provider.name, displayName: provider.displayName },
+        github,
+        deadline,
+        reportPath
+    });
+    apply(decide(report, settings, sinks, provider.displayName));
+}
+/** An empty api-key on a run GitHub gives no secrets: say why, and what to do, not just "required". */
+function explainMissingSecrets(env, payload) {
+    const reason = withheldSecretsReason(env, payload);
+    if (!reason || getInput('api-key').trim() !== '')
+        return;
+    throw new InputError(`Input "api-key" is empty: this run is for ${reason}. ` +
+        'See "Fork and Dependabot pull requests" in the testgate README: skip such runs with an `if:`, ' +
+        'or run the tests from a `workflow_run` (or, knowing its risks, `pull_request_target`) workflow.');
+}
+function warnAboutIgnoredInputs(settings, provider) {
+    for (const name of settings.given) {
+        const specific = PROVIDER_SPECIFIC_INPUTS.includes(name);
+        if (specific && !provider.inputs.includes(name)) {
+            log.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
+        }
+    }
+}
+async function lookUpPullRequest(github, context) {
+    try {
+        context.pullRequest = await findPullRequestForCommit(github, context);
+        if (context.pullRequest)
+            log.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`);
+    }
+    catch (error) {
+        const commit = `commit ${context.sha.slice(0, 7)}`;
+        // A rejected token is a misconfiguration, not a passing outage: stop before the vendor run
+        // starts, since neither the PR nor its comment could be reached with it.
+        if (githubStatus(error) === 401)
+            throw tokenRejected(`looking up the PR of ${commit}`);
+        log.warning(`Could not look up the PR of ${commit}: ${errorMessage(error)}`);
+    }
+}
+async function trigger(provider, request) {
+    try {
+        return await provider.trigger(request);
+    }
+    catch (error) {
+        throw new Error(`Could not start the ${provider.displayName} run. ${errorMessage(error)}`);
+    }
+}
 function toRenderContext(provider, settings, context) {
     return {
         vendor: provider.displayName,
@@ -44578,160 +44841,21 @@ function toRenderContext(provider, settings, context) {
         timeoutMinutes: settings.timeoutMinutes
     };
 }
-/** Writes the report everywhere it goes. A sink that fails does not stop the others. */
-async function publish(unsafe, publishing) {
-    // Vendor text may echo a secret (a key in a URL, a token in an error): no sink sees it.
-    const report = redactDeep(unsafe);
-    const failures = [];
-    const attempt = async (sink, write) => {
-        try {
-            await write();
-        }
-        catch (error) {
-            failures.push(`${sink}: ${errorMessage(error)}`);
-            log.error(`Could not write the ${sink}: ${errorMessage(error)}`);
-        }
-    };
-    // The report file goes first: whatever fails later, the data is on disk.
-    await attempt('report file', () => writeReportFile(report, publishing));
-    setOutputs(report);
-    const { settings, renderContext } = publishing;
-    if (renderContext.startedOnly && (settings.junitPath || settings.testmo)) {
-        log.info('No verdict to publish yet (wait: false): the JUnit file and Testmo are skipped.');
-    }
-    else {
-        if (settings.junitPath)
-            await attempt('JUnit file', () => writeJunit(report, publishing));
-        // Before the summary and the comment, so both can link to the Testmo run.
-        if (settings.testmo)
-            await attempt('Testmo run', () => publishToTestmo(report, publishing));
-    }
-    if (settings.summary) {
-        await attempt('job summary', async () => {
-            await summary.addRaw(redact(summaryMarkdown(report, renderContext))).write();
-        });
-    }
-    await attempt('PR comment', () => writeComment(report, publishing));
-    return failures;
-}
-async function writeJunit(report, { settings, provider }) {
-    const path = settings.junitPath ?? '';
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(path, redact(junitXml(report, provider.displayName)));
-    setOwnOutput('junit-path', path);
-    log.info(`JUnit XML of ${report.counts.total} tests written to ${path}`);
-}
-// A run that used up the step's deadline still gets this long to publish to Testmo.
-const TESTMO_GRACE_MS = 2 * 60_000;
-async function publishToTestmo(report, publishing) {
-    const { settings, context, renderContext, provider } = publishing;
-    const testmo = settings.testmo;
-    if (!testmo)
-        return;
-    const client = createTestmoClient(testmo, {
-        secrets: secretsOf(settings),
-        deadline: Math.max(publishing.deadline, Date.now() + TESTMO_GRACE_MS),
-        log: log.info
-    });
-    const publisher = new TestmoPublisher(client, testmo, log.info, (runId, runUrl) => {
-        setIdOutput('testmo-run-id', String(runId));
-        setUrlOutput('testmo-run-url', runUrl);
-        renderContext.published = [
-            ...(renderContext.published ?? []),
-            { label: `Testmo run ${runId}`, url: runUrl }
-        ];
-    });
-    const result = await publisher.publish({
-        report,
-        context,
-        vendor: provider.displayName,
-        environment: settings.environment,
-        urlUnderTest: renderContext.urlUnderTest
-    });
-    log.info(`Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`);
-}
 function reportFilePath(settings, env, provider, runId) {
     return (settings.reportPath ??
         (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'testgate', `${provider}-${safeFileName(runId)}.json`));
 }
-async function writeReportFile(report, { reportPath: path }) {
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(report, null, 2)}\n`);
-    setOwnOutput('report-path', path);
-}
 function safeFileName(text) {
     return text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
 }
-function setOutputs(report) {
-    const { counts } = report;
-    setOwnOutput('status', report.status);
-    setIdOutput('run-id', report.runId);
-    setUrlOutput('report-url', report.url);
-    if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))
-        return;
-    setOwnOutput('total', counts.total);
-    setOwnOutput('passed', counts.passed);
-    // Errored tests did not pass either: `failed` counts both, so `failed > 0` means "look at this".
-    setOwnOutput('failed', counts.failed + counts.errored);
-    setOwnOutput('skipped', counts.skipped);
-}
-async function writeComment(report, publishing) {
-    const { settings, context, github, provider } = publishing;
-    if (settings.comment === 'off')
-        return;
-    const pr = context.pullRequest;
-    if (!pr) {
-        if (settings.comment === 'always')
-            log.warning('comment: always, but no pull request was found for this event; no comment written.');
-        return;
-    }
-    if (!github) {
-        log.warning('No github-token: the PR comment is skipped.');
-        return;
-    }
-    const marker = commentMarker(provider.name, report.targetId, context.job);
-    try {
-        const result = await upsertComment(github, { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker }, redact(commentBody(report, publishing.renderContext, marker)), log.info);
-        log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`);
-    }
-    catch (error) {
-        const status = githubStatus(error);
-        // A read-only token (a fork's PR) is expected and only a warning; a token GitHub rejects is a
-        // misconfiguration to fix, so it fails the step like any sink that could not write.
-        if (status === 401)
-            throw tokenRejected(`writing the PR comment on PR #${pr.number}`);
-        if (status === 403 || status === 404) {
-            log.warning(`Could not comment on PR #${pr.number} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
-                '(PRs from forks get a read-only token). The job summary has the full report.');
-            return;
-        }
-        throw error;
-    }
-}
-function decide(report, provider, settings, sinkFailures, renderContext) {
-    const problems = [];
-    const message = verdictMessage(report, provider, renderContext);
-    const failing = failsByDefault(report.status, settings.allowNoTests);
-    if (settings.failOn === 'failure' && failing)
-        problems.push(message);
-    else if (failing)
-        log.warning(`${message} (fail-on: never)`);
-    else
-        log.info(message);
-    if (sinkFailures.length > 0)
-        problems.push(`Reporting failed — ${sinkFailures.join('; ')}`);
-    if (problems.length > 0)
-        log.fail(problems.join('\n'));
-}
-function verdictMessage(report, provider, renderContext) {
-    const where = report.url ? ` — ${report.url}` : '';
-    const note = report.note ? `. ${report.note}` : '';
-    switch (report.status) {
-        case 'timed-out':
-            return `${provider.displayName}: no verdict within ${renderContext.timeoutMinutes} minutes${where}`;
-        default:
-            return `${provider.displayName}: ${verdictText(report)}${note}${where}`;
-    }
+/** Logs the decision and fails the step when it says so. */
+function apply(decision) {
+    if (decision.notice?.level === 'warning')
+        log.warning(decision.notice.text);
+    else if (decision.notice)
+        log.info(decision.notice.text);
+    if (decision.failure)
+        log.fail(decision.failure);
 }
 /**
  * A run without tests says what was asked for, so a team can see why nothing matched, and how to
@@ -44961,7 +45085,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
+/***/ 3238:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

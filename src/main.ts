@@ -1,16 +1,8 @@
 import * as core from '@actions/core'
-import { log, redact, redactDeep } from './log.js'
-import { checkWritablePaths } from './preflight.js'
-import { setIdOutput, setOwnOutput, setUrlOutput } from './outputs.js'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import {
-  createGitHubClient,
-  findPullRequestForCommit,
-  upsertComment,
-  type GitHubClient
-} from './github-api.js'
+import { join } from 'node:path'
+import { decide, type Decision } from './decide.js'
+import { createGitHubClient, findPullRequestForCommit, type GitHubClient } from './github-api.js'
 import { githubStatus, tokenRejected } from './github-errors.js'
 import {
   contextFromEnvironment,
@@ -21,21 +13,17 @@ import {
   type RunContext
 } from './github-context.js'
 import { InputError, parseInputs, PROVIDER_SPECIFIC_INPUTS, type Settings } from './inputs.js'
-import { maskSecrets, secretsOf } from './secrets.js'
-import { waitForVerdict, type PollOutcome } from './poll.js'
+import { log, redactDeep } from './log.js'
+import { setIdOutput, setUrlOutput } from './outputs.js'
+import { checkWritablePaths } from './preflight.js'
 import { createProvider, providerNames } from './providers/index.js'
 import type { Provider, RunHandle } from './providers/provider.js'
-import { commentBody, commentMarker } from './report/comment.js'
 import type { RenderContext } from './report/markdown.js'
-import { countTests, type RunReport } from './report/model.js'
-import { failsByDefault, judge, verdictText } from './report/verdict.js'
-import { junitXml } from './report/junit.js'
-import { summaryMarkdown } from './report/summary.js'
-import { createTestmoClient, TestmoPublisher } from './publish/testmo.js'
-import { STATE_FINISHED, STATE_HANDLE } from './state.js'
-
-// The longest wait between two looks at a run, unless poll-interval-seconds asks for more.
-const MAX_POLL_INTERVAL_MS = 30_000
+import type { RunReport } from './report/model.js'
+import { maskSecrets } from './secrets.js'
+import { publishAll } from './sinks/index.js'
+import { STATE_HANDLE } from './state.js'
+import { startedReport, waitForReport } from './wait.js'
 
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -94,16 +82,18 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     renderContext.startedOnly = true
   }
 
-  const sinkFailures = await publish(report, {
+  const sinks = await publishAll({
+    // Vendor text may echo a secret (a key in a URL, a token in an error): no sink sees it.
+    report: redactDeep(report),
     settings,
-    deadline,
     context,
-    renderContext,
-    provider,
+    render: renderContext,
+    vendor: { name: provider.name, displayName: provider.displayName },
     github,
+    deadline,
     reportPath
   })
-  decide(report, provider, settings, sinkFailures, renderContext)
+  apply(decide(report, settings, sinks, provider.displayName))
 }
 
 /** An empty api-key on a run GitHub gives no secrets: say why, and what to do, not just "required". */
@@ -151,92 +141,6 @@ async function trigger(
   }
 }
 
-async function waitForReport(
-  provider: Provider,
-  handle: RunHandle,
-  settings: Settings,
-  deadline: number
-): Promise<RunReport> {
-  const scale = pollScale(process.env.TESTGATE_POLL_SCALE)
-  const intervalMs = settings.pollIntervalSeconds * 1000 * scale
-  // The runner signals a cancelled job with SIGINT (then SIGTERM): stop waiting and report what
-  // is known; the post step then asks the vendor to stop the run.
-  const cancellation = new AbortController()
-  const onSignal = (): void => {
-    log.info('The job is being cancelled: testgate stops waiting and reports what it has seen.')
-    cancellation.abort()
-  }
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
-  const outcome = await waitForVerdict({
-    signal: cancellation.signal,
-    observe: async () => judge(await provider.observe(handle)),
-    intervalMs,
-    maxIntervalMs: Math.max(intervalMs, MAX_POLL_INTERVAL_MS * scale),
-    deadline,
-    label: `${provider.displayName} run ${handle.runId}`,
-    onProgress: log.info,
-    onTransientError: (error) => log.info(`${error.message} — will look again`)
-  })
-  process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
-  // A run left behind by a cancelled job is the post step's to stop; any other outcome is final.
-  if (outcome.kind !== 'aborted') core.saveState(STATE_FINISHED, 'true')
-  return finalReport(outcome, provider, handle, settings)
-}
-
-/**
- * The test harness's time scale for the poll loop (TESTGATE_POLL_SCALE, between 0 and 1), so the
- * end-to-end suite can run the bundled action against simulators without real-time waits. Not an
- * input: users set poll-interval-seconds, at least 1.
- */
-export function pollScale(value: string | undefined): number {
-  const scale = Number(value)
-  return value && scale > 0 && scale <= 1 ? scale : 1
-}
-
-export function finalReport(
-  outcome: PollOutcome,
-  provider: Provider,
-  handle: RunHandle,
-  settings: Settings
-): RunReport {
-  if (outcome.kind === 'verdict') return outcome.report
-  const last = outcome.report ?? startedReport(provider, handle)
-  if (outcome.kind === 'timed-out') {
-    return {
-      ...last,
-      status: 'timed-out',
-      note: `No verdict within timeout-minutes (${settings.timeoutMinutes}); the run may still be going at ${provider.displayName}.`
-    }
-  }
-  if (outcome.kind === 'aborted') {
-    const stop = provider.cancel
-      ? `the post step asks ${provider.displayName} to stop the run`
-      : `${provider.displayName} has no way to stop it, so it may still be going`
-    return {
-      ...last,
-      status: 'cancelled',
-      note: `The workflow job was cancelled while testgate waited; ${stop}.`
-    }
-  }
-  return {
-    ...last,
-    status: 'errored',
-    note: `testgate lost track of the run: ${outcome.error.message}`
-  }
-}
-
-function startedReport(provider: Provider, handle: RunHandle): RunReport {
-  return {
-    provider: provider.name,
-    targetId: handle.targetId,
-    runId: handle.runId,
-    url: handle.url,
-    status: handle.status,
-    counts: countTests([]),
-    tests: []
-  }
-}
-
 function toRenderContext(
   provider: Provider,
   settings: Settings,
@@ -252,92 +156,6 @@ function toRenderContext(
   }
 }
 
-interface PublishContext {
-  settings: Settings
-  deadline: number
-  context: RunContext
-  renderContext: RenderContext
-  provider: Provider
-  github: GitHubClient | undefined
-  reportPath: string
-}
-
-/** Writes the report everywhere it goes. A sink that fails does not stop the others. */
-async function publish(unsafe: RunReport, publishing: PublishContext): Promise<string[]> {
-  // Vendor text may echo a secret (a key in a URL, a token in an error): no sink sees it.
-  const report = redactDeep(unsafe)
-  const failures: string[] = []
-  const attempt = async (sink: string, write: () => Promise<void>): Promise<void> => {
-    try {
-      await write()
-    } catch (error) {
-      failures.push(`${sink}: ${errorMessage(error)}`)
-      log.error(`Could not write the ${sink}: ${errorMessage(error)}`)
-    }
-  }
-  // The report file goes first: whatever fails later, the data is on disk.
-  await attempt('report file', () => writeReportFile(report, publishing))
-  setOutputs(report)
-  const { settings, renderContext } = publishing
-  if (renderContext.startedOnly && (settings.junitPath || settings.testmo)) {
-    log.info('No verdict to publish yet (wait: false): the JUnit file and Testmo are skipped.')
-  } else {
-    if (settings.junitPath) await attempt('JUnit file', () => writeJunit(report, publishing))
-    // Before the summary and the comment, so both can link to the Testmo run.
-    if (settings.testmo) await attempt('Testmo run', () => publishToTestmo(report, publishing))
-  }
-  if (settings.summary) {
-    await attempt('job summary', async () => {
-      await core.summary.addRaw(redact(summaryMarkdown(report, renderContext))).write()
-    })
-  }
-  await attempt('PR comment', () => writeComment(report, publishing))
-  return failures
-}
-
-async function writeJunit(
-  report: RunReport,
-  { settings, provider }: PublishContext
-): Promise<void> {
-  const path = settings.junitPath ?? ''
-  await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, redact(junitXml(report, provider.displayName)))
-  setOwnOutput('junit-path', path)
-  log.info(`JUnit XML of ${report.counts.total} tests written to ${path}`)
-}
-
-// A run that used up the step's deadline still gets this long to publish to Testmo.
-const TESTMO_GRACE_MS = 2 * 60_000
-
-async function publishToTestmo(report: RunReport, publishing: PublishContext): Promise<void> {
-  const { settings, context, renderContext, provider } = publishing
-  const testmo = settings.testmo
-  if (!testmo) return
-  const client = createTestmoClient(testmo, {
-    secrets: secretsOf(settings),
-    deadline: Math.max(publishing.deadline, Date.now() + TESTMO_GRACE_MS),
-    log: log.info
-  })
-  const publisher = new TestmoPublisher(client, testmo, log.info, (runId, runUrl) => {
-    setIdOutput('testmo-run-id', String(runId))
-    setUrlOutput('testmo-run-url', runUrl)
-    renderContext.published = [
-      ...(renderContext.published ?? []),
-      { label: `Testmo run ${runId}`, url: runUrl }
-    ]
-  })
-  const result = await publisher.publish({
-    report,
-    context,
-    vendor: provider.displayName,
-    environment: settings.environment,
-    urlUnderTest: renderContext.urlUnderTest
-  })
-  log.info(
-    `Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`
-  )
-}
-
 function reportFilePath(
   settings: Settings,
   env: NodeJS.ProcessEnv,
@@ -350,102 +168,15 @@ function reportFilePath(
   )
 }
 
-async function writeReportFile(
-  report: RunReport,
-  { reportPath: path }: PublishContext
-): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`)
-  setOwnOutput('report-path', path)
-}
-
 function safeFileName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80)
 }
 
-function setOutputs(report: RunReport): void {
-  const { counts } = report
-  setOwnOutput('status', report.status)
-  setIdOutput('run-id', report.runId)
-  setUrlOutput('report-url', report.url)
-  if (report.status === 'queued' || (report.status === 'running' && counts.total === 0)) return
-  setOwnOutput('total', counts.total)
-  setOwnOutput('passed', counts.passed)
-  // Errored tests did not pass either: `failed` counts both, so `failed > 0` means "look at this".
-  setOwnOutput('failed', counts.failed + counts.errored)
-  setOwnOutput('skipped', counts.skipped)
-}
-
-async function writeComment(report: RunReport, publishing: PublishContext): Promise<void> {
-  const { settings, context, github, provider } = publishing
-  if (settings.comment === 'off') return
-  const pr = context.pullRequest
-  if (!pr) {
-    if (settings.comment === 'always')
-      log.warning(
-        'comment: always, but no pull request was found for this event; no comment written.'
-      )
-    return
-  }
-  if (!github) {
-    log.warning('No github-token: the PR comment is skipped.')
-    return
-  }
-  const marker = commentMarker(provider.name, report.targetId, context.job)
-  try {
-    const result = await upsertComment(
-      github,
-      { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker },
-      redact(commentBody(report, publishing.renderContext, marker)),
-      log.info
-    )
-    log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`)
-  } catch (error) {
-    const status = githubStatus(error)
-    // A read-only token (a fork's PR) is expected and only a warning; a token GitHub rejects is a
-    // misconfiguration to fix, so it fails the step like any sink that could not write.
-    if (status === 401) throw tokenRejected(`writing the PR comment on PR #${pr.number}`)
-    if (status === 403 || status === 404) {
-      log.warning(
-        `Could not comment on PR #${pr.number} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
-          '(PRs from forks get a read-only token). The job summary has the full report.'
-      )
-      return
-    }
-    throw error
-  }
-}
-
-function decide(
-  report: RunReport,
-  provider: Provider,
-  settings: Settings,
-  sinkFailures: string[],
-  renderContext: RenderContext
-): void {
-  const problems: string[] = []
-  const message = verdictMessage(report, provider, renderContext)
-  const failing = failsByDefault(report.status, settings.allowNoTests)
-  if (settings.failOn === 'failure' && failing) problems.push(message)
-  else if (failing) log.warning(`${message} (fail-on: never)`)
-  else log.info(message)
-  if (sinkFailures.length > 0) problems.push(`Reporting failed — ${sinkFailures.join('; ')}`)
-  if (problems.length > 0) log.fail(problems.join('\n'))
-}
-
-function verdictMessage(
-  report: RunReport,
-  provider: Provider,
-  renderContext: RenderContext
-): string {
-  const where = report.url ? ` — ${report.url}` : ''
-  const note = report.note ? `. ${report.note}` : ''
-  switch (report.status) {
-    case 'timed-out':
-      return `${provider.displayName}: no verdict within ${renderContext.timeoutMinutes} minutes${where}`
-    default:
-      return `${provider.displayName}: ${verdictText(report)}${note}${where}`
-  }
+/** Logs the decision and fails the step when it says so. */
+function apply(decision: Decision): void {
+  if (decision.notice?.level === 'warning') log.warning(decision.notice.text)
+  else if (decision.notice) log.info(decision.notice.text)
+  if (decision.failure) log.fail(decision.failure)
 }
 
 /**

@@ -1,0 +1,21 @@
+import { setIdOutput, setOwnOutput, setUrlOutput } from '../outputs.js'
+import { done, type Sink } from './sink.js'
+
+/** The step's outputs: the verdict, the ids and links, and the counts once there are any. */
+export const stepOutputsSink: Sink = {
+  name: 'step outputs',
+  async write({ report }) {
+    const { counts } = report
+    setOwnOutput('status', report.status)
+    setIdOutput('run-id', report.runId)
+    setUrlOutput('report-url', report.url)
+    if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))
+      return done()
+    setOwnOutput('total', counts.total)
+    setOwnOutput('passed', counts.passed)
+    // Errored tests did not pass either: `failed` counts both, so `failed > 0` means "look at this".
+    setOwnOutput('failed', counts.failed + counts.errored)
+    setOwnOutput('skipped', counts.skipped)
+    return done()
+  }
+}
