@@ -19,7 +19,6 @@ function listFiles(dir) {
 try {
   const quiet = { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }
   execFileSync(ncc, ['build', 'src/index.ts', '-o', fresh, '--license', 'licenses.txt'], quiet)
-  execFileSync(ncc, ['build', 'src/post.ts', '-o', join(fresh, 'post')], quiet)
   const expected = listFiles(fresh)
   const actual = listFiles(join(root, 'dist'))
   const stale = [...new Set([...expected, ...actual])].filter((file) => {

@@ -1,4 +1,13 @@
+import * as core from '@actions/core'
 import { run } from './main.js'
+import { post } from './post.js'
+import { STATE_IS_POST } from './state.js'
 
-// The action's entry point, as the runner starts it: node dist/index.js
-await run()
+// One bundle serves both steps, as actions/checkout does: the main step leaves a mark in its
+// saved state, and the runner gives that state to the post step.
+if (core.getState(STATE_IS_POST) === 'true') {
+  await post()
+} else {
+  core.saveState(STATE_IS_POST, 'true')
+  await run()
+}

@@ -55,5 +55,3 @@ export async function post(): Promise<void> {
     )
   }
 }
-
-await post()

@@ -557,7 +557,7 @@ describe('post step', () => {
       }
     }
     const result = await run({
-      entry: 'dist/post/index.js',
+      entry: 'post',
       state: { handle: JSON.stringify(handle) }
     })
 
@@ -570,7 +570,7 @@ describe('post step', () => {
   it('does nothing once the main step saw the verdict', async () => {
     await startOctomind()
     const result = await run({
-      entry: 'dist/post/index.js',
+      entry: 'post',
       state: { handle: '{}', finished: 'true' }
     })
     expect(result.exitCode).toBe(0)

@@ -563,7 +563,7 @@ describe('Future AGI specifics', () => {
     // the post step of a job cancelled after the verdict was seen, but before it was saved
     const post = await run(
       { ...inputs(sim.url) },
-      { entry: 'dist/post/index.js', state: { handle: finished.state.handle ?? '' } }
+      { entry: 'post', state: { handle: finished.state.handle ?? '' } }
     )
 
     expect(finished.outputs.status).toBe('failed')
@@ -577,10 +577,7 @@ describe('Future AGI specifics', () => {
     const sim = await start(futureAgiSim('pass'))
     const started = await run({ ...inputs(sim.url), wait: 'false' })
     const handle = started.state.handle ?? ''
-    const post = await run(
-      { ...inputs(sim.url) },
-      { entry: 'dist/post/index.js', state: { handle } }
-    )
+    const post = await run({ ...inputs(sim.url) }, { entry: 'post', state: { handle } })
 
     expect(post.exitCode).toBe(0)
     expect(post.stdout).toContain(
@@ -747,7 +744,7 @@ describe('Empirical specifics', () => {
     )
     const post = await run(
       { ...inputs(sim.url), environment: 'staging' },
-      { entry: 'dist/post/index.js', state: main.state }
+      { entry: 'post', state: main.state }
     )
 
     expect(main.outputs.status).toBe('cancelled')
@@ -762,11 +759,11 @@ describe('Empirical specifics', () => {
     const handle = started.state.handle ?? ''
     const post = await run(
       { ...inputs(sim.url), environment: 'staging' },
-      { entry: 'dist/post/index.js', state: { handle } }
+      { entry: 'post', state: { handle } }
     )
     const again = await run(
       { ...inputs(sim.url), environment: 'staging' },
-      { entry: 'dist/post/index.js', state: { handle } }
+      { entry: 'post', state: { handle } }
     )
 
     expect(post.stdout).toContain('Asked Empirical to stop run 456: it is being cancelled.')

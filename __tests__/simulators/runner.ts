@@ -19,8 +19,8 @@ export interface ActionRun {
   rawEvent?: string
   githubApiUrl?: string
   env?: Record<string, string>
-  /** dist/index.js (default) or dist/post/index.js */
-  entry?: string
+  /** 'main' (default) or 'post': the one bundle runs as the post step when the state says so. */
+  entry?: 'main' | 'post'
   /** State saved by an earlier step (the main step, for a post step). */
   state?: Record<string, string>
   /** Send a signal once stdout shows this text, as the runner does when the job is cancelled. */
@@ -78,7 +78,11 @@ export async function runAction(run: ActionRun): Promise<ActionResult> {
       TESTGATE_POLL_SCALE: '0.05',
       ...(run.githubApiUrl ? { GITHUB_API_URL: run.githubApiUrl } : {}),
       ...Object.fromEntries(
-        Object.entries(run.state ?? {}).map(([key, value]) => [`STATE_${key}`, value])
+        Object.entries({
+          ...run.state,
+          // the runner hands the main step's saved state, with its post-step mark, to the post step
+          ...(run.entry === 'post' ? { isPost: 'true' } : {})
+        }).map(([key, value]) => [`STATE_${key}`, value])
       ),
       ...Object.fromEntries(
         Object.entries(run.inputs).map(([key, value]) => [`INPUT_${key.toUpperCase()}`, value])
@@ -86,7 +90,7 @@ export async function runAction(run: ActionRun): Promise<ActionResult> {
       ...run.env
     }
     const { exitCode, stdout, stderr } = await spawnNode(
-      join(ROOT, run.entry ?? 'dist/index.js'),
+      join(ROOT, 'dist/index.js'),
       env,
       run.interrupt
     )
