@@ -28754,12 +28754,15 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AU: () => (/* binding */ optionalChoice),
 /* harmony export */   Rj: () => (/* binding */ PROVIDER_SPECIFIC_INPUTS),
 /* harmony export */   TL: () => (/* binding */ parseInputs),
 /* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   mR: () => (/* binding */ optionalText),
+/* harmony export */   oi: () => (/* binding */ ownInputs),
 /* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
 /* harmony export */ });
-/* unused harmony exports BROWSERS, BREAKPOINTS, FAIL_ON, COMMENT_MODES, INPUT_DEFAULTS, isAllowedApiUrl, inputNames, parseList, parseVariables */
+/* unused harmony exports FAIL_ON, COMMENT_MODES, INPUT_DEFAULTS, isAllowedApiUrl, inputNames, parseList, parseVariables */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8532);
 
@@ -28767,8 +28770,6 @@ __webpack_async_result__();
 class InputError extends Error {
     name = 'InputError';
 }
-const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
-const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
 const FAIL_ON = ['failure', 'never'];
 const COMMENT_MODES = ['auto', 'always', 'off'];
 /** Inputs that only some providers read; setting one the chosen provider ignores gets a warning. */
@@ -28779,14 +28780,8 @@ const PROVIDER_SPECIFIC_INPUTS = [
     'environment',
     'variables',
     'tags',
-    'browser',
-    'breakpoint',
-    'feature-id',
-    'suite-id',
     'test-ids',
-    'exclude-test-ids',
-    'agent',
-    'simulator-id'
+    'exclude-test-ids'
 ];
 /** Inputs whose values are secrets: masked at once, never echoed in an error. */
 const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'];
@@ -28893,14 +28888,8 @@ function inputSchema(providers) {
         environment: optionalText,
         variables,
         tags,
-        browser: optionalChoice(BROWSERS),
-        breakpoint: optionalChoice(BREAKPOINTS),
-        'feature-id': optionalText,
-        'suite-id': optionalText,
         'test-ids': tags,
         'exclude-test-ids': tags,
-        agent: optionalText,
-        'simulator-id': optionalText,
         wait: booleanText,
         'timeout-minutes': decimal('minutes', { value: 0, inclusive: false }, 360),
         // Below a second a poller only adds load on the vendor.
@@ -28920,27 +28909,44 @@ function inputSchema(providers) {
         'testmo-tags': testmoTags
     });
 }
-/** The names of every input testgate reads, in action.yml's order. */
-function inputNames() {
-    return Object.keys(inputSchema(['x']).shape);
+/** Every vendor's own inputs in one shape: their names are unique across vendors. */
+function allOwnInputs(catalog) {
+    return Object.assign({}, ...Object.values(catalog.ownInputs));
+}
+/** The names of every input testgate reads: the shared ones, then each vendor's own. */
+function inputNames(catalog) {
+    return [...Object.keys(inputSchema(['x']).shape), ...Object.keys(allOwnInputs(catalog))];
+}
+/** The own inputs a vendor was given, as written. */
+function ownRaw(raw, own) {
+    return Object.fromEntries(Object.keys(own).map((name) => [name, raw[name] ?? '']));
+}
+/** A provider's typed view of its own inputs (already validated by parseInputs). */
+function ownInputs(settings, schemas) {
+    return zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc(schemas).parse(settings.own);
 }
 /**
  * Parses the raw input strings (as core.getInput returns them, '' when unset) into Settings.
  * Every problem is reported at once, each naming its input.
  */
-function parseInputs(read, providers) {
-    const schema = inputSchema(providers);
+function parseInputs(read, catalog) {
+    const schema = inputSchema(catalog.names);
+    const ownSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc(allOwnInputs(catalog));
     const raw = {};
     const given = [];
-    for (const name of Object.keys(schema.shape)) {
+    for (const name of [...Object.keys(schema.shape), ...Object.keys(ownSchema.shape)]) {
         const value = read(name);
         if (value.trim() !== '')
             given.push(name);
         raw[name] = value.trim() === '' ? (INPUT_DEFAULTS[name] ?? '') : value;
     }
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-        const lines = parsed.error.issues.map((issue) => {
+    const issues = [
+        ...(parsed.error?.issues ?? []),
+        ...(ownSchema.safeParse(raw).error?.issues ?? [])
+    ];
+    if (!parsed.success || issues.length > 0) {
+        const lines = issues.map((issue) => {
             const name = String(issue.path[0]);
             const secret = SECRET_INPUTS.includes(name) || hasUserInfo(raw[name]);
             const got = secret || raw[name] === undefined ? '' : ` (got ${JSON.stringify(shortValue(raw[name]))})`;
@@ -28949,6 +28955,8 @@ function parseInputs(read, providers) {
         throw new InputError(lines.join('\n'));
     }
     const input = parsed.data;
+    if (!input)
+        throw new InputError('The inputs could not be read.');
     return {
         provider: input.provider,
         apiKey: input['api-key'],
@@ -28959,14 +28967,9 @@ function parseInputs(read, providers) {
         environment: input.environment,
         variables: input.variables,
         tags: input.tags,
-        browser: input.browser,
-        breakpoint: input.breakpoint,
-        featureId: input['feature-id'],
-        suiteId: input['suite-id'],
         testIds: input['test-ids'],
         excludeTestIds: input['exclude-test-ids'],
-        agent: input.agent,
-        simulatorId: input['simulator-id'],
+        own: ownRaw(raw, catalog.ownInputs[input.provider] ?? {}),
         wait: input.wait,
         timeoutMinutes: input['timeout-minutes'],
         pollIntervalSeconds: input['poll-interval-seconds'],
@@ -30969,7 +30972,7 @@ async function pipeline(env) {
     (0,secrets/* maskSecrets */.Q)();
     const payload = readEventPayload(env.GITHUB_EVENT_PATH);
     explainMissingSecrets(env, payload);
-    const settings = (0,inputs/* parseInputs */.TL)((name) => core/* getInput */.V4(name), (0,providers/* providerNames */.e4)());
+    const settings = (0,inputs/* parseInputs */.TL)((name) => core/* getInput */.V4(name), (0,providers/* vendorCatalog */.qh)());
     const context = contextFromEnvironment(env, payload);
     const deadline = Date.now() + settings.timeoutMinutes * 60_000;
     const provider = (0,providers/* createProvider */.Qd)(settings, {
@@ -31030,11 +31033,11 @@ function explainMissingSecrets(env, payload) {
         'or run the tests from a `workflow_run` (or, knowing its risks, `pull_request_target`) workflow.');
 }
 function warnAboutIgnoredInputs(settings, provider) {
+    const othersOwn = Object.entries((0,providers/* vendorCatalog */.qh)().ownInputs).flatMap(([name, own]) => name === settings.provider ? [] : Object.keys(own));
     for (const name of settings.given) {
-        const specific = inputs/* PROVIDER_SPECIFIC_INPUTS */.Rj.includes(name);
-        if (specific && !provider.inputs.includes(name)) {
+        const shared = inputs/* PROVIDER_SPECIFIC_INPUTS */.Rj.includes(name);
+        if ((shared && !provider.inputs.includes(name)) || othersOwn.includes(name))
             log/* log */.Rm.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
-        }
     }
 }
 async function lookUpPullRequest(github, context) {
@@ -31099,28 +31102,17 @@ function explainNoTests(report, settings) {
     const advice = `Selected: ${describeSelection(settings)}.${accept}`;
     return { ...report, note: report.note ? `${report.note} ${advice}` : advice };
 }
-const SELECTION_INPUTS = [
-    'target-id',
-    'environment',
-    'tags',
-    'test-ids',
-    'exclude-test-ids',
-    'feature-id',
-    'suite-id'
-];
+/** What the inputs narrowed the run to: the shared narrowing inputs, then the vendor's own. */
 function describeSelection(settings) {
-    const values = {
-        'target-id': settings.targetId,
-        environment: settings.environment,
-        tags: settings.tags,
-        'test-ids': settings.testIds,
-        'exclude-test-ids': settings.excludeTestIds,
-        'feature-id': settings.featureId,
-        'suite-id': settings.suiteId
-    };
-    const parts = SELECTION_INPUTS.flatMap((name) => {
-        const value = values[name];
-        const text = Array.isArray(value) ? value.join(', ') : value;
+    const shared = [
+        ['target-id', settings.targetId],
+        ['environment', settings.environment],
+        ['tags', settings.tags],
+        ['test-ids', settings.testIds],
+        ['exclude-test-ids', settings.excludeTestIds]
+    ];
+    const parts = [...shared, ...Object.entries(settings.own)].flatMap(([name, value]) => {
+        const text = Array.isArray(value) ? value.join(', ') : value?.trim();
         return text ? [`${name} ${text}`] : [];
     });
     return parts.length > 0 ? parts.join('; ') : 'every test (no narrowing input was set)';
@@ -31177,7 +31169,7 @@ async function post() {
     try {
         (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .Q)();
         const { handle } = savedHandleSchema.parse(JSON.parse(saved));
-        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .providerNames */ .e4)());
+        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .vendorCatalog */ .qh)());
         const provider = (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .createProvider */ .Qd)(settings, {
             log: _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info,
             warn: _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.warning,
@@ -31209,10 +31201,10 @@ async function post() {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Qd: () => (/* binding */ createProvider),
-  e4: () => (/* binding */ providerNames)
+  qh: () => (/* binding */ vendorCatalog)
 });
 
-// UNUSED EXPORTS: PROVIDERS, providerFactory
+// UNUSED EXPORTS: PROVIDERS, providerFactory, providerNames
 
 // EXTERNAL MODULE: ./src/http.ts
 var http = __nccwpck_require__(6803);
@@ -31554,9 +31546,10 @@ function errorNote(run, item) {
     }
     return 'Empirical reports the run errored (no error code given).';
 }
-function createEmpirical(deps) {
-    return new EmpiricalProvider(deps);
-}
+const empirical = {
+    create: (deps) => new EmpiricalProvider(deps),
+    ownInputs: {}
+};
 
 ;// CONCATENATED MODULE: ./src/providers/futureagi.ts
 
@@ -31571,6 +31564,12 @@ function createEmpirical(deps) {
  * and an API key pair. What the code does not settle is marked "inferred".
  */
 const DEFAULT_BASE = 'https://api.futureagi.com';
+/** Inputs only Future AGI reads: the simulator to use [server: simulator_id]. */
+const OWN_INPUTS = { 'simulator-id': inputs/* optionalText */.mR };
+function simulatorIds(settings) {
+    const { 'simulator-id': id } = (0,inputs/* ownInputs */.oi)(settings, OWN_INPUTS);
+    return id ? [id] : [];
+}
 // The detail view takes `limit` without an upper bound; 100 keeps each answer small.
 const PAGE_SIZE = 100;
 // A bound on paging, so a server that always says "next" cannot keep a look going forever.
@@ -31645,8 +31644,9 @@ function buildExecuteBody(settings, runTestScenarios = []) {
         const excluded = new Set(settings.excludeTestIds);
         body.scenario_ids = runTestScenarios.filter((id) => !excluded.has(id));
     }
-    if (settings.simulatorId)
-        body.simulator_id = settings.simulatorId;
+    const { 'simulator-id': simulatorId } = (0,inputs/* ownInputs */.oi)(settings, OWN_INPUTS);
+    if (simulatorId)
+        body.simulator_id = simulatorId;
     return body;
 }
 /** The key pair [server: APIKeyAuthentication reads X-Api-Key and X-Secret-Key]. */
@@ -31667,7 +31667,7 @@ function inputProblems(settings) {
         ['target-id', settings.targetId ? [settings.targetId] : []],
         ['test-ids', settings.testIds],
         ['exclude-test-ids', settings.excludeTestIds],
-        ['simulator-id', settings.simulatorId ? [settings.simulatorId] : []]
+        ['simulator-id', simulatorIds(settings)]
     ]) {
         const bad = ids.filter((id) => !UUID.test(id));
         if (bad.length > 0)
@@ -31807,13 +31807,7 @@ class FutureAgiProvider {
     deps;
     name = 'futureagi';
     displayName = 'Future AGI';
-    inputs = [
-        'api-secret',
-        'target-id',
-        'test-ids',
-        'exclude-test-ids',
-        'simulator-id'
-    ];
+    inputs = ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'];
     client;
     reportUnknown;
     constructor(deps) {
@@ -31933,9 +31927,10 @@ function callTimes(calls, final) {
     const ends = calls.flatMap((call) => (call.timestamp ? [call.timestamp] : [])).sort();
     return { startedAt: starts[0], finishedAt: final ? ends[ends.length - 1] : undefined };
 }
-function createFutureAgi(deps) {
-    return new FutureAgiProvider(deps);
-}
+const futureAgi = {
+    create: (deps) => new FutureAgiProvider(deps),
+    ownInputs: OWN_INPUTS
+};
 
 ;// CONCATENATED MODULE: ./src/providers/octomind.ts
 
@@ -31948,6 +31943,11 @@ function createFutureAgi(deps) {
  * are silent the code says "inferred".
  */
 const octomind_DEFAULT_ORIGIN = 'https://app.octomind.dev';
+// The v3 execute request's enums [spec: Browser, Breakpoint].
+const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
+const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
+/** Inputs only Octomind reads (case-insensitive, sent upper case). */
+const octomind_OWN_INPUTS = { browser: (0,inputs/* optionalChoice */.AU)(BROWSERS), breakpoint: (0,inputs/* optionalChoice */.AU)(BREAKPOINTS) };
 // Report-level statuses (spec: WAITING | PASSED | FAILED). The verdict comes from the results too.
 const REPORT_STATUS = {
     WAITING: 'running',
@@ -32031,10 +32031,11 @@ function octomind_buildExecuteBody(request) {
         body.variablesToOverwrite = settings.variables;
     if (settings.tags.length > 0)
         body.tags = settings.tags;
-    if (settings.browser)
-        body.browser = settings.browser;
-    if (settings.breakpoint)
-        body.breakpoint = settings.breakpoint;
+    const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, octomind_OWN_INPUTS);
+    if (browser)
+        body.browser = browser;
+    if (breakpoint)
+        body.breakpoint = breakpoint;
     return body;
 }
 function mapReport(report, mapping) {
@@ -32093,15 +32094,7 @@ class OctomindProvider {
     deps;
     name = 'octomind';
     displayName = 'Octomind';
-    inputs = [
-        'target-id',
-        'url',
-        'environment',
-        'variables',
-        'tags',
-        'browser',
-        'breakpoint'
-    ];
+    inputs = ['target-id', 'url', 'environment', 'variables', 'tags'];
     client;
     origin;
     testCaseNames;
@@ -32168,9 +32161,10 @@ class OctomindProvider {
         }
     }
 }
-function createOctomind(deps) {
-    return new OctomindProvider(deps);
-}
+const octomind = {
+    create: (deps) => new OctomindProvider(deps),
+    ownInputs: octomind_OWN_INPUTS
+};
 
 ;// CONCATENATED MODULE: ./src/providers/testifly.ts
 
@@ -32186,6 +32180,8 @@ function createOctomind(deps) {
  */
 // inferred: the page does not print the API origin; the documentation is served from here.
 const testifly_DEFAULT_ORIGIN = 'https://testifly.dev';
+/** Inputs only Testifly reads: two of its selections, and the agent to route the job to. */
+const testifly_OWN_INPUTS = { 'feature-id': inputs/* optionalText */.mR, 'suite-id': inputs/* optionalText */.mR, agent: inputs/* optionalText */.mR };
 // Job statuses [doc]: Pending, PendingAgentConnection, InProgress, Success, Failed.
 const JOB_STATUS = {
     Pending: { signal: 'queued', phase: 'waiting to start' },
@@ -32249,10 +32245,11 @@ const testRunSchema = schemas/* object */.Ikc({
 /** Exactly one selection: feature, suite, or test ids (one id → testId, several → tests). */
 function selection(settings) {
     const chosen = [];
-    if (settings.featureId)
-        chosen.push(['feature-id', { featureId: settings.featureId }]);
-    if (settings.suiteId)
-        chosen.push(['suite-id', { testSuiteId: settings.suiteId }]);
+    const own = (0,inputs/* ownInputs */.oi)(settings, testifly_OWN_INPUTS);
+    if (own['feature-id'])
+        chosen.push(['feature-id', { featureId: own['feature-id'] }]);
+    if (own['suite-id'])
+        chosen.push(['suite-id', { testSuiteId: own['suite-id'] }]);
     if (settings.testIds.length === 1)
         chosen.push(['test-ids', { testId: settings.testIds[0] }]);
     if (settings.testIds.length > 1)
@@ -32266,11 +32263,8 @@ function selection(settings) {
     return chosen[0]?.[1] ?? {};
 }
 function testifly_buildExecuteBody(settings) {
-    return {
-        action: 'executeTests',
-        ...selection(settings),
-        ...(settings.agent ? { agentName: settings.agent } : {})
-    };
+    const { agent } = (0,inputs/* ownInputs */.oi)(settings, testifly_OWN_INPUTS);
+    return { action: 'executeTests', ...selection(settings), ...(agent ? { agentName: agent } : {}) };
 }
 /** Timeline entries are undocumented: strings stay as they are, objects show their telling fields. */
 function timelineText(entries, last = 5) {
@@ -32320,7 +32314,7 @@ class TestiflyProvider {
     deps;
     name = 'testifly';
     displayName = 'Testifly';
-    inputs = ['target-id', 'feature-id', 'suite-id', 'test-ids', 'agent'];
+    inputs = ['target-id', 'test-ids'];
     client;
     reportUnknown;
     constructor(deps) {
@@ -32456,9 +32450,10 @@ function countsFromSummary(statuses) {
 function runSignal(jobSignal, counts) {
     return (0,model/* isFinalSignal */.vK)(jobSignal) && counts.pending > 0 ? 'running' : jobSignal;
 }
-function createTestifly(deps) {
-    return new TestiflyProvider(deps);
-}
+const testifly = {
+    create: (deps) => new TestiflyProvider(deps),
+    ownInputs: testifly_OWN_INPUTS
+};
 
 ;// CONCATENATED MODULE: ./src/providers/index.ts
 
@@ -32469,19 +32464,23 @@ function createTestifly(deps) {
 
 /** Every provider testgate can drive, by the name users write in `provider:`. */
 const PROVIDERS = {
-    octomind: createOctomind,
-    testifly: createTestifly,
-    futureagi: createFutureAgi,
-    empirical: createEmpirical
+    octomind: octomind,
+    testifly: testifly,
+    futureagi: futureAgi,
+    empirical: empirical
 };
 function providerNames() {
     return Object.keys(PROVIDERS);
 }
+/** The vendors and the inputs each one alone reads, for parsing the inputs. */
+function vendorCatalog() {
+    const ownInputs = Object.fromEntries(Object.entries(PROVIDERS).map(([name, module]) => [name, module.ownInputs]));
+    return { names: providerNames(), ownInputs };
+}
 function providerFactory(name) {
-    const factory = PROVIDERS[name];
-    if (!factory)
+    if (!Object.hasOwn(PROVIDERS, name))
         throw new Error(`Unknown provider "${name}"`);
-    return factory;
+    return PROVIDERS[name].create;
 }
 /** The chosen provider, with an HTTP client that knows every secret and sends testgate's user agent. */
 function createProvider(settings, setup) {

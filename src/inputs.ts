@@ -5,8 +5,6 @@ export class InputError extends Error {
   override readonly name = 'InputError'
 }
 
-export const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'] as const
-export const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'] as const
 export const FAIL_ON = ['failure', 'never'] as const
 export const COMMENT_MODES = ['auto', 'always', 'off'] as const
 
@@ -21,14 +19,13 @@ export interface Settings {
   /** Variable overrides; a repeated key collects several values. */
   variables: Record<string, string[]>
   tags: string[]
-  browser?: (typeof BROWSERS)[number]
-  breakpoint?: (typeof BREAKPOINTS)[number]
-  featureId?: string
-  suiteId?: string
   testIds: string[]
   excludeTestIds: string[]
-  agent?: string
-  simulatorId?: string
+  /**
+   * The chosen vendor's own inputs (those only it reads, declared in its provider file), as the
+   * workflow wrote them; the provider reads them through its own schemas with `ownInputs()`.
+   */
+  own: Record<string, string>
   wait: boolean
   timeoutMinutes: number
   pollIntervalSeconds: number
@@ -41,7 +38,7 @@ export interface Settings {
   reportPath?: string
   junitPath?: string
   /** The inputs the workflow set (not left to their default), to warn about ones a provider ignores. */
-  given: InputName[]
+  given: string[]
   /** Set when testmo-url, testmo-token and testmo-project-id are all given. */
   testmo?: TestmoSettings
 }
@@ -64,14 +61,8 @@ export const PROVIDER_SPECIFIC_INPUTS = [
   'environment',
   'variables',
   'tags',
-  'browser',
-  'breakpoint',
-  'feature-id',
-  'suite-id',
   'test-ids',
-  'exclude-test-ids',
-  'agent',
-  'simulator-id'
+  'exclude-test-ids'
 ] as const
 export type ProviderSpecificInput = (typeof PROVIDER_SPECIFIC_INPUTS)[number]
 
@@ -89,7 +80,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   summary: 'true'
 }
 
-const optionalText = z
+export const optionalText = z
   .string()
   .transform((value) => value.trim())
   .transform((value) => (value === '' ? undefined : value))
@@ -108,7 +99,7 @@ function choice<const T extends readonly string[]>(values: T, caseOf: (s: string
     .pipe(z.enum(values, { error: `expected one of ${values.join(', ')}` }))
 }
 
-function optionalChoice<const T extends readonly string[]>(values: T) {
+export function optionalChoice<const T extends readonly string[]>(values: T) {
   return optionalText
     .transform((value) => value?.toUpperCase())
     .pipe(z.enum(values, { error: `expected one of ${values.join(', ')}` }).optional())
@@ -227,14 +218,8 @@ function inputSchema(providers: readonly string[]) {
     environment: optionalText,
     variables,
     tags,
-    browser: optionalChoice(BROWSERS),
-    breakpoint: optionalChoice(BREAKPOINTS),
-    'feature-id': optionalText,
-    'suite-id': optionalText,
     'test-ids': tags,
     'exclude-test-ids': tags,
-    agent: optionalText,
-    'simulator-id': optionalText,
     wait: booleanText,
     'timeout-minutes': decimal('minutes', { value: 0, inclusive: false }, 360),
     // Below a second a poller only adds load on the vendor.
@@ -257,30 +242,62 @@ function inputSchema(providers: readonly string[]) {
 
 export type InputName = keyof z.infer<ReturnType<typeof inputSchema>>
 
-/** The names of every input testgate reads, in action.yml's order. */
-export function inputNames(): InputName[] {
-  return Object.keys(inputSchema(['x']).shape) as InputName[]
+/** Schemas of one vendor's own inputs, each reading the raw string the workflow wrote. */
+export type OwnInputs = Readonly<Record<string, z.ZodType<unknown, string>>>
+
+/** The vendors testgate knows and the inputs each one alone reads. */
+export interface VendorCatalog {
+  names: readonly string[]
+  ownInputs: Readonly<Record<string, OwnInputs>>
+}
+
+/** Every vendor's own inputs in one shape: their names are unique across vendors. */
+function allOwnInputs(catalog: VendorCatalog): Record<string, z.ZodType<unknown, string>> {
+  return Object.assign({}, ...Object.values(catalog.ownInputs)) as Record<
+    string,
+    z.ZodType<unknown, string>
+  >
+}
+
+/** The names of every input testgate reads: the shared ones, then each vendor's own. */
+export function inputNames(catalog: VendorCatalog): string[] {
+  return [...Object.keys(inputSchema(['x']).shape), ...Object.keys(allOwnInputs(catalog))]
+}
+
+/** The own inputs a vendor was given, as written. */
+function ownRaw(raw: Record<string, string>, own: OwnInputs): Record<string, string> {
+  return Object.fromEntries(Object.keys(own).map((name) => [name, raw[name] ?? '']))
+}
+
+/** A provider's typed view of its own inputs (already validated by parseInputs). */
+export function ownInputs<T extends OwnInputs>(
+  settings: Settings,
+  schemas: T
+): { [K in keyof T]: z.output<T[K]> } {
+  return z.object(schemas).parse(settings.own) as { [K in keyof T]: z.output<T[K]> }
 }
 
 /**
  * Parses the raw input strings (as core.getInput returns them, '' when unset) into Settings.
  * Every problem is reported at once, each naming its input.
  */
-export function parseInputs(
-  read: (name: string) => string,
-  providers: readonly string[]
-): Settings {
-  const schema = inputSchema(providers)
+export function parseInputs(read: (name: string) => string, catalog: VendorCatalog): Settings {
+  const schema = inputSchema(catalog.names)
+  const ownSchema = z.object(allOwnInputs(catalog))
   const raw: Record<string, string> = {}
-  const given: InputName[] = []
-  for (const name of Object.keys(schema.shape) as InputName[]) {
+  const given: string[] = []
+  for (const name of [...Object.keys(schema.shape), ...Object.keys(ownSchema.shape)]) {
     const value = read(name)
     if (value.trim() !== '') given.push(name)
     raw[name] = value.trim() === '' ? (INPUT_DEFAULTS[name] ?? '') : value
   }
   const parsed = schema.safeParse(raw)
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
+  const issues = [
+    ...(parsed.error?.issues ?? []),
+    ...(ownSchema.safeParse(raw).error?.issues ?? [])
+  ]
+  if (!parsed.success || issues.length > 0) {
+    const lines = issues.map((issue) => {
       const name = String(issue.path[0])
       const secret = (SECRET_INPUTS as readonly string[]).includes(name) || hasUserInfo(raw[name])
       const got =
@@ -290,6 +307,7 @@ export function parseInputs(
     throw new InputError(lines.join('\n'))
   }
   const input = parsed.data
+  if (!input) throw new InputError('The inputs could not be read.')
   return {
     provider: input.provider,
     apiKey: input['api-key'],
@@ -300,14 +318,9 @@ export function parseInputs(
     environment: input.environment,
     variables: input.variables,
     tags: input.tags,
-    browser: input.browser,
-    breakpoint: input.breakpoint,
-    featureId: input['feature-id'],
-    suiteId: input['suite-id'],
     testIds: input['test-ids'],
     excludeTestIds: input['exclude-test-ids'],
-    agent: input.agent,
-    simulatorId: input['simulator-id'],
+    own: ownRaw(raw, catalog.ownInputs[input.provider] ?? {}),
     wait: input.wait,
     timeoutMinutes: input['timeout-minutes'],
     pollIntervalSeconds: input['poll-interval-seconds'],

@@ -16,7 +16,7 @@ import { InputError, parseInputs, PROVIDER_SPECIFIC_INPUTS, type Settings } from
 import { log, redactDeep } from './log.js'
 import { setIdOutput, setUrlOutput } from './outputs.js'
 import { checkWritablePaths } from './preflight.js'
-import { createProvider, providerNames } from './providers/index.js'
+import { createProvider, vendorCatalog } from './providers/index.js'
 import type { Provider, RunHandle } from './providers/provider.js'
 import type { RenderContext } from './report/markdown.js'
 import type { RunReport } from './report/model.js'
@@ -38,7 +38,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   maskSecrets()
   const payload = readEventPayload(env.GITHUB_EVENT_PATH)
   explainMissingSecrets(env, payload)
-  const settings = parseInputs((name) => core.getInput(name), providerNames())
+  const settings = parseInputs((name) => core.getInput(name), vendorCatalog())
   const context = contextFromEnvironment(env, payload)
   const deadline = Date.now() + settings.timeoutMinutes * 60_000
   const provider = createProvider(settings, {
@@ -108,11 +108,13 @@ function explainMissingSecrets(env: NodeJS.ProcessEnv, payload: EventPayload): v
 }
 
 function warnAboutIgnoredInputs(settings: Settings, provider: Provider): void {
+  const othersOwn = Object.entries(vendorCatalog().ownInputs).flatMap(([name, own]) =>
+    name === settings.provider ? [] : Object.keys(own)
+  )
   for (const name of settings.given) {
-    const specific = (PROVIDER_SPECIFIC_INPUTS as readonly string[]).includes(name)
-    if (specific && !(provider.inputs as readonly string[]).includes(name)) {
+    const shared = (PROVIDER_SPECIFIC_INPUTS as readonly string[]).includes(name)
+    if ((shared && !provider.inputs.includes(name)) || othersOwn.includes(name))
       log.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`)
-    }
   }
 }
 
@@ -192,29 +194,17 @@ function explainNoTests(report: RunReport, settings: Settings): RunReport {
   return { ...report, note: report.note ? `${report.note} ${advice}` : advice }
 }
 
-const SELECTION_INPUTS = [
-  'target-id',
-  'environment',
-  'tags',
-  'test-ids',
-  'exclude-test-ids',
-  'feature-id',
-  'suite-id'
-] as const
-
+/** What the inputs narrowed the run to: the shared narrowing inputs, then the vendor's own. */
 export function describeSelection(settings: Settings): string {
-  const values: Record<(typeof SELECTION_INPUTS)[number], string | string[] | undefined> = {
-    'target-id': settings.targetId,
-    environment: settings.environment,
-    tags: settings.tags,
-    'test-ids': settings.testIds,
-    'exclude-test-ids': settings.excludeTestIds,
-    'feature-id': settings.featureId,
-    'suite-id': settings.suiteId
-  }
-  const parts = SELECTION_INPUTS.flatMap((name) => {
-    const value = values[name]
-    const text = Array.isArray(value) ? value.join(', ') : value
+  const shared: [string, string | string[] | undefined][] = [
+    ['target-id', settings.targetId],
+    ['environment', settings.environment],
+    ['tags', settings.tags],
+    ['test-ids', settings.testIds],
+    ['exclude-test-ids', settings.excludeTestIds]
+  ]
+  const parts = [...shared, ...Object.entries(settings.own)].flatMap(([name, value]) => {
+    const text = Array.isArray(value) ? value.join(', ') : value?.trim()
     return text ? [`${name} ${text}`] : []
   })
   return parts.length > 0 ? parts.join('; ') : 'every test (no narrowing input was set)'

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { parseInputs } from './inputs.js'
 import { maskSecrets } from './secrets.js'
 import { STATE_FINISHED, STATE_HANDLE } from './state.js'
-import { createProvider, providerNames } from './providers/index.js'
+import { createProvider, vendorCatalog } from './providers/index.js'
 import { RUN_STATUSES } from './report/model.js'
 
 const savedHandleSchema = z.object({
@@ -29,7 +29,7 @@ export async function post(): Promise<void> {
   try {
     maskSecrets()
     const { handle } = savedHandleSchema.parse(JSON.parse(saved))
-    const settings = parseInputs((name) => core.getInput(name), providerNames())
+    const settings = parseInputs((name) => core.getInput(name), vendorCatalog())
     const provider = createProvider(settings, {
       log: log.info,
       warn: log.warning,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { vendorCatalog } from '../../src/providers/index.js'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { z } from 'zod'
@@ -44,7 +45,7 @@ describe('action.yml', () => {
   })
 
   it('declares exactly the inputs the code reads', () => {
-    expect(Object.keys(action.inputs).sort()).toEqual([...inputNames()].sort())
+    expect(Object.keys(action.inputs).sort()).toEqual([...inputNames(vendorCatalog())].sort())
   })
 
   it('has the same defaults as the code uses when an input is unset', () => {

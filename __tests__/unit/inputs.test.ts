@@ -1,3 +1,4 @@
+import { vendorCatalog } from '../../src/providers/index.js'
 import { describe, expect, it } from 'vitest'
 import {
   InputError,
@@ -15,7 +16,7 @@ const base: Record<string, string> = {
 
 function parse(inputs: Record<string, string>) {
   const all = { ...base, ...inputs }
-  return parseInputs((name) => all[name] ?? '', ['octomind'])
+  return parseInputs((name) => all[name] ?? '', vendorCatalog())
 }
 
 function errorOf(inputs: Record<string, string>): string {
@@ -33,7 +34,7 @@ describe('parseInputs', () => {
     const parse = (inputs: Record<string, string>) => () =>
       parseInputs(
         (name) => ({ provider: 'octomind', 'api-key': 'k', ...inputs })[name] ?? '',
-        ['octomind']
+        vendorCatalog()
       )
     expect(parse({ 'timeout-minutes': '0x10' })).toThrow(
       'Input "timeout-minutes": expected a plain number of minutes, e.g. 5 or 1.5 (got "0x10")'
@@ -65,21 +66,25 @@ describe('parseInputs', () => {
   })
 
   it('accepts enum values in any case and YAML booleans', () => {
-    expect(
-      parse({
-        provider: 'OctoMind',
-        browser: 'firefox',
-        breakpoint: 'Mobile',
-        wait: 'False',
-        summary: 'TRUE'
-      })
-    ).toMatchObject({
-      provider: 'octomind',
-      browser: 'FIREFOX',
-      breakpoint: 'MOBILE',
-      wait: false,
-      summary: true
+    const settings = parse({
+      provider: 'OctoMind',
+      browser: 'firefox',
+      breakpoint: 'Mobile',
+      wait: 'False',
+      summary: 'TRUE'
     })
+    expect(settings).toMatchObject({ provider: 'octomind', wait: false, summary: true })
+    expect(settings.own).toEqual({ browser: 'firefox', breakpoint: 'Mobile' })
+  })
+
+  it("checks a vendor's own inputs, declared in its provider file, with the others", () => {
+    const message = errorOf({ browser: 'netscape', wait: 'yes' })
+    expect(message).toContain(
+      'Input "browser": expected one of CHROMIUM, FIREFOX, SAFARI (got "netscape")'
+    )
+    expect(message).toContain('Input "wait": expected true or false')
+    // another vendor's own input is read (to warn that it does not apply), never handed over
+    expect(parse({ 'feature-id': 'f1' }).own).toEqual({ browser: '', breakpoint: '' })
   })
 
   it('names every bad input and what it accepts, all at once', () => {
@@ -89,7 +94,9 @@ describe('parseInputs', () => {
       wait: 'yes',
       comment: 'sometimes'
     })
-    expect(message).toContain('Input "provider": expected one of octomind (got "cypress")')
+    expect(message).toContain(
+      'Input "provider": expected one of octomind, testifly, futureagi, empirical (got "cypress")'
+    )
     expect(message).toContain(
       'Input "timeout-minutes": expected a plain number of minutes, e.g. 5 or 1.5 (got "-3")'
     )

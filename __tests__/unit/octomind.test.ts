@@ -1,3 +1,4 @@
+import { vendorCatalog } from '../../src/providers/index.js'
 import { describe, expect, it } from 'vitest'
 import type { RunContext } from '../../src/github-context.js'
 import { parseInputs } from '../../src/inputs.js'
@@ -35,7 +36,7 @@ function settings(inputs: Record<string, string> = {}) {
     url: 'https://app.example',
     ...inputs
   }
-  return parseInputs((name) => all[name] ?? '', ['octomind'])
+  return parseInputs((name) => all[name] ?? '', vendorCatalog())
 }
 
 describe('buildExecuteBody', () => {

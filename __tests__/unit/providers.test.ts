@@ -1,3 +1,4 @@
+import { vendorCatalog } from '../../src/providers/index.js'
 import { describe, expect, it } from 'vitest'
 import type { RunContext } from '../../src/github-context.js'
 import { parseInputs } from '../../src/inputs.js'
@@ -30,7 +31,7 @@ import {
 
 function settings(provider: string, inputs: Record<string, string> = {}) {
   const all: Record<string, string> = { provider, 'api-key': 'k', ...inputs }
-  return parseInputs((name) => all[name] ?? '', ['octomind', 'testifly', 'futureagi', 'empirical'])
+  return parseInputs((name) => all[name] ?? '', vendorCatalog())
 }
 
 const context: RunContext = {

@@ -16,6 +16,7 @@ import {
   type CancelResult,
   type Provider,
   type ProviderDeps,
+  type ProviderModule,
   type RunHandle,
   type TriggerRequest
 } from './provider.js'
@@ -367,6 +368,7 @@ function errorNote(run: Record<string, unknown> | undefined, item: ListItem | un
   return 'Empirical reports the run errored (no error code given).'
 }
 
-export function createEmpirical(deps: ProviderDeps): Provider {
-  return new EmpiricalProvider(deps)
+export const empirical: ProviderModule = {
+  create: (deps) => new EmpiricalProvider(deps),
+  ownInputs: {}
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { HttpClient } from '../http.js'
-import { InputError, type Settings } from '../inputs.js'
+import { InputError, optionalText, ownInputs, type Settings } from '../inputs.js'
 import {
   countTests,
   isFinalSignal,
@@ -16,6 +16,7 @@ import {
   type CancelResult,
   type Provider,
   type ProviderDeps,
+  type ProviderModule,
   type RunHandle,
   type TriggerRequest
 } from './provider.js'
@@ -29,6 +30,14 @@ import {
  */
 
 const DEFAULT_BASE = 'https://api.futureagi.com'
+
+/** Inputs only Future AGI reads: the simulator to use [server: simulator_id]. */
+const OWN_INPUTS = { 'simulator-id': optionalText }
+
+function simulatorIds(settings: Settings): string[] {
+  const { 'simulator-id': id } = ownInputs(settings, OWN_INPUTS)
+  return id ? [id] : []
+}
 // The detail view takes `limit` without an upper bound; 100 keeps each answer small.
 const PAGE_SIZE = 100
 // A bound on paging, so a server that always says "next" cannot keep a look going forever.
@@ -119,7 +128,8 @@ export function buildExecuteBody(
     const excluded = new Set(settings.excludeTestIds)
     body.scenario_ids = runTestScenarios.filter((id) => !excluded.has(id))
   }
-  if (settings.simulatorId) body.simulator_id = settings.simulatorId
+  const { 'simulator-id': simulatorId } = ownInputs(settings, OWN_INPUTS)
+  if (simulatorId) body.simulator_id = simulatorId
   return body
 }
 
@@ -146,7 +156,7 @@ export function inputProblems(settings: Settings): string[] {
     ['target-id', settings.targetId ? [settings.targetId] : []],
     ['test-ids', settings.testIds],
     ['exclude-test-ids', settings.excludeTestIds],
-    ['simulator-id', settings.simulatorId ? [settings.simulatorId] : []]
+    ['simulator-id', simulatorIds(settings)]
   ] as const) {
     const bad = ids.filter((id) => !UUID.test(id))
     if (bad.length > 0)
@@ -303,13 +313,7 @@ export function callIdentities(calls: readonly Call[]): { id: string; name: stri
 class FutureAgiProvider implements Provider {
   readonly name = 'futureagi' as const
   readonly displayName = 'Future AGI'
-  readonly inputs = [
-    'api-secret',
-    'target-id',
-    'test-ids',
-    'exclude-test-ids',
-    'simulator-id'
-  ] as const
+  readonly inputs = ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'] as const
   private readonly client: HttpClient
   private readonly reportUnknown: (kind: string, value: string) => void
 
@@ -449,6 +453,7 @@ function callTimes(
   return { startedAt: starts[0], finishedAt: final ? ends[ends.length - 1] : undefined }
 }
 
-export function createFutureAgi(deps: ProviderDeps): Provider {
-  return new FutureAgiProvider(deps)
+export const futureAgi: ProviderModule = {
+  create: (deps) => new FutureAgiProvider(deps),
+  ownInputs: OWN_INPUTS
 }

@@ -1,28 +1,39 @@
 import { HttpClient, type HttpClientOptions } from '../http.js'
 import type { Settings } from '../inputs.js'
 import { secretsOf } from '../secrets.js'
-import { createEmpirical } from './empirical.js'
-import { createFutureAgi } from './futureagi.js'
-import { createOctomind } from './octomind.js'
-import { createTestifly } from './testifly.js'
-import type { Provider, ProviderFactory, ProviderName } from './provider.js'
+import type { VendorCatalog } from '../inputs.js'
+import { empirical } from './empirical.js'
+import { futureAgi } from './futureagi.js'
+import { octomind } from './octomind.js'
+import { testifly } from './testifly.js'
+import type { Provider, ProviderFactory, ProviderModule } from './provider.js'
 
 /** Every provider testgate can drive, by the name users write in `provider:`. */
-export const PROVIDERS: Record<ProviderName, ProviderFactory> = {
-  octomind: createOctomind,
-  testifly: createTestifly,
-  futureagi: createFutureAgi,
-  empirical: createEmpirical
-}
+export const PROVIDERS = {
+  octomind,
+  testifly,
+  futureagi: futureAgi,
+  empirical
+} as const satisfies Record<string, ProviderModule>
+
+/** The names users write in `provider:`, taken from the registry: the one list of vendors. */
+export type ProviderName = keyof typeof PROVIDERS
 
 export function providerNames(): string[] {
   return Object.keys(PROVIDERS)
 }
 
+/** The vendors and the inputs each one alone reads, for parsing the inputs. */
+export function vendorCatalog(): VendorCatalog {
+  const ownInputs = Object.fromEntries(
+    Object.entries(PROVIDERS).map(([name, module]) => [name, module.ownInputs])
+  )
+  return { names: providerNames(), ownInputs }
+}
+
 export function providerFactory(name: string): ProviderFactory {
-  const factory = PROVIDERS[name as ProviderName]
-  if (!factory) throw new Error(`Unknown provider "${name}"`)
-  return factory
+  if (!Object.hasOwn(PROVIDERS, name)) throw new Error(`Unknown provider "${name}"`)
+  return PROVIDERS[name as ProviderName].create
 }
 
 export interface ProviderSetup {

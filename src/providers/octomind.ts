@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { HttpClient } from '../http.js'
-import { InputError } from '../inputs.js'
+import { InputError, optionalChoice, ownInputs } from '../inputs.js'
 import {
   countTests,
   isFinalSignal,
@@ -15,6 +15,7 @@ import {
   unknownStatusReporter,
   type Provider,
   type ProviderDeps,
+  type ProviderModule,
   type RunHandle,
   type TriggerRequest
 } from './provider.js'
@@ -26,6 +27,13 @@ import {
  */
 
 const DEFAULT_ORIGIN = 'https://app.octomind.dev'
+
+// The v3 execute request's enums [spec: Browser, Breakpoint].
+const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'] as const
+const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'] as const
+
+/** Inputs only Octomind reads (case-insensitive, sent upper case). */
+const OWN_INPUTS = { browser: optionalChoice(BROWSERS), breakpoint: optionalChoice(BREAKPOINTS) }
 
 // Report-level statuses (spec: WAITING | PASSED | FAILED). The verdict comes from the results too.
 const REPORT_STATUS: Record<string, VendorSignal> = {
@@ -127,8 +135,9 @@ export function buildExecuteBody(request: TriggerRequest): Record<string, unknow
   }
   if (Object.keys(settings.variables).length > 0) body.variablesToOverwrite = settings.variables
   if (settings.tags.length > 0) body.tags = settings.tags
-  if (settings.browser) body.browser = settings.browser
-  if (settings.breakpoint) body.breakpoint = settings.breakpoint
+  const { browser, breakpoint } = ownInputs(settings, OWN_INPUTS)
+  if (browser) body.browser = browser
+  if (breakpoint) body.breakpoint = breakpoint
   return body
 }
 
@@ -206,15 +215,7 @@ export function testIdentity(
 class OctomindProvider implements Provider {
   readonly name = 'octomind' as const
   readonly displayName = 'Octomind'
-  readonly inputs = [
-    'target-id',
-    'url',
-    'environment',
-    'variables',
-    'tags',
-    'browser',
-    'breakpoint'
-  ] as const
+  readonly inputs = ['target-id', 'url', 'environment', 'variables', 'tags'] as const
   private readonly client: HttpClient
   private readonly origin: string
   private testCaseNames: Map<string, string> | undefined
@@ -300,6 +301,7 @@ class OctomindProvider implements Provider {
   }
 }
 
-export function createOctomind(deps: ProviderDeps): Provider {
-  return new OctomindProvider(deps)
+export const octomind: ProviderModule = {
+  create: (deps) => new OctomindProvider(deps),
+  ownInputs: OWN_INPUTS
 }

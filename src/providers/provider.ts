@@ -1,9 +1,8 @@
 import type { RunContext } from '../github-context.js'
+import type { ProviderName } from './index.js'
 import type { HttpClient } from '../http.js'
-import type { ProviderSpecificInput, Settings } from '../inputs.js'
+import type { OwnInputs, Settings } from '../inputs.js'
 import type { Observation, RunStatus } from '../report/model.js'
-
-export type ProviderName = 'octomind' | 'testifly' | 'futureagi' | 'empirical'
 
 /** Everything a provider needs to start a run: the parsed inputs and the GitHub context. */
 export interface TriggerRequest {
@@ -27,7 +26,8 @@ export interface Provider {
   /** The vendor's name as users know it, for messages and headings. */
   readonly displayName: string
   /** The provider-specific inputs this vendor reads; others that are set get a warning. */
-  readonly inputs: readonly ProviderSpecificInput[]
+  /** The shared vendor-specific inputs it reads (target-id, url…); its own ones always apply. */
+  readonly inputs: readonly string[]
   /** Throws an InputError when the request lacks what this vendor needs. No I/O. */
   validate(request: TriggerRequest): void
   /** Starts a run. Never retried blindly: a second call starts a second run. */
@@ -58,6 +58,16 @@ export interface ProviderDeps {
 }
 
 export type ProviderFactory = (deps: ProviderDeps) => Provider
+
+/**
+ * A vendor as the registry knows it: how to make its provider, and the inputs only it reads,
+ * each a schema of the string the workflow wrote. Adding a vendor input touches its provider file,
+ * action.yml and the README, nothing else.
+ */
+export interface ProviderModule {
+  create: ProviderFactory
+  ownInputs: OwnInputs
+}
 
 /**
  * A warning per unknown vendor status, once: the same unknown value on every poll says nothing new.

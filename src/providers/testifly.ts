@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { VendorError, type HttpClient } from '../http.js'
-import { InputError, type Settings } from '../inputs.js'
+import { InputError, optionalText, ownInputs, type Settings } from '../inputs.js'
 import {
   countTests,
   isFinalSignal,
@@ -16,6 +16,7 @@ import {
   unknownStatusReporter,
   type Provider,
   type ProviderDeps,
+  type ProviderModule,
   type RunHandle,
   type TriggerRequest
 } from './provider.js'
@@ -29,6 +30,9 @@ import {
 
 // inferred: the page does not print the API origin; the documentation is served from here.
 const DEFAULT_ORIGIN = 'https://testifly.dev'
+
+/** Inputs only Testifly reads: two of its selections, and the agent to route the job to. */
+const OWN_INPUTS = { 'feature-id': optionalText, 'suite-id': optionalText, agent: optionalText }
 
 interface JobState {
   signal: VendorSignal
@@ -119,8 +123,9 @@ type TestiflyTest = TestiflyRun['tests'][number]
 /** Exactly one selection: feature, suite, or test ids (one id → testId, several → tests). */
 export function selection(settings: Settings): Record<string, unknown> {
   const chosen: [string, Record<string, unknown>][] = []
-  if (settings.featureId) chosen.push(['feature-id', { featureId: settings.featureId }])
-  if (settings.suiteId) chosen.push(['suite-id', { testSuiteId: settings.suiteId }])
+  const own = ownInputs(settings, OWN_INPUTS)
+  if (own['feature-id']) chosen.push(['feature-id', { featureId: own['feature-id'] }])
+  if (own['suite-id']) chosen.push(['suite-id', { testSuiteId: own['suite-id'] }])
   if (settings.testIds.length === 1) chosen.push(['test-ids', { testId: settings.testIds[0] }])
   if (settings.testIds.length > 1) chosen.push(['test-ids', { tests: settings.testIds }])
   if (chosen.length !== 1) {
@@ -136,11 +141,8 @@ export function selection(settings: Settings): Record<string, unknown> {
 }
 
 export function buildExecuteBody(settings: Settings): Record<string, unknown> {
-  return {
-    action: 'executeTests',
-    ...selection(settings),
-    ...(settings.agent ? { agentName: settings.agent } : {})
-  }
+  const { agent } = ownInputs(settings, OWN_INPUTS)
+  return { action: 'executeTests', ...selection(settings), ...(agent ? { agentName: agent } : {}) }
 }
 
 /** Timeline entries are undocumented: strings stay as they are, objects show their telling fields. */
@@ -187,7 +189,7 @@ export function mapTest(test: TestiflyTest, onUnknownStatus: (value: string) => 
 class TestiflyProvider implements Provider {
   readonly name = 'testifly' as const
   readonly displayName = 'Testifly'
-  readonly inputs = ['target-id', 'feature-id', 'suite-id', 'test-ids', 'agent'] as const
+  readonly inputs = ['target-id', 'test-ids'] as const
   private readonly client: HttpClient
   private readonly reportUnknown: (kind: string, value: string) => void
 
@@ -341,6 +343,7 @@ function runSignal(jobSignal: VendorSignal, counts: Observation['counts']): Vend
   return isFinalSignal(jobSignal) && counts.pending > 0 ? 'running' : jobSignal
 }
 
-export function createTestifly(deps: ProviderDeps): Provider {
-  return new TestiflyProvider(deps)
+export const testifly: ProviderModule = {
+  create: (deps) => new TestiflyProvider(deps),
+  ownInputs: OWN_INPUTS
 }
