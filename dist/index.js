@@ -28377,9 +28377,11 @@ module.exports = {
 /* harmony export */   Qq: () => (/* binding */ HttpClient),
 /* harmony export */   q9: () => (/* binding */ proxyDispatcher)
 /* harmony export */ });
-/* unused harmony exports parseRetryAfter, genericErrorMessage, shorten, isProxyAuthRefusal, RedirectRefused, fetchSameOrigin, joinUrl */
+/* unused harmony exports parseRetryAfter, genericErrorMessage, isProxyAuthRefusal, RedirectRefused, fetchSameOrigin, joinUrl */
 /* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9783);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6752);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8992);
+
 
 
 /**
@@ -28517,7 +28519,7 @@ class HttpClient {
             json = text === '' ? null : JSON.parse(text);
         }
         catch {
-            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(text, 120))}`), { status: response.status });
+            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(text, 120))}`), { status: response.status });
         }
         const parsed = options.schema.safeParse(json);
         if (!parsed.success) {
@@ -28567,7 +28569,7 @@ class HttpClient {
             // not JSON: use the text itself
         }
         const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
-        return shorten(described || statusText || 'no message', 500);
+        return (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(described || statusText || 'no message', 500);
     }
     redact(message) {
         let result = message;
@@ -28620,12 +28622,6 @@ function genericErrorMessage(body) {
 }
 function looksLikeHtml(text) {
     return /^\s*<(!doctype|html)/i.test(text);
-}
-function shorten(text, max) {
-    if (text.length <= max)
-        return text;
-    const keep = max - 1;
-    return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
 }
 /**
  * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
@@ -28728,7 +28724,7 @@ function joinUrl(base, path) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(468);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5847);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 
@@ -29136,7 +29132,7 @@ const log = {
 
 /***/ }),
 
-/***/ 468:
+/***/ 5847:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29281,23 +29277,8 @@ var undici = __nccwpck_require__(6752);
 var schemas = __nccwpck_require__(9691);
 // EXTERNAL MODULE: ./src/http.ts
 var http = __nccwpck_require__(6803);
-;// CONCATENATED MODULE: ./src/urls.ts
-/**
- * The URL as given when it is an absolute http(s) URL without line breaks or spaces (a URL
- * parser would silently drop or encode those); else undefined.
- */
-function httpUrl(value) {
-    if (!value || /\s/.test(value))
-        return undefined;
-    try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:' ? value : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/github-context.ts
@@ -29412,7 +29393,7 @@ function contextFromEnvironment(env, event) {
         const status = event.deployment_status;
         context.deployment = {
             // Only an http(s) URL of the deployment is ever sent to a vendor as the URL under test.
-            url: httpUrl(status?.environment_url) ?? httpUrl(status?.target_url),
+            url: (0,src_text/* httpUrl */.q3)(status?.environment_url) ?? (0,src_text/* httpUrl */.q3)(status?.target_url),
             environment: deployment?.environment || status?.environment || undefined,
             state: status?.state
         };
@@ -29450,95 +29431,6 @@ function tokenRejected(purpose) {
         "Check the github-token input; left unset, it is the job's own token.");
 }
 
-// EXTERNAL MODULE: ./src/report/model.ts
-var model = __nccwpck_require__(6867);
-;// CONCATENATED MODULE: ./src/poll.ts
-
-
-/**
- * Looks at the run right away, then at a growing interval until it reaches a terminal status or the
- * deadline passes. Never sleeps after the verdict. Transient errors are survived until the deadline;
- * any other error ends the wait as 'lost' with the last report seen.
- */
-async function waitForVerdict(options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? http/* defaultSleep */.JG;
-    const growth = options.growth ?? 1.5;
-    const heartbeatMs = options.heartbeatMs ?? 120_000;
-    const startedAt = now();
-    let interval = options.intervalMs;
-    let last;
-    let lastKey = '';
-    let lastLineAt = startedAt;
-    let looks = 0;
-    for (;;) {
-        if (options.signal?.aborted)
-            return { kind: 'aborted', report: last, looks };
-        // A vendor's Retry-After is a floor for the next wait, whatever the interval says.
-        let floorMs = 0;
-        looks++;
-        try {
-            const report = await options.observe();
-            last = report;
-            const key = progressKey(report);
-            if (key !== lastKey || now() - lastLineAt >= heartbeatMs) {
-                options.onProgress(`${options.label}: ${describeProgress(report)} [${formatDuration(now() - startedAt)}]`);
-                lastLineAt = now();
-                if (key !== lastKey)
-                    interval = options.intervalMs;
-                lastKey = key;
-            }
-            else {
-                interval = Math.min(options.maxIntervalMs, interval * growth);
-            }
-            if ((0,model/* isTerminal */.Hd)(report.status))
-                return { kind: 'verdict', report, looks };
-        }
-        catch (error) {
-            if (!(error instanceof http/* VendorError */.Hi) || !error.transient) {
-                return { kind: 'lost', report: last, looks, error: error };
-            }
-            options.onTransientError(error);
-            interval = Math.min(options.maxIntervalMs, interval * growth);
-            floorMs = error.retryAfterMs ?? 0;
-        }
-        const remaining = options.deadline - now();
-        if (remaining <= 0)
-            return { kind: 'timed-out', report: last, looks };
-        // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
-        await sleep(Math.min(Math.max(interval, floorMs), remaining), options.signal);
-    }
-}
-function progressKey(report) {
-    return `${report.status}|${report.phase ?? ''}|${JSON.stringify(report.counts)}`;
-}
-function describeProgress(report) {
-    const { counts } = report;
-    const status = report.phase ? `${report.status} (${report.phase})` : report.status;
-    if (counts.total === 0)
-        return status;
-    const done = counts.total - counts.pending;
-    const parts = [`${counts.passed} passed`];
-    if (counts.failed)
-        parts.push(`${counts.failed} failed`);
-    if (counts.errored)
-        parts.push(`${counts.errored} errored`);
-    if (counts.skipped)
-        parts.push(`${counts.skipped} skipped`);
-    return `${status} — ${done} of ${counts.total} tests done (${parts.join(', ')})`;
-}
-function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h ${String(minutes).padStart(2, '0')}m`;
-    if (minutes > 0)
-        return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
-    return `${seconds}s`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 
 
@@ -29564,6 +29456,9 @@ const COMMENT_LIMITS = {
 // them whole). Start and end are kept: the start says what is tested, the end which case, where
 // generated names differ.
 const MAX_NAME_CHARS = 256;
+function shortenName(name) {
+    return (0,src_text/* shortenName */.ty)(name, MAX_NAME_CHARS);
+}
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** Inline text that renders as itself: no markdown, no HTML, no mentions, on one line. */
@@ -29583,29 +29478,6 @@ function codeBlock(text) {
     const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(Math.max(3, longestRun + 1));
     return `${fence}text\n${clean}\n${fence}`;
-}
-/** Keeps the start and the end, where errors say the most. */
-function truncateMiddle(text, max) {
-    if (text.length <= max)
-        return text;
-    return keepEnds(text, max, `\n… ${text.length - max} characters omitted …\n`);
-}
-/** A test name of at most `max` characters, its start and end kept. */
-function shortenName(name, max = MAX_NAME_CHARS) {
-    return name.length <= max ? name : keepEnds(name, max, ' … ');
-}
-/** The start and end of `text` around `marker`, `max` characters in all, no emoji cut in two. */
-function keepEnds(text, max, marker) {
-    const keep = Math.max(0, max - marker.length);
-    const headEnd = outsidePair(text, Math.ceil(keep / 2), -1);
-    const tailStart = outsidePair(text, text.length - Math.floor(keep / 2), 1);
-    return `${text.slice(0, headEnd)}${marker}${text.slice(tailStart)}`;
-}
-/** `index`, moved by `step` when it falls between the two halves of a surrogate pair. */
-function outsidePair(text, index, step) {
-    const code = text.charCodeAt(index);
-    const lowHalf = code >= 0xdc00 && code <= 0xdfff;
-    return lowHalf && index > 0 ? index + step : index;
 }
 /** The URL when it is http(s), made safe to sit inside a markdown link; else undefined. */
 function safeUrl(url) {
@@ -29675,7 +29547,7 @@ function metaLine(report, context) {
         parts.push(`commit ${escapeMarkdown(context.sha.slice(0, 7))}`);
     const duration = runDuration(report);
     if (duration !== undefined)
-        parts.push(formatDuration(duration));
+        parts.push((0,src_text/* formatDuration */.a3)(duration));
     for (const published of context.published ?? []) {
         const publishedLink = markdown_link(published.label, published.url);
         if (publishedLink)
@@ -29712,7 +29584,7 @@ function countsTable(report) {
 function failureEntry(test, limits) {
     const details = [`${STATUS_ICON[test.status]} **${testName(test)}**`, test.status];
     if (test.durationMs !== undefined)
-        details.push(formatDuration(test.durationMs));
+        details.push((0,src_text/* formatDuration */.a3)(test.durationMs));
     if (test.score !== undefined)
         details.push(`score ${test.score}`);
     const links = testLinks(test);
@@ -29720,14 +29592,14 @@ function failureEntry(test, limits) {
         details.push(links);
     const lines = [details.join(' · ')];
     if (test.error)
-        lines.push('', codeBlock(truncateMiddle(test.error, limits.maxErrorChars)));
+        lines.push('', codeBlock((0,src_text/* truncateMiddle */.kU)(test.error, limits.maxErrorChars)));
     return lines.join('\n');
 }
 function testName(test) {
     return escapeMarkdown(shortenName(test.name));
 }
 function tableRow(test, withScore) {
-    const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs);
+    const duration = test.durationMs === undefined ? '' : (0,src_text/* formatDuration */.a3)(test.durationMs);
     const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
     const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : '';
     const score = withScore ? ` ${test.score ?? ''} |` : '';
@@ -30206,7 +30078,7 @@ const PRINTABLE_ID = /^[\x21-\x7e]{1,256}$/;
 function setUrlOutput(name, value) {
     if (value === undefined)
         return;
-    const url = httpUrl(value);
+    const url = (0,src_text/* httpUrl */.q3)(value);
     if (url)
         core/* setOutput */.uH(name, (0,log/* redact */.E$)(url));
     else
@@ -30339,6 +30211,8 @@ function notWritten(error, pr) {
     return Promise.resolve(skipped(`HTTP ${status}`));
 }
 
+// EXTERNAL MODULE: ./src/report/model.ts
+var model = __nccwpck_require__(6867);
 ;// CONCATENATED MODULE: ./src/report/junit.ts
 
 
@@ -30532,6 +30406,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
+
 /**
  * Publishes a RunReport to Testmo as an automation run: create the run → create one thread →
  * append the tests in batches → complete the thread → complete the run. Facts: Testmo's REST API
@@ -30576,7 +30451,7 @@ function toTestmoTest(test, folder) {
         fields.push({
             type: FIELD_CONSOLE,
             name: test.status === 'errored' ? 'Error' : 'Failure',
-            value: truncateMiddle(test.error, MAX_FIELD_CHARS),
+            value: (0,src_text/* truncateMiddle */.kU)(test.error, MAX_FIELD_CHARS),
             is_highlight: true
         });
     }
@@ -30854,6 +30729,83 @@ async function publishAll(input, sinks = SINKS) {
 
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(2462);
+;// CONCATENATED MODULE: ./src/poll.ts
+
+
+
+/**
+ * Looks at the run right away, then at a growing interval until it reaches a terminal status or the
+ * deadline passes. Never sleeps after the verdict. Transient errors are survived until the deadline;
+ * any other error ends the wait as 'lost' with the last report seen.
+ */
+async function waitForVerdict(options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? http/* defaultSleep */.JG;
+    const growth = options.growth ?? 1.5;
+    const heartbeatMs = options.heartbeatMs ?? 120_000;
+    const startedAt = now();
+    let interval = options.intervalMs;
+    let last;
+    let lastKey = '';
+    let lastLineAt = startedAt;
+    let looks = 0;
+    for (;;) {
+        if (options.signal?.aborted)
+            return { kind: 'aborted', report: last, looks };
+        // A vendor's Retry-After is a floor for the next wait, whatever the interval says.
+        let floorMs = 0;
+        looks++;
+        try {
+            const report = await options.observe();
+            last = report;
+            const key = progressKey(report);
+            if (key !== lastKey || now() - lastLineAt >= heartbeatMs) {
+                options.onProgress(`${options.label}: ${describeProgress(report)} [${(0,src_text/* formatDuration */.a3)(now() - startedAt)}]`);
+                lastLineAt = now();
+                if (key !== lastKey)
+                    interval = options.intervalMs;
+                lastKey = key;
+            }
+            else {
+                interval = Math.min(options.maxIntervalMs, interval * growth);
+            }
+            if ((0,model/* isTerminal */.Hd)(report.status))
+                return { kind: 'verdict', report, looks };
+        }
+        catch (error) {
+            if (!(error instanceof http/* VendorError */.Hi) || !error.transient) {
+                return { kind: 'lost', report: last, looks, error: error };
+            }
+            options.onTransientError(error);
+            interval = Math.min(options.maxIntervalMs, interval * growth);
+            floorMs = error.retryAfterMs ?? 0;
+        }
+        const remaining = options.deadline - now();
+        if (remaining <= 0)
+            return { kind: 'timed-out', report: last, looks };
+        // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
+        await sleep(Math.min(Math.max(interval, floorMs), remaining), options.signal);
+    }
+}
+function progressKey(report) {
+    return `${report.status}|${report.phase ?? ''}|${JSON.stringify(report.counts)}`;
+}
+function describeProgress(report) {
+    const { counts } = report;
+    const status = report.phase ? `${report.status} (${report.phase})` : report.status;
+    if (counts.total === 0)
+        return status;
+    const done = counts.total - counts.pending;
+    const parts = [`${counts.passed} passed`];
+    if (counts.failed)
+        parts.push(`${counts.failed} failed`);
+    if (counts.errored)
+        parts.push(`${counts.errored} errored`);
+    if (counts.skipped)
+        parts.push(`${counts.skipped} skipped`);
+    return `${status} — ${done} of ${counts.total} tests done (${parts.join(', ')})`;
+}
+
 ;// CONCATENATED MODULE: ./src/wait.ts
 
 
@@ -32625,6 +32577,77 @@ const STATE_HANDLE = 'handle';
 const STATE_FINISHED = 'finished';
 /** Set by the main step, so the same bundle knows it runs as the post step next time. */
 const STATE_IS_POST = 'isPost';
+
+
+/***/ }),
+
+/***/ 8992:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   kU: () => (/* binding */ truncateMiddle),
+/* harmony export */   ml: () => (/* binding */ shorten),
+/* harmony export */   q3: () => (/* binding */ httpUrl),
+/* harmony export */   ty: () => (/* binding */ shortenName)
+/* harmony export */ });
+/**
+ * Text, time and URL helpers that several modules use: durations as people read them, text
+ * shortened around its middle, URL checks.
+ */
+function formatDuration(ms) {
+    const totalSeconds = Math.max(0, Math.round(ms / 1000));
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+    if (minutes > 0)
+        return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+    return `${seconds}s`;
+}
+/** Keeps the start and the end, where errors say the most. */
+function truncateMiddle(text, max) {
+    if (text.length <= max)
+        return text;
+    return keepEnds(text, max, `\n… ${text.length - max} characters omitted …\n`);
+}
+/** A test name of at most `max` characters, its start and end kept. */
+function shortenName(name, max) {
+    return name.length <= max ? name : keepEnds(name, max, ' … ');
+}
+/** The start and end of `text` around `marker`, `max` characters in all, no emoji cut in two. */
+function keepEnds(text, max, marker) {
+    const keep = Math.max(0, max - marker.length);
+    const headEnd = outsidePair(text, Math.ceil(keep / 2), -1);
+    const tailStart = outsidePair(text, text.length - Math.floor(keep / 2), 1);
+    return `${text.slice(0, headEnd)}${marker}${text.slice(tailStart)}`;
+}
+/** `index`, moved by `step` when it falls between the two halves of a surrogate pair. */
+function outsidePair(text, index, step) {
+    const code = text.charCodeAt(index);
+    const lowHalf = code >= 0xdc00 && code <= 0xdfff;
+    return lowHalf && index > 0 ? index + step : index;
+}
+/** Text of at most `max` characters, its start and end kept around an ellipsis. */
+function shorten(text, max) {
+    return text.length <= max ? text : keepEnds(text, max, '…');
+}
+/**
+ * The URL as given when it is an absolute http(s) URL without line breaks or spaces (a URL
+ * parser would silently drop or encode those); else undefined.
+ */
+function httpUrl(value) {
+    if (!value || /\s/.test(value))
+        return undefined;
+    try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:' ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 
 
 /***/ }),

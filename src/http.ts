@@ -1,6 +1,7 @@
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { fetch, Pool, ProxyAgent } from 'undici'
 import type { z } from 'zod'
+import { shorten } from './text.js'
 
 /**
  * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
@@ -330,12 +331,6 @@ export function genericErrorMessage(body: unknown): string {
 
 function looksLikeHtml(text: string): boolean {
   return /^\s*<(!doctype|html)/i.test(text)
-}
-
-export function shorten(text: string, max: number): string {
-  if (text.length <= max) return text
-  const keep = max - 1
-  return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`
 }
 
 /**

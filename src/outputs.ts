@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { log, redact } from './log.js'
-import { httpUrl } from './urls.js'
+import { httpUrl } from './text.js'
 
 /**
  * Step outputs that carry outside text. Workflows paste outputs into shell scripts and URLs, so a

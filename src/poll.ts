@@ -1,5 +1,6 @@
 import { defaultSleep, VendorError } from './http.js'
 import { isTerminal, type RunReport } from './report/model.js'
+import { formatDuration } from './text.js'
 
 export interface PollOptions {
   /** One look at the run. */
@@ -95,14 +96,4 @@ export function describeProgress(report: RunReport): string {
   if (counts.errored) parts.push(`${counts.errored} errored`)
   if (counts.skipped) parts.push(`${counts.skipped} skipped`)
   return `${status} — ${done} of ${counts.total} tests done (${parts.join(', ')})`
-}
-
-export function formatDuration(ms: number): string {
-  const totalSeconds = Math.max(0, Math.round(ms / 1000))
-  const hours = Math.floor(totalSeconds / 3600)
-  const minutes = Math.floor((totalSeconds % 3600) / 60)
-  const seconds = totalSeconds % 60
-  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`
-  if (minutes > 0) return `${minutes}m ${String(seconds).padStart(2, '0')}s`
-  return `${seconds}s`
 }

@@ -7,13 +7,12 @@ import {
   MAX_NAME_CHARS,
   renderReport,
   safeUrl,
-  shortenName,
-  truncateMiddle,
   utf16Units,
   utf8Bytes
 } from '../../src/report/markdown.js'
 import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
 import { summaryMarkdown } from '../../src/report/summary.js'
+import { shortenName, truncateMiddle } from '../../src/text.js'
 
 function report(tests: TestResult[], status: RunReport['status'] = 'failed'): RunReport {
   return {
@@ -93,14 +92,14 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 describe('shortenName', () => {
   it('keeps the start and the end of a long name, whole emoji only', () => {
     const name = `Checkout 🛒 ${'🧪x'.repeat(3_000)} case 17 🏁`
-    const short = shortenName(name)
+    const short = shortenName(name, MAX_NAME_CHARS)
     expect(short.length).toBeLessThanOrEqual(MAX_NAME_CHARS)
     expect(short.length).toBeGreaterThan(MAX_NAME_CHARS - 3)
     expect(short.startsWith('Checkout 🛒 🧪x')).toBe(true)
     expect(short.endsWith('🧪x case 17 🏁')).toBe(true)
     expect(short).toContain(' … ')
     expect(short).not.toMatch(LONE_SURROGATE)
-    expect(shortenName('User can log in')).toBe('User can log in')
+    expect(shortenName('User can log in', MAX_NAME_CHARS)).toBe('User can log in')
   })
 })
 

@@ -3,7 +3,8 @@ import { z } from 'zod'
 import type { RunContext } from '../github-context.js'
 import { HttpClient, VendorError } from '../http.js'
 import type { TestmoSettings } from '../inputs.js'
-import { runDuration, safeUrl, truncateMiddle } from '../report/markdown.js'
+import { runDuration, safeUrl } from '../report/markdown.js'
+import { truncateMiddle } from '../text.js'
 import { testFolder, type RunReport, type TestResult } from '../report/model.js'
 
 /**

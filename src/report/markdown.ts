@@ -1,4 +1,4 @@
-import { formatDuration } from '../poll.js'
+import { formatDuration, shortenName as shortenTo, truncateMiddle } from '../text.js'
 import type { RunReport, TestResult } from './model.js'
 import { verdictText } from './verdict.js'
 
@@ -60,6 +60,10 @@ export const COMMENT_LIMITS: RenderLimits = {
 // generated names differ.
 export const MAX_NAME_CHARS = 256
 
+function shortenName(name: string): string {
+  return shortenTo(name, MAX_NAME_CHARS)
+}
+
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 
@@ -81,32 +85,6 @@ export function codeBlock(text: string): string {
   const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length))
   const fence = '`'.repeat(Math.max(3, longestRun + 1))
   return `${fence}text\n${clean}\n${fence}`
-}
-
-/** Keeps the start and the end, where errors say the most. */
-export function truncateMiddle(text: string, max: number): string {
-  if (text.length <= max) return text
-  return keepEnds(text, max, `\n… ${text.length - max} characters omitted …\n`)
-}
-
-/** A test name of at most `max` characters, its start and end kept. */
-export function shortenName(name: string, max = MAX_NAME_CHARS): string {
-  return name.length <= max ? name : keepEnds(name, max, ' … ')
-}
-
-/** The start and end of `text` around `marker`, `max` characters in all, no emoji cut in two. */
-function keepEnds(text: string, max: number, marker: string): string {
-  const keep = Math.max(0, max - marker.length)
-  const headEnd = outsidePair(text, Math.ceil(keep / 2), -1)
-  const tailStart = outsidePair(text, text.length - Math.floor(keep / 2), 1)
-  return `${text.slice(0, headEnd)}${marker}${text.slice(tailStart)}`
-}
-
-/** `index`, moved by `step` when it falls between the two halves of a surrogate pair. */
-function outsidePair(text: string, index: number, step: -1 | 1): number {
-  const code = text.charCodeAt(index)
-  const lowHalf = code >= 0xdc00 && code <= 0xdfff
-  return lowHalf && index > 0 ? index + step : index
 }
 
 /** The URL when it is http(s), made safe to sit inside a markdown link; else undefined. */
