@@ -11,7 +11,7 @@ import {
   upsertComment,
   type GitHubClient
 } from './github-api.js'
-import { githubStatus, tokenRejected } from './github-errors.js'
+import { githubStatus, isRateLimited, tokenRejected } from './github-errors.js'
 import {
   contextFromEnvironment,
   needsPullRequestLookup,
@@ -405,7 +405,8 @@ async function writeComment(report: RunReport, publishing: PublishContext): Prom
     // A read-only token (a fork's PR) is expected and only a warning; a token GitHub rejects is a
     // misconfiguration to fix, so it fails the step like any sink that could not write.
     if (status === 401) throw tokenRejected(`writing the PR comment on PR #${pr.number}`)
-    if (status === 403 || status === 404) {
+    // A rate limit's 403 is no missing permission: like a 5xx, the comment could not be written.
+    if ((status === 403 && !isRateLimited(error)) || status === 404) {
       log.warning(
         `Could not comment on PR #${pr.number} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
           '(PRs from forks get a read-only token). The job summary has the full report.'
