@@ -1,11 +1,13 @@
 import type { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
 import {
   fetch as undiciFetch,
   type Dispatcher,
   type RequestInit as UndiciRequestInit
 } from 'undici'
-import { z } from 'zod'
-import { defaultSleep, proxyDispatcher } from './http.js'
+import { proxyDispatcher } from './http.js'
+import { log } from './log.js'
 import { pickPullRequest, type PullRequestRef, type RunContext } from './github-context.js'
 import { findOwnStickyComment, type CommentTarget } from './sticky-comment.js'
 
@@ -16,9 +18,21 @@ export type GitHubClient = ReturnType<typeof getOctokit>
 // A GitHub API call that hangs must not hang the step: each request gets this long.
 const GITHUB_REQUEST_TIMEOUT_MS = 30_000
 
-// Reads and edits in place can be repeated safely; a new comment cannot (it would post twice).
-const REPEATABLE_METHODS = new Set(['GET', 'PATCH'])
-const GITHUB_RETRY_DELAYS_MS = [1_000, 3_000]
+// A 5xx or a broken connection: a repeatable request is sent again this many times, Octokit's
+// retry plugin waiting (n + 1)² s before the n-th one: 1 s, then 4 s.
+const GITHUB_RETRIES = 2
+// The retry plugin's default refusals, and 429: a rate limit is the throttling plugin's, which
+// waits as long as GitHub says (retry-after, x-ratelimit-reset) instead of a fixed backoff.
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
+
+// A rate limit is waited out once, and only when GitHub says it ends this soon: a step should not
+// sit out an hour's primary limit.
+const RATE_LIMIT_RETRIES = 1
+const MAX_RATE_LIMIT_WAIT_S = 60
+
+// Reads and edits in place can be repeated safely; a new comment cannot: a 5xx or a dropped
+// connection may come after GitHub wrote it, and sending it again would post it twice.
+const REPEATABLE_METHODS = new Set(['GET', 'HEAD', 'PATCH'])
 
 /**
  * The toolkit's GitHub module reads the event file when it loads and throws on one that is not
@@ -29,35 +43,41 @@ export async function createGitHubClient(
   apiUrl: string | undefined
 ): Promise<GitHubClient> {
   const { getOctokit: octokit } = await import('@actions/github')
-  // Replaces the toolkit's own fetch, so it keeps what that one does (the proxy) and adds a
-  // timeout, and a short retry of repeatable requests on a 5xx or a broken connection.
-  const resilientFetch = async (
-    input: string | URL | Request,
-    init?: RequestInit
-  ): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-    const send = () =>
-      undiciFetch(url, {
-        ...(init as UndiciRequestInit),
-        signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS),
-        dispatcher: githubDispatcher(url)
-      }) as unknown as Promise<Response>
-    for (const delayMs of isRepeatable(url, init) ? GITHUB_RETRY_DELAYS_MS : []) {
-      try {
-        const response = await send()
-        if (response.status < 500) return response
-        await response.body?.cancel() // free the connection before the next try
-      } catch {
-        // a broken connection: try again below
+  const client = octokit(
+    token,
+    {
+      ...(apiUrl ? { baseUrl: apiUrl } : {}),
+      // @octokit/request logs through `request.log`, Octokit's plugins through `log`.
+      request: { fetch: boundedFetch, log: octokitLog },
+      log: octokitLog,
+      retry: { retries: GITHUB_RETRIES, doNotRetry: DO_NOT_RETRY },
+      throttle: {
+        onRateLimit: rateLimitHandler('rate limit'),
+        onSecondaryRateLimit: rateLimitHandler('secondary rate limit')
       }
-      await defaultSleep(delayMs)
-    }
-    return send()
-  }
-  return octokit(token, {
-    ...(apiUrl ? { baseUrl: apiUrl } : {}),
-    request: { fetch: resilientFetch }
+    },
+    retry,
+    throttling
+  )
+  // Registered last, so it runs first: before the retry plugin could send a request again.
+  client.hook.before('request', (options) => {
+    if (!isRepeatable(options)) options.request = { ...options.request, retries: 0 }
   })
+  return client
+}
+
+/**
+ * Replaces the toolkit's own fetch, so it keeps what that one does (the proxy) and adds a timeout.
+ * Retries are not its business: Octokit's plugins decide them, knowing the call and GitHub's
+ * rate-limit headers.
+ */
+function boundedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+  return undiciFetch(url, {
+    ...(init as UndiciRequestInit),
+    signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS),
+    dispatcher: githubDispatcher(url)
+  }) as unknown as Promise<Response>
 }
 
 const githubAgents = new Map<string, Dispatcher | undefined>()
@@ -70,24 +90,69 @@ function githubDispatcher(url: string): Dispatcher | undefined {
   return githubAgents.get(origin)
 }
 
-function isRepeatable(url: string, init?: RequestInit): boolean {
-  const method = (init?.method ?? 'GET').toUpperCase()
-  if (REPEATABLE_METHODS.has(method)) return true
-  // testgate's GraphQL calls are queries: they only read, so they can be sent again.
-  return method === 'POST' && new URL(url).pathname.endsWith('/graphql') && isQuery(init?.body)
+/** Octokit's own notes (deprecations, a failing limit handler) reach the step log through log.ts. */
+const octokitLog = {
+  debug: (): void => {},
+  info: (message: string): void => log.info(message),
+  warn: (message: string, detail?: unknown): void => log.warning(withDetail(message, detail)),
+  error: (message: string, detail?: unknown): void => log.error(withDetail(message, detail))
 }
 
-const graphQLBodySchema = z.object({ query: z.string() })
+function withDetail(message: string, detail: unknown): string {
+  return detail instanceof Error ? `${message}: ${detail.message}` : message
+}
 
-/** A GraphQL body that reads (a query), as opposed to one that writes (a mutation). */
-function isQuery(body: unknown): boolean {
-  if (typeof body !== 'string') return false
-  try {
-    const parsed = graphQLBodySchema.safeParse(JSON.parse(body))
-    return parsed.success && /^\s*(query\b|\{)/.test(parsed.data.query)
-  } catch {
-    return false // not JSON: not a query testgate sent
+interface RequestOptions {
+  method: string
+  url: string
+}
+
+/**
+ * The throttling plugin's question when GitHub refuses a call for a rate limit: wait and send it
+ * again? Yes, once, for a short wait. That holds for a new comment too: a rate limit means GitHub
+ * did not take the request, so sending it again cannot post twice.
+ */
+function rateLimitHandler(kind: string) {
+  return (
+    retryAfterSeconds: number,
+    options: RequestOptions,
+    _octokit: unknown,
+    retryCount: number
+  ): boolean => {
+    const call = `${options.method} ${options.url}`
+    if (retryCount >= RATE_LIMIT_RETRIES) {
+      log.info(`GitHub's ${kind} refused ${call} again: giving up on it.`)
+      return false
+    }
+    if (retryAfterSeconds > MAX_RATE_LIMIT_WAIT_S) {
+      log.info(
+        `GitHub's ${kind} refused ${call} for the next ${retryAfterSeconds} s: not waiting that long.`
+      )
+      return false
+    }
+    log.info(`GitHub's ${kind} refused ${call}: trying again in ${retryAfterSeconds} s.`)
+    return true
   }
+}
+
+interface OutgoingRequest {
+  method?: string
+  url?: string
+  query?: unknown
+}
+
+/** Whether a request may be sent again after a 5xx or a broken connection. */
+function isRepeatable({ method = 'GET', url = '', query }: OutgoingRequest): boolean {
+  const verb = method.toUpperCase()
+  if (REPEATABLE_METHODS.has(verb)) return true
+  // testgate's GraphQL calls are queries: they only read, so they can be sent again.
+  const isGraphQL = new URL(url, 'http://github.test').pathname.endsWith('/graphql')
+  return verb === 'POST' && isGraphQL && typeof query === 'string' && isQuery(query)
+}
+
+/** A GraphQL document that reads (a query), as opposed to one that writes (a mutation). */
+function isQuery(document: string): boolean {
+  return /^\s*(query\b|\{)/.test(document)
 }
 
 export async function findPullRequestForCommit(

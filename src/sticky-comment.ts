@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { GitHubClient } from './github-api.js'
-import { githubStatus } from './github-errors.js'
+import { githubStatus, isRateLimited } from './github-errors.js'
 import { findStickyComment, type CommentCandidate } from './report/comment.js'
 
 /**
@@ -75,9 +75,10 @@ export async function findOwnStickyComment(
   try {
     return await findWithGraphQL(client, target, log)
   } catch (error) {
-    // A token GitHub rejects or denies would be refused over REST too: say so, do not go on.
+    // A token GitHub rejects or denies, or a rate limit that outlasted the wait, would be refused
+    // over REST too: say so, do not go on.
     const status = githubStatus(error)
-    if (status === 401 || status === 403) throw error
+    if (status === 401 || status === 403 || isRateLimited(error)) throw error
     log(`GitHub's GraphQL API did not list the comments (${oneLine(error)}); trying REST.`)
     return findWithRest(client, target, log)
   }

@@ -1,4 +1,4 @@
-import { SimServer, type Reply, type RouteRequest } from './harness.js'
+import { SimServer, type Fault, type Reply, type RouteRequest } from './harness.js'
 
 /**
  * The slice of GitHub's API testgate uses: issue comments over REST (list with Link pagination,
@@ -32,6 +32,48 @@ export interface SeedOptions {
   /** Default: someone-else, a human. */
   author?: string
   minimized?: boolean
+}
+
+/**
+ * GitHub's answer to a client that sends too much too fast (a secondary rate limit): 403 or 429,
+ * a message that says so, and how many seconds to wait in `retry-after`.
+ */
+export function secondaryRateLimit(status: 403 | 429, retryAfterSeconds: number): Fault {
+  return {
+    kind: 'status',
+    status,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    body: {
+      message:
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      documentation_url:
+        'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits'
+    }
+  }
+}
+
+/**
+ * GitHub's answer once a token's hourly requests are used up (the primary rate limit): 403, no
+ * requests remaining, and when the window resets, in epoch seconds.
+ */
+export function primaryRateLimit(resetInSeconds: number): Fault {
+  const reset = Math.ceil(Date.now() / 1000) + resetInSeconds
+  return {
+    kind: 'status',
+    status: 403,
+    headers: {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-used': '5000',
+      'x-ratelimit-reset': String(reset),
+      'x-ratelimit-resource': 'core'
+    },
+    body: {
+      message: 'API rate limit exceeded for installation ID 4242.',
+      documentation_url:
+        'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api'
+    }
+  }
 }
 
 // github.com's issue comment ids no longer fit a 32-bit integer: start past it, as GitHub is.

@@ -14,6 +14,8 @@ export interface RecordedRequest {
   query: URLSearchParams
   headers: IncomingMessage['headers']
   body: unknown
+  /** Date.now() when the request arrived, to tell how long a client waited between tries. */
+  receivedAt: number
 }
 
 export interface Reply {
@@ -105,6 +107,7 @@ export class SimServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now()
     const url = new URL(req.url ?? '/', this.url)
     const raw = await readBody(req)
     let body: unknown = raw
@@ -128,7 +131,8 @@ export class SimServer {
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
-        body
+        body,
+        receivedAt
       })
       const fault = this.faults.get(route.name)?.shift() ?? null
       if (fault?.kind === 'drop') {
@@ -161,7 +165,8 @@ export class SimServer {
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
-      body
+      body,
+      receivedAt
     })
     send(res, { status: 404, body: { message: `no route for ${method} ${url.pathname}` } })
   }

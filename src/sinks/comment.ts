@@ -1,5 +1,5 @@
 import { upsertComment } from '../github-api.js'
-import { githubStatus, tokenRejected } from '../github-errors.js'
+import { githubStatus, isRateLimited, tokenRejected } from '../github-errors.js'
 import { log, redact } from '../log.js'
 import { commentBody, commentMarker } from '../report/comment.js'
 import { withEarlierLinks } from './links.js'
@@ -41,7 +41,9 @@ function notWritten(error: unknown, pr: number): ReturnType<Sink['write']> {
   // A read-only token (a fork's PR) is expected and only a warning; a token GitHub rejects is a
   // misconfiguration to fix, so it fails the step like any sink that could not write.
   if (status === 401) throw tokenRejected(`writing the PR comment on PR #${pr}`)
-  if (status !== 403 && status !== 404) throw error
+  // A rate limit's 403 is no missing permission: like a 5xx, the comment could not be written.
+  const readOnly = (status === 403 && !isRateLimited(error)) || status === 404
+  if (!readOnly) throw error
   log.warning(
     `Could not comment on PR #${pr} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
       '(PRs from forks get a read-only token). The job summary has the full report.'
