@@ -20,6 +20,8 @@ export interface RunContext {
   job?: string
   /** Set on deployment and deployment_status events. */
   deployment?: { url?: string; environment?: string; state?: string }
+  /** Set on merge_group events: the branch the queue merges into. */
+  mergeGroup?: { baseRef: string; baseSha?: string }
 }
 
 export interface PullRequestRef {
@@ -58,6 +60,14 @@ const eventSchema = z
         ref: z.string().optional(),
         environment: z.string().optional(),
         payload: z.unknown().optional()
+      })
+      .optional(),
+    merge_group: z
+      .object({
+        head_sha: z.string(),
+        head_ref: z.string(),
+        base_sha: z.string().optional(),
+        base_ref: z.string()
       })
       .optional(),
     deployment_status: z
@@ -122,6 +132,13 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv, event: EventPaylo
   if (deployment?.sha) sha = deployment.sha
   if (deployment?.ref) ref = deployment.ref
   if (eventName === 'push' && event.after && !/^0+$/.test(event.after)) sha = event.after
+  // A merge queue tests the queue's temporary branch (gh-readonly-queue/<base>/pr-<n>-<sha>): its
+  // head commit is the merge of the PR into the base and the PRs ahead of it.
+  const mergeGroup = event.merge_group
+  if (mergeGroup) {
+    sha = mergeGroup.head_sha
+    ref = mergeGroup.head_ref
+  }
 
   const context: RunContext = {
     eventName,
@@ -143,6 +160,8 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv, event: EventPaylo
     context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`
   }
   if (pr) context.pullRequest = { number: pr.number, nodeId: pr.node_id, source: 'event' }
+  if (mergeGroup)
+    context.mergeGroup = { baseRef: mergeGroup.base_ref, baseSha: mergeGroup.base_sha }
   if (deployment || event.deployment_status) {
     const status = event.deployment_status
     context.deployment = {
@@ -153,6 +172,15 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv, event: EventPaylo
     }
   }
   return context
+}
+
+/**
+ * Why the run has no URL under test unless `url` is given: a merge group has no deployment, and a
+ * preview deployment may never be made for it, so waiting for one could wait for ever.
+ */
+export function missingUrlReason(context: RunContext): string | undefined {
+  if (!context.mergeGroup || context.deployment?.url) return undefined
+  return 'a merge_group event has no deployment URL (a preview deployment may never exist for a merge group)'
 }
 
 /** Events whose commit may belong to an open PR that the event itself does not name. */

@@ -6,6 +6,7 @@ import { createGitHubClient, findPullRequestForCommit, type GitHubClient } from 
 import { githubStatus, tokenRejected } from './github-errors.js'
 import {
   contextFromEnvironment,
+  missingUrlReason,
   needsPullRequestLookup,
   readEventPayload,
   withheldSecretsReason,
@@ -55,6 +56,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
         "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only."
     )
   }
+  requireUrlWithoutDeployment(settings, context, provider)
   provider.validate(request)
   await checkWritablePaths(settings)
 
@@ -118,6 +120,20 @@ function warnAboutIgnoredInputs(settings: Settings, provider: Provider): void {
   }
 }
 
+/** A provider that tests a URL gets none from a merge group: `url` must be given, never waited for. */
+function requireUrlWithoutDeployment(
+  settings: Settings,
+  context: RunContext,
+  provider: Provider
+): void {
+  const reason = missingUrlReason(context)
+  if (!reason || settings.url || !provider.inputs.includes('url')) return
+  throw new InputError(
+    `Input "url" is required for ${provider.displayName} here: ${reason}. ` +
+      'Set `url:` to the address to test, e.g. a staging environment.'
+  )
+}
+
 async function lookUpPullRequest(github: GitHubClient, context: RunContext): Promise<void> {
   try {
     context.pullRequest = await findPullRequestForCommit(github, context)
@@ -153,6 +169,7 @@ function toRenderContext(
     environment: settings.environment,
     urlUnderTest: settings.url ?? context.deployment?.url,
     sha: context.sha,
+    baseRef: context.mergeGroup?.baseRef,
     runUrl: context.runUrl,
     timeoutMinutes: settings.timeoutMinutes
   }

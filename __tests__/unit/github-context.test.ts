@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   contextFromEnvironment,
+  missingUrlReason,
   needsPullRequestLookup,
   pickPullRequest,
   readEventPayload
@@ -18,6 +19,13 @@ const env = {
   GITHUB_RUN_ID: '99',
   GITHUB_RUN_ATTEMPT: '1',
   GITHUB_JOB: 'e2e'
+}
+
+/** The payload as testgate reads it from the event file. */
+function readEventPayloadOf(event: unknown): ReturnType<typeof readEventPayload> {
+  const path = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json')
+  writeFileSync(path, JSON.stringify(event))
+  return readEventPayload(path)
 }
 
 describe('contextFromEnvironment', () => {
@@ -77,6 +85,41 @@ describe('contextFromEnvironment', () => {
     )
     expect(context).toMatchObject({ sha: 'after1', ref: 'refs/heads/feature/x' })
     expect(needsPullRequestLookup(context)).toBe(true)
+  })
+
+  it('tests the merge group head on merge_group, names its base, and looks up no PR', () => {
+    const event = {
+      merge_group: {
+        head_sha: 'queue123',
+        head_ref: 'refs/heads/gh-readonly-queue/main/pr-42-base456',
+        base_sha: 'base456',
+        base_ref: 'refs/heads/main',
+        head_commit: { id: 'queue123', message: 'Merge pull request #42' }
+      }
+    }
+    const context = contextFromEnvironment(
+      {
+        ...env,
+        GITHUB_EVENT_NAME: 'merge_group',
+        GITHUB_SHA: 'queue123',
+        GITHUB_REF: 'refs/heads/gh-readonly-queue/main/pr-42-base456'
+      },
+      readEventPayloadOf(event)
+    )
+    expect(context).toMatchObject({
+      sha: 'queue123',
+      ref: 'refs/heads/gh-readonly-queue/main/pr-42-base456',
+      mergeGroup: { baseRef: 'refs/heads/main', baseSha: 'base456' }
+    })
+    expect(context.pullRequest).toBeUndefined()
+    expect(context.deployment).toBeUndefined()
+    expect(needsPullRequestLookup(context)).toBe(false)
+    expect(missingUrlReason(context)).toMatch(/merge_group event has no deployment URL/)
+  })
+
+  it('asks for a URL only on merge_group', () => {
+    const push = contextFromEnvironment({ ...env, GITHUB_EVENT_NAME: 'push' }, { after: 'a1' })
+    expect(missingUrlReason(push)).toBeUndefined()
   })
 
   it('links a re-run attempt, and needs no PR on schedule', () => {

@@ -127,6 +127,7 @@ export function createRunBody(
   const fields: TestmoField[] = [
     { type: FIELD_STRING, name: 'Commit', value: context.sha },
     { type: FIELD_STRING, name: 'Branch', value: context.ref },
+    { type: FIELD_STRING, name: 'Base branch', value: context.mergeGroup?.baseRef ?? '' },
     { type: FIELD_STRING, name: 'Environment', value: run.environment ?? '' },
     { type: FIELD_URL, name: 'URL under test', value: safeUrl(run.urlUnderTest) ?? '' },
     { type: FIELD_STRING, name: 'Verdict', value: report.status }

@@ -14,6 +14,8 @@ export interface RenderContext {
   environment?: string
   urlUnderTest?: string
   sha?: string
+  /** The branch a merge queue merges into, on merge_group events. */
+  baseRef?: string
   runUrl?: string
   timeoutMinutes?: number
   /** True when testgate started the run and did not wait for it. */
@@ -150,6 +152,7 @@ function metaLine(report: RunReport, context: RenderContext): string {
   const tested = safeUrl(context.urlUnderTest)
   if (tested) parts.push(`tested ${tested}`)
   if (context.sha) parts.push(`commit ${escapeMarkdown(context.sha.slice(0, 7))}`)
+  if (context.baseRef) parts.push(`merge queue into \`${inlineCode(context.baseRef)}\``)
   const duration = runDuration(report)
   if (duration !== undefined) parts.push(formatDuration(duration))
   for (const published of context.published ?? []) {
