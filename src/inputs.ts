@@ -10,6 +10,8 @@ export const COMMENT_MODES = ['auto', 'always', 'off'] as const
 
 export interface Settings {
   provider: string
+  /** What tells this run apart from the other legs of its job (a matrix value), when given. */
+  name?: string
   apiKey: string
   apiSecret?: string
   apiUrl?: string
@@ -202,6 +204,18 @@ const variables = z.string().transform((text, ctx) => {
   }
 })
 
+// A leg's name goes into headings, the comment marker, the Testmo run name and a file name.
+const MAX_NAME_CHARS = 100
+const runName = optionalText
+  .refine(
+    (value) => value === undefined || !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value),
+    'expected printable text on one line (no control or formatting characters)'
+  )
+  .refine(
+    (value) => value === undefined || [...value].length <= MAX_NAME_CHARS,
+    `expected at most ${MAX_NAME_CHARS} characters`
+  )
+
 const scalar = z.union([z.string(), z.number(), z.boolean()])
 
 // comma- or newline-separated lists: tags, test ids
@@ -210,6 +224,7 @@ const tags = z.string().transform((text) => parseList(text))
 function inputSchema(providers: readonly string[]) {
   return z.object({
     provider: choice(providers as [string, ...string[]], (s) => s.toLowerCase()),
+    name: runName,
     'api-key': requiredText('the vendor API key, e.g. ${{ secrets.VENDOR_API_KEY }}'),
     'api-secret': optionalText,
     'api-url': apiUrl,
@@ -310,6 +325,7 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
   if (!input) throw new InputError('The inputs could not be read.')
   return {
     provider: input.provider,
+    name: input.name,
     apiKey: input['api-key'],
     apiSecret: input['api-secret'],
     apiUrl: input['api-url'],

@@ -14,6 +14,7 @@ import {
   type RunContext
 } from './github-context.js'
 import { InputError, parseInputs, PROVIDER_SPECIFIC_INPUTS, type Settings } from './inputs.js'
+import { legLabel, legOf, type Leg } from './leg.js'
 import { log, redactDeep } from './log.js'
 import { setIdOutput, setUrlOutput } from './outputs.js'
 import { checkWritablePaths } from './preflight.js'
@@ -74,8 +75,9 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   setUrlOutput('report-url', handle.url)
 
   // Decided before rendering: the summary and the comment name it when they leave tests out.
-  const reportPath = reportFilePath(settings, env, provider.name, handle.runId)
-  const renderContext = { ...toRenderContext(provider, settings, context), reportPath }
+  const leg = legOf(settings, provider)
+  const reportPath = reportFilePath(settings, env, [provider.name, legLabel(leg), handle.runId])
+  const renderContext = { ...toRenderContext(provider, settings, context, leg), reportPath }
   let report: RunReport
   if (settings.wait) {
     report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings)
@@ -91,6 +93,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     context,
     render: renderContext,
     vendor: { name: provider.name, displayName: provider.displayName },
+    leg,
     github,
     deadline,
     reportPath
@@ -162,10 +165,12 @@ async function trigger(
 function toRenderContext(
   provider: Provider,
   settings: Settings,
-  context: RunContext
+  context: RunContext,
+  leg: Leg
 ): RenderContext {
   return {
     vendor: provider.displayName,
+    leg: legLabel(leg),
     environment: settings.environment,
     urlUnderTest: settings.url ?? context.deployment?.url,
     sha: context.sha,
@@ -175,16 +180,14 @@ function toRenderContext(
   }
 }
 
+/** report-path, else `<provider>[-<leg>]-<run id>.json` under RUNNER_TEMP: one file per leg. */
 function reportFilePath(
   settings: Settings,
   env: NodeJS.ProcessEnv,
-  provider: string,
-  runId: string
+  parts: (string | undefined)[]
 ): string {
-  return (
-    settings.reportPath ??
-    join(env.RUNNER_TEMP || tmpdir(), 'testgate', `${provider}-${safeFileName(runId)}.json`)
-  )
+  const file = parts.flatMap((part) => (part ? [safeFileName(part)] : [])).join('-')
+  return settings.reportPath ?? join(env.RUNNER_TEMP || tmpdir(), 'testgate', `${file}.json`)
 }
 
 function safeFileName(text: string): string {

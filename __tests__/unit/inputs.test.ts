@@ -124,6 +124,18 @@ describe('parseInputs', () => {
     expect(isAllowedApiUrl('ftp://example.com')).toBe(false)
   })
 
+  it('takes a printable name of a matrix leg, up to 100 characters', () => {
+    expect(parse({ name: ' FIREFOX · mobile ' }).name).toBe('FIREFOX · mobile')
+    expect(parse({}).name).toBeUndefined()
+    expect(parse({ name: 'é'.repeat(100) }).name).toHaveLength(100)
+    expect(errorOf({ name: 'x'.repeat(101) })).toContain(
+      'Input "name": expected at most 100 characters'
+    )
+    expect(errorOf({ name: 'chrome\nfirefox' })).toContain('Input "name": expected printable text')
+    expect(errorOf({ name: 'a\u0007b' })).toContain('Input "name": expected printable text')
+    expect(errorOf({ name: 'a\u202eb' })).toContain('Input "name": expected printable text')
+  })
+
   it('checks the URL under test is http(s)', () => {
     expect(errorOf({ url: 'javascript:alert(1)' })).toContain(
       'Input "url": expected an http(s) URL'

@@ -184,6 +184,20 @@ describe('renderReport', () => {
 })
 
 describe('sticky comment marker', () => {
+  it('adds the leg only when there is one, so a job without legs keeps its marker', () => {
+    expect(commentMarker('octomind', 'tt-1', 'e2e', {})).toBe('<!-- testgate:octomind:tt-1:e2e -->')
+    expect(commentMarker('octomind', 'tt-1', 'e2e', { variant: 'FIREFOX/MOBILE' })).toBe(
+      '<!-- testgate:octomind:tt-1:e2e:variant=FIREFOX%2FMOBILE -->'
+    )
+    expect(commentMarker('octomind', 'tt-1', 'e2e', { name: 'a b', variant: 'FIREFOX' })).toBe(
+      '<!-- testgate:octomind:tt-1:e2e:name=a%20b:variant=FIREFOX -->'
+    )
+    // Names stay distinct, and none can end the HTML comment early.
+    const marker = (name: string) => commentMarker('x', 't', 'j', { name })
+    expect(marker('a b')).not.toBe(marker('a_b'))
+    expect(marker('--> <b>')).toBe('<!-- testgate:x:t:j:name=--%3E%20%3Cb%3E -->')
+  })
+
   it('is one per provider, target and job, and found only at the start of a comment', () => {
     const marker = commentMarker('octomind', 'tt-1', 'e2e')
     expect(marker).toBe('<!-- testgate:octomind:tt-1:e2e -->')

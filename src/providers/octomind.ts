@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { HttpClient } from '../http.js'
-import { InputError, optionalChoice, ownInputs } from '../inputs.js'
+import { InputError, optionalChoice, ownInputs, type Settings } from '../inputs.js'
 import {
   countTests,
   isFinalSignal,
@@ -231,6 +231,12 @@ class OctomindProvider implements Provider {
       headers: { 'x-api-key': deps.settings.apiKey },
       describeError: describeOctomindError
     })
+  }
+
+  variant(settings: Settings): string | undefined {
+    const { browser, breakpoint } = ownInputs(settings, OWN_INPUTS)
+    const parts = [browser, breakpoint].filter((part) => part !== undefined)
+    return parts.length > 0 ? parts.join('/') : undefined
   }
 
   validate({ settings, context }: TriggerRequest): void {

@@ -28,6 +28,12 @@ export interface Provider {
   /** The provider-specific inputs this vendor reads; others that are set get a warning. */
   /** The shared vendor-specific inputs it reads (target-id, url…); its own ones always apply. */
   readonly inputs: readonly string[]
+  /**
+   * What sets this run apart from another of the same target, from the vendor's own inputs (e.g.
+   * Octomind's "FIREFOX/MOBILE"), or undefined when nothing does. Runs that differ in it get their
+   * own PR comment and heading, even without a `name`.
+   */
+  variant?(settings: Settings): string | undefined
   /** Throws an InputError when the request lacks what this vendor needs. No I/O. */
   validate(request: TriggerRequest): void
   /** Starts a run. Never retried blindly: a second call starts a second run. */

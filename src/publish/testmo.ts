@@ -104,6 +104,8 @@ export interface RunDescription {
   vendor: string
   environment?: string
   urlUnderTest?: string
+  /** The matrix leg, named in the default run name so that legs' runs differ. */
+  leg?: string
 }
 
 export function createRunBody(
@@ -133,8 +135,9 @@ export function createRunBody(
     { type: FIELD_STRING, name: 'Verdict', value: report.status }
   ].filter((field) => field.value !== '')
   const runNumber = context.runNumber === undefined ? '' : ` #${context.runNumber}`
+  const leg = run.leg ? ` (${run.leg})` : ''
   const body: Record<string, unknown> = {
-    name: (settings.runName ?? `${context.workflow ?? run.vendor}${runNumber}`).slice(
+    name: (settings.runName ?? `${context.workflow ?? run.vendor}${runNumber}${leg}`).slice(
       0,
       MAX_NAME_CHARS
     ),

@@ -1,3 +1,4 @@
+import type { Leg } from '../leg.js'
 import type { RunReport } from './model.js'
 import { COMMENT_LIMITS, footerLine, renderReport, type RenderContext } from './markdown.js'
 
@@ -9,11 +10,28 @@ import { COMMENT_LIMITS, footerLine, renderReport, type RenderContext } from './
 export function commentMarker(
   provider: string,
   targetId: string | undefined,
-  job: string | undefined
+  job: string | undefined,
+  leg: Leg = {}
 ): string {
   const clean = (value: string | undefined): string =>
     (value ?? '').replace(/[^A-Za-z0-9._-]/g, '_')
-  return `<!-- testgate:${clean(provider)}:${clean(targetId)}:${clean(job)} -->`
+  // A job without legs keeps the marker it always had, so its comment is found again.
+  const legParts = [
+    leg.name === undefined ? '' : `:name=${encodeMarkerText(leg.name)}`,
+    leg.variant === undefined ? '' : `:variant=${encodeMarkerText(leg.variant)}`
+  ].join('')
+  return `<!-- testgate:${clean(provider)}:${clean(targetId)}:${clean(job)}${legParts} -->`
+}
+
+/**
+ * Text a workflow chose, kept distinct ("a b" and "a_b" are two legs) and harmless inside an HTML
+ * comment: percent-encoded, so it can hold neither ">" nor a space.
+ */
+function encodeMarkerText(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*~]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`
+  )
 }
 
 export function commentBody(report: RunReport, context: RenderContext, marker: string): string {

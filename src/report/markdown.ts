@@ -11,6 +11,8 @@ import { verdictText } from './verdict.js'
 export interface RenderContext {
   /** The vendor's name as users know it. */
   vendor: string
+  /** Which leg of a matrix this run is (its `name`, the provider's variant), when it is one. */
+  leg?: string
   environment?: string
   urlUnderTest?: string
   sha?: string
@@ -136,7 +138,8 @@ const HEADLINE_ICON: Record<RunReport['status'], string> = {
 
 /** The verdict in a line; the words come from the verdict function, so they match the status. */
 export function headline(report: RunReport, context: RenderContext): string {
-  const vendor = escapeMarkdown(context.vendor)
+  const leg = context.leg ? ` (${escapeMarkdown(context.leg)})` : ''
+  const vendor = `${escapeMarkdown(context.vendor)}${leg}`
   if (context.startedOnly) return `🚀 ${vendor}: run started`
   const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`
   const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report)

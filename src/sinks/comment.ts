@@ -5,11 +5,11 @@ import { commentBody, commentMarker } from '../report/comment.js'
 import { withEarlierLinks } from './links.js'
 import { done, skipped, type Sink } from './sink.js'
 
-/** The sticky PR comment: one per (provider, target, job), edited in place. */
+/** The sticky PR comment: one per (provider, target, job, leg), edited in place. */
 export const commentSink: Sink = {
   name: 'PR comment',
   async write(input) {
-    const { settings, context, github, report, vendor } = input
+    const { settings, context, github, report, vendor, leg } = input
     if (settings.comment === 'off') return skipped('comment: off')
     const pr = context.pullRequest
     if (!pr) {
@@ -23,7 +23,7 @@ export const commentSink: Sink = {
       log.warning('No github-token: the PR comment is skipped.')
       return skipped('no github-token')
     }
-    const marker = commentMarker(vendor.name, report.targetId, context.job)
+    const marker = commentMarker(vendor.name, report.targetId, context.job, leg)
     const body = redact(commentBody(report, withEarlierLinks(input), marker))
     const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker }
     try {

@@ -1,6 +1,7 @@
 import type { GitHubClient } from '../github-api.js'
 import type { RunContext } from '../github-context.js'
 import type { Settings } from '../inputs.js'
+import type { Leg } from '../leg.js'
 import type { RenderContext } from '../report/markdown.js'
 import type { Link, RunReport } from '../report/model.js'
 
@@ -12,6 +13,8 @@ export interface SinkInput {
   /** What the summary and the comment show besides the report; sinks add nothing to it. */
   render: RenderContext
   vendor: { name: string; displayName: string }
+  /** Which leg of the job this run is: its comment, heading and Testmo run are its own. */
+  leg: Leg
   github?: GitHubClient
   /** Epoch ms: the step's deadline for the vendor; sinks that talk to a server get a grace. */
   deadline: number

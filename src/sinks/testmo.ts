@@ -31,7 +31,8 @@ export const testmoSink: Sink = {
       context,
       vendor: vendor.displayName,
       environment: settings.environment,
-      urlUnderTest: render.urlUnderTest
+      urlUnderTest: render.urlUnderTest,
+      leg: render.leg
     })
     log.info(
       `Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`
