@@ -113,6 +113,19 @@ describe('safeUrl', () => {
 })
 
 describe('renderReport', () => {
+  it('names the leg in the heading as plain text, and the base branch of a merge queue', () => {
+    const md = summaryMarkdown(report([test('a', 'passed')], 'passed'), {
+      vendor: 'Octomind',
+      leg: '<img src=x> @team · FIREFOX',
+      sha: 'abcdef1234567',
+      baseRef: 'refs/heads/main'
+    })
+    expect(md).toContain(
+      '## ✅ Octomind (&lt;img src=x&gt; @\u200bteam · FIREFOX): all 1 test passed'
+    )
+    expect(md).toContain('merge queue into `refs/heads/main`')
+  })
+
   it('puts failures first with their errors, and folds the passed tests', () => {
     const md = summaryMarkdown(
       report([
