@@ -30254,7 +30254,7 @@ function joinUrl(base, path) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(688);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5371);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 
@@ -30400,12 +30400,18 @@ const variables = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform
         return zod__WEBPACK_IMPORTED_MODULE_1__/* .NEVER */ .tm;
     }
 });
+// A leg's name goes into headings, the comment marker, the Testmo run name and a file name.
+const MAX_NAME_CHARS = 100;
+const runName = optionalText
+    .refine((value) => value === undefined || !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value), 'expected printable text on one line (no control or formatting characters)')
+    .refine((value) => value === undefined || [...value].length <= MAX_NAME_CHARS, `expected at most ${MAX_NAME_CHARS} characters`);
 const scalar = zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig(), zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY()]);
 // comma- or newline-separated lists: tags, test ids
 const tags = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((text) => parseList(text));
 function inputSchema(providers) {
     return zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
         provider: choice(providers, (s) => s.toLowerCase()),
+        name: runName,
         'api-key': requiredText('the vendor API key, e.g. ${{ secrets.VENDOR_API_KEY }}'),
         'api-secret': optionalText,
         'api-url': apiUrl,
@@ -30485,6 +30491,7 @@ function parseInputs(read, catalog) {
         throw new InputError('The inputs could not be read.');
     return {
         provider: input.provider,
+        name: input.name,
         apiKey: input['api-key'],
         apiSecret: input['api-secret'],
         apiUrl: input['api-url'],
@@ -30662,7 +30669,7 @@ const log = {
 
 /***/ }),
 
-/***/ 688:
+/***/ 5371:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31172,6 +31179,13 @@ const eventSchema = schemas/* object */.Ikc({
         payload: schemas/* unknown */.L5J().optional()
     })
         .optional(),
+    merge_group: schemas/* object */.Ikc({
+        head_sha: schemas/* string */.YjP(),
+        head_ref: schemas/* string */.YjP(),
+        base_sha: schemas/* string */.YjP().optional(),
+        base_ref: schemas/* string */.YjP()
+    })
+        .optional(),
     deployment_status: schemas/* object */.Ikc({
         environment_url: schemas/* string */.YjP().nullish(),
         target_url: schemas/* string */.YjP().nullish(),
@@ -31230,6 +31244,13 @@ function contextFromEnvironment(env, event) {
         ref = deployment.ref;
     if (eventName === 'push' && event.after && !/^0+$/.test(event.after))
         sha = event.after;
+    // A merge queue tests the queue's temporary branch (gh-readonly-queue/<base>/pr-<n>-<sha>): its
+    // head commit is the merge of the PR into the base and the PRs ahead of it.
+    const mergeGroup = event.merge_group;
+    if (mergeGroup) {
+        sha = mergeGroup.head_sha;
+        ref = mergeGroup.head_ref;
+    }
     const context = {
         eventName,
         owner,
@@ -31250,6 +31271,8 @@ function contextFromEnvironment(env, event) {
     }
     if (pr)
         context.pullRequest = { number: pr.number, nodeId: pr.node_id, source: 'event' };
+    if (mergeGroup)
+        context.mergeGroup = { baseRef: mergeGroup.base_ref, baseSha: mergeGroup.base_sha };
     if (deployment || event.deployment_status) {
         const status = event.deployment_status;
         context.deployment = {
@@ -31260,6 +31283,15 @@ function contextFromEnvironment(env, event) {
         };
     }
     return context;
+}
+/**
+ * Why the run has no URL under test unless `url` is given: a merge group has no deployment, and a
+ * preview deployment may never be made for it, so waiting for one could wait for ever.
+ */
+function missingUrlReason(context) {
+    if (!context.mergeGroup || context.deployment?.url)
+        return undefined;
+    return 'a merge_group event has no deployment URL (a preview deployment may never exist for a merge group)';
 }
 /** Events whose commit may belong to an open PR that the event itself does not name. */
 function needsPullRequestLookup(context) {
@@ -31410,7 +31442,8 @@ const HEADLINE_ICON = {
 };
 /** The verdict in a line; the words come from the verdict function, so they match the status. */
 function headline(report, context) {
-    const vendor = escapeMarkdown(context.vendor);
+    const leg = context.leg ? ` (${escapeMarkdown(context.leg)})` : '';
+    const vendor = `${escapeMarkdown(context.vendor)}${leg}`;
     if (context.startedOnly)
         return `🚀 ${vendor}: run started`;
     const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`;
@@ -31431,6 +31464,8 @@ function metaLine(report, context) {
         parts.push(`tested ${tested}`);
     if (context.sha)
         parts.push(`commit ${escapeMarkdown(context.sha.slice(0, 7))}`);
+    if (context.baseRef)
+        parts.push(`merge queue into \`${inlineCode(context.baseRef)}\``);
     const duration = runDuration(report);
     if (duration !== undefined)
         parts.push((0,src_text/* formatDuration */.a3)(duration));
@@ -31685,9 +31720,21 @@ function footerLine(context, extra = []) {
  * The sticky PR comment: one per (provider, target, job), found again by a hidden marker on its
  * first line and edited in place.
  */
-function commentMarker(provider, targetId, job) {
+function commentMarker(provider, targetId, job, leg = {}) {
     const clean = (value) => (value ?? '').replace(/[^A-Za-z0-9._-]/g, '_');
-    return `<!-- testgate:${clean(provider)}:${clean(targetId)}:${clean(job)} -->`;
+    // A job without legs keeps the marker it always had, so its comment is found again.
+    const legParts = [
+        leg.name === undefined ? '' : `:name=${encodeMarkerText(leg.name)}`,
+        leg.variant === undefined ? '' : `:variant=${encodeMarkerText(leg.variant)}`
+    ].join('');
+    return `<!-- testgate:${clean(provider)}:${clean(targetId)}:${clean(job)}${legParts} -->`;
+}
+/**
+ * Text a workflow chose, kept distinct ("a b" and "a_b" are two legs) and harmless inside an HTML
+ * comment: percent-encoded, so it can hold neither ">" nor a space.
+ */
+function encodeMarkerText(text) {
+    return encodeURIComponent(text).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 function commentBody(report, context, marker) {
     const footer = footerLine(context, ['this comment is updated on every run']);
@@ -31988,6 +32035,17 @@ async function upsertComment(client, target, body, log) {
 
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(8422);
+;// CONCATENATED MODULE: ./src/leg.ts
+function legOf(settings, provider) {
+    return { name: settings.name, variant: provider.variant?.(settings) };
+}
+/** The leg as readers see it in a heading or run name; undefined for a job without legs. */
+function legLabel(leg) {
+    const parts = [leg.name, leg.variant].filter((part) => Boolean(part));
+    const distinct = parts.filter((part, index) => parts.findIndex((other) => other.toLowerCase() === part.toLowerCase()) === index);
+    return distinct.length > 0 ? distinct.join(' · ') : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/outputs.ts
 
 
@@ -32091,11 +32149,11 @@ function skipped(reason) {
 
 
 
-/** The sticky PR comment: one per (provider, target, job), edited in place. */
+/** The sticky PR comment: one per (provider, target, job, leg), edited in place. */
 const commentSink = {
     name: 'PR comment',
     async write(input) {
-        const { settings, context, github, report, vendor } = input;
+        const { settings, context, github, report, vendor, leg } = input;
         if (settings.comment === 'off')
             return skipped('comment: off');
         const pr = context.pullRequest;
@@ -32108,7 +32166,7 @@ const commentSink = {
             log/* log */.Rm.warning('No github-token: the PR comment is skipped.');
             return skipped('no github-token');
         }
-        const marker = commentMarker(vendor.name, report.targetId, context.job);
+        const marker = commentMarker(vendor.name, report.targetId, context.job, leg);
         const body = (0,log/* redact */.E$)(commentBody(report, withEarlierLinks(input), marker));
         const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker };
         try {
@@ -32424,13 +32482,15 @@ function createRunBody(settings, run) {
     const fields = [
         { type: FIELD_STRING, name: 'Commit', value: context.sha },
         { type: FIELD_STRING, name: 'Branch', value: context.ref },
+        { type: FIELD_STRING, name: 'Base branch', value: context.mergeGroup?.baseRef ?? '' },
         { type: FIELD_STRING, name: 'Environment', value: run.environment ?? '' },
         { type: FIELD_URL, name: 'URL under test', value: safeUrl(run.urlUnderTest) ?? '' },
         { type: FIELD_STRING, name: 'Verdict', value: report.status }
     ].filter((field) => field.value !== '');
     const runNumber = context.runNumber === undefined ? '' : ` #${context.runNumber}`;
+    const leg = run.leg ? ` (${run.leg})` : '';
     const body = {
-        name: (settings.runName ?? `${context.workflow ?? run.vendor}${runNumber}`).slice(0, testmo_MAX_NAME_CHARS),
+        name: (settings.runName ?? `${context.workflow ?? run.vendor}${runNumber}${leg}`).slice(0, testmo_MAX_NAME_CHARS),
         source: settings.source ?? report.provider,
         links,
         fields
@@ -32609,7 +32669,8 @@ const testmoSink = {
             context,
             vendor: vendor.displayName,
             environment: settings.environment,
-            urlUnderTest: render.urlUnderTest
+            urlUnderTest: render.urlUnderTest,
+            leg: render.leg
         });
         log/* log */.Rm.info(`Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`);
         return done([], [{ label: `Testmo run ${result.runId}`, url: result.runUrl }]);
@@ -32836,6 +32897,7 @@ function startedReport(provider, handle) {
 
 
 
+
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 async function run(env = process.env) {
     try {
@@ -32864,6 +32926,7 @@ async function pipeline(env) {
         log/* log */.Rm.warning(`The deployment's status is "${deploymentState}", not "success": testing it anyway. ` +
             "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only.");
     }
+    requireUrlWithoutDeployment(settings, context, provider);
     provider.validate(request);
     await checkWritablePaths(settings);
     const github = settings.githubToken
@@ -32877,8 +32940,9 @@ async function pipeline(env) {
     setIdOutput('run-id', handle.runId);
     setUrlOutput('report-url', handle.url);
     // Decided before rendering: the summary and the comment name it when they leave tests out.
-    const reportPath = reportFilePath(settings, env, provider.name, handle.runId);
-    const renderContext = { ...toRenderContext(provider, settings, context), reportPath };
+    const leg = legOf(settings, provider);
+    const reportPath = reportFilePath(settings, env, [provider.name, legLabel(leg), handle.runId]);
+    const renderContext = { ...toRenderContext(provider, settings, context, leg), reportPath };
     let report;
     if (settings.wait) {
         report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings);
@@ -32894,6 +32958,7 @@ async function pipeline(env) {
         context,
         render: renderContext,
         vendor: { name: provider.name, displayName: provider.displayName },
+        leg,
         github,
         deadline,
         reportPath
@@ -32916,6 +32981,14 @@ function warnAboutIgnoredInputs(settings, provider) {
         if ((shared && !provider.inputs.includes(name)) || othersOwn.includes(name))
             log/* log */.Rm.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
     }
+}
+/** A provider that tests a URL gets none from a merge group: `url` must be given, never waited for. */
+function requireUrlWithoutDeployment(settings, context, provider) {
+    const reason = missingUrlReason(context);
+    if (!reason || settings.url || !provider.inputs.includes('url'))
+        return;
+    throw new inputs/* InputError */.dz(`Input "url" is required for ${provider.displayName} here: ${reason}. ` +
+        'Set `url:` to the address to test, e.g. a staging environment.');
 }
 async function lookUpPullRequest(github, context) {
     try {
@@ -32940,19 +33013,22 @@ async function trigger(provider, request) {
         throw new Error(`Could not start the ${provider.displayName} run. ${errorMessage(error)}`);
     }
 }
-function toRenderContext(provider, settings, context) {
+function toRenderContext(provider, settings, context, leg) {
     return {
         vendor: provider.displayName,
+        leg: legLabel(leg),
         environment: settings.environment,
         urlUnderTest: settings.url ?? context.deployment?.url,
         sha: context.sha,
+        baseRef: context.mergeGroup?.baseRef,
         runUrl: context.runUrl,
         timeoutMinutes: settings.timeoutMinutes
     };
 }
-function reportFilePath(settings, env, provider, runId) {
-    return (settings.reportPath ??
-        (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'testgate', `${provider}-${safeFileName(runId)}.json`));
+/** report-path, else `<provider>[-<leg>]-<run id>.json` under RUNNER_TEMP: one file per leg. */
+function reportFilePath(settings, env, parts) {
+    const file = parts.flatMap((part) => (part ? [safeFileName(part)] : [])).join('-');
+    return settings.reportPath ?? (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'testgate', `${file}.json`);
 }
 function safeFileName(text) {
     return text.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
@@ -33987,6 +34063,11 @@ class OctomindProvider {
             headers: { 'x-api-key': deps.settings.apiKey },
             describeError: describeOctomindError
         });
+    }
+    variant(settings) {
+        const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, octomind_OWN_INPUTS);
+        const parts = [browser, breakpoint].filter((part) => part !== undefined);
+        return parts.length > 0 ? parts.join('/') : undefined;
     }
     validate({ settings, context }) {
         const missing = [];
