@@ -30289,13 +30289,16 @@ __webpack_async_result__();
 /* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
 /* harmony export */ });
 /* unused harmony exports FAIL_ON, COMMENT_MODES, INPUT_DEFAULTS, isAllowedApiUrl, inputNames, parseList, parseVariables */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9691);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8532);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9691);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8532);
+/* harmony import */ var _report_policy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5798);
+
 
 /** A problem with what the workflow passed in; its message names the input. */
 class InputError extends Error {
     name = 'InputError';
 }
+/** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
 const FAIL_ON = ['failure', 'never'];
 const COMMENT_MODES = ['auto', 'always', 'off'];
 /** Inputs that only some providers read; setting one the chosen provider ignores gets a warning. */
@@ -30321,42 +30324,73 @@ const INPUT_DEFAULTS = {
     comment: 'auto',
     summary: 'true'
 };
-const optionalText = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
+const optionalText = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
     .transform((value) => value.trim())
     .transform((value) => (value === '' ? undefined : value));
 function requiredText(what) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
         .transform((value) => value.trim())
         .refine((value) => value !== '', `is required: ${what}`);
 }
 function choice(values, caseOf) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
         .transform((value) => caseOf(value.trim()))
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }));
+        .pipe(zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }));
 }
 function optionalChoice(values) {
     return optionalText
         .transform((value) => value?.toUpperCase())
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }).optional());
+        .pipe(zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }).optional());
 }
 // The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
-const booleanText = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
+const booleanText = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
     .transform((value) => value.trim())
-    .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
+    .pipe(zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
     error: 'expected true or false'
 })
     .transform((value) => value.toLowerCase() === 'true'));
 /** A plain decimal (`5`, `1.5`): not hex, not exponent notation, not blank. */
 function decimal(unit, min, max) {
     const floor = min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`;
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
         .transform((value) => value.trim())
         .refine((value) => /^\d+(\.\d+)?$/.test(value), `expected a plain number of ${unit}, e.g. 5 or 1.5`)
         .transform(Number)
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig()
+        .pipe(zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig()
         .refine((n) => (min.inclusive ? n >= min.value : n > min.value), `expected ${floor} ${unit}`)
         .refine((n) => n <= max, `expected at most ${max} ${unit}`));
 }
+/** An optional plain decimal from 0 to `max`; blank when unset. */
+function optionalDecimal(unit, max) {
+    const number = decimal(unit, { value: 0, inclusive: true }, max);
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().transform((value, ctx) => {
+        if (value.trim() === '')
+            return undefined;
+        const parsed = number.safeParse(value);
+        if (parsed.success)
+            return parsed.data;
+        for (const issue of parsed.error.issues)
+            ctx.addIssue({ code: 'custom', message: issue.message });
+        return zod__WEBPACK_IMPORTED_MODULE_2__/* .NEVER */ .tm;
+    });
+}
+/** `failure`, `never`, or a comma- or newline-separated list of statuses, each one checked. */
+const failOn = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().transform((text, ctx) => {
+    const word = text.trim().toLowerCase();
+    if (FAIL_ON.includes(word))
+        return word;
+    const items = parseList(word);
+    const unknown = items.filter((item) => !_report_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .FAIL_CLASSES */ .Qi.includes(item));
+    if (items.length === 0 || unknown.length > 0) {
+        const named = unknown.length > 0 ? `unknown ${unknown.map((item) => `"${item}"`).join(', ')}; ` : '';
+        ctx.addIssue({
+            code: 'custom',
+            message: `${named}expected failure, never, or a list of ${_report_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .FAIL_CLASSES */ .Qi.join(', ')}`
+        });
+        return zod__WEBPACK_IMPORTED_MODULE_2__/* .NEVER */ .tm;
+    }
+    return items;
+});
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 /** https anywhere; plain http only on this machine (simulators, tunnels). */
 function isAllowedApiUrl(value) {
@@ -30378,7 +30412,7 @@ const projectId = optionalText
     .transform((value) => (value === undefined ? undefined : Number(value)));
 // Testmo's CLI accepts these shapes; the API may reject others.
 const testmoSource = optionalText.refine((value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value), 'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)');
-const testmoTags = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
+const testmoTags = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
     .transform((text) => parseList(text))
     .refine((tags) => tags.every((tag) => /^[\w-]+$/.test(tag)), 'expected tags of letters, digits, _ and -');
 const urlUnderTest = optionalText.refine((value) => {
@@ -30391,13 +30425,13 @@ const urlUnderTest = optionalText.refine((value) => {
         return false;
     }
 }, 'expected an http(s) URL');
-const variables = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((text, ctx) => {
+const variables = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().transform((text, ctx) => {
     try {
         return parseVariables(text);
     }
     catch (error) {
         ctx.addIssue({ code: 'custom', message: error.message });
-        return zod__WEBPACK_IMPORTED_MODULE_1__/* .NEVER */ .tm;
+        return zod__WEBPACK_IMPORTED_MODULE_2__/* .NEVER */ .tm;
     }
 });
 // A leg's name goes into headings, the comment marker, the Testmo run name and a file name.
@@ -30405,11 +30439,11 @@ const MAX_NAME_CHARS = 100;
 const runName = optionalText
     .refine((value) => value === undefined || !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value), 'expected printable text on one line (no control or formatting characters)')
     .refine((value) => value === undefined || [...value].length <= MAX_NAME_CHARS, `expected at most ${MAX_NAME_CHARS} characters`);
-const scalar = zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig(), zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY()]);
+const scalar = zod__WEBPACK_IMPORTED_MODULE_1__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig(), zod__WEBPACK_IMPORTED_MODULE_1__/* .boolean */ .zMY()]);
 // comma- or newline-separated lists: tags, test ids
-const tags = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((text) => parseList(text));
+const tags = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().transform((text) => parseList(text));
 function inputSchema(providers) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
         provider: choice(providers, (s) => s.toLowerCase()),
         name: runName,
         'api-key': requiredText('the vendor API key, e.g. ${{ secrets.VENDOR_API_KEY }}'),
@@ -30426,8 +30460,11 @@ function inputSchema(providers) {
         'timeout-minutes': decimal('minutes', { value: 0, inclusive: false }, 360),
         // Below a second a poller only adds load on the vendor.
         'poll-interval-seconds': decimal('seconds', { value: 1, inclusive: true }, 600),
-        'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
+        'fail-on': failOn,
         'allow-no-tests': booleanText,
+        'min-pass-rate': optionalDecimal('percent', 100),
+        'min-score': optionalDecimal('score points', 100),
+        'min-average-score': optionalDecimal('score points', 100),
         comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
         summary: booleanText,
         'github-token': optionalText,
@@ -30455,7 +30492,7 @@ function ownRaw(raw, own) {
 }
 /** A provider's typed view of its own inputs (already validated by parseInputs). */
 function ownInputs(settings, schemas) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc(schemas).parse(settings.own);
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc(schemas).parse(settings.own);
 }
 /**
  * Parses the raw input strings (as core.getInput returns them, '' when unset) into Settings.
@@ -30463,7 +30500,7 @@ function ownInputs(settings, schemas) {
  */
 function parseInputs(read, catalog) {
     const schema = inputSchema(catalog.names);
-    const ownSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc(allOwnInputs(catalog));
+    const ownSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc(allOwnInputs(catalog));
     const raw = {};
     const given = [];
     for (const name of [...Object.keys(schema.shape), ...Object.keys(ownSchema.shape)]) {
@@ -30506,8 +30543,11 @@ function parseInputs(read, catalog) {
         wait: input.wait,
         timeoutMinutes: input['timeout-minutes'],
         pollIntervalSeconds: input['poll-interval-seconds'],
-        failOn: input['fail-on'],
+        failOn: failClasses(input['fail-on'], input['allow-no-tests']),
         allowNoTests: input['allow-no-tests'],
+        minPassRate: input['min-pass-rate'],
+        minScore: input['min-score'],
+        minAverageScore: input['min-average-score'],
         comment: input.comment,
         summary: input.summary,
         githubToken: input['github-token'],
@@ -30516,6 +30556,20 @@ function parseInputs(read, catalog) {
         testmo: testmoSettings(input),
         given
     };
+}
+/**
+ * The statuses that fail the step. `failure` is every failing status, a run without tests among
+ * them unless allow-no-tests; `never` is none. A list is taken as written, and a list that fails on
+ * no-tests while allow-no-tests is true contradicts itself.
+ */
+function failClasses(value, allowNoTests) {
+    if (value === 'never')
+        return [];
+    if (value === 'failure')
+        return _report_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .FAIL_CLASSES */ .Qi.filter((item) => !(allowNoTests && item === 'no-tests'));
+    if (allowNoTests && value.includes('no-tests'))
+        throw new InputError('Input "fail-on" lists no-tests while "allow-no-tests" is true: drop one of them.');
+    return value;
 }
 const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'];
 /** All three of url, token and project, or none: a partial set is a mistake worth stopping for. */
@@ -30571,7 +30625,7 @@ function parseVariables(text) {
         catch {
             throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse');
         }
-        const object = zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([scalar, zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(scalar)])).safeParse(json);
+        const object = zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .union */ .KCZ([scalar, zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(scalar)])).safeParse(json);
         if (!object.success) {
             throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them');
         }
@@ -30686,6 +30740,8 @@ var core = __nccwpck_require__(418);
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./src/report/policy.ts
+var report_policy = __nccwpck_require__(5798);
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
 /**
  * The one verdict function. Providers only say what the vendor said of the run (its signal) and
@@ -30779,26 +30835,39 @@ function failsByDefault(status, allowNoTests) {
 
 ;// CONCATENATED MODULE: ./src/decide.ts
 
+
 /**
- * From the verdict, the policy and what the sinks did, to the step's outcome: a failing verdict
- * fails the step under `fail-on: failure` (a warning under `never`); a sink that failed fails it
- * in every case, after all the others ran.
+ * From the verdict, the policy and what the sinks did, to the step's outcome: the policy
+ * (`evaluatePolicy`, the same function the summary was rendered with) fails the step and names the
+ * rule that decided; a failing status the policy lets pass is a warning; a sink that failed fails
+ * the step in every case, after all the others ran.
  */
 function decide(report, policy, sinks, vendor) {
+    const verdict = (0,report_policy/* evaluatePolicy */.Uz)(report, policy);
     const message = verdictMessage(report, policy, vendor);
-    const failing = failsByDefault(report.status, policy.allowNoTests);
     const problems = [];
     let notice;
-    if (failing && policy.failOn === 'failure')
-        problems.push(message);
+    if (verdict.fails)
+        problems.push(withRule(message, verdict, report));
     else
-        notice = failing
-            ? { level: 'warning', text: `${message} (fail-on: never)` }
+        notice = (0,report_policy/* failsOnStatus */.Js)(report.status, report_policy/* FAIL_CLASSES */.Qi)
+            ? { level: 'warning', text: `${message} (fail-on: ${(0,report_policy/* failOnText */.Fn)(policy.failOn)})` }
             : { level: 'info', text: message };
     const broken = sinks.filter((sink) => sink.error !== undefined);
     if (broken.length > 0)
         problems.push(`Reporting failed — ${broken.map((sink) => `${sink.sink}: ${sink.error}`).join('; ')}`);
-    return { failure: problems.length > 0 ? problems.join('\n') : undefined, notice };
+    return {
+        failure: problems.length > 0 ? problems.join('\n') : undefined,
+        notice,
+        decidedBy: verdict.decidedBy
+    };
+}
+/** The verdict's message with the deciding rule after it, and every other rule that failed. */
+function withRule(message, verdict, report) {
+    const others = verdict.failedRules.slice(1);
+    const also = others.length > 0 ? ` (also below: ${others.join(', ')})` : '';
+    const rule = (0,report_policy/* decidingText */.Bi)(verdict, report.status);
+    return `${message}\nThe step fails, ${rule}${also}.`;
 }
 function verdictMessage(report, policy, vendor) {
     const where = report.url ? ` — ${report.url}` : '';
@@ -31352,6 +31421,7 @@ function responseHeaders(error) {
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 
 
+
 const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
 /** UTF-16 code units: an emoji counts two, so never fewer than characters or code points. */
 const utf16Units = (text) => text.length;
@@ -31448,7 +31518,24 @@ function headline(report, context) {
         return `🚀 ${vendor}: run started`;
     const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`;
     const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report);
+    const policy = context.policy;
+    // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
+    if (policy?.fails && policy.decidedBy !== 'fail-on')
+        return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`;
     return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`;
+}
+/**
+ * The policy under the counts: each threshold beside the run's figure, then the rule that decided,
+ * e.g. "Score: average 7.4 over 3 scored tests (minimum 8) ✗".
+ */
+function policyLines(report, policy) {
+    const mark = { met: '✓', failed: '✗', 'not-applicable': '–' };
+    const lines = policy.checks.map((check) => `${escapeMarkdown((0,report_policy/* checkText */.qW)(check))} ${mark[check.outcome]}`);
+    const failOn = `\`fail-on: ${(0,report_policy/* failOnText */.Fn)(policy.failOn)}\``;
+    lines.push(policy.fails
+        ? `**The step fails**, ${escapeMarkdown((0,report_policy/* decidingText */.Bi)(policy, report.status))}.`
+        : `**The step passes**: no rule failed the run (${failOn}).`);
+    return lines.join('<br>\n');
 }
 function metaLine(report, context) {
     const parts = [];
@@ -31598,6 +31685,12 @@ function addOverview(budget, report, context) {
     else if (report.counts.total > 0) {
         budget.add(countsTable(report));
     }
+    if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
+        budget.add(policyLines(report, context.policy));
+}
+/** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
+function hasPolicyNews(report, policy) {
+    return policy.checks.length > 0 || policy.fails || (0,report_policy/* failsOnStatus */.Js)(report.status, report_policy/* FAIL_CLASSES */.Qi);
 }
 /** Says how many tests are left out, and where every test is. */
 function notShownLine(count, report, context) {
@@ -32340,9 +32433,11 @@ const reportFileSink = {
 /** The step's outputs: the verdict, the ids and links, and the counts once there are any. */
 const stepOutputsSink = {
     name: 'step outputs',
-    async write({ report }) {
+    async write({ report, render }) {
         const { counts } = report;
         setOwnOutput('status', report.status);
+        if (render.policy && !render.startedOnly)
+            setOwnOutput('decided-by', render.policy.decidedBy);
         setIdOutput('run-id', report.runId);
         setUrlOutput('report-url', report.url);
         if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))
@@ -32898,6 +32993,7 @@ function startedReport(provider, handle) {
 
 
 
+
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 async function run(env = process.env) {
     try {
@@ -32951,6 +33047,8 @@ async function pipeline(env) {
         report = startedReport(provider, handle);
         renderContext.startedOnly = true;
     }
+    // The same function decide() ends the step with: the summary and the comment name its rule.
+    renderContext.policy = (0,report_policy/* evaluatePolicy */.Uz)(report, settings);
     const sinks = await publishAll({
         // Vendor text may echo a secret (a key in a URL, a token in an error): no sink sees it.
         report: (0,log/* redactDeep */.KL)(report),
@@ -33049,9 +33147,11 @@ function apply(decision) {
 function explainNoTests(report, settings) {
     if (report.status !== 'no-tests')
         return report;
-    const accept = settings.allowNoTests
+    const accept = !settings.failOn.includes('no-tests')
         ? ''
-        : ' Set `allow-no-tests: true` if a run without tests is acceptable.';
+        : settings.given.includes('fail-on')
+            ? ' Leave no-tests out of `fail-on` if a run without tests is acceptable.'
+            : ' Set `allow-no-tests: true` if a run without tests is acceptable.';
     const advice = `Selected: ${describeSelection(settings)}.${accept}`;
     return { ...report, note: report.note ? `${report.note} ${advice}` : advice };
 }
@@ -33656,7 +33756,8 @@ const evalOutputSchema = schemas/* object */.Ikc({
 /**
  * A call's evals [server: CallExecutionDetailSerializer.get_eval_outputs, keyed by eval config id:
  * {value, reason, type, name, error, status, skipped}]. A Pass/Fail eval that failed fails the
- * call; an eval that errored leaves it unjudged (errored); scores are shown, not judged.
+ * call; an eval that errored leaves it unjudged (errored). The call's overall_score is not judged
+ * here: the verdict policy (min-score, min-average-score) judges it, as it judges any vendor's.
  */
 function evalVerdicts(outputs) {
     return Object.entries(outputs ?? {}).flatMap(([id, raw]) => {
@@ -34531,6 +34632,175 @@ function failuresFirst(tests) {
 /** Where a report's tests live, for tools that group them: the vendor and what it ran. */
 function testFolder(report) {
     return `${report.provider}/${report.targetId ?? 'default'}`;
+}
+
+
+/***/ }),
+
+/***/ 5798:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bi: () => (/* binding */ decidingText),
+/* harmony export */   Fn: () => (/* binding */ failOnText),
+/* harmony export */   Js: () => (/* binding */ failsOnStatus),
+/* harmony export */   Qi: () => (/* binding */ FAIL_CLASSES),
+/* harmony export */   Uz: () => (/* binding */ evaluatePolicy),
+/* harmony export */   qW: () => (/* binding */ checkText)
+/* harmony export */ });
+/* unused harmony exports executedTests, passRate, scores, figure */
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6867);
+
+/**
+ * The verdict policy: which run statuses fail the step (`fail-on`) and the thresholds a run must
+ * meet (`min-pass-rate`, `min-score`, `min-average-score`). One pure function evaluates it; the
+ * summary and the comment show its result, the step outputs carry it and decide() ends the step
+ * with it, so all of them name the same rule.
+ */
+/** The statuses a team can choose to fail on, named as the `status` output names them. */
+const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'];
+/** Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing. */
+function evaluatePolicy(report, policy) {
+    const judged = (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .isTerminal */ .Hd)(report.status);
+    const checks = judged ? thresholdChecks(report, policy) : [];
+    const failedRules = [];
+    if (judged && failsOnStatus(report.status, policy.failOn))
+        failedRules.push('fail-on');
+    for (const check of checks)
+        if (check.outcome === 'failed')
+            failedRules.push(check.rule);
+    return {
+        fails: failedRules.length > 0,
+        decidedBy: failedRules[0] ?? 'none',
+        failedRules,
+        failOn: policy.failOn,
+        checks
+    };
+}
+function failsOnStatus(status, failOn) {
+    return failOn.includes(status);
+}
+function thresholdChecks(report, policy) {
+    const checks = [];
+    if (policy.minPassRate !== undefined)
+        checks.push(passRateCheck(report, policy.minPassRate));
+    if (policy.minScore !== undefined)
+        checks.push(minScoreCheck(report, policy.minScore));
+    if (policy.minAverageScore !== undefined)
+        checks.push(averageScoreCheck(report, policy.minAverageScore));
+    return checks;
+}
+/**
+ * Tests that ran to a pass or a failure. A failure the vendor suppresses (snoozed, muted) is left
+ * out, as the verdict leaves it out: the team chose not to count it.
+ */
+function executedTests(report) {
+    const { counts } = report;
+    return counts.passed + counts.failed + counts.errored;
+}
+/** Percent of executed tests that passed; undefined when none ran. */
+function passRate(report) {
+    const executed = executedTests(report);
+    return executed === 0 ? undefined : (report.counts.passed * 100) / executed;
+}
+function passRateCheck(report, threshold) {
+    const executed = executedTests(report);
+    const rate = passRate(report);
+    if (rate === undefined)
+        return { rule: 'min-pass-rate', threshold, over: 0, outcome: 'not-applicable' };
+    // Compared in whole numbers: 9 of 10 meets 90 exactly, with no rounding in between.
+    const met = report.counts.passed * 100 >= threshold * executed;
+    return {
+        rule: 'min-pass-rate',
+        threshold,
+        value: rate,
+        over: executed,
+        outcome: met ? 'met' : 'failed'
+    };
+}
+/** The scores of the tests that have one (agent simulations score each call). */
+function scores(report) {
+    return report.tests.flatMap((test) => (test.score === undefined ? [] : [test.score]));
+}
+/**
+ * A run whose executed tests have no score cannot show it meets a score threshold: it fails it,
+ * rather than pass a gate nobody could check. A run with no executed test has its own verdict.
+ */
+function unscored(rule, threshold, report) {
+    const outcome = executedTests(report) === 0 ? 'not-applicable' : 'failed';
+    return { rule, threshold, over: 0, outcome };
+}
+function minScoreCheck(report, threshold) {
+    const all = scores(report);
+    if (all.length === 0)
+        return unscored('min-score', threshold, report);
+    const below = all.filter((score) => score < threshold).length;
+    return {
+        rule: 'min-score',
+        threshold,
+        value: Math.min(...all),
+        over: all.length,
+        below,
+        outcome: below === 0 ? 'met' : 'failed'
+    };
+}
+function averageScoreCheck(report, threshold) {
+    const all = scores(report);
+    if (all.length === 0)
+        return unscored('min-average-score', threshold, report);
+    const mean = all.reduce((sum, score) => sum + score, 0) / all.length;
+    return {
+        rule: 'min-average-score',
+        threshold,
+        value: mean,
+        over: all.length,
+        outcome: mean >= threshold ? 'met' : 'failed'
+    };
+}
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/**
+ * A figure as shown: at most `digits` decimals, cut rather than rounded, so a value below its
+ * threshold never reads as equal to it (89.96% shows as 89.9%, not 90%).
+ */
+function figure(value, digits = 1) {
+    const scale = 10 ** digits;
+    return String(Math.floor(value * scale + 1e-9) / scale);
+}
+/** One threshold in plain words, e.g. "Score: average 7.4 over 3 scored tests (minimum 8)". */
+function checkText(check) {
+    const minimum = `(minimum ${check.threshold}${check.rule === 'min-pass-rate' ? '%' : ''})`;
+    if (check.rule === 'min-pass-rate') {
+        const value = check.value === undefined
+            ? 'no test ran to an outcome'
+            : `${figure(check.value)}% of ${plural(check.over, 'executed test')} passed`;
+        return `Pass rate: ${value} ${minimum}`;
+    }
+    if (check.value === undefined) {
+        const what = check.rule === 'min-score' ? 'lowest' : 'average';
+        const why = check.outcome === 'failed' ? 'no test has a score' : 'no test ran to an outcome';
+        return `Score (${what}): ${why} ${minimum}`;
+    }
+    if (check.rule === 'min-score') {
+        const below = check.below ? `, ${check.below} of ${check.over} below` : '';
+        return `Score: lowest ${figure(check.value, 2)} of ${plural(check.over, 'scored test')}${below} ${minimum}`;
+    }
+    return `Score: average ${figure(check.value, 2)} over ${plural(check.over, 'scored test')} ${minimum}`;
+}
+/** What `fail-on` is, as a user wrote it: "never" or the statuses. */
+function failOnText(failOn) {
+    return failOn.length === 0 ? 'never' : failOn.join(', ');
+}
+/**
+ * The rule that decided, in words for the step's message and the summary, e.g.
+ * "decided by min-pass-rate: Pass rate: 80% of 5 executed tests passed (minimum 90%)".
+ */
+function decidingText(verdict, status) {
+    if (verdict.decidedBy === 'none')
+        return 'no rule failed the run';
+    if (verdict.decidedBy === 'fail-on')
+        return `decided by fail-on, which includes ${status}`;
+    const check = verdict.checks.find((item) => item.rule === verdict.decidedBy);
+    return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`;
 }
 
 

@@ -1,6 +1,14 @@
 import type { Settings } from './inputs.js'
 import type { RunReport } from './report/model.js'
-import { failsByDefault, verdictText } from './report/verdict.js'
+import {
+  decidingText,
+  evaluatePolicy,
+  failOnText,
+  FAIL_CLASSES,
+  failsOnStatus,
+  type PolicyVerdict
+} from './report/policy.js'
+import { verdictText } from './report/verdict.js'
 import type { SinkResult } from './sinks/sink.js'
 
 /** How the step ends, and what it says: no I/O here, the entry logs it. */
@@ -9,14 +17,20 @@ export interface Decision {
   failure?: string
   /** What is logged when the step does not fail on the verdict. */
   notice?: { level: 'info' | 'warning'; text: string }
+  /** The rule that decided, as the summary, the comment and the `decided-by` output name it. */
+  decidedBy: PolicyVerdict['decidedBy']
 }
 
-export type Policy = Pick<Settings, 'failOn' | 'allowNoTests' | 'timeoutMinutes'>
+export type Policy = Pick<
+  Settings,
+  'failOn' | 'allowNoTests' | 'timeoutMinutes' | 'minPassRate' | 'minScore' | 'minAverageScore'
+>
 
 /**
- * From the verdict, the policy and what the sinks did, to the step's outcome: a failing verdict
- * fails the step under `fail-on: failure` (a warning under `never`); a sink that failed fails it
- * in every case, after all the others ran.
+ * From the verdict, the policy and what the sinks did, to the step's outcome: the policy
+ * (`evaluatePolicy`, the same function the summary was rendered with) fails the step and names the
+ * rule that decided; a failing status the policy lets pass is a warning; a sink that failed fails
+ * the step in every case, after all the others ran.
  */
 export function decide(
   report: RunReport,
@@ -24,21 +38,33 @@ export function decide(
   sinks: readonly SinkResult[],
   vendor: string
 ): Decision {
+  const verdict = evaluatePolicy(report, policy)
   const message = verdictMessage(report, policy, vendor)
-  const failing = failsByDefault(report.status, policy.allowNoTests)
   const problems: string[] = []
   let notice: Decision['notice']
-  if (failing && policy.failOn === 'failure') problems.push(message)
+  if (verdict.fails) problems.push(withRule(message, verdict, report))
   else
-    notice = failing
-      ? { level: 'warning', text: `${message} (fail-on: never)` }
+    notice = failsOnStatus(report.status, FAIL_CLASSES)
+      ? { level: 'warning', text: `${message} (fail-on: ${failOnText(policy.failOn)})` }
       : { level: 'info', text: message }
   const broken = sinks.filter((sink) => sink.error !== undefined)
   if (broken.length > 0)
     problems.push(
       `Reporting failed — ${broken.map((sink) => `${sink.sink}: ${sink.error}`).join('; ')}`
     )
-  return { failure: problems.length > 0 ? problems.join('\n') : undefined, notice }
+  return {
+    failure: problems.length > 0 ? problems.join('\n') : undefined,
+    notice,
+    decidedBy: verdict.decidedBy
+  }
+}
+
+/** The verdict's message with the deciding rule after it, and every other rule that failed. */
+function withRule(message: string, verdict: PolicyVerdict, report: RunReport): string {
+  const others = verdict.failedRules.slice(1)
+  const also = others.length > 0 ? ` (also below: ${others.join(', ')})` : ''
+  const rule = decidingText(verdict, report.status)
+  return `${message}\nThe step fails, ${rule}${also}.`
 }
 
 export function verdictMessage(report: RunReport, policy: Policy, vendor: string): string {

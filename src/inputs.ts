@@ -1,10 +1,12 @@
 import { z } from 'zod'
+import { FAIL_CLASSES, type FailClass } from './report/policy.js'
 
 /** A problem with what the workflow passed in; its message names the input. */
 export class InputError extends Error {
   override readonly name = 'InputError'
 }
 
+/** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
 export const FAIL_ON = ['failure', 'never'] as const
 export const COMMENT_MODES = ['auto', 'always', 'off'] as const
 
@@ -31,9 +33,16 @@ export interface Settings {
   wait: boolean
   timeoutMinutes: number
   pollIntervalSeconds: number
-  failOn: (typeof FAIL_ON)[number]
+  /** The run statuses that fail the step (`fail-on`, with `failure` and `never` resolved). */
+  failOn: FailClass[]
   /** A finished run in which no test ran passes the step instead of failing it. */
   allowNoTests: boolean
+  /** Percent of executed tests that must pass (`min-pass-rate`). */
+  minPassRate?: number
+  /** The lowest score a scored test may have (`min-score`). */
+  minScore?: number
+  /** The lowest mean score over the scored tests (`min-average-score`). */
+  minAverageScore?: number
   comment: (typeof COMMENT_MODES)[number]
   summary: boolean
   githubToken?: string
@@ -141,6 +150,37 @@ function decimal(unit: string, min: { value: number; inclusive: boolean }, max: 
     )
 }
 
+/** An optional plain decimal from 0 to `max`; blank when unset. */
+function optionalDecimal(unit: string, max: number) {
+  const number = decimal(unit, { value: 0, inclusive: true }, max)
+  return z.string().transform((value, ctx) => {
+    if (value.trim() === '') return undefined
+    const parsed = number.safeParse(value)
+    if (parsed.success) return parsed.data
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', message: issue.message })
+    return z.NEVER
+  })
+}
+
+/** `failure`, `never`, or a comma- or newline-separated list of statuses, each one checked. */
+const failOn = z.string().transform((text, ctx) => {
+  const word = text.trim().toLowerCase()
+  if ((FAIL_ON as readonly string[]).includes(word)) return word as (typeof FAIL_ON)[number]
+  const items = parseList(word)
+  const unknown = items.filter((item) => !(FAIL_CLASSES as readonly string[]).includes(item))
+  if (items.length === 0 || unknown.length > 0) {
+    const named =
+      unknown.length > 0 ? `unknown ${unknown.map((item) => `"${item}"`).join(', ')}; ` : ''
+    ctx.addIssue({
+      code: 'custom',
+      message: `${named}expected failure, never, or a list of ${FAIL_CLASSES.join(', ')}`
+    })
+    return z.NEVER
+  }
+  return items as FailClass[]
+})
+
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
 
 /** https anywhere; plain http only on this machine (simulators, tunnels). */
@@ -239,8 +279,11 @@ function inputSchema(providers: readonly string[]) {
     'timeout-minutes': decimal('minutes', { value: 0, inclusive: false }, 360),
     // Below a second a poller only adds load on the vendor.
     'poll-interval-seconds': decimal('seconds', { value: 1, inclusive: true }, 600),
-    'fail-on': choice(FAIL_ON, (s) => s.toLowerCase()),
+    'fail-on': failOn,
     'allow-no-tests': booleanText,
+    'min-pass-rate': optionalDecimal('percent', 100),
+    'min-score': optionalDecimal('score points', 100),
+    'min-average-score': optionalDecimal('score points', 100),
     comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
     summary: booleanText,
     'github-token': optionalText,
@@ -340,8 +383,11 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
     wait: input.wait,
     timeoutMinutes: input['timeout-minutes'],
     pollIntervalSeconds: input['poll-interval-seconds'],
-    failOn: input['fail-on'],
+    failOn: failClasses(input['fail-on'], input['allow-no-tests']),
     allowNoTests: input['allow-no-tests'],
+    minPassRate: input['min-pass-rate'],
+    minScore: input['min-score'],
+    minAverageScore: input['min-average-score'],
     comment: input.comment,
     summary: input.summary,
     githubToken: input['github-token'],
@@ -350,6 +396,25 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
     testmo: testmoSettings(input),
     given
   }
+}
+
+/**
+ * The statuses that fail the step. `failure` is every failing status, a run without tests among
+ * them unless allow-no-tests; `never` is none. A list is taken as written, and a list that fails on
+ * no-tests while allow-no-tests is true contradicts itself.
+ */
+function failClasses(
+  value: (typeof FAIL_ON)[number] | FailClass[],
+  allowNoTests: boolean
+): FailClass[] {
+  if (value === 'never') return []
+  if (value === 'failure')
+    return FAIL_CLASSES.filter((item) => !(allowNoTests && item === 'no-tests'))
+  if (allowNoTests && value.includes('no-tests'))
+    throw new InputError(
+      'Input "fail-on" lists no-tests while "allow-no-tests" is true: drop one of them.'
+    )
+  return value
 }
 
 const TESTMO_REQUIRED = ['testmo-url', 'testmo-token', 'testmo-project-id'] as const

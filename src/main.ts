@@ -22,6 +22,7 @@ import { createProvider, vendorCatalog } from './providers/index.js'
 import type { Provider, RunHandle } from './providers/provider.js'
 import type { RenderContext } from './report/markdown.js'
 import type { RunReport } from './report/model.js'
+import { evaluatePolicy } from './report/policy.js'
 import { maskSecrets } from './secrets.js'
 import { publishAll } from './sinks/index.js'
 import { STATE_HANDLE } from './state.js'
@@ -85,6 +86,8 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     report = startedReport(provider, handle)
     renderContext.startedOnly = true
   }
+  // The same function decide() ends the step with: the summary and the comment name its rule.
+  renderContext.policy = evaluatePolicy(report, settings)
 
   const sinks = await publishAll({
     // Vendor text may echo a secret (a key in a URL, a token in an error): no sink sees it.
@@ -207,9 +210,11 @@ function apply(decision: Decision): void {
  */
 function explainNoTests(report: RunReport, settings: Settings): RunReport {
   if (report.status !== 'no-tests') return report
-  const accept = settings.allowNoTests
+  const accept = !settings.failOn.includes('no-tests')
     ? ''
-    : ' Set `allow-no-tests: true` if a run without tests is acceptable.'
+    : settings.given.includes('fail-on')
+      ? ' Leave no-tests out of `fail-on` if a run without tests is acceptable.'
+      : ' Set `allow-no-tests: true` if a run without tests is acceptable.'
   const advice = `Selected: ${describeSelection(settings)}.${accept}`
   return { ...report, note: report.note ? `${report.note} ${advice}` : advice }
 }

@@ -49,6 +49,46 @@ describe('parseInputs', () => {
     )
   })
 
+  it('reads fail-on as failure, never or a list of statuses, each one checked', () => {
+    const all = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests']
+    expect(parse({ 'fail-on': 'Failure' }).failOn).toEqual(all)
+    expect(parse({ 'fail-on': 'failure', 'allow-no-tests': 'true' }).failOn).toEqual(
+      all.slice(0, 4)
+    )
+    expect(parse({ 'fail-on': 'never' }).failOn).toEqual([])
+    expect(parse({ 'fail-on': 'errored, timed-out\nno-tests' }).failOn).toEqual([
+      'errored',
+      'timed-out',
+      'no-tests'
+    ])
+    expect(errorOf({ 'fail-on': 'failed, flaky' })).toBe(
+      'Input "fail-on": unknown "flaky"; expected failure, never, or a list of failed, errored, timed-out, cancelled, no-tests (got "failed, flaky")'
+    )
+    expect(errorOf({ 'fail-on': 'failure, never' })).toContain('unknown "failure", "never"')
+    expect(errorOf({ 'fail-on': ',' })).toContain('Input "fail-on": expected failure, never')
+    expect(errorOf({ 'fail-on': 'failed, no-tests', 'allow-no-tests': 'true' })).toBe(
+      'Input "fail-on" lists no-tests while "allow-no-tests" is true: drop one of them.'
+    )
+  })
+
+  it('reads the thresholds as plain decimals, naming the input of a bad one', () => {
+    const settings = parse({
+      'min-pass-rate': '90',
+      'min-score': ' 7.5 ',
+      'min-average-score': '8'
+    })
+    expect(settings).toMatchObject({ minPassRate: 90, minScore: 7.5, minAverageScore: 8 })
+    expect(parse({ 'min-pass-rate': '0' }).minPassRate).toBe(0)
+    expect(errorOf({ 'min-pass-rate': '101' })).toBe(
+      'Input "min-pass-rate": expected at most 100 percent (got "101")'
+    )
+    expect(errorOf({ 'min-pass-rate': '90%' })).toContain(
+      'Input "min-pass-rate": expected a plain number of percent'
+    )
+    expect(errorOf({ 'min-score': '-1' })).toContain('Input "min-score": expected a plain number')
+    expect(errorOf({ 'min-average-score': 'high' })).toContain('Input "min-average-score"')
+  })
+
   it('applies the defaults of action.yml to unset inputs', () => {
     expect(parse({})).toMatchObject({
       provider: 'octomind',
@@ -57,7 +97,11 @@ describe('parseInputs', () => {
       wait: true,
       timeoutMinutes: 30,
       pollIntervalSeconds: 5,
-      failOn: 'failure',
+      failOn: ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'],
+      allowNoTests: false,
+      minPassRate: undefined,
+      minScore: undefined,
+      minAverageScore: undefined,
       comment: 'auto',
       summary: true,
       variables: {},

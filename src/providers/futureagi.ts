@@ -210,7 +210,8 @@ const evalOutputSchema = z
 /**
  * A call's evals [server: CallExecutionDetailSerializer.get_eval_outputs, keyed by eval config id:
  * {value, reason, type, name, error, status, skipped}]. A Pass/Fail eval that failed fails the
- * call; an eval that errored leaves it unjudged (errored); scores are shown, not judged.
+ * call; an eval that errored leaves it unjudged (errored). The call's overall_score is not judged
+ * here: the verdict policy (min-score, min-average-score) judges it, as it judges any vendor's.
  */
 export function evalVerdicts(outputs: Record<string, unknown> | null | undefined): EvalVerdict[] {
   return Object.entries(outputs ?? {}).flatMap(([id, raw]) => {

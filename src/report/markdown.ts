@@ -1,5 +1,13 @@
 import { formatDuration, shortenName as shortenTo, truncateMiddle } from '../text.js'
 import type { RunReport, TestResult } from './model.js'
+import {
+  checkText,
+  decidingText,
+  FAIL_CLASSES,
+  failOnText,
+  failsOnStatus,
+  type PolicyVerdict
+} from './policy.js'
 import { verdictText } from './verdict.js'
 
 /**
@@ -26,6 +34,8 @@ export interface RenderContext {
   published?: { label: string; url: string }[]
   /** Where the normalized report JSON is written: named when tests are left out for size. */
   reportPath?: string
+  /** The verdict policy as evaluated: the deciding rule and each threshold beside its figure. */
+  policy?: PolicyVerdict
 }
 
 /** How a limit counts text. */
@@ -143,7 +153,29 @@ export function headline(report: RunReport, context: RenderContext): string {
   if (context.startedOnly) return `🚀 ${vendor}: run started`
   const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`
   const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report)
+  const policy = context.policy
+  // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
+  if (policy?.fails && policy.decidedBy !== 'fail-on')
+    return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`
   return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`
+}
+
+/**
+ * The policy under the counts: each threshold beside the run's figure, then the rule that decided,
+ * e.g. "Score: average 7.4 over 3 scored tests (minimum 8) ✗".
+ */
+export function policyLines(report: RunReport, policy: PolicyVerdict): string {
+  const mark = { met: '✓', failed: '✗', 'not-applicable': '–' } as const
+  const lines = policy.checks.map(
+    (check) => `${escapeMarkdown(checkText(check))} ${mark[check.outcome]}`
+  )
+  const failOn = `\`fail-on: ${failOnText(policy.failOn)}\``
+  lines.push(
+    policy.fails
+      ? `**The step fails**, ${escapeMarkdown(decidingText(policy, report.status))}.`
+      : `**The step passes**: no rule failed the run (${failOn}).`
+  )
+  return lines.join('<br>\n')
 }
 
 function metaLine(report: RunReport, context: RenderContext): string {
@@ -301,6 +333,13 @@ function addOverview(budget: Budget, report: RunReport, context: RenderContext):
   } else if (report.counts.total > 0) {
     budget.add(countsTable(report))
   }
+  if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
+    budget.add(policyLines(report, context.policy))
+}
+
+/** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
+function hasPolicyNews(report: RunReport, policy: PolicyVerdict): boolean {
+  return policy.checks.length > 0 || policy.fails || failsOnStatus(report.status, FAIL_CLASSES)
 }
 
 /** Says how many tests are left out, and where every test is. */

@@ -4,9 +4,10 @@ import { done, type Sink } from './sink.js'
 /** The step's outputs: the verdict, the ids and links, and the counts once there are any. */
 export const stepOutputsSink: Sink = {
   name: 'step outputs',
-  async write({ report }) {
+  async write({ report, render }) {
     const { counts } = report
     setOwnOutput('status', report.status)
+    if (render.policy && !render.startedOnly) setOwnOutput('decided-by', render.policy.decidedBy)
     setIdOutput('run-id', report.runId)
     setUrlOutput('report-url', report.url)
     if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))

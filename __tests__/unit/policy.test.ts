@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest'
+import { countTests, type RunStatus, type TestResult } from '../../src/report/model.js'
+import {
+  checkText,
+  evaluatePolicy,
+  figure,
+  passRate,
+  type VerdictPolicy
+} from '../../src/report/policy.js'
+import { headline, policyLines, renderReport, SUMMARY_LIMITS } from '../../src/report/markdown.js'
+
+const ALL = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'] as const
+
+function test(status: TestResult['status'], score?: number): TestResult {
+  return {
+    id: `t-${Math.random()}`,
+    name: 'a call',
+    status,
+    links: [],
+    ...(score === undefined ? {} : { score })
+  }
+}
+
+function report(status: RunStatus, tests: TestResult[]) {
+  return { provider: 'x', runId: 'r', status, counts: countTests(tests), tests }
+}
+
+const policy = (fields: Partial<VerdictPolicy> = {}): VerdictPolicy => ({
+  failOn: [...ALL],
+  ...fields
+})
+
+describe('evaluatePolicy: fail-on', () => {
+  it('fails on each status in the list, and on none other', () => {
+    for (const status of ALL) {
+      const run = report(status, [])
+      expect(evaluatePolicy(run, policy()).decidedBy).toBe('fail-on')
+      expect(evaluatePolicy(run, policy({ failOn: ALL.filter((c) => c !== status) })).fails).toBe(
+        false
+      )
+    }
+    expect(evaluatePolicy(report('passed', [test('passed')]), policy())).toEqual({
+      fails: false,
+      decidedBy: 'none',
+      failedRules: [],
+      failOn: ALL,
+      checks: []
+    })
+  })
+
+  it('judges nothing in a run without a verdict yet (wait: false)', () => {
+    const started = report('queued', [])
+    expect(evaluatePolicy(started, policy({ minPassRate: 100, minScore: 9 }))).toMatchObject({
+      fails: false,
+      checks: []
+    })
+  })
+})
+
+describe('evaluatePolicy: min-pass-rate', () => {
+  const oneFailure = report('failed', [
+    test('passed'),
+    test('passed'),
+    test('passed'),
+    test('failed')
+  ])
+
+  it('fails a run below it even when fail-on lets its status pass', () => {
+    const verdict = evaluatePolicy(oneFailure, policy({ failOn: ['errored'], minPassRate: 80 }))
+    expect(verdict).toMatchObject({ fails: true, decidedBy: 'min-pass-rate' })
+    expect(verdict.checks).toEqual([
+      { rule: 'min-pass-rate', threshold: 80, value: 75, over: 4, outcome: 'failed' }
+    ])
+  })
+
+  it('passes a run at the threshold exactly, compared without rounding', () => {
+    const nineOfTen = report('failed', [
+      ...Array.from({ length: 9 }, () => test('passed')),
+      test('failed')
+    ])
+    expect(evaluatePolicy(nineOfTen, policy({ failOn: [], minPassRate: 90 })).fails).toBe(false)
+    const twoOfThree = report('failed', [test('passed'), test('passed'), test('errored')])
+    // 66.666…% is below 66.67 and meets 66.6
+    expect(evaluatePolicy(twoOfThree, policy({ failOn: [], minPassRate: 66.67 })).fails).toBe(true)
+    expect(evaluatePolicy(twoOfThree, policy({ failOn: [], minPassRate: 66.6 })).fails).toBe(false)
+  })
+
+  it('counts errored tests as executed, and skipped ones not at all', () => {
+    const run = report('failed', [
+      test('passed'),
+      test('errored'),
+      test('skipped'),
+      test('skipped')
+    ])
+    expect(passRate(run)).toBe(50)
+  })
+
+  it('leaves a suppressed failure out, as the verdict does', () => {
+    const snoozed = { ...test('skipped'), suppressed: 'failed; snoozed in Empirical' }
+    const run = report('passed', [test('passed'), snoozed])
+    expect(evaluatePolicy(run, policy({ minPassRate: 100 })).fails).toBe(false)
+  })
+
+  it('is not applicable when no test ran: the no-tests status decides', () => {
+    const empty = report('no-tests', [test('skipped')])
+    const verdict = evaluatePolicy(empty, policy({ minPassRate: 50 }))
+    expect(verdict.decidedBy).toBe('fail-on')
+    expect(verdict.checks[0]?.outcome).toBe('not-applicable')
+    expect(evaluatePolicy(empty, policy({ failOn: [], minPassRate: 50 })).fails).toBe(false)
+  })
+
+  it('is met by a passed run at 100%', () => {
+    const run = report('passed', [test('passed')])
+    expect(evaluatePolicy(run, policy({ minPassRate: 100 })).checks[0]?.outcome).toBe('met')
+  })
+})
+
+describe('evaluatePolicy: scores', () => {
+  const scored = report('passed', [test('passed', 9), test('passed', 6.5), test('passed', 8)])
+
+  it('fails min-score on any scored test below it, and names how many', () => {
+    const verdict = evaluatePolicy(scored, policy({ minScore: 7 }))
+    expect(verdict).toMatchObject({ fails: true, decidedBy: 'min-score' })
+    expect(verdict.checks[0]).toEqual({
+      rule: 'min-score',
+      threshold: 7,
+      value: 6.5,
+      over: 3,
+      below: 1,
+      outcome: 'failed'
+    })
+    expect(evaluatePolicy(scored, policy({ minScore: 6.5 })).fails).toBe(false)
+  })
+
+  it('fails min-average-score on a mean below it', () => {
+    const verdict = evaluatePolicy(scored, policy({ minAverageScore: 8 }))
+    expect(verdict.decidedBy).toBe('min-average-score')
+    expect(verdict.checks[0]?.value).toBeCloseTo(7.8333, 3)
+    expect(evaluatePolicy(scored, policy({ minAverageScore: 7.8 })).fails).toBe(false)
+  })
+
+  it('judges only the tests that have a score', () => {
+    const run = report('failed', [test('passed', 9), test('errored')])
+    const verdict = evaluatePolicy(run, policy({ failOn: [], minScore: 8, minAverageScore: 9 }))
+    expect(verdict.fails).toBe(false)
+    expect(verdict.checks.map((check) => check.over)).toEqual([1, 1])
+  })
+
+  it('fails a threshold no test could be measured against, when tests ran', () => {
+    const unscored = report('passed', [test('passed')])
+    const verdict = evaluatePolicy(unscored, policy({ minScore: 5, minAverageScore: 5 }))
+    expect(verdict.failedRules).toEqual(['min-score', 'min-average-score'])
+    expect(verdict.checks[0]?.value).toBeUndefined()
+    const empty = report('no-tests', [])
+    expect(evaluatePolicy(empty, policy({ failOn: [], minScore: 5 })).fails).toBe(false)
+  })
+
+  it('lists every failed rule in order, the first deciding', () => {
+    const run = report('failed', [test('passed', 9), test('failed', 2)])
+    const verdict = evaluatePolicy(
+      run,
+      policy({ minPassRate: 60, minScore: 5, minAverageScore: 6 })
+    )
+    expect(verdict.failedRules).toEqual([
+      'fail-on',
+      'min-pass-rate',
+      'min-score',
+      'min-average-score'
+    ])
+  })
+})
+
+describe('what the policy says', () => {
+  it('cuts figures rather than round them up to a threshold', () => {
+    expect(figure(89.96)).toBe('89.9')
+    expect(figure(100)).toBe('100')
+    expect(figure(7.8333, 2)).toBe('7.83')
+    expect(figure(0.3 * 3, 1)).toBe('0.9')
+  })
+
+  it('puts each figure beside its threshold', () => {
+    const run = report('passed', [test('passed', 8), test('passed', 6.8)])
+    const verdict = evaluatePolicy(
+      run,
+      policy({ minPassRate: 90, minScore: 7, minAverageScore: 8 })
+    )
+    expect(verdict.checks.map(checkText)).toEqual([
+      'Pass rate: 100% of 2 executed tests passed (minimum 90%)',
+      'Score: lowest 6.8 of 2 scored tests, 1 of 2 below (minimum 7)',
+      'Score: average 7.4 over 2 scored tests (minimum 8)'
+    ])
+    expect(policyLines(run, verdict)).toBe(
+      [
+        'Pass rate: 100% of 2 executed tests passed \\(minimum 90%\\) ✓',
+        'Score: lowest 6.8 of 2 scored tests, 1 of 2 below \\(minimum 7\\) ✗',
+        'Score: average 7.4 over 2 scored tests \\(minimum 8\\) ✗',
+        '**The step fails**, decided by min-score: Score: lowest 6.8 of 2 scored tests, 1 of 2 below \\(minimum 7\\).'
+      ].join('<br>\n')
+    )
+  })
+
+  it('shows the deciding rule in the headline and the summary when a threshold fails a passed run', () => {
+    const run = report('passed', [test('passed', 8), test('passed', 6.8)])
+    const verdict = evaluatePolicy(run, policy({ minAverageScore: 8 }))
+    const context = { vendor: 'Future AGI', policy: verdict }
+    expect(headline(run, context)).toBe(
+      '❌ Future AGI: all 2 tests passed, below min-average-score'
+    )
+    const summary = renderReport(run, context, SUMMARY_LIMITS)
+    expect(summary).toContain('Score: average 7.4 over 2 scored tests \\(minimum 8\\) ✗')
+    expect(summary).toContain('**The step fails**, decided by min-average-score')
+  })
+
+  it('says the step passes, and under which fail-on, when no rule failed the run', () => {
+    const run = report('failed', [test('passed'), test('failed')])
+    const verdict = evaluatePolicy(run, policy({ failOn: ['errored', 'timed-out'] }))
+    const context = { vendor: 'V', policy: verdict }
+    expect(headline(run, context)).toBe('❌ V: 1 of 2 tests failed')
+    expect(renderReport(run, context, SUMMARY_LIMITS)).toContain(
+      '**The step passes**: no rule failed the run (`fail-on: errored, timed-out`).'
+    )
+  })
+})
+
+describe('the policy in the summary', () => {
+  it('is left out of a passed run with no threshold set', () => {
+    const run = report('passed', [test('passed')])
+    const context = { vendor: 'V', policy: evaluatePolicy(run, policy()) }
+    expect(renderReport(run, context, SUMMARY_LIMITS)).not.toContain('The step')
+  })
+
+  it('names fail-on when a status decides', () => {
+    const run = report('failed', [test('passed'), test('failed')])
+    const context = { vendor: 'V', policy: evaluatePolicy(run, policy()) }
+    expect(renderReport(run, context, SUMMARY_LIMITS)).toContain(
+      '**The step fails**, decided by fail-on, which includes failed.'
+    )
+  })
+})

@@ -1,0 +1,205 @@
+import { isTerminal, type RunReport, type RunStatus } from './model.js'
+
+/**
+ * The verdict policy: which run statuses fail the step (`fail-on`) and the thresholds a run must
+ * meet (`min-pass-rate`, `min-score`, `min-average-score`). One pure function evaluates it; the
+ * summary and the comment show its result, the step outputs carry it and decide() ends the step
+ * with it, so all of them name the same rule.
+ */
+
+/** The statuses a team can choose to fail on, named as the `status` output names them. */
+export const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'] as const
+export type FailClass = (typeof FAIL_CLASSES)[number]
+
+export interface VerdictPolicy {
+  /** The statuses that fail the step; empty under `fail-on: never`. */
+  failOn: readonly FailClass[]
+  /** Percent (0–100) of executed tests that must pass. */
+  minPassRate?: number
+  /** The lowest score any scored test may have. */
+  minScore?: number
+  /** The lowest mean score over the scored tests. */
+  minAverageScore?: number
+}
+
+/** The input whose rule failed the run, or `none` when no rule did. */
+export type DecidingRule = 'fail-on' | 'min-pass-rate' | 'min-score' | 'min-average-score' | 'none'
+
+export type ThresholdRule = Exclude<DecidingRule, 'fail-on' | 'none'>
+
+/** One threshold as the run measured against it. */
+export interface ThresholdCheck {
+  rule: ThresholdRule
+  threshold: number
+  /** The run's figure: a percent, the lowest score or the mean score; undefined when unmeasured. */
+  value?: number
+  /** How many tests the figure is over (executed or scored). */
+  over: number
+  /** Tests below `min-score` (only for that rule). */
+  below?: number
+  /** Met, failed, or not applicable (nothing to measure in a run that has its own verdict). */
+  outcome: 'met' | 'failed' | 'not-applicable'
+}
+
+export interface PolicyVerdict {
+  /** The run fails the step. */
+  fails: boolean
+  /** The first rule that failed the run, in the order fail-on, min-pass-rate, min-score, min-average-score. */
+  decidedBy: DecidingRule
+  /** Every rule that failed the run, in that order. */
+  failedRules: DecidingRule[]
+  /** The statuses that fail the step, as the policy had them. */
+  failOn: readonly FailClass[]
+  /** The thresholds set, measured. */
+  checks: ThresholdCheck[]
+}
+
+/** Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing. */
+export function evaluatePolicy(report: RunReport, policy: VerdictPolicy): PolicyVerdict {
+  const judged = isTerminal(report.status)
+  const checks = judged ? thresholdChecks(report, policy) : []
+  const failedRules: DecidingRule[] = []
+  if (judged && failsOnStatus(report.status, policy.failOn)) failedRules.push('fail-on')
+  for (const check of checks) if (check.outcome === 'failed') failedRules.push(check.rule)
+  return {
+    fails: failedRules.length > 0,
+    decidedBy: failedRules[0] ?? 'none',
+    failedRules,
+    failOn: policy.failOn,
+    checks
+  }
+}
+
+export function failsOnStatus(status: RunStatus, failOn: readonly FailClass[]): boolean {
+  return (failOn as readonly string[]).includes(status)
+}
+
+function thresholdChecks(report: RunReport, policy: VerdictPolicy): ThresholdCheck[] {
+  const checks: ThresholdCheck[] = []
+  if (policy.minPassRate !== undefined) checks.push(passRateCheck(report, policy.minPassRate))
+  if (policy.minScore !== undefined) checks.push(minScoreCheck(report, policy.minScore))
+  if (policy.minAverageScore !== undefined)
+    checks.push(averageScoreCheck(report, policy.minAverageScore))
+  return checks
+}
+
+/**
+ * Tests that ran to a pass or a failure. A failure the vendor suppresses (snoozed, muted) is left
+ * out, as the verdict leaves it out: the team chose not to count it.
+ */
+export function executedTests(report: RunReport): number {
+  const { counts } = report
+  return counts.passed + counts.failed + counts.errored
+}
+
+/** Percent of executed tests that passed; undefined when none ran. */
+export function passRate(report: RunReport): number | undefined {
+  const executed = executedTests(report)
+  return executed === 0 ? undefined : (report.counts.passed * 100) / executed
+}
+
+function passRateCheck(report: RunReport, threshold: number): ThresholdCheck {
+  const executed = executedTests(report)
+  const rate = passRate(report)
+  if (rate === undefined)
+    return { rule: 'min-pass-rate', threshold, over: 0, outcome: 'not-applicable' }
+  // Compared in whole numbers: 9 of 10 meets 90 exactly, with no rounding in between.
+  const met = report.counts.passed * 100 >= threshold * executed
+  return {
+    rule: 'min-pass-rate',
+    threshold,
+    value: rate,
+    over: executed,
+    outcome: met ? 'met' : 'failed'
+  }
+}
+
+/** The scores of the tests that have one (agent simulations score each call). */
+export function scores(report: RunReport): number[] {
+  return report.tests.flatMap((test) => (test.score === undefined ? [] : [test.score]))
+}
+
+/**
+ * A run whose executed tests have no score cannot show it meets a score threshold: it fails it,
+ * rather than pass a gate nobody could check. A run with no executed test has its own verdict.
+ */
+function unscored(rule: ThresholdRule, threshold: number, report: RunReport): ThresholdCheck {
+  const outcome = executedTests(report) === 0 ? 'not-applicable' : 'failed'
+  return { rule, threshold, over: 0, outcome }
+}
+
+function minScoreCheck(report: RunReport, threshold: number): ThresholdCheck {
+  const all = scores(report)
+  if (all.length === 0) return unscored('min-score', threshold, report)
+  const below = all.filter((score) => score < threshold).length
+  return {
+    rule: 'min-score',
+    threshold,
+    value: Math.min(...all),
+    over: all.length,
+    below,
+    outcome: below === 0 ? 'met' : 'failed'
+  }
+}
+
+function averageScoreCheck(report: RunReport, threshold: number): ThresholdCheck {
+  const all = scores(report)
+  if (all.length === 0) return unscored('min-average-score', threshold, report)
+  const mean = all.reduce((sum, score) => sum + score, 0) / all.length
+  return {
+    rule: 'min-average-score',
+    threshold,
+    value: mean,
+    over: all.length,
+    outcome: mean >= threshold ? 'met' : 'failed'
+  }
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/**
+ * A figure as shown: at most `digits` decimals, cut rather than rounded, so a value below its
+ * threshold never reads as equal to it (89.96% shows as 89.9%, not 90%).
+ */
+export function figure(value: number, digits = 1): string {
+  const scale = 10 ** digits
+  return String(Math.floor(value * scale + 1e-9) / scale)
+}
+
+/** One threshold in plain words, e.g. "Score: average 7.4 over 3 scored tests (minimum 8)". */
+export function checkText(check: ThresholdCheck): string {
+  const minimum = `(minimum ${check.threshold}${check.rule === 'min-pass-rate' ? '%' : ''})`
+  if (check.rule === 'min-pass-rate') {
+    const value =
+      check.value === undefined
+        ? 'no test ran to an outcome'
+        : `${figure(check.value)}% of ${plural(check.over, 'executed test')} passed`
+    return `Pass rate: ${value} ${minimum}`
+  }
+  if (check.value === undefined) {
+    const what = check.rule === 'min-score' ? 'lowest' : 'average'
+    const why = check.outcome === 'failed' ? 'no test has a score' : 'no test ran to an outcome'
+    return `Score (${what}): ${why} ${minimum}`
+  }
+  if (check.rule === 'min-score') {
+    const below = check.below ? `, ${check.below} of ${check.over} below` : ''
+    return `Score: lowest ${figure(check.value, 2)} of ${plural(check.over, 'scored test')}${below} ${minimum}`
+  }
+  return `Score: average ${figure(check.value, 2)} over ${plural(check.over, 'scored test')} ${minimum}`
+}
+
+/** What `fail-on` is, as a user wrote it: "never" or the statuses. */
+export function failOnText(failOn: readonly FailClass[]): string {
+  return failOn.length === 0 ? 'never' : failOn.join(', ')
+}
+
+/**
+ * The rule that decided, in words for the step's message and the summary, e.g.
+ * "decided by min-pass-rate: Pass rate: 80% of 5 executed tests passed (minimum 90%)".
+ */
+export function decidingText(verdict: PolicyVerdict, status: RunStatus): string {
+  if (verdict.decidedBy === 'none') return 'no rule failed the run'
+  if (verdict.decidedBy === 'fail-on') return `decided by fail-on, which includes ${status}`
+  const check = verdict.checks.find((item) => item.rule === verdict.decidedBy)
+  return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`
+}
