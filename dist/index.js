@@ -30826,12 +30826,6 @@ function failedText(counts) {
     const errored = counts.errored > 0 ? ` (${counts.errored} errored)` : '';
     return counts.total > 0 ? `${bad} of ${plural(counts.total, 'test')} failed${errored}` : 'failed';
 }
-/** Statuses that fail the step under the default policy. */
-function failsByDefault(status, allowNoTests) {
-    if (status === 'no-tests')
-        return !allowNoTests;
-    return (status === 'failed' || status === 'errored' || status === 'cancelled' || status === 'timed-out');
-}
 
 ;// CONCATENATED MODULE: ./src/decide.ts
 

@@ -5,7 +5,7 @@ import {
   type TestResult,
   type VendorSignal
 } from '../../src/report/model.js'
-import { failsByDefault, judge, verdictText } from '../../src/report/verdict.js'
+import { judge, verdictText } from '../../src/report/verdict.js'
 
 function test(status: TestResult['status'], extra: Partial<TestResult> = {}): TestResult {
   return { id: `t-${Math.random()}`, name: 'a test', status, links: [], ...extra }
@@ -89,15 +89,5 @@ describe('verdictText', () => {
     expect(text('finished', [test('skipped')])).toBe('no tests ran (1 test skipped)')
     expect(text('finished', [test('running')])).toBe('the run errored')
     expect(text('failed', [])).toBe('the run errored')
-  })
-})
-
-describe('failsByDefault', () => {
-  it('fails every outcome but a pass, and no-tests unless allowed', () => {
-    for (const status of ['failed', 'errored', 'cancelled', 'timed-out'] as const)
-      expect(failsByDefault(status, true)).toBe(true)
-    expect(failsByDefault('passed', false)).toBe(false)
-    expect(failsByDefault('no-tests', false)).toBe(true)
-    expect(failsByDefault('no-tests', true)).toBe(false)
   })
 })

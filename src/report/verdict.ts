@@ -89,11 +89,3 @@ function failedText(counts: Counts): string {
   const errored = counts.errored > 0 ? ` (${counts.errored} errored)` : ''
   return counts.total > 0 ? `${bad} of ${plural(counts.total, 'test')} failed${errored}` : 'failed'
 }
-
-/** Statuses that fail the step under the default policy. */
-export function failsByDefault(status: RunStatus, allowNoTests: boolean): boolean {
-  if (status === 'no-tests') return !allowNoTests
-  return (
-    status === 'failed' || status === 'errored' || status === 'cancelled' || status === 'timed-out'
-  )
-}
