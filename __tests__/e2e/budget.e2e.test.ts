@@ -6,7 +6,8 @@ import { GitHubSimulator } from '../simulators/github.js'
 import {
   OctomindSimulator,
   type OctomindResultState,
-  type OctomindTestCase
+  type OctomindTestCase,
+  octomindInputs
 } from '../simulators/octomind.js'
 import { runAction, type ActionResult } from '../simulators/runner.js'
 
@@ -71,13 +72,7 @@ beforeAll(async () => {
     event: { pull_request: { number: PR, node_id: 'PR_21', head: { sha: 'cafe'.repeat(10) } } },
     githubApiUrl: github.url,
     inputs: {
-      provider: 'octomind',
-      'api-key': API_KEY,
-      'api-url': octomind.url,
-      'target-id': TARGET,
-      url: 'https://preview.shop.example',
-      'poll-interval-seconds': '1',
-      'github-token': GITHUB_TOKEN,
+      ...octomindInputs(octomind, { apiKey: API_KEY, targetId: TARGET, githubToken: GITHUB_TOKEN }),
       'report-path': join(dir, 'report.json'),
       'junit-path': join(dir, 'junit.xml')
     }

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { GitHubSimulator } from '../simulators/github.js'
-import { OctomindSimulator, sampleTestCases, scriptedRun } from '../simulators/octomind.js'
+import {
+  OctomindSimulator,
+  sampleTestCases,
+  scriptedRun,
+  octomindInputs
+} from '../simulators/octomind.js'
 import { runAction, type ActionResult, type ActionRun } from '../simulators/runner.js'
 
 /**
@@ -48,14 +53,8 @@ function run(overrides: Partial<ActionRun> & { inputs?: Record<string, string> }
     githubApiUrl: github?.url,
     ...overrides,
     inputs: {
-      provider: 'octomind',
-      'api-key': API_KEY,
-      'api-url': octomind?.url ?? '',
-      'target-id': TARGET,
-      url: 'https://preview.shop.example',
-      'poll-interval-seconds': '1',
+      ...octomindInputs(octomind, { apiKey: API_KEY, targetId: TARGET, githubToken: GITHUB_TOKEN }),
       'timeout-minutes': '1',
-      'github-token': GITHUB_TOKEN,
       ...overrides.inputs
     }
   })

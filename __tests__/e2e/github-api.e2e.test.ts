@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Fault, RecordedRequest } from '../simulators/harness.js'
 import { GitHubSimulator, primaryRateLimit, secondaryRateLimit } from '../simulators/github.js'
-import { OctomindSimulator, sampleTestCases, scriptedRun } from '../simulators/octomind.js'
+import {
+  OctomindSimulator,
+  sampleTestCases,
+  scriptedRun,
+  octomindInputs
+} from '../simulators/octomind.js'
 import { runAction, type ActionRun } from '../simulators/runner.js'
 
 /**
@@ -65,14 +70,8 @@ function run(overrides: Partial<ActionRun> = {}) {
     githubApiUrl: github?.url,
     ...overrides,
     inputs: {
-      provider: 'octomind',
-      'api-key': API_KEY,
-      'api-url': octomind?.url ?? '',
-      'target-id': TARGET,
-      url: 'https://preview.shop.example',
-      'poll-interval-seconds': '1',
-      'timeout-minutes': '1',
-      'github-token': GITHUB_TOKEN
+      ...octomindInputs(octomind, { apiKey: API_KEY, targetId: TARGET, githubToken: GITHUB_TOKEN }),
+      'timeout-minutes': '1'
     }
   })
 }

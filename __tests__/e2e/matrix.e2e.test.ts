@@ -1,7 +1,12 @@
 import { basename } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { GitHubSimulator } from '../simulators/github.js'
-import { OctomindSimulator, sampleTestCases, scriptedRun } from '../simulators/octomind.js'
+import {
+  OctomindSimulator,
+  sampleTestCases,
+  scriptedRun,
+  octomindInputs
+} from '../simulators/octomind.js'
 import { runAction } from '../simulators/runner.js'
 import { TestmoSimulator } from '../simulators/testmo.js'
 
@@ -31,14 +36,8 @@ function leg(inputs: Record<string, string>) {
     event: pullRequestEvent,
     githubApiUrl: github.url,
     inputs: {
-      provider: 'octomind',
-      'api-key': API_KEY,
-      'api-url': octomind.url,
-      'target-id': TARGET,
-      url: 'https://preview.shop.example',
-      'poll-interval-seconds': '1',
+      ...octomindInputs(octomind, { apiKey: API_KEY, targetId: TARGET, githubToken: GITHUB_TOKEN }),
       'timeout-minutes': '1',
-      'github-token': GITHUB_TOKEN,
       ...inputs
     }
   })

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { GitHubSimulator } from '../simulators/github.js'
-import { OctomindSimulator, sampleTestCases, scriptedRun } from '../simulators/octomind.js'
+import {
+  OctomindSimulator,
+  sampleTestCases,
+  scriptedRun,
+  octomindInputs
+} from '../simulators/octomind.js'
 import { runAction, type ActionRun } from '../simulators/runner.js'
 
 const API_KEY = 'om-live-5f1d2c3b4a-secret'
@@ -34,13 +39,9 @@ function run(inputs: Record<string, string>, overrides: Partial<ActionRun> = {})
     env: { GITHUB_SHA: QUEUE_SHA, GITHUB_REF: QUEUE_REF },
     ...overrides,
     inputs: {
-      provider: 'octomind',
-      'api-key': API_KEY,
-      'api-url': octomind.url,
-      'target-id': TARGET,
-      'poll-interval-seconds': '1',
+      ...octomindInputs(octomind, { apiKey: API_KEY, targetId: TARGET, githubToken: GITHUB_TOKEN }),
+      url: '',
       'timeout-minutes': '1',
-      'github-token': GITHUB_TOKEN,
       ...inputs
     }
   })

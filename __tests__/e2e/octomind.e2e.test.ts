@@ -6,7 +6,8 @@ import {
   scriptedRun,
   versionIdOf,
   type OctomindOptions,
-  type OctomindTestCase
+  type OctomindTestCase,
+  octomindInputs
 } from '../simulators/octomind.js'
 import { runAction, type ActionRun } from '../simulators/runner.js'
 
@@ -70,14 +71,8 @@ function run(overrides: Partial<ActionRun> & { inputs?: Record<string, string> }
     githubApiUrl: github.url,
     ...overrides,
     inputs: {
-      provider: 'octomind',
-      'api-key': API_KEY,
-      'api-url': octomind.url,
-      'target-id': TARGET,
-      url: 'https://preview.shop.example',
-      'poll-interval-seconds': '1',
+      ...octomindInputs(octomind, { apiKey: API_KEY, targetId: TARGET, githubToken: GITHUB_TOKEN }),
       'timeout-minutes': '1',
-      'github-token': GITHUB_TOKEN,
       ...overrides.inputs
     }
   })

@@ -11,7 +11,8 @@ import {
   versionIdOf,
   type OctomindOptions,
   type OctomindResultState,
-  type OctomindTestCase
+  type OctomindTestCase,
+  octomindInputs
 } from '../simulators/octomind.js'
 import { runAction, type ActionRun } from '../simulators/runner.js'
 import { TestmoSimulator } from '../simulators/testmo.js'
@@ -74,13 +75,7 @@ function run(inputs: Record<string, string> = {}, overrides: Partial<ActionRun> 
     githubApiUrl: github.url,
     ...overrides,
     inputs: {
-      provider: 'octomind',
-      'api-key': API_KEY,
-      'api-url': octomind.url,
-      'target-id': TARGET,
-      url: 'https://preview.shop.example',
-      'poll-interval-seconds': '1',
-      'github-token': GITHUB_TOKEN,
+      ...octomindInputs(octomind, { apiKey: API_KEY, targetId: TARGET, githubToken: GITHUB_TOKEN }),
       'testmo-url': testmo.url,
       'testmo-token': TESTMO_TOKEN,
       'testmo-project-id': '1',

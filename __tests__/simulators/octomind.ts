@@ -237,3 +237,19 @@ export function sampleTestCases(count: number): OctomindTestCase[] {
       (i >= titles.length ? ` (${Math.floor(i / titles.length) + 1})` : '')
   }))
 }
+
+/** The inputs of an Octomind step aimed at a simulator: what every e2e file starts from. */
+export function octomindInputs(
+  simulator: { url: string } | undefined,
+  ids: { apiKey: string; targetId: string; githubToken: string }
+): Record<string, string> {
+  return {
+    provider: 'octomind',
+    'api-key': ids.apiKey,
+    'api-url': simulator?.url ?? '',
+    'target-id': ids.targetId,
+    url: 'https://preview.shop.example',
+    'poll-interval-seconds': '1',
+    'github-token': ids.githubToken
+  }
+}
