@@ -17,6 +17,9 @@ export interface RunContext {
   runUrl?: string
   workflow?: string
   runNumber?: number
+  /** GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT: a re-run of the workflow keeps the id, counts the attempt. */
+  workflowRunId?: string
+  runAttempt?: number
   job?: string
   /** Set on deployment and deployment_status events. */
   deployment?: { url?: string; environment?: string; state?: string }
@@ -150,13 +153,12 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv, event: EventPaylo
     actor: env.GITHUB_ACTOR || event.sender?.login,
     workflow: env.GITHUB_WORKFLOW || undefined,
     job: env.GITHUB_JOB || undefined,
-    runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined
+    runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined,
+    workflowRunId: /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? env.GITHUB_RUN_ID : undefined,
+    runAttempt: runAttempt(env.GITHUB_RUN_ATTEMPT)
   }
   if (env.GITHUB_RUN_ID && owner && repo) {
-    const attempt =
-      env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1'
-        ? `/attempts/${env.GITHUB_RUN_ATTEMPT}`
-        : ''
+    const attempt = (context.runAttempt ?? 1) > 1 ? `/attempts/${context.runAttempt}` : ''
     context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`
   }
   if (pr) context.pullRequest = { number: pr.number, nodeId: pr.node_id, source: 'event' }
@@ -207,4 +209,10 @@ export function pickPullRequest(
   const open = pulls.filter((pull) => pull.state === undefined || pull.state === 'open')
   const chosen = open.find((pull) => pull.head?.sha === sha) ?? open[0]
   return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined
+}
+
+/** The workflow's attempt, 1 for the first run; anything that is not a positive integer is 1. */
+function runAttempt(value: string | undefined): number {
+  const attempt = Number(value)
+  return Number.isSafeInteger(attempt) && attempt > 1 ? attempt : 1
 }

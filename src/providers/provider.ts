@@ -8,6 +8,16 @@ import type { Observation, RunStatus } from '../report/model.js'
 export interface TriggerRequest {
   settings: Settings
   context: RunContext
+  /** Set on a re-run of only the failed tests: the vendor runs these, and nothing else. */
+  rerun?: RerunSelection
+}
+
+/** The failed tests of an earlier attempt, as the vendor's own selection takes them. */
+export interface RerunSelection {
+  /** The vendor's id of the earlier attempt's run (Empirical re-runs a run by its id). */
+  previousRunId: string
+  /** Each failed test's `rerunKey`, else its `id`; no duplicates, at least one. */
+  keys: string[]
 }
 
 /** A started run: plain JSON, saved for the post step, enough for observe() to find the run. */

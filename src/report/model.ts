@@ -32,6 +32,11 @@ export interface Link {
 
 export interface TestResult {
   id: string
+  /**
+   * What the vendor's own selection takes to run this test again (Octomind's test case version id,
+   * Future AGI's scenario id), when that is not `id`. A re-run of failed tests sends these.
+   */
+  rerunKey?: string
   name: string
   status: TestStatus
   durationMs?: number
