@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { MAX_DIGEST_CHARS, readDigest } from '../../src/report/digest.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GitHubSimulator } from '../simulators/github.js'
 import {
@@ -117,6 +118,18 @@ describe('a run of 5,000 failures with emoji and 10,000-character names', () => 
     expect(comment.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS)
     expect(comment).toMatch(/^<!-- testgate:octomind:/)
     expect(comment.trimEnd().endsWith('</sub>')).toBe(true)
+  })
+
+  it('keeps a digest of the failures within its 12,000 characters, counting those it leaves out', () => {
+    const line = comment.split('\n')[1] ?? ''
+    console.info(`digest: ${line.length} characters`)
+    expect(line.length).toBeLessThanOrEqual(MAX_DIGEST_CHARS)
+    const reading = readDigest(comment)
+    if (reading.kind !== 'found') throw new Error(`no digest: ${reading.kind}`)
+    const { failures, unlisted } = reading.digest
+    expect(failures.length).toBeGreaterThan(100)
+    expect(failures.length + unlisted).toBe(FAILING)
+    expect(failures[0]?.id).toBe(cases[0]?.id)
   })
 
   it('says in both how many tests are not shown, and where the full report is', () => {
