@@ -9,6 +9,7 @@ import {
 } from '../simulators/octomind.js'
 import { runAction } from '../simulators/runner.js'
 import { TestmoSimulator } from '../simulators/testmo.js'
+import { TestiflySimulator, type TestiflyStep } from '../simulators/testifly.js'
 
 const API_KEY = 'om-live-5f1d2c3b4a-secret'
 const GITHUB_TOKEN = 'ghs_simulated_token_0123456789'
@@ -122,5 +123,63 @@ describe('matrix legs, end to end through dist/index.js', () => {
     const [update, ...moreUpdates] = github.requestsTo('update-comment')
     expect(moreUpdates).toHaveLength(0)
     expect(update?.path).toMatch(new RegExp(`/issues/comments/${firefoxComment?.id}$`))
+  })
+})
+
+describe('matrix legs of another vendor (Testifly)', () => {
+  const PROJECT = '67f8cb3fe236b8d41b7700ac'
+  const script = (failing: boolean): TestiflyStep[] => [
+    { job: 'InProgress' },
+    {
+      job: failing ? 'Failed' : 'Success',
+      tests: [
+        { title: 'Opens the page', status: 'Passed' },
+        { title: 'Submits the form', status: failing ? 'Failed' : 'Passed' }
+      ]
+    }
+  ]
+
+  it('gives each named leg its comment, heading and report file', async () => {
+    const simulators = [false, true].map(
+      (failing) =>
+        new TestiflySimulator({ apiKey: API_KEY, projectId: PROJECT, script: script(failing) })
+    )
+    await Promise.all(simulators.map((sim) => sim.start()))
+    try {
+      const [smoke, checkout] = await Promise.all(
+        ['smoke', 'checkout'].map((name, i) =>
+          runAction({
+            eventName: 'pull_request',
+            event: pullRequestEvent,
+            githubApiUrl: github.url,
+            inputs: {
+              provider: 'testifly',
+              name,
+              'api-key': API_KEY,
+              'api-url': simulators[i]?.url ?? '',
+              'target-id': PROJECT,
+              'suite-id': name,
+              'poll-interval-seconds': '1',
+              'timeout-minutes': '1',
+              'github-token': GITHUB_TOKEN
+            }
+          })
+        )
+      )
+      expect(smoke?.exitCode, smoke?.stdout).toBe(0)
+      expect(checkout?.exitCode, checkout?.stdout).toBe(1)
+      const bodies = ours()
+        .map((c) => c.body)
+        .sort()
+      expect(bodies).toHaveLength(2)
+      expect(bodies[0]).toMatch(/^<!-- testgate:testifly:[^ ]+:e2e-tests:name=checkout -->/)
+      expect(bodies[0]).toContain('❌ Testifly (checkout): 1 of 2 tests failed')
+      expect(bodies[1]).toMatch(/^<!-- testgate:testifly:[^ ]+:e2e-tests:name=smoke -->/)
+      expect(bodies[1]).toContain('✅ Testifly (smoke): all 2 tests passed')
+      expect(basename(smoke?.outputs['report-path'] ?? '')).toMatch(/^testifly-smoke-/)
+      expect(basename(checkout?.outputs['report-path'] ?? '')).toMatch(/^testifly-checkout-/)
+    } finally {
+      await Promise.all(simulators.map((sim) => sim.close()))
+    }
   })
 })
