@@ -434,4 +434,62 @@ describe('re-run fallbacks particular to a vendor', () => {
     )
     vendorCase.expectAll(triggers(sim, vendorCase.triggerRoute)[1]!)
   })
+
+  it('Future AGI: two failed calls of one scenario re-run that scenario once', async () => {
+    const scenario = (i: number, calls: number, failing: boolean): FutureAgiScenario => ({
+      id: SCENARIO_IDS[i]!,
+      name: `Scenario ${i + 1}`,
+      calls,
+      outcome: {
+        status: failing ? 'failed' : 'completed',
+        ended_reason: failing ? 'silence-timed-out' : 'customer-ended-call'
+      }
+    })
+    const sim = await start(
+      new FutureAgiSimulator({
+        apiKey: KEY,
+        apiSecret: FAGI_SECRET,
+        runTestId: RUN_TEST,
+        // 5 calls: the dataset scenario's 2 calls fail
+        scenarios: [scenario(0, 1, false), scenario(1, 2, true), scenario(2, 2, false)],
+        steps: [{ status: 'completed', calls: 'final' }]
+      })
+    )
+    const inputs = futureAgiCase().inputs(sim.url)
+    const first = await attempt(1, { ...inputs, rerun: 'failed' })
+    expect(first.outputs).toMatchObject({ total: '5', failed: '2' })
+
+    sim.options.scenarios = [scenario(0, 1, false), scenario(1, 2, false), scenario(2, 2, false)]
+    const second = await attempt(2, { ...inputs, rerun: 'failed' })
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(triggers(sim, 'execute')[1]).toEqual({ scenario_ids: [SCENARIO_IDS[1]] })
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+  })
+
+  it('Testifly: one failed test is re-run as testId', async () => {
+    const tests = (failing: boolean) =>
+      TESTIFLY_IDS.map((id, i) => ({
+        id,
+        title: `Flow ${i + 1}`,
+        status: failing && i === 2 ? 'Failed' : 'Passed'
+      }))
+    const sim = await start(
+      new TestiflySimulator({
+        apiKey: KEY,
+        projectId: TESTIFLY_PROJECT,
+        script: [{ job: 'Failed', tests: tests(true) }]
+      })
+    )
+    const inputs = { ...testiflyCase().inputs(sim.url), agent: '' }
+    const first = await attempt(1, { ...inputs, rerun: 'failed' })
+    expect(first.outputs).toMatchObject({ total: '5', failed: '1' })
+
+    sim.options.script = [{ job: 'Success', tests: tests(false) }]
+    const second = await attempt(2, { ...inputs, rerun: 'failed' })
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(triggers(sim, 'execute')[1]).toEqual({ action: 'executeTests', testId: TESTIFLY_IDS[2] })
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+  })
 })
