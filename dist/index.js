@@ -30254,7 +30254,7 @@ function joinUrl(base, path) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5371);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(950);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 
@@ -30288,7 +30288,7 @@ __webpack_async_result__();
 /* harmony export */   oi: () => (/* binding */ ownInputs),
 /* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
 /* harmony export */ });
-/* unused harmony exports FAIL_ON, COMMENT_MODES, INPUT_DEFAULTS, isAllowedApiUrl, inputNames, parseList, parseVariables */
+/* unused harmony exports FAIL_ON, COMMENT_MODES, COMMENT_ON, RERUN_MODES, INPUT_DEFAULTS, isAllowedApiUrl, inputNames, parseList, parseVariables */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9691);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8532);
 /* harmony import */ var _report_policy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5798);
@@ -30301,6 +30301,10 @@ class InputError extends Error {
 /** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
 const FAIL_ON = ['failure', 'never'];
 const COMMENT_MODES = ['auto', 'always', 'off'];
+/** When the PR comment is written: every run, failing runs (and the green run after), or changes. */
+const COMMENT_ON = ['always', 'failure', 'change'];
+/** What a re-run of the workflow runs: every test, or the tests that failed in the last attempt. */
+const RERUN_MODES = ['all', 'failed'];
 /** Inputs that only some providers read; setting one the chosen provider ignores gets a warning. */
 const PROVIDER_SPECIFIC_INPUTS = [
     'api-secret',
@@ -30322,6 +30326,8 @@ const INPUT_DEFAULTS = {
     'fail-on': 'failure',
     'allow-no-tests': 'false',
     comment: 'auto',
+    'comment-on': 'always',
+    rerun: 'all',
     summary: 'true'
 };
 const optionalText = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
@@ -30466,6 +30472,8 @@ function inputSchema(providers) {
         'min-score': optionalDecimal('score points', 100),
         'min-average-score': optionalDecimal('score points', 100),
         comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
+        'comment-on': choice(COMMENT_ON, (s) => s.toLowerCase()),
+        rerun: choice(RERUN_MODES, (s) => s.toLowerCase()),
         summary: booleanText,
         'github-token': optionalText,
         'report-path': optionalText,
@@ -30549,6 +30557,8 @@ function parseInputs(read, catalog) {
         minScore: input['min-score'],
         minAverageScore: input['min-average-score'],
         comment: input.comment,
+        commentOn: input['comment-on'],
+        rerun: input.rerun,
         summary: input.summary,
         githubToken: input['github-token'],
         reportPath: input['report-path'],
@@ -30723,7 +30733,7 @@ const log = {
 
 /***/ }),
 
-/***/ 5371:
+/***/ 950:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31417,35 +31427,8 @@ function responseHeaders(error) {
     return headers && typeof headers === 'object' ? headers : {};
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-
-
-
-const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
-/** UTF-16 code units: an emoji counts two, so never fewer than characters or code points. */
-const utf16Units = (text) => text.length;
-// The runner drops a step summary over 1 MiB (1,048,576 bytes of the step's file) whole, so it is
-// counted in UTF-8 bytes (an emoji is 4). 16 KiB (1.6%) spare: the runner measures the file,
-// which core.summary appends to, so anything else written to it in this step still fits.
-const SUMMARY_LIMITS = {
-    max: 1_048_576 - 16_384,
-    measure: utf8Bytes,
-    maxErrorChars: 4_000
-};
-// GitHub refuses a comment over 65,536 characters (marker and footer included). UTF-16 units never
-// count fewer; 1,536 spare against a count that differs from ours, e.g. line breaks as CRLF.
-const COMMENT_LIMITS = {
-    max: 65_536 - 1_536,
-    measure: utf16Units,
-    maxErrorChars: 1_500
-};
-// Test names are shortened to this in the summary and the comment (the report file and JUnit keep
-// them whole). Start and end are kept: the start says what is tested, the end which case, where
-// generated names differ.
-const MAX_NAME_CHARS = 256;
-function shortenName(name) {
-    return (0,src_text/* shortenName */.ty)(name, MAX_NAME_CHARS);
-}
+;// CONCATENATED MODULE: ./src/report/markdown-text.ts
+/** Markdown for text testgate does not control: escaped, fenced, or linked only as http(s). */
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** Inline text that renders as itself: no markdown, no HTML, no mentions, on one line. */
@@ -31481,13 +31464,111 @@ function safeUrl(url) {
         return undefined;
     return parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
 }
-function markdown_link(label, url) {
+function markdown_text_link(label, url) {
     const safe = safeUrl(url);
     return safe ? `[${escapeMarkdown(label)}](${safe})` : undefined;
 }
+
+;// CONCATENATED MODULE: ./src/report/changes-section.ts
+
+
+/**
+ * The "since the last run" section the comment (and the summary) shows above the failures, and
+ * the line a re-run opens with. Each list names a few tests and counts the rest, so the section
+ * stays small whatever the run's size.
+ */
+const NAMED_PER_LIST = 8;
+const MAX_NAME_CHARS = 120;
+function changesSection(changes, vendor) {
+    const lines = [
+        listLine('🆕', 'new failure', changes.newFailures),
+        listLine('🔁', 'still failing', changes.stillFailing, true),
+        listLine('✅', 'fixed', changes.fixed, true),
+        listLine('⚠️', 'flaky', changes.flaky, true, '(failed, then passed on the same commit)'),
+        goneLine(changes.gone),
+        incompleteLine(changes)
+    ].filter((line) => line !== undefined);
+    if (lines.length === 0)
+        return undefined;
+    return [`### Since the last run (${sinceText(changes, vendor)})`, lines.join('<br>\n')].join('\n\n');
+}
+function sinceText(changes, vendor) {
+    const commit = changes.since.sameCommit
+        ? 'the same commit'
+        : `commit ${escapeMarkdown(changes.since.sha.slice(0, 7))}`;
+    const report = markdown_text_link(`${vendor} report`, changes.since.url);
+    return report ? `${commit}, ${report}` : commit;
+}
+function listLine(icon, label, tests, invariable = false, after = '') {
+    if (tests.length === 0)
+        return undefined;
+    const word = invariable || tests.length === 1 ? label : `${label}s`;
+    const named = tests.slice(0, NAMED_PER_LIST).map((test) => testName(test));
+    const more = tests.length > NAMED_PER_LIST ? `, and ${tests.length - NAMED_PER_LIST} more` : '';
+    const note = after ? ` ${after}` : '';
+    return `${icon} **${tests.length} ${word}**${note}: ${named.join(', ')}${more}`;
+}
+function testName(test) {
+    return escapeMarkdown((0,src_text/* shortenName */.ty)(test.name, MAX_NAME_CHARS));
+}
+function goneLine(gone) {
+    if (gone === 0)
+        return undefined;
+    const tests = gone === 1 ? '1 test that failed last time is' : `${gone} tests that failed last time are`;
+    return `➖ ${tests} not in this run.`;
+}
+function incompleteLine(changes) {
+    if (!changes.incomplete)
+        return undefined;
+    const { listed, failed } = changes.incomplete;
+    return `ℹ️ The last run had ${failed} failed tests and its record lists ${listed}: a failure shown as new may have failed then too.`;
+}
+/** "Re-run of 2 failed tests from attempt 1 (previous run); the 3 tests that passed then…" */
+function rerunLine(rerunOf, vendor) {
+    const tests = rerunOf.rerun === 1 ? '1 failed test' : `${rerunOf.rerun} failed tests`;
+    const previous = markdown_text_link(`${vendor} report`, rerunOf.url);
+    const from = `attempt ${rerunOf.attempt}${previous ? ` (${previous})` : ''}`;
+    const passed = rerunOf.passed === 0
+        ? 'no test passed then'
+        : `the ${rerunOf.passed} ${rerunOf.passed === 1 ? 'test' : 'tests'} that passed then count as passed`;
+    return `🔂 **Re-run of ${tests} from ${from}**; ${passed}.`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
+
+
+
+const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** UTF-16 code units: an emoji counts two, so never fewer than characters or code points. */
+const utf16Units = (text) => text.length;
+// The runner drops a step summary over 1 MiB (1,048,576 bytes of the step's file) whole, so it is
+// counted in UTF-8 bytes (an emoji is 4). 16 KiB (1.6%) spare: the runner measures the file,
+// which core.summary appends to, so anything else written to it in this step still fits.
+const SUMMARY_LIMITS = {
+    max: 1_048_576 - 16_384,
+    measure: utf8Bytes,
+    maxErrorChars: 4_000
+};
+// GitHub refuses a comment over 65,536 characters (marker and footer included). UTF-16 units never
+// count fewer; 1,536 spare against a count that differs from ours, e.g. line breaks as CRLF.
+const COMMENT_LIMITS = {
+    max: 65_536 - 1_536,
+    measure: utf16Units,
+    maxErrorChars: 1_500
+};
+// Test names are shortened to this in the summary and the comment (the report file and JUnit keep
+// them whole). Start and end are kept: the start says what is tested, the end which case, where
+// generated names differ.
+const markdown_MAX_NAME_CHARS = 256;
+function shortenName(name) {
+    return (0,src_text/* shortenName */.ty)(name, markdown_MAX_NAME_CHARS);
+}
 function testLinks(test) {
     return test.links
-        .map((item) => markdown_link(item.label, item.url))
+        .map((item) => markdown_text_link(item.label, item.url))
         .filter((item) => item !== undefined)
         .join(' · ');
 }
@@ -31538,7 +31619,7 @@ function policyLines(report, policy) {
 }
 function metaLine(report, context) {
     const parts = [];
-    const reportLink = markdown_link('Full report', report.url);
+    const reportLink = markdown_text_link('Full report', report.url);
     if (reportLink)
         parts.push(`**${reportLink}**`);
     if (report.targetId)
@@ -31556,7 +31637,7 @@ function metaLine(report, context) {
     if (duration !== undefined)
         parts.push((0,src_text/* formatDuration */.a3)(duration));
     for (const published of context.published ?? []) {
-        const publishedLink = markdown_link(published.label, published.url);
+        const publishedLink = markdown_text_link(published.label, published.url);
         if (publishedLink)
             parts.push(publishedLink);
     }
@@ -31589,7 +31670,7 @@ function countsTable(report) {
     ].join('\n');
 }
 function failureEntry(test, limits) {
-    const details = [`${STATUS_ICON[test.status]} **${testName(test)}**`, test.status];
+    const details = [`${STATUS_ICON[test.status]} **${markdown_testName(test)}**`, test.status];
     if (test.durationMs !== undefined)
         details.push((0,src_text/* formatDuration */.a3)(test.durationMs));
     if (test.score !== undefined)
@@ -31602,7 +31683,7 @@ function failureEntry(test, limits) {
         lines.push('', codeBlock((0,src_text/* truncateMiddle */.kU)(test.error, limits.maxErrorChars)));
     return lines.join('\n');
 }
-function testName(test) {
+function markdown_testName(test) {
     return escapeMarkdown(shortenName(test.name));
 }
 function tableRow(test, withScore) {
@@ -31610,7 +31691,7 @@ function tableRow(test, withScore) {
     const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
     const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : '';
     const score = withScore ? ` ${test.score ?? ''} |` : '';
-    return `| ${STATUS_ICON[test.status]} ${testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
+    return `| ${STATUS_ICON[test.status]} ${markdown_testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
 }
 const SEPARATOR = '\n\n';
 /**
@@ -31663,6 +31744,8 @@ function renderReport(report, context, limits, frame = {}) {
     // The count can only be smaller than all the tests: its line never outgrows this.
     const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context));
     addOverview(budget, report, context);
+    if (context.changes && !context.startedOnly)
+        addChanges(budget, context.changes, context.vendor);
     const noticeAt = budget.length;
     const notShown = context.startedOnly ? 0 : addTests(budget, report, limits);
     budget.release(noticeRoom);
@@ -31678,6 +31761,8 @@ function addOverview(budget, report, context) {
         budget.add(meta);
     if (report.note)
         budget.add(`> ${escapeMarkdown(report.note)}`);
+    if (report.rerunOf)
+        budget.add(rerunLine(report.rerunOf, context.vendor));
     if (context.startedOnly) {
         budget.add('testgate started the run and did not wait for its verdict (`wait: false`).');
     }
@@ -31687,13 +31772,19 @@ function addOverview(budget, report, context) {
     if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
         budget.add(policyLines(report, context.policy));
 }
+/** Above the failures: what came, went and stayed since the last run. */
+function addChanges(budget, changes, vendor) {
+    const section = changesSection(changes, vendor);
+    if (section)
+        budget.add(section);
+}
 /** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
 function hasPolicyNews(report, policy) {
     return policy.checks.length > 0 || policy.fails || (0,report_policy/* failsOnStatus */.Js)(report.status, report_policy/* FAIL_CLASSES */.Qi);
 }
 /** Says how many tests are left out, and where every test is. */
 function notShownLine(count, report, context) {
-    const places = [markdown_link(`${context.vendor} report`, report.url)];
+    const places = [markdown_text_link(`${context.vendor} report`, report.url)];
     if (context.reportPath)
         places.push(`the report file \`${inlineCode(context.reportPath)}\``);
     const where = places.filter((place) => place !== undefined).join(' and ');
@@ -31800,7 +31891,7 @@ function framed(body, frame) {
 }
 function footerLine(context, extra = []) {
     const parts = ['testgate', ...extra];
-    const run = markdown_link('workflow run', context.runUrl);
+    const run = markdown_text_link('workflow run', context.runUrl);
     if (run)
         parts.push(run);
     return `<sub>${parts.join(' · ')}</sub>`;
@@ -31828,9 +31919,34 @@ function commentMarker(provider, targetId, job, leg = {}) {
 function encodeMarkerText(text) {
     return encodeURIComponent(text).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
-function commentBody(report, context, marker) {
+/** The comment: `header` (the marker, then the hidden digest line) first, the report under it. */
+function commentBody(report, context, header) {
     const footer = footerLine(context, ['this comment is updated on every run']);
-    return renderReport(report, context, COMMENT_LIMITS, { header: marker, footer });
+    return renderReport(report, context, COMMENT_LIMITS, { header, footer });
+}
+/**
+ * Whether `comment-on` writes the comment. `failure` still edits an existing comment when the run
+ * passes, so a red comment never outlives the failure; `change` leaves the comment alone while the
+ * verdict and the failed tests are those it already shows.
+ */
+function commentWanted(mode, facts) {
+    if (mode === 'failure' && !facts.fails && !facts.exists)
+        return { write: false, reason: 'comment-on: failure, and the run passed' };
+    if (mode === 'change' &&
+        facts.exists &&
+        facts.previous &&
+        sameOutcome(facts.previous, facts.current))
+        return {
+            write: false,
+            reason: 'comment-on: change, and the verdict and failed tests are unchanged'
+        };
+    return { write: true };
+}
+function sameOutcome(previous, current) {
+    const ids = (digest) => JSON.stringify(digest.failures.map((failure) => failure.id).sort());
+    return (previous.status === current.status &&
+        previous.unlisted === current.unlisted &&
+        ids(previous) === ids(current));
 }
 /**
  * The sticky comment: the oldest that starts with the marker, was written by testgate's own token
@@ -31893,8 +32009,8 @@ const commentPageSchema = schemas/* object */.Ikc({
         })
     })
 });
-/** The REST id of testgate's own sticky comment, if there is one. */
-async function findOwnStickyComment(client, target, log) {
+/** testgate's own sticky comment (its REST id and body), if there is one. */
+async function sticky_comment_findOwnStickyComment(client, target, log) {
     try {
         return await findWithGraphQL(client, target, log);
     }
@@ -31915,7 +32031,7 @@ async function findWithGraphQL(client, target, log) {
         const candidates = comments.nodes.filter((node) => node !== null);
         const found = findStickyComment(candidates, target.marker);
         if (found)
-            return found.id;
+            return found;
         if (!comments.pageInfo.hasNextPage || !comments.pageInfo.endCursor)
             return undefined;
         cursor = comments.pageInfo.endCursor;
@@ -31963,7 +32079,7 @@ async function findWithRest(client, target, log) {
         byToken: comment.user?.login === login,
         minimized: false
     }));
-    return findStickyComment(candidates, target.marker)?.id;
+    return findStickyComment(candidates, target.marker);
 }
 /** The login of the token's user; undefined for a token that may not ask (an app's). */
 async function tokenLogin(client) {
@@ -32105,8 +32221,11 @@ async function findPullRequestForCommit(client, context) {
 }
 /** Edits testgate's own sticky comment in place, or writes it. */
 async function upsertComment(client, target, body, log) {
-    const { owner, repo, issueNumber } = target;
-    const existingId = await findOwnStickyComment(client, target, log);
+    const existing = await findOwnStickyComment(client, target, log);
+    return writeStickyComment(client, target, body, existing?.id);
+}
+/** Edits the sticky comment found earlier, or creates it when there was none. */
+async function writeStickyComment(client, { owner, repo, issueNumber }, body, existingId) {
     if (existingId !== undefined) {
         const { data } = await client.rest.issues.updateComment({
             owner,
@@ -32219,6 +32338,287 @@ const REASONS = {
 var providers = __nccwpck_require__(6748);
 // EXTERNAL MODULE: ./src/secrets.ts
 var secrets = __nccwpck_require__(7194);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./src/report/model.ts
+var model = __nccwpck_require__(6867);
+;// CONCATENATED MODULE: ./src/report/digest.ts
+
+
+
+/**
+ * The digest: what a later run needs of this one, hidden in the sticky comment. A re-run reads
+ * which tests failed (and how the vendor selects them); the next run reads them to say what
+ * changed. Encoded as compact JSON, raw-deflated, base64url, inside one HTML comment line:
+ *   <!-- testgate-digest:1:<base64url> -->
+ * The number is the format's version: a reader skips a digest whose version it does not know.
+ */
+const DIGEST_VERSION = 1;
+/** The most a digest may take of the comment, in characters (base64url is ASCII). */
+const MAX_DIGEST_CHARS = 12_000;
+// A digest inflates to at most this: anything bigger is not one of ours (a deflate bomb).
+const MAX_INFLATED_BYTES = 1_048_576;
+const PREFIX = `<!-- testgate-digest:`;
+// On the wire: short keys and tuples; deflate makes the rest small.
+const wireFailure = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* tuple */.PVZ([schemas/* string */.YjP(), schemas/* string */.YjP()])]);
+const wireSchema = schemas/* object */.Ikc({
+    s: schemas/* string */.YjP().max(64),
+    w: schemas/* string */.YjP().max(32).optional(),
+    a: schemas/* number */.aig().int().positive().optional(),
+    r: schemas/* string */.YjP().max(512),
+    u: schemas/* string */.YjP().max(2048).optional(),
+    t: schemas/* enum */.k5n(model/* RUN_STATUSES */.LV),
+    p: schemas/* number */.aig().int().nonnegative(),
+    n: schemas/* number */.aig().int().nonnegative(),
+    f: schemas/* array */.YOg(wireFailure),
+    m: schemas/* number */.aig().int().nonnegative()
+});
+/** The digest of a finished report, its failures cut to fit MAX_DIGEST_CHARS. */
+function digestOf(source) {
+    const { report } = source;
+    const failures = failedTests(report.tests).map(toDigestFailure);
+    const full = {
+        version: DIGEST_VERSION,
+        sha: source.sha,
+        workflowRunId: source.workflowRunId,
+        attempt: source.attempt,
+        runId: report.runId,
+        url: report.url,
+        status: report.status,
+        passed: report.counts.passed,
+        total: report.counts.total,
+        failures,
+        unlisted: 0
+    };
+    return fitted(full);
+}
+function failedTests(tests) {
+    return tests.filter((test) => test.status === 'failed' || test.status === 'errored');
+}
+function toDigestFailure(test) {
+    return test.rerunKey && test.rerunKey !== test.id
+        ? { id: test.id, rerunKey: test.rerunKey }
+        : { id: test.id };
+}
+/** The longest prefix of the failures whose encoding fits; found by bisection (each try deflates). */
+function fitted(digest) {
+    const listing = (count) => ({
+        ...digest,
+        failures: digest.failures.slice(0, count),
+        unlisted: digest.failures.length - count
+    });
+    if (fits(listing(digest.failures.length)))
+        return listing(digest.failures.length);
+    let low = 0;
+    let high = digest.failures.length;
+    while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (fits(listing(middle)))
+            low = middle;
+        else
+            high = middle;
+    }
+    return listing(low);
+}
+function fits(digest) {
+    return encodeDigest(digest).length <= MAX_DIGEST_CHARS;
+}
+/** The digest as the comment line that carries it. */
+function encodeDigest(digest) {
+    const json = JSON.stringify(toWire(digest));
+    const packed = (0,external_node_zlib_.deflateRawSync)(Buffer.from(json, 'utf8'), { level: 9 }).toString('base64url');
+    return `${PREFIX}${DIGEST_VERSION}:${packed} -->`;
+}
+function toWire(digest) {
+    return {
+        s: digest.sha,
+        w: digest.workflowRunId,
+        a: digest.attempt,
+        r: digest.runId,
+        u: digest.url,
+        t: digest.status,
+        p: digest.passed,
+        n: digest.total,
+        f: digest.failures.map((failure) => failure.rerunKey ? [failure.id, failure.rerunKey] : failure.id),
+        m: digest.unlisted
+    };
+}
+/** The digest in a comment body: none in an older testgate's comment, unreadable if damaged. */
+function readDigest(body) {
+    const start = body.indexOf(PREFIX);
+    if (start < 0)
+        return { kind: 'none' };
+    const end = body.indexOf(' -->', start);
+    if (end < 0)
+        return { kind: 'unreadable', reason: 'it is cut short' };
+    const [version, packed = ''] = body.slice(start + PREFIX.length, end).split(':');
+    if (version !== String(DIGEST_VERSION))
+        return { kind: 'unreadable', reason: `its format ${version} is not one this testgate reads` };
+    try {
+        return { kind: 'found', digest: fromWire(unpack(packed)) };
+    }
+    catch {
+        return { kind: 'unreadable', reason: 'it is damaged' };
+    }
+}
+function unpack(packed) {
+    if (!/^[A-Za-z0-9_-]*$/.test(packed) || packed.length > MAX_DIGEST_CHARS)
+        throw new Error('not a digest');
+    const buffer = Buffer.from(packed, 'base64url');
+    const json = (0,external_node_zlib_.inflateRawSync)(buffer, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8');
+    return wireSchema.parse(JSON.parse(json));
+}
+function fromWire(wire) {
+    return {
+        version: DIGEST_VERSION,
+        sha: wire.s,
+        workflowRunId: wire.w,
+        attempt: wire.a,
+        runId: wire.r,
+        url: wire.u,
+        status: wire.t,
+        passed: wire.p,
+        total: wire.n,
+        failures: wire.f.map((entry) => typeof entry === 'string' ? { id: entry } : { id: entry[0], rerunKey: entry[1] }),
+        unlisted: wire.m
+    };
+}
+
+;// CONCATENATED MODULE: ./src/previous.ts
+
+
+
+
+/**
+ * The last run as testgate's own sticky comment recorded it: the digest hidden in the comment, or
+ * why there is none. Read once per run, before a re-run starts or before the report is published.
+ */
+async function readPreviousRun(github, context, settings, marker) {
+    const pr = context.pullRequest;
+    if (settings.comment === 'off')
+        return { reason: 'comment: off, so no PR comment records it' };
+    if (!pr)
+        return { reason: 'there is no pull request whose comment records it' };
+    if (!github)
+        return { reason: 'there is no github-token to read the PR comment with' };
+    const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker };
+    try {
+        const comment = await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info);
+        if (!comment)
+            return {
+                reason: `PR #${pr.number} has no comment of testgate's for this step`,
+                comment: null
+            };
+        const reading = readDigest(comment.body);
+        if (reading.kind === 'found')
+            return { digest: reading.digest, comment: { id: comment.id } };
+        return {
+            comment: { id: comment.id },
+            reason: reading.kind === 'none'
+                ? `the comment on PR #${pr.number} was written by an older testgate, without a record of its failures`
+                : `the record in the comment on PR #${pr.number} cannot be read: ${reading.reason}`
+        };
+    }
+    catch (error) {
+        // Not fatal here: the comment sink reports it, as it would a failure of its own search.
+        const status = githubStatus(error);
+        const why = status ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
+        return { reason: `the comment on PR #${pr.number} could not be read (${why})`, failure: error };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/changes.ts
+
+function changesSince(previous, report, sha) {
+    const since = {
+        sha: previous.sha,
+        runId: previous.runId,
+        url: previous.url,
+        sameCommit: previous.sha === sha
+    };
+    const before = new Set(previous.failures.map((failure) => failure.id));
+    const failing = failedTests(report.tests);
+    const byId = new Map(report.tests.map((test) => [test.id, test]));
+    const passedNow = [...before].flatMap((id) => {
+        const test = byId.get(id);
+        return test?.status === 'passed' ? [test] : [];
+    });
+    const changes = {
+        since,
+        newFailures: failing.filter((test) => !before.has(test.id)),
+        stillFailing: failing.filter((test) => before.has(test.id)),
+        fixed: since.sameCommit ? [] : passedNow,
+        flaky: since.sameCommit ? passedNow : [],
+        gone: [...before].filter((id) => !byId.has(id)).length
+    };
+    if (previous.unlisted === 0)
+        return changes;
+    const failed = previous.failures.length + previous.unlisted;
+    return { ...changes, incomplete: { listed: previous.failures.length, failed } };
+}
+/** Nothing to tell: no failure came, went or stayed. */
+function isQuiet(changes) {
+    return (changes.newFailures.length +
+        changes.stillFailing.length +
+        changes.fixed.length +
+        changes.flaky.length +
+        changes.gone ===
+        0);
+}
+
+;// CONCATENATED MODULE: ./src/rerun.ts
+/** Whether this run should look for the previous attempt's failures before it starts. */
+function wantsRerun(settings, context) {
+    return settings.rerun === 'failed' && (context.runAttempt ?? 1) > 1;
+}
+function planRerun(context, previous) {
+    const { digest } = previous;
+    const refusal = digest ? refusalOf(digest, context) : previous.reason;
+    if (!digest || refusal)
+        return { explanation: `rerun: failed, but running every test: ${refusal}.` };
+    const keys = [...new Set(digest.failures.map((failure) => failure.rerunKey ?? failure.id))];
+    const tests = keys.length === 1 ? 'the 1 test that' : `the ${keys.length} tests that`;
+    const link = digest.url ? `: ${digest.url}` : '';
+    return {
+        selection: { previousRunId: digest.runId, keys },
+        earlier: digest,
+        explanation: `Re-running ${tests} failed in attempt ${digest.attempt}${link}`
+    };
+}
+/** Why a digest cannot choose this attempt's tests; undefined when it can. */
+function refusalOf(digest, context) {
+    const attempt = `attempt ${digest.attempt ?? '?'}`;
+    if (!digest.workflowRunId || digest.workflowRunId !== context.workflowRunId)
+        return `the PR comment records workflow run ${digest.workflowRunId ?? '(unknown)'}, not an earlier attempt of this one`;
+    if (!digest.attempt || digest.attempt >= (context.runAttempt ?? 1))
+        return `the PR comment records ${attempt}, not an earlier one`;
+    if (digest.status !== 'failed')
+        return `${attempt} ended ${digest.status}, not with failed tests, so there is nothing to narrow to`;
+    if (digest.unlisted > 0)
+        return `${attempt} had ${digest.failures.length + digest.unlisted} failed tests, more than its digest lists (${digest.failures.length})`;
+    return digest.failures.length === 0 ? `${attempt} had no failed tests` : undefined;
+}
+/**
+ * The re-run's report with the earlier attempt's passes counted: they passed on this commit and
+ * were not run again. Their names are not kept (the digest holds failures only), so they count in
+ * the totals and the pass rate, not in the list of tests.
+ */
+function withEarlierPasses(report, earlier) {
+    const attempt = {
+        attempt: earlier.attempt ?? 0,
+        runId: earlier.runId,
+        url: earlier.url,
+        rerun: earlier.failures.length,
+        passed: earlier.passed
+    };
+    const counts = {
+        ...report.counts,
+        passed: report.counts.passed + earlier.passed,
+        total: report.counts.total + earlier.passed
+    };
+    return { ...report, counts, rerunOf: attempt };
+}
+
 ;// CONCATENATED MODULE: ./src/sinks/links.ts
 /** The render context with the links the earlier sinks produced (a Testmo run…). */
 function withEarlierLinks(input) {
@@ -32241,11 +32641,13 @@ function skipped(reason) {
 
 
 
+
+
 /** The sticky PR comment: one per (provider, target, job, leg), edited in place. */
 const commentSink = {
     name: 'PR comment',
     async write(input) {
-        const { settings, context, github, report, vendor, leg } = input;
+        const { settings, context, github } = input;
         if (settings.comment === 'off')
             return skipped('comment: off');
         const pr = context.pullRequest;
@@ -32258,11 +32660,32 @@ const commentSink = {
             log/* log */.Rm.warning('No github-token: the PR comment is skipped.');
             return skipped('no github-token');
         }
-        const marker = commentMarker(vendor.name, report.targetId, context.job, leg);
-        const body = (0,log/* redact */.E$)(commentBody(report, withEarlierLinks(input), marker));
+        const { marker } = input.comment;
         const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker };
         try {
-            const result = await upsertComment(github, target, body, log/* log */.Rm.info);
+            if (input.comment.previous?.failure)
+                throw input.comment.previous.failure;
+            const searched = input.comment.previous?.comment;
+            const existing = searched === undefined ? await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info) : searched;
+            const digest = digestOf({
+                report: input.report,
+                sha: context.sha,
+                workflowRunId: context.workflowRunId,
+                attempt: context.runAttempt ?? 1
+            });
+            const wanted = commentWanted(settings.commentOn, {
+                fails: input.render.policy?.fails ?? false,
+                exists: Boolean(existing),
+                previous: input.comment.previous?.digest,
+                current: digest
+            });
+            if (!wanted.write) {
+                log/* log */.Rm.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`);
+                return skipped(wanted.reason);
+            }
+            const header = `${marker}\n${encodeDigest(digest)}`;
+            const body = (0,log/* redact */.E$)(commentBody(input.report, withEarlierLinks(input), header));
+            const result = await writeStickyComment(github, target, body, existing?.id ?? undefined);
             log/* log */.Rm.info(`PR #${pr.number}: comment ${result.action} ${result.url}`);
             return done([], [{ label: `PR #${pr.number} comment`, url: result.url }]);
         }
@@ -32286,8 +32709,6 @@ function notWritten(error, pr) {
     return Promise.resolve(skipped(`HTTP ${status}`));
 }
 
-// EXTERNAL MODULE: ./src/report/model.ts
-var model = __nccwpck_require__(6867);
 ;// CONCATENATED MODULE: ./src/report/junit.ts
 
 
@@ -32993,6 +33414,10 @@ function startedReport(provider, handle) {
 
 
 
+
+
+
+
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 async function run(env = process.env) {
     try {
@@ -33029,18 +33454,31 @@ async function pipeline(env) {
         : undefined;
     if (github && needsPullRequestLookup(context))
         await lookUpPullRequest(github, context);
-    const handle = await trigger(provider, request);
+    const leg = legOf(settings, provider);
+    const marker = commentMarker(provider.name, markerTarget(settings, provider), context.job, leg);
+    const readPrevious = () => readPreviousRun(github, context, settings, marker);
+    // A re-run needs the last attempt's failures before it starts; otherwise they are read later.
+    const previous = wantsRerun(settings, context) ? await readPrevious() : undefined;
+    const plan = previous ? planRerun(context, previous) : {};
+    if (plan.explanation)
+        log/* log */.Rm.info(plan.explanation);
+    const handle = await trigger(provider, { ...request, rerun: plan.selection });
     core/* saveState */.LZ(state/* STATE_HANDLE */.zT, JSON.stringify({ provider: provider.name, handle }));
     log/* log */.Rm.info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`);
     setIdOutput('run-id', handle.runId);
     setUrlOutput('report-url', handle.url);
     // Decided before rendering: the summary and the comment name it when they leave tests out.
-    const leg = legOf(settings, provider);
     const reportPath = reportFilePath(settings, env, [provider.name, legLabel(leg), handle.runId]);
     const renderContext = { ...toRenderContext(provider, settings, context, leg), reportPath };
     let report;
+    let lastRun = previous;
     if (settings.wait) {
         report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings);
+        if (plan.earlier)
+            report = withEarlierPasses(report, plan.earlier);
+        lastRun ??= await readPrevious();
+        if (lastRun.digest)
+            renderContext.changes = changesSince(lastRun.digest, report, context.sha);
     }
     else {
         report = startedReport(provider, handle);
@@ -33058,7 +33496,8 @@ async function pipeline(env) {
         leg,
         github,
         deadline,
-        reportPath
+        reportPath,
+        comment: { marker, previous: lastRun }
     });
     apply(decide(report, settings, sinks, provider.displayName));
 }
@@ -33078,6 +33517,10 @@ function warnAboutIgnoredInputs(settings, provider) {
         if ((shared && !provider.inputs.includes(name)) || othersOwn.includes(name))
             log/* log */.Rm.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
     }
+}
+/** The target in the comment marker: the target-id input, for the vendors that read one. */
+function markerTarget(settings, provider) {
+    return provider.inputs.includes('target-id') ? settings.targetId : undefined;
 }
 /** A provider that tests a URL gets none from a merge group: `url` must be given, never waited for. */
 function requireUrlWithoutDeployment(settings, context, provider) {
@@ -38178,11 +38621,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ikc: () => (/* binding */ object),
   g1P: () => (/* binding */ record),
   YjP: () => (/* binding */ schemas_string),
+  PVZ: () => (/* binding */ tuple),
   KCZ: () => (/* binding */ union),
   L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, literal, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, literal, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);
@@ -46173,14 +46617,14 @@ const ZodTuple = /*@__PURE__*/ core_core/* $constructor */.xI("ZodTuple", (inst,
     },
 });
 function tuple(items, _paramsOrRest, _params) {
-    const hasRest = _paramsOrRest instanceof core.$ZodType;
+    const hasRest = _paramsOrRest instanceof $ZodType;
     const params = hasRest ? _params : _paramsOrRest;
     const rest = hasRest ? _paramsOrRest : null;
     return new ZodTuple({
         type: "tuple",
         items: items,
         rest,
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 const ZodRecord = /*@__PURE__*/ core_core/* $constructor */.xI("ZodRecord", (inst, def) => {

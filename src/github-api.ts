@@ -175,8 +175,17 @@ export async function upsertComment(
   body: string,
   log: (line: string) => void
 ): Promise<{ action: 'created' | 'updated'; url: string }> {
-  const { owner, repo, issueNumber } = target
-  const existingId = await findOwnStickyComment(client, target, log)
+  const existing = await findOwnStickyComment(client, target, log)
+  return writeStickyComment(client, target, body, existing?.id)
+}
+
+/** Edits the sticky comment found earlier, or creates it when there was none. */
+export async function writeStickyComment(
+  client: GitHubClient,
+  { owner, repo, issueNumber }: CommentTarget,
+  body: string,
+  existingId: number | undefined
+): Promise<{ action: 'created' | 'updated'; url: string }> {
   if (existingId !== undefined) {
     const { data } = await client.rest.issues.updateComment({
       owner,

@@ -9,6 +9,10 @@ export class InputError extends Error {
 /** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
 export const FAIL_ON = ['failure', 'never'] as const
 export const COMMENT_MODES = ['auto', 'always', 'off'] as const
+/** When the PR comment is written: every run, failing runs (and the green run after), or changes. */
+export const COMMENT_ON = ['always', 'failure', 'change'] as const
+/** What a re-run of the workflow runs: every test, or the tests that failed in the last attempt. */
+export const RERUN_MODES = ['all', 'failed'] as const
 
 export interface Settings {
   provider: string
@@ -44,6 +48,8 @@ export interface Settings {
   /** The lowest mean score over the scored tests (`min-average-score`). */
   minAverageScore?: number
   comment: (typeof COMMENT_MODES)[number]
+  commentOn: (typeof COMMENT_ON)[number]
+  rerun: (typeof RERUN_MODES)[number]
   summary: boolean
   githubToken?: string
   reportPath?: string
@@ -88,6 +94,8 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'fail-on': 'failure',
   'allow-no-tests': 'false',
   comment: 'auto',
+  'comment-on': 'always',
+  rerun: 'all',
   summary: 'true'
 }
 
@@ -285,6 +293,8 @@ function inputSchema(providers: readonly string[]) {
     'min-score': optionalDecimal('score points', 100),
     'min-average-score': optionalDecimal('score points', 100),
     comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
+    'comment-on': choice(COMMENT_ON, (s) => s.toLowerCase()),
+    rerun: choice(RERUN_MODES, (s) => s.toLowerCase()),
     summary: booleanText,
     'github-token': optionalText,
     'report-path': optionalText,
@@ -389,6 +399,8 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
     minScore: input['min-score'],
     minAverageScore: input['min-average-score'],
     comment: input.comment,
+    commentOn: input['comment-on'],
+    rerun: input.rerun,
     summary: input.summary,
     githubToken: input['github-token'],
     reportPath: input['report-path'],

@@ -19,11 +19,15 @@ import { log, redactDeep } from './log.js'
 import { setIdOutput, setUrlOutput } from './outputs.js'
 import { checkWritablePaths } from './preflight.js'
 import { createProvider, vendorCatalog } from './providers/index.js'
-import type { Provider, RunHandle } from './providers/provider.js'
+import type { Provider, RunHandle, TriggerRequest } from './providers/provider.js'
 import type { RenderContext } from './report/markdown.js'
 import type { RunReport } from './report/model.js'
 import { evaluatePolicy } from './report/policy.js'
 import { maskSecrets } from './secrets.js'
+import { readPreviousRun } from './previous.js'
+import { changesSince } from './report/changes.js'
+import { commentMarker } from './report/comment.js'
+import { planRerun, wantsRerun, withEarlierPasses, type PreviousRun } from './rerun.js'
 import { publishAll } from './sinks/index.js'
 import { STATE_HANDLE } from './state.js'
 import { startedReport, waitForReport } from './wait.js'
@@ -67,7 +71,16 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     : undefined
   if (github && needsPullRequestLookup(context)) await lookUpPullRequest(github, context)
 
-  const handle = await trigger(provider, request)
+  const leg = legOf(settings, provider)
+  const marker = commentMarker(provider.name, markerTarget(settings, provider), context.job, leg)
+  const readPrevious = (): Promise<PreviousRun> =>
+    readPreviousRun(github, context, settings, marker)
+  // A re-run needs the last attempt's failures before it starts; otherwise they are read later.
+  const previous = wantsRerun(settings, context) ? await readPrevious() : undefined
+  const plan = previous ? planRerun(context, previous) : {}
+  if (plan.explanation) log.info(plan.explanation)
+
+  const handle = await trigger(provider, { ...request, rerun: plan.selection })
   core.saveState(STATE_HANDLE, JSON.stringify({ provider: provider.name, handle }))
   log.info(
     `Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`
@@ -76,12 +89,15 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   setUrlOutput('report-url', handle.url)
 
   // Decided before rendering: the summary and the comment name it when they leave tests out.
-  const leg = legOf(settings, provider)
   const reportPath = reportFilePath(settings, env, [provider.name, legLabel(leg), handle.runId])
   const renderContext = { ...toRenderContext(provider, settings, context, leg), reportPath }
   let report: RunReport
+  let lastRun = previous
   if (settings.wait) {
     report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings)
+    if (plan.earlier) report = withEarlierPasses(report, plan.earlier)
+    lastRun ??= await readPrevious()
+    if (lastRun.digest) renderContext.changes = changesSince(lastRun.digest, report, context.sha)
   } else {
     report = startedReport(provider, handle)
     renderContext.startedOnly = true
@@ -99,7 +115,8 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     leg,
     github,
     deadline,
-    reportPath
+    reportPath,
+    comment: { marker, previous: lastRun }
   })
   apply(decide(report, settings, sinks, provider.displayName))
 }
@@ -124,6 +141,11 @@ function warnAboutIgnoredInputs(settings: Settings, provider: Provider): void {
     if ((shared && !provider.inputs.includes(name)) || othersOwn.includes(name))
       log.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`)
   }
+}
+
+/** The target in the comment marker: the target-id input, for the vendors that read one. */
+function markerTarget(settings: Settings, provider: Provider): string | undefined {
+  return provider.inputs.includes('target-id') ? settings.targetId : undefined
 }
 
 /** A provider that tests a URL gets none from a merge group: `url` must be given, never waited for. */
@@ -154,10 +176,7 @@ async function lookUpPullRequest(github: GitHubClient, context: RunContext): Pro
   }
 }
 
-async function trigger(
-  provider: Provider,
-  request: { settings: Settings; context: RunContext }
-): Promise<RunHandle> {
+async function trigger(provider: Provider, request: TriggerRequest): Promise<RunHandle> {
   try {
     return await provider.trigger(request)
   } catch (error) {

@@ -66,12 +66,12 @@ export interface CommentTarget {
 
 type CommentPage = z.infer<typeof commentPageSchema>['repository']['issueOrPullRequest']['comments']
 
-/** The REST id of testgate's own sticky comment, if there is one. */
+/** testgate's own sticky comment (its REST id and body), if there is one. */
 export async function findOwnStickyComment(
   client: GitHubClient,
   target: CommentTarget,
   log: (line: string) => void
-): Promise<number | undefined> {
+): Promise<CommentCandidate | undefined> {
   try {
     return await findWithGraphQL(client, target, log)
   } catch (error) {
@@ -88,13 +88,13 @@ async function findWithGraphQL(
   client: GitHubClient,
   target: CommentTarget,
   log: (line: string) => void
-): Promise<number | undefined> {
+): Promise<CommentCandidate | undefined> {
   let cursor: string | null = null
   for (let page = 0; page < MAX_COMMENT_PAGES; page++) {
     const comments = await fetchCommentPage(client, target, cursor)
     const candidates = comments.nodes.filter((node) => node !== null)
     const found = findStickyComment(candidates, target.marker)
-    if (found) return found.id
+    if (found) return found
     if (!comments.pageInfo.hasNextPage || !comments.pageInfo.endCursor) return undefined
     cursor = comments.pageInfo.endCursor
   }
@@ -134,7 +134,7 @@ async function findWithRest(
   client: GitHubClient,
   target: CommentTarget,
   log: (line: string) => void
-): Promise<number | undefined> {
+): Promise<CommentCandidate | undefined> {
   const login = await tokenLogin(client)
   if (!login) {
     log(
@@ -155,7 +155,7 @@ async function findWithRest(
     byToken: comment.user?.login === login,
     minimized: false
   }))
-  return findStickyComment(candidates, target.marker)?.id
+  return findStickyComment(candidates, target.marker)
 }
 
 /** The login of the token's user; undefined for a token that may not ask (an app's). */

@@ -180,7 +180,11 @@ describe('octomind, end to end through dist/index.js', () => {
     const ours = github.commentsOn(7).filter((c) => c.body.startsWith('<!-- testgate:'))
     expect(ours).toHaveLength(1)
     expect(ours[0]?.body).toContain('all 3 tests passed')
-    expect(ours[0]?.body).not.toContain('failed')
+    expect(ours[0]?.body).not.toContain('### Failed tests')
+    // The same commit failed, then passed: the test is flagged, not reported as fixed.
+    expect(ours[0]?.body).toMatch(
+      /### Since the last run \(the same commit, .*\n\n⚠️ \*\*1 flaky\*\* \(failed, then passed on the same commit\)/
+    )
     expect(github.requestsTo('create-comment')).toHaveLength(1)
     expect(github.requestsTo('update-comment')).toHaveLength(1)
     // Each run reads two pages of 100 comments; the second run finds its own on the second.

@@ -1,4 +1,6 @@
+import type { COMMENT_ON } from '../inputs.js'
 import type { Leg } from '../leg.js'
+import type { Digest } from './digest.js'
 import type { RunReport } from './model.js'
 import { COMMENT_LIMITS, footerLine, renderReport, type RenderContext } from './markdown.js'
 
@@ -34,9 +36,54 @@ function encodeMarkerText(text: string): string {
   )
 }
 
-export function commentBody(report: RunReport, context: RenderContext, marker: string): string {
+/** The comment: `header` (the marker, then the hidden digest line) first, the report under it. */
+export function commentBody(report: RunReport, context: RenderContext, header: string): string {
   const footer = footerLine(context, ['this comment is updated on every run'])
-  return renderReport(report, context, COMMENT_LIMITS, { header: marker, footer })
+  return renderReport(report, context, COMMENT_LIMITS, { header, footer })
+}
+
+export interface CommentFacts {
+  /** The verdict fails the step. */
+  fails: boolean
+  /** The PR already has testgate's comment for this step. */
+  exists: boolean
+  /** The digest that comment held, when it was read and held one. */
+  previous?: Digest
+  current: Digest
+}
+
+/**
+ * Whether `comment-on` writes the comment. `failure` still edits an existing comment when the run
+ * passes, so a red comment never outlives the failure; `change` leaves the comment alone while the
+ * verdict and the failed tests are those it already shows.
+ */
+export function commentWanted(
+  mode: (typeof COMMENT_ON)[number],
+  facts: CommentFacts
+): { write: true } | { write: false; reason: string } {
+  if (mode === 'failure' && !facts.fails && !facts.exists)
+    return { write: false, reason: 'comment-on: failure, and the run passed' }
+  if (
+    mode === 'change' &&
+    facts.exists &&
+    facts.previous &&
+    sameOutcome(facts.previous, facts.current)
+  )
+    return {
+      write: false,
+      reason: 'comment-on: change, and the verdict and failed tests are unchanged'
+    }
+  return { write: true }
+}
+
+function sameOutcome(previous: Digest, current: Digest): boolean {
+  const ids = (digest: Digest): string =>
+    JSON.stringify(digest.failures.map((failure) => failure.id).sort())
+  return (
+    previous.status === current.status &&
+    previous.unlisted === current.unlisted &&
+    ids(previous) === ids(current)
+  )
 }
 
 /** A comment of the PR as testgate weighs it when looking for its own. */

@@ -9,6 +9,11 @@ import {
   type PolicyVerdict
 } from './policy.js'
 import { verdictText } from './verdict.js'
+import { changesSection, rerunLine } from './changes-section.js'
+import type { Changes } from './changes.js'
+import { CONTROL_CHARS, codeBlock, escapeMarkdown, link, safeUrl } from './markdown-text.js'
+
+export { codeBlock, escapeMarkdown, link, safeUrl }
 
 /**
  * RunReport → markdown for the job summary and the PR comment. Everything that came from a vendor
@@ -36,6 +41,8 @@ export interface RenderContext {
   reportPath?: string
   /** The verdict policy as evaluated: the deciding rule and each threshold beside its figure. */
   policy?: PolicyVerdict
+  /** What changed since the last run the PR comment recorded, when it recorded one. */
+  changes?: Changes
 }
 
 /** How a limit counts text. */
@@ -76,47 +83,6 @@ export const MAX_NAME_CHARS = 256
 
 function shortenName(name: string): string {
   return shortenTo(name, MAX_NAME_CHARS)
-}
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
-
-/** Inline text that renders as itself: no markdown, no HTML, no mentions, on one line. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(CONTROL_CHARS, '')
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]()#!~|$]/g, '\\$&')
-    .replace(/@/g, '@\u200b')
-}
-
-/** A fenced block that no backtick run in the text can close early. */
-export function codeBlock(text: string): string {
-  const clean = text.replace(CONTROL_CHARS, '').replace(/\r\n?/g, '\n')
-  const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length))
-  const fence = '`'.repeat(Math.max(3, longestRun + 1))
-  return `${fence}text\n${clean}\n${fence}`
-}
-
-/** The URL when it is http(s), made safe to sit inside a markdown link; else undefined. */
-export function safeUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return undefined
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined
-  return parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29')
-}
-
-export function link(label: string, url: string | undefined): string | undefined {
-  const safe = safeUrl(url)
-  return safe ? `[${escapeMarkdown(label)}](${safe})` : undefined
 }
 
 function testLinks(test: TestResult): string {
@@ -315,6 +281,7 @@ export function renderReport(
   // The count can only be smaller than all the tests: its line never outgrows this.
   const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context))
   addOverview(budget, report, context)
+  if (context.changes && !context.startedOnly) addChanges(budget, context.changes, context.vendor)
   const noticeAt = budget.length
   const notShown = context.startedOnly ? 0 : addTests(budget, report, limits)
   budget.release(noticeRoom)
@@ -328,6 +295,7 @@ function addOverview(budget: Budget, report: RunReport, context: RenderContext):
   const meta = metaLine(report, context)
   if (meta) budget.add(meta)
   if (report.note) budget.add(`> ${escapeMarkdown(report.note)}`)
+  if (report.rerunOf) budget.add(rerunLine(report.rerunOf, context.vendor))
   if (context.startedOnly) {
     budget.add('testgate started the run and did not wait for its verdict (`wait: false`).')
   } else if (report.counts.total > 0) {
@@ -335,6 +303,12 @@ function addOverview(budget: Budget, report: RunReport, context: RenderContext):
   }
   if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
     budget.add(policyLines(report, context.policy))
+}
+
+/** Above the failures: what came, went and stayed since the last run. */
+function addChanges(budget: Budget, changes: Changes, vendor: string): void {
+  const section = changesSection(changes, vendor)
+  if (section) budget.add(section)
 }
 
 /** A passed run under fail-on alone needs no word on the policy: the headline says it all. */

@@ -78,6 +78,21 @@ export interface RunReport {
   note?: string
   /** What a run that is not running yet waits for, e.g. "waiting for an agent to connect". */
   phase?: string
+  /** Set on a re-run of an earlier attempt's failed tests (`rerun: failed`). */
+  rerunOf?: EarlierAttempt
+}
+
+/** The attempt a re-run repeated the failed tests of. */
+export interface EarlierAttempt {
+  /** The workflow's attempt number. */
+  attempt: number
+  /** The vendor's run of that attempt, and its page. */
+  runId: string
+  url?: string
+  /** How many of its failed tests this run repeated. */
+  rerun: number
+  /** Its passed tests: counted as passed in this report's counts, not listed in its tests. */
+  passed: number
 }
 
 /**

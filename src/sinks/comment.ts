@@ -1,7 +1,9 @@
-import { upsertComment } from '../github-api.js'
+import { writeStickyComment } from '../github-api.js'
 import { githubStatus, isRateLimited, tokenRejected } from '../github-errors.js'
 import { log, redact } from '../log.js'
-import { commentBody, commentMarker } from '../report/comment.js'
+import { commentBody, commentWanted } from '../report/comment.js'
+import { digestOf, encodeDigest } from '../report/digest.js'
+import { findOwnStickyComment } from '../sticky-comment.js'
 import { withEarlierLinks } from './links.js'
 import { done, skipped, type Sink } from './sink.js'
 
@@ -9,7 +11,7 @@ import { done, skipped, type Sink } from './sink.js'
 export const commentSink: Sink = {
   name: 'PR comment',
   async write(input) {
-    const { settings, context, github, report, vendor, leg } = input
+    const { settings, context, github } = input
     if (settings.comment === 'off') return skipped('comment: off')
     const pr = context.pullRequest
     if (!pr) {
@@ -23,11 +25,32 @@ export const commentSink: Sink = {
       log.warning('No github-token: the PR comment is skipped.')
       return skipped('no github-token')
     }
-    const marker = commentMarker(vendor.name, report.targetId, context.job, leg)
-    const body = redact(commentBody(report, withEarlierLinks(input), marker))
+    const { marker } = input.comment
     const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker }
     try {
-      const result = await upsertComment(github, target, body, log.info)
+      if (input.comment.previous?.failure) throw input.comment.previous.failure
+      const searched = input.comment.previous?.comment
+      const existing =
+        searched === undefined ? await findOwnStickyComment(github, target, log.info) : searched
+      const digest = digestOf({
+        report: input.report,
+        sha: context.sha,
+        workflowRunId: context.workflowRunId,
+        attempt: context.runAttempt ?? 1
+      })
+      const wanted = commentWanted(settings.commentOn, {
+        fails: input.render.policy?.fails ?? false,
+        exists: Boolean(existing),
+        previous: input.comment.previous?.digest,
+        current: digest
+      })
+      if (!wanted.write) {
+        log.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`)
+        return skipped(wanted.reason)
+      }
+      const header = `${marker}\n${encodeDigest(digest)}`
+      const body = redact(commentBody(input.report, withEarlierLinks(input), header))
+      const result = await writeStickyComment(github, target, body, existing?.id ?? undefined)
       log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`)
       return done([], [{ label: `PR #${pr.number} comment`, url: result.url }])
     } catch (error) {

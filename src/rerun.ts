@@ -1,0 +1,87 @@
+import type { RunContext } from './github-context.js'
+import type { Settings } from './inputs.js'
+import type { RerunSelection } from './providers/provider.js'
+import type { Digest } from './report/digest.js'
+import type { EarlierAttempt, RunReport } from './report/model.js'
+
+/**
+ * `rerun: failed`: on a re-run of the workflow, only the tests that failed in the attempt before,
+ * as the digest in testgate's own PR comment lists them. Everything else (no comment, an older
+ * testgate's comment, a digest of another workflow run) runs every test, and says why.
+ */
+
+/**
+ * What the comment of the last run gave: its digest, or why there is none; and the comment itself
+ * when the search for it ended (null: there is none), so it is not searched for twice.
+ */
+export type PreviousRun = (
+  { digest: Digest; reason?: undefined } | { digest?: undefined; reason: string }
+) & {
+  comment?: { id: number } | null
+  /** What stopped the search: the comment sink reports it rather than search again. */
+  failure?: unknown
+}
+
+export interface RerunPlan {
+  /** The tests to run; unset: run every test. */
+  selection?: RerunSelection
+  /** The attempt the selection comes from. */
+  earlier?: Digest
+  /** A line for the log: what is re-run, or why everything runs. */
+  explanation?: string
+}
+
+/** Whether this run should look for the previous attempt's failures before it starts. */
+export function wantsRerun(settings: Settings, context: RunContext): boolean {
+  return settings.rerun === 'failed' && (context.runAttempt ?? 1) > 1
+}
+
+export function planRerun(context: RunContext, previous: PreviousRun): RerunPlan {
+  const { digest } = previous
+  const refusal = digest ? refusalOf(digest, context) : previous.reason
+  if (!digest || refusal)
+    return { explanation: `rerun: failed, but running every test: ${refusal}.` }
+  const keys = [...new Set(digest.failures.map((failure) => failure.rerunKey ?? failure.id))]
+  const tests = keys.length === 1 ? 'the 1 test that' : `the ${keys.length} tests that`
+  const link = digest.url ? `: ${digest.url}` : ''
+  return {
+    selection: { previousRunId: digest.runId, keys },
+    earlier: digest,
+    explanation: `Re-running ${tests} failed in attempt ${digest.attempt}${link}`
+  }
+}
+
+/** Why a digest cannot choose this attempt's tests; undefined when it can. */
+function refusalOf(digest: Digest, context: RunContext): string | undefined {
+  const attempt = `attempt ${digest.attempt ?? '?'}`
+  if (!digest.workflowRunId || digest.workflowRunId !== context.workflowRunId)
+    return `the PR comment records workflow run ${digest.workflowRunId ?? '(unknown)'}, not an earlier attempt of this one`
+  if (!digest.attempt || digest.attempt >= (context.runAttempt ?? 1))
+    return `the PR comment records ${attempt}, not an earlier one`
+  if (digest.status !== 'failed')
+    return `${attempt} ended ${digest.status}, not with failed tests, so there is nothing to narrow to`
+  if (digest.unlisted > 0)
+    return `${attempt} had ${digest.failures.length + digest.unlisted} failed tests, more than its digest lists (${digest.failures.length})`
+  return digest.failures.length === 0 ? `${attempt} had no failed tests` : undefined
+}
+
+/**
+ * The re-run's report with the earlier attempt's passes counted: they passed on this commit and
+ * were not run again. Their names are not kept (the digest holds failures only), so they count in
+ * the totals and the pass rate, not in the list of tests.
+ */
+export function withEarlierPasses(report: RunReport, earlier: Digest): RunReport {
+  const attempt: EarlierAttempt = {
+    attempt: earlier.attempt ?? 0,
+    runId: earlier.runId,
+    url: earlier.url,
+    rerun: earlier.failures.length,
+    passed: earlier.passed
+  }
+  const counts = {
+    ...report.counts,
+    passed: report.counts.passed + earlier.passed,
+    total: report.counts.total + earlier.passed
+  }
+  return { ...report, counts, rerunOf: attempt }
+}
