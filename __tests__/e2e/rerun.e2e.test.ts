@@ -407,7 +407,9 @@ describe('re-run fallbacks particular to a vendor', () => {
     )
     const sent = triggers(sim, vendorCase.triggerRoute)
     vendorCase.expectAll(sent[1]!)
+    expect(second.stdout).not.toContain('Re-running')
     expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+    expect(second.summary).not.toContain('Re-run of')
   })
 
   it('Octomind: a failure keyed by a result id (no test-case version) runs every test, naming it', async () => {
@@ -433,6 +435,9 @@ describe('re-run fallbacks particular to a vendor', () => {
       'rerun: failed, but running every test: Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (result res-1).'
     )
     vendorCase.expectAll(triggers(sim, vendorCase.triggerRoute)[1]!)
+    // Every test ran again: attempt 1's passes are not added on top.
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+    expect(second.summary).not.toContain('Re-run of')
   })
 
   it('Future AGI: two failed calls of one scenario re-run that scenario once', async () => {
