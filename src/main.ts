@@ -77,7 +77,9 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     readPreviousRun(github, context, settings, marker)
   // A re-run needs the last attempt's failures before it starts; otherwise they are read later.
   const previous = wantsRerun(settings, context) ? await readPrevious() : undefined
-  const plan = previous ? planRerun(context, previous) : {}
+  const plan = previous
+    ? planRerun(context, previous, (selection) => provider.rerunProblem?.(selection))
+    : {}
   if (plan.explanation) log.info(plan.explanation)
 
   const handle = await trigger(provider, { ...request, rerun: plan.selection })

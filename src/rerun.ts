@@ -36,12 +36,23 @@ export function wantsRerun(settings: Settings, context: RunContext): boolean {
   return settings.rerun === 'failed' && (context.runAttempt ?? 1) > 1
 }
 
-export function planRerun(context: RunContext, previous: PreviousRun): RerunPlan {
+/**
+ * `vendorProblem` is the provider's `rerunProblem`: why the vendor cannot select these keys (e.g.
+ * Empirical's run id is not an integer); then every test runs, and the earlier passes are not
+ * added to a run that ran them again.
+ */
+export function planRerun(
+  context: RunContext,
+  previous: PreviousRun,
+  vendorProblem?: (selection: RerunSelection) => string | undefined
+): RerunPlan {
   const { digest } = previous
   const refusal = digest ? refusalOf(digest, context) : previous.reason
   if (!digest || refusal)
     return { explanation: `rerun: failed, but running every test: ${refusal}.` }
   const keys = [...new Set(digest.failures.map((failure) => failure.rerunKey ?? failure.id))]
+  const problem = vendorProblem?.({ previousRunId: digest.runId, keys })
+  if (problem) return { explanation: `rerun: failed, but running every test: ${problem}.` }
   const tests = keys.length === 1 ? 'the 1 test that' : `the ${keys.length} tests that`
   const link = digest.url ? `: ${digest.url}` : ''
   return {

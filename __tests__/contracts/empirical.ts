@@ -84,3 +84,17 @@ export const summaryDetailSchema = z.strictObject({
   slug: z.string().nullable(),
   snooze_info: z.array(z.unknown())
 })
+
+/**
+ * A re-run of an earlier run's failed tests as testgate sends it: `rerun_source_id` (integer) and
+ * `rerun_only_failed` (boolean) of the trigger body, Empirical API reference "Trigger a test run"
+ * (docs.empirical.run/api-reference/test-runs/trigger-a-test-run, read 2026-11).
+ */
+export const rerunTriggerRequest = {
+  environment: 'staging',
+  build: { branch: 'feature/agents', commit: 'cafe'.repeat(10) },
+  metadata: { pr_number: 21 },
+  github_actor: 'octocat',
+  rerun_source_id: 456,
+  rerun_only_failed: true
+}

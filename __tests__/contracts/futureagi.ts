@@ -226,3 +226,13 @@ export const completedExecutionPage = {
   provider: 'vapi',
   agent_type: 'voice'
 }
+
+/**
+ * A re-run of the failed calls' scenarios as testgate sends it: `scenario_ids` of
+ * ExecuteRunTestSerializer (future-agi/future-agi 5dc9ff2, `simulate/serializers/requests/
+ * run_test.py`, read 2026-11); the view runs exactly these. No `select_all`: the view ignores it.
+ */
+export const rerunExecuteRequest = {
+  scenario_ids: ['a1a1a1a1-0000-4000-8000-000000000001', 'a1a1a1a1-0000-4000-8000-000000000003'],
+  simulator_id: 'b2b2b2b2-0000-4000-8000-000000000001'
+}

@@ -235,3 +235,19 @@ export const testCaseList = [
     discovery: null
   }
 ]
+
+/**
+ * A re-run of two failed tests as testgate sends it: `testCaseVersionIds` (uuid[]) of
+ * TestTargetExecutionRequest, OpenAPI file at OctoMind-dev/cli f9ca737 (2026-01-14), L1566, read
+ * 2026-11. No tags: the spec does not say how they combine with the versions.
+ */
+export const rerunExecuteRequest = {
+  testTargetId: TARGET,
+  url: 'https://preview-123.example.com/',
+  context: CONTEXT,
+  environmentName: 'default',
+  testCaseVersionIds: [
+    '5432fedc-ba98-7654-3210-fedcba543210',
+    '1234abcd-ef56-7890-abcd-ef1234567890'
+  ]
+}

@@ -72,3 +72,16 @@ export const testRunSchema = z.strictObject({
     })
   )
 })
+
+/**
+ * Re-runs of failed tests as testgate sends them, from the page's selection list (read 2026-11):
+ * "`testId` runs one test", "`tests` runs a custom list of test ids". The ids are the run
+ * report's `tests[]._id` (inferred: the page names no other id of a test).
+ */
+export const rerunExecuteRequests = {
+  several: {
+    action: 'executeTests',
+    tests: ['6804f1f1d2d4e0a1c1a0d789', '6804f1f1d2d4e0a1c1a0d78a']
+  },
+  one: { action: 'executeTests', testId: '6804f1f1d2d4e0a1c1a0d789', agentName: 'my-agent' }
+}

@@ -69,11 +69,19 @@ function run(inputs: Record<string, string>, overrides: Partial<ActionRun> = {})
 
 const PROJECT = '67f8cb3fe236b8d41b7700ac'
 
+// The project's tests, by the ids its run reports give them (the selection takes these).
+const TESTIFLY_IDS = [
+  '6804f1f1d2d4e0a1c1a0d701',
+  '6804f1f1d2d4e0a1c1a0d702',
+  '6804f1f1d2d4e0a1c1a0d703'
+]
+
 function testiflyScript(outcome: 'pass' | 'fail'): TestiflyStep[] {
   const titles = ['Login works for valid users', 'Cart keeps items', 'Checkout charges the card']
   const final = titles.map((title, i) =>
     outcome === 'fail' && i === 2
       ? {
+          id: TESTIFLY_IDS[i],
           title,
           status: 'Failed',
           error: 'Expected "Order placed" but saw "Card declined"',
@@ -82,14 +90,18 @@ function testiflyScript(outcome: 'pass' | 'fail'): TestiflyStep[] {
             { title: 'See confirmation', status: 'failed' }
           ]
         }
-      : { title, status: 'Passed' }
+      : { id: TESTIFLY_IDS[i], title, status: 'Passed' }
   )
   return [
     { job: 'Pending' },
     { job: 'PendingAgentConnection' },
     {
       job: 'InProgress',
-      tests: titles.map((title, i) => ({ title, status: i === 0 ? 'Passed' : 'Running' }))
+      tests: titles.map((title, i) => ({
+        id: TESTIFLY_IDS[i],
+        title,
+        status: i === 0 ? 'Passed' : 'Running'
+      }))
     },
     { job: outcome === 'fail' ? 'Failed' : 'Success', tests: final }
   ]
@@ -366,16 +378,28 @@ describe('Testifly specifics', () => {
 
   it('sends one test as testId, several as tests, with the agent, and shows the wait for an agent', async () => {
     const sim = await start(testiflySim('pass'))
-    const one = await run({ ...inputs(sim.url), 'test-ids': 'only-test', agent: 'runner-7' })
-    const several = await run({ ...inputs(sim.url), 'test-ids': 't1, t2' })
+    const [first, second, third] = TESTIFLY_IDS
+    const one = await run({ ...inputs(sim.url), 'test-ids': third ?? '', agent: 'runner-7' })
+    const several = await run({ ...inputs(sim.url), 'test-ids': `${first}, ${second}` })
 
     const bodies = sim.requestsTo('execute').map((request) => request.body)
     expect(bodies).toEqual([
-      { action: 'executeTests', testId: 'only-test', agentName: 'runner-7' },
-      { action: 'executeTests', tests: ['t1', 't2'] }
+      { action: 'executeTests', testId: third, agentName: 'runner-7' },
+      { action: 'executeTests', tests: [first, second] }
     ])
     expect(one.stdout).toContain('queued (waiting for an agent to connect)')
+    expect(one.outputs.total).toBe('1')
     expect(several.exitCode).toBe(0)
+    expect(several.outputs.total).toBe('2')
+  })
+
+  it('names a test id Testifly does not know, and runs nothing', async () => {
+    const sim = await start(testiflySim('pass'))
+    const result = await run({ ...inputs(sim.url), 'test-ids': 'no-such-test' })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain('Unknown test: no-such-test')
+    expect(sim.jobs.size).toBe(0)
   })
 
   it('follows the job already queued on AlreadyExists instead of starting a second one', async () => {

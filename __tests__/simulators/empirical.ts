@@ -33,15 +33,28 @@ export interface EmpiricalOptions {
   hideFromDetails?: string[]
 }
 
+/** A test as one run has it: its Playwright test id stays the same in every run. */
+interface RunTest extends EmpiricalTest {
+  pwTestId: string
+}
+
 interface StoredRun {
   id: number
   body: z.infer<typeof triggerRequestSchema>
+  /** The run's tests, fixed when it was triggered: a test may script the next run differently. */
+  tests: RunTest[]
   reads: number
   cancelled: boolean
   createdAt: string
 }
 
 const TERMINAL = ['ended', 'error', 'cancelled']
+/** Playwright's outcomes that fail a test; a re-run of failed tests runs these again. */
+const FAILING = ['failed', 'timedOut', 'interrupted']
+
+function pwTestIdOf(index: number): string {
+  return `a30a6eba6312f6b87ea5-${String(index).padStart(20, '0')}`
+}
 
 export class EmpiricalSimulator extends SimServer {
   readonly runs = new Map<number, StoredRun>()
@@ -80,10 +93,38 @@ export class EmpiricalSimulator extends SimServer {
         }
       }
     }
+    const tests = this.testsOf(body)
+    if ('error' in tests) return { status: 400, body: { error: tests.error } }
     const id = this.nextId++
     const createdAt = '2026-06-01T12:00:00.000Z'
-    this.runs.set(id, { id, body, reads: 0, cancelled: false, createdAt })
+    this.runs.set(id, { id, body, tests, reads: 0, cancelled: false, createdAt })
     return { status: 200, body: triggerResponse(id, createdAt) }
+  }
+
+  /**
+   * What a run runs: every scripted test, or for a re-run [reference: `rerun_source_id`,
+   * `rerun_only_failed`] the source run's tests, only its failed ones when asked, each with the
+   * outcome the script now gives it. inferred (the reference describes neither): a re-run needs
+   * an existing, finished source run, and `rerun_only_failed` a source.
+   */
+  private testsOf(body: z.infer<typeof triggerRequestSchema>): RunTest[] | { error: string } {
+    const current = this.options.tests
+    if (body.rerun_source_id === undefined) {
+      if (body.rerun_only_failed) return { error: 'rerun_only_failed: needs rerun_source_id' }
+      return current.map((test, i) => ({ ...test, pwTestId: pwTestIdOf(i) }))
+    }
+    const source = this.runs.get(body.rerun_source_id)
+    if (!source) return { error: `rerun_source_id: test run ${body.rerun_source_id} not found` }
+    if (!TERMINAL.includes(this.state(source)))
+      return { error: `rerun_source_id: test run ${source.id} has not finished` }
+    const chosen = body.rerun_only_failed
+      ? source.tests.filter((test) => FAILING.includes(test.status))
+      : source.tests
+    return chosen.map((test) => ({
+      ...test,
+      ...current.find((now) => now.name === test.name),
+      pwTestId: test.pwTestId
+    }))
   }
 
   private state(run: StoredRun): string {
@@ -94,7 +135,7 @@ export class EmpiricalSimulator extends SimServer {
 
   private counts(run: StoredRun) {
     const state = this.state(run)
-    const tests = this.options.tests
+    const tests = run.tests
     const done = TERMINAL.includes(state)
       ? tests
       : state === 'started'
@@ -160,16 +201,16 @@ export class EmpiricalSimulator extends SimServer {
               id: run.id,
               run_id: 1234567890123,
               state,
-              total_count: this.options.tests.length,
+              total_count: run.tests.length,
               ...(state === 'error' && this.options.errorCode
                 ? { error_code: this.options.errorCode }
                 : {})
             },
             flattenedSummaryDetails: finished
-              ? this.visibleTests().map((test, i) =>
+              ? this.visibleTests(run).map((test, i) =>
                   summaryDetailSchema.parse({
                     name: test.name,
-                    pw_test_id: `a30a6eba6312f6b87ea5-${String(i).padStart(20, '0')}`,
+                    pw_test_id: test.pwTestId,
                     status: test.status,
                     slug: test.status === 'failed' ? `diag-${i}` : null,
                     snooze_info: test.snoozed ? [{ until: '2026-07-01' }] : []
@@ -182,9 +223,9 @@ export class EmpiricalSimulator extends SimServer {
     }
   }
 
-  private visibleTests(): EmpiricalTest[] {
+  private visibleTests(run: StoredRun): RunTest[] {
     const hidden = new Set(this.options.hideFromDetails ?? [])
-    return this.options.tests.filter((test) => !hidden.has(test.name))
+    return run.tests.filter((test) => !hidden.has(test.name))
   }
 
   private cancel(req: RouteRequest): Reply {

@@ -109,6 +109,9 @@ export class FutureAgiSimulator extends SimServer {
     if (!parsed.success)
       return { status: 400, body: errorEnvelope(400, parsed.error.issues[0]?.message ?? '') }
     // The view runs exactly scenario_ids when given, every scenario otherwise; select_all is not read.
+    // Ids that are not the run test's scenarios pass the view's gate ("silently ignored",
+    // simulate/utils/scenario_completeness.py) and are left to the executor: none of them runs.
+    // A re-run's selection is read from `executions` (each keeps the body it was sent).
     const ids = parsed.data.scenario_ids ?? []
     const scenarios =
       ids.length === 0

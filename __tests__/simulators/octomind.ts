@@ -50,6 +50,10 @@ interface StoredReport {
   id: string
   testTargetId: string
   request: z.infer<typeof executeRequestSchema>
+  /** The script as it was when the report started: a test may script the next run differently. */
+  script: OctomindStep[]
+  /** The test cases `testCaseVersionIds` chose; undefined: every scripted test runs. */
+  selected?: ReadonlySet<string>
   polls: number
   createdAt: number
   /** Result ids are new on every run, as Octomind's are. */
@@ -93,11 +97,15 @@ export class OctomindSimulator extends SimServer {
     if (denied) return denied
     const parsed = executeRequestSchema.safeParse(req.body)
     if (!parsed.success) return { status: 400, body: zodResponse(parsed.error) }
+    const selection = this.selection(parsed.data.testCaseVersionIds)
+    if ('issues' in selection) return { status: 400, body: selection.issues }
     const id = randomUUID()
     const stored: StoredReport = {
       id,
       testTargetId: parsed.data.testTargetId,
       request: parsed.data,
+      script: this.options.script,
+      selected: selection.cases,
       polls: 0,
       createdAt: Date.now(),
       resultIds: []
@@ -110,6 +118,32 @@ export class OctomindSimulator extends SimServer {
       testReport: this.snapshot(stored, 0)
     }
     return { status: 200, body }
+  }
+
+  /**
+   * `testCaseVersionIds` [spec L1566] runs those versions only. The spec does not say what an
+   * unknown version does; the simulator refuses it with a 400 in the spec's ZodResponse shape
+   * (inferred), so a client that sends test-case ids or result ids where versions belong fails
+   * loudly here.
+   */
+  private selection(
+    versionIds: readonly string[] | undefined
+  ): { cases?: ReadonlySet<string> } | { issues: Record<string, unknown>[] } {
+    if (versionIds === undefined) return {}
+    const caseOf = new Map(this.options.testCases.map((c) => [versionIdOf(c), c.id]))
+    const issues = versionIds.flatMap((versionId, i) =>
+      caseOf.has(versionId)
+        ? []
+        : [
+            {
+              code: 'custom',
+              path: ['testCaseVersionIds', String(i)],
+              message: `Test case version ${versionId} not found`
+            }
+          ]
+    )
+    if (issues.length > 0) return { issues }
+    return { cases: new Set(versionIds.map((versionId) => caseOf.get(versionId) ?? '')) }
   }
 
   private report(req: RouteRequest): Reply {
@@ -144,8 +178,15 @@ export class OctomindSimulator extends SimServer {
   }
 
   private snapshot(stored: StoredReport, index: number): unknown {
-    const script = this.options.script
-    const step = script[Math.min(index, script.length - 1)] ?? { status: 'WAITING', results: [] }
+    const script = stored.script
+    const scripted = script[Math.min(index, script.length - 1)] ?? {
+      status: 'WAITING',
+      results: []
+    }
+    const selected = stored.selected
+    const step = selected
+      ? { ...scripted, results: scripted.results.filter((r) => selected.has(r.testCaseId)) }
+      : scripted
     const at = (offsetS: number): string =>
       new Date(stored.createdAt + offsetS * 1000).toISOString()
     const body = {

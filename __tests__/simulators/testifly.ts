@@ -13,6 +13,8 @@ import { SimServer, type Reply, type RouteRequest } from './harness.js'
  */
 
 export interface TestiflyTestState {
+  /** The test's id, the same in every run; default: one derived from its place in the step. */
+  id?: string
   title: string
   status: string
   error?: unknown
@@ -37,7 +39,16 @@ export interface TestiflyOptions {
 interface StoredJob {
   jobId: string
   body: Record<string, unknown>
+  /** The script as it was when the job was queued: a test may script the next job differently. */
+  script: TestiflyStep[]
+  /** The test ids `testId` or `tests` chose; undefined: the feature's or suite's tests, all scripted. */
+  selected?: ReadonlySet<string>
   polls: number
+}
+
+/** A test's id in the run report: its own, or one derived from its place, stable across runs. */
+export function testiflyTestId(test: TestiflyTestState, index: number): string {
+  return test.id ?? `test${String(index).padStart(20, '0')}`
 }
 
 export class TestiflySimulator extends SimServer {
@@ -85,19 +96,48 @@ export class TestiflySimulator extends SimServer {
         }
       }
     }
+    const ids = parsed.data.tests ?? (parsed.data.testId ? [parsed.data.testId] : undefined)
+    // inferred: the page does not say what an unknown test id does; refused here, so a client that
+    // sends anything but the run report's test ids fails loudly.
+    const unknown = (ids ?? []).filter((id) => !this.knownTestIds().has(id))
+    if (unknown.length > 0)
+      return {
+        status: 400,
+        body: { success: false, message: `Unknown test: ${unknown.join(', ')}` }
+      }
     const jobId = `job${String(this.nextJob++).padStart(21, '0')}`
-    this.jobs.set(jobId, { jobId, body, polls: 0 })
+    this.jobs.set(jobId, {
+      jobId,
+      body,
+      script: this.options.script,
+      selected: ids ? new Set(ids) : undefined,
+      polls: 0
+    })
     return { status: 200, body: { success: true, scheduleStatus: 'Success', jobId } }
   }
 
   /** Seeds a job already queued, as if an earlier workflow run had started it. */
   seedJob(jobId: string, body: Record<string, unknown> = {}): void {
-    this.jobs.set(jobId, { jobId, body, polls: 0 })
+    this.jobs.set(jobId, { jobId, body, script: this.options.script, polls: 0 })
+  }
+
+  /** The ids of every test the script names: the project's tests. */
+  private knownTestIds(): Set<string> {
+    return new Set(
+      this.options.script.flatMap((step) => (step.tests ?? []).map((t, i) => testiflyTestId(t, i)))
+    )
   }
 
   private step(job: StoredJob): TestiflyStep {
-    const script = this.options.script
-    return script[Math.min(job.polls, script.length - 1)] ?? { job: 'Pending' }
+    const script = job.script
+    const step = script[Math.min(job.polls, script.length - 1)] ?? { job: 'Pending' }
+    const selected = job.selected
+    if (!selected || !step.tests) return step
+    // Ids are fixed from each test's place in the full step before the selection narrows it.
+    const tests = step.tests
+      .map((test, i) => ({ ...test, id: testiflyTestId(test, i) }))
+      .filter((test) => selected.has(test.id))
+    return { ...step, tests }
   }
 
   private runId(job: StoredJob): string {
@@ -161,7 +201,7 @@ export class TestiflySimulator extends SimServer {
           count: count(label)
         })),
         tests: tests.map((test, i) => ({
-          _id: `test${String(i).padStart(20, '0')}`,
+          _id: testiflyTestId(test, i),
           title: test.title,
           status: test.status,
           duration: test.duration ?? 1000 + i * 10,

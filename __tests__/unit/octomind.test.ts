@@ -6,13 +6,16 @@ import {
   buildExecuteBody,
   describeOctomindError,
   mapReport,
-  octomindApiBase
+  octomindApiBase,
+  octomindRerunProblem,
+  testIdentity
 } from '../../src/providers/octomind.js'
 import { judge } from '../../src/report/verdict.js'
 import {
   currentV3FinishedReport,
   earlyV3Result,
   executeRequestSchema,
+  rerunExecuteRequest,
   testReportSchema,
   v2NamedResult
 } from '../contracts/octomind.js'
@@ -274,5 +277,76 @@ describe('describeOctomindError', () => {
       'Test target not found'
     )
     expect(describeOctomindError('plain text')).toBeUndefined()
+  })
+})
+
+describe('Octomind re-run of failed tests', () => {
+  const TARGET = '3435918b-3d29-4ebd-8c68-9a540532f45a'
+  const V1 = '5432fedc-ba98-7654-3210-fedcba543210'
+  const V2 = '1234abcd-ef56-7890-abcd-ef1234567890'
+
+  it('keys a result for re-running by its test-case version', () => {
+    // Current v3: the version is the id, nothing more to keep.
+    expect(testIdentity({ id: 'r', testCaseVersionId: V1, status: 'FAILED' }, new Map())).toEqual({
+      id: V1,
+      name: `test case version ${V1}`
+    })
+    // A result that names its case and its version: the case is who it is, the version re-runs it.
+    expect(
+      testIdentity(
+        { id: 'r', testCaseId: earlyV3Result.testCaseId, testCaseVersionId: V1, status: 'FAILED' },
+        new Map([[earlyV3Result.testCaseId, 'User can log in']])
+      )
+    ).toEqual({ id: earlyV3Result.testCaseId, rerunKey: V1, name: 'User can log in' })
+    const mapped = mapReport(
+      {
+        ...currentV3FinishedReport,
+        testResults: [{ ...earlyV3Result, testCaseVersionId: V2, status: 'FAILED' }]
+      },
+      {
+        origin: 'https://app.octomind.dev',
+        targetId: TARGET,
+        testCaseNames: new Map(),
+        onUnknownStatus: () => {}
+      }
+    )
+    expect(mapped.tests[0]).toMatchObject({ id: earlyV3Result.testCaseId, rerunKey: V2 })
+  })
+
+  it('sends the failed versions as testCaseVersionIds, without tags, keeping how the tests run', () => {
+    const body = buildExecuteBody({
+      settings: settings({
+        'target-id': TARGET,
+        environment: 'staging',
+        variables: 'A=1',
+        tags: 'smoke',
+        browser: 'firefox'
+      }),
+      context,
+      rerun: { previousRunId: currentV3FinishedReport.id, keys: [V1, V2] }
+    })
+    expect(body).toMatchObject({
+      testTargetId: TARGET,
+      environmentName: 'staging',
+      variablesToOverwrite: { A: ['1'] },
+      browser: 'FIREFOX',
+      testCaseVersionIds: [V1, V2]
+    })
+    expect(body).not.toHaveProperty('tags')
+    expect(executeRequestSchema.safeParse(body).error).toBeUndefined()
+    expect(executeRequestSchema.safeParse(rerunExecuteRequest).error).toBeUndefined()
+  })
+
+  it('sends no testCaseVersionIds on a run of every test', () => {
+    const body = buildExecuteBody({ settings: settings({ tags: 'smoke' }), context })
+    expect(body).not.toHaveProperty('testCaseVersionIds')
+    expect(body.tags).toEqual(['smoke'])
+  })
+
+  it('cannot re-run keys that are no version ids, and says so', () => {
+    expect(octomindRerunProblem({ previousRunId: 'r', keys: [V1] })).toBeUndefined()
+    expect(octomindRerunProblem({ previousRunId: 'r', keys: [V1, 'result res-3'] })).toBe(
+      'Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (result res-3)'
+    )
   })
 })

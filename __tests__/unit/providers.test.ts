@@ -6,14 +6,25 @@ import { mapStatus } from '../../src/providers/provider.js'
 import {
   buildTriggerBody,
   empiricalOrigin,
+  empiricalRerunProblem,
+  empiricalRunId,
   mapDetail,
   readSingleRun
 } from '../../src/providers/empirical.js'
+import {
+  rerunTriggerRequest,
+  triggerRequestSchema as empiricalTriggerSchema
+} from '../contracts/empirical.js'
+import {
+  executeRequestSchema as testiflyExecuteSchema,
+  rerunExecuteRequests as testiflyRerunRequests
+} from '../contracts/testifly.js'
 import {
   authHeaders,
   buildExecuteBody as futureAgiBody,
   callIdentities,
   evalVerdicts,
+  futureAgiRerunProblem,
   inputProblems,
   mapCall,
   unknownScenarios
@@ -21,7 +32,8 @@ import {
 import {
   completedExecutionPage,
   executeRequestSchema,
-  executionDetailSchema
+  executionDetailSchema,
+  rerunExecuteRequest as futureAgiRerunRequest
 } from '../contracts/futureagi.js'
 import {
   buildExecuteBody as testiflyBody,
@@ -233,8 +245,8 @@ describe('Future AGI mapping (server contract)', () => {
     expect(
       callIdentities([call('z', '2026-01-01T00:00:02Z'), call('y', '2026-01-01T00:00:01Z')])
     ).toEqual([
-      { id: `${A}#2`, name: 'Rows (call 2)' },
-      { id: `${A}#1`, name: 'Rows (call 1)' }
+      { id: `${A}#2`, rerunKey: A, name: 'Rows (call 2)' },
+      { id: `${A}#1`, rerunKey: A, name: 'Rows (call 1)' }
     ])
   })
 
@@ -333,5 +345,118 @@ describe('Empirical mapping', () => {
       'running'
     )
     expect(unknown).toEqual(['exotic'])
+  })
+})
+
+describe('re-run of failed tests: what each vendor is sent', () => {
+  it('Testifly: the failed test ids instead of the selection, one as testId, several as tests', () => {
+    const s = settings('testifly', { 'feature-id': 'f1', agent: 'a1' })
+    const several = testiflyBody(s, { previousRunId: 'job1', keys: ['t2', 't4'] })
+    const one = testiflyBody(s, { previousRunId: 'job1', keys: ['t4'] })
+    expect(several).toEqual({ action: 'executeTests', tests: ['t2', 't4'], agentName: 'a1' })
+    expect(one).toEqual({ action: 'executeTests', testId: 't4', agentName: 'a1' })
+    for (const body of [several, one, ...Object.values(testiflyRerunRequests)])
+      expect(testiflyExecuteSchema.safeParse(body).error).toBeUndefined()
+  })
+
+  it('Testifly: the run report keys a test by its _id, which is what the selection takes', () => {
+    const test = mapTest(
+      { _id: '6804f1f1d2d4e0a1c1a0d789', title: 'Login', status: 'Failed' },
+      () => {}
+    )
+    expect(test.id).toBe('6804f1f1d2d4e0a1c1a0d789')
+    expect(test).not.toHaveProperty('rerunKey')
+  })
+
+  const A = 'a1a1a1a1-0000-4000-8000-000000000001'
+  const B = 'a1a1a1a1-0000-4000-8000-000000000002'
+  const fagi = (inputs: Record<string, string> = {}) =>
+    settings('futureagi', {
+      'api-secret': 's',
+      'target-id': '0b5a4d0e-1111-4222-8333-444455556666',
+      ...inputs
+    })
+
+  it('Future AGI: the failed scenarios as scenario_ids, once each, with no exclusion complement', () => {
+    const rerun = { previousRunId: 'e1', keys: [A, B, A] }
+    const body = futureAgiBody(fagi({ 'exclude-test-ids': B }), [A, B], rerun)
+    expect(body).toEqual({ scenario_ids: [A, B] })
+    const withSimulator = futureAgiBody(
+      fagi({ 'simulator-id': 'b2b2b2b2-0000-4000-8000-000000000001' }),
+      [],
+      rerun
+    )
+    expect(withSimulator).toEqual({
+      scenario_ids: [A, B],
+      simulator_id: 'b2b2b2b2-0000-4000-8000-000000000001'
+    })
+    for (const sent of [body, withSimulator, futureAgiRerunRequest])
+      expect(executeRequestSchema.safeParse(sent).error).toBeUndefined()
+  })
+
+  it('Future AGI: numbered calls of one scenario are re-run by the scenario id', () => {
+    const call = (id: string, start: string, scenario_id: string | null = A) => ({
+      id,
+      status: 'failed',
+      scenario: 'Rows',
+      scenario_id,
+      start_time: start
+    })
+    expect(
+      callIdentities([
+        call('z', '2026-01-01T00:00:02Z'),
+        call('y', '2026-01-01T00:00:01Z'),
+        call('x', '2026-01-01T00:00:03Z', B)
+      ])
+    ).toEqual([
+      { id: `${A}#2`, rerunKey: A, name: 'Rows (call 2)' },
+      { id: `${A}#1`, rerunKey: A, name: 'Rows (call 1)' },
+      { id: B, name: 'Rows' }
+    ])
+    const mapped = mapCall(call('z', ''), { id: `${A}#1`, rerunKey: A, name: 'Rows' }, () => {})
+    expect(mapped).toMatchObject({ id: `${A}#1`, rerunKey: A })
+  })
+
+  it('Future AGI: keys that are no scenario ids cannot be re-run', () => {
+    expect(futureAgiRerunProblem({ previousRunId: 'e', keys: [A, B] })).toBeUndefined()
+    expect(futureAgiRerunProblem({ previousRunId: 'e', keys: [A, 'Refund request'] })).toContain(
+      "Future AGI re-runs calls by their scenario's id"
+    )
+  })
+
+  it('Empirical: rerun_only_failed with the earlier run as rerun_source_id, without tags', () => {
+    const body = buildTriggerBody(
+      {
+        settings: settings('empirical', { environment: 'staging', tags: '@smoke' }),
+        context,
+        rerun: { previousRunId: '456', keys: ['a30a6eba6312f6b87ea5-1'] }
+      },
+      () => {}
+    )
+    expect(body).toMatchObject({
+      environment: 'staging',
+      rerun_source_id: 456,
+      rerun_only_failed: true
+    })
+    expect(body).not.toHaveProperty('tags')
+    expect(body).not.toHaveProperty('test_case_ids')
+    for (const sent of [body, rerunTriggerRequest])
+      expect(empiricalTriggerSchema.safeParse(sent).error).toBeUndefined()
+    const all = buildTriggerBody(
+      { settings: settings('empirical', { environment: 'staging' }), context },
+      () => {}
+    )
+    expect(all).not.toHaveProperty('rerun_source_id')
+    expect(all).not.toHaveProperty('rerun_only_failed')
+  })
+
+  it('Empirical: a run id that is not a positive integer cannot be re-run, and says so', () => {
+    expect(empiricalRunId('456')).toBe(456)
+    for (const bad of ['', '0', '-3', '4.5', '1e3', 'abc', '0456', '99999999999999999999'])
+      expect(empiricalRunId(bad)).toBeUndefined()
+    expect(empiricalRerunProblem({ previousRunId: '456', keys: [] })).toBeUndefined()
+    expect(empiricalRerunProblem({ previousRunId: 'run-9', keys: [] })).toBe(
+      'Empirical re-runs a run by its integer id, and the earlier attempt\'s run id "run-9" is not one'
+    )
   })
 })

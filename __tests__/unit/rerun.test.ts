@@ -96,6 +96,27 @@ describe('planRerun', () => {
   })
 })
 
+describe('planRerun with the vendor asked', () => {
+  it('runs everything, saying why, when the vendor cannot re-run the selection', () => {
+    const asked: unknown[] = []
+    const plan = planRerun(context(2), { digest: digest(attempt1) }, (selection) => {
+      asked.push(selection)
+      return 'the vendor re-runs by integer run id, and "vendor-run-1" is not one'
+    })
+    expect(asked).toEqual([{ previousRunId: 'vendor-run-1', keys: ['b-v2', 'c'] }])
+    expect(plan).toEqual({
+      explanation:
+        'rerun: failed, but running every test: the vendor re-runs by integer run id, and "vendor-run-1" is not one.'
+    })
+  })
+
+  it('re-runs the selection the vendor can use', () => {
+    const plan = planRerun(context(2), { digest: digest(attempt1) }, () => undefined)
+    expect(plan.selection?.keys).toEqual(['b-v2', 'c'])
+    expect(plan.earlier).toBeDefined()
+  })
+})
+
 describe('withEarlierPasses', () => {
   it('counts the earlier passes in the totals, not in the list', () => {
     const rerun = withEarlierPasses(

@@ -12,11 +12,13 @@ import {
 } from '../report/model.js'
 import {
   mapStatus,
+  rerunFallbackLine,
   unknownStatusReporter,
   type CancelResult,
   type Provider,
   type ProviderDeps,
   type ProviderModule,
+  type RerunSelection,
   type RunHandle,
   type TriggerRequest
 } from './provider.js'
@@ -163,8 +165,30 @@ export function buildTriggerBody(
   // Empirical's own action sends the actor here; its reference lists the field [doc].
   if (context.actor) body.github_actor = context.actor
   if (overrides.length > 0) body.environment_variables_overrides = overrides
-  if (settings.tags.length > 0) body.tags = settings.tags
+  const rerunOf = request.rerun && empiricalRunId(request.rerun.previousRunId)
+  if (rerunOf !== undefined) {
+    // A re-run of the failed tests: Empirical re-runs a run by its id [doc: API reference
+    // "Trigger a test run" (docs.empirical.run/api-reference/test-runs/trigger-a-test-run),
+    // `rerun_source_id` integer, `rerun_only_failed` boolean]. Empirical picks the failed tests
+    // itself, so testgate's keys are not sent. Tags are left out: the source run was already
+    // narrowed by them, and whether they would narrow the re-run further is not documented.
+    body.rerun_source_id = rerunOf
+    body.rerun_only_failed = true
+  } else if (settings.tags.length > 0) body.tags = settings.tags
   return body
+}
+
+/** Empirical's run id: a positive integer [doc: `data.test_run.id`, `rerun_source_id` integer]. */
+export function empiricalRunId(runId: string): number | undefined {
+  const id = /^[1-9][0-9]*$/.test(runId) ? Number(runId) : NaN
+  return Number.isSafeInteger(id) ? id : undefined
+}
+
+/** Why Empirical cannot re-run the earlier run's failures: its run id is not an integer. */
+export function empiricalRerunProblem(rerun: RerunSelection): string | undefined {
+  return empiricalRunId(rerun.previousRunId) === undefined
+    ? `Empirical re-runs a run by its integer id, and the earlier attempt's run id "${rerun.previousRunId}" is not one`
+    : undefined
 }
 
 /** Empirical's own action sends the slug lower-cased; GitHub environment names are often capitalised. */
@@ -255,7 +279,16 @@ class EmpiricalProvider implements Provider {
     }
   }
 
+  rerunProblem(rerun: RerunSelection): string | undefined {
+    return empiricalRerunProblem(rerun)
+  }
+
   async trigger(request: TriggerRequest): Promise<RunHandle> {
+    const problem = request.rerun && empiricalRerunProblem(request.rerun)
+    if (problem) {
+      this.deps.warn(rerunFallbackLine(problem))
+      request = { ...request, rerun: undefined }
+    }
     const response = await this.client.request('PUT', '/api/test-runs', {
       body: buildTriggerBody(request, this.deps.warn),
       schema: triggerResponseSchema,

@@ -12,11 +12,13 @@ import {
 } from '../report/model.js'
 import {
   mapStatus,
+  rerunFallbackLine,
   unknownStatusReporter,
   type CancelResult,
   type Provider,
   type ProviderDeps,
   type ProviderModule,
+  type RerunSelection,
   type RunHandle,
   type TriggerRequest
 } from './provider.js'
@@ -120,10 +122,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  */
 export function buildExecuteBody(
   settings: Settings,
-  runTestScenarios: readonly string[] = []
+  runTestScenarios: readonly string[] = [],
+  rerun?: RerunSelection
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {}
-  if (settings.testIds.length > 0) body.scenario_ids = settings.testIds
+  // A re-run of failed calls runs their scenarios: `scenario_ids` [server:
+  // ExecuteRunTestSerializer, a list of UUIDs] runs exactly those, nothing else (the view at
+  // futureagi/simulate/views/run_test.py, RunTestExecutionView.post). A scenario with several
+  // calls runs all of them again: the server selects scenarios, not rows.
+  if (rerun) body.scenario_ids = [...new Set(rerun.keys)]
+  else if (settings.testIds.length > 0) body.scenario_ids = settings.testIds
   else if (settings.excludeTestIds.length > 0) {
     const excluded = new Set(settings.excludeTestIds)
     body.scenario_ids = runTestScenarios.filter((id) => !excluded.has(id))
@@ -136,6 +144,18 @@ export function buildExecuteBody(
 /** The key pair [server: APIKeyAuthentication reads X-Api-Key and X-Secret-Key]. */
 export function authHeaders(settings: Settings): Record<string, string> {
   return { 'X-Api-Key': settings.apiKey, 'X-Secret-Key': settings.apiSecret ?? '' }
+}
+
+/**
+ * Why Future AGI cannot re-run just these calls: `scenario_ids` takes UUIDs [server:
+ * ExecuteRunTestSerializer, a 400 for anything else], and a call that named no scenario id is
+ * keyed by its scenario's name or its own id.
+ */
+export function futureAgiRerunProblem(rerun: RerunSelection): string | undefined {
+  const bad = rerun.keys.filter((key) => !UUID.test(key))
+  return bad.length > 0
+    ? `Future AGI re-runs calls by their scenario's id, which not every failed call of the earlier attempt named (${bad.slice(0, 3).join(', ')})`
+    : undefined
 }
 
 /** Input errors found before anything is sent: every one names its input. */
@@ -256,7 +276,7 @@ const EVAL_MARK: Record<EvalVerdict['outcome'], string> = {
 
 export function mapCall(
   call: Call,
-  identity: { id: string; name: string },
+  identity: { id: string; rerunKey?: string; name: string },
   onUnknownStatus: (value: string) => void
 ): TestResult {
   let status = mapStatus(CALL_STATUS, call.status.toLowerCase(), 'running', () =>
@@ -294,7 +314,9 @@ function failureText(call: Call, evals: EvalVerdict[]): string {
  * time); a scenario with several calls (a dataset scenario, one call per row) numbers them in the
  * order they started (inferred: the answer names no row).
  */
-export function callIdentities(calls: readonly Call[]): { id: string; name: string }[] {
+export function callIdentities(
+  calls: readonly Call[]
+): { id: string; rerunKey?: string; name: string }[] {
   const key = (call: Call): string => call.scenario_id || call.scenario || call.id
   const byScenario = new Map<string, Call[]>()
   for (const call of calls) byScenario.set(key(call), [...(byScenario.get(key(call)) ?? []), call])
@@ -307,7 +329,9 @@ export function callIdentities(calls: readonly Call[]): { id: string; name: stri
     const name = call.scenario || `call ${call.id}`
     if (group.length < 2) return { id: key(call), name }
     const index = group.indexOf(call) + 1
-    return { id: `${key(call)}#${index}`, name: `${name} (call ${index})` }
+    // A numbered call is re-run by its scenario: `scenario_ids` takes the scenario's UUID.
+    const rerunKey = call.scenario_id ? { rerunKey: call.scenario_id } : {}
+    return { id: `${key(call)}#${index}`, ...rerunKey, name: `${name} (call ${index})` }
   })
 }
 
@@ -332,10 +356,16 @@ class FutureAgiProvider implements Provider {
     if (problems.length > 0) throw new InputError(problems.join('\n'))
   }
 
-  async trigger({ settings }: TriggerRequest): Promise<RunHandle> {
+  rerunProblem(rerun: RerunSelection): string | undefined {
+    return futureAgiRerunProblem(rerun)
+  }
+
+  async trigger(request: TriggerRequest): Promise<RunHandle> {
+    const { settings } = request
     const runTest = encodeURIComponent(settings.targetId ?? '')
-    const scenarios = await this.scenariosToCheck(settings)
-    const body = buildExecuteBody(settings, scenarios)
+    const rerun = request.rerun && (await this.rerunSelection(request.rerun))
+    const scenarios = rerun ? [] : await this.scenariosToCheck(settings)
+    const body = buildExecuteBody(settings, scenarios, rerun)
     if (settings.excludeTestIds.length > 0 && (body.scenario_ids as string[]).length === 0)
       throw new InputError(
         `Input "exclude-test-ids" excludes every scenario of run test ${settings.targetId}: nothing would run.`
@@ -355,11 +385,50 @@ class FutureAgiProvider implements Provider {
   }
 
   /**
+   * The re-run's scenarios that are still the run test's: the server does not check that
+   * `scenario_ids` belong to the run test (scenario_completeness.py: others "are silently ignored
+   * by the gate … handled — or rejected — downstream by the executor"), so one removed since
+   * the earlier attempt is left out here. None left, or keys that are no scenario ids: every test
+   * runs, and the log says why.
+   */
+  private async rerunSelection(rerun: RerunSelection): Promise<RerunSelection | undefined> {
+    const problem = futureAgiRerunProblem(rerun)
+    if (problem) {
+      this.deps.warn(rerunFallbackLine(problem))
+      return undefined
+    }
+    const known = new Set(await this.runTestScenarios(this.deps.settings))
+    const gone = rerun.keys.filter((key) => !known.has(key))
+    const keys = rerun.keys.filter((key) => known.has(key))
+    if (keys.length === 0) {
+      this.deps.warn(
+        rerunFallbackLine(
+          `the scenarios that failed in the earlier attempt are no longer scenarios of run test ${this.deps.settings.targetId}`
+        )
+      )
+      return undefined
+    }
+    if (gone.length > 0)
+      this.deps.warn(
+        `Future AGI: not re-running ${gone.join(', ')}: no longer scenarios of run test ${this.deps.settings.targetId}.`
+      )
+    return { ...rerun, keys }
+  }
+
+  /**
    * The run test's scenarios, when the inputs name some: exclusion needs them, and an id that is
    * not among them is an input error before anything runs.
    */
   private async scenariosToCheck(settings: Settings): Promise<string[]> {
     if (settings.testIds.length === 0 && settings.excludeTestIds.length === 0) return []
+    const ids = await this.runTestScenarios(settings)
+    const unknown = unknownScenarios(settings, ids)
+    if (unknown.length > 0) throw new InputError(unknown.join('\n'))
+    return ids
+  }
+
+  /** Every scenario id of the run test [server: RunTestScenariosView, paginated]. */
+  private async runTestScenarios(settings: Settings): Promise<string[]> {
     const path = `/simulate/run-tests/${encodeURIComponent(settings.targetId ?? '')}/scenarios/`
     const ids: string[] = []
     for (let page = 1; page <= MAX_PAGES; page++) {
@@ -370,8 +439,6 @@ class FutureAgiProvider implements Provider {
       ids.push(...answer.results.map((scenario) => scenario.id))
       if (!answer.next || answer.results.length === 0 || ids.length >= answer.count) break
     }
-    const unknown = unknownScenarios(settings, ids)
-    if (unknown.length > 0) throw new InputError(unknown.join('\n'))
     return ids
   }
 

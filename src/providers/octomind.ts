@@ -12,10 +12,12 @@ import {
 } from '../report/model.js'
 import {
   mapStatus,
+  rerunFallbackLine,
   unknownStatusReporter,
   type Provider,
   type ProviderDeps,
   type ProviderModule,
+  type RerunSelection,
   type RunHandle,
   type TriggerRequest
 } from './provider.js'
@@ -134,7 +136,17 @@ export function buildExecuteBody(request: TriggerRequest): Record<string, unknow
     environmentName: settings.environment ?? 'default'
   }
   if (Object.keys(settings.variables).length > 0) body.variablesToOverwrite = settings.variables
-  if (settings.tags.length > 0) body.tags = settings.tags
+  if (request.rerun) {
+    // A re-run of the failed tests: `testCaseVersionIds` (uuid[]) of TestTargetExecutionRequest
+    // [spec: OctoMind-dev/cli openapi.yaml at f9ca737, L1566] runs those exact versions; Octomind's
+    // own action sends it with the version ids a YAML push returned. Tags are left out: the spec
+    // does not say whether `tags` ("the tags to filter the test cases by") narrows the listed
+    // versions or adds the tagged cases to them. The versions came from a run the same tags
+    // already narrowed, so leaving tags out loses nothing if they narrow and, if they add, keeps
+    // the tests that passed from running again. Environment, variables, browser and breakpoint
+    // say how the tests run, not which, and are sent as on the first attempt.
+    body.testCaseVersionIds = request.rerun.keys
+  } else if (settings.tags.length > 0) body.tags = settings.tags
   const { browser, breakpoint } = ownInputs(settings, OWN_INPUTS)
   if (browser) body.browser = browser
   if (breakpoint) body.breakpoint = breakpoint
@@ -201,7 +213,7 @@ function mapResult(result: OctomindResult, reportLink: string, mapping: ReportMa
 export function testIdentity(
   result: OctomindResult,
   caseNames: ReadonlyMap<string, string>
-): { id: string; name: string } {
+): { id: string; rerunKey?: string; name: string } {
   const caseName = result.testCaseId ? caseNames.get(result.testCaseId) : undefined
   const id = result.testCaseId || result.testCaseVersionId || result.id || 'unknown result'
   const label = result.testCaseId
@@ -209,7 +221,30 @@ export function testIdentity(
     : result.testCaseVersionId
       ? `test case version ${result.testCaseVersionId}`
       : `result ${id}`
-  return { id, name: result.name || caseName || label }
+  const identity: { id: string; rerunKey?: string; name: string } = {
+    id,
+    name: result.name || caseName || label
+  }
+  // A re-run selects versions (`testCaseVersionIds`), so a result named by its case keeps its
+  // version beside it; a current v3 result's id is its version already.
+  if (result.testCaseVersionId && result.testCaseVersionId !== id)
+    identity.rerunKey = result.testCaseVersionId
+  return identity
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Why Octomind cannot re-run just these tests: `testCaseVersionIds` takes UUIDs [spec], and a key
+ * that is not one (a result that named neither case nor version) selects nothing Octomind knows.
+ * A key that is a test case id (reports of servers older than `testCaseVersionIds`, 2025-12 and
+ * before, name only cases) cannot be told from a version id here.
+ */
+export function octomindRerunProblem(rerun: RerunSelection): string | undefined {
+  const bad = rerun.keys.filter((key) => !UUID.test(key))
+  return bad.length > 0
+    ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).join(', ')})`
+    : undefined
 }
 
 class OctomindProvider implements Provider {
@@ -251,7 +286,16 @@ class OctomindProvider implements Provider {
     if (missing.length > 0) throw new InputError(missing.join('\n'))
   }
 
+  rerunProblem(rerun: RerunSelection): string | undefined {
+    return octomindRerunProblem(rerun)
+  }
+
   async trigger(request: TriggerRequest): Promise<RunHandle> {
+    const problem = request.rerun && octomindRerunProblem(request.rerun)
+    if (problem) {
+      this.deps.warn(rerunFallbackLine(problem))
+      request = { ...request, rerun: undefined }
+    }
     const response = await this.client.request('POST', '/apiKey/v3/execute', {
       body: buildExecuteBody(request),
       schema: executeResponseSchema,

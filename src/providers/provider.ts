@@ -20,6 +20,11 @@ export interface RerunSelection {
   keys: string[]
 }
 
+/** The log line of a re-run that runs every test after all; `reason` ends without a full stop. */
+export function rerunFallbackLine(reason: string): string {
+  return `rerun: failed, but running every test: ${reason}.`
+}
+
 /** A started run: plain JSON, saved for the post step, enough for observe() to find the run. */
 export interface RunHandle {
   runId: string
@@ -46,6 +51,12 @@ export interface Provider {
   variant?(settings: Settings): string | undefined
   /** Throws an InputError when the request lacks what this vendor needs. No I/O. */
   validate(request: TriggerRequest): void
+  /**
+   * Why this vendor cannot re-run just this selection (then every test runs, and the log says
+   * why), or undefined when it can. No I/O. A provider whose trigger gets a selection it cannot
+   * use runs every test itself, saying so: asking first keeps the summary's account true.
+   */
+  rerunProblem?(rerun: RerunSelection): string | undefined
   /** Starts a run. Never retried blindly: a second call starts a second run. */
   trigger(request: TriggerRequest): Promise<RunHandle>
   /**

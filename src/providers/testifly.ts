@@ -17,6 +17,7 @@ import {
   type Provider,
   type ProviderDeps,
   type ProviderModule,
+  type RerunSelection,
   type RunHandle,
   type TriggerRequest
 } from './provider.js'
@@ -126,8 +127,7 @@ export function selection(settings: Settings): Record<string, unknown> {
   const own = ownInputs(settings, OWN_INPUTS)
   if (own['feature-id']) chosen.push(['feature-id', { featureId: own['feature-id'] }])
   if (own['suite-id']) chosen.push(['suite-id', { testSuiteId: own['suite-id'] }])
-  if (settings.testIds.length === 1) chosen.push(['test-ids', { testId: settings.testIds[0] }])
-  if (settings.testIds.length > 1) chosen.push(['test-ids', { tests: settings.testIds }])
+  if (settings.testIds.length > 0) chosen.push(['test-ids', idSelection(settings.testIds)])
   if (chosen.length !== 1) {
     const given =
       chosen.length === 0
@@ -140,9 +140,24 @@ export function selection(settings: Settings): Record<string, unknown> {
   return chosen[0]?.[1] ?? {}
 }
 
-export function buildExecuteBody(settings: Settings): Record<string, unknown> {
+/**
+ * The execute body: the action, one selection and the agent [doc]. A re-run of failed tests
+ * selects them instead of the inputs' selection, as `test-ids` would: one as `testId`, several as
+ * `tests` ("runs a custom list of test ids" [doc]). The ids are the run report's `tests[]._id`,
+ * the only id a test has there (inferred: the page does not say that `_id` is the id `tests`
+ * takes rather than a per-run record's).
+ */
+export function buildExecuteBody(
+  settings: Settings,
+  rerun?: RerunSelection
+): Record<string, unknown> {
   const { agent } = ownInputs(settings, OWN_INPUTS)
-  return { action: 'executeTests', ...selection(settings), ...(agent ? { agentName: agent } : {}) }
+  const chosen = rerun ? idSelection(rerun.keys) : selection(settings)
+  return { action: 'executeTests', ...chosen, ...(agent ? { agentName: agent } : {}) }
+}
+
+function idSelection(ids: readonly string[]): Record<string, unknown> {
+  return ids.length === 1 ? { testId: ids[0] } : { tests: [...ids] }
 }
 
 /** Timeline entries are undocumented: strings stay as they are, objects show their telling fields. */
@@ -212,10 +227,10 @@ class TestiflyProvider implements Provider {
     return `/api/${path}/${encodeURIComponent(this.deps.settings.targetId ?? '')}`
   }
 
-  async trigger({ settings }: TriggerRequest): Promise<RunHandle> {
+  async trigger({ settings, rerun }: TriggerRequest): Promise<RunHandle> {
     const response = await this.client
       .request('POST', this.projectPath('testExecution'), {
-        body: buildExecuteBody(settings),
+        body: buildExecuteBody(settings, rerun),
         schema: executeResponseSchema,
         retry: 'unsent-only'
       })

@@ -1,0 +1,500 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { encodeDigest, readDigest } from '../../src/report/digest.js'
+import { EmpiricalSimulator, type EmpiricalTest } from '../simulators/empirical.js'
+import { FutureAgiSimulator, type FutureAgiScenario } from '../simulators/futureagi.js'
+import { GitHubSimulator } from '../simulators/github.js'
+import type { SimServer } from '../simulators/harness.js'
+import {
+  OctomindSimulator,
+  octomindInputs,
+  sampleTestCases,
+  scriptedRun,
+  versionIdOf
+} from '../simulators/octomind.js'
+import { runAction, type ActionResult } from '../simulators/runner.js'
+import { TestiflySimulator, type TestiflyStep } from '../simulators/testifly.js'
+
+/**
+ * "Re-run only what failed", end to end through dist/index.js for every vendor: attempt 1 of a
+ * workflow run fails 2 of 5 tests and leaves its digest in the PR comment; attempt 2 (the same
+ * GITHUB_RUN_ID, `rerun: failed`) reads it and asks the vendor, in the vendor's own selection, for
+ * those 2 tests only. They pass, and the 3 that passed in attempt 1 count as passed.
+ */
+
+const KEY = 'vendor-key-0123456789'
+const GITHUB_TOKEN = 'ghs_rerun_token_0123456789'
+const PR = 31
+const PR_EVENT = {
+  pull_request: {
+    number: PR,
+    node_id: 'PR_31',
+    head: { sha: 'beef'.repeat(10), ref: 'feature/rerun' }
+  },
+  sender: { login: 'octocat' }
+}
+/** Attempt 1 fails these of the 5 tests (0-based): the 2nd and the 4th. */
+const FAILING = [1, 3]
+const fails = (i: number) => FAILING.includes(i)
+
+let github: GitHubSimulator
+let vendor: SimServer | undefined
+
+beforeEach(async () => {
+  github = new GitHubSimulator(GITHUB_TOKEN)
+  await github.start()
+})
+
+afterEach(async () => {
+  await vendor?.close()
+  vendor = undefined
+  await github.close()
+})
+
+async function start<T extends SimServer>(simulator: T): Promise<T> {
+  vendor = simulator
+  await simulator.start()
+  return simulator
+}
+
+function attempt(
+  attemptNumber: number,
+  inputs: Record<string, string>,
+  options: { runId?: string } = {}
+): Promise<ActionResult> {
+  return runAction({
+    eventName: 'pull_request',
+    event: PR_EVENT,
+    githubApiUrl: github.url,
+    env: { GITHUB_RUN_ID: options.runId ?? '4242', GITHUB_RUN_ATTEMPT: String(attemptNumber) },
+    inputs: {
+      'poll-interval-seconds': '1',
+      'timeout-minutes': '1',
+      'github-token': GITHUB_TOKEN,
+      ...inputs
+    }
+  })
+}
+
+/** testgate's own comment on the PR (the one with its marker). */
+const ourComment = () =>
+  github.commentsOn(PR).find((comment) => comment.body.startsWith('<!-- testgate:'))
+
+// ---- the vendors, each scripted: 5 tests, the 2nd and 4th fail, until passNext() -------------
+
+interface RerunCase {
+  display: string
+  /** Starts the vendor's simulator; its first run fails the FAILING tests. */
+  start(): Promise<SimServer>
+  inputs(url: string): Record<string, string>
+  triggerRoute: string
+  /** Scripts the vendor so that whatever runs next passes. */
+  passNext(): void
+  /** The re-run's trigger selected exactly attempt 1's failures, in the vendor's own field. */
+  expectRerun(body: Record<string, unknown>, first: ActionResult): void
+  /** A trigger that runs every test, as on attempt 1. */
+  expectAll(body: Record<string, unknown>): void
+}
+
+// Octomind: a test is its test-case version; `testCaseVersionIds` selects versions.
+const OCTOMIND_TARGET = '3435918b-3d29-4ebd-8c68-9a540532f45a'
+const OCTOMIND_CASES = sampleTestCases(5)
+function octomindCase(): RerunCase {
+  let sim: OctomindSimulator
+  const script = (failing: boolean) =>
+    scriptedRun(
+      OCTOMIND_CASES.map((c, i) =>
+        failing && fails(i)
+          ? { testCaseId: c.id, status: 'FAILED', errorMessage: `step ${i} failed` }
+          : { testCaseId: c.id, status: 'PASSED' }
+      )
+    )
+  return {
+    display: 'Octomind',
+    start: async () =>
+      (sim = await start(
+        new OctomindSimulator({ apiKey: KEY, testCases: OCTOMIND_CASES, script: script(true) })
+      )),
+    inputs: (url) => ({
+      ...octomindInputs(
+        { url },
+        { apiKey: KEY, targetId: OCTOMIND_TARGET, githubToken: GITHUB_TOKEN }
+      ),
+      tags: 'smoke'
+    }),
+    triggerRoute: 'execute',
+    passNext: () => (sim.options.script = script(false)),
+    expectRerun: (body) => {
+      expect([...(body.testCaseVersionIds as string[])].sort()).toEqual(
+        FAILING.map((i) => versionIdOf(OCTOMIND_CASES[i]!)).sort()
+      )
+      // The tags narrowed attempt 1 already; with versions they are not sent (see the provider).
+      expect(body).not.toHaveProperty('tags')
+      expect(body).toMatchObject({ testTargetId: OCTOMIND_TARGET, environmentName: 'default' })
+    },
+    expectAll: (body) => {
+      expect(body).not.toHaveProperty('testCaseVersionIds')
+      expect(body.tags).toEqual(['smoke'])
+    }
+  }
+}
+
+// Testifly: a test is its run-report `_id`; `tests` (several) or `testId` (one) selects them.
+const TESTIFLY_PROJECT = '67f8cb3fe236b8d41b7700ac'
+const TESTIFLY_IDS = [0, 1, 2, 3, 4].map((i) => `6804f1f1d2d4e0a1c1a0d7${i}0`)
+function testiflyCase(): RerunCase {
+  let sim: TestiflySimulator
+  const script = (failing: boolean): TestiflyStep[] => {
+    const tests = TESTIFLY_IDS.map((id, i) => ({
+      id,
+      title: `Flow ${i + 1}`,
+      status: failing && fails(i) ? 'Failed' : 'Passed',
+      ...(failing && fails(i) ? { error: `Flow ${i + 1} broke` } : {})
+    }))
+    return [
+      { job: 'Pending' },
+      { job: 'InProgress', tests: tests.map((test) => ({ ...test, status: 'Running' })) },
+      { job: tests.some((test) => test.status === 'Failed') ? 'Failed' : 'Success', tests }
+    ]
+  }
+  return {
+    display: 'Testifly',
+    start: async () =>
+      (sim = await start(
+        new TestiflySimulator({ apiKey: KEY, projectId: TESTIFLY_PROJECT, script: script(true) })
+      )),
+    inputs: (url) => ({
+      provider: 'testifly',
+      'api-key': KEY,
+      'api-url': url,
+      'target-id': TESTIFLY_PROJECT,
+      'feature-id': 'feat-checkout',
+      agent: 'runner-7'
+    }),
+    triggerRoute: 'execute',
+    passNext: () => (sim.options.script = script(false)),
+    expectRerun: (body) => {
+      // The failed tests instead of the feature: exactly one selection, as Testifly takes it.
+      expect(Object.keys(body).sort()).toEqual(['action', 'agentName', 'tests'])
+      expect([...(body.tests as string[])].sort()).toEqual(FAILING.map((i) => TESTIFLY_IDS[i]))
+      expect(body).toMatchObject({ action: 'executeTests', agentName: 'runner-7' })
+    },
+    expectAll: (body) =>
+      expect(body).toEqual({
+        action: 'executeTests',
+        featureId: 'feat-checkout',
+        agentName: 'runner-7'
+      })
+  }
+}
+
+// Future AGI: a call is its scenario (one call each here); `scenario_ids` runs exactly those.
+const RUN_TEST = '0b5a4d0e-1111-4222-8333-444455556666'
+const FAGI_SECRET = 'fagi-secret-key-9876'
+const SCENARIO_IDS = [1, 2, 3, 4, 5].map((n) => `a1a1a1a1-0000-4000-8000-00000000000${n}`)
+function futureAgiCase(): RerunCase {
+  let sim: FutureAgiSimulator
+  const scenarios = (failing: boolean): FutureAgiScenario[] =>
+    SCENARIO_IDS.map((id, i) => ({
+      id,
+      name: `Scenario ${i + 1}`,
+      calls: 1,
+      outcome: {
+        status: 'completed',
+        overall_score: failing && fails(i) ? 0.2 : 0.9,
+        evals: [
+          {
+            name: 'Task completion',
+            type: 'Pass/Fail' as const,
+            value: failing && fails(i) ? 'Failed' : 'Passed'
+          }
+        ]
+      }
+    }))
+  return {
+    display: 'Future AGI',
+    start: async () =>
+      (sim = await start(
+        new FutureAgiSimulator({
+          apiKey: KEY,
+          apiSecret: FAGI_SECRET,
+          runTestId: RUN_TEST,
+          scenarios: scenarios(true),
+          steps: [
+            { status: 'running', calls: 'ongoing' },
+            { status: 'completed', calls: 'final' }
+          ]
+        })
+      )),
+    inputs: (url) => ({
+      provider: 'futureagi',
+      'api-key': KEY,
+      'api-secret': FAGI_SECRET,
+      'api-url': url,
+      'target-id': RUN_TEST
+    }),
+    triggerRoute: 'execute',
+    passNext: () => (sim.options.scenarios = scenarios(false)),
+    expectRerun: (body) => {
+      expect(Object.keys(body)).toEqual(['scenario_ids'])
+      expect([...(body.scenario_ids as string[])].sort()).toEqual(
+        FAILING.map((i) => SCENARIO_IDS[i])
+      )
+      // The server ran exactly those.
+      const executions = [...sim.executions.values()]
+      expect(
+        executions
+          .at(-1)
+          ?.scenarios.map((s) => s.id)
+          .sort()
+      ).toEqual(FAILING.map((i) => SCENARIO_IDS[i]))
+    },
+    expectAll: (body) => expect(body).toEqual({})
+  }
+}
+
+// Empirical: re-runs a run by its id; it picks the failed tests itself.
+function empiricalCase(): RerunCase {
+  let sim: EmpiricalSimulator
+  const tests = (failing: boolean): EmpiricalTest[] =>
+    [0, 1, 2, 3, 4].map((i) => ({
+      name: `spec ${i + 1}`,
+      status: failing && fails(i) ? 'failed' : 'passed'
+    }))
+  return {
+    display: 'Empirical',
+    start: async () =>
+      (sim = await start(
+        new EmpiricalSimulator({
+          apiKey: KEY,
+          environments: ['staging'],
+          projectSlug: 'acme-shop',
+          states: ['queued', 'started', 'ended'],
+          tests: tests(true)
+        })
+      )),
+    inputs: (url) => ({
+      provider: 'empirical',
+      'api-key': KEY,
+      'api-url': url,
+      environment: 'staging',
+      tags: '@smoke'
+    }),
+    triggerRoute: 'trigger',
+    passNext: () => (sim.options.tests = tests(false)),
+    expectRerun: (body, first) => {
+      expect(body).toMatchObject({
+        environment: 'staging',
+        rerun_source_id: Number(first.outputs['run-id']),
+        rerun_only_failed: true
+      })
+      expect(body).not.toHaveProperty('tags')
+      // Empirical ran the source run's 2 failures again, nothing else.
+      const rerun = [...sim.runs.values()].at(-1)
+      expect(rerun?.tests.map((test) => test.name).sort()).toEqual(['spec 2', 'spec 4'])
+    },
+    expectAll: (body) => {
+      expect(body).not.toHaveProperty('rerun_source_id')
+      expect(body).not.toHaveProperty('rerun_only_failed')
+      expect(body.tags).toEqual(['@smoke'])
+    }
+  }
+}
+
+const CASES = [octomindCase, testiflyCase, futureAgiCase, empiricalCase].map((make) => ({
+  display: make().display,
+  make
+}))
+
+const triggers = (sim: SimServer, route: string) =>
+  sim.requestsTo(route).map((request) => request.body as Record<string, unknown>)
+
+describe.each(CASES)('$display: re-run only what failed, through dist/index.js', ({ make }) => {
+  it('attempt 2 with rerun: failed runs only the 2 failed tests, and counts the 3 passed before', async () => {
+    const vendorCase = make()
+    const sim = await vendorCase.start()
+    const inputs = vendorCase.inputs(sim.url)
+
+    const first = await attempt(1, { ...inputs, rerun: 'failed' })
+    expect(first.exitCode, first.stdout).toBe(1)
+    expect(first.outputs).toMatchObject({ status: 'failed', total: '5', passed: '3', failed: '2' })
+    // Attempt 1 runs everything, rerun: failed or not, and says nothing of a re-run.
+    expect(first.stdout).not.toContain('Re-running')
+    expect(first.stdout).not.toContain('rerun: failed, but')
+    const digest = readDigest(ourComment()?.body ?? '')
+    expect(digest.kind).toBe('found')
+
+    vendorCase.passNext()
+    const second = await attempt(2, { ...inputs, rerun: 'failed' })
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    const sent = triggers(sim, vendorCase.triggerRoute)
+    expect(sent).toHaveLength(2)
+    vendorCase.expectAll(sent[0]!)
+    vendorCase.expectRerun(sent[1]!, first)
+    expect(second.stdout).toContain('Re-running the 2 tests that failed in attempt 1')
+    if (first.outputs['report-url']) expect(second.stdout).toContain(first.outputs['report-url'])
+    expect(second.stdout).not.toContain('rerun: failed, but')
+
+    const rerunLine = second.summary.split('\n').find((line) => line.includes('Re-run of 2 failed'))
+    expect(rerunLine, second.summary).toContain('Re-run of 2 failed tests from attempt 1')
+    expect(rerunLine).toMatch(/\b3\b/)
+    expect(ourComment()?.body).toContain('Re-run of 2 failed tests from attempt 1')
+    expect(github.commentsOn(PR).filter((c) => c.body.startsWith('<!-- testgate:'))).toHaveLength(1)
+    expect(second.outputs).toMatchObject({
+      status: 'passed',
+      total: '5',
+      passed: '5',
+      failed: '0'
+    })
+  })
+
+  it('rerun: failed on attempt 2 without an earlier comment runs every test, and says why', async () => {
+    const vendorCase = make()
+    const sim = await vendorCase.start()
+    vendorCase.passNext()
+
+    const result = await attempt(2, { ...vendorCase.inputs(sim.url), rerun: 'failed' })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.stdout).toContain('rerun: failed, but running every test: ')
+    expect(result.stdout).not.toContain('Re-running')
+    const sent = triggers(sim, vendorCase.triggerRoute)
+    expect(sent).toHaveLength(1)
+    vendorCase.expectAll(sent[0]!)
+    expect(result.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+    expect(result.summary).not.toContain('Re-run of')
+  })
+
+  it('rerun: all (the default) on attempt 2 runs every test, though attempt 1 left its failures', async () => {
+    const vendorCase = make()
+    const sim = await vendorCase.start()
+    const inputs = vendorCase.inputs(sim.url)
+    const first = await attempt(1, inputs)
+    expect(first.exitCode, first.stdout).toBe(1)
+
+    vendorCase.passNext()
+    const second = await attempt(2, inputs)
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    const sent = triggers(sim, vendorCase.triggerRoute)
+    expect(sent).toHaveLength(2)
+    vendorCase.expectAll(sent[1]!)
+    expect(second.stdout).not.toContain('Re-running')
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+  })
+})
+
+describe('re-run fallbacks particular to a vendor', () => {
+  it("Empirical: a saved run id that is not Empirical's integer id runs every test, naming it", async () => {
+    const vendorCase = empiricalCase()
+    const sim = await vendorCase.start()
+    const inputs = vendorCase.inputs(sim.url)
+    const first = await attempt(1, inputs)
+    expect(first.exitCode, first.stdout).toBe(1)
+    // The comment's digest now names a run id Empirical cannot re-run (a damaged or foreign one).
+    const comment = ourComment()
+    const reading = readDigest(comment?.body ?? '')
+    if (!comment || reading.kind !== 'found') throw new Error('attempt 1 left no digest')
+    const line = comment.body.split('\n').find((l) => l.startsWith('<!-- testgate-digest:')) ?? ''
+    comment.body = comment.body.replace(line, encodeDigest({ ...reading.digest, runId: 'run-abc' }))
+
+    vendorCase.passNext()
+    const second = await attempt(2, { ...inputs, rerun: 'failed' })
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(second.stdout).toContain(
+      'rerun: failed, but running every test: Empirical re-runs a run by its integer id, and the earlier attempt\'s run id "run-abc" is not one.'
+    )
+    const sent = triggers(sim, vendorCase.triggerRoute)
+    vendorCase.expectAll(sent[1]!)
+    expect(second.stdout).not.toContain('Re-running')
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+    expect(second.summary).not.toContain('Re-run of')
+  })
+
+  it('Octomind: a failure keyed by a result id (no test-case version) runs every test, naming it', async () => {
+    const vendorCase = octomindCase()
+    const sim = await vendorCase.start()
+    const inputs = vendorCase.inputs(sim.url)
+    const first = await attempt(1, inputs)
+    expect(first.exitCode, first.stdout).toBe(1)
+    const comment = ourComment()
+    const reading = readDigest(comment?.body ?? '')
+    if (!comment || reading.kind !== 'found') throw new Error('attempt 1 left no digest')
+    const line = comment.body.split('\n').find((l) => l.startsWith('<!-- testgate-digest:')) ?? ''
+    const failures = reading.digest.failures.map((failure, i) =>
+      i === 0 ? { id: 'result res-1' } : failure
+    )
+    comment.body = comment.body.replace(line, encodeDigest({ ...reading.digest, failures }))
+
+    vendorCase.passNext()
+    const second = await attempt(2, { ...inputs, rerun: 'failed' })
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(second.stdout).toContain(
+      'rerun: failed, but running every test: Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (result res-1).'
+    )
+    vendorCase.expectAll(triggers(sim, vendorCase.triggerRoute)[1]!)
+    // Every test ran again: attempt 1's passes are not added on top.
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+    expect(second.summary).not.toContain('Re-run of')
+  })
+
+  it('Future AGI: two failed calls of one scenario re-run that scenario once', async () => {
+    const scenario = (i: number, calls: number, failing: boolean): FutureAgiScenario => ({
+      id: SCENARIO_IDS[i]!,
+      name: `Scenario ${i + 1}`,
+      calls,
+      outcome: {
+        status: failing ? 'failed' : 'completed',
+        ended_reason: failing ? 'silence-timed-out' : 'customer-ended-call'
+      }
+    })
+    const sim = await start(
+      new FutureAgiSimulator({
+        apiKey: KEY,
+        apiSecret: FAGI_SECRET,
+        runTestId: RUN_TEST,
+        // 5 calls: the dataset scenario's 2 calls fail
+        scenarios: [scenario(0, 1, false), scenario(1, 2, true), scenario(2, 2, false)],
+        steps: [{ status: 'completed', calls: 'final' }]
+      })
+    )
+    const inputs = futureAgiCase().inputs(sim.url)
+    const first = await attempt(1, { ...inputs, rerun: 'failed' })
+    expect(first.outputs).toMatchObject({ total: '5', failed: '2' })
+
+    sim.options.scenarios = [scenario(0, 1, false), scenario(1, 2, false), scenario(2, 2, false)]
+    const second = await attempt(2, { ...inputs, rerun: 'failed' })
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(triggers(sim, 'execute')[1]).toEqual({ scenario_ids: [SCENARIO_IDS[1]] })
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+  })
+
+  it('Testifly: one failed test is re-run as testId', async () => {
+    const tests = (failing: boolean) =>
+      TESTIFLY_IDS.map((id, i) => ({
+        id,
+        title: `Flow ${i + 1}`,
+        status: failing && i === 2 ? 'Failed' : 'Passed'
+      }))
+    const sim = await start(
+      new TestiflySimulator({
+        apiKey: KEY,
+        projectId: TESTIFLY_PROJECT,
+        script: [{ job: 'Failed', tests: tests(true) }]
+      })
+    )
+    const inputs = { ...testiflyCase().inputs(sim.url), agent: '' }
+    const first = await attempt(1, { ...inputs, rerun: 'failed' })
+    expect(first.outputs).toMatchObject({ total: '5', failed: '1' })
+
+    sim.options.script = [{ job: 'Success', tests: tests(false) }]
+    const second = await attempt(2, { ...inputs, rerun: 'failed' })
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(triggers(sim, 'execute')[1]).toEqual({ action: 'executeTests', testId: TESTIFLY_IDS[2] })
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+  })
+})
