@@ -32334,8 +32334,8 @@ const REASONS = {
     EROFS: 'the file system is read-only'
 };
 
-// EXTERNAL MODULE: ./src/providers/index.ts + 5 modules
-var providers = __nccwpck_require__(6748);
+// EXTERNAL MODULE: ./src/providers/index.ts + 4 modules
+var providers = __nccwpck_require__(5761);
 // EXTERNAL MODULE: ./src/secrets.ts
 var secrets = __nccwpck_require__(7194);
 // EXTERNAL MODULE: external "node:zlib"
@@ -32566,23 +32566,37 @@ function isQuiet(changes) {
         0);
 }
 
+// EXTERNAL MODULE: ./src/providers/provider.ts
+var provider = __nccwpck_require__(9545);
 ;// CONCATENATED MODULE: ./src/rerun.ts
+
 /** Whether this run should look for the previous attempt's failures before it starts. */
 function wantsRerun(settings, context) {
     return settings.rerun === 'failed' && (context.runAttempt ?? 1) > 1;
 }
-function planRerun(context, previous) {
+/**
+ * `vendorProblem` is the provider's `rerunProblem`: why the vendor cannot select these keys (e.g.
+ * Empirical's run id is not an integer); then every test runs, and the earlier passes are not
+ * added to a run that ran them again.
+ */
+function planRerun(context, previous, vendorProblem) {
     const { digest } = previous;
     const refusal = digest ? refusalOf(digest, context) : previous.reason;
     if (!digest || refusal)
-        return { explanation: `rerun: failed, but running every test: ${refusal}.` };
+        return { explanation: (0,provider/* rerunFallbackLine */.XZ)(refusal ?? 'the PR comment has no record') };
     const keys = [...new Set(digest.failures.map((failure) => failure.rerunKey ?? failure.id))];
-    const tests = keys.length === 1 ? 'the 1 test that' : `the ${keys.length} tests that`;
+    const problem = vendorProblem?.({ previousRunId: digest.runId, keys });
+    if (problem)
+        return { explanation: (0,provider/* rerunFallbackLine */.XZ)(problem) };
+    const failed = digest.failures.length;
+    const tests = failed === 1 ? 'the 1 test that' : `the ${failed} tests that`;
+    // Several calls of one scenario are one selection: say so when the counts differ.
+    const sent = keys.length === failed ? '' : ` (${keys.length} to select)`;
     const link = digest.url ? `: ${digest.url}` : '';
     return {
         selection: { previousRunId: digest.runId, keys },
         earlier: digest,
-        explanation: `Re-running ${tests} failed in attempt ${digest.attempt}${link}`
+        explanation: `Re-running ${tests} failed in attempt ${digest.attempt}${sent}${link}`
     };
 }
 /** Why a digest cannot choose this attempt's tests; undefined when it can. */
@@ -33459,7 +33473,9 @@ async function pipeline(env) {
     const readPrevious = () => readPreviousRun(github, context, settings, marker);
     // A re-run needs the last attempt's failures before it starts; otherwise they are read later.
     const previous = wantsRerun(settings, context) ? await readPrevious() : undefined;
-    const plan = previous ? planRerun(context, previous) : {};
+    const plan = previous
+        ? planRerun(context, previous, (selection) => provider.rerunProblem?.(selection))
+        : {};
     if (plan.explanation)
         log/* log */.Rm.info(plan.explanation);
     const handle = await trigger(provider, { ...request, rerun: plan.selection });
@@ -33474,7 +33490,8 @@ async function pipeline(env) {
     let lastRun = previous;
     if (settings.wait) {
         report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings);
-        if (plan.earlier)
+        // Only a run that repeated just the failed tests leaves the earlier passes out of its report.
+        if (plan.earlier && handle.rerun)
             report = withEarlierPasses(report, plan.earlier);
         lastRun ??= await readPrevious();
         if (lastRun.digest)
@@ -33631,7 +33648,7 @@ function errorMessage(error) {
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
-/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6748);
+/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5761);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 
 
@@ -33689,7 +33706,7 @@ async function post() {
 
 /***/ }),
 
-/***/ 6748:
+/***/ 5761:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33711,33 +33728,8 @@ var schemas = __nccwpck_require__(9691);
 var inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
-;// CONCATENATED MODULE: ./src/providers/provider.ts
-/**
- * A warning per unknown vendor status, once: the same unknown value on every poll says nothing new.
- * Unknown statuses are treated as still running until the deadline, never as a crash.
- */
-function unknownStatusReporter(vendor, warn) {
-    const seen = new Set();
-    return (kind, value) => {
-        if (seen.has(`${kind}:${value}`))
-            return;
-        seen.add(`${kind}:${value}`);
-        warn(`${vendor} returned an unknown ${kind} status "${value}"; treating it as still running.`);
-    };
-}
-/**
- * The status table's entry for a vendor status. An unknown status (only the table's own keys
- * count, so "constructor" is unknown too) is reported and read as `stillRunning`: polling goes on
- * until the deadline rather than crashing or guessing a verdict.
- */
-function mapStatus(table, value, stillRunning, onUnknown) {
-    const mapped = Object.hasOwn(table, value) ? table[value] : undefined;
-    if (mapped !== undefined)
-        return mapped;
-    onUnknown(value);
-    return stillRunning;
-}
-
+// EXTERNAL MODULE: ./src/providers/provider.ts
+var provider = __nccwpck_require__(9545);
 ;// CONCATENATED MODULE: ./src/providers/empirical.ts
 
 
@@ -33867,9 +33859,30 @@ function buildTriggerBody(request, warn) {
         body.github_actor = context.actor;
     if (overrides.length > 0)
         body.environment_variables_overrides = overrides;
-    if (settings.tags.length > 0)
+    const rerunOf = request.rerun && empiricalRunId(request.rerun.previousRunId);
+    if (rerunOf !== undefined) {
+        // A re-run of the failed tests: Empirical re-runs a run by its id [doc: API reference
+        // "Trigger a test run" (docs.empirical.run/api-reference/test-runs/trigger-a-test-run),
+        // `rerun_source_id` integer, `rerun_only_failed` boolean]. Empirical picks the failed tests
+        // itself, so testgate's keys are not sent. Tags are left out: the source run was already
+        // narrowed by them, and whether they would narrow the re-run further is not documented.
+        body.rerun_source_id = rerunOf;
+        body.rerun_only_failed = true;
+    }
+    else if (settings.tags.length > 0)
         body.tags = settings.tags;
     return body;
+}
+/** Empirical's run id: a positive integer [doc: `data.test_run.id`, `rerun_source_id` integer]. */
+function empiricalRunId(runId) {
+    const id = /^[1-9][0-9]*$/.test(runId) ? Number(runId) : NaN;
+    return Number.isSafeInteger(id) ? id : undefined;
+}
+/** Why Empirical cannot re-run the earlier run's failures: its run id is not an integer. */
+function empiricalRerunProblem(rerun) {
+    return empiricalRunId(rerun.previousRunId) === undefined
+        ? `Empirical re-runs a run by its integer id, and the earlier attempt's run id "${rerun.previousRunId}" is not one`
+        : undefined;
 }
 /** Empirical's own action sends the slug lower-cased; GitHub environment names are often capitalised. */
 function environmentOf({ settings, context }) {
@@ -33881,7 +33894,7 @@ function empiricalOrigin(apiUrl) {
     return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/api$/, '')}`;
 }
 function mapDetail(detail, onUnknownStatus) {
-    const mapped = mapStatus(TEST_STATUS, (detail.status ?? '').toLowerCase(), { status: 'running' }, () => onUnknownStatus(detail.status ?? '(none)'));
+    const mapped = (0,provider/* mapStatus */.Rf)(TEST_STATUS, (detail.status ?? '').toLowerCase(), { status: 'running' }, () => onUnknownStatus(detail.status ?? '(none)'));
     const test = {
         id: detail.pw_test_id ?? detail.name ?? '',
         name: detail.name ?? detail.pw_test_id ?? '(unnamed test)',
@@ -33936,7 +33949,7 @@ class EmpiricalProvider {
     reportUnknown;
     constructor(deps) {
         this.deps = deps;
-        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
+        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(this.displayName, deps.warn);
         this.origin = empiricalOrigin(deps.settings.apiUrl);
         this.client = deps.http({
             vendor: this.displayName,
@@ -33949,7 +33962,15 @@ class EmpiricalProvider {
             throw new inputs/* InputError */.dz('Input "environment" is required for Empirical: the environment slug (e.g. staging). On deployment_status events it defaults to the deployment\'s environment.');
         }
     }
+    rerunProblem(rerun) {
+        return empiricalRerunProblem(rerun);
+    }
     async trigger(request) {
+        const problem = request.rerun && empiricalRerunProblem(request.rerun);
+        if (problem) {
+            this.deps.warn((0,provider/* rerunFallbackLine */.XZ)(problem));
+            request = { ...request, rerun: undefined };
+        }
         const response = await this.client.request('PUT', '/api/test-runs', {
             body: buildTriggerBody(request, this.deps.warn),
             schema: triggerResponseSchema,
@@ -33958,7 +33979,8 @@ class EmpiricalProvider {
         const run = response.data.test_run;
         return {
             runId: String(run.id),
-            status: RUN_STATE[run.state ?? ''] === 'running' ? 'running' : 'queued'
+            status: RUN_STATE[run.state ?? ''] === 'running' ? 'running' : 'queued',
+            rerun: request.rerun !== undefined
         };
     }
     async observe(handle) {
@@ -33971,7 +33993,7 @@ class EmpiricalProvider {
             single = readSingleRun(await this.client.get(`/api/test-runs/${encodeURIComponent(handle.runId)}`, schemas/* unknown */.L5J()));
             state = single.state;
         }
-        const signal = mapStatus(RUN_STATE, state ?? '', 'running', () => this.reportUnknown('run', state ?? '(none)'));
+        const signal = (0,provider/* mapStatus */.Rf)(RUN_STATE, state ?? '', 'running', () => this.reportUnknown('run', state ?? '(none)'));
         const terminal = (0,model/* isFinalSignal */.vK)(signal);
         // Per-test results once the run is over: the run's summary details (undocumented shape, read defensively).
         if (terminal && single === undefined)
@@ -34131,9 +34153,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * exactly `scenario_ids` when it is not empty, all scenarios when it is: so exclusion sends the
  * complement of the excluded ids among the run test's scenarios.
  */
-function buildExecuteBody(settings, runTestScenarios = []) {
+function buildExecuteBody(settings, runTestScenarios = [], rerun) {
     const body = {};
-    if (settings.testIds.length > 0)
+    // A re-run of failed calls runs their scenarios: `scenario_ids` [server:
+    // ExecuteRunTestSerializer, a list of UUIDs] runs exactly those, nothing else (the view at
+    // futureagi/simulate/views/run_test.py, RunTestExecutionView.post). A scenario with several
+    // calls runs all of them again: the server selects scenarios, not rows.
+    if (rerun)
+        body.scenario_ids = [...new Set(rerun.keys)];
+    else if (settings.testIds.length > 0)
         body.scenario_ids = settings.testIds;
     else if (settings.excludeTestIds.length > 0) {
         const excluded = new Set(settings.excludeTestIds);
@@ -34147,6 +34175,17 @@ function buildExecuteBody(settings, runTestScenarios = []) {
 /** The key pair [server: APIKeyAuthentication reads X-Api-Key and X-Secret-Key]. */
 function authHeaders(settings) {
     return { 'X-Api-Key': settings.apiKey, 'X-Secret-Key': settings.apiSecret ?? '' };
+}
+/**
+ * Why Future AGI cannot re-run just these calls: `scenario_ids` takes UUIDs [server:
+ * ExecuteRunTestSerializer, a 400 for anything else], and a call that named no scenario id is
+ * keyed by its scenario's name or its own id.
+ */
+function futureAgiRerunProblem(rerun) {
+    const bad = rerun.keys.filter((key) => !UUID.test(key));
+    return bad.length > 0
+        ? `Future AGI re-runs calls by their scenario's id, which not every failed call of the earlier attempt named (${bad.slice(0, 3).join(', ')})`
+        : undefined;
 }
 /** Input errors found before anything is sent: every one names its input. */
 function inputProblems(settings) {
@@ -34244,7 +34283,7 @@ const EVAL_MARK = {
     'not judged': '·'
 };
 function mapCall(call, identity, onUnknownStatus) {
-    let status = mapStatus(CALL_STATUS, call.status.toLowerCase(), 'running', () => onUnknownStatus(call.status));
+    let status = (0,provider/* mapStatus */.Rf)(CALL_STATUS, call.status.toLowerCase(), 'running', () => onUnknownStatus(call.status));
     const evals = evalVerdicts(call.eval_outputs);
     if (status === 'passed' && evals.some((e) => e.outcome === 'failed'))
         status = 'failed';
@@ -34296,7 +34335,9 @@ function callIdentities(calls) {
         if (group.length < 2)
             return { id: key(call), name };
         const index = group.indexOf(call) + 1;
-        return { id: `${key(call)}#${index}`, name: `${name} (call ${index})` };
+        // A numbered call is re-run by its scenario: `scenario_ids` takes the scenario's UUID.
+        const rerunKey = call.scenario_id ? { rerunKey: call.scenario_id } : {};
+        return { id: `${key(call)}#${index}`, ...rerunKey, name: `${name} (call ${index})` };
     });
 }
 class FutureAgiProvider {
@@ -34308,7 +34349,7 @@ class FutureAgiProvider {
     reportUnknown;
     constructor(deps) {
         this.deps = deps;
-        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
+        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(this.displayName, deps.warn);
         this.client = deps.http({
             vendor: this.displayName,
             baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
@@ -34320,10 +34361,15 @@ class FutureAgiProvider {
         if (problems.length > 0)
             throw new inputs/* InputError */.dz(problems.join('\n'));
     }
-    async trigger({ settings }) {
+    rerunProblem(rerun) {
+        return futureAgiRerunProblem(rerun);
+    }
+    async trigger(request) {
+        const { settings } = request;
         const runTest = encodeURIComponent(settings.targetId ?? '');
-        const scenarios = await this.scenariosToCheck(settings);
-        const body = buildExecuteBody(settings, scenarios);
+        const rerun = request.rerun && (await this.rerunSelection(request.rerun));
+        const scenarios = rerun ? [] : await this.scenariosToCheck(settings);
+        const body = buildExecuteBody(settings, scenarios, rerun);
         if (settings.excludeTestIds.length > 0 && body.scenario_ids.length === 0)
             throw new inputs/* InputError */.dz(`Input "exclude-test-ids" excludes every scenario of run test ${settings.targetId}: nothing would run.`);
         const response = await this.client.request('POST', `/simulate/run-tests/${runTest}/execute/`, {
@@ -34337,7 +34383,36 @@ class FutureAgiProvider {
         ].filter(Boolean);
         if (size.length > 0)
             this.deps.log(`Future AGI execution ${response.execution_id}: ${size.join(', ')}`);
-        return { runId: response.execution_id, targetId: settings.targetId, status: 'queued' };
+        return {
+            runId: response.execution_id,
+            targetId: settings.targetId,
+            status: 'queued',
+            rerun: rerun !== undefined
+        };
+    }
+    /**
+     * The re-run's scenarios that are still the run test's: the server does not check that
+     * `scenario_ids` belong to the run test (scenario_completeness.py: others "are silently ignored
+     * by the gate … handled — or rejected — downstream by the executor"), so one removed since
+     * the earlier attempt is left out here. None left, or keys that are no scenario ids: every test
+     * runs, and the log says why.
+     */
+    async rerunSelection(rerun) {
+        const problem = futureAgiRerunProblem(rerun);
+        if (problem) {
+            this.deps.warn((0,provider/* rerunFallbackLine */.XZ)(problem));
+            return undefined;
+        }
+        const known = new Set(await this.runTestScenarios(this.deps.settings));
+        const gone = rerun.keys.filter((key) => !known.has(key));
+        const keys = rerun.keys.filter((key) => known.has(key));
+        if (keys.length === 0) {
+            this.deps.warn((0,provider/* rerunFallbackLine */.XZ)(`the scenarios that failed in the earlier attempt are no longer scenarios of run test ${this.deps.settings.targetId}`));
+            return undefined;
+        }
+        if (gone.length > 0)
+            this.deps.warn(`Future AGI: not re-running ${gone.join(', ')}: no longer scenarios of run test ${this.deps.settings.targetId}.`);
+        return { ...rerun, keys };
     }
     /**
      * The run test's scenarios, when the inputs name some: exclusion needs them, and an id that is
@@ -34346,6 +34421,14 @@ class FutureAgiProvider {
     async scenariosToCheck(settings) {
         if (settings.testIds.length === 0 && settings.excludeTestIds.length === 0)
             return [];
+        const ids = await this.runTestScenarios(settings);
+        const unknown = unknownScenarios(settings, ids);
+        if (unknown.length > 0)
+            throw new inputs/* InputError */.dz(unknown.join('\n'));
+        return ids;
+    }
+    /** Every scenario id of the run test [server: RunTestScenariosView, paginated]. */
+    async runTestScenarios(settings) {
         const path = `/simulate/run-tests/${encodeURIComponent(settings.targetId ?? '')}/scenarios/`;
         const ids = [];
         for (let page = 1; page <= MAX_PAGES; page++) {
@@ -34354,14 +34437,11 @@ class FutureAgiProvider {
             if (!answer.next || answer.results.length === 0 || ids.length >= answer.count)
                 break;
         }
-        const unknown = unknownScenarios(settings, ids);
-        if (unknown.length > 0)
-            throw new inputs/* InputError */.dz(unknown.join('\n'));
         return ids;
     }
     async observe(handle) {
         const { status, calls, complete } = await this.readExecution(handle.runId);
-        const executionSignal = mapStatus(EXECUTION_STATUS, status.toLowerCase(), 'running', () => this.reportUnknown('execution', status));
+        const executionSignal = (0,provider/* mapStatus */.Rf)(EXECUTION_STATUS, status.toLowerCase(), 'running', () => this.reportUnknown('execution', status));
         // Calls are paged newest-updated first, so a page can shift while it is read: a final
         // answer counts only once every call was seen, else the next look reads them again.
         const signal = (0,model/* isFinalSignal */.vK)(executionSignal) && !complete ? 'running' : executionSignal;
@@ -34406,7 +34486,7 @@ class FutureAgiProvider {
     async cancel(handle) {
         const path = `/simulate/test-executions/${encodeURIComponent(handle.runId)}/`;
         const { status } = await this.client.get(`${path}?page=1&limit=1`, executionPageSchema);
-        const signal = mapStatus(EXECUTION_STATUS, status.toLowerCase(), 'running', () => { });
+        const signal = (0,provider/* mapStatus */.Rf)(EXECUTION_STATUS, status.toLowerCase(), 'running', () => { });
         if ((0,model/* isFinalSignal */.vK)(signal))
             return 'already-finished';
         await this.client.request('POST', `${path}cancel/`, {
@@ -34525,7 +34605,18 @@ function octomind_buildExecuteBody(request) {
     };
     if (Object.keys(settings.variables).length > 0)
         body.variablesToOverwrite = settings.variables;
-    if (settings.tags.length > 0)
+    if (request.rerun) {
+        // A re-run of the failed tests: `testCaseVersionIds` (uuid[]) of TestTargetExecutionRequest
+        // [spec: OctoMind-dev/cli openapi.yaml at f9ca737, L1566] runs those exact versions; Octomind's
+        // own action sends it with the version ids a YAML push returned. Tags are left out: the spec
+        // does not say whether `tags` ("the tags to filter the test cases by") narrows the listed
+        // versions or adds the tagged cases to them. The versions came from a run the same tags
+        // already narrowed, so leaving tags out loses nothing if they narrow and, if they add, keeps
+        // the tests that passed from running again. Environment, variables, browser and breakpoint
+        // say how the tests run, not which, and are sent as on the first attempt.
+        body.testCaseVersionIds = request.rerun.keys;
+    }
+    else if (settings.tags.length > 0)
         body.tags = settings.tags;
     const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, octomind_OWN_INPUTS);
     if (browser)
@@ -34537,7 +34628,7 @@ function octomind_buildExecuteBody(request) {
 function mapReport(report, mapping) {
     const reportLink = `${mapping.origin}/testtargets/${encodeURIComponent(mapping.targetId)}/testreports/${encodeURIComponent(report.id)}`;
     const tests = (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping));
-    const signal = mapStatus(REPORT_STATUS, report.status, 'running', (value) => mapping.onUnknownStatus('report', value));
+    const signal = (0,provider/* mapStatus */.Rf)(REPORT_STATUS, report.status, 'running', (value) => mapping.onUnknownStatus('report', value));
     return {
         provider: 'octomind',
         targetId: mapping.targetId,
@@ -34551,7 +34642,7 @@ function mapReport(report, mapping) {
     };
 }
 function mapResult(result, reportLink, mapping) {
-    const status = mapStatus(RESULT_STATUS, result.status, 'running', (value) => mapping.onUnknownStatus('result', value || '(none)'));
+    const status = (0,provider/* mapStatus */.Rf)(RESULT_STATUS, result.status, 'running', (value) => mapping.onUnknownStatus('result', value || '(none)'));
     const links = [];
     if (result.id) {
         const url = `${reportLink}/testresults/${encodeURIComponent(result.id)}`;
@@ -34584,7 +34675,28 @@ function testIdentity(result, caseNames) {
         : result.testCaseVersionId
             ? `test case version ${result.testCaseVersionId}`
             : `result ${id}`;
-    return { id, name: result.name || caseName || label };
+    const identity = {
+        id,
+        name: result.name || caseName || label
+    };
+    // A re-run selects versions (`testCaseVersionIds`), so a result named by its case keeps its
+    // version beside it; a current v3 result's id is its version already.
+    if (result.testCaseVersionId && result.testCaseVersionId !== id)
+        identity.rerunKey = result.testCaseVersionId;
+    return identity;
+}
+const octomind_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Why Octomind cannot re-run just these tests: `testCaseVersionIds` takes UUIDs [spec], and a key
+ * that is not one (a result that named neither case nor version) selects nothing Octomind knows.
+ * A key that is a test case id (reports of servers older than `testCaseVersionIds`, 2025-12 and
+ * before, name only cases) cannot be told from a version id here.
+ */
+function octomindRerunProblem(rerun) {
+    const bad = rerun.keys.filter((key) => !octomind_UUID.test(key));
+    return bad.length > 0
+        ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).join(', ')})`
+        : undefined;
 }
 class OctomindProvider {
     deps;
@@ -34597,7 +34709,7 @@ class OctomindProvider {
     reportUnknown;
     constructor(deps) {
         this.deps = deps;
-        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
+        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(this.displayName, deps.warn);
         const { apiBase, origin } = octomindApiBase(deps.settings.apiUrl);
         this.origin = origin;
         this.client = deps.http({
@@ -34622,7 +34734,15 @@ class OctomindProvider {
         if (missing.length > 0)
             throw new inputs/* InputError */.dz(missing.join('\n'));
     }
+    rerunProblem(rerun) {
+        return octomindRerunProblem(rerun);
+    }
     async trigger(request) {
+        const problem = request.rerun && octomindRerunProblem(request.rerun);
+        if (problem) {
+            this.deps.warn((0,provider/* rerunFallbackLine */.XZ)(problem));
+            request = { ...request, rerun: undefined };
+        }
         const response = await this.client.request('POST', '/apiKey/v3/execute', {
             body: octomind_buildExecuteBody(request),
             schema: octomind_executeResponseSchema,
@@ -34633,7 +34753,8 @@ class OctomindProvider {
             runId: response.testReport.id,
             url: response.testReportUrl,
             targetId,
-            status: 'running'
+            status: 'running',
+            rerun: request.rerun !== undefined
         };
     }
     async observe(handle) {
@@ -34751,10 +34872,8 @@ function selection(settings) {
         chosen.push(['feature-id', { featureId: own['feature-id'] }]);
     if (own['suite-id'])
         chosen.push(['suite-id', { testSuiteId: own['suite-id'] }]);
-    if (settings.testIds.length === 1)
-        chosen.push(['test-ids', { testId: settings.testIds[0] }]);
-    if (settings.testIds.length > 1)
-        chosen.push(['test-ids', { tests: settings.testIds }]);
+    if (settings.testIds.length > 0)
+        chosen.push(['test-ids', idSelection(settings.testIds)]);
     if (chosen.length !== 1) {
         const given = chosen.length === 0
             ? 'none is set'
@@ -34763,9 +34882,20 @@ function selection(settings) {
     }
     return chosen[0]?.[1] ?? {};
 }
-function testifly_buildExecuteBody(settings) {
+/**
+ * The execute body: the action, one selection and the agent [doc]. A re-run of failed tests
+ * selects them instead of the inputs' selection, as `test-ids` would: one as `testId`, several as
+ * `tests` ("runs a custom list of test ids" [doc]). The ids are the run report's `tests[]._id`,
+ * the only id a test has there (inferred: the page does not say that `_id` is the id `tests`
+ * takes rather than a per-run record's).
+ */
+function testifly_buildExecuteBody(settings, rerun) {
     const { agent } = (0,inputs/* ownInputs */.oi)(settings, testifly_OWN_INPUTS);
-    return { action: 'executeTests', ...selection(settings), ...(agent ? { agentName: agent } : {}) };
+    const chosen = rerun ? idSelection(rerun.keys) : selection(settings);
+    return { action: 'executeTests', ...chosen, ...(agent ? { agentName: agent } : {}) };
+}
+function idSelection(ids) {
+    return ids.length === 1 ? { testId: ids[0] } : { tests: [...ids] };
 }
 /** Timeline entries are undocumented: strings stay as they are, objects show their telling fields. */
 function timelineText(entries, last = 5) {
@@ -34795,7 +34925,7 @@ function errorText(error) {
     return JSON.stringify(error);
 }
 function mapTest(test, onUnknownStatus) {
-    const status = mapStatus(testifly_TEST_STATUS, test.status, 'running', onUnknownStatus);
+    const status = (0,provider/* mapStatus */.Rf)(testifly_TEST_STATUS, test.status, 'running', onUnknownStatus);
     const links = [];
     if (test.videoLink)
         links.push({ label: 'video', url: test.videoLink, kind: 'artifact' });
@@ -34820,7 +34950,7 @@ class TestiflyProvider {
     reportUnknown;
     constructor(deps) {
         this.deps = deps;
-        this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn);
+        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(this.displayName, deps.warn);
         this.client = deps.http({
             vendor: this.displayName,
             baseUrl: new URL(deps.settings.apiUrl ?? testifly_DEFAULT_ORIGIN).href,
@@ -34835,10 +34965,10 @@ class TestiflyProvider {
     projectPath(path) {
         return `/api/${path}/${encodeURIComponent(this.deps.settings.targetId ?? '')}`;
     }
-    async trigger({ settings }) {
+    async trigger({ settings, rerun }) {
         const response = await this.client
             .request('POST', this.projectPath('testExecution'), {
-            body: testifly_buildExecuteBody(settings),
+            body: testifly_buildExecuteBody(settings, rerun),
             schema: testifly_executeResponseSchema,
             retry: 'unsent-only'
         })
@@ -34866,7 +34996,14 @@ class TestiflyProvider {
         else if (response.success === false || !jobId) {
             throw new Error(`Testifly did not schedule the run: ${response.message ?? response.scheduleStatus ?? 'no job id in the answer'}`);
         }
-        return { runId: jobId, targetId: settings.targetId, status: 'queued' };
+        // A job already queued was asked for by someone else: it is not known to be the re-run.
+        const followed = response.scheduleStatus === 'AlreadyExists';
+        return {
+            runId: jobId,
+            targetId: settings.targetId,
+            status: 'queued',
+            rerun: !!rerun && !followed
+        };
     }
     /** inferred: an AlreadyExists without a job id; the active jobs list names it. */
     async findActiveJob() {
@@ -34895,7 +35032,7 @@ class TestiflyProvider {
         const job = answer.jobs.find((candidate) => candidate.jobId === handle.runId);
         if (!job)
             throw new Error(`Testifly's answer does not mention job ${handle.runId}`);
-        const state = mapStatus(JOB_STATUS, job.status, { signal: 'running' }, (value) => this.reportUnknown('job', value));
+        const state = (0,provider/* mapStatus */.Rf)(JOB_STATUS, job.status, { signal: 'running' }, (value) => this.reportUnknown('job', value));
         const base = {
             provider: this.name,
             targetId: handle.targetId,
@@ -34998,6 +35135,47 @@ function createProvider(settings, setup) {
         log: setup.log,
         warn: setup.warn
     });
+}
+
+
+/***/ }),
+
+/***/ 9545:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rf: () => (/* binding */ mapStatus),
+/* harmony export */   XZ: () => (/* binding */ rerunFallbackLine),
+/* harmony export */   a7: () => (/* binding */ unknownStatusReporter)
+/* harmony export */ });
+/** The log line of a re-run that runs every test after all; `reason` ends without a full stop. */
+function rerunFallbackLine(reason) {
+    return `rerun: failed, but running every test: ${reason}.`;
+}
+/**
+ * A warning per unknown vendor status, once: the same unknown value on every poll says nothing new.
+ * Unknown statuses are treated as still running until the deadline, never as a crash.
+ */
+function unknownStatusReporter(vendor, warn) {
+    const seen = new Set();
+    return (kind, value) => {
+        if (seen.has(`${kind}:${value}`))
+            return;
+        seen.add(`${kind}:${value}`);
+        warn(`${vendor} returned an unknown ${kind} status "${value}"; treating it as still running.`);
+    };
+}
+/**
+ * The status table's entry for a vendor status. An unknown status (only the table's own keys
+ * count, so "constructor" is unknown too) is reported and read as `stillRunning`: polling goes on
+ * until the deadline rather than crashing or guessing a verdict.
+ */
+function mapStatus(table, value, stillRunning, onUnknown) {
+    const mapped = Object.hasOwn(table, value) ? table[value] : undefined;
+    if (mapped !== undefined)
+        return mapped;
+    onUnknown(value);
+    return stillRunning;
 }
 
 

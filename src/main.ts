@@ -97,7 +97,8 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   let lastRun = previous
   if (settings.wait) {
     report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings)
-    if (plan.earlier) report = withEarlierPasses(report, plan.earlier)
+    // Only a run that repeated just the failed tests leaves the earlier passes out of its report.
+    if (plan.earlier && handle.rerun) report = withEarlierPasses(report, plan.earlier)
     lastRun ??= await readPrevious()
     if (lastRun.digest) renderContext.changes = changesSince(lastRun.digest, report, context.sha)
   } else {

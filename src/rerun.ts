@@ -1,6 +1,6 @@
 import type { RunContext } from './github-context.js'
 import type { Settings } from './inputs.js'
-import type { RerunSelection } from './providers/provider.js'
+import { rerunFallbackLine, type RerunSelection } from './providers/provider.js'
 import type { Digest } from './report/digest.js'
 import type { EarlierAttempt, RunReport } from './report/model.js'
 
@@ -49,16 +49,19 @@ export function planRerun(
   const { digest } = previous
   const refusal = digest ? refusalOf(digest, context) : previous.reason
   if (!digest || refusal)
-    return { explanation: `rerun: failed, but running every test: ${refusal}.` }
+    return { explanation: rerunFallbackLine(refusal ?? 'the PR comment has no record') }
   const keys = [...new Set(digest.failures.map((failure) => failure.rerunKey ?? failure.id))]
   const problem = vendorProblem?.({ previousRunId: digest.runId, keys })
-  if (problem) return { explanation: `rerun: failed, but running every test: ${problem}.` }
-  const tests = keys.length === 1 ? 'the 1 test that' : `the ${keys.length} tests that`
+  if (problem) return { explanation: rerunFallbackLine(problem) }
+  const failed = digest.failures.length
+  const tests = failed === 1 ? 'the 1 test that' : `the ${failed} tests that`
+  // Several calls of one scenario are one selection: say so when the counts differ.
+  const sent = keys.length === failed ? '' : ` (${keys.length} to select)`
   const link = digest.url ? `: ${digest.url}` : ''
   return {
     selection: { previousRunId: digest.runId, keys },
     earlier: digest,
-    explanation: `Re-running ${tests} failed in attempt ${digest.attempt}${link}`
+    explanation: `Re-running ${tests} failed in attempt ${digest.attempt}${sent}${link}`
   }
 }
 

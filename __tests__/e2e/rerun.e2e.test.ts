@@ -469,7 +469,43 @@ describe('re-run fallbacks particular to a vendor', () => {
 
     expect(second.exitCode, second.stdout).toBe(0)
     expect(triggers(sim, 'execute')[1]).toEqual({ scenario_ids: [SCENARIO_IDS[1]] })
+    expect(second.stdout).toContain('Re-running the 2 tests that failed in attempt 1 (1 to select)')
     expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+  })
+
+  it('Future AGI: failed scenarios removed since run everything, without adding the earlier passes', async () => {
+    const scenario = (i: number, failing: boolean): FutureAgiScenario => ({
+      id: SCENARIO_IDS[i]!,
+      name: `Scenario ${i + 1}`,
+      calls: 1,
+      outcome: {
+        status: failing ? 'failed' : 'completed',
+        ended_reason: failing ? 'silence-timed-out' : 'customer-ended-call'
+      }
+    })
+    const sim = await start(
+      new FutureAgiSimulator({
+        apiKey: KEY,
+        apiSecret: FAGI_SECRET,
+        runTestId: RUN_TEST,
+        scenarios: [scenario(0, false), scenario(1, true), scenario(2, false)],
+        steps: [{ status: 'completed', calls: 'final' }]
+      })
+    )
+    const inputs = { ...futureAgiCase().inputs(sim.url), rerun: 'failed' }
+    expect((await attempt(1, inputs)).outputs).toMatchObject({ total: '3', failed: '1' })
+
+    // scenario 2 is taken off the run test; the others pass
+    sim.options.scenarios = [scenario(0, false), scenario(2, false)]
+    const second = await attempt(2, inputs)
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(second.stdout).toContain(
+      `rerun: failed, but running every test: the scenarios that failed in the earlier attempt are no longer scenarios of run test ${RUN_TEST}.`
+    )
+    expect(triggers(sim, 'execute')[1]).toEqual({})
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '2', passed: '2' })
+    expect(second.summary).not.toContain('Re-run of')
   })
 
   it('Testifly: one failed test is re-run as testId', async () => {

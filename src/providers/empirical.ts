@@ -297,7 +297,8 @@ class EmpiricalProvider implements Provider {
     const run = response.data.test_run
     return {
       runId: String(run.id),
-      status: RUN_STATE[run.state ?? ''] === 'running' ? 'running' : 'queued'
+      status: RUN_STATE[run.state ?? ''] === 'running' ? 'running' : 'queued',
+      rerun: request.rerun !== undefined
     }
   }
 

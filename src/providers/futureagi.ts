@@ -381,7 +381,12 @@ class FutureAgiProvider implements Provider {
     ].filter(Boolean)
     if (size.length > 0)
       this.deps.log(`Future AGI execution ${response.execution_id}: ${size.join(', ')}`)
-    return { runId: response.execution_id, targetId: settings.targetId, status: 'queued' }
+    return {
+      runId: response.execution_id,
+      targetId: settings.targetId,
+      status: 'queued',
+      rerun: rerun !== undefined
+    }
   }
 
   /**

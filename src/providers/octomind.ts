@@ -306,7 +306,8 @@ class OctomindProvider implements Provider {
       runId: response.testReport.id,
       url: response.testReportUrl,
       targetId,
-      status: 'running'
+      status: 'running',
+      rerun: request.rerun !== undefined
     }
   }
 

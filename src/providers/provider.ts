@@ -32,6 +32,8 @@ export interface RunHandle {
   targetId?: string
   /** The run's state as the trigger's answer gave it. */
   status: RunStatus
+  /** The run repeats only the re-run selection it was asked for (`TriggerRequest.rerun`). */
+  rerun?: boolean
   /** Anything else the provider needs to observe the run. */
   extra?: Record<string, string>
 }

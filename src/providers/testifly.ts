@@ -263,7 +263,14 @@ class TestiflyProvider implements Provider {
         `Testifly did not schedule the run: ${response.message ?? response.scheduleStatus ?? 'no job id in the answer'}`
       )
     }
-    return { runId: jobId, targetId: settings.targetId, status: 'queued' }
+    // A job already queued was asked for by someone else: it is not known to be the re-run.
+    const followed = response.scheduleStatus === 'AlreadyExists'
+    return {
+      runId: jobId,
+      targetId: settings.targetId,
+      status: 'queued',
+      rerun: !!rerun && !followed
+    }
   }
 
   /** inferred: an AlreadyExists without a job id; the active jobs list names it. */
