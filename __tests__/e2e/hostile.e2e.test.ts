@@ -262,6 +262,30 @@ describe.each(HOSTILE_VENDORS)('a hostile $provider', (vendor) => {
   })
 })
 
+describe.each(HOSTILE_VENDORS)('a re-run after a hostile $provider', (vendor) => {
+  it("reads the vendor's payloads back from the comment's digest without a command reaching the log", async () => {
+    const server = await started(vendor.server())
+    const inputs = {
+      provider: vendor.provider,
+      'api-key': KEY,
+      'api-url': server.url,
+      rerun: 'failed',
+      ...vendor.inputs
+    }
+    const first = await run(inputs)
+    expect(first.exitCode).toBe(1)
+    // the digest went into the comment as one hidden line, whatever the ids and URLs held
+    const comment = github.commentsOn(5)[0]?.body ?? ''
+    expect(comment.split('\n')[1]).toMatch(/^<!-- testgate-digest:1:[\w-]+ -->$/)
+
+    const second = await run(inputs, { env: { GITHUB_RUN_ATTEMPT: '2' } })
+    expectNoInjectedCommand(second)
+    expect(second.stdout).toMatch(/Re-running the|rerun: failed, but running every test/)
+    for (const [name, value] of Object.entries(second.outputs))
+      expect(value, `output ${name}`).not.toMatch(/[\r\n\u2028\u0085]/)
+  })
+})
+
 // ---- Redirects --------------------------------------------------------------------------------
 
 describe('redirects', () => {
