@@ -42,8 +42,9 @@ async function simulatePolling(durationMs: number, tests: number) {
   }
   const outcome = await waitForVerdict({
     observe: async () => report(),
-    intervalMs: 5_000,
-    maxIntervalMs: 30_000,
+    floorMs: 5_000,
+    idleMs: 10_000,
+    maxWaitMs: 60_000,
     deadline: durationMs * 10,
     label: 'bench',
     onProgress: () => {},

@@ -81,7 +81,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   const renderContext = { ...toRenderContext(provider, settings, context, leg), reportPath }
   let report: RunReport
   if (settings.wait) {
-    report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings)
+    report = explainNoTests(await waitForReport(provider, handle, request, deadline), settings)
   } else {
     report = startedReport(provider, handle)
     renderContext.startedOnly = true
