@@ -64,6 +64,9 @@ export interface ProviderDeps {
     baseUrl: string
     headers: Record<string, string>
     describeError?: (body: unknown) => string | undefined
+    /** Shorter limits than the step's, for reads that must not hold anything up (history). */
+    requestTimeoutMs?: number
+    retries?: number
   }) => HttpClient
   log: (line: string) => void
   warn: (line: string) => void
