@@ -39,9 +39,10 @@ export interface FinishWindow {
   hi: number
 }
 
-// Inside a window, spacing = this × the window's width relative to its end: a window as wide as
-// the run gets a look every 12 s, a ±15% one every ~4 s, one narrowed by progress every floorMs.
-const DENSITY_MS = 12_000
+// Inside a window, spacing = this × idleMs × the window's width relative to its end: with the
+// default 10 s, a window as wide as the run gets a look every 12 s, a ±15% one every ~4 s, one
+// narrowed by progress every floorMs.
+const DENSITY = 1.2
 // On the way to a far window, a wait is at most this share of the time already waited, so a run
 // that ends well before its prediction is still seen within a quarter of its length.
 const APPROACH_SHARE = 0.25
@@ -54,7 +55,7 @@ export function nextWaitMs(state: ScheduleState): number {
 
 function waitFor(window: FinishWindow, state: ScheduleState): number {
   if (state.nowMs < window.lo) return approach(window.lo, state)
-  if (state.nowMs <= window.hi) return denseSpacing(window)
+  if (state.nowMs <= window.hi) return denseSpacing(window, state.idleMs)
   return Math.min(state.idleMs, (state.lastWaitMs ?? state.floorMs) * BACK_OFF)
 }
 
@@ -67,8 +68,8 @@ function approach(lo: number, state: ScheduleState): number {
   return lo - state.nowMs <= step * 1.5 ? lo - state.nowMs : step
 }
 
-function denseSpacing(window: FinishWindow): number {
-  return (DENSITY_MS * (window.hi - window.lo)) / Math.max(window.hi, 1)
+function denseSpacing(window: FinishWindow, idleMs: number): number {
+  return DENSITY * idleMs * relativeWidth(window)
 }
 
 function clampWait(ms: number, state: ScheduleState): number {

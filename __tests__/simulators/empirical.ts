@@ -136,7 +136,8 @@ export class EmpiricalSimulator extends SimServer {
       return { status: 400, body: { error: `Unknown state "${state}"` } }
     const id = Number(req.query.get('id'))
     const runs = [...this.runs.values()].filter((run) => !req.query.get('id') || run.id === id)
-    for (const run of runs) run.reads++
+    // A read of one run moves its script on; a listing of recent runs does not.
+    if (req.query.get('id')) for (const run of runs) run.reads++
     const items = [...runs.reverse().map((run) => this.item(run)), ...this.earlierRuns()]
       .filter((item) => !state || item.state === state)
       .slice(0, perPage)

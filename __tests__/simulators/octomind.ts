@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { z } from 'zod'
+import { z } from 'zod'
 import {
   executeRequestSchema,
   executeResponseSchema,
@@ -154,7 +154,8 @@ export class OctomindSimulator extends SimServer {
       .reverse()
       .map((stored) => this.snapshot(stored, stored.polls))
     const earlier = (this.options.history ?? []).map((ms, i) => this.pastReport(req, ms, i))
-    const body = testReportListSchema.parse({ data: [...ours, ...earlier], hasNextPage: false })
+    const schema = testReportListSchema.extend({ data: z.array(this.reportSchema()) })
+    const body = schema.parse({ data: [...ours, ...earlier], hasNextPage: false })
     return { status: 200, body }
   }
 
