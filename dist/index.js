@@ -30254,7 +30254,7 @@ function joinUrl(base, path) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(950);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9375);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 
@@ -30322,7 +30322,7 @@ const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-token'];
 const INPUT_DEFAULTS = {
     wait: 'true',
     'timeout-minutes': '30',
-    'poll-interval-seconds': '5',
+    'poll-interval-seconds': '2',
     'fail-on': 'failure',
     'allow-no-tests': 'false',
     comment: 'auto',
@@ -30733,7 +30733,7 @@ const log = {
 
 /***/ }),
 
-/***/ 950:
+/***/ 9375:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33244,63 +33244,172 @@ async function publishAll(input, sinks = SINKS) {
 
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(2462);
+;// CONCATENATED MODULE: ./src/poll-schedule.ts
+/**
+ * When to look at a run next: a pure function of what the poll loop knows. Times are ms since the
+ * trigger's answer, which was itself a look at the run.
+ *
+ * With nothing known, looks come every `idleMs`. A predicted finish (from the target's recent run
+ * durations, or from how many tests are done so far) is a window: the schedule sleeps most of the
+ * way to it, looks densely inside it, and backs off to `idleMs` past it.
+ */
+// Inside a window, spacing = this × idleMs × the window's width relative to its end: with the
+// default 10 s, a window as wide as the run gets a look every 12 s, a ±15% one every ~4 s, one
+// narrowed by progress every floorMs.
+const DENSITY = 1.2;
+// On the way to a far window, a wait is at most this share of the time already waited, so a run
+// that ends well before its prediction is still seen within a quarter of its length.
+const APPROACH_SHARE = 0.25;
+const BACK_OFF = 1.5;
+function nextWaitMs(state) {
+    const window = predictedWindow(state);
+    return clampWait(window ? waitFor(window, state) : state.idleMs, state);
+}
+function waitFor(window, state) {
+    if (state.nowMs < window.lo)
+        return approach(window.lo, state);
+    if (state.nowMs <= window.hi)
+        return denseSpacing(window, state.idleMs);
+    return Math.min(state.idleMs, (state.lastWaitMs ?? state.floorMs) * BACK_OFF);
+}
+/**
+ * Most of the way to the window, in steps that grow with the time already waited; straight to it
+ * when it is less than a step and a half away (a look just before it would tell little).
+ */
+function approach(lo, state) {
+    const step = Math.max(state.idleMs, Math.min(state.maxWaitMs, state.nowMs * APPROACH_SHARE));
+    return lo - state.nowMs <= step * 1.5 ? lo - state.nowMs : step;
+}
+function denseSpacing(window, idleMs) {
+    return DENSITY * idleMs * relativeWidth(window);
+}
+function clampWait(ms, state) {
+    return Math.round(Math.max(state.floorMs, Math.min(ms, Math.max(state.idleMs, state.maxWaitMs))));
+}
+/** The narrower (relative to its end) of the windows history and progress give. */
+function predictedWindow(state) {
+    const candidates = [historyWindow(state.historyMs), progressWindow(state)].filter((window) => window !== undefined);
+    return candidates.sort((a, b) => relativeWidth(a) - relativeWidth(b))[0];
+}
+function relativeWidth(window) {
+    return (window.hi - window.lo) / Math.max(window.hi, 1);
+}
+/**
+ * Recent durations, widened by a quarter of their spread (at least a tenth of the median) each
+ * side: a new run is drawn from the same spread, so it may land just outside the ones seen.
+ */
+function historyWindow(durations) {
+    const sorted = durations.filter((d) => Number.isFinite(d) && d > 0).sort((a, b) => a - b);
+    if (sorted.length === 0)
+        return undefined;
+    const min = sorted[0] ?? 0;
+    const max = sorted[sorted.length - 1] ?? 0;
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    const margin = Math.max((max - min) / 4, median / 10);
+    return { lo: Math.max(0, min - margin), hi: max + margin };
+}
+/**
+ * k of N tests done → the run ends near (time of the k-th) × N / k. The k-th finished between the
+ * two looks around it, and tests are uneven: the window widens by 1/(2k) + 5% each side. A run
+ * with no new test done since also cannot end before now × N / (k + 1).
+ */
+function progressWindow(state) {
+    const p = state.progress;
+    if (!p || p.done < 1 || p.done >= p.total)
+        return undefined;
+    const slack = 0.5 / p.done + 0.05;
+    const lo = Math.max(((p.beforeMs * p.total) / p.done) * (1 - slack), ((state.nowMs * p.total) / (p.done + 1)) * (1 - slack));
+    return { lo, hi: Math.max(lo, ((p.seenAtMs * p.total) / p.done) * (1 + slack)) };
+}
+
 ;// CONCATENATED MODULE: ./src/poll.ts
 
 
 
+
 /**
- * Looks at the run right away, then at a growing interval until it reaches a terminal status or the
- * deadline passes. Never sleeps after the verdict. Transient errors are survived until the deadline;
- * any other error ends the wait as 'lost' with the last report seen.
+ * Looks at the run until it reaches a terminal status or the deadline passes, when
+ * nextWaitMs() says: right away, or first after a wait when the trigger's answer was a look.
+ * Never sleeps after the verdict. Transient errors are survived until the deadline; any other
+ * error ends the wait as 'lost' with the last report seen.
  */
 async function waitForVerdict(options) {
     const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? http/* defaultSleep */.JG;
-    const growth = options.growth ?? 1.5;
-    const heartbeatMs = options.heartbeatMs ?? 120_000;
-    const startedAt = now();
-    let interval = options.intervalMs;
-    let last;
-    let lastKey = '';
-    let lastLineAt = startedAt;
-    let looks = 0;
+    const startedAt = options.startedAt ?? now();
+    const seen = {
+        looks: 0,
+        lastKey: '',
+        lastLineAt: startedAt,
+        lastLookMs: 0,
+        retryAfterMs: 0
+    };
+    let lookFirst = !options.triggerLook;
     for (;;) {
         if (options.signal?.aborted)
-            return { kind: 'aborted', report: last, looks };
-        // A vendor's Retry-After is a floor for the next wait, whatever the interval says.
-        let floorMs = 0;
-        looks++;
-        try {
-            const report = await options.observe();
-            last = report;
-            const key = progressKey(report);
-            if (key !== lastKey || now() - lastLineAt >= heartbeatMs) {
-                options.onProgress(`${options.label}: ${describeProgress(report)} [${(0,src_text/* formatDuration */.a3)(now() - startedAt)}]`);
-                lastLineAt = now();
-                if (key !== lastKey)
-                    interval = options.intervalMs;
-                lastKey = key;
-            }
-            else {
-                interval = Math.min(options.maxIntervalMs, interval * growth);
-            }
-            if ((0,model/* isTerminal */.Hd)(report.status))
-                return { kind: 'verdict', report, looks };
+            return { kind: 'aborted', report: seen.last, looks: seen.looks };
+        if (lookFirst) {
+            const outcome = await lookOnce(options, seen, now() - startedAt, startedAt);
+            if (outcome)
+                return outcome;
         }
-        catch (error) {
-            if (!(error instanceof http/* VendorError */.Hi) || !error.transient) {
-                return { kind: 'lost', report: last, looks, error: error };
-            }
-            options.onTransientError(error);
-            interval = Math.min(options.maxIntervalMs, interval * growth);
-            floorMs = error.retryAfterMs ?? 0;
-        }
+        lookFirst = true;
         const remaining = options.deadline - now();
         if (remaining <= 0)
-            return { kind: 'timed-out', report: last, looks };
+            return { kind: 'timed-out', report: seen.last, looks: seen.looks };
+        seen.lastWaitMs = Math.max(nextWait(options, seen, now() - startedAt), seen.retryAfterMs);
         // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
-        await sleep(Math.min(Math.max(interval, floorMs), remaining), options.signal);
+        await (options.sleep ?? http/* defaultSleep */.JG)(Math.min(seen.lastWaitMs, remaining), options.signal);
     }
+}
+function nextWait(options, seen, nowMs) {
+    return nextWaitMs({
+        nowMs,
+        floorMs: options.floorMs,
+        idleMs: options.idleMs,
+        maxWaitMs: options.maxWaitMs,
+        historyMs: options.history ?? [],
+        progress: seen.progress,
+        lastWaitMs: seen.lastWaitMs
+    });
+}
+/** One look: the outcome when it ends the wait, else undefined with `seen` updated. */
+async function lookOnce(options, seen, atMs, startedAt) {
+    seen.looks++;
+    seen.retryAfterMs = 0;
+    try {
+        const report = await options.observe();
+        seen.last = report;
+        noteProgress(seen, report, atMs);
+        logChange(options, seen, report, startedAt);
+        seen.lastLookMs = atMs;
+        if ((0,model/* isTerminal */.Hd)(report.status))
+            return { kind: 'verdict', report, looks: seen.looks };
+    }
+    catch (error) {
+        if (!(error instanceof http/* VendorError */.Hi) || !error.transient) {
+            return { kind: 'lost', report: seen.last, looks: seen.looks, error: error };
+        }
+        options.onTransientError(error);
+        seen.retryAfterMs = error.retryAfterMs ?? 0;
+    }
+    return undefined;
+}
+/** A new count of finished tests restarts the progress estimate from this look. */
+function noteProgress(seen, report, atMs) {
+    const { total, pending } = report.counts;
+    const done = total - pending;
+    if (seen.progress?.done === done && seen.progress.total === total)
+        return;
+    seen.progress = { done, total, seenAtMs: atMs, beforeMs: seen.lastLookMs };
+}
+function logChange(options, seen, report, startedAt) {
+    const now = options.now ?? Date.now;
+    const key = progressKey(report);
+    if (key === seen.lastKey && now() - seen.lastLineAt < (options.heartbeatMs ?? 120_000))
+        return;
+    options.onProgress(`${options.label}: ${describeProgress(report)} [${(0,src_text/* formatDuration */.a3)(now() - startedAt)}]`);
+    seen.lastLineAt = now();
+    seen.lastKey = key;
 }
 function progressKey(report) {
     return `${report.status}|${report.phase ?? ''}|${JSON.stringify(report.counts)}`;
@@ -33332,11 +33441,17 @@ function describeProgress(report) {
  * Waiting for a started run's verdict: the poll loop with the provider's looks judged, the job's
  * cancellation, and a report for every way the wait can end.
  */
-// The longest wait between two looks at a run, unless poll-interval-seconds asks for more.
-const MAX_POLL_INTERVAL_MS = 30_000;
-async function waitForReport(provider, handle, settings, deadline) {
+// With nothing known about when a run ends, a look every 10 s (or poll-interval-seconds, if
+// longer): the median lateness is 5 s, and half the looks of a fixed 5 s loop.
+const IDLE_INTERVAL_MS = 10_000;
+// On the way to a finish predicted far off, no wait is longer than this.
+const MAX_WAIT_MS = 60_000;
+// A history look-up is a nicety: it never holds up the wait for longer than this.
+const HISTORY_TIMEOUT_MS = 3_000;
+async function waitForReport(provider, handle, request, deadline, clock) {
+    const { settings } = request;
     const scale = pollScale(process.env.TESTGATE_POLL_SCALE);
-    const intervalMs = settings.pollIntervalSeconds * 1000 * scale;
+    const startedAt = (clock?.now ?? Date.now)();
     // The runner signals a cancelled job with SIGINT (then SIGTERM): stop waiting and report what
     // is known; the post step then asks the vendor to stop the run.
     const cancellation = new AbortController();
@@ -33345,21 +33460,57 @@ async function waitForReport(provider, handle, settings, deadline) {
         cancellation.abort();
     };
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    const history = await readHistory(provider, request, HISTORY_TIMEOUT_MS * scale);
+    const floorMs = settings.pollIntervalSeconds * 1000 * scale;
     const outcome = await waitForVerdict({
         signal: cancellation.signal,
         observe: async () => judge(await provider.observe(handle)),
-        intervalMs,
-        maxIntervalMs: Math.max(intervalMs, MAX_POLL_INTERVAL_MS * scale),
+        floorMs,
+        idleMs: Math.max(floorMs, IDLE_INTERVAL_MS * scale),
+        maxWaitMs: Math.max(floorMs, MAX_WAIT_MS * scale),
+        history,
+        // The trigger's answer gave the run's state: the first look can wait.
+        triggerLook: true,
+        startedAt,
         deadline,
         label: `${provider.displayName} run ${handle.runId}`,
         onProgress: log/* log */.Rm.info,
-        onTransientError: (error) => log/* log */.Rm.info(`${error.message} — will look again`)
+        onTransientError: (error) => log/* log */.Rm.info(`${error.message} — will look again`),
+        ...clock
     });
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     // A run left behind by a cancelled job is the post step's to stop; any other outcome is final.
     if (outcome.kind !== 'aborted')
         core/* saveState */.LZ(state/* STATE_FINISHED */.Z6, 'true');
     return finalReport(outcome, provider, handle, settings);
+}
+/**
+ * Durations of the target's recent runs, where the provider can list them, to predict this one's
+ * end. An extra read that never fails the step: any error or a slow answer means "no history".
+ */
+async function readHistory(provider, request, timeoutMs) {
+    // A re-run repeats a few failed tests: the target's full runs say nothing of how long it takes.
+    if (!provider.history || request.rerun)
+        return [];
+    let timer;
+    const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    try {
+        const answer = await Promise.race([provider.history(request), timeout]);
+        if (answer === 'timeout')
+            log/* log */.Rm.info(`No history: ${provider.displayName} took too long to list recent runs.`);
+        else
+            log/* log */.Rm.info(`History: ${answer.length} recent ${provider.displayName} runs to predict this one's end.`);
+        return answer === 'timeout' ? [] : answer;
+    }
+    catch (error) {
+        log/* log */.Rm.info(`No history: ${error.message}`);
+        return [];
+    }
+    finally {
+        clearTimeout(timer);
+    }
 }
 /**
  * The test harness's time scale for the poll loop (TESTGATE_POLL_SCALE, between 0 and 1), so the
@@ -33478,7 +33629,8 @@ async function pipeline(env) {
         : {};
     if (plan.explanation)
         log/* log */.Rm.info(plan.explanation);
-    const handle = await trigger(provider, { ...request, rerun: plan.selection });
+    const triggered = { ...request, rerun: plan.selection };
+    const handle = await trigger(provider, triggered);
     core/* saveState */.LZ(state/* STATE_HANDLE */.zT, JSON.stringify({ provider: provider.name, handle }));
     log/* log */.Rm.info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`);
     setIdOutput('run-id', handle.runId);
@@ -33489,7 +33641,7 @@ async function pipeline(env) {
     let report;
     let lastRun = previous;
     if (settings.wait) {
-        report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings);
+        report = explainNoTests(await waitForReport(provider, handle, triggered, deadline), settings);
         // Only a run that repeated just the failed tests leaves the earlier passes out of its report.
         if (plan.earlier && handle.rerun)
             report = withEarlierPasses(report, plan.earlier);
@@ -33744,6 +33896,9 @@ var provider = __nccwpck_require__(9545);
  */
 const DEFAULT_ORIGIN = 'https://api.empirical.run';
 const DASHBOARD_ORIGIN = 'https://dash.empirical.run';
+// A history read is a nicety: one try, briefly; one page of recent runs.
+const HISTORY_TIMEOUT_MS = 5_000;
+const HISTORY_PAGE = 20;
 // Run states [doc]: pending, queued, started, cancelling are still going; ended, error, cancelled
 // are final. `ended` says the run finished, not that its tests passed [doc]; `error` is a failure
 // on Empirical's side.
@@ -33786,6 +33941,7 @@ const listItemSchema = schemas/* object */.Ikc({
     flaky_count: count,
     failed_count_after_snoozing: count,
     duration: count,
+    environment_slug: schemas/* string */.YjP().nullish(),
     created_at: schemas/* string */.YjP().nullish()
 })
     .loose();
@@ -33945,6 +34101,7 @@ class EmpiricalProvider {
     displayName = 'Empirical';
     inputs = ['url', 'environment', 'variables', 'tags'];
     client;
+    historyClient;
     origin;
     reportUnknown;
     constructor(deps) {
@@ -33955,6 +34112,13 @@ class EmpiricalProvider {
             vendor: this.displayName,
             baseUrl: this.origin,
             headers: { authorization: `Bearer ${deps.settings.apiKey}` }
+        });
+        this.historyClient = deps.http({
+            vendor: this.displayName,
+            baseUrl: this.origin,
+            headers: { authorization: `Bearer ${deps.settings.apiKey}` },
+            requestTimeoutMs: HISTORY_TIMEOUT_MS,
+            retries: 0
         });
     }
     validate(request) {
@@ -34019,6 +34183,19 @@ class EmpiricalProvider {
             note: signal === 'failed' ? errorNote(single?.raw, item) : undefined
         };
     }
+    /**
+     * The durations of the project's recent ended runs in this run's environment [doc: the list's
+     * `state` filter, items' `duration` and `environment_slug`; inferred: duration is in ms].
+     */
+    async history(request) {
+        const list = await this.historyClient.get(`/api/test-runs?state=ended&per_page=${HISTORY_PAGE}`, listSchema);
+        const environment = environmentOf(request);
+        return list.data.test_runs.items.flatMap((item) => (item.environment_slug ?? environment) === environment &&
+            typeof item.duration === 'number' &&
+            item.duration > 0
+            ? [item.duration]
+            : []);
+    }
     async readDetails(runId) {
         try {
             return readSingleRun(await this.client.get(`/api/test-runs/${encodeURIComponent(runId)}`, schemas/* unknown */.L5J()));
@@ -34081,6 +34258,9 @@ const empirical = {
  * and an API key pair. What the code does not settle is marked "inferred".
  */
 const DEFAULT_BASE = 'https://api.futureagi.com';
+// A history read is a nicety: one try, briefly; one page of recent executions.
+const futureagi_HISTORY_TIMEOUT_MS = 5_000;
+const futureagi_HISTORY_PAGE = 10;
 /** Inputs only Future AGI reads: the simulator to use [server: simulator_id]. */
 const OWN_INPUTS = { 'simulator-id': inputs/* optionalText */.mR };
 function simulatorIds(settings) {
@@ -34145,6 +34325,11 @@ const scenariosPageSchema = schemas/* object */.Ikc({
     count: schemas/* number */.aig(),
     next: schemas/* string */.YjP().nullish(),
     results: schemas/* array */.YOg(schemas/* object */.Ikc({ id: schemas/* string */.YjP(), name: schemas/* string */.YjP().nullish() }).loose())
+})
+    .loose();
+// The run test's executions, newest first [server: RunTestExecutionsView]; duration in seconds.
+const executionsPageSchema = schemas/* object */.Ikc({
+    results: schemas/* array */.YOg(schemas/* object */.Ikc({ duration: schemas/* number */.aig().nullish(), source_type: schemas/* string */.YjP().nullish() }).loose())
 })
     .loose();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34346,6 +34531,7 @@ class FutureAgiProvider {
     displayName = 'Future AGI';
     inputs = ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'];
     client;
+    historyClient;
     reportUnknown;
     constructor(deps) {
         this.deps = deps;
@@ -34354,6 +34540,13 @@ class FutureAgiProvider {
             vendor: this.displayName,
             baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
             headers: authHeaders(deps.settings)
+        });
+        this.historyClient = deps.http({
+            vendor: this.displayName,
+            baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
+            headers: authHeaders(deps.settings),
+            requestTimeoutMs: futureagi_HISTORY_TIMEOUT_MS,
+            retries: 0
         });
     }
     validate({ settings }) {
@@ -34439,6 +34632,18 @@ class FutureAgiProvider {
         }
         return ids;
     }
+    /**
+     * Durations of the run test's recent completed executions. Only a prompt run test's duration is
+     * the execution's length (first to last chat message); an agent one's is the sum of its calls'
+     * durations, which overlap, so it predicts nothing and is left out [server: RunTestExecutionsView].
+     */
+    async history({ settings }) {
+        const runTest = encodeURIComponent(settings.targetId ?? '');
+        const page = await this.historyClient.get(`/simulate/run-tests/${runTest}/executions/?status=completed&page=1&limit=${futureagi_HISTORY_PAGE}`, executionsPageSchema);
+        return page.results.flatMap((execution) => execution.source_type === 'prompt' && execution.duration && execution.duration > 0
+            ? [execution.duration * 1000]
+            : []);
+    }
     async observe(handle) {
         const { status, calls, complete } = await this.readExecution(handle.runId);
         const executionSignal = (0,provider/* mapStatus */.Rf)(EXECUTION_STATUS, status.toLowerCase(), 'running', () => this.reportUnknown('execution', status));
@@ -34519,6 +34724,8 @@ const futureAgi = {
  * are silent the code says "inferred".
  */
 const octomind_DEFAULT_ORIGIN = 'https://app.octomind.dev';
+// A history read is a nicety: one try, briefly.
+const octomind_HISTORY_TIMEOUT_MS = 5_000;
 // The v3 execute request's enums [spec: Browser, Breakpoint].
 const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
 const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
@@ -34564,6 +34771,11 @@ const testReportSchema = schemas/* object */.Ikc({
     .loose();
 const octomind_executeResponseSchema = schemas/* object */.Ikc({ testReportUrl: schemas/* string */.YjP().optional(), testReport: testReportSchema })
     .loose();
+// getTestReports: the target's reports, newest first [spec L597–665]; nothing in it is required.
+const testReportListSchema = schemas/* object */.Ikc({ data: schemas/* array */.YOg(testReportSchema.omit({ testResults: true }).loose()).nullish() })
+    .loose();
+// How many recent finished reports predict a run's end.
+const HISTORY_SIZE = 10;
 const testCaseListSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ id: schemas/* string */.YjP(), description: schemas/* string */.YjP().nullish() }).loose());
 // 400 bodies are a list of zod issues: [{ path: [...], message }].
 const zodIssuesSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()])).optional(), message: schemas/* string */.YjP() })
@@ -34704,6 +34916,7 @@ class OctomindProvider {
     displayName = 'Octomind';
     inputs = ['target-id', 'url', 'environment', 'variables', 'tags'];
     client;
+    historyClient;
     origin;
     testCaseNames;
     reportUnknown;
@@ -34717,6 +34930,13 @@ class OctomindProvider {
             baseUrl: apiBase,
             headers: { 'x-api-key': deps.settings.apiKey },
             describeError: describeOctomindError
+        });
+        this.historyClient = deps.http({
+            vendor: this.displayName,
+            baseUrl: apiBase,
+            headers: { 'x-api-key': deps.settings.apiKey },
+            requestTimeoutMs: octomind_HISTORY_TIMEOUT_MS,
+            retries: 0
         });
     }
     variant(settings) {
@@ -34771,6 +34991,11 @@ class OctomindProvider {
             onUnknownStatus: (kind, value) => this.reportUnknown(kind, value)
         });
     }
+    /** The target's recent finished reports, as durations: updatedAt − createdAt (inferred: a report is last updated when it finishes). */
+    async history({ settings }) {
+        const list = await this.historyClient.get(`/apiKey/v3/test-targets/${encodeURIComponent(settings.targetId ?? '')}/test-reports`, testReportListSchema);
+        return reportDurations(list.data ?? []).slice(0, HISTORY_SIZE);
+    }
     /** Test names live on the test cases; a failure here costs names, never the verdict. */
     async loadTestCaseNames(targetId) {
         try {
@@ -34782,6 +35007,14 @@ class OctomindProvider {
             return new Map();
         }
     }
+}
+/** Durations of the finished reports among these; a report still WAITING has none. */
+function reportDurations(reports) {
+    return reports.flatMap((report) => {
+        const final = Object.hasOwn(REPORT_STATUS, report.status) && report.status !== 'WAITING';
+        const ms = Date.parse(report.updatedAt ?? '') - Date.parse(report.createdAt ?? '');
+        return final && ms > 0 ? [ms] : [];
+    });
 }
 const octomind = {
     create: (deps) => new OctomindProvider(deps),
@@ -35128,6 +35361,7 @@ function createProvider(settings, setup) {
         http: (options) => new http/* HttpClient */.Qq({
             ...options,
             ...setup.client,
+            ...shorterLimits(options, setup.client),
             headers: { 'user-agent': 'testgate', ...options.headers },
             secrets,
             log: setup.log
@@ -35135,6 +35369,14 @@ function createProvider(settings, setup) {
         log: setup.log,
         warn: setup.warn
     });
+}
+/** A provider may ask for shorter limits than the step's (a history read), never for longer. */
+function shorterLimits(asked, step) {
+    const least = (a, b) => a === undefined ? b : b === undefined ? a : Math.min(a, b);
+    return {
+        requestTimeoutMs: least(asked.requestTimeoutMs, step.requestTimeoutMs),
+        retries: least(asked.retries, step.retries)
+    };
 }
 
 

@@ -90,7 +90,7 @@ export const SECRET_INPUTS = ['api-key', 'api-secret', 'github-token', 'testmo-t
 export const INPUT_DEFAULTS: Record<string, string> = {
   wait: 'true',
   'timeout-minutes': '30',
-  'poll-interval-seconds': '5',
+  'poll-interval-seconds': '2',
   'fail-on': 'failure',
   'allow-no-tests': 'false',
   comment: 'auto',

@@ -82,7 +82,8 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     : {}
   if (plan.explanation) log.info(plan.explanation)
 
-  const handle = await trigger(provider, { ...request, rerun: plan.selection })
+  const triggered = { ...request, rerun: plan.selection }
+  const handle = await trigger(provider, triggered)
   core.saveState(STATE_HANDLE, JSON.stringify({ provider: provider.name, handle }))
   log.info(
     `Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`
@@ -96,7 +97,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   let report: RunReport
   let lastRun = previous
   if (settings.wait) {
-    report = explainNoTests(await waitForReport(provider, handle, settings, deadline), settings)
+    report = explainNoTests(await waitForReport(provider, handle, triggered, deadline), settings)
     // Only a run that repeated just the failed tests leaves the earlier passes out of its report.
     if (plan.earlier && handle.rerun) report = withEarlierPasses(report, plan.earlier)
     lastRun ??= await readPrevious()

@@ -1,14 +1,23 @@
 import { defaultSleep, VendorError } from './http.js'
+import { nextWaitMs, type Progress } from './poll-schedule.js'
 import { isTerminal, type RunReport } from './report/model.js'
 import { formatDuration } from './text.js'
 
 export interface PollOptions {
   /** One look at the run. */
   observe: () => Promise<RunReport>
-  /** First wait between looks; it grows while nothing changes. */
-  intervalMs: number
-  /** The longest wait between looks. */
-  maxIntervalMs: number
+  /** The shortest wait between two looks (poll-interval-seconds). */
+  floorMs: number
+  /** The wait between looks while nothing is known about when the run ends. */
+  idleMs: number
+  /** The longest wait on the way to a finish predicted far off. */
+  maxWaitMs: number
+  /** Durations (ms) of the target's recent finished runs; empty when the vendor lists none. */
+  history?: readonly number[]
+  /** The trigger's answer carried the run's state: it was the first look, so wait before the next. */
+  triggerLook?: boolean
+  /** Epoch ms of the trigger's answer; default: when the wait starts. */
+  startedAt?: number
   /** Epoch ms: no look starts after it. */
   deadline: number
   /** A line for the log whenever status or counts change, and now and then on a long quiet run. */
@@ -17,7 +26,6 @@ export interface PollOptions {
   onTransientError: (error: VendorError) => void
   label: string
   heartbeatMs?: number
-  growth?: number
   now?: () => number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** Aborted when the job is being cancelled: the wait ends at once, as 'aborted'. */
@@ -30,56 +38,106 @@ export type PollOutcome =
   | { kind: 'lost'; report?: RunReport; looks: number; error: Error }
   | { kind: 'aborted'; report?: RunReport; looks: number }
 
+/** What the loop has learnt so far; the schedule reads it. */
+interface Seen {
+  looks: number
+  last?: RunReport
+  lastKey: string
+  lastLineAt: number
+  lastLookMs: number
+  lastWaitMs?: number
+  progress?: Progress
+  /** A vendor's Retry-After: a floor for the next wait, whatever the schedule says. */
+  retryAfterMs: number
+}
+
 /**
- * Looks at the run right away, then at a growing interval until it reaches a terminal status or the
- * deadline passes. Never sleeps after the verdict. Transient errors are survived until the deadline;
- * any other error ends the wait as 'lost' with the last report seen.
+ * Looks at the run until it reaches a terminal status or the deadline passes, when
+ * nextWaitMs() says: right away, or first after a wait when the trigger's answer was a look.
+ * Never sleeps after the verdict. Transient errors are survived until the deadline; any other
+ * error ends the wait as 'lost' with the last report seen.
  */
 export async function waitForVerdict(options: PollOptions): Promise<PollOutcome> {
   const now = options.now ?? Date.now
-  const sleep = options.sleep ?? defaultSleep
-  const growth = options.growth ?? 1.5
-  const heartbeatMs = options.heartbeatMs ?? 120_000
-  const startedAt = now()
-  let interval = options.intervalMs
-  let last: RunReport | undefined
-  let lastKey = ''
-  let lastLineAt = startedAt
-  let looks = 0
-
-  for (;;) {
-    if (options.signal?.aborted) return { kind: 'aborted', report: last, looks }
-    // A vendor's Retry-After is a floor for the next wait, whatever the interval says.
-    let floorMs = 0
-    looks++
-    try {
-      const report = await options.observe()
-      last = report
-      const key = progressKey(report)
-      if (key !== lastKey || now() - lastLineAt >= heartbeatMs) {
-        options.onProgress(
-          `${options.label}: ${describeProgress(report)} [${formatDuration(now() - startedAt)}]`
-        )
-        lastLineAt = now()
-        if (key !== lastKey) interval = options.intervalMs
-        lastKey = key
-      } else {
-        interval = Math.min(options.maxIntervalMs, interval * growth)
-      }
-      if (isTerminal(report.status)) return { kind: 'verdict', report, looks }
-    } catch (error) {
-      if (!(error instanceof VendorError) || !error.transient) {
-        return { kind: 'lost', report: last, looks, error: error as Error }
-      }
-      options.onTransientError(error)
-      interval = Math.min(options.maxIntervalMs, interval * growth)
-      floorMs = error.retryAfterMs ?? 0
-    }
-    const remaining = options.deadline - now()
-    if (remaining <= 0) return { kind: 'timed-out', report: last, looks }
-    // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
-    await sleep(Math.min(Math.max(interval, floorMs), remaining), options.signal)
+  const startedAt = options.startedAt ?? now()
+  const seen: Seen = {
+    looks: 0,
+    lastKey: '',
+    lastLineAt: startedAt,
+    lastLookMs: 0,
+    retryAfterMs: 0
   }
+  let lookFirst = !options.triggerLook
+  for (;;) {
+    if (options.signal?.aborted) return { kind: 'aborted', report: seen.last, looks: seen.looks }
+    if (lookFirst) {
+      const outcome = await lookOnce(options, seen, now() - startedAt, startedAt)
+      if (outcome) return outcome
+    }
+    lookFirst = true
+    const remaining = options.deadline - now()
+    if (remaining <= 0) return { kind: 'timed-out', report: seen.last, looks: seen.looks }
+    seen.lastWaitMs = Math.max(nextWait(options, seen, now() - startedAt), seen.retryAfterMs)
+    // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
+    await (options.sleep ?? defaultSleep)(Math.min(seen.lastWaitMs, remaining), options.signal)
+  }
+}
+
+function nextWait(options: PollOptions, seen: Seen, nowMs: number): number {
+  return nextWaitMs({
+    nowMs,
+    floorMs: options.floorMs,
+    idleMs: options.idleMs,
+    maxWaitMs: options.maxWaitMs,
+    historyMs: options.history ?? [],
+    progress: seen.progress,
+    lastWaitMs: seen.lastWaitMs
+  })
+}
+
+/** One look: the outcome when it ends the wait, else undefined with `seen` updated. */
+async function lookOnce(
+  options: PollOptions,
+  seen: Seen,
+  atMs: number,
+  startedAt: number
+): Promise<PollOutcome | undefined> {
+  seen.looks++
+  seen.retryAfterMs = 0
+  try {
+    const report = await options.observe()
+    seen.last = report
+    noteProgress(seen, report, atMs)
+    logChange(options, seen, report, startedAt)
+    seen.lastLookMs = atMs
+    if (isTerminal(report.status)) return { kind: 'verdict', report, looks: seen.looks }
+  } catch (error) {
+    if (!(error instanceof VendorError) || !error.transient) {
+      return { kind: 'lost', report: seen.last, looks: seen.looks, error: error as Error }
+    }
+    options.onTransientError(error)
+    seen.retryAfterMs = error.retryAfterMs ?? 0
+  }
+  return undefined
+}
+
+/** A new count of finished tests restarts the progress estimate from this look. */
+function noteProgress(seen: Seen, report: RunReport, atMs: number): void {
+  const { total, pending } = report.counts
+  const done = total - pending
+  if (seen.progress?.done === done && seen.progress.total === total) return
+  seen.progress = { done, total, seenAtMs: atMs, beforeMs: seen.lastLookMs }
+}
+
+function logChange(options: PollOptions, seen: Seen, report: RunReport, startedAt: number): void {
+  const now = options.now ?? Date.now
+  const key = progressKey(report)
+  if (key === seen.lastKey && now() - seen.lastLineAt < (options.heartbeatMs ?? 120_000)) return
+  options.onProgress(
+    `${options.label}: ${describeProgress(report)} [${formatDuration(now() - startedAt)}]`
+  )
+  seen.lastLineAt = now()
+  seen.lastKey = key
 }
 
 function progressKey(report: RunReport): string {

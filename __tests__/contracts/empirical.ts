@@ -98,3 +98,69 @@ export const rerunTriggerRequest = {
   rerun_source_id: 456,
   rerun_only_failed: true
 }
+
+/**
+ * `GET /api/test-runs` [reference: list test runs, docs.empirical.run/api-reference/test-runs/list,
+ * read 2026-11]: query `page` (from 1), `per_page` (1–100, default 20), `branch`, `state`,
+ * `result` (passed|failed), `environment_ids`, `interval_in_days`, `id`.
+ */
+export const LIST_QUERY_PARAMS = [
+  'page',
+  'per_page',
+  'branch',
+  'state',
+  'result',
+  'environment_ids',
+  'interval_in_days',
+  'id'
+]
+
+/** The list's answer [same reference]: runs newest first, `project` in the newer docs only. */
+export const listResponseSchema = z.strictObject({
+  data: z.strictObject({
+    project: z
+      .strictObject({
+        id: z.number().int(),
+        name: z.string(),
+        slug: z.string(),
+        repo_name: z.string().optional()
+      })
+      .optional(),
+    test_runs: z.strictObject({ items: z.array(listItemSchema) })
+  }),
+  pagination: z.strictObject({
+    page: z.number().int(),
+    per_page: z.number().int(),
+    total: z.number().int(),
+    total_pages: z.number().int()
+  })
+})
+
+/** The reference's example answer (`duration` unit unstated: 120000 for a 2-minute run, so ms). */
+export const listResponseExample = {
+  data: {
+    project: { id: 4, name: 'Lorem Ipsum', slug: 'lorem-ipsum', repo_name: 'lorem-ipsum-tests' },
+    test_runs: {
+      items: [
+        {
+          id: 456,
+          state: 'ended',
+          total_count: 50,
+          success_count: 48,
+          failed_count: 2,
+          skipped_count: 0,
+          flaky_count: 1,
+          duration: 120000,
+          test_run_branch: 'main',
+          environment_slug: 'production',
+          environment_name: 'Production',
+          build_url: 'https://app.example.com',
+          build_branch: 'main',
+          commit: 'abc123',
+          created_at: '2024-01-15T10:30:00.000Z'
+        }
+      ]
+    }
+  },
+  pagination: { page: 1, per_page: 20, total: 150, total_pages: 8 }
+}

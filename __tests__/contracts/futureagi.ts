@@ -236,3 +236,74 @@ export const rerunExecuteRequest = {
   scenario_ids: ['a1a1a1a1-0000-4000-8000-000000000001', 'a1a1a1a1-0000-4000-8000-000000000003'],
   simulator_id: 'b2b2b2b2-0000-4000-8000-000000000001'
 }
+
+/**
+ * RunTestExecutionsView (`GET /simulate/run-tests/{id}/executions/`, `simulate/views/run_test.py`
+ * at 5dc9ff2, items built in its get(), TestExecutionItemResponseSerializer in
+ * `serializers/response/run_test.py`): newest first, paginated by ExtendedPageNumberPagination.
+ * Query `search`, `status` (an exact match on the stored, lower-case status), `page`, `limit`.
+ * `status` comes back Title case; `duration` is whole seconds: first to last chat message for a
+ * prompt run test, the sum of the calls' durations for an agent one.
+ */
+export const EXECUTIONS_QUERY_PARAMS = ['search', 'status', 'page', 'limit']
+
+export const executionItemSchema = z.strictObject({
+  id: uuid,
+  status: z.enum(EXECUTION_STATUSES.map((s) => s[0]!.toUpperCase() + s.slice(1))),
+  scenarios: z.string(),
+  start_time: z.string().nullable(),
+  duration: z.number().int(),
+  error_reason: z.string().nullable(),
+  success_rate: z.number(),
+  avg_response_time: z.number(),
+  calls: z.number().int(),
+  calls_attempted: z.number().int(),
+  connected_calls: z.number().int(),
+  agent_version: z.string(),
+  agent_definition: z.string(),
+  calls_connected_percentage: z.number(),
+  total_chats: z.number().int(),
+  agent_type: z.string(),
+  total_number_of_fagi_agent_turns: z.number().int(),
+  source_type: z.enum(['agent_definition', 'prompt'])
+})
+
+export const executionsPageSchema = z.strictObject({
+  count: z.number().int(),
+  next: z.string().nullable(),
+  previous: z.string().nullable(),
+  results: z.array(executionItemSchema),
+  total_pages: z.number().int(),
+  current_page: z.number().int()
+})
+
+/** A page of that list for a prompt run test, shaped by the view (ids and values invented). */
+export const executionsPage = {
+  count: 12,
+  next: 'https://api.futureagi.com/simulate/run-tests/0f9e8d7c-6b5a-4f3e-8d2c-1b0a9f8e7d6c/executions/?limit=2&page=2&status=completed',
+  previous: null,
+  results: [
+    {
+      id: '7b1e2c4a-5d6f-4a8b-9c0d-1e2f3a4b5c6d',
+      status: 'Completed',
+      scenarios: 'Order status, Refund request',
+      start_time: '2026-08-22T10:18:55.250000+00:00',
+      duration: 141,
+      error_reason: null,
+      success_rate: 100.0,
+      avg_response_time: 1.214,
+      calls: 2,
+      calls_attempted: 2,
+      connected_calls: 2,
+      agent_version: 'v3',
+      agent_definition: 'Support prompt',
+      calls_connected_percentage: 100.0,
+      total_chats: 2,
+      agent_type: 'TEXT',
+      total_number_of_fagi_agent_turns: 14,
+      source_type: 'prompt'
+    }
+  ],
+  total_pages: 6,
+  current_page: 1
+}

@@ -251,3 +251,40 @@ export const rerunExecuteRequest = {
     '1234abcd-ef56-7890-abcd-ef1234567890'
   ]
 }
+
+/**
+ * getTestReports (spec L597–665, `GET /apiKey/v3/test-targets/{testTargetId}/test-reports`): "the
+ * history of test reports for your test target", keyset-paginated on createdAt. Octomind's CLI
+ * calls it with no query (OctoMind-dev/cli 117fc23, 2026-02-20, `src/tools/test-reports.ts`
+ * getTestReports). Nothing in the answer is required by the spec.
+ */
+export const testReportListSchema = z.strictObject({
+  data: z.array(testReportSchema).optional(),
+  key: z.strictObject({ createdAt: isoDate.optional() }).optional(),
+  hasNextPage: z.boolean().optional()
+})
+
+/** A history page shaped by that spec (ids invented): two finished reports and the one running. */
+export const testReportList = {
+  data: [
+    {
+      ...currentV3FinishedReport,
+      id: '9a7e3c11-2b4d-4e6f-8a1b-3c5d7e9f0a2b',
+      createdAt: '2026-01-20T11:00:00.000Z',
+      updatedAt: '2026-01-20T11:00:00.000Z',
+      status: 'WAITING',
+      testResults: []
+    },
+    currentV3FinishedReport,
+    {
+      ...currentV3FinishedReport,
+      id: '4c2b8e6d-1f3a-4b5c-9d7e-0a1b2c3d4e5f',
+      createdAt: '2026-01-19T16:00:00.000Z',
+      updatedAt: '2026-01-19T16:05:12.000Z',
+      status: 'PASSED',
+      testResults: []
+    }
+  ],
+  key: { createdAt: '2026-01-19T16:00:00.000Z' },
+  hasNextPage: true
+}

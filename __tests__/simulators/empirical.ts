@@ -1,6 +1,9 @@
 import type { z } from 'zod'
 import {
+  LIST_QUERY_PARAMS,
   listItemSchema,
+  listResponseSchema,
+  RUN_STATES,
   summaryDetailSchema,
   triggerRequestSchema,
   triggerResponse
@@ -31,6 +34,8 @@ export interface EmpiricalOptions {
   errorCode?: string
   /** Tests the single run's per-test list leaves out, though the run's counts include them. */
   hideFromDetails?: string[]
+  /** Durations (ms) of the project's earlier ended runs, newest first, in its first environment. */
+  history?: number[]
 }
 
 /** A test as one run has it: its Playwright test id stays the same in every run. */
@@ -159,31 +164,63 @@ export class EmpiricalSimulator extends SimServer {
     }
   }
 
+  /** The run list [reference]: unknown query parameters and bad values are refused. */
   private list(req: RouteRequest): Reply {
+    const unknown = [...req.query.keys()].filter((key) => !LIST_QUERY_PARAMS.includes(key))
+    const perPage = Number(req.query.get('per_page') ?? 20)
+    const state = req.query.get('state')
+    if (unknown.length > 0)
+      return { status: 400, body: { error: `Unknown query: ${unknown.join(', ')}` } }
+    if (!(perPage >= 1 && perPage <= 100))
+      return { status: 400, body: { error: 'per_page: 1–100' } }
+    if (state && !(RUN_STATES as readonly string[]).includes(state))
+      return { status: 400, body: { error: `Unknown state "${state}"` } }
     const id = Number(req.query.get('id'))
     const runs = [...this.runs.values()].filter((run) => !req.query.get('id') || run.id === id)
-    for (const run of runs) run.reads++
-    return {
-      status: 200,
-      body: {
-        data: {
-          project: { id: 4, name: 'Shop', slug: this.options.projectSlug, repo_name: 'shop-tests' },
-          test_runs: {
-            items: runs.map((run) =>
-              listItemSchema.parse({
-                id: run.id,
-                ...(this.options.omitStateInList ? {} : { state: this.state(run) }),
-                ...this.counts(run),
-                duration: 120000,
-                environment_slug: run.body.environment,
-                created_at: run.createdAt
-              })
-            )
-          }
-        },
-        pagination: { page: 1, per_page: 20, total: runs.length, total_pages: 1 }
-      }
-    }
+    // A read of one run moves its script on; a listing of recent runs does not.
+    if (req.query.get('id')) for (const run of runs) run.reads++
+    const items = [...runs.reverse().map((run) => this.item(run)), ...this.earlierRuns()]
+      .filter((item) => !state || item.state === state)
+      .slice(0, perPage)
+    const body = listResponseSchema.parse({
+      data: {
+        project: { id: 4, name: 'Shop', slug: this.options.projectSlug, repo_name: 'shop-tests' },
+        test_runs: { items }
+      },
+      pagination: { page: 1, per_page: perPage, total: items.length, total_pages: 1 }
+    })
+    if (this.options.omitStateInList)
+      for (const item of body.data.test_runs.items) delete item.state
+    return { status: 200, body }
+  }
+
+  private item(run: StoredRun) {
+    return listItemSchema.parse({
+      id: run.id,
+      state: this.state(run),
+      ...this.counts(run),
+      duration: 120000,
+      environment_slug: run.body.environment,
+      created_at: run.createdAt
+    })
+  }
+
+  /** Earlier ended runs, an hour apart, from options.history. */
+  private earlierRuns() {
+    return (this.options.history ?? []).map((duration, i) =>
+      listItemSchema.parse({
+        id: 100 + i,
+        state: 'ended',
+        total_count: this.options.tests.length,
+        success_count: this.options.tests.length,
+        failed_count: 0,
+        skipped_count: 0,
+        flaky_count: 0,
+        duration,
+        environment_slug: this.options.environments[0],
+        created_at: new Date(Date.parse('2026-06-01T11:00:00.000Z') - i * 3_600_000).toISOString()
+      })
+    )
   }
 
   private single(req: RouteRequest): Reply {

@@ -5,6 +5,8 @@ import {
   executeRequestSchema,
   executeResponseSchema,
   executionDetailSchema,
+  executionsPage,
+  executionsPageSchema,
   scenariosPageSchema,
   unknownFieldsError
 } from '../contracts/futureagi.js'
@@ -53,6 +55,10 @@ export interface FutureAgiOptions {
   runTestId: string
   scenarios: FutureAgiScenario[]
   steps: FutureAgiStep[]
+  /** Durations (s) of the run test's earlier completed executions, newest first. */
+  history?: number[]
+  /** What the run test runs: a prompt (history durations are an execution's length) or an agent. */
+  sourceType?: 'prompt' | 'agent_definition'
 }
 
 interface StoredExecution {
@@ -78,6 +84,9 @@ export class FutureAgiSimulator extends SimServer {
     this.route('scenarios', 'GET', '/simulate/run-tests/:id/scenarios/', (req) =>
       this.guard(req, () => this.scenarios(req))
     )
+    this.route('executions', 'GET', '/simulate/run-tests/:id/executions/', (req) =>
+      this.guard(req, () => this.executionList(req))
+    )
     this.route('execution', 'GET', '/simulate/test-executions/:id/', (req) =>
       this.guard(req, () => this.read(req))
     )
@@ -96,6 +105,36 @@ export class FutureAgiSimulator extends SimServer {
           status: 401,
           body: errorEnvelope(401, 'Authentication credentials were not provided.')
         }
+  }
+
+  /** RunTestExecutionsView: earlier executions, filtered by the stored (lower-case) status. */
+  private executionList(req: RouteRequest): Reply {
+    if (req.params.id !== this.options.runTestId)
+      return { status: 404, body: errorEnvelope(404, 'Run test not found.') }
+    const status = req.query.get('status')
+    const limit = Number(req.query.get('limit') ?? 10)
+    const items = (this.options.history ?? [])
+      .map((duration, i) => this.executionItem(duration, i))
+      .filter((item) => !status || item.status?.toLowerCase() === status)
+      .slice(0, limit)
+    const body = executionsPageSchema.parse({
+      count: items.length,
+      next: null,
+      previous: null,
+      results: items,
+      total_pages: 1,
+      current_page: 1
+    })
+    return { status: 200, body }
+  }
+
+  private executionItem(duration: number, i: number) {
+    return {
+      ...executionsPage.results[0],
+      id: `7b1e2c4a-5d6f-4a8b-9c0d-${String(i).padStart(12, '0')}`,
+      duration,
+      source_type: this.options.sourceType ?? 'prompt'
+    }
   }
 
   private execute(req: RouteRequest): Reply {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import type { z } from 'zod'
+import { z } from 'zod'
 import {
   executeRequestSchema,
   executeResponseSchema,
   legacyReportSchema,
   testCaseSchema,
+  testReportListSchema,
   testReportSchema
 } from '../contracts/octomind.js'
 import { SimServer, type Reply, type RouteRequest } from './harness.js'
@@ -44,6 +45,13 @@ export interface OctomindOptions {
    * 'v3-case' testCaseId (spec of 2025-12), 'v2' testCaseId plus a human name (spec of 2025-02).
    */
   shape?: 'v3' | 'v3-case' | 'v2'
+  /** Durations (ms) of the target's earlier finished reports, newest first, for the history list. */
+  history?: number[]
+  /**
+   * A report's state as a function of the time since its execute (ms), instead of one script
+   * step per poll: the benchmark's simulated clock drives it.
+   */
+  timeline?: { now: () => number; stepAt: (elapsedMs: number) => OctomindStep }
 }
 
 interface StoredReport {
@@ -78,6 +86,12 @@ export class OctomindSimulator extends SimServer {
         (req) => this.report(req)
       )
       this.route(
+        'test-reports',
+        'GET',
+        `/api/apiKey/${version}/test-targets/:target/test-reports`,
+        (req) => this.authorized(req) ?? this.reportList(req)
+      )
+      this.route(
         'test-cases',
         'GET',
         `/api/apiKey/${version}/test-targets/:target/test-cases`,
@@ -107,7 +121,7 @@ export class OctomindSimulator extends SimServer {
       script: this.options.script,
       selected: selection.cases,
       polls: 0,
-      createdAt: Date.now(),
+      createdAt: this.now(),
       resultIds: []
     }
     this.reports.set(id, stored)
@@ -157,6 +171,43 @@ export class OctomindSimulator extends SimServer {
     return { status: 200, body: this.snapshot(stored, stored.polls) }
   }
 
+  private now(): number {
+    return this.options.timeline?.now() ?? Date.now()
+  }
+
+  /** getTestReports: this target's reports, newest first; the spec's only query is key and filter. */
+  private reportList(req: RouteRequest): Reply {
+    const unknown = [...req.query.keys()].filter((key) => key !== 'key' && key !== 'filter')
+    if (unknown.length > 0)
+      return {
+        status: 400,
+        body: unknown.map((key) => ({ path: [key], message: 'Unrecognized key' }))
+      }
+    const ours = [...this.reports.values()]
+      .filter((stored) => stored.testTargetId === req.params.target)
+      .reverse()
+      .map((stored) => this.snapshot(stored, stored.polls))
+    const earlier = (this.options.history ?? []).map((ms, i) => this.pastReport(req, ms, i))
+    const schema = testReportListSchema.extend({ data: z.array(this.reportSchema()) })
+    const body = schema.parse({ data: [...ours, ...earlier], hasNextPage: false })
+    return { status: 200, body }
+  }
+
+  /** An earlier finished report of the target, an hour apart from the next. */
+  private pastReport(req: RouteRequest, durationMs: number, i: number): unknown {
+    const createdAt = this.now() - (i + 1) * 3_600_000
+    return {
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      testTargetId: req.params.target,
+      createdAt: new Date(createdAt).toISOString(),
+      updatedAt: new Date(createdAt + durationMs).toISOString(),
+      executionUrl: 'https://preview.shop.example/',
+      status: 'PASSED',
+      context: { source: 'github', sha: 'abc123' },
+      testResults: []
+    }
+  }
+
   private testCases(req: RouteRequest): Reply {
     const body = this.options.testCases.map((c) =>
       testCaseSchema.parse({
@@ -178,11 +229,13 @@ export class OctomindSimulator extends SimServer {
   }
 
   private snapshot(stored: StoredReport, index: number): unknown {
-    const script = stored.script
-    const scripted = script[Math.min(index, script.length - 1)] ?? {
-      status: 'WAITING',
-      results: []
-    }
+    const timeline = this.options.timeline
+    const scripted = timeline
+      ? timeline.stepAt(this.now() - stored.createdAt)
+      : (stored.script[Math.min(index, stored.script.length - 1)] ?? {
+          status: 'WAITING',
+          results: []
+        })
     const selected = stored.selected
     const step = selected
       ? { ...scripted, results: scripted.results.filter((r) => selected.has(r.testCaseId)) }

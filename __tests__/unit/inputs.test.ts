@@ -96,7 +96,7 @@ describe('parseInputs', () => {
       targetId: 't-1',
       wait: true,
       timeoutMinutes: 30,
-      pollIntervalSeconds: 5,
+      pollIntervalSeconds: 2,
       failOn: ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'],
       allowNoTests: false,
       minPassRate: undefined,

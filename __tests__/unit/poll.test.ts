@@ -36,8 +36,9 @@ function poll(
 ) {
   return waitForVerdict({
     observe,
-    intervalMs: 1000,
-    maxIntervalMs: 30_000,
+    floorMs: 1000,
+    idleMs: 1000,
+    maxWaitMs: 30_000,
     deadline: 60_000,
     label: 'run',
     onProgress: () => {},
@@ -49,7 +50,7 @@ function poll(
 }
 
 describe('waitForVerdict', () => {
-  it('looks at once, backs off while nothing changes, and stops at the verdict without a last sleep', async () => {
+  it('looks at once, then every idle interval while nothing is known, and stops at the verdict without a last sleep', async () => {
     const time = fakeTime()
     const states = [
       report('running'),
@@ -60,25 +61,75 @@ describe('waitForVerdict', () => {
     ]
     const lines: string[] = []
     const outcome = await poll(time, async () => states.shift() ?? report('passed'), {
-      maxIntervalMs: 2000,
+      idleMs: 2000,
       onProgress: (line) => lines.push(line)
     })
     expect(outcome.kind).toBe('verdict')
     expect(outcome.looks).toBe(5)
-    expect(time.sleeps).toEqual([1000, 1500, 2000, 2000])
-    expect(lines).toEqual(['run: running [0s]', 'run: passed [7s]'])
+    expect(time.sleeps).toEqual([2000, 2000, 2000, 2000])
+    expect(lines).toEqual(['run: running [0s]', 'run: passed [8s]'])
   })
 
-  it('goes back to the first interval when the run moves', async () => {
+  it('does not look again right after a trigger that carried the state', async () => {
     const time = fakeTime()
-    const states = [
-      report('running', ['running', 'running']),
-      report('running', ['running', 'running']),
-      report('running', ['passed', 'running']),
-      report('passed', ['passed', 'passed'])
-    ]
-    await poll(time, async () => states.shift()!, { maxIntervalMs: 10_000 })
-    expect(time.sleeps).toEqual([1000, 1500, 1000])
+    const lookedAt: number[] = []
+    const outcome = await poll(
+      time,
+      async () => {
+        lookedAt.push(time.now())
+        return report(time.now() >= 20_000 ? 'passed' : 'running')
+      },
+      { idleMs: 10_000, triggerLook: true }
+    )
+    expect(outcome).toMatchObject({ kind: 'verdict', looks: 2 })
+    expect(lookedAt).toEqual([10_000, 20_000])
+  })
+
+  it('sleeps most of the way to the end recent runs predict, then looks densely', async () => {
+    const time = fakeTime()
+    const lookedAt: number[] = []
+    await poll(
+      time,
+      async () => {
+        lookedAt.push(time.now())
+        return report(time.now() >= 100_000 ? 'passed' : 'running')
+      },
+      {
+        idleMs: 10_000,
+        triggerLook: true,
+        deadline: 600_000,
+        history: [90_000, 95_000, 100_000, 105_000, 110_000]
+      }
+    )
+    // The window is 80–120 s: waits grow with the time waited on the way (a run that ends early
+    // is still seen within a quarter of its length), then a look every 4 s inside it.
+    expect(lookedAt.filter((at) => at < 80_000)).toEqual([
+      10_000, 20_000, 30_000, 40_000, 50_000, 62_500
+    ])
+    expect(lookedAt.filter((at) => at >= 80_000)).toEqual([
+      80_000, 84_000, 88_000, 92_000, 96_000, 100_000
+    ])
+  })
+
+  it('narrows in on the end as tests finish one by one', async () => {
+    const time = fakeTime()
+    const lookedAt: number[] = []
+    // Ten tests, one done every 30 s: the run ends at 300 s.
+    const at = (ms: number) => {
+      const done = Math.min(10, Math.floor(ms / 30_000))
+      const statuses = Array.from({ length: 10 }, (_, i) => (i < done ? 'passed' : 'running'))
+      return report(done === 10 ? 'passed' : 'running', statuses as TestResult['status'][])
+    }
+    await poll(
+      time,
+      async () => {
+        lookedAt.push(time.now())
+        return at(time.now())
+      },
+      { idleMs: 10_000, triggerLook: true, deadline: 600_000 }
+    )
+    expect(lookedAt.at(-1)! - 300_000).toBeLessThanOrEqual(2_000)
+    expect(lookedAt.length).toBeLessThan(300_000 / 5_000)
   })
 
   it('survives transient errors, honouring Retry-After', async () => {
@@ -116,7 +167,7 @@ describe('waitForVerdict', () => {
         if (next instanceof VendorError) throw next
         return next
       },
-      { maxIntervalMs: 30_000, deadline: 600_000 }
+      { maxWaitMs: 30_000, deadline: 600_000 }
     )
     expect(time.sleeps).toEqual([90_000])
   })
@@ -135,8 +186,8 @@ describe('waitForVerdict', () => {
   it('times out at the deadline, with one last look at it', async () => {
     const time = fakeTime()
     const outcome = await poll(time, async () => report('running'), {
-      intervalMs: 4000,
-      maxIntervalMs: 4000,
+      floorMs: 4000,
+      idleMs: 4000,
       deadline: 10_000
     })
     expect(outcome.kind).toBe('timed-out')
@@ -165,7 +216,8 @@ describe('waitForVerdict', () => {
     let looks = 0
     const lines: string[] = []
     await poll(time, async () => (++looks > 12 ? report('passed') : report('running')), {
-      intervalMs: 30_000,
+      floorMs: 30_000,
+      idleMs: 30_000,
       deadline: 3_600_000,
       heartbeatMs: 120_000,
       onProgress: (line) => lines.push(line)

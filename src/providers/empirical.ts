@@ -32,6 +32,9 @@ import {
 
 const DEFAULT_ORIGIN = 'https://api.empirical.run'
 const DASHBOARD_ORIGIN = 'https://dash.empirical.run'
+// A history read is a nicety: one try, briefly; one page of recent runs.
+const HISTORY_TIMEOUT_MS = 5_000
+const HISTORY_PAGE = 20
 
 // Run states [doc]: pending, queued, started, cancelling are still going; ended, error, cancelled
 // are final. `ended` says the run finished, not that its tests passed [doc]; `error` is a failure
@@ -81,6 +84,7 @@ const listItemSchema = z
     flaky_count: count,
     failed_count_after_snoozing: count,
     duration: count,
+    environment_slug: z.string().nullish(),
     created_at: z.string().nullish()
   })
   .loose()
@@ -258,6 +262,7 @@ class EmpiricalProvider implements Provider {
   readonly displayName = 'Empirical'
   readonly inputs = ['url', 'environment', 'variables', 'tags'] as const
   private readonly client: HttpClient
+  private readonly historyClient: HttpClient
   private readonly origin: string
   private readonly reportUnknown: (kind: string, value: string) => void
 
@@ -268,6 +273,13 @@ class EmpiricalProvider implements Provider {
       vendor: this.displayName,
       baseUrl: this.origin,
       headers: { authorization: `Bearer ${deps.settings.apiKey}` }
+    })
+    this.historyClient = deps.http({
+      vendor: this.displayName,
+      baseUrl: this.origin,
+      headers: { authorization: `Bearer ${deps.settings.apiKey}` },
+      requestTimeoutMs: HISTORY_TIMEOUT_MS,
+      retries: 0
     })
   }
 
@@ -348,6 +360,25 @@ class EmpiricalProvider implements Provider {
       tests,
       note: signal === 'failed' ? errorNote(single?.raw, item) : undefined
     }
+  }
+
+  /**
+   * The durations of the project's recent ended runs in this run's environment [doc: the list's
+   * `state` filter, items' `duration` and `environment_slug`; inferred: duration is in ms].
+   */
+  async history(request: TriggerRequest): Promise<number[]> {
+    const list = await this.historyClient.get(
+      `/api/test-runs?state=ended&per_page=${HISTORY_PAGE}`,
+      listSchema
+    )
+    const environment = environmentOf(request)
+    return list.data.test_runs.items.flatMap((item) =>
+      (item.environment_slug ?? environment) === environment &&
+      typeof item.duration === 'number' &&
+      item.duration > 0
+        ? [item.duration]
+        : []
+    )
   }
 
   private async readDetails(runId: string): Promise<ReturnType<typeof readSingleRun> | undefined> {

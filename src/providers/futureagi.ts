@@ -32,6 +32,9 @@ import {
  */
 
 const DEFAULT_BASE = 'https://api.futureagi.com'
+// A history read is a nicety: one try, briefly; one page of recent executions.
+const HISTORY_TIMEOUT_MS = 5_000
+const HISTORY_PAGE = 10
 
 /** Inputs only Future AGI reads: the simulator to use [server: simulator_id]. */
 const OWN_INPUTS = { 'simulator-id': optionalText }
@@ -108,6 +111,15 @@ const scenariosPageSchema = z
     count: z.number(),
     next: z.string().nullish(),
     results: z.array(z.object({ id: z.string(), name: z.string().nullish() }).loose())
+  })
+  .loose()
+
+// The run test's executions, newest first [server: RunTestExecutionsView]; duration in seconds.
+const executionsPageSchema = z
+  .object({
+    results: z.array(
+      z.object({ duration: z.number().nullish(), source_type: z.string().nullish() }).loose()
+    )
   })
   .loose()
 
@@ -340,6 +352,7 @@ class FutureAgiProvider implements Provider {
   readonly displayName = 'Future AGI'
   readonly inputs = ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'] as const
   private readonly client: HttpClient
+  private readonly historyClient: HttpClient
   private readonly reportUnknown: (kind: string, value: string) => void
 
   constructor(private readonly deps: ProviderDeps) {
@@ -348,6 +361,13 @@ class FutureAgiProvider implements Provider {
       vendor: this.displayName,
       baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
       headers: authHeaders(deps.settings)
+    })
+    this.historyClient = deps.http({
+      vendor: this.displayName,
+      baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
+      headers: authHeaders(deps.settings),
+      requestTimeoutMs: HISTORY_TIMEOUT_MS,
+      retries: 0
     })
   }
 
@@ -445,6 +465,24 @@ class FutureAgiProvider implements Provider {
       if (!answer.next || answer.results.length === 0 || ids.length >= answer.count) break
     }
     return ids
+  }
+
+  /**
+   * Durations of the run test's recent completed executions. Only a prompt run test's duration is
+   * the execution's length (first to last chat message); an agent one's is the sum of its calls'
+   * durations, which overlap, so it predicts nothing and is left out [server: RunTestExecutionsView].
+   */
+  async history({ settings }: TriggerRequest): Promise<number[]> {
+    const runTest = encodeURIComponent(settings.targetId ?? '')
+    const page = await this.historyClient.get(
+      `/simulate/run-tests/${runTest}/executions/?status=completed&page=1&limit=${HISTORY_PAGE}`,
+      executionsPageSchema
+    )
+    return page.results.flatMap((execution) =>
+      execution.source_type === 'prompt' && execution.duration && execution.duration > 0
+        ? [execution.duration * 1000]
+        : []
+    )
   }
 
   async observe(handle: RunHandle): Promise<Observation> {

@@ -29,6 +29,8 @@ import {
  */
 
 const DEFAULT_ORIGIN = 'https://app.octomind.dev'
+// A history read is a nicety: one try, briefly.
+const HISTORY_TIMEOUT_MS = 5_000
 
 // The v3 execute request's enums [spec: Browser, Breakpoint].
 const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'] as const
@@ -84,6 +86,14 @@ const testReportSchema = z
 const executeResponseSchema = z
   .object({ testReportUrl: z.string().optional(), testReport: testReportSchema })
   .loose()
+
+// getTestReports: the target's reports, newest first [spec L597–665]; nothing in it is required.
+const testReportListSchema = z
+  .object({ data: z.array(testReportSchema.omit({ testResults: true }).loose()).nullish() })
+  .loose()
+
+// How many recent finished reports predict a run's end.
+const HISTORY_SIZE = 10
 
 const testCaseListSchema = z.array(
   z.object({ id: z.string(), description: z.string().nullish() }).loose()
@@ -252,6 +262,7 @@ class OctomindProvider implements Provider {
   readonly displayName = 'Octomind'
   readonly inputs = ['target-id', 'url', 'environment', 'variables', 'tags'] as const
   private readonly client: HttpClient
+  private readonly historyClient: HttpClient
   private readonly origin: string
   private testCaseNames: Map<string, string> | undefined
   private readonly reportUnknown: (kind: string, value: string) => void
@@ -265,6 +276,13 @@ class OctomindProvider implements Provider {
       baseUrl: apiBase,
       headers: { 'x-api-key': deps.settings.apiKey },
       describeError: describeOctomindError
+    })
+    this.historyClient = deps.http({
+      vendor: this.displayName,
+      baseUrl: apiBase,
+      headers: { 'x-api-key': deps.settings.apiKey },
+      requestTimeoutMs: HISTORY_TIMEOUT_MS,
+      retries: 0
     })
   }
 
@@ -331,6 +349,15 @@ class OctomindProvider implements Provider {
     })
   }
 
+  /** The target's recent finished reports, as durations: updatedAt − createdAt (inferred: a report is last updated when it finishes). */
+  async history({ settings }: TriggerRequest): Promise<number[]> {
+    const list = await this.historyClient.get(
+      `/apiKey/v3/test-targets/${encodeURIComponent(settings.targetId ?? '')}/test-reports`,
+      testReportListSchema
+    )
+    return reportDurations(list.data ?? []).slice(0, HISTORY_SIZE)
+  }
+
   /** Test names live on the test cases; a failure here costs names, never the verdict. */
   private async loadTestCaseNames(targetId: string): Promise<Map<string, string>> {
     try {
@@ -350,6 +377,17 @@ class OctomindProvider implements Provider {
       return new Map()
     }
   }
+}
+
+/** Durations of the finished reports among these; a report still WAITING has none. */
+export function reportDurations(
+  reports: readonly { status: string; createdAt?: string | null; updatedAt?: string | null }[]
+): number[] {
+  return reports.flatMap((report) => {
+    const final = Object.hasOwn(REPORT_STATUS, report.status) && report.status !== 'WAITING'
+    const ms = Date.parse(report.updatedAt ?? '') - Date.parse(report.createdAt ?? '')
+    return final && ms > 0 ? [ms] : []
+  })
 }
 
 export const octomind: ProviderModule = {

@@ -66,6 +66,12 @@ export interface Provider {
    * not the provider's to decide: `judge()` in src/report/verdict.ts makes it from this.
    */
   observe(handle: RunHandle): Promise<Observation>
+  /**
+   * Durations (ms) of the target's recent finished runs, newest first, where the vendor lists
+   * them: the poll loop predicts this run's end from them. Read once after the trigger; any error
+   * only means "no history".
+   */
+  history?(request: TriggerRequest): Promise<number[]>
   /** Asks the vendor to stop the run, where the vendor has such a call. */
   cancel?(handle: RunHandle): Promise<CancelResult>
 }
@@ -81,6 +87,9 @@ export interface ProviderDeps {
     baseUrl: string
     headers: Record<string, string>
     describeError?: (body: unknown) => string | undefined
+    /** Shorter limits than the step's, for reads that must not hold anything up (history). */
+    requestTimeoutMs?: number
+    retries?: number
   }) => HttpClient
   log: (line: string) => void
   warn: (line: string) => void
