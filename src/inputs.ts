@@ -44,6 +44,8 @@ export interface Settings {
   /** The lowest mean score over the scored tests (`min-average-score`). */
   minAverageScore?: number
   comment: (typeof COMMENT_MODES)[number]
+  /** One combined PR comment for the legs that name this group, each leg owning its section. */
+  commentGroup?: string
   summary: boolean
   githubToken?: string
   reportPath?: string
@@ -285,6 +287,8 @@ function inputSchema(providers: readonly string[]) {
     'min-score': optionalDecimal('score points', 100),
     'min-average-score': optionalDecimal('score points', 100),
     comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
+    // Shown in the combined comment's heading and its marker: the same rules as a leg's name.
+    'comment-group': runName,
     summary: booleanText,
     'github-token': optionalText,
     'report-path': optionalText,
@@ -389,6 +393,7 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
     minScore: input['min-score'],
     minAverageScore: input['min-average-score'],
     comment: input.comment,
+    commentGroup: input['comment-group'],
     summary: input.summary,
     githubToken: input['github-token'],
     reportPath: input['report-path'],
