@@ -2,6 +2,7 @@ import { upsertComment } from '../github-api.js'
 import { githubStatus, isRateLimited, tokenRejected } from '../github-errors.js'
 import { log, redact } from '../log.js'
 import { commentBody, commentMarker } from '../report/comment.js'
+import { writeGroupComment } from './group-comment.js'
 import { withEarlierLinks } from './links.js'
 import { done, skipped, type Sink } from './sink.js'
 
@@ -24,6 +25,10 @@ export const commentSink: Sink = {
       return skipped('no github-token')
     }
     const marker = commentMarker(vendor.name, report.targetId, context.job, leg)
+    if (settings.commentGroup)
+      return writeGroupComment(input, github, pr.number, marker).catch((error: unknown) =>
+        notWritten(error, pr.number)
+      )
     const body = redact(commentBody(report, withEarlierLinks(input), marker))
     const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker }
     try {
