@@ -19,18 +19,22 @@ import { findOwnComments } from './sticky-comment.js'
  * all the same (cli/cli#7167). Two legs that read the comment before either wrote would each write
  * back the other's old section, and the later write wins. So each leg:
  *
- *  1. lists its token's comments of the group (visible ones only, oldest first);
- *  2. merges its own section into the oldest (the others' sections kept byte for byte, sections only
- *     a newer copy holds moved over), and writes it — or creates the comment when there is none;
- *     then deletes the newer copies: two legs that both found no comment both created one, and the
- *     oldest wins for every leg, whichever made it;
- *  3. waits a settle delay and lists again: a leg that read before this write and writes after it
+ *  1. lists its token's comments of the group (visible ones only, oldest first: GraphQL, as the
+ *     per-leg comment is found); the oldest is the group's comment, for every leg;
+ *  2. reads that comment again by id right before writing (the listing is a moment old, and the
+ *     throttling plugin holds a write back a second after a GraphQL call: the read waits instead,
+ *     so little time passes between what it read and its write), merges its own section in (the
+ *     others kept byte for byte; sections only a newer copy holds moved over), writes it, and
+ *     deletes the newer copies; with no comment at all it creates one. Two legs that both found
+ *     none both create one: the next look lists them, the oldest wins, whichever leg made it;
+ *  3. waits a settle delay and reads again: a leg that read before this write and writes after it
  *     drops this leg's section, and it needs about as long from its read to its write as this leg
  *     did, so the delay is twice this leg's own read-to-write time (at least MIN_SETTLE_MS), with
- *     jitter so that legs which keep overwriting each other drift apart;
- *  4. when its section is there as it wrote it and there is one comment, it is done; else it merges
- *     again from what it read and writes again, at most MAX_WRITES times, backing off a random,
- *     growing while more each time.
+ *     jitter so that legs which keep overwriting each other drift apart (and a random wait of up
+ *     to FIRST_WRITE_SPREAD_MS before the first write, as legs of a matrix often end together);
+ *  4. when its section is there as it would write it now and the group has one comment, it is
+ *     done; else it merges again into what it read and writes again, at most MAX_WRITES times,
+ *     with a random backoff that grows with each write.
  *
  * What is left: a leg whose write is delayed past another leg's check (a GitHub retry after a 5xx)
  * can still drop that leg's section after it was confirmed; the next run of that leg restores it.
@@ -55,16 +59,30 @@ export interface GroupWriteResult {
   /** The combined comment's id, and its page when GitHub's answer named it. */
   id: number
   url?: string
-  /** The last look found the leg's section as it wrote it, in the group's only comment. */
-  confirmed: boolean
+  /** Why the leg's section could not be confirmed in the group's only comment, if it could not. */
+  warning?: string
 }
 
 const MAX_WRITES = 5
+// Looks include those that find the comment gone (deleted by hand) and list again.
+const MAX_LOOKS = 2 * MAX_WRITES + 2
 const MIN_SETTLE_MS = 500
 const MAX_SETTLE_MS = 10_000
 const BACKOFF_MS = 1_000
+const FIRST_WRITE_SPREAD_MS = 1_000
 // GitHub refuses a comment over this many characters.
 const GITHUB_MAX_COMMENT = 65_536
+// @octokit/plugin-throttling starts one client's GraphQL calls and writes (POST, PATCH, DELETE) at
+// least this far apart (its "write" group). A REST read is not held back: it waits this out first,
+// so that the write it leads to goes at once, on what was read a moment before.
+const THROTTLE_SPACING_MS = 1_000
+
+interface Look {
+  /** The group's comment: the oldest, or the one this leg wrote and reads again by id. */
+  keeper?: { id: number; body: string }
+  /** Newer copies, when several legs created the comment at once. */
+  copies: { id: number; body: string }[]
+}
 
 export async function writeGroupSection(
   client: GitHubClient,
@@ -72,113 +90,189 @@ export async function writeGroupSection(
   leg: LegSection,
   log: (line: string) => void
 ): Promise<GroupWriteResult> {
-  const { owner, repo, issueNumber, group } = target
-  const commentTarget = { owner, repo, issueNumber, marker: groupMarker(group) }
-  let written: GroupWriteResult | undefined
+  const { group } = target
+  const github = new GroupComments(client, target, log)
+  const urls = new Map<number, string>()
+  let createdId: number | undefined
+  let keeperId: number | undefined // once written: later looks read it by id
+  let writes = 0
   let spanMs = 0
-  for (let look = 0; ; look++) {
-    if (look > 0) await sleep(settleDelay(spanMs, look))
-    const readAt = Date.now()
-    const found = await findOwnComments(client, commentTarget, log)
-    if (found === undefined) {
-      if (written) return { ...written, confirmed: false }
+  const result = (id: number, warning?: string): GroupWriteResult => ({
+    action: id === createdId ? 'created' : writes > 0 ? 'updated' : 'unchanged',
+    id,
+    url: urls.get(id),
+    ...(warning ? { warning } : {})
+  })
+  for (let look = 0; look < MAX_LOOKS; look++) {
+    if (look > 0) await sleep(settleDelay(spanMs, writes))
+    let seen = keeperId === undefined ? await github.list() : await github.read(keeperId)
+    if (seen === undefined && keeperId !== undefined) {
+      keeperId = undefined // deleted meanwhile (by hand): look for the group's comment again
+      continue
+    }
+    if (seen === undefined) {
+      if (createdId !== undefined)
+        return result(createdId, 'its comments could no longer be listed to check it')
       log(
         "GitHub does not give this token's own name over REST (an app's token): testgate writes a new combined comment with this leg's section rather than risk editing one it did not write."
       )
       const alone = { key: leg.key, text: leg.render(planSection(group, []).max) }
-      return create(client, target, renderGroupComment(group, [alone]))
+      const created = await github.create(renderGroupComment(group, [alone]))
+      return { action: 'created', id: created.id, url: created.url }
     }
-    const [keeper, ...copies] = found
-    const others = otherSections(
-      found.map((comment) => comment.body),
-      leg.key
-    )
-    const plan = planSection(group, others)
-    const own = { key: leg.key, text: leg.render(plan.max) }
-    if (keeper && copies.length === 0 && sectionOf(keeper.body, leg.key) === own.text) {
-      return written
-        ? { ...written, id: keeper.id, confirmed: true }
-        : { action: 'unchanged', id: keeper.id, confirmed: true }
-    }
-    if (look === MAX_WRITES) break
-    if (copies.length > 0)
+    if (seen.keeper && isCurrent(seen, leg, group)) return result(seen.keeper.id)
+    if (writes === MAX_WRITES) break
+    if (seen.copies.length > 0)
       log(
-        `Group "${group}": ${found.length} copies of the combined comment (legs created it at once); keeping the oldest, ${keeper?.id}.`
+        `Group "${group}": ${seen.copies.length + 1} copies of the combined comment (legs created it at once); keeping the oldest, ${seen.keeper?.id}.`
       )
-    else if (look > 0)
-      log(`Group "${group}": another leg wrote over this leg's section; writing it again.`)
-    const body = renderGroupComment(group, [...plan.others, own])
-    if (body.length > GITHUB_MAX_COMMENT) {
-      throw new Error(
-        `the combined comment of group "${group}" would take ${body.length} characters, more than GitHub's ${GITHUB_MAX_COMMENT}, even with the other legs' sections shortened`
+    else if (writes > 0)
+      log(
+        `Group "${group}": this leg's section is not as it wrote it (another leg wrote at the same moment); writing it again.`
       )
+    if (seen.keeper && keeperId === undefined) {
+      // The listing is a moment old: merge into the comment as it is now. Legs of a matrix often
+      // finish together: a random wait first spreads their first writes apart.
+      if (writes === 0) await sleep(FIRST_WRITE_SPREAD_MS * Math.random())
+      const fresh = await github.read(seen.keeper.id)
+      if (fresh === undefined) continue
+      seen = { keeper: fresh.keeper, copies: seen.copies }
     }
-    if (keeper) {
-      const updated = await update(client, target, keeper.id, body)
-      if (!updated) continue // deleted meanwhile: look again at once
-      written = { ...updated, action: written?.action ?? 'updated' }
+    const readAt = Date.now()
+    const body = mergedBody(seen, leg, group)
+    if (seen.keeper) {
+      const updated = await github.update(seen.keeper.id, body)
+      if (!updated) {
+        keeperId = undefined
+        continue
+      }
+      urls.set(updated.id, updated.url)
+      keeperId = updated.id
+      spanMs = Date.now() - readAt
+      for (const copy of seen.copies) await github.remove(copy.id)
     } else {
-      written = await create(client, target, body)
+      // Another leg may have created one at the same moment: the next look lists them all.
+      const created = await github.create(body)
+      urls.set(created.id, created.url)
+      createdId = created.id
+      spanMs = Date.now() - readAt
     }
-    spanMs = Date.now() - readAt
-    for (const copy of copies) await deleteCopy(client, target, copy.id, log)
+    writes++
   }
-  log(
-    `Group "${group}": could not confirm this leg's section after ${MAX_WRITES} writes; other legs kept overwriting it.`
-  )
-  return { ...(written as GroupWriteResult), confirmed: false }
+  const id = keeperId ?? createdId
+  if (id === undefined) throw new Error(`the comment of group "${group}" kept disappearing`)
+  return result(id, `other legs kept writing over it (${writes} writes)`)
+}
+
+/** The group has one comment, and this leg's section in it is what the leg would write now. */
+function isCurrent(seen: Look, leg: LegSection, group: string): boolean {
+  if (!seen.keeper || seen.copies.length > 0) return false
+  const others = otherSections([seen.keeper.body], leg.key)
+  const own = leg.render(planSection(group, others).max)
+  return sectionOf(seen.keeper.body, leg.key) === own
+}
+
+/** The comment with this leg's section merged in, and the copies' sections moved over. */
+function mergedBody(seen: Look, leg: LegSection, group: string): string {
+  const bodies = [seen.keeper, ...seen.copies].flatMap((comment) => (comment ? [comment.body] : []))
+  const plan = planSection(group, otherSections(bodies, leg.key))
+  const body = renderGroupComment(group, [
+    ...plan.others,
+    { key: leg.key, text: leg.render(plan.max) }
+  ])
+  if (body.length > GITHUB_MAX_COMMENT) {
+    throw new Error(
+      `the combined comment of group "${group}" would take ${body.length} characters, more than GitHub's ${GITHUB_MAX_COMMENT}, even with the other legs' sections shortened`
+    )
+  }
+  return body
 }
 
 /** The wait before the next look; see the protocol above. */
-function settleDelay(spanMs: number, look: number): number {
+function settleDelay(spanMs: number, writes: number): number {
   const settle = Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, 2 * spanMs))
-  const backoff = BACKOFF_MS * 2 ** (look - 1) - BACKOFF_MS // 0, 1, 3, 7 s…
-  return Math.round(settle + (settle / 2 + backoff) * Math.random())
+  const backoff = BACKOFF_MS * 2 ** Math.max(0, writes - 1) - BACKOFF_MS // 0, 0, 1, 3, 7 s…
+  return Math.round(settle + (settle + backoff) * Math.random())
 }
 
-async function create(
-  client: GitHubClient,
-  { owner, repo, issueNumber }: GroupTarget,
-  body: string
-): Promise<GroupWriteResult> {
-  const { data } = await client.rest.issues.createComment({
-    owner,
-    repo,
-    issue_number: issueNumber,
-    body
-  })
-  return { action: 'created', id: data.id, url: data.html_url, confirmed: false }
-}
+/** The group's comments on GitHub, each call noting when the throttling plugin last let one go. */
+class GroupComments {
+  private throttledAt = 0
 
-/** The comment written, or undefined when it is gone (deleted since it was listed). */
-async function update(
-  client: GitHubClient,
-  { owner, repo }: GroupTarget,
-  id: number,
-  body: string
-): Promise<GroupWriteResult | undefined> {
-  try {
-    const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: id, body })
-    return { action: 'updated', id: data.id, url: data.html_url, confirmed: false }
-  } catch (error) {
-    if (githubStatus(error) === 404) return undefined
-    throw error
+  constructor(
+    private readonly client: GitHubClient,
+    private readonly target: GroupTarget,
+    private readonly log: (line: string) => void
+  ) {}
+
+  /** The group's comments of this token, oldest first; undefined when REST cannot say whose. */
+  async list(): Promise<Look | undefined> {
+    const { owner, repo, issueNumber, group } = this.target
+    const marker = groupMarker(group)
+    const found = await this.throttled(() =>
+      findOwnComments(this.client, { owner, repo, issueNumber, marker }, this.log)
+    )
+    if (found === undefined) return undefined
+    const [keeper, ...copies] = found
+    return { keeper, copies }
   }
-}
 
-/** Deletes a newer copy of the group's comment; one another leg deleted first is fine. */
-async function deleteCopy(
-  client: GitHubClient,
-  { owner, repo, group }: GroupTarget,
-  id: number,
-  log: (line: string) => void
-): Promise<void> {
-  try {
-    await client.rest.issues.deleteComment({ owner, repo, comment_id: id })
-    log(`Group "${group}": deleted comment ${id}, a newer copy of the group's comment.`)
-  } catch (error) {
-    const status = githubStatus(error)
-    if (status === 401) throw error
-    if (status !== 404) log(`Group "${group}": could not delete comment ${id} (HTTP ${status}).`)
+  /** One comment as it is now; undefined when it is gone. */
+  async read(id: number): Promise<Look | undefined> {
+    await sleep(Math.max(0, this.throttledAt + THROTTLE_SPACING_MS - Date.now()))
+    const { owner, repo } = this.target
+    try {
+      const { data } = await this.client.rest.issues.getComment({ owner, repo, comment_id: id })
+      return { keeper: { id: data.id, body: data.body ?? '' }, copies: [] }
+    } catch (error) {
+      if (githubStatus(error) === 404) return undefined
+      throw error
+    }
+  }
+
+  async create(body: string): Promise<{ id: number; url: string }> {
+    const { owner, repo, issueNumber } = this.target
+    const { data } = await this.throttled(() =>
+      this.client.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+    )
+    return { id: data.id, url: data.html_url }
+  }
+
+  /** The comment written, or undefined when it is gone (deleted since it was read). */
+  async update(id: number, body: string): Promise<{ id: number; url: string } | undefined> {
+    const { owner, repo } = this.target
+    try {
+      const { data } = await this.throttled(() =>
+        this.client.rest.issues.updateComment({ owner, repo, comment_id: id, body })
+      )
+      return { id: data.id, url: data.html_url }
+    } catch (error) {
+      if (githubStatus(error) === 404) return undefined
+      throw error
+    }
+  }
+
+  /** Deletes a newer copy of the group's comment; one another leg deleted first is fine. */
+  async remove(id: number): Promise<void> {
+    const { owner, repo, group } = this.target
+    try {
+      await this.throttled(() =>
+        this.client.rest.issues.deleteComment({ owner, repo, comment_id: id })
+      )
+      this.log(`Group "${group}": deleted comment ${id}, a newer copy of the group's comment.`)
+    } catch (error) {
+      const status = githubStatus(error)
+      if (status === 401) throw error
+      if (status !== 404)
+        this.log(`Group "${group}": could not delete comment ${id} (HTTP ${status}).`)
+    }
+  }
+
+  private async throttled<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call()
+    } finally {
+      this.throttledAt = Date.now()
+    }
   }
 }

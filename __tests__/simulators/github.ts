@@ -2,7 +2,7 @@ import { SimServer, type Fault, type Handler, type Reply, type RouteRequest } fr
 
 /**
  * The slice of GitHub's API testgate uses: issue comments over REST (list with Link pagination,
- * create, update with the last write winning, as GitHub has no conditional update, delete), the PRs
+ * get one, create, update with the last write winning, as GitHub has no conditional update, delete), the PRs
  * of a commit, `GET /user`, and the GraphQL query that finds the sticky
  * comment among the comments of an issue or PR.
  *
@@ -109,6 +109,15 @@ export class GitHubSimulator extends SimServer {
     this.route('delete-comment', 'DELETE', '/repos/:owner/:repo/issues/comments/:id', (req) =>
       this.remove(req)
     )
+    this.route('get-comment', 'GET', '/repos/:owner/:repo/issues/comments/:id', (req) => {
+      const comment = [...this.comments.values()].flat().find((c) => c.id === Number(req.params.id))
+      return (
+        this.authorized(req) ??
+        (comment
+          ? { status: 200, body: restView(comment) }
+          : { status: 404, body: { message: 'Not Found' } })
+      )
+    })
     this.route(
       'commit-pulls',
       'GET',

@@ -24,9 +24,9 @@ export async function writeGroupComment(
   const url =
     result.url ??
     `${context.serverUrl}/${context.owner}/${context.repo}/pull/${pr}#issuecomment-${result.id}`
-  if (!result.confirmed)
+  if (result.warning)
     log.warning(
-      `PR #${pr}: could not confirm this leg's section of the combined comment "${group}": other legs kept writing over it. The job summary has the full report.`
+      `PR #${pr}: could not confirm this leg's section of the combined comment "${group}": ${result.warning}. The job summary has the full report.`
     )
   log.info(`PR #${pr}: combined comment "${group}" ${result.action} ${url}`)
   return done([], [{ label: `PR #${pr} comment`, url }])
