@@ -30254,7 +30254,7 @@ function joinUrl(base, path) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9375);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3217);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 
@@ -30474,6 +30474,8 @@ function inputSchema(providers) {
         comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
         'comment-on': choice(COMMENT_ON, (s) => s.toLowerCase()),
         rerun: choice(RERUN_MODES, (s) => s.toLowerCase()),
+        // Shown in the combined comment's heading and its marker: the same rules as a leg's name.
+        'comment-group': runName,
         summary: booleanText,
         'github-token': optionalText,
         'report-path': optionalText,
@@ -30559,6 +30561,7 @@ function parseInputs(read, catalog) {
         comment: input.comment,
         commentOn: input['comment-on'],
         rerun: input.rerun,
+        commentGroup: input['comment-group'],
         summary: input.summary,
         githubToken: input['github-token'],
         reportPath: input['report-path'],
@@ -30733,7 +30736,7 @@ const log = {
 
 /***/ }),
 
-/***/ 9375:
+/***/ 3217:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32093,6 +32096,55 @@ async function tokenLogin(client) {
         return undefined;
     }
 }
+/**
+ * Every comment of testgate's own token that starts with the marker and is not minimized, oldest
+ * first: a combined comment and any copies legs made when they raced to create it. Undefined when
+ * no comment can be proven to be testgate's own (REST with an app's token).
+ */
+async function findOwnComments(client, target, log) {
+    let found;
+    try {
+        found = await listWithGraphQL(client, target, log);
+    }
+    catch (error) {
+        const status = githubStatus(error);
+        if (status === 401 || status === 403 || isRateLimited(error))
+            throw error;
+        log(`GitHub's GraphQL API did not list the comments (${oneLine(error)}); trying REST.`);
+        const login = await tokenLogin(client);
+        if (!login)
+            return undefined;
+        const comments = await client.paginate(client.rest.issues.listComments, {
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.issueNumber,
+            per_page: 100
+        });
+        found = comments.map((comment) => ({
+            id: comment.id,
+            body: comment.body ?? '',
+            byToken: comment.user?.login === login,
+            minimized: false
+        }));
+    }
+    return found
+        .filter((comment) => comment.byToken && !comment.minimized)
+        .filter((comment) => comment.body.startsWith(target.marker))
+        .sort((a, b) => a.id - b.id);
+}
+async function listWithGraphQL(client, target, log) {
+    const all = [];
+    let cursor = null;
+    for (let page = 0; page < MAX_COMMENT_PAGES; page++) {
+        const comments = await fetchCommentPage(client, target, cursor);
+        all.push(...comments.nodes.filter((node) => node !== null));
+        if (!comments.pageInfo.hasNextPage || !comments.pageInfo.endCursor)
+            return all;
+        cursor = comments.pageInfo.endCursor;
+    }
+    log(`Only the first ${MAX_COMMENT_PAGES * COMMENT_PAGE_SIZE} comments were looked at.`);
+    return all;
+}
 // GitHub's text on one short line: it goes into the step log after testgate's own words.
 function oneLine(error) {
     const text = error instanceof Error ? error.message : String(error);
@@ -32120,8 +32172,9 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 const RATE_LIMIT_RETRIES = 1;
 const MAX_RATE_LIMIT_WAIT_S = 60;
 // Reads and edits in place can be repeated safely; a new comment cannot: a 5xx or a dropped
-// connection may come after GitHub wrote it, and sending it again would post it twice.
-const REPEATABLE_METHODS = new Set(['GET', 'HEAD', 'PATCH']);
+// connection may come after GitHub wrote it, and sending it again would post it twice. A delete
+// sent again finds nothing (404), which the combined comment's writer takes as done.
+const REPEATABLE_METHODS = new Set(['GET', 'HEAD', 'PATCH', 'DELETE']);
 /**
  * The toolkit's GitHub module reads the event file when it loads and throws on one that is not
  * JSON, before testgate could say so cleanly: it is loaded only here, after the event was read.
@@ -32390,7 +32443,7 @@ function digestOf(source) {
         failures,
         unlisted: 0
     };
-    return fitted(full);
+    return fitted(full, Math.min(source.maxChars ?? MAX_DIGEST_CHARS, MAX_DIGEST_CHARS));
 }
 function failedTests(tests) {
     return tests.filter((test) => test.status === 'failed' || test.status === 'errored');
@@ -32401,12 +32454,13 @@ function toDigestFailure(test) {
         : { id: test.id };
 }
 /** The longest prefix of the failures whose encoding fits; found by bisection (each try deflates). */
-function fitted(digest) {
+function fitted(digest, maxChars) {
     const listing = (count) => ({
         ...digest,
         failures: digest.failures.slice(0, count),
         unlisted: digest.failures.length - count
     });
+    const fits = (candidate) => encodeDigest(candidate).length <= maxChars;
     if (fits(listing(digest.failures.length)))
         return listing(digest.failures.length);
     let low = 0;
@@ -32419,9 +32473,6 @@ function fitted(digest) {
             high = middle;
     }
     return listing(low);
-}
-function fits(digest) {
-    return encodeDigest(digest).length <= MAX_DIGEST_CHARS;
 }
 /** The digest as the comment line that carries it. */
 function encodeDigest(digest) {
@@ -32484,7 +32535,194 @@ function fromWire(wire) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/group-comment.ts
+
+
+/**
+ * The combined PR comment of a group of legs (`comment-group`): one comment, one section per leg,
+ * each leg rewriting its own section and keeping the others byte for byte. Pure: parsing, merging,
+ * budgets and rendering; src/group-comment-writer.ts talks to GitHub.
+ *
+ *   <!-- testgate-group:e2e -->
+ *
+ *   ## testgate · e2e
+ *
+ *   <!-- testgate-leg:octomind:tt-1:e2e-tests:variant=CHROMIUM -->
+ *   (hidden lines of the leg's own, e.g. a digest)
+ *   ## ✅ Octomind (CHROMIUM): all 5 tests passed
+ *   …the leg's report, as renderReport writes it…
+ *   <!-- /testgate-leg:octomind:tt-1:e2e-tests:variant=CHROMIUM -->
+ *
+ *   <!-- testgate-leg:… -->
+ *   …
+ *
+ *   <sub>testgate · one section per leg, each updated by that leg's run</sub>
+ *
+ * A section's key is what the leg's own comment marker carries (provider, target, job and the
+ * leg's name and variant, percent-encoded), so the legs a group holds are told apart exactly as
+ * their own comments would be ("a b" and "a_b" are two legs), and a key never holds a space or ">".
+ */
+/** The first line of a group's comment. */
+function groupMarker(group) {
+    return `<!-- testgate-group:${encodeMarkerText(group)} -->`;
+}
+// What commentMarker makes a key of: [A-Za-z0-9._-] per part, ":" between, "name=", "variant="
+// and %XX for the leg's text.
+const KEY = /^[A-Za-z0-9._%=:-]+$/;
+const START = /^<!-- testgate-leg:([A-Za-z0-9._%=:-]+) -->$/;
+/** A leg's section key from its own comment's marker (see commentMarker). */
+function sectionKey(legMarker) {
+    const key = /^<!-- testgate:(\S+) -->$/.exec(legMarker)?.[1];
+    if (key === undefined || !KEY.test(key))
+        throw new Error(`not a leg marker: ${legMarker}`);
+    return key;
+}
+function sectionStart(key) {
+    return `<!-- testgate-leg:${key} -->`;
+}
+function sectionEnd(key) {
+    return `<!-- /testgate-leg:${key} -->`;
+}
+/**
+ * The well-formed sections of a comment, in the order they appear; the first of a key wins.
+ * A start without its own end before the next start is dropped, and so is anything outside the
+ * sections (the heading, the footer, text someone added): the comment is rebuilt from sections.
+ * Vendor text cannot hold a marker line: renderSection neutralises every "<!--" in it.
+ */
+function parseGroupComment(body) {
+    const lines = body.replace(/\r\n?/g, '\n').split('\n');
+    const sections = [];
+    let open;
+    lines.forEach((line, i) => {
+        const start = START.exec(line)?.[1];
+        if (start !== undefined) {
+            open = { key: start, from: i };
+            return;
+        }
+        if (open && line === sectionEnd(open.key)) {
+            const { key, from } = open;
+            if (!sections.some((section) => section.key === key))
+                sections.push({ key, text: lines.slice(from, i + 1).join('\n') });
+            open = undefined;
+        }
+    });
+    return sections;
+}
+/** The text of one leg's section in a comment body, if it is there. */
+function sectionOf(body, key) {
+    return parseGroupComment(body).find((section) => section.key === key)?.text;
+}
+/**
+ * The sections of the group's comment and of any later copies (legs that raced to create it):
+ * the oldest comment's first, then sections only a copy holds, so no leg's section is lost when the
+ * copies are deleted. The leg's own key is left out: it brings its own.
+ */
+function otherSections(comments, ownKey) {
+    const sections = [];
+    for (const body of comments) {
+        for (const section of parseGroupComment(body)) {
+            if (section.key !== ownKey && !sections.some((seen) => seen.key === section.key))
+                sections.push(section);
+        }
+    }
+    return sections;
+}
+const group_comment_SEPARATOR = '\n\n';
+const FOOTER = "<sub>testgate · one section per leg, each updated by that leg's run</sub>";
+/**
+ * The whole comment: marker, heading, the sections sorted by key (by code unit, not locale: every
+ * leg sorts them alike, so the order never flaps), footer.
+ */
+function renderGroupComment(group, sections) {
+    const sorted = [...sections].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const parts = [
+        groupMarker(group),
+        `## testgate · ${escapeMarkdown(group)}`,
+        ...sorted.map((section) => section.text),
+        FOOTER
+    ];
+    return `${parts.join(group_comment_SEPARATOR)}\n`;
+}
+// A leg never takes more than a 1/MIN_SHARES share, even when it sees fewer legs: the legs that
+// have not written yet still find room.
+const MIN_SHARES = 4;
+/**
+ * Room for a leg's section in a comment that holds `others`. The rule: the leg's section may take
+ * min(fair share, room left), where the fair share is the room for sections divided by
+ * max(MIN_SHARES, legs seen, this one included) and the room left is what the other sections leave.
+ * Legs that wrote while they saw fewer legs may hold more than today's fair share; when the room
+ * left is less than a fair share, those sections (largest first) are shortened to their headline
+ * until it is not — their legs write them in full again at the new share on their next run (or at
+ * once, when they are still checking their section). So the whole stays within COMMENT_LIMITS.
+ */
+function planSection(group, others) {
+    const measure = COMMENT_LIMITS.measure;
+    const separator = measure(group_comment_SEPARATOR);
+    const room = COMMENT_LIMITS.max - measure(renderGroupComment(group, []));
+    const share = Math.floor(room / Math.max(MIN_SHARES, others.length + 1)) - separator;
+    const kept = [...others];
+    const left = () => room - kept.reduce((sum, section) => sum + measure(section.text) + separator, separator);
+    const bySize = kept
+        .map((section, index) => ({ index, size: measure(section.text) }))
+        .sort((a, b) => b.size - a.size);
+    for (const { index, size } of bySize) {
+        if (left() >= share || size <= share)
+            break;
+        kept[index] = shortened(kept[index]);
+    }
+    return { max: Math.max(0, Math.min(share, left())), others: kept };
+}
+const SHORTENED = "<sub>Shortened to make room for the group's other legs: this leg's next run writes it in full.</sub>";
+/** A section cut to its start marker, its hidden lines (a digest), its headline and a note. */
+function shortened(section) {
+    const lines = section.text.split('\n');
+    const hidden = [];
+    let i = 1;
+    for (; i < lines.length - 1 && (lines[i] ?? '').startsWith('<!-- '); i++)
+        hidden.push(lines[i] ?? '');
+    const headline = (lines[i] ?? '').startsWith('## ') ? [lines[i] ?? ''] : [];
+    const text = [
+        sectionStart(section.key),
+        ...hidden,
+        ...headline,
+        '',
+        SHORTENED,
+        sectionEnd(section.key)
+    ];
+    return { key: section.key, text: text.join('\n') };
+}
+/** A leg's section: its report as its own comment would show it, between its markers. */
+function renderSection(report, context, options) {
+    const { key, header, footer, max } = options;
+    const head = header ? `${sectionStart(key)}\n${header}` : sectionStart(key);
+    const end = sectionEnd(key);
+    const measure = COMMENT_LIMITS.measure;
+    const limits = { ...COMMENT_LIMITS, max: max - measure(`${head}\n`) - measure(end) };
+    // renderReport ends its text with a line break; the end marker takes the next line.
+    const body = renderReport(report, context, limits, { footer });
+    return `${head}\n${neutralized(body)}${end}`;
+}
+/**
+ * A leg's section as the writer needs it: its key, and its text under whatever budget the comment
+ * leaves it. `header`: the hidden lines the leg's own comment has after its marker (a digest).
+ */
+function groupSectionOf(report, context, legMarker, header) {
+    const key = sectionKey(legMarker);
+    const footer = footerLine(context);
+    return { key, render: (max) => renderSection(report, context, { key, header, footer, max }) };
+}
+/**
+ * Vendor text is escaped by renderReport, except inside code blocks (an error message), where it
+ * is shown as written: there "<!--" could start a line that reads as another leg's marker, or as a
+ * hidden line of testgate's. "<" becomes "﹤" (U+FE64, as wide in UTF-16 units), which a reader
+ * hardly tells apart and no parser takes for a comment. testgate's own text has no "<!--".
+ */
+function neutralized(body) {
+    return body.replace(/<!--/g, '\uFE64!--');
+}
+
 ;// CONCATENATED MODULE: ./src/previous.ts
+
 
 
 
@@ -32501,15 +32739,19 @@ async function readPreviousRun(github, context, settings, marker) {
         return { reason: 'there is no pull request whose comment records it' };
     if (!github)
         return { reason: 'there is no github-token to read the PR comment with' };
-    const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker };
+    const group = settings.commentGroup;
+    // In a combined comment, the leg's record is in its own section.
+    const found = group ? groupMarker(group) : marker;
+    const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker: found };
     try {
         const comment = await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info);
-        if (!comment)
+        const text = comment && (group ? sectionOf(comment.body, sectionKey(marker)) : comment.body);
+        if (!comment || text === undefined)
             return {
-                reason: `PR #${pr.number} has no comment of testgate's for this step`,
+                reason: `PR #${pr.number} has no ${group ? 'section' : 'comment'} of testgate's for this step`,
                 comment: null
             };
-        const reading = readDigest(comment.body);
+        const reading = readDigest(text);
         if (reading.kind === 'found')
             return { digest: reading.digest, comment: { id: comment.id } };
         return {
@@ -32633,6 +32875,207 @@ function withEarlierPasses(report, earlier) {
     return { ...report, counts, rerunOf: attempt };
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/group-comment-writer.ts
+
+
+
+
+const MAX_WRITES = 5;
+// Looks include those that find the comment gone (deleted by hand) and list again.
+const MAX_LOOKS = 2 * MAX_WRITES + 2;
+const MIN_SETTLE_MS = 500;
+const MAX_SETTLE_MS = 10_000;
+const BACKOFF_MS = 1_000;
+const FIRST_WRITE_SPREAD_MS = 1_000;
+// GitHub refuses a comment over this many characters.
+const GITHUB_MAX_COMMENT = 65_536;
+// @octokit/plugin-throttling starts one client's GraphQL calls and writes (POST, PATCH, DELETE) at
+// least this far apart (its "write" group). A REST read is not held back: it waits this out first,
+// so that the write it leads to goes at once, on what was read a moment before.
+const THROTTLE_SPACING_MS = 1_000;
+async function writeGroupSection(client, target, leg, log) {
+    const { group } = target;
+    const github = new GroupComments(client, target, log);
+    const urls = new Map();
+    let createdId;
+    let keeperId; // once written: later looks read it by id
+    let writes = 0;
+    let spanMs = 0;
+    const result = (id, warning) => ({
+        action: id === createdId ? 'created' : writes > 0 ? 'updated' : 'unchanged',
+        id,
+        url: urls.get(id),
+        ...(warning ? { warning } : {})
+    });
+    for (let look = 0; look < MAX_LOOKS; look++) {
+        if (look > 0)
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(settleDelay(spanMs, writes));
+        let seen = keeperId === undefined ? await github.list() : await github.read(keeperId);
+        if (seen === undefined && keeperId !== undefined) {
+            keeperId = undefined; // deleted meanwhile (by hand): look for the group's comment again
+            continue;
+        }
+        if (seen === undefined) {
+            if (createdId !== undefined)
+                return result(createdId, 'its comments could no longer be listed to check it');
+            log("GitHub does not give this token's own name over REST (an app's token): testgate writes a new combined comment with this leg's section rather than risk editing one it did not write.");
+            const alone = { key: leg.key, text: leg.render(planSection(group, []).max) };
+            const created = await github.create(renderGroupComment(group, [alone]));
+            return { action: 'created', id: created.id, url: created.url };
+        }
+        if (seen.keeper && isCurrent(seen, leg, group))
+            return result(seen.keeper.id);
+        if (writes === MAX_WRITES)
+            break;
+        if (seen.copies.length > 0)
+            log(`Group "${group}": ${seen.copies.length + 1} copies of the combined comment (legs created it at once); keeping the oldest, ${seen.keeper?.id}.`);
+        else if (writes > 0)
+            log(`Group "${group}": this leg's section is not as it wrote it (another leg wrote at the same moment); writing it again.`);
+        if (seen.keeper && keeperId === undefined) {
+            // The listing is a moment old: merge into the comment as it is now. Legs of a matrix often
+            // finish together: a random wait first spreads their first writes apart.
+            if (writes === 0)
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(FIRST_WRITE_SPREAD_MS * Math.random());
+            const fresh = await github.read(seen.keeper.id);
+            if (fresh === undefined)
+                continue;
+            seen = { keeper: fresh.keeper, copies: seen.copies };
+        }
+        const readAt = Date.now();
+        const body = mergedBody(seen, leg, group);
+        if (seen.keeper) {
+            const updated = await github.update(seen.keeper.id, body);
+            if (!updated) {
+                keeperId = undefined;
+                continue;
+            }
+            urls.set(updated.id, updated.url);
+            keeperId = updated.id;
+            spanMs = Date.now() - readAt;
+            for (const copy of seen.copies)
+                await github.remove(copy.id);
+        }
+        else {
+            // Another leg may have created one at the same moment: the next look lists them all.
+            const created = await github.create(body);
+            urls.set(created.id, created.url);
+            createdId = created.id;
+            spanMs = Date.now() - readAt;
+        }
+        writes++;
+    }
+    const id = keeperId ?? createdId;
+    if (id === undefined)
+        throw new Error(`the comment of group "${group}" kept disappearing`);
+    return result(id, `other legs kept writing over it (${writes} writes)`);
+}
+/** The group has one comment, and this leg's section in it is what the leg would write now. */
+function isCurrent(seen, leg, group) {
+    if (!seen.keeper || seen.copies.length > 0)
+        return false;
+    const others = otherSections([seen.keeper.body], leg.key);
+    const own = leg.render(planSection(group, others).max);
+    return sectionOf(seen.keeper.body, leg.key) === own;
+}
+/** The comment with this leg's section merged in, and the copies' sections moved over. */
+function mergedBody(seen, leg, group) {
+    const bodies = [seen.keeper, ...seen.copies].flatMap((comment) => (comment ? [comment.body] : []));
+    const plan = planSection(group, otherSections(bodies, leg.key));
+    const body = renderGroupComment(group, [
+        ...plan.others,
+        { key: leg.key, text: leg.render(plan.max) }
+    ]);
+    if (body.length > GITHUB_MAX_COMMENT) {
+        throw new Error(`the combined comment of group "${group}" would take ${body.length} characters, more than GitHub's ${GITHUB_MAX_COMMENT}, even with the other legs' sections shortened`);
+    }
+    return body;
+}
+/** The wait before the next look; see the protocol above. */
+function settleDelay(spanMs, writes) {
+    const settle = Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, 2 * spanMs));
+    const backoff = BACKOFF_MS * 2 ** Math.max(0, writes - 1) - BACKOFF_MS; // 0, 0, 1, 3, 7 s…
+    return Math.round(settle + (settle + backoff) * Math.random());
+}
+/** The group's comments on GitHub, each call noting when the throttling plugin last let one go. */
+class GroupComments {
+    client;
+    target;
+    log;
+    throttledAt = 0;
+    constructor(client, target, log) {
+        this.client = client;
+        this.target = target;
+        this.log = log;
+    }
+    /** The group's comments of this token, oldest first; undefined when REST cannot say whose. */
+    async list() {
+        const { owner, repo, issueNumber, group } = this.target;
+        const marker = groupMarker(group);
+        const found = await this.throttled(() => findOwnComments(this.client, { owner, repo, issueNumber, marker }, this.log));
+        if (found === undefined)
+            return undefined;
+        const [keeper, ...copies] = found;
+        return { keeper, copies };
+    }
+    /** One comment as it is now; undefined when it is gone. */
+    async read(id) {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, this.throttledAt + THROTTLE_SPACING_MS - Date.now()));
+        const { owner, repo } = this.target;
+        try {
+            const { data } = await this.client.rest.issues.getComment({ owner, repo, comment_id: id });
+            return { keeper: { id: data.id, body: data.body ?? '' }, copies: [] };
+        }
+        catch (error) {
+            if (githubStatus(error) === 404)
+                return undefined;
+            throw error;
+        }
+    }
+    async create(body) {
+        const { owner, repo, issueNumber } = this.target;
+        const { data } = await this.throttled(() => this.client.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }));
+        return { id: data.id, url: data.html_url };
+    }
+    /** The comment written, or undefined when it is gone (deleted since it was read). */
+    async update(id, body) {
+        const { owner, repo } = this.target;
+        try {
+            const { data } = await this.throttled(() => this.client.rest.issues.updateComment({ owner, repo, comment_id: id, body }));
+            return { id: data.id, url: data.html_url };
+        }
+        catch (error) {
+            if (githubStatus(error) === 404)
+                return undefined;
+            throw error;
+        }
+    }
+    /** Deletes a newer copy of the group's comment; one another leg deleted first is fine. */
+    async remove(id) {
+        const { owner, repo, group } = this.target;
+        try {
+            await this.throttled(() => this.client.rest.issues.deleteComment({ owner, repo, comment_id: id }));
+            this.log(`Group "${group}": deleted comment ${id}, a newer copy of the group's comment.`);
+        }
+        catch (error) {
+            const status = githubStatus(error);
+            if (status === 401)
+                throw error;
+            if (status !== 404)
+                this.log(`Group "${group}": could not delete comment ${id} (HTTP ${status}).`);
+        }
+    }
+    async throttled(call) {
+        try {
+            return await call();
+        }
+        finally {
+            this.throttledAt = Date.now();
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/sinks/links.ts
 /** The render context with the links the earlier sinks produced (a Testmo run…). */
 function withEarlierLinks(input) {
@@ -32648,6 +33091,31 @@ function skipped(reason) {
     return { paths: [], links: [], skipped: reason };
 }
 
+;// CONCATENATED MODULE: ./src/sinks/group-comment.ts
+
+
+
+
+
+/**
+ * This leg's section of its group's combined PR comment (`comment-group`), in place of the leg's
+ * own comment. Errors are the comment sink's to weigh (a read-only token is a warning).
+ */
+async function writeGroupComment(input, github, pr, legMarker, digestLine) {
+    const { settings, context, report } = input;
+    const group = settings.commentGroup ?? '';
+    const target = { owner: context.owner, repo: context.repo, issueNumber: pr, group };
+    const section = groupSectionOf(report, withEarlierLinks(input), legMarker, digestLine);
+    const leg = { key: section.key, render: (max) => (0,log/* redact */.E$)(section.render(max)) };
+    const result = await writeGroupSection(github, target, leg, log/* log */.Rm.info);
+    const url = result.url ??
+        `${context.serverUrl}/${context.owner}/${context.repo}/pull/${pr}#issuecomment-${result.id}`;
+    if (result.warning)
+        log/* log */.Rm.warning(`PR #${pr}: could not confirm this leg's section of the combined comment "${group}": ${result.warning}. The job summary has the full report.`);
+    log/* log */.Rm.info(`PR #${pr}: combined comment "${group}" ${result.action} ${url}`);
+    return done([], [{ label: `PR #${pr} comment`, url }]);
+}
+
 ;// CONCATENATED MODULE: ./src/sinks/comment.ts
 
 
@@ -32657,6 +33125,9 @@ function skipped(reason) {
 
 
 
+
+// A quarter of a full digest: four legs' records take what one leg's own comment may.
+const GROUP_DIGEST_CHARS = 3_000;
 /** The sticky PR comment: one per (provider, target, job, leg), edited in place. */
 const commentSink = {
     name: 'PR comment',
@@ -32674,29 +33145,35 @@ const commentSink = {
             log/* log */.Rm.warning('No github-token: the PR comment is skipped.');
             return skipped('no github-token');
         }
-        const { marker } = input.comment;
+        const { marker, previous } = input.comment;
         const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker };
         try {
-            if (input.comment.previous?.failure)
-                throw input.comment.previous.failure;
-            const searched = input.comment.previous?.comment;
-            const existing = searched === undefined ? await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info) : searched;
+            if (previous?.failure)
+                throw previous.failure;
+            // A combined comment's writer looks its comment up itself; a leg's own is looked up once.
+            const existing = previous?.comment === undefined && !settings.commentGroup
+                ? await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info)
+                : previous?.comment;
             const digest = digestOf({
                 report: input.report,
                 sha: context.sha,
                 workflowRunId: context.workflowRunId,
-                attempt: context.runAttempt ?? 1
+                attempt: context.runAttempt ?? 1,
+                // A leg's section shares the comment with the other legs: its record is kept smaller.
+                maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
             });
             const wanted = commentWanted(settings.commentOn, {
                 fails: input.render.policy?.fails ?? false,
                 exists: Boolean(existing),
-                previous: input.comment.previous?.digest,
+                previous: previous?.digest,
                 current: digest
             });
             if (!wanted.write) {
                 log/* log */.Rm.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`);
                 return skipped(wanted.reason);
             }
+            if (settings.commentGroup)
+                return await writeGroupComment(input, github, pr.number, marker, encodeDigest(digest));
             const header = `${marker}\n${encodeDigest(digest)}`;
             const body = (0,log/* redact */.E$)(commentBody(input.report, withEarlierLinks(input), header));
             const result = await writeStickyComment(github, target, body, existing?.id ?? undefined);

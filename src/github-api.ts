@@ -31,8 +31,9 @@ const RATE_LIMIT_RETRIES = 1
 const MAX_RATE_LIMIT_WAIT_S = 60
 
 // Reads and edits in place can be repeated safely; a new comment cannot: a 5xx or a dropped
-// connection may come after GitHub wrote it, and sending it again would post it twice.
-const REPEATABLE_METHODS = new Set(['GET', 'HEAD', 'PATCH'])
+// connection may come after GitHub wrote it, and sending it again would post it twice. A delete
+// sent again finds nothing (404), which the combined comment's writer takes as done.
+const REPEATABLE_METHODS = new Set(['GET', 'HEAD', 'PATCH', 'DELETE'])
 
 /**
  * The toolkit's GitHub module reads the event file when it loads and throws on one that is not

@@ -50,6 +50,8 @@ export interface Settings {
   comment: (typeof COMMENT_MODES)[number]
   commentOn: (typeof COMMENT_ON)[number]
   rerun: (typeof RERUN_MODES)[number]
+  /** One combined PR comment for the legs that name this group, each leg owning its section. */
+  commentGroup?: string
   summary: boolean
   githubToken?: string
   reportPath?: string
@@ -295,6 +297,8 @@ function inputSchema(providers: readonly string[]) {
     comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
     'comment-on': choice(COMMENT_ON, (s) => s.toLowerCase()),
     rerun: choice(RERUN_MODES, (s) => s.toLowerCase()),
+    // Shown in the combined comment's heading and its marker: the same rules as a leg's name.
+    'comment-group': runName,
     summary: booleanText,
     'github-token': optionalText,
     'report-path': optionalText,
@@ -401,6 +405,7 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
     comment: input.comment,
     commentOn: input['comment-on'],
     rerun: input.rerun,
+    commentGroup: input['comment-group'],
     summary: input.summary,
     githubToken: input['github-token'],
     reportPath: input['report-path'],

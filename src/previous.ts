@@ -4,6 +4,7 @@ import type { RunContext } from './github-context.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
 import { readDigest } from './report/digest.js'
+import { groupMarker, sectionKey, sectionOf } from './report/group-comment.js'
 import type { PreviousRun } from './rerun.js'
 import { findOwnStickyComment } from './sticky-comment.js'
 
@@ -21,15 +22,19 @@ export async function readPreviousRun(
   if (settings.comment === 'off') return { reason: 'comment: off, so no PR comment records it' }
   if (!pr) return { reason: 'there is no pull request whose comment records it' }
   if (!github) return { reason: 'there is no github-token to read the PR comment with' }
-  const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker }
+  const group = settings.commentGroup
+  // In a combined comment, the leg's record is in its own section.
+  const found = group ? groupMarker(group) : marker
+  const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker: found }
   try {
     const comment = await findOwnStickyComment(github, target, log.info)
-    if (!comment)
+    const text = comment && (group ? sectionOf(comment.body, sectionKey(marker)) : comment.body)
+    if (!comment || text === undefined)
       return {
-        reason: `PR #${pr.number} has no comment of testgate's for this step`,
+        reason: `PR #${pr.number} has no ${group ? 'section' : 'comment'} of testgate's for this step`,
         comment: null
       }
-    const reading = readDigest(comment.body)
+    const reading = readDigest(text)
     if (reading.kind === 'found') return { digest: reading.digest, comment: { id: comment.id } }
     return {
       comment: { id: comment.id },

@@ -169,6 +169,61 @@ async function tokenLogin(client: GitHubClient): Promise<string | undefined> {
   }
 }
 
+/**
+ * Every comment of testgate's own token that starts with the marker and is not minimized, oldest
+ * first: a combined comment and any copies legs made when they raced to create it. Undefined when
+ * no comment can be proven to be testgate's own (REST with an app's token).
+ */
+export async function findOwnComments(
+  client: GitHubClient,
+  target: CommentTarget,
+  log: (line: string) => void
+): Promise<CommentCandidate[] | undefined> {
+  let found: CommentCandidate[] | undefined
+  try {
+    found = await listWithGraphQL(client, target, log)
+  } catch (error) {
+    const status = githubStatus(error)
+    if (status === 401 || status === 403 || isRateLimited(error)) throw error
+    log(`GitHub's GraphQL API did not list the comments (${oneLine(error)}); trying REST.`)
+    const login = await tokenLogin(client)
+    if (!login) return undefined
+    const comments = await client.paginate(client.rest.issues.listComments, {
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: target.issueNumber,
+      per_page: 100
+    })
+    found = comments.map((comment) => ({
+      id: comment.id,
+      body: comment.body ?? '',
+      byToken: comment.user?.login === login,
+      minimized: false
+    }))
+  }
+  return found
+    .filter((comment) => comment.byToken && !comment.minimized)
+    .filter((comment) => comment.body.startsWith(target.marker))
+    .sort((a, b) => a.id - b.id)
+}
+
+async function listWithGraphQL(
+  client: GitHubClient,
+  target: CommentTarget,
+  log: (line: string) => void
+): Promise<CommentCandidate[]> {
+  const all: CommentCandidate[] = []
+  let cursor: string | null = null
+  for (let page = 0; page < MAX_COMMENT_PAGES; page++) {
+    const comments = await fetchCommentPage(client, target, cursor)
+    all.push(...comments.nodes.filter((node) => node !== null))
+    if (!comments.pageInfo.hasNextPage || !comments.pageInfo.endCursor) return all
+    cursor = comments.pageInfo.endCursor
+  }
+  log(`Only the first ${MAX_COMMENT_PAGES * COMMENT_PAGE_SIZE} comments were looked at.`)
+  return all
+}
+
 // GitHub's text on one short line: it goes into the step log after testgate's own words.
 function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)

@@ -1,13 +1,18 @@
-import { SimServer, type Fault, type Reply, type RouteRequest } from './harness.js'
+import { SimServer, type Fault, type Handler, type Reply, type RouteRequest } from './harness.js'
 
 /**
  * The slice of GitHub's API testgate uses: issue comments over REST (list with Link pagination,
- * create, update), the PRs of a commit, `GET /user`, and the GraphQL query that finds the sticky
+ * get one, create, update with the last write winning, as GitHub has no conditional update, delete), the PRs
+ * of a commit, `GET /user`, and the GraphQL query that finds the sticky
  * comment among the comments of an issue or PR.
  *
  * Every comment has an author. Comments written through the REST API with this simulator's token
  * are authored by `viewerLogin` (`github-actions[bot]` unless told otherwise); GraphQL's
  * `viewerDidAuthor` is true for exactly those.
+ *
+ * `latencyMs` makes every request take about that long (a random 50–150%), half on the way in,
+ * before GitHub acts on it, and half on the way out: concurrent clients interleave as they do
+ * against the real API, each reading what was there when its request arrived.
  */
 
 export interface SimComment {
@@ -84,6 +89,8 @@ export class GitHubSimulator extends SimServer {
   readonly comments = new Map<number, SimComment[]>()
   readonly commitPulls = new Map<string, SimPull[]>()
   private nextId = FIRST_COMMENT_ID
+  /** Each request's time on the wire, in ms (0: none). */
+  latencyMs = 0
 
   constructor(
     readonly token: string,
@@ -99,6 +106,18 @@ export class GitHubSimulator extends SimServer {
     this.route('update-comment', 'PATCH', '/repos/:owner/:repo/issues/comments/:id', (req) =>
       this.update(req)
     )
+    this.route('delete-comment', 'DELETE', '/repos/:owner/:repo/issues/comments/:id', (req) =>
+      this.remove(req)
+    )
+    this.route('get-comment', 'GET', '/repos/:owner/:repo/issues/comments/:id', (req) => {
+      const comment = [...this.comments.values()].flat().find((c) => c.id === Number(req.params.id))
+      return (
+        this.authorized(req) ??
+        (comment
+          ? { status: 200, body: restView(comment) }
+          : { status: 404, body: { message: 'Not Found' } })
+      )
+    })
     this.route(
       'commit-pulls',
       'GET',
@@ -111,6 +130,22 @@ export class GitHubSimulator extends SimServer {
     )
     this.route('user', 'GET', '/user', (req) => this.authorized(req) ?? this.user())
     this.route('graphql', 'POST', '/graphql', (req) => this.authorized(req) ?? this.graphql(req))
+  }
+
+  /** Every route answers after the latency; a test can still replace one with `route`. */
+  override route(name: string, method: string, path: string, handler: Handler): this {
+    return super.route(name, method, path, async (req) => {
+      await this.wire()
+      const reply = await handler(req)
+      await this.wire()
+      return reply
+    })
+  }
+
+  private wire(): Promise<void> {
+    if (this.latencyMs <= 0) return Promise.resolve()
+    const ms = (this.latencyMs / 2) * (0.5 + Math.random())
+    return new Promise((resolve) => setTimeout(resolve, ms))
   }
 
   /** Adds comments written by others, e.g. to push the sticky one onto a later page. */
@@ -198,6 +233,23 @@ export class GitHubSimulator extends SimServer {
         comment.body = body
         comment.updated_at = new Date().toISOString()
         return { status: 200, body: restView(comment) }
+      }
+    }
+    return { status: 404, body: { message: 'Not Found' } }
+  }
+
+  /** Like GitHub for a token with write access: 204, or 404 for a comment that is not there. */
+  private remove(req: RouteRequest): Reply {
+    const denied = this.authorized(req)
+    if (denied) return denied
+    const id = Number(req.params.id)
+    for (const [issue, comments] of this.comments) {
+      if (comments.some((c) => c.id === id)) {
+        this.comments.set(
+          issue,
+          comments.filter((c) => c.id !== id)
+        )
+        return { status: 204 }
       }
     }
     return { status: 404, body: { message: 'Not Found' } }

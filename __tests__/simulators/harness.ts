@@ -44,7 +44,7 @@ export interface RouteRequest {
   baseUrl: string
 }
 
-type Handler = (request: RouteRequest) => Reply | Promise<Reply>
+export type Handler = (request: RouteRequest) => Reply | Promise<Reply>
 
 interface Route {
   name: string

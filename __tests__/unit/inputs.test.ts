@@ -180,6 +180,21 @@ describe('parseInputs', () => {
     expect(errorOf({ name: 'a\u202eb' })).toContain('Input "name": expected printable text')
   })
 
+  it('takes a printable comment-group of up to 100 characters; unset, a comment per leg', () => {
+    expect(parse({}).commentGroup).toBeUndefined()
+    expect(parse({ 'comment-group': '  ' }).commentGroup).toBeUndefined()
+    expect(parse({ 'comment-group': ' e2e · browsers ' }).commentGroup).toBe('e2e · browsers')
+    expect(errorOf({ 'comment-group': 'x'.repeat(101) })).toContain(
+      'Input "comment-group": expected at most 100 characters'
+    )
+    expect(errorOf({ 'comment-group': 'e2e\n<!-- x -->' })).toContain(
+      'Input "comment-group": expected printable text on one line'
+    )
+    expect(errorOf({ 'comment-group': 'a\u200bb' })).toContain(
+      'Input "comment-group": expected printable text'
+    )
+  })
+
   it('checks the URL under test is http(s)', () => {
     expect(errorOf({ url: 'javascript:alert(1)' })).toContain(
       'Input "url": expected an http(s) URL'

@@ -29,7 +29,7 @@ export function commentMarker(
  * Text a workflow chose, kept distinct ("a b" and "a_b" are two legs) and harmless inside an HTML
  * comment: percent-encoded, so it can hold neither ">" nor a space.
  */
-function encodeMarkerText(text: string): string {
+export function encodeMarkerText(text: string): string {
   return encodeURIComponent(text).replace(
     /[!'()*~]/g,
     (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`

@@ -65,6 +65,8 @@ export interface DigestSource {
   sha: string
   workflowRunId?: string
   attempt?: number
+  /** A tighter bound than MAX_DIGEST_CHARS, e.g. for a leg's section of a combined comment. */
+  maxChars?: number
 }
 
 /** The digest of a finished report, its failures cut to fit MAX_DIGEST_CHARS. */
@@ -84,7 +86,7 @@ export function digestOf(source: DigestSource): Digest {
     failures,
     unlisted: 0
   }
-  return fitted(full)
+  return fitted(full, Math.min(source.maxChars ?? MAX_DIGEST_CHARS, MAX_DIGEST_CHARS))
 }
 
 export function failedTests(tests: readonly TestResult[]): TestResult[] {
@@ -98,12 +100,13 @@ function toDigestFailure(test: TestResult): DigestFailure {
 }
 
 /** The longest prefix of the failures whose encoding fits; found by bisection (each try deflates). */
-function fitted(digest: Digest): Digest {
+function fitted(digest: Digest, maxChars: number): Digest {
   const listing = (count: number): Digest => ({
     ...digest,
     failures: digest.failures.slice(0, count),
     unlisted: digest.failures.length - count
   })
+  const fits = (candidate: Digest): boolean => encodeDigest(candidate).length <= maxChars
   if (fits(listing(digest.failures.length))) return listing(digest.failures.length)
   let low = 0
   let high = digest.failures.length
@@ -113,10 +116,6 @@ function fitted(digest: Digest): Digest {
     else high = middle
   }
   return listing(low)
-}
-
-function fits(digest: Digest): boolean {
-  return encodeDigest(digest).length <= MAX_DIGEST_CHARS
 }
 
 /** The digest as the comment line that carries it. */

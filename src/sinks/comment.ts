@@ -4,8 +4,12 @@ import { log, redact } from '../log.js'
 import { commentBody, commentWanted } from '../report/comment.js'
 import { digestOf, encodeDigest } from '../report/digest.js'
 import { findOwnStickyComment } from '../sticky-comment.js'
+import { writeGroupComment } from './group-comment.js'
 import { withEarlierLinks } from './links.js'
 import { done, skipped, type Sink } from './sink.js'
+
+// A quarter of a full digest: four legs' records take what one leg's own comment may.
+const GROUP_DIGEST_CHARS = 3_000
 
 /** The sticky PR comment: one per (provider, target, job, leg), edited in place. */
 export const commentSink: Sink = {
@@ -25,29 +29,35 @@ export const commentSink: Sink = {
       log.warning('No github-token: the PR comment is skipped.')
       return skipped('no github-token')
     }
-    const { marker } = input.comment
+    const { marker, previous } = input.comment
     const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker }
     try {
-      if (input.comment.previous?.failure) throw input.comment.previous.failure
-      const searched = input.comment.previous?.comment
+      if (previous?.failure) throw previous.failure
+      // A combined comment's writer looks its comment up itself; a leg's own is looked up once.
       const existing =
-        searched === undefined ? await findOwnStickyComment(github, target, log.info) : searched
+        previous?.comment === undefined && !settings.commentGroup
+          ? await findOwnStickyComment(github, target, log.info)
+          : previous?.comment
       const digest = digestOf({
         report: input.report,
         sha: context.sha,
         workflowRunId: context.workflowRunId,
-        attempt: context.runAttempt ?? 1
+        attempt: context.runAttempt ?? 1,
+        // A leg's section shares the comment with the other legs: its record is kept smaller.
+        maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
       })
       const wanted = commentWanted(settings.commentOn, {
         fails: input.render.policy?.fails ?? false,
         exists: Boolean(existing),
-        previous: input.comment.previous?.digest,
+        previous: previous?.digest,
         current: digest
       })
       if (!wanted.write) {
         log.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`)
         return skipped(wanted.reason)
       }
+      if (settings.commentGroup)
+        return await writeGroupComment(input, github, pr.number, marker, encodeDigest(digest))
       const header = `${marker}\n${encodeDigest(digest)}`
       const body = redact(commentBody(input.report, withEarlierLinks(input), header))
       const result = await writeStickyComment(github, target, body, existing?.id ?? undefined)

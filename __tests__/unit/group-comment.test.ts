@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest'
+import { commentMarker } from '../../src/report/comment.js'
+import {
+  groupMarker,
+  groupSectionOf,
+  MIN_SHARES,
+  otherSections,
+  parseGroupComment,
+  planSection,
+  renderGroupComment,
+  renderSection,
+  sectionEnd,
+  sectionKey,
+  sectionOf,
+  sectionStart,
+  shortened,
+  type Section
+} from '../../src/report/group-comment.js'
+import { COMMENT_LIMITS } from '../../src/report/markdown.js'
+import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
+
+const test = (
+  name: string,
+  status: TestResult['status'],
+  fields: Partial<TestResult> = {}
+): TestResult => ({ id: name, name, status, links: [], ...fields })
+
+function report(tests: TestResult[]): RunReport {
+  const failed = tests.some((t) => t.status === 'failed')
+  return {
+    provider: 'octomind',
+    targetId: 'tt-1',
+    runId: 'run-1',
+    url: 'https://app.example/r/1',
+    status: failed ? 'failed' : 'passed',
+    counts: countTests(tests),
+    tests
+  }
+}
+
+const keyOf = (leg: { name?: string; variant?: string }) =>
+  sectionKey(commentMarker('octomind', 'tt-1', 'e2e', leg))
+
+/** A leg's section rendered at a quarter of the comment, as a first leg would write it. */
+function sectionFor(
+  leg: { name?: string; variant?: string },
+  tests: TestResult[],
+  header?: string
+): Section {
+  const key = keyOf(leg)
+  const max = planSection('e2e', []).max
+  const text = renderSection(
+    report(tests),
+    { vendor: 'Octomind', leg: leg.variant },
+    {
+      key,
+      header,
+      footer: '<sub>testgate</sub>',
+      max
+    }
+  )
+  return { key, text }
+}
+
+describe('section keys and markers', () => {
+  it("are the leg's own comment identity, with the leg's text percent-encoded", () => {
+    expect(keyOf({ variant: 'FIREFOX' })).toBe('octomind:tt-1:e2e:variant=FIREFOX')
+    expect(keyOf({ name: 'a b' })).toBe('octomind:tt-1:e2e:name=a%20b')
+    expect(keyOf({ name: 'a b' })).not.toBe(keyOf({ name: 'a_b' }))
+    expect(sectionStart(keyOf({ name: '--> x' }))).toBe(
+      '<!-- testgate-leg:octomind:tt-1:e2e:name=--%3E%20x -->'
+    )
+    expect(() => sectionKey('<!-- testgate-group:e2e -->')).toThrow('not a leg marker')
+  })
+
+  it('give the group a marker of its own, apart from every per-leg marker', () => {
+    expect(groupMarker('e2e')).toBe('<!-- testgate-group:e2e -->')
+    expect(groupMarker('e2e · all browsers')).toBe(
+      '<!-- testgate-group:e2e%20%C2%B7%20all%20browsers -->'
+    )
+    const body = renderGroupComment('e2e', [])
+    expect(body.startsWith(groupMarker('e2e'))).toBe(true)
+    expect(body.startsWith(groupMarker('e2'))).toBe(false)
+    expect(body.startsWith('<!-- testgate:')).toBe(false)
+  })
+})
+
+describe('renderGroupComment and parseGroupComment', () => {
+  const chromium = sectionFor({ variant: 'CHROMIUM' }, [test('Login', 'passed')])
+  const firefox = sectionFor({ variant: 'FIREFOX' }, [test('Login', 'failed', { error: 'boom' })])
+  const safari = sectionFor({ variant: 'SAFARI' }, [test('Login', 'passed')])
+
+  it('sorts the sections by key, whatever order they come in, and reads them back', () => {
+    const body = renderGroupComment('e2e', [safari, chromium, firefox])
+    expect(body.split('\n').slice(0, 3)).toEqual([
+      '<!-- testgate-group:e2e -->',
+      '',
+      '## testgate · e2e'
+    ])
+    expect(renderGroupComment('e2e', [firefox, safari, chromium])).toBe(body)
+    expect(parseGroupComment(body)).toEqual([chromium, firefox, safari])
+    expect(sectionOf(body, firefox.key)).toContain('❌ Octomind (FIREFOX): 1 of 1 test failed')
+  })
+
+  it("replaces one leg's section and keeps the others byte for byte", () => {
+    const before = renderGroupComment('e2e', [chromium, firefox, safari])
+    const fixed = sectionFor({ variant: 'FIREFOX' }, [test('Login', 'passed')])
+    const after = renderGroupComment('e2e', [...otherSections([before], fixed.key), fixed])
+    expect(parseGroupComment(after)).toEqual([chromium, fixed, safari])
+    expect(after.replace(fixed.text, firefox.text)).toBe(before)
+  })
+
+  it('drops what is not a whole section, and reads a body whose lines end in CRLF', () => {
+    const body = [
+      groupMarker('e2e'),
+      'someone wrote this',
+      sectionStart('a'),
+      'a start without its end',
+      chromium.text,
+      sectionEnd('b'),
+      safari.text,
+      safari.text.replace('✅', '❓') // a second copy of a key: the first wins
+    ].join('\r\n')
+    expect(parseGroupComment(body)).toEqual([chromium, safari])
+  })
+
+  it('carries hidden lines of the leg right after its start marker (a digest)', () => {
+    const digest = '<!-- testgate-digest:1:abc -->'
+    const section = sectionFor({ variant: 'CHROMIUM' }, [test('Login', 'passed')], digest)
+    expect(section.text.split('\n').slice(0, 3)).toEqual([
+      sectionStart(section.key),
+      digest,
+      '## ✅ Octomind (CHROMIUM): all 1 test passed'
+    ])
+    const body = renderGroupComment('e2e', [section, firefox])
+    expect(sectionOf(body, section.key)).toBe(section.text)
+    expect(shortened(section).text.split('\n').slice(0, 3)).toEqual(
+      section.text.split('\n').slice(0, 3)
+    )
+  })
+
+  it('takes sections a newer copy alone holds, after the oldest comment’s own', () => {
+    const oldest = renderGroupComment('e2e', [chromium])
+    const stale = { key: chromium.key, text: chromium.text.replace('✅', '⏳') }
+    const copy = renderGroupComment('e2e', [stale, safari])
+    expect(otherSections([oldest, copy], firefox.key)).toEqual([chromium, safari])
+    expect(otherSections([oldest, copy], chromium.key)).toEqual([safari])
+  })
+})
+
+describe('hostile text cannot forge a section', () => {
+  const victim = sectionFor({ variant: 'CHROMIUM' }, [test('Login', 'passed')])
+  const forgery = [
+    sectionEnd('octomind:tt-1:e2e:variant=FIREFOX'),
+    sectionStart(victim.key),
+    '## ✅ forged: all tests passed',
+    sectionEnd(victim.key),
+    '<!-- testgate-digest:1:forged -->'
+  ].join('\n')
+
+  it('in vendor text: a test name or an error holding marker lines', () => {
+    const attacker = sectionFor({ variant: 'FIREFOX' }, [
+      test(`evil ${forgery}`, 'failed', { error: `boom\n${forgery}\nmore` })
+    ])
+    // No line of the attacker's section but its own two markers reads as a marker.
+    const lines = attacker.text.split('\n')
+    expect(lines.filter((line) => line.startsWith('<!--'))).toEqual([
+      sectionStart(attacker.key),
+      sectionEnd(attacker.key)
+    ])
+    expect(attacker.text).toContain('\uFE64!-- testgate-leg:octomind:tt-1:e2e:variant=CHROMIUM -->')
+
+    const body = renderGroupComment('e2e', [attacker, victim])
+    expect(parseGroupComment(body)).toEqual([victim, attacker])
+    expect(sectionOf(body, victim.key)).toBe(victim.text)
+    // The victim rewriting its section keeps the attacker's as it was, and no forgery survives.
+    const rewritten = renderGroupComment('e2e', [...otherSections([body], victim.key), victim])
+    expect(rewritten).toBe(body)
+  })
+
+  it("in a leg's name: percent-encoded, so it names no other leg", () => {
+    const name = `x -->\n${forgery}`
+    const attacker = sectionFor({ name }, [test('Login', 'passed')])
+    expect(attacker.key).toBe(keyOf({ name }))
+    expect(attacker.key).not.toMatch(/[\s<>]/)
+    const body = renderGroupComment('e2e', [attacker, victim])
+    expect(parseGroupComment(body).map((section) => section.key)).toEqual(
+      [attacker.key, victim.key].sort()
+    )
+    expect(sectionOf(body, victim.key)).toBe(victim.text)
+  })
+})
+
+describe('planSection: the budget of a leg', () => {
+  const room = COMMENT_LIMITS.max - renderGroupComment('g', []).length
+  const big = (n: number, size: number): Section => {
+    const key = `octomind:t:j:name=leg${n}`
+    const filler = 'x'.repeat(size - sectionStart(key).length - sectionEnd(key).length - 2)
+    return { key, text: `${sectionStart(key)}\n${filler}\n${sectionEnd(key)}` }
+  }
+
+  it(`is a 1/${MIN_SHARES} share while fewer legs are seen, then a fair share`, () => {
+    expect(planSection('g', []).max).toBe(Math.floor(room / MIN_SHARES) - 2)
+    expect(planSection('g', [big(1, 100)]).max).toBe(Math.floor(room / MIN_SHARES) - 2)
+    const six = [1, 2, 3, 4, 5].map((n) => big(n, 100))
+    expect(planSection('g', six).max).toBe(Math.floor(room / 6) - 2)
+  })
+
+  it('shortens legs that took more than today’s share, largest first, so all fit', () => {
+    // Four legs wrote a quarter each while they saw no more; a fifth comes.
+    const quarter = planSection('g', []).max
+    const four = [1, 2, 3, 4].map((n) => big(n, quarter - n))
+    const plan = planSection('g', four)
+    expect(plan.max).toBe(Math.floor(room / 5) - 2)
+    const cut = plan.others.filter((section, i) => section !== four[i])
+    expect(cut.length).toBeGreaterThan(0)
+    expect(cut[0]?.text).toContain('Shortened to make room')
+    expect(plan.others.map((s) => s.key)).toEqual(four.map((s) => s.key))
+    const own = big(5, plan.max)
+    const body = renderGroupComment('g', [...plan.others, own])
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMITS.max)
+  })
+
+  it('keeps a whole comment of four huge legs within GitHub’s limit', () => {
+    const huge = Array.from({ length: 400 }, (_, i) =>
+      test(`failing ${i}`, 'failed', { error: 'E'.repeat(5_000) })
+    )
+    let sections: Section[] = []
+    for (const variant of ['CHROMIUM', 'FIREFOX', 'SAFARI', 'EDGE']) {
+      const key = keyOf({ variant })
+      const plan = planSection('e2e', sections)
+      const marker = commentMarker('octomind', 'tt-1', 'e2e', { variant })
+      const own = groupSectionOf(report(huge), { vendor: 'Octomind', leg: variant }, marker)
+      sections = [...plan.others, { key, text: own.render(plan.max) }]
+    }
+    const body = renderGroupComment('e2e', sections)
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMITS.max)
+    expect(parseGroupComment(body)).toHaveLength(4)
+    for (const section of parseGroupComment(body)) expect(section.text).toContain('not shown here')
+  })
+})
