@@ -35535,6 +35535,18 @@ const testifly_TEST_STATUS = {
     Running: 'running',
     Scheduled: 'queued'
 };
+function isAlreadyExists(error) {
+    return (error instanceof http/* VendorError */.Hi &&
+        error.status !== undefined &&
+        error.status < 500 &&
+        error.message.includes('AlreadyExists'));
+}
+/** Testifly said no to what was asked: a 4xx that is not about the key, a rate limit or AlreadyExists. */
+function isRefusal(error) {
+    const status = error.status ?? 0;
+    const aboutAccess = [401, 403, 429].includes(status);
+    return status >= 400 && status < 500 && !aboutAccess && !isAlreadyExists(error);
+}
 const testifly_executeResponseSchema = schemas/* object */.Ikc({
     success: schemas/* boolean */.zMY().optional(),
     scheduleStatus: schemas/* string */.YjP().optional(),
@@ -35675,8 +35687,27 @@ class TestiflyProvider {
     projectPath(path) {
         return `/api/${path}/${encodeURIComponent(this.deps.settings.targetId ?? '')}`;
     }
-    async trigger({ settings, rerun }) {
-        const response = await this.client
+    /**
+     * A re-run sends the failed tests' `_id`s as `tests` (inferred: the page calls them "test ids",
+     * and its run report's only id of a test is `_id`). Should Testifly refuse them (a 4xx, or
+     * success: false), nothing was scheduled, so asking for the whole selection instead cannot start
+     * a second run.
+     */
+    async scheduleRerunOrAll(settings, rerun) {
+        if (!rerun)
+            return { response: await this.schedule(settings) };
+        const refusal = await this.schedule(settings, rerun).then((response) => response.success === false ? (response.message ?? 'success: false') : response, (error) => {
+            if (!(error instanceof http/* VendorError */.Hi) || !isRefusal(error))
+                throw error;
+            return error.message;
+        });
+        if (typeof refusal !== 'string')
+            return { response: refusal, rerun };
+        this.deps.warn((0,provider/* rerunFallbackLine */.XZ)(`Testifly refused the failed tests' ids (${refusal})`));
+        return { response: await this.schedule(settings) };
+    }
+    schedule(settings, rerun) {
+        return this.client
             .request('POST', this.projectPath('testExecution'), {
             body: testifly_buildExecuteBody(settings, rerun),
             schema: testifly_executeResponseSchema,
@@ -35684,10 +35715,7 @@ class TestiflyProvider {
         })
             .catch((error) => {
             // inferred: AlreadyExists may also come as an error status (409…); it still means "follow the queued job".
-            if (error instanceof http/* VendorError */.Hi &&
-                error.status !== undefined &&
-                error.status < 500 &&
-                error.message.includes('AlreadyExists')) {
+            if (isAlreadyExists(error)) {
                 return {
                     scheduleStatus: 'AlreadyExists',
                     jobId: undefined,
@@ -35697,6 +35725,10 @@ class TestiflyProvider {
             }
             throw error;
         });
+    }
+    async trigger(request) {
+        const { settings } = request;
+        const { response, rerun } = await this.scheduleRerunOrAll(settings, request.rerun);
         let jobId = response.jobId;
         if (response.scheduleStatus === 'AlreadyExists') {
             // Testifly's own idempotency: the same job is queued already, so follow it instead of starting another.

@@ -533,4 +533,38 @@ describe('re-run fallbacks particular to a vendor', () => {
     expect(triggers(sim, 'execute')[1]).toEqual({ action: 'executeTests', testId: TESTIFLY_IDS[2] })
     expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
   })
+
+  it('Testifly: ids it refuses start no run; every test runs instead, once', async () => {
+    const tests = (ids: string[], failing: boolean) =>
+      ids.map((id, i) => ({
+        id,
+        title: `Flow ${i + 1}`,
+        status: failing && i === 2 ? 'Failed' : 'Passed'
+      }))
+    // Should a run report's `_id` name the result, not the test, the next run's ids differ.
+    const nextIds = TESTIFLY_IDS.map((id) => id.replace(/^6804/, '6805'))
+    const sim = await start(
+      new TestiflySimulator({
+        apiKey: KEY,
+        projectId: TESTIFLY_PROJECT,
+        script: [{ job: 'Failed', tests: tests(TESTIFLY_IDS, true) }]
+      })
+    )
+    const inputs = { ...testiflyCase().inputs(sim.url), agent: '', rerun: 'failed' }
+    expect((await attempt(1, inputs)).outputs).toMatchObject({ total: '5', failed: '1' })
+
+    sim.options.script = [{ job: 'Success', tests: tests(nextIds, false) }]
+    const second = await attempt(2, inputs)
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(second.stdout).toContain(
+      "rerun: failed, but running every test: Testifly refused the failed tests' ids ("
+    )
+    const sent = triggers(sim, 'execute')
+    expect(sent[1]).toEqual({ action: 'executeTests', testId: TESTIFLY_IDS[2] })
+    expect(sent[2]).toMatchObject({ action: 'executeTests', featureId: expect.any(String) })
+    expect(sim.jobs.size).toBe(2) // attempt 1's and the full run: the refused one made none
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+    expect(second.summary).not.toContain('Re-run of')
+  })
 })

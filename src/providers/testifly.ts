@@ -13,6 +13,7 @@ import {
 } from '../report/model.js'
 import {
   mapStatus,
+  rerunFallbackLine,
   unknownStatusReporter,
   type Provider,
   type ProviderDeps,
@@ -63,6 +64,24 @@ const TEST_STATUS: Record<string, TestStatus> = {
   Skipped: 'skipped',
   Running: 'running',
   Scheduled: 'queued'
+}
+
+type ScheduleAnswer = z.infer<typeof executeResponseSchema>
+
+function isAlreadyExists(error: unknown): boolean {
+  return (
+    error instanceof VendorError &&
+    error.status !== undefined &&
+    error.status < 500 &&
+    error.message.includes('AlreadyExists')
+  )
+}
+
+/** Testifly said no to what was asked: a 4xx that is not about the key, a rate limit or AlreadyExists. */
+function isRefusal(error: VendorError): boolean {
+  const status = error.status ?? 0
+  const aboutAccess = [401, 403, 429].includes(status)
+  return status >= 400 && status < 500 && !aboutAccess && !isAlreadyExists(error)
 }
 
 const executeResponseSchema = z
@@ -227,8 +246,32 @@ class TestiflyProvider implements Provider {
     return `/api/${path}/${encodeURIComponent(this.deps.settings.targetId ?? '')}`
   }
 
-  async trigger({ settings, rerun }: TriggerRequest): Promise<RunHandle> {
-    const response = await this.client
+  /**
+   * A re-run sends the failed tests' `_id`s as `tests` (inferred: the page calls them "test ids",
+   * and its run report's only id of a test is `_id`). Should Testifly refuse them (a 4xx, or
+   * success: false), nothing was scheduled, so asking for the whole selection instead cannot start
+   * a second run.
+   */
+  private async scheduleRerunOrAll(
+    settings: Settings,
+    rerun: RerunSelection | undefined
+  ): Promise<{ response: ScheduleAnswer; rerun?: RerunSelection }> {
+    if (!rerun) return { response: await this.schedule(settings) }
+    const refusal = await this.schedule(settings, rerun).then(
+      (response) =>
+        response.success === false ? (response.message ?? 'success: false') : response,
+      (error: unknown) => {
+        if (!(error instanceof VendorError) || !isRefusal(error)) throw error
+        return error.message
+      }
+    )
+    if (typeof refusal !== 'string') return { response: refusal, rerun }
+    this.deps.warn(rerunFallbackLine(`Testifly refused the failed tests' ids (${refusal})`))
+    return { response: await this.schedule(settings) }
+  }
+
+  private schedule(settings: Settings, rerun?: RerunSelection): Promise<ScheduleAnswer> {
+    return this.client
       .request('POST', this.projectPath('testExecution'), {
         body: buildExecuteBody(settings, rerun),
         schema: executeResponseSchema,
@@ -236,12 +279,7 @@ class TestiflyProvider implements Provider {
       })
       .catch((error: unknown) => {
         // inferred: AlreadyExists may also come as an error status (409…); it still means "follow the queued job".
-        if (
-          error instanceof VendorError &&
-          error.status !== undefined &&
-          error.status < 500 &&
-          error.message.includes('AlreadyExists')
-        ) {
+        if (isAlreadyExists(error)) {
           return {
             scheduleStatus: 'AlreadyExists',
             jobId: undefined,
@@ -251,6 +289,11 @@ class TestiflyProvider implements Provider {
         }
         throw error
       })
+  }
+
+  async trigger(request: TriggerRequest): Promise<RunHandle> {
+    const { settings } = request
+    const { response, rerun } = await this.scheduleRerunOrAll(settings, request.rerun)
     let jobId = response.jobId
     if (response.scheduleStatus === 'AlreadyExists') {
       // Testifly's own idempotency: the same job is queued already, so follow it instead of starting another.
