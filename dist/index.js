@@ -29956,6 +29956,19 @@ class VendorError extends Error {
     get isAuth() {
         return this.status === 401 || this.status === 403;
     }
+    /**
+     * The vendor declined the request itself (a 4xx other than access or rate limits, or an answer
+     * that says no): nothing was started, so a different request cannot duplicate a run.
+     */
+    get refused() {
+        if (this.kind === 'refused')
+            return true;
+        const status = this.status ?? 0;
+        return (this.kind === 'http' &&
+            status >= 400 &&
+            status < 500 &&
+            ![401, 403, 407, 429].includes(status));
+    }
 }
 /** Waits ms, or less when the signal aborts first. */
 function defaultSleep(ms, signal) {
@@ -32389,6 +32402,8 @@ const REASONS = {
 
 // EXTERNAL MODULE: ./src/providers/index.ts + 4 modules
 var providers = __nccwpck_require__(5761);
+// EXTERNAL MODULE: ./src/providers/provider.ts
+var providers_provider = __nccwpck_require__(9545);
 // EXTERNAL MODULE: ./src/secrets.ts
 var secrets = __nccwpck_require__(7194);
 // EXTERNAL MODULE: external "node:zlib"
@@ -32808,8 +32823,6 @@ function isQuiet(changes) {
         0);
 }
 
-// EXTERNAL MODULE: ./src/providers/provider.ts
-var provider = __nccwpck_require__(9545);
 ;// CONCATENATED MODULE: ./src/rerun.ts
 
 /** Whether this run should look for the previous attempt's failures before it starts. */
@@ -32825,11 +32838,11 @@ function planRerun(context, previous, vendorProblem) {
     const { digest } = previous;
     const refusal = digest ? refusalOf(digest, context) : previous.reason;
     if (!digest || refusal)
-        return { explanation: (0,provider/* rerunFallbackLine */.XZ)(refusal ?? 'the PR comment has no record') };
+        return { explanation: (0,providers_provider/* rerunFallbackLine */.XZ)(refusal ?? 'the PR comment has no record') };
     const keys = [...new Set(digest.failures.map((failure) => failure.rerunKey ?? failure.id))];
     const problem = vendorProblem?.({ previousRunId: digest.runId, keys });
     if (problem)
-        return { explanation: (0,provider/* rerunFallbackLine */.XZ)(problem) };
+        return { explanation: (0,providers_provider/* rerunFallbackLine */.XZ)(problem) };
     const failed = digest.failures.length;
     const tests = failed === 1 ? 'the 1 test that' : `the ${failed} tests that`;
     // Several calls of one scenario are one selection: say so when the counts differ.
@@ -34060,6 +34073,8 @@ function startedReport(provider, handle) {
 
 
 
+
+
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 async function run(env = process.env) {
     try {
@@ -34196,6 +34211,13 @@ async function trigger(provider, request) {
         return await provider.trigger(request);
     }
     catch (error) {
+        // A vendor that declines the failed tests' selection (an id it no longer knows) started
+        // nothing: asking for every test cannot run anything twice.
+        if (request.rerun && error instanceof http/* VendorError */.Hi && error.refused) {
+            const why = `${provider.displayName} refused the failed tests' selection (${error.message})`;
+            log/* log */.Rm.warning((0,providers_provider/* rerunFallbackLine */.XZ)(why));
+            return trigger(provider, { ...request, rerun: undefined });
+        }
         throw new Error(`Could not start the ${provider.displayName} run. ${errorMessage(error)}`);
     }
 }
@@ -35541,12 +35563,6 @@ function isAlreadyExists(error) {
         error.status < 500 &&
         error.message.includes('AlreadyExists'));
 }
-/** Testifly said no to what was asked: a 4xx that is not about the key, a rate limit or AlreadyExists. */
-function isRefusal(error) {
-    const status = error.status ?? 0;
-    const aboutAccess = [401, 403, 429].includes(status);
-    return status >= 400 && status < 500 && !aboutAccess && !isAlreadyExists(error);
-}
 const testifly_executeResponseSchema = schemas/* object */.Ikc({
     success: schemas/* boolean */.zMY().optional(),
     scheduleStatus: schemas/* string */.YjP().optional(),
@@ -35687,25 +35703,6 @@ class TestiflyProvider {
     projectPath(path) {
         return `/api/${path}/${encodeURIComponent(this.deps.settings.targetId ?? '')}`;
     }
-    /**
-     * A re-run sends the failed tests' `_id`s as `tests` (inferred: the page calls them "test ids",
-     * and its run report's only id of a test is `_id`). Should Testifly refuse them (a 4xx, or
-     * success: false), nothing was scheduled, so asking for the whole selection instead cannot start
-     * a second run.
-     */
-    async scheduleRerunOrAll(settings, rerun) {
-        if (!rerun)
-            return { response: await this.schedule(settings) };
-        const refusal = await this.schedule(settings, rerun).then((response) => response.success === false ? (response.message ?? 'success: false') : response, (error) => {
-            if (!(error instanceof http/* VendorError */.Hi) || !isRefusal(error))
-                throw error;
-            return error.message;
-        });
-        if (typeof refusal !== 'string')
-            return { response: refusal, rerun };
-        this.deps.warn((0,provider/* rerunFallbackLine */.XZ)(`Testifly refused the failed tests' ids (${refusal})`));
-        return { response: await this.schedule(settings) };
-    }
     schedule(settings, rerun) {
         return this.client
             .request('POST', this.projectPath('testExecution'), {
@@ -35728,7 +35725,11 @@ class TestiflyProvider {
     }
     async trigger(request) {
         const { settings } = request;
-        const { response, rerun } = await this.scheduleRerunOrAll(settings, request.rerun);
+        // A re-run sends the failed tests' `_id`s as `tests` (inferred: the page calls them "test ids",
+        // and its run report's only id of a test is `_id`); should Testifly refuse them, the pipeline
+        // asks for the whole selection instead.
+        const { rerun } = request;
+        const response = await this.schedule(settings, rerun);
         let jobId = response.jobId;
         if (response.scheduleStatus === 'AlreadyExists') {
             // Testifly's own idempotency: the same job is queued already, so follow it instead of starting another.
@@ -35736,7 +35737,11 @@ class TestiflyProvider {
             this.deps.log(`Testifly: the same execution is already queued; following job ${jobId} instead of starting another.`);
         }
         else if (response.success === false || !jobId) {
-            throw new Error(`Testifly did not schedule the run: ${response.message ?? response.scheduleStatus ?? 'no job id in the answer'}`);
+            const why = response.message ?? response.scheduleStatus ?? 'no job id in the answer';
+            // success: false is Testifly declining the request: nothing was scheduled.
+            if (response.success === false)
+                throw new http/* VendorError */.Hi('Testifly', 'refused', `Testifly did not schedule the run: ${why}`);
+            throw new Error(`Testifly did not schedule the run: ${why}`);
         }
         // A job already queued was asked for by someone else: it is not known to be the re-run.
         const followed = response.scheduleStatus === 'AlreadyExists';

@@ -19,7 +19,15 @@ const UNSENT_CODES = new Set([
 ])
 
 export type ErrorKind =
-  'http' | 'network' | 'timeout' | 'invalid-json' | 'unexpected-shape' | 'redirect' | 'proxy-auth'
+  | 'http'
+  | 'network'
+  | 'timeout'
+  | 'invalid-json'
+  | 'unexpected-shape'
+  | 'redirect'
+  | 'proxy-auth'
+  /** The vendor answered, and declined what was asked (e.g. `success: false`). */
+  | 'refused'
 
 export class VendorError extends Error {
   override readonly name = 'VendorError'
@@ -54,6 +62,21 @@ export class VendorError extends Error {
 
   get isAuth(): boolean {
     return this.status === 401 || this.status === 403
+  }
+
+  /**
+   * The vendor declined the request itself (a 4xx other than access or rate limits, or an answer
+   * that says no): nothing was started, so a different request cannot duplicate a run.
+   */
+  get refused(): boolean {
+    if (this.kind === 'refused') return true
+    const status = this.status ?? 0
+    return (
+      this.kind === 'http' &&
+      status >= 400 &&
+      status < 500 &&
+      ![401, 403, 407, 429].includes(status)
+    )
   }
 }
 

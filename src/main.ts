@@ -19,7 +19,12 @@ import { log, redactDeep } from './log.js'
 import { setIdOutput, setUrlOutput } from './outputs.js'
 import { checkWritablePaths } from './preflight.js'
 import { createProvider, vendorCatalog } from './providers/index.js'
-import type { Provider, RunHandle, TriggerRequest } from './providers/provider.js'
+import {
+  rerunFallbackLine,
+  type Provider,
+  type RunHandle,
+  type TriggerRequest
+} from './providers/provider.js'
 import type { RenderContext } from './report/markdown.js'
 import type { RunReport } from './report/model.js'
 import { evaluatePolicy } from './report/policy.js'
@@ -29,6 +34,7 @@ import { changesSince } from './report/changes.js'
 import { commentMarker } from './report/comment.js'
 import { planRerun, wantsRerun, withEarlierPasses, type PreviousRun } from './rerun.js'
 import { publishAll } from './sinks/index.js'
+import { VendorError } from './http.js'
 import { STATE_HANDLE } from './state.js'
 import { startedReport, waitForReport } from './wait.js'
 
@@ -184,6 +190,13 @@ async function trigger(provider: Provider, request: TriggerRequest): Promise<Run
   try {
     return await provider.trigger(request)
   } catch (error) {
+    // A vendor that declines the failed tests' selection (an id it no longer knows) started
+    // nothing: asking for every test cannot run anything twice.
+    if (request.rerun && error instanceof VendorError && error.refused) {
+      const why = `${provider.displayName} refused the failed tests' selection (${error.message})`
+      log.warning(rerunFallbackLine(why))
+      return trigger(provider, { ...request, rerun: undefined })
+    }
     throw new Error(`Could not start the ${provider.displayName} run. ${errorMessage(error)}`)
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { encodeDigest, readDigest } from '../../src/report/digest.js'
 import { EmpiricalSimulator, type EmpiricalTest } from '../simulators/empirical.js'
@@ -558,12 +559,35 @@ describe('re-run fallbacks particular to a vendor', () => {
 
     expect(second.exitCode, second.stdout).toBe(0)
     expect(second.stdout).toContain(
-      "rerun: failed, but running every test: Testifly refused the failed tests' ids ("
+      "rerun: failed, but running every test: Testifly refused the failed tests' selection ("
     )
     const sent = triggers(sim, 'execute')
     expect(sent[1]).toEqual({ action: 'executeTests', testId: TESTIFLY_IDS[2] })
     expect(sent[2]).toMatchObject({ action: 'executeTests', featureId: expect.any(String) })
     expect(sim.jobs.size).toBe(2) // attempt 1's and the full run: the refused one made none
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+    expect(second.summary).not.toContain('Re-run of')
+  })
+
+  it('Octomind: a failed test edited since (a new version) is refused; every test runs instead', async () => {
+    const octomind = octomindCase()
+    const sim = (await octomind.start()) as OctomindSimulator
+    const inputs = { ...octomind.inputs(sim.url), rerun: 'failed' }
+    expect((await attempt(1, inputs)).outputs).toMatchObject({ total: '5', failed: '2' })
+
+    // Someone fixed the failing tests in Octomind: each has a new version now.
+    sim.options.testCases = OCTOMIND_CASES.map((c) => ({ ...c, versionId: randomUUID() }))
+    octomind.passNext()
+    const second = await attempt(2, inputs)
+
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(second.stdout).toContain(
+      "rerun: failed, but running every test: Octomind refused the failed tests' selection ("
+    )
+    const sent = triggers(sim, 'execute')
+    expect(sent).toHaveLength(3)
+    expect(sent[1]).toHaveProperty('testCaseVersionIds')
+    octomind.expectAll(sent[2] ?? {})
     expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
     expect(second.summary).not.toContain('Re-run of')
   })

@@ -13,7 +13,6 @@ import {
 } from '../report/model.js'
 import {
   mapStatus,
-  rerunFallbackLine,
   unknownStatusReporter,
   type Provider,
   type ProviderDeps,
@@ -75,13 +74,6 @@ function isAlreadyExists(error: unknown): boolean {
     error.status < 500 &&
     error.message.includes('AlreadyExists')
   )
-}
-
-/** Testifly said no to what was asked: a 4xx that is not about the key, a rate limit or AlreadyExists. */
-function isRefusal(error: VendorError): boolean {
-  const status = error.status ?? 0
-  const aboutAccess = [401, 403, 429].includes(status)
-  return status >= 400 && status < 500 && !aboutAccess && !isAlreadyExists(error)
 }
 
 const executeResponseSchema = z
@@ -246,30 +238,6 @@ class TestiflyProvider implements Provider {
     return `/api/${path}/${encodeURIComponent(this.deps.settings.targetId ?? '')}`
   }
 
-  /**
-   * A re-run sends the failed tests' `_id`s as `tests` (inferred: the page calls them "test ids",
-   * and its run report's only id of a test is `_id`). Should Testifly refuse them (a 4xx, or
-   * success: false), nothing was scheduled, so asking for the whole selection instead cannot start
-   * a second run.
-   */
-  private async scheduleRerunOrAll(
-    settings: Settings,
-    rerun: RerunSelection | undefined
-  ): Promise<{ response: ScheduleAnswer; rerun?: RerunSelection }> {
-    if (!rerun) return { response: await this.schedule(settings) }
-    const refusal = await this.schedule(settings, rerun).then(
-      (response) =>
-        response.success === false ? (response.message ?? 'success: false') : response,
-      (error: unknown) => {
-        if (!(error instanceof VendorError) || !isRefusal(error)) throw error
-        return error.message
-      }
-    )
-    if (typeof refusal !== 'string') return { response: refusal, rerun }
-    this.deps.warn(rerunFallbackLine(`Testifly refused the failed tests' ids (${refusal})`))
-    return { response: await this.schedule(settings) }
-  }
-
   private schedule(settings: Settings, rerun?: RerunSelection): Promise<ScheduleAnswer> {
     return this.client
       .request('POST', this.projectPath('testExecution'), {
@@ -293,7 +261,11 @@ class TestiflyProvider implements Provider {
 
   async trigger(request: TriggerRequest): Promise<RunHandle> {
     const { settings } = request
-    const { response, rerun } = await this.scheduleRerunOrAll(settings, request.rerun)
+    // A re-run sends the failed tests' `_id`s as `tests` (inferred: the page calls them "test ids",
+    // and its run report's only id of a test is `_id`); should Testifly refuse them, the pipeline
+    // asks for the whole selection instead.
+    const { rerun } = request
+    const response = await this.schedule(settings, rerun)
     let jobId = response.jobId
     if (response.scheduleStatus === 'AlreadyExists') {
       // Testifly's own idempotency: the same job is queued already, so follow it instead of starting another.
@@ -302,9 +274,11 @@ class TestiflyProvider implements Provider {
         `Testifly: the same execution is already queued; following job ${jobId} instead of starting another.`
       )
     } else if (response.success === false || !jobId) {
-      throw new Error(
-        `Testifly did not schedule the run: ${response.message ?? response.scheduleStatus ?? 'no job id in the answer'}`
-      )
+      const why = response.message ?? response.scheduleStatus ?? 'no job id in the answer'
+      // success: false is Testifly declining the request: nothing was scheduled.
+      if (response.success === false)
+        throw new VendorError('Testifly', 'refused', `Testifly did not schedule the run: ${why}`)
+      throw new Error(`Testifly did not schedule the run: ${why}`)
     }
     // A job already queued was asked for by someone else: it is not known to be the re-run.
     const followed = response.scheduleStatus === 'AlreadyExists'
