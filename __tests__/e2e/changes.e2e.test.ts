@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readDigest } from '../../src/report/digest.js'
 import { FutureAgiSimulator, type FutureAgiScenario } from '../simulators/futureagi.js'
-import { GitHubSimulator } from '../simulators/github.js'
-import type { SimServer } from '../simulators/harness.js'
 import {
   OctomindSimulator,
   octomindInputs,
   sampleTestCases,
   scriptedRun
 } from '../simulators/octomind.js'
+import { worldPerTest } from '../simulators/world.js'
 import { runAction } from '../simulators/runner.js'
 import { TestiflySimulator, type TestiflyStep } from '../simulators/testifly.js'
 
@@ -26,37 +25,19 @@ const COMMIT_A = 'a'.repeat(40)
 const COMMIT_B = 'b'.repeat(40)
 const CASES = sampleTestCases(4)
 
-let github: GitHubSimulator
-let vendor: SimServer | undefined
-
-beforeEach(async () => {
-  github = new GitHubSimulator(GITHUB_TOKEN)
-  await github.start()
-})
-
-afterEach(async () => {
-  await vendor?.close()
-  vendor = undefined
-  await github.close()
-})
-
-async function use<T extends SimServer>(simulator: T): Promise<T> {
-  await vendor?.close()
-  vendor = simulator
-  await simulator.start()
-  return simulator
-}
+const world = worldPerTest(GITHUB_TOKEN)
+const use = world.start
 
 function onPullRequest(sha: string, inputs: Record<string, string>) {
   return runAction({
     eventName: 'pull_request',
     event: { pull_request: { number: PR, node_id: 'PR_31', head: { sha, ref: 'feature/x' } } },
-    githubApiUrl: github.url,
+    githubApiUrl: world.github.url,
     inputs: { 'timeout-minutes': '1', 'poll-interval-seconds': '1', ...inputs }
   })
 }
 
-const ours = () => github.commentsOn(PR).filter((c) => c.body.startsWith('<!-- testgate:'))
+const ours = () => world.github.commentsOn(PR).filter((c) => c.body.startsWith('<!-- testgate:'))
 
 /** The section "Since the last run" of a rendering, up to the next heading or table. */
 function changesOf(markdown: string): string {
@@ -130,10 +111,10 @@ describe('what changed since the last run (Octomind)', () => {
       expect(reading.digest.failures.map((f) => f.id)).toEqual([CASES[3]?.id])
     // The digest is a hidden HTML comment on the line after the marker: nothing a reader sees.
     expect(ours()[0]?.body.split('\n')[1]).toMatch(/^<!-- testgate-digest:1:[\w-]+ -->$/)
-    const before = github.requestsTo('graphql').length
+    const before = world.github.requestsTo('graphql').length
     await octomindRun(COMMIT_B, [3])
     // one search for the comment, shared by the change report and the comment itself
-    expect(github.requestsTo('graphql').length - before).toBe(1)
+    expect(world.github.requestsTo('graphql').length - before).toBe(1)
   })
 
   it("reads an older testgate's comment without a digest as no previous run, and updates it", async () => {
@@ -220,8 +201,8 @@ describe('comment-on: failure', () => {
     expect((await testiflyRun(COMMIT_B, [], inputs)).exitCode).toBe(0)
     expect(ours()).toHaveLength(1)
     expect(ours()[0]?.body).toContain('✅ Testifly: all 3 tests passed')
-    expect(github.requestsTo('create-comment')).toHaveLength(1)
-    expect(github.requestsTo('update-comment')).toHaveLength(1)
+    expect(world.github.requestsTo('create-comment')).toHaveLength(1)
+    expect(world.github.requestsTo('update-comment')).toHaveLength(1)
   })
 
   it('Octomind: a failing run comments, the summary is written either way', async () => {
@@ -243,13 +224,13 @@ describe('comment-on: change', () => {
     expect(same.stdout).toContain(
       'comment not written: comment-on: change, and the verdict and failed tests are unchanged'
     )
-    expect(github.requestsTo('update-comment')).toHaveLength(0)
+    expect(world.github.requestsTo('update-comment')).toHaveLength(0)
     expect(ours()[0]?.body).toBe(written)
     // the summary still says what changed: nothing new, one still failing
     expect(changesOf(same.summary)).toContain(`🔁 **1 still failing**: ${name(1)}`)
 
     await octomindRun(COMMIT_B, [1, 3], inputs)
-    expect(github.requestsTo('update-comment')).toHaveLength(1)
+    expect(world.github.requestsTo('update-comment')).toHaveLength(1)
     expect(changesOf(ours()[0]?.body ?? '')).toContain(`🆕 **1 new failure**: ${name(3)}`)
   })
 
@@ -257,10 +238,10 @@ describe('comment-on: change', () => {
     const inputs = { 'comment-on': 'change' }
     await futureAgiRun(COMMIT_A, 'fail', inputs)
     await futureAgiRun(COMMIT_B, 'fail', inputs)
-    expect(github.requestsTo('update-comment')).toHaveLength(0)
+    expect(world.github.requestsTo('update-comment')).toHaveLength(0)
     const green = await futureAgiRun(COMMIT_B, 'pass', inputs)
     expect(green.exitCode).toBe(0)
-    expect(github.requestsTo('update-comment')).toHaveLength(1)
+    expect(world.github.requestsTo('update-comment')).toHaveLength(1)
     expect(ours()[0]?.body).toContain('✅ Future AGI')
     expect(changesOf(ours()[0]?.body ?? '')).toContain('✅ **1 fixed**: Angry customer')
   })

@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { EmpiricalSimulator, type EmpiricalOptions } from '../simulators/empirical.js'
 import {
   FutureAgiSimulator,
   type FutureAgiOptions,
   type FutureAgiScenario
 } from '../simulators/futureagi.js'
-import { GitHubSimulator } from '../simulators/github.js'
 import type { SimServer } from '../simulators/harness.js'
+import { worldPerTest } from '../simulators/world.js'
 import { runAction, type ActionRun } from '../simulators/runner.js'
 import {
   TestiflySimulator,
@@ -30,31 +30,14 @@ const PR_EVENT = {
   }
 }
 
-let github: GitHubSimulator
-let vendor: SimServer | undefined
-
-beforeEach(async () => {
-  github = new GitHubSimulator(GITHUB_TOKEN)
-  await github.start()
-})
-
-afterEach(async () => {
-  await vendor?.close()
-  vendor = undefined
-  await github.close()
-})
-
-async function start<T extends SimServer>(simulator: T): Promise<T> {
-  vendor = simulator
-  await simulator.start()
-  return simulator
-}
+const world = worldPerTest(GITHUB_TOKEN)
+const start = world.start
 
 function run(inputs: Record<string, string>, overrides: Partial<ActionRun> = {}) {
   return runAction({
     eventName: 'pull_request',
     event: PR_EVENT,
-    githubApiUrl: github.url,
+    githubApiUrl: world.github.url,
     ...overrides,
     inputs: {
       'poll-interval-seconds': '1',
@@ -292,7 +275,7 @@ describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase
     expect(result.summary).toContain(
       `✅ ${vendorCase.display}: all ${vendorCase.total} tests passed`
     )
-    const comment = github.commentsOn(21)
+    const comment = world.github.commentsOn(21)
     expect(comment).toHaveLength(1)
     expect(comment[0]?.body).toMatch(new RegExp(`^<!-- testgate:${vendorCase.provider}:`))
     expect(sim.requestsTo(vendorCase.triggerRoute)).toHaveLength(1)
@@ -307,7 +290,7 @@ describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase
     expect(result.errors.join('\n')).toContain(
       `${vendorCase.display}: 1 of ${vendorCase.total} tests failed`
     )
-    const body = github.commentsOn(21)[0]?.body ?? ''
+    const body = world.github.commentsOn(21)[0]?.body ?? ''
     expect(body).toContain(`❌ **${vendorCase.failingTest}**`)
     expect(body).toContain(vendorCase.failingError)
     expect(body.indexOf(vendorCase.failingTest)).toBeLessThan(body.indexOf('passed</summary>'))
@@ -616,7 +599,7 @@ describe('Empirical specifics', () => {
 
   it('on deployment_status takes the environment and URL from the deployment and sends the build', async () => {
     const sim = await start(empiricalSim('pass'))
-    github.commitPulls.set('cafe'.repeat(10), [
+    world.github.commitPulls.set('cafe'.repeat(10), [
       {
         number: 21,
         node_id: 'PR_21',
@@ -658,7 +641,7 @@ describe('Empirical specifics', () => {
       github_actor: 'octocat'
     })
     expect(result.outputs['report-url']).toBe(`${sim.url}/acme-shop/test-runs/456`)
-    expect(github.commentsOn(21)).toHaveLength(1)
+    expect(world.github.commentsOn(21)).toHaveLength(1)
   })
 
   it('shows flaky tests as passed after retries, and does not count a snoozed failure', async () => {
@@ -848,7 +831,7 @@ describe('verdict policy, end to end through dist/index.js', () => {
     expect(result.summary).toContain(
       'Pass rate: 66.6% of 3 executed tests passed \\(minimum 90%\\) ✗'
     )
-    const comment = github.commentsOn(21)[0]?.body ?? ''
+    const comment = world.github.commentsOn(21)[0]?.body ?? ''
     expect(comment).toContain('**The step fails**, decided by min-pass-rate')
   })
 

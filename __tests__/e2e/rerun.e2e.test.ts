@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { encodeDigest, readDigest } from '../../src/report/digest.js'
 import { EmpiricalSimulator, type EmpiricalTest } from '../simulators/empirical.js'
 import { FutureAgiSimulator, type FutureAgiScenario } from '../simulators/futureagi.js'
-import { GitHubSimulator } from '../simulators/github.js'
 import type { SimServer } from '../simulators/harness.js'
 import {
   OctomindSimulator,
@@ -12,6 +11,7 @@ import {
   scriptedRun,
   versionIdOf
 } from '../simulators/octomind.js'
+import { worldPerTest } from '../simulators/world.js'
 import { runAction, type ActionResult } from '../simulators/runner.js'
 import { TestiflySimulator, type TestiflyStep } from '../simulators/testifly.js'
 
@@ -37,25 +37,8 @@ const PR_EVENT = {
 const FAILING = [1, 3]
 const fails = (i: number) => FAILING.includes(i)
 
-let github: GitHubSimulator
-let vendor: SimServer | undefined
-
-beforeEach(async () => {
-  github = new GitHubSimulator(GITHUB_TOKEN)
-  await github.start()
-})
-
-afterEach(async () => {
-  await vendor?.close()
-  vendor = undefined
-  await github.close()
-})
-
-async function start<T extends SimServer>(simulator: T): Promise<T> {
-  vendor = simulator
-  await simulator.start()
-  return simulator
-}
+const world = worldPerTest(GITHUB_TOKEN)
+const start = world.start
 
 function attempt(
   attemptNumber: number,
@@ -65,7 +48,7 @@ function attempt(
   return runAction({
     eventName: 'pull_request',
     event: PR_EVENT,
-    githubApiUrl: github.url,
+    githubApiUrl: world.github.url,
     env: { GITHUB_RUN_ID: options.runId ?? '4242', GITHUB_RUN_ATTEMPT: String(attemptNumber) },
     inputs: {
       'poll-interval-seconds': '1',
@@ -78,7 +61,7 @@ function attempt(
 
 /** testgate's own comment on the PR (the one with its marker). */
 const ourComment = () =>
-  github.commentsOn(PR).find((comment) => comment.body.startsWith('<!-- testgate:'))
+  world.github.commentsOn(PR).find((comment) => comment.body.startsWith('<!-- testgate:'))
 
 // ---- the vendors, each scripted: 5 tests, the 2nd and 4th fail, until passNext() -------------
 
@@ -340,7 +323,9 @@ describe.each(CASES)('$display: re-run only what failed, through dist/index.js',
     expect(rerunLine, second.summary).toContain('Re-run of 2 failed tests from attempt 1')
     expect(rerunLine).toMatch(/\b3\b/)
     expect(ourComment()?.body).toContain('Re-run of 2 failed tests from attempt 1')
-    expect(github.commentsOn(PR).filter((c) => c.body.startsWith('<!-- testgate:'))).toHaveLength(1)
+    expect(
+      world.github.commentsOn(PR).filter((c) => c.body.startsWith('<!-- testgate:'))
+    ).toHaveLength(1)
     expect(second.outputs).toMatchObject({
       status: 'passed',
       total: '5',
