@@ -32031,14 +32031,19 @@ async function sticky_comment_findOwnStickyComment(client, target, log) {
         return await findWithGraphQL(client, target, log);
     }
     catch (error) {
-        // A token GitHub rejects or denies, or a rate limit that outlasted the wait, would be refused
-        // over REST too: say so, do not go on.
-        const status = githubStatus(error);
-        if (status === 401 || status === 403 || isRateLimited(error))
-            throw error;
-        log(`GitHub's GraphQL API did not list the comments (${oneLine(error)}); trying REST.`);
+        fallBackToRest(error, log);
         return findWithRest(client, target, log);
     }
+}
+/**
+ * Throws what REST would be refused too: a token GitHub rejects or denies, or a rate limit that
+ * outlasted the wait. Otherwise says that REST is tried next.
+ */
+function fallBackToRest(error, log) {
+    const status = githubStatus(error);
+    if (status === 401 || status === 403 || isRateLimited(error))
+        throw error;
+    log(`GitHub's GraphQL API did not list the comments (${oneLine(error)}); trying REST.`);
 }
 async function findWithGraphQL(client, target, log) {
     let cursor = null;
@@ -32082,6 +32087,10 @@ async function findWithRest(client, target, log) {
         log("GitHub does not give this token's own name over REST (an app's token), so testgate writes a new comment rather than risk editing one it did not write.");
         return undefined;
     }
+    return findStickyComment(await listWithRest(client, target, login), target.marker);
+}
+/** Every comment of the PR over REST, each weighed by whether `login` wrote it. */
+async function listWithRest(client, target, login) {
     const comments = await client.paginate(client.rest.issues.listComments, {
         owner: target.owner,
         repo: target.repo,
@@ -32089,13 +32098,12 @@ async function findWithRest(client, target, log) {
         per_page: 100
     });
     // REST does not say whether a comment is minimized: an own comment counts as visible.
-    const candidates = comments.map((comment) => ({
+    return comments.map((comment) => ({
         id: comment.id,
         body: comment.body ?? '',
         byToken: comment.user?.login === login,
         minimized: false
     }));
-    return findStickyComment(candidates, target.marker);
 }
 /** The login of the token's user; undefined for a token that may not ask (an app's). */
 async function tokenLogin(client) {
@@ -32120,25 +32128,11 @@ async function findOwnComments(client, target, log) {
         found = await listWithGraphQL(client, target, log);
     }
     catch (error) {
-        const status = githubStatus(error);
-        if (status === 401 || status === 403 || isRateLimited(error))
-            throw error;
-        log(`GitHub's GraphQL API did not list the comments (${oneLine(error)}); trying REST.`);
+        fallBackToRest(error, log);
         const login = await tokenLogin(client);
         if (!login)
             return undefined;
-        const comments = await client.paginate(client.rest.issues.listComments, {
-            owner: target.owner,
-            repo: target.repo,
-            issue_number: target.issueNumber,
-            per_page: 100
-        });
-        found = comments.map((comment) => ({
-            id: comment.id,
-            body: comment.body ?? '',
-            byToken: comment.user?.login === login,
-            minimized: false
-        }));
+        found = await listWithRest(client, target, login);
     }
     return found
         .filter((comment) => comment.byToken && !comment.minimized)

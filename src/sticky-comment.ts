@@ -75,13 +75,19 @@ export async function findOwnStickyComment(
   try {
     return await findWithGraphQL(client, target, log)
   } catch (error) {
-    // A token GitHub rejects or denies, or a rate limit that outlasted the wait, would be refused
-    // over REST too: say so, do not go on.
-    const status = githubStatus(error)
-    if (status === 401 || status === 403 || isRateLimited(error)) throw error
-    log(`GitHub's GraphQL API did not list the comments (${oneLine(error)}); trying REST.`)
+    fallBackToRest(error, log)
     return findWithRest(client, target, log)
   }
+}
+
+/**
+ * Throws what REST would be refused too: a token GitHub rejects or denies, or a rate limit that
+ * outlasted the wait. Otherwise says that REST is tried next.
+ */
+function fallBackToRest(error: unknown, log: (line: string) => void): void {
+  const status = githubStatus(error)
+  if (status === 401 || status === 403 || isRateLimited(error)) throw error
+  log(`GitHub's GraphQL API did not list the comments (${oneLine(error)}); trying REST.`)
 }
 
 async function findWithGraphQL(
@@ -142,6 +148,15 @@ async function findWithRest(
     )
     return undefined
   }
+  return findStickyComment(await listWithRest(client, target, login), target.marker)
+}
+
+/** Every comment of the PR over REST, each weighed by whether `login` wrote it. */
+async function listWithRest(
+  client: GitHubClient,
+  target: CommentTarget,
+  login: string
+): Promise<CommentCandidate[]> {
   const comments = await client.paginate(client.rest.issues.listComments, {
     owner: target.owner,
     repo: target.repo,
@@ -149,13 +164,12 @@ async function findWithRest(
     per_page: 100
   })
   // REST does not say whether a comment is minimized: an own comment counts as visible.
-  const candidates = comments.map((comment) => ({
+  return comments.map((comment) => ({
     id: comment.id,
     body: comment.body ?? '',
     byToken: comment.user?.login === login,
     minimized: false
   }))
-  return findStickyComment(candidates, target.marker)
 }
 
 /** The login of the token's user; undefined for a token that may not ask (an app's). */
@@ -183,23 +197,10 @@ export async function findOwnComments(
   try {
     found = await listWithGraphQL(client, target, log)
   } catch (error) {
-    const status = githubStatus(error)
-    if (status === 401 || status === 403 || isRateLimited(error)) throw error
-    log(`GitHub's GraphQL API did not list the comments (${oneLine(error)}); trying REST.`)
+    fallBackToRest(error, log)
     const login = await tokenLogin(client)
     if (!login) return undefined
-    const comments = await client.paginate(client.rest.issues.listComments, {
-      owner: target.owner,
-      repo: target.repo,
-      issue_number: target.issueNumber,
-      per_page: 100
-    })
-    found = comments.map((comment) => ({
-      id: comment.id,
-      body: comment.body ?? '',
-      byToken: comment.user?.login === login,
-      minimized: false
-    }))
+    found = await listWithRest(client, target, login)
   }
   return found
     .filter((comment) => comment.byToken && !comment.minimized)
