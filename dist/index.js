@@ -34623,11 +34623,6 @@ class EmpiricalProvider {
         return empiricalRerunProblem(rerun);
     }
     async trigger(request) {
-        const problem = request.rerun && empiricalRerunProblem(request.rerun);
-        if (problem) {
-            this.deps.warn((0,provider/* rerunFallbackLine */.XZ)(problem));
-            request = { ...request, rerun: undefined };
-        }
         const response = await this.client.request('PUT', '/api/test-runs', {
             body: buildTriggerBody(request, this.deps.warn),
             schema: triggerResponseSchema,
@@ -35080,15 +35075,10 @@ class FutureAgiProvider {
      * The re-run's scenarios that are still the run test's: the server does not check that
      * `scenario_ids` belong to the run test (scenario_completeness.py: others "are silently ignored
      * by the gate … handled — or rejected — downstream by the executor"), so one removed since
-     * the earlier attempt is left out here. None left, or keys that are no scenario ids: every test
-     * runs, and the log says why.
+     * the earlier attempt is left out here. None left: every test runs, and the log says why. (Keys
+     * that are no scenario ids never get here: the pipeline asks rerunProblem first.)
      */
     async rerunSelection(rerun) {
-        const problem = futureAgiRerunProblem(rerun);
-        if (problem) {
-            this.deps.warn((0,provider/* rerunFallbackLine */.XZ)(problem));
-            return undefined;
-        }
         const known = new Set(await this.runTestScenarios(this.deps.settings));
         const gone = rerun.keys.filter((key) => !known.has(key));
         const keys = rerun.keys.filter((key) => known.has(key));
@@ -35451,11 +35441,6 @@ class OctomindProvider {
         return octomindRerunProblem(rerun);
     }
     async trigger(request) {
-        const problem = request.rerun && octomindRerunProblem(request.rerun);
-        if (problem) {
-            this.deps.warn((0,provider/* rerunFallbackLine */.XZ)(problem));
-            request = { ...request, rerun: undefined };
-        }
         const response = await this.client.request('POST', '/apiKey/v3/execute', {
             body: octomind_buildExecuteBody(request),
             schema: octomind_executeResponseSchema,

@@ -12,7 +12,6 @@ import {
 } from '../report/model.js'
 import {
   mapStatus,
-  rerunFallbackLine,
   unknownStatusReporter,
   type CancelResult,
   type Provider,
@@ -296,11 +295,6 @@ class EmpiricalProvider implements Provider {
   }
 
   async trigger(request: TriggerRequest): Promise<RunHandle> {
-    const problem = request.rerun && empiricalRerunProblem(request.rerun)
-    if (problem) {
-      this.deps.warn(rerunFallbackLine(problem))
-      request = { ...request, rerun: undefined }
-    }
     const response = await this.client.request('PUT', '/api/test-runs', {
       body: buildTriggerBody(request, this.deps.warn),
       schema: triggerResponseSchema,

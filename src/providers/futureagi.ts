@@ -413,15 +413,10 @@ class FutureAgiProvider implements Provider {
    * The re-run's scenarios that are still the run test's: the server does not check that
    * `scenario_ids` belong to the run test (scenario_completeness.py: others "are silently ignored
    * by the gate … handled — or rejected — downstream by the executor"), so one removed since
-   * the earlier attempt is left out here. None left, or keys that are no scenario ids: every test
-   * runs, and the log says why.
+   * the earlier attempt is left out here. None left: every test runs, and the log says why. (Keys
+   * that are no scenario ids never get here: the pipeline asks rerunProblem first.)
    */
   private async rerunSelection(rerun: RerunSelection): Promise<RerunSelection | undefined> {
-    const problem = futureAgiRerunProblem(rerun)
-    if (problem) {
-      this.deps.warn(rerunFallbackLine(problem))
-      return undefined
-    }
     const known = new Set(await this.runTestScenarios(this.deps.settings))
     const gone = rerun.keys.filter((key) => !known.has(key))
     const keys = rerun.keys.filter((key) => known.has(key))

@@ -12,7 +12,6 @@ import {
 } from '../report/model.js'
 import {
   mapStatus,
-  rerunFallbackLine,
   unknownStatusReporter,
   type Provider,
   type ProviderDeps,
@@ -309,11 +308,6 @@ class OctomindProvider implements Provider {
   }
 
   async trigger(request: TriggerRequest): Promise<RunHandle> {
-    const problem = request.rerun && octomindRerunProblem(request.rerun)
-    if (problem) {
-      this.deps.warn(rerunFallbackLine(problem))
-      request = { ...request, rerun: undefined }
-    }
     const response = await this.client.request('POST', '/apiKey/v3/execute', {
       body: buildExecuteBody(request),
       schema: executeResponseSchema,

@@ -55,8 +55,9 @@ export interface Provider {
   validate(request: TriggerRequest): void
   /**
    * Why this vendor cannot re-run just this selection (then every test runs, and the log says
-   * why), or undefined when it can. No I/O. A provider whose trigger gets a selection it cannot
-   * use runs every test itself, saying so: asking first keeps the summary's account true.
+   * why), or undefined when it can. No I/O. The pipeline asks before the trigger, so `trigger`
+   * only gets selections this accepts; one the vendor then finds unusable (I/O), it runs without,
+   * leaving `RunHandle.rerun` unset.
    */
   rerunProblem?(rerun: RerunSelection): string | undefined
   /** Starts a run. Never retried blindly: a second call starts a second run. */
