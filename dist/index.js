@@ -30021,7 +30021,7 @@ class HttpClient {
     }
     /** The wait before the next attempt, or undefined when the error is final. */
     retryDelay(error, attempt, policy) {
-        if (attempt >= this.retries)
+        if (attempt >= this.retries || policy === 'once')
             return undefined;
         const retryable = policy === 'safe'
             ? error.transient
@@ -30047,7 +30047,7 @@ class HttpClient {
             method,
             headers,
             body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            timeoutMs: this.timeoutFor()
+            timeoutMs: Math.min(this.timeoutFor(), options.timeoutMs ?? Infinity)
         }).catch((error) => {
             throw this.fetchError(error, method, path);
         });
@@ -34389,8 +34389,7 @@ var provider = __nccwpck_require__(9545);
  */
 const DEFAULT_ORIGIN = 'https://api.empirical.run';
 const DASHBOARD_ORIGIN = 'https://dash.empirical.run';
-// A history read is a nicety: one try, briefly; one page of recent runs.
-const HISTORY_TIMEOUT_MS = 5_000;
+// History: one page of the project's recent runs.
 const HISTORY_PAGE = 20;
 // Run states [doc]: pending, queued, started, cancelling are still going; ended, error, cancelled
 // are final. `ended` says the run finished, not that its tests passed [doc]; `error` is a failure
@@ -34594,7 +34593,6 @@ class EmpiricalProvider {
     displayName = 'Empirical';
     inputs = ['url', 'environment', 'variables', 'tags'];
     client;
-    historyClient;
     origin;
     reportUnknown;
     constructor(deps) {
@@ -34605,13 +34603,6 @@ class EmpiricalProvider {
             vendor: this.displayName,
             baseUrl: this.origin,
             headers: { authorization: `Bearer ${deps.settings.apiKey}` }
-        });
-        this.historyClient = deps.http({
-            vendor: this.displayName,
-            baseUrl: this.origin,
-            headers: { authorization: `Bearer ${deps.settings.apiKey}` },
-            requestTimeoutMs: HISTORY_TIMEOUT_MS,
-            retries: 0
         });
     }
     validate(request) {
@@ -34676,7 +34667,10 @@ class EmpiricalProvider {
      * `state` filter, items' `duration` and `environment_slug`; inferred: duration is in ms].
      */
     async history(request) {
-        const list = await this.historyClient.get(`/api/test-runs?state=ended&per_page=${HISTORY_PAGE}`, listSchema);
+        const list = await this.client.request('GET', `/api/test-runs?state=ended&per_page=${HISTORY_PAGE}`, {
+            schema: listSchema,
+            ...provider/* HISTORY_READ */.o9
+        });
         const environment = environmentOf(request);
         return list.data.test_runs.items.flatMap((item) => (item.environment_slug ?? environment) === environment &&
             typeof item.duration === 'number' &&
@@ -34746,8 +34740,7 @@ const empirical = {
  * and an API key pair. What the code does not settle is marked "inferred".
  */
 const DEFAULT_BASE = 'https://api.futureagi.com';
-// A history read is a nicety: one try, briefly; one page of recent executions.
-const futureagi_HISTORY_TIMEOUT_MS = 5_000;
+// History: one page of the run test's recent executions.
 const futureagi_HISTORY_PAGE = 10;
 /** Inputs only Future AGI reads: the simulator to use [server: simulator_id]. */
 const OWN_INPUTS = { 'simulator-id': inputs/* optionalText */.mR };
@@ -35019,7 +35012,6 @@ class FutureAgiProvider {
     displayName = 'Future AGI';
     inputs = ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'];
     client;
-    historyClient;
     reportUnknown;
     constructor(deps) {
         this.deps = deps;
@@ -35028,13 +35020,6 @@ class FutureAgiProvider {
             vendor: this.displayName,
             baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
             headers: authHeaders(deps.settings)
-        });
-        this.historyClient = deps.http({
-            vendor: this.displayName,
-            baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
-            headers: authHeaders(deps.settings),
-            requestTimeoutMs: futureagi_HISTORY_TIMEOUT_MS,
-            retries: 0
         });
     }
     validate({ settings }) {
@@ -35122,7 +35107,10 @@ class FutureAgiProvider {
      */
     async history({ settings }) {
         const runTest = encodeURIComponent(settings.targetId ?? '');
-        const page = await this.historyClient.get(`/simulate/run-tests/${runTest}/executions/?status=completed&page=1&limit=${futureagi_HISTORY_PAGE}`, executionsPageSchema);
+        const page = await this.client.request('GET', `/simulate/run-tests/${runTest}/executions/?status=completed&page=1&limit=${futureagi_HISTORY_PAGE}`, {
+            schema: executionsPageSchema,
+            ...provider/* HISTORY_READ */.o9
+        });
         return page.results.flatMap((execution) => execution.source_type === 'prompt' && execution.duration && execution.duration > 0
             ? [execution.duration * 1000]
             : []);
@@ -35207,8 +35195,6 @@ const futureAgi = {
  * are silent the code says "inferred".
  */
 const octomind_DEFAULT_ORIGIN = 'https://app.octomind.dev';
-// A history read is a nicety: one try, briefly.
-const octomind_HISTORY_TIMEOUT_MS = 5_000;
 // The v3 execute request's enums [spec: Browser, Breakpoint].
 const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
 const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
@@ -35399,7 +35385,6 @@ class OctomindProvider {
     displayName = 'Octomind';
     inputs = ['target-id', 'url', 'environment', 'variables', 'tags'];
     client;
-    historyClient;
     origin;
     testCaseNames;
     reportUnknown;
@@ -35413,13 +35398,6 @@ class OctomindProvider {
             baseUrl: apiBase,
             headers: { 'x-api-key': deps.settings.apiKey },
             describeError: describeOctomindError
-        });
-        this.historyClient = deps.http({
-            vendor: this.displayName,
-            baseUrl: apiBase,
-            headers: { 'x-api-key': deps.settings.apiKey },
-            requestTimeoutMs: octomind_HISTORY_TIMEOUT_MS,
-            retries: 0
         });
     }
     variant(settings) {
@@ -35471,7 +35449,10 @@ class OctomindProvider {
     }
     /** The target's recent finished reports, as durations: updatedAt − createdAt (inferred: a report is last updated when it finishes). */
     async history({ settings }) {
-        const list = await this.historyClient.get(`/apiKey/v3/test-targets/${encodeURIComponent(settings.targetId ?? '')}/test-reports`, testReportListSchema);
+        const list = await this.client.request('GET', `/apiKey/v3/test-targets/${encodeURIComponent(settings.targetId ?? '')}/test-reports`, {
+            schema: testReportListSchema,
+            ...provider/* HISTORY_READ */.o9
+        });
         return reportDurations(list.data ?? []).slice(0, HISTORY_SIZE);
     }
     /** Test names live on the test cases; a failure here costs names, never the verdict. */
@@ -35854,7 +35835,6 @@ function createProvider(settings, setup) {
         http: (options) => new http/* HttpClient */.Qq({
             ...options,
             ...setup.client,
-            ...shorterLimits(options, setup.client),
             headers: { 'user-agent': 'testgate', ...options.headers },
             secrets,
             log: setup.log
@@ -35862,14 +35842,6 @@ function createProvider(settings, setup) {
         log: setup.log,
         warn: setup.warn
     });
-}
-/** A provider may ask for shorter limits than the step's (a history read), never for longer. */
-function shorterLimits(asked, step) {
-    const least = (a, b) => a === undefined ? b : b === undefined ? a : Math.min(a, b);
-    return {
-        requestTimeoutMs: least(asked.requestTimeoutMs, step.requestTimeoutMs),
-        retries: least(asked.retries, step.retries)
-    };
 }
 
 
@@ -35881,12 +35853,15 @@ function shorterLimits(asked, step) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Rf: () => (/* binding */ mapStatus),
 /* harmony export */   XZ: () => (/* binding */ rerunFallbackLine),
-/* harmony export */   a7: () => (/* binding */ unknownStatusReporter)
+/* harmony export */   a7: () => (/* binding */ unknownStatusReporter),
+/* harmony export */   o9: () => (/* binding */ HISTORY_READ)
 /* harmony export */ });
 /** The log line of a re-run that runs every test after all; `reason` ends without a full stop. */
 function rerunFallbackLine(reason) {
     return `rerun: failed, but running every test: ${reason}.`;
 }
+/** How a provider reads its history: a nicety, so one try, briefly. */
+const HISTORY_READ = { retry: 'once', timeoutMs: 5_000 };
 /**
  * A warning per unknown vendor status, once: the same unknown value on every poll says nothing new.
  * Unknown statuses are treated as still running until the deadline, never as a crash.

@@ -113,11 +113,15 @@ export type RetryPolicy =
    * server or were refused with 429 before being processed.
    */
   | 'unapplied'
+  /** Reads that must not hold anything up (a history look-up): one try, whatever happens. */
+  | 'once'
 
 export interface RequestOptions<T> {
   body?: unknown
   schema: z.ZodType<T>
   retry: RetryPolicy
+  /** A shorter time limit than the client's for this request; never a longer one. */
+  timeoutMs?: number
 }
 
 /** Waits ms, or less when the signal aborts first. */
@@ -173,7 +177,7 @@ export class HttpClient {
 
   /** The wait before the next attempt, or undefined when the error is final. */
   private retryDelay(error: VendorError, attempt: number, policy: RetryPolicy): number | undefined {
-    if (attempt >= this.retries) return undefined
+    if (attempt >= this.retries || policy === 'once') return undefined
     const retryable =
       policy === 'safe'
         ? error.transient
@@ -198,7 +202,7 @@ export class HttpClient {
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      timeoutMs: this.timeoutFor()
+      timeoutMs: Math.min(this.timeoutFor(), options.timeoutMs ?? Infinity)
     }).catch((error: unknown) => {
       throw this.fetchError(error, method, path)
     })

@@ -115,6 +115,23 @@ describe('HttpClient', () => {
     expect(error.transient).toBe(true)
   })
 
+  it('tries a read once under the once policy, within its own shorter time limit', async () => {
+    server.inject('thing', { kind: 'status', status: 503 })
+    const once = { schema, retry: 'once' as const }
+    const error = (await client()
+      .request('GET', '/thing', once)
+      .catch((e: unknown) => e)) as VendorError
+    expect(error.status).toBe(503)
+    expect(server.requestsTo('thing')).toHaveLength(1)
+
+    server.inject('thing', { kind: 'delay', ms: 1500 })
+    const slow = (await client({ requestTimeoutMs: 30_000 })
+      .request('GET', '/thing', { ...once, timeoutMs: 200 })
+      .catch((e: unknown) => e)) as VendorError
+    expect(slow.kind).toBe('timeout')
+    expect(server.requestsTo('thing')).toHaveLength(2)
+  })
+
   it('reports a response of the wrong shape by path, without retrying', async () => {
     server.inject('thing', { kind: 'status', status: 200, body: { ok: 'yes' } })
     const error = (await client()

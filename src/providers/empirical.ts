@@ -15,6 +15,7 @@ import {
   unknownStatusReporter,
   type CancelResult,
   type Provider,
+  HISTORY_READ,
   type ProviderDeps,
   type ProviderModule,
   type RerunSelection,
@@ -31,8 +32,7 @@ import {
 
 const DEFAULT_ORIGIN = 'https://api.empirical.run'
 const DASHBOARD_ORIGIN = 'https://dash.empirical.run'
-// A history read is a nicety: one try, briefly; one page of recent runs.
-const HISTORY_TIMEOUT_MS = 5_000
+// History: one page of the project's recent runs.
 const HISTORY_PAGE = 20
 
 // Run states [doc]: pending, queued, started, cancelling are still going; ended, error, cancelled
@@ -261,7 +261,6 @@ class EmpiricalProvider implements Provider {
   readonly displayName = 'Empirical'
   readonly inputs = ['url', 'environment', 'variables', 'tags'] as const
   private readonly client: HttpClient
-  private readonly historyClient: HttpClient
   private readonly origin: string
   private readonly reportUnknown: (kind: string, value: string) => void
 
@@ -272,13 +271,6 @@ class EmpiricalProvider implements Provider {
       vendor: this.displayName,
       baseUrl: this.origin,
       headers: { authorization: `Bearer ${deps.settings.apiKey}` }
-    })
-    this.historyClient = deps.http({
-      vendor: this.displayName,
-      baseUrl: this.origin,
-      headers: { authorization: `Bearer ${deps.settings.apiKey}` },
-      requestTimeoutMs: HISTORY_TIMEOUT_MS,
-      retries: 0
     })
   }
 
@@ -361,9 +353,13 @@ class EmpiricalProvider implements Provider {
    * `state` filter, items' `duration` and `environment_slug`; inferred: duration is in ms].
    */
   async history(request: TriggerRequest): Promise<number[]> {
-    const list = await this.historyClient.get(
+    const list = await this.client.request(
+      'GET',
       `/api/test-runs?state=ended&per_page=${HISTORY_PAGE}`,
-      listSchema
+      {
+        schema: listSchema,
+        ...HISTORY_READ
+      }
     )
     const environment = environmentOf(request)
     return list.data.test_runs.items.flatMap((item) =>

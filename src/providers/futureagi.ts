@@ -16,6 +16,7 @@ import {
   unknownStatusReporter,
   type CancelResult,
   type Provider,
+  HISTORY_READ,
   type ProviderDeps,
   type ProviderModule,
   type RerunSelection,
@@ -32,8 +33,7 @@ import {
  */
 
 const DEFAULT_BASE = 'https://api.futureagi.com'
-// A history read is a nicety: one try, briefly; one page of recent executions.
-const HISTORY_TIMEOUT_MS = 5_000
+// History: one page of the run test's recent executions.
 const HISTORY_PAGE = 10
 
 /** Inputs only Future AGI reads: the simulator to use [server: simulator_id]. */
@@ -352,7 +352,6 @@ class FutureAgiProvider implements Provider {
   readonly displayName = 'Future AGI'
   readonly inputs = ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'] as const
   private readonly client: HttpClient
-  private readonly historyClient: HttpClient
   private readonly reportUnknown: (kind: string, value: string) => void
 
   constructor(private readonly deps: ProviderDeps) {
@@ -361,13 +360,6 @@ class FutureAgiProvider implements Provider {
       vendor: this.displayName,
       baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
       headers: authHeaders(deps.settings)
-    })
-    this.historyClient = deps.http({
-      vendor: this.displayName,
-      baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
-      headers: authHeaders(deps.settings),
-      requestTimeoutMs: HISTORY_TIMEOUT_MS,
-      retries: 0
     })
   }
 
@@ -469,9 +461,13 @@ class FutureAgiProvider implements Provider {
    */
   async history({ settings }: TriggerRequest): Promise<number[]> {
     const runTest = encodeURIComponent(settings.targetId ?? '')
-    const page = await this.historyClient.get(
+    const page = await this.client.request(
+      'GET',
       `/simulate/run-tests/${runTest}/executions/?status=completed&page=1&limit=${HISTORY_PAGE}`,
-      executionsPageSchema
+      {
+        schema: executionsPageSchema,
+        ...HISTORY_READ
+      }
     )
     return page.results.flatMap((execution) =>
       execution.source_type === 'prompt' && execution.duration && execution.duration > 0

@@ -52,7 +52,6 @@ export function createProvider(settings: Settings, setup: ProviderSetup): Provid
       new HttpClient({
         ...options,
         ...setup.client,
-        ...shorterLimits(options, setup.client),
         headers: { 'user-agent': 'testgate', ...options.headers },
         secrets,
         log: setup.log
@@ -60,17 +59,4 @@ export function createProvider(settings: Settings, setup: ProviderSetup): Provid
     log: setup.log,
     warn: setup.warn
   })
-}
-
-/** A provider may ask for shorter limits than the step's (a history read), never for longer. */
-function shorterLimits(
-  asked: { requestTimeoutMs?: number; retries?: number },
-  step: ProviderSetup['client']
-): Pick<HttpClientOptions, 'requestTimeoutMs' | 'retries'> {
-  const least = (a?: number, b?: number) =>
-    a === undefined ? b : b === undefined ? a : Math.min(a, b)
-  return {
-    requestTimeoutMs: least(asked.requestTimeoutMs, step.requestTimeoutMs),
-    retries: least(asked.retries, step.retries)
-  }
 }

@@ -14,6 +14,7 @@ import {
   mapStatus,
   unknownStatusReporter,
   type Provider,
+  HISTORY_READ,
   type ProviderDeps,
   type ProviderModule,
   type RerunSelection,
@@ -28,8 +29,6 @@ import {
  */
 
 const DEFAULT_ORIGIN = 'https://app.octomind.dev'
-// A history read is a nicety: one try, briefly.
-const HISTORY_TIMEOUT_MS = 5_000
 
 // The v3 execute request's enums [spec: Browser, Breakpoint].
 const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'] as const
@@ -261,7 +260,6 @@ class OctomindProvider implements Provider {
   readonly displayName = 'Octomind'
   readonly inputs = ['target-id', 'url', 'environment', 'variables', 'tags'] as const
   private readonly client: HttpClient
-  private readonly historyClient: HttpClient
   private readonly origin: string
   private testCaseNames: Map<string, string> | undefined
   private readonly reportUnknown: (kind: string, value: string) => void
@@ -275,13 +273,6 @@ class OctomindProvider implements Provider {
       baseUrl: apiBase,
       headers: { 'x-api-key': deps.settings.apiKey },
       describeError: describeOctomindError
-    })
-    this.historyClient = deps.http({
-      vendor: this.displayName,
-      baseUrl: apiBase,
-      headers: { 'x-api-key': deps.settings.apiKey },
-      requestTimeoutMs: HISTORY_TIMEOUT_MS,
-      retries: 0
     })
   }
 
@@ -345,9 +336,13 @@ class OctomindProvider implements Provider {
 
   /** The target's recent finished reports, as durations: updatedAt − createdAt (inferred: a report is last updated when it finishes). */
   async history({ settings }: TriggerRequest): Promise<number[]> {
-    const list = await this.historyClient.get(
+    const list = await this.client.request(
+      'GET',
       `/apiKey/v3/test-targets/${encodeURIComponent(settings.targetId ?? '')}/test-reports`,
-      testReportListSchema
+      {
+        schema: testReportListSchema,
+        ...HISTORY_READ
+      }
     )
     return reportDurations(list.data ?? []).slice(0, HISTORY_SIZE)
   }

@@ -88,13 +88,13 @@ export interface ProviderDeps {
     baseUrl: string
     headers: Record<string, string>
     describeError?: (body: unknown) => string | undefined
-    /** Shorter limits than the step's, for reads that must not hold anything up (history). */
-    requestTimeoutMs?: number
-    retries?: number
   }) => HttpClient
   log: (line: string) => void
   warn: (line: string) => void
 }
+
+/** How a provider reads its history: a nicety, so one try, briefly. */
+export const HISTORY_READ = { retry: 'once', timeoutMs: 5_000 } as const
 
 export type ProviderFactory = (deps: ProviderDeps) => Provider
 
