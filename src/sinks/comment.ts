@@ -2,11 +2,11 @@ import { writeStickyComment } from '../github-api.js'
 import { githubStatus, isRateLimited, tokenRejected } from '../github-errors.js'
 import { log, redact } from '../log.js'
 import { commentBody, commentWanted } from '../report/comment.js'
-import { digestOf, encodeDigest } from '../report/digest.js'
+import { digestOf, encodeDigest, type Digest } from '../report/digest.js'
 import { findOwnStickyComment } from '../sticky-comment.js'
 import { writeGroupComment } from './group-comment.js'
 import { withEarlierLinks } from './links.js'
-import { done, skipped, type Sink } from './sink.js'
+import { done, skipped, type Sink, type SinkInput } from './sink.js'
 
 // A quarter of a full digest: four legs' records take what one leg's own comment may.
 const GROUP_DIGEST_CHARS = 3_000
@@ -38,14 +38,7 @@ export const commentSink: Sink = {
         previous?.comment === undefined && !settings.commentGroup
           ? await findOwnStickyComment(github, target, log.info)
           : previous?.comment
-      const digest = digestOf({
-        report: input.report,
-        sha: context.sha,
-        workflowRunId: context.workflowRunId,
-        attempt: context.runAttempt ?? 1,
-        // A leg's section shares the comment with the other legs: its record is kept smaller.
-        maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
-      })
+      const digest = runDigest(input)
       const wanted = commentWanted(settings.commentOn, {
         fails: input.render.policy?.fails ?? false,
         exists: Boolean(existing),
@@ -67,6 +60,18 @@ export const commentSink: Sink = {
       return notWritten(error, pr.number)
     }
   }
+}
+
+/** What the comment records of this run for the next one (see src/report/digest.ts). */
+function runDigest({ report, context, settings }: SinkInput): Digest {
+  return digestOf({
+    report,
+    sha: context.sha,
+    workflowRunId: context.workflowRunId,
+    attempt: context.runAttempt ?? 1,
+    // A leg's section shares the comment with the other legs: its record is kept smaller.
+    maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
+  })
 }
 
 function notWritten(error: unknown, pr: number): ReturnType<Sink['write']> {
