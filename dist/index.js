@@ -30768,7 +30768,10 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./src/report/policy.ts
 var report_policy = __nccwpck_require__(5798);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
+
 /**
  * The one verdict function. Providers only say what the vendor said of the run (its signal) and
  * map the vendor's tests; from those two things this decides the run's status and the words that
@@ -30777,14 +30780,13 @@ var report_policy = __nccwpck_require__(5798);
  * - a vendor-side failure (or a finished run with unfinished tests) and no failed test is `errored`;
  * - a finished run that executed no test is `no-tests`, never `passed`.
  */
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function judge(observation) {
     const { signal, ...rest } = observation;
     const status = runStatus(signal, observation.counts, observation.tests);
     const { counts } = observation;
     const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished';
     const note = unfinished
-        ? `The vendor ended the run with ${plural(counts.pending, 'test')} unfinished.`
+        ? `The vendor ended the run with ${(0,src_text/* plural */.LS)(counts.pending, 'test')} unfinished.`
         : observation.note;
     return { ...rest, status, ...(note === undefined ? {} : { note }) };
 }
@@ -30821,7 +30823,7 @@ function verdictText(report) {
             return 'the run errored';
         case 'no-tests':
             return counts.skipped > 0
-                ? `no tests ran (${plural(counts.skipped, 'test')} skipped)`
+                ? `no tests ran (${(0,src_text/* plural */.LS)(counts.skipped, 'test')} skipped)`
                 : 'no tests ran';
         case 'cancelled':
             return 'the run was cancelled';
@@ -30836,12 +30838,12 @@ function passedText(report) {
     const suppressed = tests.filter((test) => test.status === 'skipped' && test.suppressed).length;
     const flaky = tests.filter((test) => test.status === 'passed' && test.flaky).length;
     const parts = counts.passed === counts.total
-        ? [`all ${plural(counts.total, 'test')} passed`]
-        : [`${counts.passed} of ${plural(counts.total, 'test')} passed`];
+        ? [`all ${(0,src_text/* plural */.LS)(counts.total, 'test')} passed`]
+        : [`${counts.passed} of ${(0,src_text/* plural */.LS)(counts.total, 'test')} passed`];
     if (flaky > 0)
         parts.push(`${flaky} only after retries`);
     if (suppressed > 0)
-        parts.push(`${plural(suppressed, 'known failure')} suppressed`);
+        parts.push(`${(0,src_text/* plural */.LS)(suppressed, 'known failure')} suppressed`);
     const skipped = counts.skipped - suppressed;
     if (skipped > 0)
         parts.push(`${skipped} skipped`);
@@ -30850,7 +30852,7 @@ function passedText(report) {
 function failedText(counts) {
     const bad = counts.failed + counts.errored;
     const errored = counts.errored > 0 ? ` (${counts.errored} errored)` : '';
-    return counts.total > 0 ? `${bad} of ${plural(counts.total, 'test')} failed${errored}` : 'failed';
+    return counts.total > 0 ? `${bad} of ${(0,src_text/* plural */.LS)(counts.total, 'test')} failed${errored}` : 'failed';
 }
 
 ;// CONCATENATED MODULE: ./src/decide.ts
@@ -31232,8 +31234,6 @@ var undici = __nccwpck_require__(6752);
 var http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __nccwpck_require__(5625);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
@@ -31541,12 +31541,12 @@ function incompleteLine(changes) {
 }
 /** "Re-run of 2 failed tests from attempt 1 (previous run); the 3 tests that passed then…" */
 function rerunLine(rerunOf, vendor) {
-    const tests = rerunOf.rerun === 1 ? '1 failed test' : `${rerunOf.rerun} failed tests`;
+    const tests = (0,src_text/* plural */.LS)(rerunOf.rerun, 'failed test');
     const previous = markdown_text_link(`${vendor} report`, rerunOf.url);
     const from = `attempt ${rerunOf.attempt}${previous ? ` (${previous})` : ''}`;
     const passed = rerunOf.passed === 0
         ? 'no test passed then'
-        : `the ${rerunOf.passed} ${rerunOf.passed === 1 ? 'test' : 'tests'} that passed then count as passed`;
+        : `the ${(0,src_text/* plural */.LS)(rerunOf.passed, 'test')} that passed then count as passed`;
     return `🔂 **Re-run of ${tests} from ${from}**; ${passed}.`;
 }
 
@@ -33161,14 +33161,7 @@ const commentSink = {
             const existing = previous?.comment === undefined && !settings.commentGroup
                 ? await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info)
                 : previous?.comment;
-            const digest = digestOf({
-                report: input.report,
-                sha: context.sha,
-                workflowRunId: context.workflowRunId,
-                attempt: context.runAttempt ?? 1,
-                // A leg's section shares the comment with the other legs: its record is kept smaller.
-                maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
-            });
+            const digest = runDigest(input);
             const wanted = commentWanted(settings.commentOn, {
                 fails: input.render.policy?.fails ?? false,
                 exists: Boolean(existing),
@@ -33192,6 +33185,17 @@ const commentSink = {
         }
     }
 };
+/** What the comment records of this run for the next one (see src/report/digest.ts). */
+function runDigest({ report, context, settings }) {
+    return digestOf({
+        report,
+        sha: context.sha,
+        workflowRunId: context.workflowRunId,
+        attempt: context.runAttempt ?? 1,
+        // A leg's section shares the comment with the other legs: its record is kept smaller.
+        maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
+    });
+}
 function notWritten(error, pr) {
     const status = githubStatus(error);
     // A read-only token (a fork's PR) is expected and only a warning; a token GitHub rejects is a
@@ -35979,7 +35983,9 @@ function testFolder(report) {
 /* harmony export */   qW: () => (/* binding */ checkText)
 /* harmony export */ });
 /* unused harmony exports executedTests, passRate, scores, figure */
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6867);
+
 
 /**
  * The verdict policy: which run statuses fail the step (`fail-on`) and the thresholds a run must
@@ -36087,7 +36093,6 @@ function averageScoreCheck(report, threshold) {
         outcome: mean >= threshold ? 'met' : 'failed'
     };
 }
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /**
  * A figure as shown: at most `digits` decimals, cut rather than rounded, so a value below its
  * threshold never reads as equal to it (89.96% shows as 89.9%, not 90%).
@@ -36102,7 +36107,7 @@ function checkText(check) {
     if (check.rule === 'min-pass-rate') {
         const value = check.value === undefined
             ? 'no test ran to an outcome'
-            : `${figure(check.value)}% of ${plural(check.over, 'executed test')} passed`;
+            : `${figure(check.value)}% of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'executed test')} passed`;
         return `Pass rate: ${value} ${minimum}`;
     }
     if (check.value === undefined) {
@@ -36112,9 +36117,9 @@ function checkText(check) {
     }
     if (check.rule === 'min-score') {
         const below = check.below ? `, ${check.below} of ${check.over} below` : '';
-        return `Score: lowest ${figure(check.value, 2)} of ${plural(check.over, 'scored test')}${below} ${minimum}`;
+        return `Score: lowest ${figure(check.value, 2)} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'scored test')}${below} ${minimum}`;
     }
-    return `Score: average ${figure(check.value, 2)} over ${plural(check.over, 'scored test')} ${minimum}`;
+    return `Score: average ${figure(check.value, 2)} over ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'scored test')} ${minimum}`;
 }
 /** What `fail-on` is, as a user wrote it: "never" or the statuses. */
 function failOnText(failOn) {
@@ -36191,6 +36196,7 @@ const STATE_IS_POST = 'isPost';
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LS: () => (/* binding */ plural),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   kU: () => (/* binding */ truncateMiddle),
 /* harmony export */   ml: () => (/* binding */ shorten),
@@ -36253,6 +36259,10 @@ function httpUrl(value) {
     catch {
         return undefined;
     }
+}
+/** "1 test", "2 tests": a count and its noun, for words whose plural adds an s. */
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 

@@ -57,3 +57,8 @@ export function httpUrl(value: string | null | undefined): string | undefined {
     return undefined
   }
 }
+
+/** "1 test", "2 tests": a count and its noun, for words whose plural adds an s. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}

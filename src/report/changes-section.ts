@@ -1,4 +1,4 @@
-import { shortenName } from '../text.js'
+import { plural, shortenName } from '../text.js'
 import type { Changes } from './changes.js'
 import { escapeMarkdown, link } from './markdown-text.js'
 import type { EarlierAttempt, TestResult } from './model.js'
@@ -69,12 +69,12 @@ function incompleteLine(changes: Changes): string | undefined {
 
 /** "Re-run of 2 failed tests from attempt 1 (previous run); the 3 tests that passed then…" */
 export function rerunLine(rerunOf: EarlierAttempt, vendor: string): string {
-  const tests = rerunOf.rerun === 1 ? '1 failed test' : `${rerunOf.rerun} failed tests`
+  const tests = plural(rerunOf.rerun, 'failed test')
   const previous = link(`${vendor} report`, rerunOf.url)
   const from = `attempt ${rerunOf.attempt}${previous ? ` (${previous})` : ''}`
   const passed =
     rerunOf.passed === 0
       ? 'no test passed then'
-      : `the ${rerunOf.passed} ${rerunOf.passed === 1 ? 'test' : 'tests'} that passed then count as passed`
+      : `the ${plural(rerunOf.passed, 'test')} that passed then count as passed`
   return `🔂 **Re-run of ${tests} from ${from}**; ${passed}.`
 }

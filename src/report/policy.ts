@@ -1,3 +1,4 @@
+import { plural } from '../text.js'
 import { isTerminal, type RunReport, type RunStatus } from './model.js'
 
 /**
@@ -154,8 +155,6 @@ function averageScoreCheck(report: RunReport, threshold: number): ThresholdCheck
     outcome: mean >= threshold ? 'met' : 'failed'
   }
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /**
  * A figure as shown: at most `digits` decimals, cut rather than rounded, so a value below its

@@ -1,3 +1,4 @@
+import { plural } from '../text.js'
 import { type Counts, type Observation, type RunReport, type RunStatus } from './model.js'
 
 /**
@@ -8,8 +9,6 @@ import { type Counts, type Observation, type RunReport, type RunStatus } from '.
  * - a vendor-side failure (or a finished run with unfinished tests) and no failed test is `errored`;
  * - a finished run that executed no test is `no-tests`, never `passed`.
  */
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 export function judge(observation: Observation): RunReport {
   const { signal, ...rest } = observation
