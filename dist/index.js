@@ -33972,6 +33972,13 @@ async function waitForReport(provider, handle, request, deadline, clock) {
         core/* saveState */.LZ(state/* STATE_FINISHED */.Z6, 'true');
     return finalReport(outcome, provider, handle, settings);
 }
+function historyLine(vendor, answer) {
+    if (answer === 'timeout')
+        return `No history: ${vendor} took too long to list recent runs.`;
+    if (answer.length === 0)
+        return `No history: ${vendor} lists no finished run of this target yet.`;
+    return `History: ${answer.length} recent ${vendor} runs to predict this one's end.`;
+}
 /**
  * Durations of the target's recent runs, where the provider can list them, to predict this one's
  * end. An extra read that never fails the step: any error or a slow answer means "no history".
@@ -33986,10 +33993,7 @@ async function readHistory(provider, request, timeoutMs) {
     });
     try {
         const answer = await Promise.race([provider.history(request), timeout]);
-        if (answer === 'timeout')
-            log/* log */.Rm.info(`No history: ${provider.displayName} took too long to list recent runs.`);
-        else
-            log/* log */.Rm.info(`History: ${answer.length} recent ${provider.displayName} runs to predict this one's end.`);
+        log/* log */.Rm.info(historyLine(provider.displayName, answer));
         return answer === 'timeout' ? [] : answer;
     }
     catch (error) {

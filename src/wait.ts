@@ -68,6 +68,12 @@ export async function waitForReport(
   return finalReport(outcome, provider, handle, settings)
 }
 
+export function historyLine(vendor: string, answer: number[] | 'timeout'): string {
+  if (answer === 'timeout') return `No history: ${vendor} took too long to list recent runs.`
+  if (answer.length === 0) return `No history: ${vendor} lists no finished run of this target yet.`
+  return `History: ${answer.length} recent ${vendor} runs to predict this one's end.`
+}
+
 /**
  * Durations of the target's recent runs, where the provider can list them, to predict this one's
  * end. An extra read that never fails the step: any error or a slow answer means "no history".
@@ -85,12 +91,7 @@ export async function readHistory(
   })
   try {
     const answer = await Promise.race([provider.history(request), timeout])
-    if (answer === 'timeout')
-      log.info(`No history: ${provider.displayName} took too long to list recent runs.`)
-    else
-      log.info(
-        `History: ${answer.length} recent ${provider.displayName} runs to predict this one's end.`
-      )
+    log.info(historyLine(provider.displayName, answer))
     return answer === 'timeout' ? [] : answer
   } catch (error) {
     log.info(`No history: ${(error as Error).message}`)

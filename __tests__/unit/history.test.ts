@@ -3,7 +3,7 @@ import type { RunContext } from '../../src/github-context.js'
 import { parseInputs } from '../../src/inputs.js'
 import { createProvider, vendorCatalog } from '../../src/providers/index.js'
 import { reportDurations } from '../../src/providers/octomind.js'
-import { readHistory } from '../../src/wait.js'
+import { historyLine, readHistory } from '../../src/wait.js'
 import type { Provider } from '../../src/providers/provider.js'
 import { listResponseExample, listResponseSchema } from '../contracts/empirical.js'
 import { executionsPage, executionsPageSchema } from '../contracts/futureagi.js'
@@ -121,5 +121,17 @@ describe('readHistory', () => {
     const slow = provider(() => new Promise(() => {}))
     expect(await readHistory(failing, request, 100)).toEqual([])
     expect(await readHistory(slow, request, 10)).toEqual([])
+  })
+
+  it('says in the log what it found, and says an empty list is no history', () => {
+    expect(historyLine('Octomind', [60_000, 70_000])).toBe(
+      "History: 2 recent Octomind runs to predict this one's end."
+    )
+    expect(historyLine('Octomind', [])).toBe(
+      'No history: Octomind lists no finished run of this target yet.'
+    )
+    expect(historyLine('Octomind', 'timeout')).toBe(
+      'No history: Octomind took too long to list recent runs.'
+    )
   })
 })
