@@ -30267,7 +30267,7 @@ function joinUrl(base, path) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3217);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6412);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 
@@ -30749,7 +30749,7 @@ const log = {
 
 /***/ }),
 
-/***/ 3217:
+/***/ 6412:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31349,6 +31349,7 @@ function contextFromEnvironment(env, event) {
         serverUrl,
         actor: env.GITHUB_ACTOR || event.sender?.login,
         workflow: env.GITHUB_WORKFLOW || undefined,
+        workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF) ?? (env.GITHUB_WORKFLOW || undefined),
         job: env.GITHUB_JOB || undefined,
         runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined,
         workflowRunId: /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? env.GITHUB_RUN_ID : undefined,
@@ -31393,6 +31394,12 @@ function pickPullRequest(sha, pulls) {
     const open = pulls.filter((pull) => pull.state === undefined || pull.state === 'open');
     const chosen = open.find((pull) => pull.head?.sha === sha) ?? open[0];
     return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined;
+}
+/** `owner/repo/.github/workflows/e2e.yml@refs/heads/main` → `e2e.yml`. */
+function workflowFile(ref) {
+    const path = ref?.split('@')[0] ?? '';
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    return /\.ya?ml$/.test(file) ? file : undefined;
 }
 /** The workflow's attempt, 1 for the first run; anything that is not a positive integer is 1. */
 function runAttempt(value) {
@@ -31539,15 +31546,30 @@ function incompleteLine(changes) {
     const { listed, failed } = changes.incomplete;
     return `ℹ️ The last run had ${failed} failed tests and its record lists ${listed}: a failure shown as new may have failed then too.`;
 }
-/** "Re-run of 2 failed tests from attempt 1 (previous run); the 3 tests that passed then…" */
+/**
+ * "Re-run of 2 failed tests from attempt 1 (previous run); the 3 tests that passed then…", then
+ * what the check of the re-run against its selection found.
+ */
 function rerunLine(rerunOf, vendor) {
     const tests = (0,src_text/* plural */.LS)(rerunOf.rerun, 'failed test');
     const previous = markdown_text_link(`${vendor} report`, rerunOf.url);
     const from = `attempt ${rerunOf.attempt}${previous ? ` (${previous})` : ''}`;
     const passed = rerunOf.passed === 0
-        ? 'no test passed then'
-        : `the ${(0,src_text/* plural */.LS)(rerunOf.passed, 'test')} that passed then count as passed`;
-    return `🔂 **Re-run of ${tests} from ${from}**; ${passed}.`;
+        ? 'no other test passed then'
+        : `the ${(0,src_text/* plural */.LS)(rerunOf.passed, 'other test')} that passed then count as passed`;
+    const lines = [`🔂 **Re-run of ${tests} from ${from}**; ${passed}.`];
+    if (rerunOf.notRerun > 0)
+        lines.push(`⚠️ ${escapeMarkdown(vendor)} returned no result for ${rerunOf.notRerun} of them: ${rerunOf.notRerun === 1 ? 'it counts' : 'they count'} as failed (not re-run).`);
+    if (rerunOf.outside.length > 0)
+        lines.push(outsideLine(rerunOf.outside, vendor));
+    return lines.join('<br>\n');
+}
+function outsideLine(names, vendor) {
+    const named = names
+        .slice(0, NAMED_PER_LIST)
+        .map((name) => escapeMarkdown((0,src_text/* shortenName */.ty)(name, MAX_NAME_CHARS)));
+    const more = names.length > NAMED_PER_LIST ? `, and ${names.length - NAMED_PER_LIST} more` : '';
+    return `ℹ️ ${escapeMarkdown(vendor)} also ran ${(0,src_text/* plural */.LS)(names.length, 'test')} it was not asked to re-run, not counted: ${named.join(', ')}${more}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -31919,14 +31941,16 @@ function footerLine(context, extra = []) {
  * The sticky PR comment: one per (provider, target, job), found again by a hidden marker on its
  * first line and edited in place.
  */
-function commentMarker(provider, targetId, job, leg = {}) {
+function commentMarker(provider, targetId, job, leg = {}, workflow) {
     const clean = (value) => (value ?? '').replace(/[^A-Za-z0-9._-]/g, '_');
-    // A job without legs keeps the marker it always had, so its comment is found again.
-    const legParts = [
+    // The parts an older testgate wrote come first, in its order: its marker is this one's prefix.
+    const parts = [
         leg.name === undefined ? '' : `:name=${encodeMarkerText(leg.name)}`,
-        leg.variant === undefined ? '' : `:variant=${encodeMarkerText(leg.variant)}`
+        leg.variant === undefined ? '' : `:variant=${encodeMarkerText(leg.variant)}`,
+        // Two workflows running a job of the same id on the same target keep their comments apart.
+        workflow === undefined ? '' : `:workflow=${encodeMarkerText(workflow)}`
     ].join('');
-    return `<!-- testgate:${clean(provider)}:${clean(targetId)}:${clean(job)}${legParts} -->`;
+    return `<!-- testgate:${clean(provider)}:${clean(targetId)}:${clean(job)}${parts} -->`;
 }
 /**
  * Text a workflow chose, kept distinct ("a b" and "a_b" are two legs) and harmless inside an HTML
@@ -31958,10 +31982,18 @@ function commentWanted(mode, facts) {
         };
     return { write: true };
 }
+/**
+ * The same decided verdict (the status, whether the step failed, and the rule that decided) and
+ * the same failed tests. A record that lists only part of its failures cannot show the rest are
+ * the same: that counts as a change.
+ */
 function sameOutcome(previous, current) {
     const ids = (digest) => JSON.stringify(digest.failures.map((failure) => failure.id).sort());
     return (previous.status === current.status &&
-        previous.unlisted === current.unlisted &&
+        previous.fails === current.fails &&
+        previous.decidedBy === current.decidedBy &&
+        previous.unlisted === 0 &&
+        current.unlisted === 0 &&
         ids(previous) === ids(current));
 }
 /**
@@ -32025,7 +32057,10 @@ const commentPageSchema = schemas/* object */.Ikc({
         })
     })
 });
-/** testgate's own sticky comment (its REST id and body), if there is one. */
+/**
+ * testgate's own sticky comment (its REST id and body), if there is one: the one with the marker,
+ * else one an older testgate wrote under the legacy marker.
+ */
 async function sticky_comment_findOwnStickyComment(client, target, log) {
     try {
         return await findWithGraphQL(client, target, log);
@@ -32047,18 +32082,21 @@ function fallBackToRest(error, log) {
 }
 async function findWithGraphQL(client, target, log) {
     let cursor = null;
+    let legacy;
     for (let page = 0; page < MAX_COMMENT_PAGES; page++) {
         const comments = await fetchCommentPage(client, target, cursor);
         const candidates = comments.nodes.filter((node) => node !== null);
         const found = findStickyComment(candidates, target.marker);
         if (found)
             return found;
+        if (target.legacyMarker)
+            legacy ??= findStickyComment(candidates, target.legacyMarker);
         if (!comments.pageInfo.hasNextPage || !comments.pageInfo.endCursor)
-            return undefined;
+            return legacy;
         cursor = comments.pageInfo.endCursor;
     }
     log(`No sticky comment of testgate's in the first ${MAX_COMMENT_PAGES * COMMENT_PAGE_SIZE} comments: writing a new one.`);
-    return undefined;
+    return legacy;
 }
 async function fetchCommentPage(client, { owner, repo, issueNumber }, cursor) {
     const answer = await client.graphql(STICKY_COMMENTS_QUERY, {
@@ -32087,7 +32125,9 @@ async function findWithRest(client, target, log) {
         log("GitHub does not give this token's own name over REST (an app's token), so testgate writes a new comment rather than risk editing one it did not write.");
         return undefined;
     }
-    return findStickyComment(await listWithRest(client, target, login), target.marker);
+    const comments = await listWithRest(client, target, login);
+    const found = findStickyComment(comments, target.marker);
+    return (found ?? (target.legacyMarker ? findStickyComment(comments, target.legacyMarker) : undefined));
 }
 /** Every comment of the PR over REST, each weighed by whether `login` wrote it. */
 async function listWithRest(client, target, login) {
@@ -32400,6 +32440,68 @@ var providers = __nccwpck_require__(5761);
 var providers_provider = __nccwpck_require__(9545);
 // EXTERNAL MODULE: ./src/secrets.ts
 var secrets = __nccwpck_require__(7194);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/record-identity.ts
+
+
+/**
+ * What a record in the PR comment must prove before a run trusts it: that a step of the same
+ * configuration wrote it. The configuration is every input that changes what is tested, with the
+ * workflow, job and leg; its id is an HMAC keyed by the vendor api-key, so the record reveals
+ * none of it (a variable's value cannot be guessed from the comment) and nobody without the key
+ * can make one up.
+ *
+ * A URL from the deployment is new with every preview deployment: the deployment's environment
+ * stands for it, so runs on successive commits of one PR keep comparing with each other.
+ */
+function configId(settings, context, leg) {
+    const own = Object.entries(settings.own)
+        .map(([name, value]) => [name, value.trim()])
+        .filter(([, value]) => value !== '')
+        .sort(([a = ''], [b = '']) => (a < b ? -1 : a > b ? 1 : 0));
+    const tested = {
+        provider: settings.provider,
+        targetId: settings.targetId ?? '',
+        url: settings.url ?? (context.deployment ? `deployment:${context.deployment.environment}` : ''),
+        environment: settings.environment ?? '',
+        variables: settings.variables,
+        tags: settings.tags,
+        testIds: settings.testIds,
+        excludeTestIds: settings.excludeTestIds,
+        own,
+        name: leg.name ?? '',
+        variant: leg.variant ?? '',
+        workflow: context.workflowFile ?? '',
+        job: context.job ?? ''
+    };
+    return (0,external_node_crypto_.createHmac)('sha256', `testgate-config:${settings.apiKey}`)
+        .update(JSON.stringify(tested))
+        .digest('base64url')
+        .slice(0, 16);
+}
+/** A record of another configuration, written in this very workflow run and attempt. */
+function writtenBySibling(record, config, context) {
+    return (record.config !== config &&
+        record.workflowRunId !== undefined &&
+        record.workflowRunId === context.workflowRunId &&
+        record.attempt === (context.runAttempt ?? 1));
+}
+let sharedCommentWarned = false;
+/**
+ * Warns, once a step, that two steps of one workflow run share a marker (they differ in inputs
+ * the marker does not name, e.g. `url`).
+ */
+function warnSharedComment(what) {
+    if (sharedCommentWarned)
+        return;
+    sharedCommentWarned = true;
+    const fix = 'Give each a distinct `name:` (e.g. `name: ${{ matrix.url }}`) to tell their reports apart.';
+    log/* log */.Rm.warning(what === 'comment'
+        ? `Another testgate step of this workflow run, with other inputs (another matrix leg, or a second step on the same target), writes the same PR comment: the later run overwrites the other's report, and neither uses the other's record. ${fix}`
+        : `Another leg of this workflow run's comment group, with other inputs, has this leg's marker: each keeps a section of its own, but the two read alike. ${fix}`);
+}
+
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./src/report/model.ts
@@ -32408,72 +32510,112 @@ var model = __nccwpck_require__(6867);
 
 
 
+
 /**
- * The digest: what a later run needs of this one, hidden in the sticky comment. A re-run reads
- * which tests failed (and how the vendor selects them); the next run reads them to say what
- * changed. Encoded as compact JSON, raw-deflated, base64url, inside one HTML comment line:
- *   <!-- testgate-digest:1:<base64url> -->
- * The number is the format's version: a reader skips a digest whose version it does not know.
+ * The record (digest): what a later run needs of this one, hidden in the sticky comment on the
+ * line right after its marker. A re-run reads which tests failed (and how the vendor selects
+ * them); the next run reads them to say what changed. Encoded as compact JSON, raw-deflated,
+ * base64url, and signed with an HMAC keyed by the vendor api-key, inside one HTML comment line:
+ *   <!-- testgate-digest:2:<base64url>.<signature> -->
+ * The number is the format's version: a reader skips a record whose version it does not know.
+ * The signature proves that a step holding the same api-key wrote it: a comment edited by hand,
+ * or a record written with another key, is not one of this step's.
  */
-const DIGEST_VERSION = 1;
+const DIGEST_VERSION = 2;
 /** The most a digest may take of the comment, in characters (base64url is ASCII). */
 const MAX_DIGEST_CHARS = 12_000;
+/** The longest test id a record keeps; a failure with a longer one is counted, not listed. */
+const MAX_RECORD_ID_CHARS = 512;
 // A digest inflates to at most this: anything bigger is not one of ours (a deflate bomb).
 const MAX_INFLATED_BYTES = 1_048_576;
 const PREFIX = `<!-- testgate-digest:`;
+const SIGNATURE_CHARS = 22; // 128 bits of HMAC-SHA256, base64url
+const DECIDING_RULES = [
+    'fail-on',
+    'min-pass-rate',
+    'min-score',
+    'min-average-score',
+    'none'
+];
+const recordId = schemas/* string */.YjP().min(1).max(MAX_RECORD_ID_CHARS);
 // On the wire: short keys and tuples; deflate makes the rest small.
-const wireFailure = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* tuple */.PVZ([schemas/* string */.YjP(), schemas/* string */.YjP()])]);
+const wireFailure = schemas/* union */.KCZ([recordId, schemas/* tuple */.PVZ([recordId, recordId])]);
 const wireSchema = schemas/* object */.Ikc({
+    c: schemas/* string */.YjP().max(64),
     s: schemas/* string */.YjP().max(64),
     w: schemas/* string */.YjP().max(32).optional(),
     a: schemas/* number */.aig().int().positive().optional(),
     r: schemas/* string */.YjP().max(512),
     u: schemas/* string */.YjP().max(2048).optional(),
     t: schemas/* enum */.k5n(model/* RUN_STATUSES */.LV),
+    x: schemas/* boolean */.zMY(),
+    d: schemas/* enum */.k5n(DECIDING_RULES),
     p: schemas/* number */.aig().int().nonnegative(),
     n: schemas/* number */.aig().int().nonnegative(),
+    o: schemas/* number */.aig().int().nonnegative(),
     f: schemas/* array */.YOg(wireFailure),
     m: schemas/* number */.aig().int().nonnegative()
 });
 /** The digest of a finished report, its failures cut to fit MAX_DIGEST_CHARS. */
-function digestOf(source) {
+function digestOf(source, key) {
     const { report } = source;
-    const failures = failedTests(report.tests).map(toDigestFailure);
+    const failed = failedTests(report.tests);
+    // An id too long to keep cannot be selected again: it is counted among the unlisted.
+    const failures = failed.filter((test) => test.id.length <= MAX_RECORD_ID_CHARS);
     const full = {
         version: DIGEST_VERSION,
+        config: source.config,
         sha: source.sha,
         workflowRunId: source.workflowRunId,
         attempt: source.attempt,
-        runId: report.runId,
-        url: report.url,
+        runId: report.runId.slice(0, 512),
+        url: report.url && report.url.length <= 2048 ? report.url : undefined,
         status: report.status,
+        fails: source.verdict.fails,
+        decidedBy: source.verdict.decidedBy,
         passed: report.counts.passed,
         total: report.counts.total,
-        failures,
-        unlisted: 0
+        passedOutside: passedOutside(report, failures),
+        failures: failures.map(toDigestFailure),
+        unlisted: failed.length - failures.length
     };
-    return fitted(full, Math.min(source.maxChars ?? MAX_DIGEST_CHARS, MAX_DIGEST_CHARS));
+    return fitted(full, Math.min(source.maxChars ?? MAX_DIGEST_CHARS, MAX_DIGEST_CHARS), key);
 }
 function failedTests(tests) {
     return tests.filter((test) => test.status === 'failed' || test.status === 'errored');
 }
+/** What the vendor's selection takes to run a test again. */
+function selectionKey(test) {
+    return test.rerunKey ?? test.id;
+}
+/**
+ * Passed tests whose selection key no failure shares: a re-run of the failures leaves them alone
+ * (a Future AGI scenario with a failed call runs all its calls again, the passed ones too).
+ */
+function passedOutside(report, failures) {
+    const selected = new Set(failures.map(selectionKey));
+    const passed = report.tests.filter((test) => test.status === 'passed');
+    const listedOutside = passed.filter((test) => !selected.has(selectionKey(test))).length;
+    // Passes the vendor counted without listing them are outside any selection too.
+    return listedOutside + Math.max(0, report.counts.passed - passed.length);
+}
 function toDigestFailure(test) {
-    return test.rerunKey && test.rerunKey !== test.id
-        ? { id: test.id, rerunKey: test.rerunKey }
-        : { id: test.id };
+    const rerunKey = test.rerunKey && test.rerunKey.length <= MAX_RECORD_ID_CHARS && test.rerunKey;
+    return rerunKey && rerunKey !== test.id ? { id: test.id, rerunKey } : { id: test.id };
 }
 /** The longest prefix of the failures whose encoding fits; found by bisection (each try deflates). */
-function fitted(digest, maxChars) {
+function fitted(digest, maxChars, key) {
+    const listed = digest.failures.length;
     const listing = (count) => ({
         ...digest,
         failures: digest.failures.slice(0, count),
-        unlisted: digest.failures.length - count
+        unlisted: digest.unlisted + listed - count
     });
-    const fits = (candidate) => encodeDigest(candidate).length <= maxChars;
-    if (fits(listing(digest.failures.length)))
-        return listing(digest.failures.length);
+    const fits = (candidate) => encodeDigest(candidate, key).length <= maxChars;
+    if (fits(listing(listed)))
+        return listing(listed);
     let low = 0;
-    let high = digest.failures.length;
+    let high = listed;
     while (high - low > 1) {
         const middle = Math.floor((low + high) / 2);
         if (fits(listing(middle)))
@@ -32483,43 +32625,70 @@ function fitted(digest, maxChars) {
     }
     return listing(low);
 }
-/** The digest as the comment line that carries it. */
-function encodeDigest(digest) {
+/** The digest as the comment line that carries it, signed with `key` (the vendor api-key). */
+function encodeDigest(digest, key) {
     const json = JSON.stringify(toWire(digest));
     const packed = (0,external_node_zlib_.deflateRawSync)(Buffer.from(json, 'utf8'), { level: 9 }).toString('base64url');
-    return `${PREFIX}${DIGEST_VERSION}:${packed} -->`;
+    return `${PREFIX}${DIGEST_VERSION}:${packed}.${signature(packed, key)} -->`;
+}
+function signature(packed, key) {
+    return (0,external_node_crypto_.createHmac)('sha256', `testgate-record:${key}`)
+        .update(`${DIGEST_VERSION}:${packed}`)
+        .digest('base64url')
+        .slice(0, SIGNATURE_CHARS);
 }
 function toWire(digest) {
     return {
+        c: digest.config,
         s: digest.sha,
         w: digest.workflowRunId,
         a: digest.attempt,
         r: digest.runId,
         u: digest.url,
         t: digest.status,
+        x: digest.fails,
+        d: digest.decidedBy,
         p: digest.passed,
         n: digest.total,
+        o: digest.passedOutside,
         f: digest.failures.map((failure) => failure.rerunKey ? [failure.id, failure.rerunKey] : failure.id),
         m: digest.unlisted
     };
 }
-/** The digest in a comment body: none in an older testgate's comment, unreadable if damaged. */
-function readDigest(body) {
-    const start = body.indexOf(PREFIX);
-    if (start < 0)
+/**
+ * The digest of a comment or a leg's section: only on the line right after its first line (the
+ * marker), where testgate writes it; a line anywhere else is text, whoever wrote it. None in an
+ * older testgate's comment; unreadable if damaged, of another format, or not signed with `key`.
+ */
+function readDigest(body, key) {
+    const line = body.replace(/\r\n?/g, '\n').split('\n', 2)[1] ?? '';
+    if (!line.startsWith(PREFIX))
         return { kind: 'none' };
-    const end = body.indexOf(' -->', start);
-    if (end < 0)
+    if (!line.endsWith(' -->'))
         return { kind: 'unreadable', reason: 'it is cut short' };
-    const [version, packed = ''] = body.slice(start + PREFIX.length, end).split(':');
+    const [version = '', content = ''] = line.slice(PREFIX.length, -' -->'.length).split(':');
     if (version !== String(DIGEST_VERSION))
-        return { kind: 'unreadable', reason: `its format ${version} is not one this testgate reads` };
+        return {
+            kind: 'unreadable',
+            reason: `its format ${version.slice(0, 8)} is not one this testgate reads`
+        };
+    const [packed = '', signed = ''] = content.split('.');
+    if (!sameSignature(signed, signature(packed, key)))
+        return {
+            kind: 'unreadable',
+            reason: "it is not signed with this step's api-key (written with another key, or edited since)"
+        };
     try {
         return { kind: 'found', digest: fromWire(unpack(packed)) };
     }
     catch {
         return { kind: 'unreadable', reason: 'it is damaged' };
     }
+}
+function sameSignature(given, expected) {
+    const a = Buffer.from(given);
+    const b = Buffer.from(expected);
+    return a.length === b.length && (0,external_node_crypto_.timingSafeEqual)(a, b);
 }
 function unpack(packed) {
     if (!/^[A-Za-z0-9_-]*$/.test(packed) || packed.length > MAX_DIGEST_CHARS)
@@ -32531,14 +32700,18 @@ function unpack(packed) {
 function fromWire(wire) {
     return {
         version: DIGEST_VERSION,
+        config: wire.c,
         sha: wire.s,
         workflowRunId: wire.w,
         attempt: wire.a,
         runId: wire.r,
         url: wire.u,
         status: wire.t,
+        fails: wire.x,
+        decidedBy: wire.d,
         passed: wire.p,
         total: wire.n,
+        passedOutside: wire.o,
         failures: wire.f.map((entry) => typeof entry === 'string' ? { id: entry } : { id: entry[0], rerunKey: entry[1] }),
         unlisted: wire.m
     };
@@ -32585,6 +32758,20 @@ function sectionKey(legMarker) {
     if (key === undefined || !KEY.test(key))
         throw new Error(`not a leg marker: ${legMarker}`);
     return key;
+}
+/**
+ * The keys a leg's section may have: `key`, from its comment marker; `ownKey`, where it writes
+ * when another leg of the same workflow run and marker but other inputs holds `key` (each keeps a
+ * section of its own); `legacyKey`, an older testgate's key of its section (before markers named
+ * the workflow), replaced when the leg writes.
+ */
+function legSectionKeys(identity) {
+    const key = sectionKey(identity.marker);
+    return {
+        key,
+        ownKey: `${key}:config=${identity.config.slice(0, 8)}`,
+        legacyKey: sectionKey(identity.legacyMarker)
+    };
 }
 function sectionStart(key) {
     return `<!-- testgate-leg:${key} -->`;
@@ -32712,13 +32899,12 @@ function renderSection(report, context, options) {
     return `${head}\n${neutralized(body)}${end}`;
 }
 /**
- * A leg's section as the writer needs it: its key, and its text under whatever budget the comment
- * leaves it. `header`: the hidden lines the leg's own comment has after its marker (a digest).
+ * A leg's section as the writer needs it: its text under whatever key and budget the comment
+ * leaves it. `header`: the hidden lines the leg's own comment has after its marker (a record).
  */
-function groupSectionOf(report, context, legMarker, header) {
-    const key = sectionKey(legMarker);
+function groupSectionOf(report, context, header) {
     const footer = footerLine(context);
-    return { key, render: (max) => renderSection(report, context, { key, header, footer, max }) };
+    return (max, key) => renderSection(report, context, { key, header, footer, max });
 }
 /**
  * Vendor text is escaped by renderReport, except inside code blocks (an error message), where it
@@ -32736,11 +32922,14 @@ function neutralized(body) {
 
 
 
+
 /**
- * The last run as testgate's own sticky comment recorded it: the digest hidden in the comment, or
+ * The last run as testgate's own sticky comment recorded it: the record hidden in the comment, or
  * why there is none. Read once per run, before a re-run starts or before the report is published.
+ * A record counts only when it is signed with this step's api-key and names this step's
+ * configuration (src/record-identity.ts); any other is ignored, and the log says why.
  */
-async function readPreviousRun(github, context, settings, marker) {
+async function readPreviousRun(github, context, settings, identity) {
     const pr = context.pullRequest;
     if (settings.comment === 'off')
         return { reason: 'comment: off, so no PR comment records it' };
@@ -32750,25 +32939,25 @@ async function readPreviousRun(github, context, settings, marker) {
         return { reason: 'there is no github-token to read the PR comment with' };
     const group = settings.commentGroup;
     // In a combined comment, the leg's record is in its own section.
-    const found = group ? groupMarker(group) : marker;
-    const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker: found };
+    const target = {
+        owner: context.owner,
+        repo: context.repo,
+        issueNumber: pr.number,
+        marker: group ? groupMarker(group) : identity.marker,
+        legacyMarker: group ? undefined : identity.legacyMarker
+    };
     try {
         const comment = await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info);
-        const text = comment && (group ? sectionOf(comment.body, sectionKey(marker)) : comment.body);
-        if (!comment || text === undefined)
+        if (!comment)
             return {
                 reason: `PR #${pr.number} has no ${group ? 'section' : 'comment'} of testgate's for this step`,
                 comment: null
             };
-        const reading = readDigest(text);
-        if (reading.kind === 'found')
-            return { digest: reading.digest, comment: { id: comment.id } };
-        return {
-            comment: { id: comment.id },
-            reason: reading.kind === 'none'
-                ? `the comment on PR #${pr.number} was written by an older testgate, without a record of its failures`
-                : `the record in the comment on PR #${pr.number} cannot be read: ${reading.reason}`
-        };
+        const found = { comment: { id: comment.id } };
+        const texts = group ? sectionTexts(comment.body, identity) : [comment.body];
+        if (texts.length === 0)
+            return { ...found, reason: `PR #${pr.number} has no section of testgate's for this step` };
+        return { ...found, ...ownRecord(texts, settings.apiKey, identity, context, pr.number, !!group) };
     }
     catch (error) {
         // Not fatal here: the comment sink reports it, as it would a failure of its own search.
@@ -32776,6 +32965,33 @@ async function readPreviousRun(github, context, settings, marker) {
         const why = status ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
         return { reason: `the comment on PR #${pr.number} could not be read (${why})`, failure: error };
     }
+}
+/** The leg's sections of a combined comment, in the order its record is looked for. */
+function sectionTexts(body, identity) {
+    const keys = legSectionKeys(identity);
+    return [keys.key, keys.ownKey, keys.legacyKey].flatMap((key) => {
+        const text = sectionOf(body, key);
+        return text === undefined ? [] : [text];
+    });
+}
+/** The first of the texts whose record is this step's, or why none is. */
+function ownRecord(texts, key, identity, context, pr, inGroup) {
+    const readings = texts.map((text) => readDigest(text, key));
+    for (const reading of readings)
+        if (reading.kind === 'found' && reading.digest.config === identity.config)
+            return { digest: reading.digest };
+    return { reason: whyNotOwn(readings[0] ?? { kind: 'none' }, identity, context, pr, inGroup) };
+}
+function whyNotOwn(reading, identity, context, pr, inGroup) {
+    if (reading.kind === 'none')
+        return `the comment on PR #${pr} has no record of a run (written by an older testgate, or for a run that did not start)`;
+    if (reading.kind === 'unreadable')
+        return `the record in the comment on PR #${pr} cannot be used: ${reading.reason}`;
+    if (writtenBySibling(reading.digest, identity.config, context)) {
+        warnSharedComment(inGroup ? 'section' : 'comment');
+        return `the record in the comment on PR #${pr} is another step's of this workflow run`;
+    }
+    return `the record in the comment on PR #${pr} was written with other inputs (another leg or workflow, or inputs changed since)`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/changes.ts
@@ -32819,6 +33035,8 @@ function isQuiet(changes) {
 
 ;// CONCATENATED MODULE: ./src/rerun.ts
 
+
+
 /** Whether this run should look for the previous attempt's failures before it starts. */
 function wantsRerun(settings, context) {
     return settings.rerun === 'failed' && (context.runAttempt ?? 1) > 1;
@@ -32833,7 +33051,7 @@ function planRerun(context, previous, vendorProblem) {
     const refusal = digest ? refusalOf(digest, context) : previous.reason;
     if (!digest || refusal)
         return { explanation: (0,providers_provider/* rerunFallbackLine */.XZ)(refusal ?? 'the PR comment has no record') };
-    const keys = [...new Set(digest.failures.map((failure) => failure.rerunKey ?? failure.id))];
+    const keys = [...new Set(digest.failures.map(selectionKey))];
     const problem = vendorProblem?.({ previousRunId: digest.runId, keys });
     if (problem)
         return { explanation: (0,providers_provider/* rerunFallbackLine */.XZ)(problem) };
@@ -32862,24 +33080,78 @@ function refusalOf(digest, context) {
     return digest.failures.length === 0 ? `${attempt} had no failed tests` : undefined;
 }
 /**
- * The re-run's report with the earlier attempt's passes counted: they passed on this commit and
- * were not run again. Their names are not kept (the digest holds failures only), so they count in
- * the totals and the pass rate, not in the list of tests.
+ * The re-run's report, checked against the selection it asked for, with the earlier attempt's
+ * passes counted. No vendor documents what it does with an id it no longer knows, so nothing is
+ * taken on trust:
+ * - every failure of the earlier attempt must come back with a result: one without (not run, or
+ *   only skipped) counts as failed, "not re-run";
+ * - a test outside the selection is reported and never counted as a pass; one that failed is a
+ *   failure of this commit and counts;
+ * - the earlier attempt's passes outside the selection count as passed: they passed on this
+ *   commit and were not run again. Their names are not kept (the record holds failures only), so
+ *   they count in the totals and the pass rate, not in the list of tests.
+ * A run the vendor did not finish (cancelled, timed out) keeps its status; what it left undone is
+ * not turned into failures.
  */
-function withEarlierPasses(report, earlier) {
-    const attempt = {
+function rerunReport(report, earlier, vendor) {
+    const finished = FINISHED.has(report.status);
+    const selected = new Set(earlier.failures.map((failure) => failure.id));
+    const keys = new Set(earlier.failures.map(selectionKey));
+    const inSelection = (test) => selected.has(test.id) || keys.has(selectionKey(test));
+    const outside = report.tests.filter((test) => !inSelection(test));
+    const results = new Map(report.tests.filter(inSelection).map((test) => [test.id, test]));
+    const missing = earlier.failures.filter((failure) => !hasResult(results.get(failure.id)));
+    const notRerun = finished ? missing.map((failure) => notRerunTest(failure, vendor)) : [];
+    const tests = [
+        ...[...results.values()].filter((test) => (finished ? hasResult(test) : true)),
+        ...notRerun,
+        ...outside.filter(rerun_isFailure)
+    ];
+    const own = (0,model/* countTests */.tu)(tests);
+    const counts = {
+        ...own,
+        passed: own.passed + earlier.passedOutside,
+        total: own.total + earlier.passedOutside
+    };
+    const rerunOf = {
         attempt: earlier.attempt ?? 0,
         runId: earlier.runId,
         url: earlier.url,
         rerun: earlier.failures.length,
-        passed: earlier.passed
+        passed: earlier.passedOutside,
+        notRerun: notRerun.length,
+        outside: outside.filter((test) => !rerun_isFailure(test)).map((test) => test.name)
     };
-    const counts = {
-        ...report.counts,
-        passed: report.counts.passed + earlier.passed,
-        total: report.counts.total + earlier.passed
+    const status = finished ? rerunStatus(report.status, own) : report.status;
+    return { ...report, status, counts, tests, rerunOf };
+}
+const FINISHED = new Set(['passed', 'failed', 'errored', 'no-tests']);
+/** A selected test came back with a result: it ran to a pass or a failure, or the team muted it. */
+function hasResult(test) {
+    if (!test)
+        return false;
+    return test.status !== 'skipped' || test.suppressed !== undefined;
+}
+function rerun_isFailure(test) {
+    return test.status === 'failed' || test.status === 'errored';
+}
+function notRerunTest(failure, vendor) {
+    return {
+        id: failure.id,
+        ...(failure.rerunKey ? { rerunKey: failure.rerunKey } : {}),
+        name: failure.id,
+        status: 'failed',
+        error: `Not re-run by ${vendor}: it failed in the earlier attempt, was selected again, and the re-run has no result for it. It counts as failed.`,
+        links: []
     };
-    return { ...report, counts, rerunOf: attempt };
+}
+/** The re-run's status from its checked tests: a selection that did not all pass fails. */
+function rerunStatus(vendorStatus, counts) {
+    if (counts.failed + counts.errored > 0)
+        return 'failed';
+    if (vendorStatus === 'errored' || counts.pending > 0)
+        return 'errored';
+    return 'passed';
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -32928,7 +33200,7 @@ async function writeGroupSection(client, target, leg, log) {
             if (createdId !== undefined)
                 return result(createdId, 'its comments could no longer be listed to check it');
             log("GitHub does not give this token's own name over REST (an app's token): testgate writes a new combined comment with this leg's section rather than risk editing one it did not write.");
-            const alone = { key: leg.key, text: leg.render(planSection(group, []).max) };
+            const alone = { key: leg.key, text: leg.render(planSection(group, []).max, leg.key) };
             const created = await github.create(renderGroupComment(group, [alone]));
             return { action: 'created', id: created.id, url: created.url };
         }
@@ -32978,21 +33250,37 @@ async function writeGroupSection(client, target, leg, log) {
         throw new Error(`the comment of group "${group}" kept disappearing`);
     return result(id, `other legs kept writing over it (${writes} writes)`);
 }
+/** The key the leg writes under in a comment of this body, and the keys of its it drops. */
+function placement(body, leg) {
+    const held = sectionOf(body, leg.key);
+    const former = [...(leg.formerKeys ?? [])];
+    if (leg.ownKey && held !== undefined && leg.heldByOther?.(held))
+        return { key: leg.ownKey, dropped: former };
+    return { key: leg.key, dropped: leg.ownKey ? [leg.ownKey, ...former] : former };
+}
+/** The group's sections but this leg's, and those the leg drops. */
+function othersThan(bodies, place) {
+    return otherSections(bodies, place.key).filter((section) => !place.dropped.includes(section.key));
+}
 /** The group has one comment, and this leg's section in it is what the leg would write now. */
 function isCurrent(seen, leg, group) {
     if (!seen.keeper || seen.copies.length > 0)
         return false;
-    const others = otherSections([seen.keeper.body], leg.key);
-    const own = leg.render(planSection(group, others).max);
-    return sectionOf(seen.keeper.body, leg.key) === own;
+    const body = seen.keeper.body;
+    const place = placement(body, leg);
+    if (place.dropped.some((key) => sectionOf(body, key) !== undefined))
+        return false;
+    const own = leg.render(planSection(group, othersThan([body], place)).max, place.key);
+    return sectionOf(body, place.key) === own;
 }
 /** The comment with this leg's section merged in, and the copies' sections moved over. */
 function mergedBody(seen, leg, group) {
     const bodies = [seen.keeper, ...seen.copies].flatMap((comment) => (comment ? [comment.body] : []));
-    const plan = planSection(group, otherSections(bodies, leg.key));
+    const place = placement(bodies[0] ?? '', leg);
+    const plan = planSection(group, othersThan(bodies, place));
     const body = renderGroupComment(group, [
         ...plan.others,
-        { key: leg.key, text: leg.render(plan.max) }
+        { key: place.key, text: leg.render(plan.max, place.key) }
     ]);
     if (body.length > GITHUB_MAX_COMMENT) {
         throw new Error(`the combined comment of group "${group}" would take ${body.length} characters, more than GitHub's ${GITHUB_MAX_COMMENT}, even with the other legs' sections shortened`);
@@ -33104,16 +33392,21 @@ function skipped(reason) {
 
 
 
+
+
 /**
  * This leg's section of its group's combined PR comment (`comment-group`), in place of the leg's
  * own comment. Errors are the comment sink's to weigh (a read-only token is a warning).
  */
-async function writeGroupComment(input, github, pr, legMarker, digestLine) {
+async function writeGroupComment(input, github, pr, recordLine) {
     const { settings, context, report } = input;
     const group = settings.commentGroup ?? '';
     const target = { owner: context.owner, repo: context.repo, issueNumber: pr, group };
-    const section = groupSectionOf(report, withEarlierLinks(input), legMarker, digestLine);
-    const leg = { key: section.key, render: (max) => (0,log/* redact */.E$)(section.render(max)) };
+    const render = groupSectionOf(report, withEarlierLinks(input), recordLine);
+    const leg = {
+        ...sectionPlaces(input),
+        render: (max, key) => (0,log/* redact */.E$)(render(max, key))
+    };
     const result = await writeGroupSection(github, target, leg, log/* log */.Rm.info);
     const url = result.url ??
         `${context.serverUrl}/${context.owner}/${context.repo}/pull/${pr}#issuecomment-${result.id}`;
@@ -33121,6 +33414,22 @@ async function writeGroupComment(input, github, pr, legMarker, digestLine) {
         log/* log */.Rm.warning(`PR #${pr}: could not confirm this leg's section of the combined comment "${group}": ${result.warning}. The job summary has the full report.`);
     log/* log */.Rm.info(`PR #${pr}: combined comment "${group}" ${result.action} ${url}`);
     return done([], [{ label: `PR #${pr} comment`, url }]);
+}
+/**
+ * Where the leg's section goes: under its marker's key, unless another leg of this workflow run
+ * with other inputs holds that key (then under a key of its own, with a warning naming the fix);
+ * an older testgate's key of it is dropped.
+ */
+function sectionPlaces({ comment, settings, context }) {
+    const keys = legSectionKeys(comment);
+    const heldByOther = (text) => {
+        const reading = readDigest(text, settings.apiKey);
+        const sibling = reading.kind === 'found' && writtenBySibling(reading.digest, comment.config, context);
+        if (sibling)
+            warnSharedComment('section');
+        return sibling;
+    };
+    return { key: keys.key, ownKey: keys.ownKey, formerKeys: [keys.legacyKey], heldByOther };
 }
 
 ;// CONCATENATED MODULE: ./src/sinks/comment.ts
@@ -33152,8 +33461,14 @@ const commentSink = {
             log/* log */.Rm.warning('No github-token: the PR comment is skipped.');
             return skipped('no github-token');
         }
-        const { marker, previous } = input.comment;
-        const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker };
+        const { marker, legacyMarker, previous } = input.comment;
+        const target = {
+            owner: context.owner,
+            repo: context.repo,
+            issueNumber: pr.number,
+            marker,
+            legacyMarker
+        };
         try {
             if (previous?.failure)
                 throw previous.failure;
@@ -33163,7 +33478,7 @@ const commentSink = {
                 : previous?.comment;
             const digest = runDigest(input);
             const wanted = commentWanted(settings.commentOn, {
-                fails: input.render.policy?.fails ?? false,
+                fails: digest.fails,
                 exists: Boolean(existing),
                 previous: previous?.digest,
                 current: digest
@@ -33172,9 +33487,10 @@ const commentSink = {
                 log/* log */.Rm.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`);
                 return skipped(wanted.reason);
             }
+            const record = encodeDigest(digest, settings.apiKey);
             if (settings.commentGroup)
-                return await writeGroupComment(input, github, pr.number, marker, encodeDigest(digest));
-            const header = `${marker}\n${encodeDigest(digest)}`;
+                return await writeGroupComment(input, github, pr.number, record);
+            const header = `${marker}\n${record}`;
             const body = (0,log/* redact */.E$)(commentBody(input.report, withEarlierLinks(input), header));
             const result = await writeStickyComment(github, target, body, existing?.id ?? undefined);
             log/* log */.Rm.info(`PR #${pr.number}: comment ${result.action} ${result.url}`);
@@ -33186,15 +33502,18 @@ const commentSink = {
     }
 };
 /** What the comment records of this run for the next one (see src/report/digest.ts). */
-function runDigest({ report, context, settings }) {
+function runDigest({ report, context, settings, render, comment }) {
+    const verdict = render.policy ?? { fails: false, decidedBy: 'none' };
     return digestOf({
         report,
+        verdict,
+        config: comment.config,
         sha: context.sha,
         workflowRunId: context.workflowRunId,
         attempt: context.runAttempt ?? 1,
         // A leg's section shares the comment with the other legs: its record is kept smaller.
         maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
-    });
+    }, settings.apiKey);
 }
 function notWritten(error, pr) {
     const status = githubStatus(error);
@@ -33398,8 +33717,6 @@ const summarySink = {
     }
 };
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/publish/testmo.ts
 
 
@@ -34077,6 +34394,7 @@ function startedReport(provider, handle) {
 
 
 
+
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 async function run(env = process.env) {
     try {
@@ -34114,8 +34432,8 @@ async function pipeline(env) {
     if (github && needsPullRequestLookup(context))
         await lookUpPullRequest(github, context);
     const leg = legOf(settings, provider);
-    const marker = commentMarker(provider.name, markerTarget(settings, provider), context.job, leg);
-    const readPrevious = () => readPreviousRun(github, context, settings, marker);
+    const identity = commentIdentity(settings, context, provider, leg);
+    const readPrevious = () => readPreviousRun(github, context, settings, identity);
     // A re-run needs the last attempt's failures before it starts; otherwise they are read later.
     const previous = wantsRerun(settings, context) ? await readPrevious() : undefined;
     const plan = previous
@@ -34135,10 +34453,12 @@ async function pipeline(env) {
     let report;
     let lastRun = previous;
     if (settings.wait) {
-        report = explainNoTests(await waitForReport(provider, handle, triggered, deadline), settings);
-        // Only a run that repeated just the failed tests leaves the earlier passes out of its report.
+        report = await waitForReport(provider, handle, triggered, deadline);
+        // Only a run that repeated just the failed tests is checked against them and leaves the
+        // earlier passes out of its report.
         if (plan.earlier && handle.rerun)
-            report = withEarlierPasses(report, plan.earlier);
+            report = rerunReport(report, plan.earlier, provider.displayName);
+        report = explainNoTests(report, settings);
         lastRun ??= await readPrevious();
         if (lastRun.digest)
             renderContext.changes = changesSince(lastRun.digest, report, context.sha);
@@ -34160,7 +34480,7 @@ async function pipeline(env) {
         github,
         deadline,
         reportPath,
-        comment: { marker, previous: lastRun }
+        comment: { ...identity, previous: lastRun }
     });
     apply(decide(report, settings, sinks, provider.displayName));
 }
@@ -34181,9 +34501,18 @@ function warnAboutIgnoredInputs(settings, provider) {
             log/* log */.Rm.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
     }
 }
-/** The target in the comment marker: the target-id input, for the vendors that read one. */
-function markerTarget(settings, provider) {
-    return provider.inputs.includes('target-id') ? settings.targetId : undefined;
+/**
+ * Who this step is in the PR comment: its marker (provider, target, job, leg and workflow), the
+ * marker an older testgate wrote (taken over once), and the id of its configuration.
+ */
+function commentIdentity(settings, context, provider, leg) {
+    // The target in the marker: the target-id input, for the vendors that read one.
+    const target = provider.inputs.includes('target-id') ? settings.targetId : undefined;
+    return {
+        marker: commentMarker(provider.name, target, context.job, leg, context.workflowFile),
+        legacyMarker: commentMarker(provider.name, target, context.job, leg),
+        config: configId(settings, context, leg)
+    };
 }
 /** A provider that tests a URL gets none from a merge group: `url` must be given, never waited for. */
 function requireUrlWithoutDeployment(settings, context, provider) {

@@ -16,6 +16,11 @@ export interface RunContext {
   serverUrl: string
   runUrl?: string
   workflow?: string
+  /**
+   * The workflow's file (e.g. `e2e.yml`, from GITHUB_WORKFLOW_REF), else its name: two workflows
+   * that run the same job on the same target keep their comments and records apart by it.
+   */
+  workflowFile?: string
   runNumber?: number
   /** GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT: a re-run of the workflow keeps the id, counts the attempt. */
   workflowRunId?: string
@@ -152,6 +157,7 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv, event: EventPaylo
     serverUrl,
     actor: env.GITHUB_ACTOR || event.sender?.login,
     workflow: env.GITHUB_WORKFLOW || undefined,
+    workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF) ?? (env.GITHUB_WORKFLOW || undefined),
     job: env.GITHUB_JOB || undefined,
     runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined,
     workflowRunId: /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? env.GITHUB_RUN_ID : undefined,
@@ -209,6 +215,13 @@ export function pickPullRequest(
   const open = pulls.filter((pull) => pull.state === undefined || pull.state === 'open')
   const chosen = open.find((pull) => pull.head?.sha === sha) ?? open[0]
   return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined
+}
+
+/** `owner/repo/.github/workflows/e2e.yml@refs/heads/main` → `e2e.yml`. */
+function workflowFile(ref: string | undefined): string | undefined {
+  const path = ref?.split('@')[0] ?? ''
+  const file = path.slice(path.lastIndexOf('/') + 1)
+  return /\.ya?ml$/.test(file) ? file : undefined
 }
 
 /** The workflow's attempt, 1 for the first run; anything that is not a positive integer is 1. */

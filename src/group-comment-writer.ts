@@ -50,8 +50,16 @@ export interface GroupTarget {
 export interface LegSection {
   /** The leg's section key (see sectionKey). */
   key: string
+  /**
+   * Where the leg writes instead when `key` holds a section that another leg of this workflow run
+   * wrote with other inputs (`heldByOther`): two legs that share a marker keep a section each.
+   */
+  ownKey?: string
+  heldByOther?(sectionText: string): boolean
+  /** Keys this leg's section had before (an older testgate's): dropped when it writes. */
+  formerKeys?: readonly string[]
   /** The section's text under a budget in UTF-16 units, markers included (see planSection). */
-  render(max: number): string
+  render(max: number, key: string): string
 }
 
 export interface GroupWriteResult {
@@ -116,7 +124,7 @@ export async function writeGroupSection(
       log(
         "GitHub does not give this token's own name over REST (an app's token): testgate writes a new combined comment with this leg's section rather than risk editing one it did not write."
       )
-      const alone = { key: leg.key, text: leg.render(planSection(group, []).max) }
+      const alone = { key: leg.key, text: leg.render(planSection(group, []).max, leg.key) }
       const created = await github.create(renderGroupComment(group, [alone]))
       return { action: 'created', id: created.id, url: created.url }
     }
@@ -164,21 +172,38 @@ export async function writeGroupSection(
   return result(id, `other legs kept writing over it (${writes} writes)`)
 }
 
+/** The key the leg writes under in a comment of this body, and the keys of its it drops. */
+function placement(body: string, leg: LegSection): { key: string; dropped: string[] } {
+  const held = sectionOf(body, leg.key)
+  const former = [...(leg.formerKeys ?? [])]
+  if (leg.ownKey && held !== undefined && leg.heldByOther?.(held))
+    return { key: leg.ownKey, dropped: former }
+  return { key: leg.key, dropped: leg.ownKey ? [leg.ownKey, ...former] : former }
+}
+
+/** The group's sections but this leg's, and those the leg drops. */
+function othersThan(bodies: readonly string[], place: { key: string; dropped: string[] }) {
+  return otherSections(bodies, place.key).filter((section) => !place.dropped.includes(section.key))
+}
+
 /** The group has one comment, and this leg's section in it is what the leg would write now. */
 function isCurrent(seen: Look, leg: LegSection, group: string): boolean {
   if (!seen.keeper || seen.copies.length > 0) return false
-  const others = otherSections([seen.keeper.body], leg.key)
-  const own = leg.render(planSection(group, others).max)
-  return sectionOf(seen.keeper.body, leg.key) === own
+  const body = seen.keeper.body
+  const place = placement(body, leg)
+  if (place.dropped.some((key) => sectionOf(body, key) !== undefined)) return false
+  const own = leg.render(planSection(group, othersThan([body], place)).max, place.key)
+  return sectionOf(body, place.key) === own
 }
 
 /** The comment with this leg's section merged in, and the copies' sections moved over. */
 function mergedBody(seen: Look, leg: LegSection, group: string): string {
   const bodies = [seen.keeper, ...seen.copies].flatMap((comment) => (comment ? [comment.body] : []))
-  const plan = planSection(group, otherSections(bodies, leg.key))
+  const place = placement(bodies[0] ?? '', leg)
+  const plan = planSection(group, othersThan(bodies, place))
   const body = renderGroupComment(group, [
     ...plan.others,
-    { key: leg.key, text: leg.render(plan.max) }
+    { key: place.key, text: leg.render(plan.max, place.key) }
   ])
   if (body.length > GITHUB_MAX_COMMENT) {
     throw new Error(

@@ -32,7 +32,8 @@ import { maskSecrets } from './secrets.js'
 import { readPreviousRun } from './previous.js'
 import { changesSince } from './report/changes.js'
 import { commentMarker } from './report/comment.js'
-import { planRerun, wantsRerun, withEarlierPasses, type PreviousRun } from './rerun.js'
+import { planRerun, rerunReport, wantsRerun, type PreviousRun } from './rerun.js'
+import { configId, type CommentIdentity } from './record-identity.js'
 import { publishAll } from './sinks/index.js'
 import { VendorError } from './http.js'
 import { STATE_HANDLE } from './state.js'
@@ -78,9 +79,9 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   if (github && needsPullRequestLookup(context)) await lookUpPullRequest(github, context)
 
   const leg = legOf(settings, provider)
-  const marker = commentMarker(provider.name, markerTarget(settings, provider), context.job, leg)
+  const identity = commentIdentity(settings, context, provider, leg)
   const readPrevious = (): Promise<PreviousRun> =>
-    readPreviousRun(github, context, settings, marker)
+    readPreviousRun(github, context, settings, identity)
   // A re-run needs the last attempt's failures before it starts; otherwise they are read later.
   const previous = wantsRerun(settings, context) ? await readPrevious() : undefined
   const plan = previous
@@ -103,9 +104,12 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   let report: RunReport
   let lastRun = previous
   if (settings.wait) {
-    report = explainNoTests(await waitForReport(provider, handle, triggered, deadline), settings)
-    // Only a run that repeated just the failed tests leaves the earlier passes out of its report.
-    if (plan.earlier && handle.rerun) report = withEarlierPasses(report, plan.earlier)
+    report = await waitForReport(provider, handle, triggered, deadline)
+    // Only a run that repeated just the failed tests is checked against them and leaves the
+    // earlier passes out of its report.
+    if (plan.earlier && handle.rerun)
+      report = rerunReport(report, plan.earlier, provider.displayName)
+    report = explainNoTests(report, settings)
     lastRun ??= await readPrevious()
     if (lastRun.digest) renderContext.changes = changesSince(lastRun.digest, report, context.sha)
   } else {
@@ -126,7 +130,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
     github,
     deadline,
     reportPath,
-    comment: { marker, previous: lastRun }
+    comment: { ...identity, previous: lastRun }
   })
   apply(decide(report, settings, sinks, provider.displayName))
 }
@@ -153,9 +157,23 @@ function warnAboutIgnoredInputs(settings: Settings, provider: Provider): void {
   }
 }
 
-/** The target in the comment marker: the target-id input, for the vendors that read one. */
-function markerTarget(settings: Settings, provider: Provider): string | undefined {
-  return provider.inputs.includes('target-id') ? settings.targetId : undefined
+/**
+ * Who this step is in the PR comment: its marker (provider, target, job, leg and workflow), the
+ * marker an older testgate wrote (taken over once), and the id of its configuration.
+ */
+function commentIdentity(
+  settings: Settings,
+  context: RunContext,
+  provider: Provider,
+  leg: Leg
+): CommentIdentity {
+  // The target in the marker: the target-id input, for the vendors that read one.
+  const target = provider.inputs.includes('target-id') ? settings.targetId : undefined
+  return {
+    marker: commentMarker(provider.name, target, context.job, leg, context.workflowFile),
+    legacyMarker: commentMarker(provider.name, target, context.job, leg),
+    config: configId(settings, context, leg)
+  }
 }
 
 /** A provider that tests a URL gets none from a merge group: `url` must be given, never waited for. */

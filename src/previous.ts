@@ -3,20 +3,23 @@ import { githubStatus } from './github-errors.js'
 import type { RunContext } from './github-context.js'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
-import { readDigest } from './report/digest.js'
-import { groupMarker, sectionKey, sectionOf } from './report/group-comment.js'
+import { warnSharedComment, writtenBySibling, type CommentIdentity } from './record-identity.js'
+import { readDigest, type Digest, type DigestReading } from './report/digest.js'
+import { groupMarker, legSectionKeys, sectionOf } from './report/group-comment.js'
 import type { PreviousRun } from './rerun.js'
 import { findOwnStickyComment } from './sticky-comment.js'
 
 /**
- * The last run as testgate's own sticky comment recorded it: the digest hidden in the comment, or
+ * The last run as testgate's own sticky comment recorded it: the record hidden in the comment, or
  * why there is none. Read once per run, before a re-run starts or before the report is published.
+ * A record counts only when it is signed with this step's api-key and names this step's
+ * configuration (src/record-identity.ts); any other is ignored, and the log says why.
  */
 export async function readPreviousRun(
   github: GitHubClient | undefined,
   context: RunContext,
   settings: Settings,
-  marker: string
+  identity: CommentIdentity
 ): Promise<PreviousRun> {
   const pr = context.pullRequest
   if (settings.comment === 'off') return { reason: 'comment: off, so no PR comment records it' }
@@ -24,29 +27,72 @@ export async function readPreviousRun(
   if (!github) return { reason: 'there is no github-token to read the PR comment with' }
   const group = settings.commentGroup
   // In a combined comment, the leg's record is in its own section.
-  const found = group ? groupMarker(group) : marker
-  const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker: found }
+  const target = {
+    owner: context.owner,
+    repo: context.repo,
+    issueNumber: pr.number,
+    marker: group ? groupMarker(group) : identity.marker,
+    legacyMarker: group ? undefined : identity.legacyMarker
+  }
   try {
     const comment = await findOwnStickyComment(github, target, log.info)
-    const text = comment && (group ? sectionOf(comment.body, sectionKey(marker)) : comment.body)
-    if (!comment || text === undefined)
+    if (!comment)
       return {
         reason: `PR #${pr.number} has no ${group ? 'section' : 'comment'} of testgate's for this step`,
         comment: null
       }
-    const reading = readDigest(text)
-    if (reading.kind === 'found') return { digest: reading.digest, comment: { id: comment.id } }
-    return {
-      comment: { id: comment.id },
-      reason:
-        reading.kind === 'none'
-          ? `the comment on PR #${pr.number} was written by an older testgate, without a record of its failures`
-          : `the record in the comment on PR #${pr.number} cannot be read: ${reading.reason}`
-    }
+    const found = { comment: { id: comment.id } }
+    const texts = group ? sectionTexts(comment.body, identity) : [comment.body]
+    if (texts.length === 0)
+      return { ...found, reason: `PR #${pr.number} has no section of testgate's for this step` }
+    return { ...found, ...ownRecord(texts, settings.apiKey, identity, context, pr.number, !!group) }
   } catch (error) {
     // Not fatal here: the comment sink reports it, as it would a failure of its own search.
     const status = githubStatus(error)
     const why = status ? `HTTP ${status}` : error instanceof Error ? error.message : String(error)
     return { reason: `the comment on PR #${pr.number} could not be read (${why})`, failure: error }
   }
+}
+
+/** The leg's sections of a combined comment, in the order its record is looked for. */
+function sectionTexts(body: string, identity: CommentIdentity): string[] {
+  const keys = legSectionKeys(identity)
+  return [keys.key, keys.ownKey, keys.legacyKey].flatMap((key) => {
+    const text = sectionOf(body, key)
+    return text === undefined ? [] : [text]
+  })
+}
+
+/** The first of the texts whose record is this step's, or why none is. */
+function ownRecord(
+  texts: readonly string[],
+  key: string,
+  identity: CommentIdentity,
+  context: RunContext,
+  pr: number,
+  inGroup: boolean
+): { digest: Digest } | { reason: string } {
+  const readings = texts.map((text) => readDigest(text, key))
+  for (const reading of readings)
+    if (reading.kind === 'found' && reading.digest.config === identity.config)
+      return { digest: reading.digest }
+  return { reason: whyNotOwn(readings[0] ?? { kind: 'none' }, identity, context, pr, inGroup) }
+}
+
+function whyNotOwn(
+  reading: DigestReading,
+  identity: CommentIdentity,
+  context: RunContext,
+  pr: number,
+  inGroup: boolean
+): string {
+  if (reading.kind === 'none')
+    return `the comment on PR #${pr} has no record of a run (written by an older testgate, or for a run that did not start)`
+  if (reading.kind === 'unreadable')
+    return `the record in the comment on PR #${pr} cannot be used: ${reading.reason}`
+  if (writtenBySibling(reading.digest, identity.config, context)) {
+    warnSharedComment(inGroup ? 'section' : 'comment')
+    return `the record in the comment on PR #${pr} is another step's of this workflow run`
+  }
+  return `the record in the comment on PR #${pr} was written with other inputs (another leg or workflow, or inputs changed since)`
 }

@@ -1,8 +1,15 @@
 import type { RunContext } from './github-context.js'
 import type { Settings } from './inputs.js'
 import { rerunFallbackLine, type RerunSelection } from './providers/provider.js'
-import type { Digest } from './report/digest.js'
-import type { EarlierAttempt, RunReport } from './report/model.js'
+import { selectionKey, type Digest, type DigestFailure } from './report/digest.js'
+import {
+  countTests,
+  type Counts,
+  type EarlierAttempt,
+  type RunReport,
+  type RunStatus,
+  type TestResult
+} from './report/model.js'
 
 /**
  * `rerun: failed`: on a re-run of the workflow, only the tests that failed in the attempt before,
@@ -50,7 +57,7 @@ export function planRerun(
   const refusal = digest ? refusalOf(digest, context) : previous.reason
   if (!digest || refusal)
     return { explanation: rerunFallbackLine(refusal ?? 'the PR comment has no record') }
-  const keys = [...new Set(digest.failures.map((failure) => failure.rerunKey ?? failure.id))]
+  const keys = [...new Set(digest.failures.map(selectionKey))]
   const problem = vendorProblem?.({ previousRunId: digest.runId, keys })
   if (problem) return { explanation: rerunFallbackLine(problem) }
   const failed = digest.failures.length
@@ -80,22 +87,79 @@ function refusalOf(digest: Digest, context: RunContext): string | undefined {
 }
 
 /**
- * The re-run's report with the earlier attempt's passes counted: they passed on this commit and
- * were not run again. Their names are not kept (the digest holds failures only), so they count in
- * the totals and the pass rate, not in the list of tests.
+ * The re-run's report, checked against the selection it asked for, with the earlier attempt's
+ * passes counted. No vendor documents what it does with an id it no longer knows, so nothing is
+ * taken on trust:
+ * - every failure of the earlier attempt must come back with a result: one without (not run, or
+ *   only skipped) counts as failed, "not re-run";
+ * - a test outside the selection is reported and never counted as a pass; one that failed is a
+ *   failure of this commit and counts;
+ * - the earlier attempt's passes outside the selection count as passed: they passed on this
+ *   commit and were not run again. Their names are not kept (the record holds failures only), so
+ *   they count in the totals and the pass rate, not in the list of tests.
+ * A run the vendor did not finish (cancelled, timed out) keeps its status; what it left undone is
+ * not turned into failures.
  */
-export function withEarlierPasses(report: RunReport, earlier: Digest): RunReport {
-  const attempt: EarlierAttempt = {
+export function rerunReport(report: RunReport, earlier: Digest, vendor: string): RunReport {
+  const finished = FINISHED.has(report.status)
+  const selected = new Set(earlier.failures.map((failure) => failure.id))
+  const keys = new Set(earlier.failures.map(selectionKey))
+  const inSelection = (test: TestResult): boolean =>
+    selected.has(test.id) || keys.has(selectionKey(test))
+  const outside = report.tests.filter((test) => !inSelection(test))
+  const results = new Map(report.tests.filter(inSelection).map((test) => [test.id, test]))
+  const missing = earlier.failures.filter((failure) => !hasResult(results.get(failure.id)))
+  const notRerun = finished ? missing.map((failure) => notRerunTest(failure, vendor)) : []
+  const tests = [
+    ...[...results.values()].filter((test) => (finished ? hasResult(test) : true)),
+    ...notRerun,
+    ...outside.filter(isFailure)
+  ]
+  const own = countTests(tests)
+  const counts = {
+    ...own,
+    passed: own.passed + earlier.passedOutside,
+    total: own.total + earlier.passedOutside
+  }
+  const rerunOf: EarlierAttempt = {
     attempt: earlier.attempt ?? 0,
     runId: earlier.runId,
     url: earlier.url,
     rerun: earlier.failures.length,
-    passed: earlier.passed
+    passed: earlier.passedOutside,
+    notRerun: notRerun.length,
+    outside: outside.filter((test) => !isFailure(test)).map((test) => test.name)
   }
-  const counts = {
-    ...report.counts,
-    passed: report.counts.passed + earlier.passed,
-    total: report.counts.total + earlier.passed
+  const status = finished ? rerunStatus(report.status, own) : report.status
+  return { ...report, status, counts, tests, rerunOf }
+}
+
+const FINISHED: ReadonlySet<RunStatus> = new Set(['passed', 'failed', 'errored', 'no-tests'])
+
+/** A selected test came back with a result: it ran to a pass or a failure, or the team muted it. */
+function hasResult(test: TestResult | undefined): boolean {
+  if (!test) return false
+  return test.status !== 'skipped' || test.suppressed !== undefined
+}
+
+function isFailure(test: TestResult): boolean {
+  return test.status === 'failed' || test.status === 'errored'
+}
+
+function notRerunTest(failure: DigestFailure, vendor: string): TestResult {
+  return {
+    id: failure.id,
+    ...(failure.rerunKey ? { rerunKey: failure.rerunKey } : {}),
+    name: failure.id,
+    status: 'failed',
+    error: `Not re-run by ${vendor}: it failed in the earlier attempt, was selected again, and the re-run has no result for it. It counts as failed.`,
+    links: []
   }
-  return { ...report, counts, rerunOf: attempt }
+}
+
+/** The re-run's status from its checked tests: a selection that did not all pass fails. */
+function rerunStatus(vendorStatus: RunStatus, counts: Counts): RunStatus {
+  if (counts.failed + counts.errored > 0) return 'failed'
+  if (vendorStatus === 'errored' || counts.pending > 0) return 'errored'
+  return 'passed'
 }

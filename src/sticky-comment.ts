@@ -62,11 +62,16 @@ export interface CommentTarget {
   repo: string
   issueNumber: number
   marker: string
+  /** An older testgate's marker of the same comment: taken over when none has `marker`. */
+  legacyMarker?: string
 }
 
 type CommentPage = z.infer<typeof commentPageSchema>['repository']['issueOrPullRequest']['comments']
 
-/** testgate's own sticky comment (its REST id and body), if there is one. */
+/**
+ * testgate's own sticky comment (its REST id and body), if there is one: the one with the marker,
+ * else one an older testgate wrote under the legacy marker.
+ */
 export async function findOwnStickyComment(
   client: GitHubClient,
   target: CommentTarget,
@@ -96,18 +101,20 @@ async function findWithGraphQL(
   log: (line: string) => void
 ): Promise<CommentCandidate | undefined> {
   let cursor: string | null = null
+  let legacy: CommentCandidate | undefined
   for (let page = 0; page < MAX_COMMENT_PAGES; page++) {
     const comments = await fetchCommentPage(client, target, cursor)
     const candidates = comments.nodes.filter((node) => node !== null)
     const found = findStickyComment(candidates, target.marker)
     if (found) return found
-    if (!comments.pageInfo.hasNextPage || !comments.pageInfo.endCursor) return undefined
+    if (target.legacyMarker) legacy ??= findStickyComment(candidates, target.legacyMarker)
+    if (!comments.pageInfo.hasNextPage || !comments.pageInfo.endCursor) return legacy
     cursor = comments.pageInfo.endCursor
   }
   log(
     `No sticky comment of testgate's in the first ${MAX_COMMENT_PAGES * COMMENT_PAGE_SIZE} comments: writing a new one.`
   )
-  return undefined
+  return legacy
 }
 
 async function fetchCommentPage(
@@ -148,7 +155,11 @@ async function findWithRest(
     )
     return undefined
   }
-  return findStickyComment(await listWithRest(client, target, login), target.marker)
+  const comments = await listWithRest(client, target, login)
+  const found = findStickyComment(comments, target.marker)
+  return (
+    found ?? (target.legacyMarker ? findStickyComment(comments, target.legacyMarker) : undefined)
+  )
 }
 
 /** Every comment of the PR over REST, each weighed by whether `login` wrote it. */

@@ -124,7 +124,7 @@ describe('a run of 5,000 failures with emoji and 10,000-character names', () => 
     const line = comment.split('\n')[1] ?? ''
     console.info(`digest: ${line.length} characters`)
     expect(line.length).toBeLessThanOrEqual(MAX_DIGEST_CHARS)
-    const reading = readDigest(comment)
+    const reading = readDigest(comment, API_KEY)
     if (reading.kind !== 'found') throw new Error(`no digest: ${reading.kind}`)
     const { failures, unlisted } = reading.digest
     expect(failures.length).toBeGreaterThan(100)

@@ -102,7 +102,7 @@ describe('what changed since the last run (Octomind)', () => {
 
   it("keeps the last run's failures in a digest the next run reads, and reads the comment once", async () => {
     await octomindRun(COMMIT_A, [3])
-    const reading = readDigest(ours()[0]?.body ?? '')
+    const reading = readDigest(ours()[0]?.body ?? '', KEY)
     expect(reading).toMatchObject({
       kind: 'found',
       digest: { sha: COMMIT_A, status: 'failed', passed: 3, total: 4, unlisted: 0 }
@@ -110,7 +110,7 @@ describe('what changed since the last run (Octomind)', () => {
     if (reading.kind === 'found')
       expect(reading.digest.failures.map((f) => f.id)).toEqual([CASES[3]?.id])
     // The digest is a hidden HTML comment on the line after the marker: nothing a reader sees.
-    expect(ours()[0]?.body.split('\n')[1]).toMatch(/^<!-- testgate-digest:1:[\w-]+ -->$/)
+    expect(ours()[0]?.body.split('\n')[1]).toMatch(/^<!-- testgate-digest:2:[\w-]+\.[\w-]{22} -->$/)
     const before = world.github.requestsTo('graphql').length
     await octomindRun(COMMIT_B, [3])
     // one search for the comment, shared by the change report and the comment itself
@@ -128,7 +128,7 @@ describe('what changed since the last run (Octomind)', () => {
     expect(second.exitCode).toBe(1)
     expect(changesOf(second.summary)).toBe('')
     expect(ours()).toHaveLength(1)
-    expect(readDigest(ours()[0]?.body ?? '').kind).toBe('found')
+    expect(readDigest(ours()[0]?.body ?? '', KEY).kind).toBe('found')
   })
 })
 

@@ -139,10 +139,10 @@ const groupComments = () =>
   github.commentsOn(PR).filter((c) => c.body.startsWith(groupMarker(GROUP)))
 
 const KEYS = [
-  `octomind:${TARGET}:e2e-tests:variant=CHROMIUM`,
-  `octomind:${TARGET}:e2e-tests:variant=FIREFOX`,
-  `octomind:${TARGET}:e2e-tests:variant=SAFARI`,
-  `testifly:${PROJECT}:e2e-tests:name=eu`
+  `octomind:${TARGET}:e2e-tests:variant=CHROMIUM:workflow=e2e.yml`,
+  `octomind:${TARGET}:e2e-tests:variant=FIREFOX:workflow=e2e.yml`,
+  `octomind:${TARGET}:e2e-tests:variant=SAFARI:workflow=e2e.yml`,
+  `testifly:${PROJECT}:e2e-tests:name=eu:workflow=e2e.yml`
 ]
 
 describe('comment-group: one combined comment for the legs of a matrix', () => {
@@ -205,7 +205,9 @@ describe('comment-group: one combined comment for the legs of a matrix', () => {
       sections.forEach((section, i) => {
         expect(section.text.split('\n')[0]).toBe(sectionStart(KEYS[i] ?? ''))
         // the leg's hidden record of its run, then its report
-        expect(section.text.split('\n')[1]).toMatch(/^<!-- testgate-digest:1:[\w-]+ -->$/)
+        expect(section.text.split('\n')[1]).toMatch(
+          /^<!-- testgate-digest:2:[\w-]+\.[\w-]{22} -->$/
+        )
         expect(section.text.split('\n')[2], `round ${round + 1}`).toBe(headlines[i])
       })
       expect(comment?.body).toContain('## testgate · e2e · browsers')

@@ -21,7 +21,7 @@ const GITHUB_TOKEN = 'ghs_simulated_token_0123456789'
 const TARGET = '3435918b-3d29-4ebd-8c68-9a540532f45a'
 const HEAD_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const CASES = sampleTestCases(3)
-const MARKER = `<!-- testgate:octomind:${TARGET}:e2e-tests -->`
+const MARKER = `<!-- testgate:octomind:${TARGET}:e2e-tests:workflow=e2e.yml -->`
 const PR = 7
 
 const pullRequestEvent = {

@@ -276,7 +276,7 @@ describe.each(HOSTILE_VENDORS)('a re-run after a hostile $provider', (vendor) =>
     expect(first.exitCode).toBe(1)
     // the digest went into the comment as one hidden line, whatever the ids and URLs held
     const comment = github.commentsOn(5)[0]?.body ?? ''
-    expect(comment.split('\n')[1]).toMatch(/^<!-- testgate-digest:1:[\w-]+ -->$/)
+    expect(comment.split('\n')[1]).toMatch(/^<!-- testgate-digest:2:[\w-]+\.[\w-]{22} -->$/)
 
     const second = await run(inputs, { env: { GITHUB_RUN_ATTEMPT: '2' } })
     expectNoInjectedCommand(second)

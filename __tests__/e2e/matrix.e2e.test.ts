@@ -77,9 +77,13 @@ describe('matrix legs, end to end through dist/index.js', () => {
     const comments = ours()
     expect(comments).toHaveLength(2)
     const bodies = comments.map((c) => c.body).sort()
-    expect(bodies[0]).toMatch(/^<!-- testgate:octomind:[^ ]+:e2e-tests:variant=CHROMIUM -->/)
+    expect(bodies[0]).toMatch(
+      /^<!-- testgate:octomind:[^ ]+:e2e-tests:variant=CHROMIUM:workflow=e2e.yml -->/
+    )
     expect(bodies[0]).toContain('✅ Octomind (CHROMIUM): all 2 tests passed')
-    expect(bodies[1]).toMatch(/^<!-- testgate:octomind:[^ ]+:e2e-tests:variant=FIREFOX -->/)
+    expect(bodies[1]).toMatch(
+      /^<!-- testgate:octomind:[^ ]+:e2e-tests:variant=FIREFOX:workflow=e2e.yml -->/
+    )
     expect(bodies[1]).toContain('✅ Octomind (FIREFOX): all 2 tests passed')
     expect(chromium.summary).toContain('Octomind (CHROMIUM)')
     expect(firefox.summary).toContain('Octomind (FIREFOX)')
@@ -100,7 +104,7 @@ describe('matrix legs, end to end through dist/index.js', () => {
       c.body.includes('✅ Octomind (FIREFOX leg · FIREFOX): all 2 tests passed')
     )
     expect(firefoxComment?.body).toMatch(
-      /^<!-- testgate:octomind:[^ ]+:e2e-tests:name=FIREFOX%20leg:variant=FIREFOX -->/
+      /^<!-- testgate:octomind:[^ ]+:e2e-tests:name=FIREFOX%20leg:variant=FIREFOX:workflow=e2e.yml -->/
     )
     // "FIREFOX leg" and the variant FIREFOX differ: the heading names both.
     expect(firefoxComment?.body).not.toContain('CHROMIUM')
@@ -172,9 +176,13 @@ describe('matrix legs of another vendor (Testifly)', () => {
         .map((c) => c.body)
         .sort()
       expect(bodies).toHaveLength(2)
-      expect(bodies[0]).toMatch(/^<!-- testgate:testifly:[^ ]+:e2e-tests:name=checkout -->/)
+      expect(bodies[0]).toMatch(
+        /^<!-- testgate:testifly:[^ ]+:e2e-tests:name=checkout:workflow=e2e.yml -->/
+      )
       expect(bodies[0]).toContain('❌ Testifly (checkout): 1 of 2 tests failed')
-      expect(bodies[1]).toMatch(/^<!-- testgate:testifly:[^ ]+:e2e-tests:name=smoke -->/)
+      expect(bodies[1]).toMatch(
+        /^<!-- testgate:testifly:[^ ]+:e2e-tests:name=smoke:workflow=e2e.yml -->/
+      )
       expect(bodies[1]).toContain('✅ Testifly (smoke): all 2 tests passed')
       expect(basename(smoke?.outputs['report-path'] ?? '')).toMatch(/^testifly-smoke-/)
       expect(basename(checkout?.outputs['report-path'] ?? '')).toMatch(/^testifly-checkout-/)

@@ -133,7 +133,7 @@ describe('octomind, end to end through dist/index.js', () => {
     const comments = github.commentsOn(7)
     expect(comments).toHaveLength(1)
     expect(comments[0]?.body).toMatch(
-      /^<!-- testgate:octomind:3435918b-3d29-4ebd-8c68-9a540532f45a:e2e-tests -->/
+      /^<!-- testgate:octomind:3435918b-3d29-4ebd-8c68-9a540532f45a:e2e-tests:workflow=e2e.yml -->/
     )
     expect(comments[0]?.body).toContain('all 3 tests passed')
   })

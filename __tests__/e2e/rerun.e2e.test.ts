@@ -304,7 +304,7 @@ describe.each(CASES)('$display: re-run only what failed, through dist/index.js',
     // Attempt 1 runs everything, rerun: failed or not, and says nothing of a re-run.
     expect(first.stdout).not.toContain('Re-running')
     expect(first.stdout).not.toContain('rerun: failed, but')
-    const digest = readDigest(ourComment()?.body ?? '')
+    const digest = readDigest(ourComment()?.body ?? '', KEY)
     expect(digest.kind).toBe('found')
 
     vendorCase.passNext()
@@ -379,10 +379,13 @@ describe('re-run fallbacks particular to a vendor', () => {
     expect(first.exitCode, first.stdout).toBe(1)
     // The comment's digest now names a run id Empirical cannot re-run (a damaged or foreign one).
     const comment = ourComment()
-    const reading = readDigest(comment?.body ?? '')
+    const reading = readDigest(comment?.body ?? '', KEY)
     if (!comment || reading.kind !== 'found') throw new Error('attempt 1 left no digest')
     const line = comment.body.split('\n').find((l) => l.startsWith('<!-- testgate-digest:')) ?? ''
-    comment.body = comment.body.replace(line, encodeDigest({ ...reading.digest, runId: 'run-abc' }))
+    comment.body = comment.body.replace(
+      line,
+      encodeDigest({ ...reading.digest, runId: 'run-abc' }, KEY)
+    )
 
     vendorCase.passNext()
     const second = await attempt(2, { ...inputs, rerun: 'failed' })
@@ -405,13 +408,13 @@ describe('re-run fallbacks particular to a vendor', () => {
     const first = await attempt(1, inputs)
     expect(first.exitCode, first.stdout).toBe(1)
     const comment = ourComment()
-    const reading = readDigest(comment?.body ?? '')
+    const reading = readDigest(comment?.body ?? '', KEY)
     if (!comment || reading.kind !== 'found') throw new Error('attempt 1 left no digest')
     const line = comment.body.split('\n').find((l) => l.startsWith('<!-- testgate-digest:')) ?? ''
     const failures = reading.digest.failures.map((failure, i) =>
       i === 0 ? { id: 'result res-1' } : failure
     )
-    comment.body = comment.body.replace(line, encodeDigest({ ...reading.digest, failures }))
+    comment.body = comment.body.replace(line, encodeDigest({ ...reading.digest, failures }, KEY))
 
     vendorCase.passNext()
     const second = await attempt(2, { ...inputs, rerun: 'failed' })
@@ -575,5 +578,101 @@ describe('re-run fallbacks particular to a vendor', () => {
     octomind.expectAll(sent[2] ?? {})
     expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
     expect(second.summary).not.toContain('Re-run of')
+  })
+})
+
+describe('a re-run is checked against the tests it asked for', () => {
+  // Octomind's spec says `testCaseVersionIds` runs those versions, and nothing of a run that
+  // leaves some out or runs others: the simulated server is made to do each.
+  async function rerunWhere(
+    runs: (selected: ReadonlySet<string>) => ReadonlySet<string>,
+    extraInputs: Record<string, string> = {}
+  ): Promise<ActionResult> {
+    const octomind = octomindCase()
+    const sim = (await octomind.start()) as OctomindSimulator
+    const inputs = { ...octomind.inputs(sim.url), rerun: 'failed', ...extraInputs }
+    expect((await attempt(1, inputs)).outputs).toMatchObject({ total: '5', failed: '2' })
+    octomind.passNext()
+    sim.options.selectionRuns = runs
+    const second = await attempt(2, inputs)
+    expect(triggers(sim, 'execute')[1]).toHaveProperty('testCaseVersionIds')
+    return second
+  }
+  const caseIds = (...indexes: number[]) => new Set(indexes.map((i) => OCTOMIND_CASES[i]!.id))
+
+  it('a failed test the vendor returns no result for counts as failed: the gate stays red', async () => {
+    const second = await rerunWhere(() => caseIds(FAILING[0]!))
+
+    expect(second.exitCode, second.stdout).toBe(1)
+    expect(second.outputs).toMatchObject({
+      status: 'failed',
+      total: '5',
+      passed: '4',
+      failed: '1'
+    })
+    expect(second.summary).toContain('Octomind returned no result for 1 of them')
+    expect(second.summary).toContain('Not re-run by Octomind')
+    expect(ourComment()?.body).toContain('❌ Octomind: 1 of 5 tests failed')
+  })
+
+  it('tests the vendor ran instead of the selection are reported, never counted as passes', async () => {
+    const second = await rerunWhere(() => caseIds(0, 2))
+
+    expect(second.exitCode, second.stdout).toBe(1)
+    expect(second.outputs).toMatchObject({
+      status: 'failed',
+      total: '5',
+      passed: '3',
+      failed: '2'
+    })
+    expect(second.summary).toContain(
+      'Octomind also ran 2 tests it was not asked to re-run, not counted'
+    )
+  })
+
+  it('a re-run that ran nothing fails, whatever allow-no-tests says', async () => {
+    const second = await rerunWhere(() => new Set(), { 'allow-no-tests': 'true' })
+
+    expect(second.exitCode, second.stdout).toBe(1)
+    expect(second.outputs).toMatchObject({
+      status: 'failed',
+      total: '5',
+      passed: '3',
+      failed: '2'
+    })
+  })
+
+  it('Future AGI: the passed call of a re-run scenario is counted once, not twice', async () => {
+    const passing = { status: 'completed', ended_reason: 'customer-ended-call' }
+    const scenario = (i: number, calls: number): FutureAgiScenario => ({
+      id: SCENARIO_IDS[i]!,
+      name: `Scenario ${i + 1}`,
+      calls,
+      outcome: passing
+    })
+    // Attempt 1: the 1st call of scenario 2 fails, its 2nd passes (5 calls, 1 failed).
+    const failingFirstCall = {
+      ...scenario(1, 2),
+      callOutcomes: [{ status: 'failed', ended_reason: 'silence-timed-out' }]
+    }
+    const sim = await start(
+      new FutureAgiSimulator({
+        apiKey: KEY,
+        apiSecret: FAGI_SECRET,
+        runTestId: RUN_TEST,
+        scenarios: [scenario(0, 1), failingFirstCall, scenario(2, 2)],
+        steps: [{ status: 'completed', calls: 'final' }]
+      })
+    )
+    const inputs = { ...futureAgiCase().inputs(sim.url), rerun: 'failed' }
+    expect((await attempt(1, inputs)).outputs).toMatchObject({ total: '5', failed: '1' })
+
+    sim.options.scenarios = [scenario(0, 1), scenario(1, 2), scenario(2, 2)]
+    const second = await attempt(2, inputs)
+
+    // Scenario 2 runs again, both its calls: they and the 3 calls of the others make 5.
+    expect(triggers(sim, 'execute')[1]).toEqual({ scenario_ids: [SCENARIO_IDS[1]] })
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
   })
 })

@@ -42,6 +42,8 @@ export interface FutureAgiScenario {
     audio_url?: string
     ended_reason?: string
   }
+  /** How the call at each index ends, where it differs from `outcome` (a dataset row of its own). */
+  callOutcomes?: (FutureAgiScenario['outcome'] | undefined)[]
 }
 
 export interface FutureAgiStep {
@@ -267,7 +269,7 @@ export class FutureAgiSimulator extends SimServer {
 }
 
 function finalCall(scenario: FutureAgiScenario, callIndex: number): Record<string, unknown> {
-  const { evals = [], ...outcome } = scenario.outcome
+  const { evals = [], ...outcome } = scenario.callOutcomes?.[callIndex] ?? scenario.outcome
   return {
     duration: 42 + callIndex,
     overall_score: outcome.overall_score ?? null,

@@ -52,6 +52,12 @@ export interface OctomindOptions {
    * step per poll: the benchmark's simulated clock drives it.
    */
   timeline?: { now: () => number; stepAt: (elapsedMs: number) => OctomindStep }
+  /**
+   * Which test cases (ids) a run of a `testCaseVersionIds` selection reports. No Octomind source
+   * says what the server does with a selection beyond "runs those versions" (stale versions, a
+   * partial run): by default it runs exactly the selection; tests try what else it could do.
+   */
+  selectionRuns?: (selected: ReadonlySet<string>) => ReadonlySet<string>
 }
 
 interface StoredReport {
@@ -119,7 +125,8 @@ export class OctomindSimulator extends SimServer {
       testTargetId: parsed.data.testTargetId,
       request: parsed.data,
       script: this.options.script,
-      selected: selection.cases,
+      selected:
+        selection.cases && (this.options.selectionRuns?.(selection.cases) ?? selection.cases),
       polls: 0,
       createdAt: this.now(),
       resultIds: []

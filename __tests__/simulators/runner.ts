@@ -72,6 +72,7 @@ export async function runAction(run: ActionRun): Promise<ActionResult> {
       GITHUB_RUN_NUMBER: '17',
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_WORKFLOW: 'e2e',
+      GITHUB_WORKFLOW_REF: 'acme/shop/.github/workflows/e2e.yml@refs/heads/main',
       GITHUB_JOB: 'e2e-tests',
       RUNNER_TEMP: dir,
       // poll-interval-seconds is at least 1; the harness runs the poll loop 20 times faster
@@ -90,7 +91,8 @@ export async function runAction(run: ActionRun): Promise<ActionResult> {
       ...run.env
     }
     const { exitCode, stdout, stderr } = await spawnNode(
-      join(ROOT, 'dist/index.js'),
+      // TESTGATE_E2E_BUNDLE runs another build, e.g. the last release's, to see a test fail on it.
+      process.env.TESTGATE_E2E_BUNDLE || join(ROOT, 'dist/index.js'),
       env,
       run.interrupt
     )

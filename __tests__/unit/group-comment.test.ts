@@ -229,9 +229,8 @@ describe('planSection: the budget of a leg', () => {
     for (const variant of ['CHROMIUM', 'FIREFOX', 'SAFARI', 'EDGE']) {
       const key = keyOf({ variant })
       const plan = planSection('e2e', sections)
-      const marker = commentMarker('octomind', 'tt-1', 'e2e', { variant })
-      const own = groupSectionOf(report(huge), { vendor: 'Octomind', leg: variant }, marker)
-      sections = [...plan.others, { key, text: own.render(plan.max) }]
+      const render = groupSectionOf(report(huge), { vendor: 'Octomind', leg: variant })
+      sections = [...plan.others, { key, text: render(plan.max, key) }]
     }
     const body = renderGroupComment('e2e', sections)
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMITS.max)

@@ -4,7 +4,7 @@ import { changesSince } from '../../src/report/changes.js'
 import { commentWanted } from '../../src/report/comment.js'
 import { digestOf, type Digest } from '../../src/report/digest.js'
 import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
-import { planRerun, withEarlierPasses } from '../../src/rerun.js'
+import { planRerun, rerunReport } from '../../src/rerun.js'
 
 const SHA = 'a'.repeat(40)
 const context = (attempt: number, runId = '4242'): RunContext => ({
@@ -43,7 +43,20 @@ function digest(
   status?: RunReport['status']
 ): Digest {
   return {
-    ...digestOf({ report: report(tests, status), sha: SHA, workflowRunId: '4242', attempt: 1 }),
+    ...digestOf(
+      {
+        report: report(tests, status),
+        verdict: {
+          fails: status !== 'passed',
+          decidedBy: status === 'passed' ? 'none' : 'fail-on'
+        },
+        config: 'config-1',
+        sha: SHA,
+        workflowRunId: '4242',
+        attempt: 1
+      },
+      'key'
+    ),
     ...overrides
   }
 }
@@ -117,12 +130,14 @@ describe('planRerun with the vendor asked', () => {
   })
 })
 
-describe('withEarlierPasses', () => {
-  it('counts the earlier passes in the totals, not in the list', () => {
-    const rerun = withEarlierPasses(
-      report([test('b', 'passed'), test('c', 'passed')], 'passed'),
-      digest(attempt1)
+describe('rerunReport', () => {
+  it('counts the earlier passes outside the selection in the totals, not in the list', () => {
+    const rerun = rerunReport(
+      report([test('b', 'passed', 'b-v2'), test('c', 'passed')], 'passed'),
+      digest(attempt1),
+      'V'
     )
+    expect(rerun.status).toBe('passed')
     expect(rerun.counts).toMatchObject({ total: 4, passed: 4, failed: 0 })
     expect(rerun.tests).toHaveLength(2)
     expect(rerun.rerunOf).toEqual({
@@ -130,8 +145,58 @@ describe('withEarlierPasses', () => {
       runId: 'vendor-run-1',
       url: 'https://vendor.example/r/1',
       rerun: 2,
-      passed: 2
+      passed: 2,
+      notRerun: 0,
+      outside: []
     })
+  })
+
+  it('counts a selected test the vendor returned no result for as failed, not re-run', () => {
+    const rerun = rerunReport(
+      report([test('b', 'passed', 'b-v2')], 'passed'),
+      digest(attempt1),
+      'V'
+    )
+    expect(rerun.status).toBe('failed')
+    expect(rerun.counts).toMatchObject({ total: 4, passed: 3, failed: 1 })
+    expect(rerun.tests.find((t) => t.id === 'c')).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('Not re-run by V')
+    })
+    expect(rerun.rerunOf?.notRerun).toBe(1)
+  })
+
+  it('never counts a test outside the selection as a pass; one that failed counts', () => {
+    const ran = [test('x', 'passed'), test('y', 'failed'), test('z', 'passed')]
+    const rerun = rerunReport(report(ran, 'failed'), digest(attempt1), 'V')
+    expect(rerun.status).toBe('failed')
+    // b and c not re-run, y failed; the 2 earlier passes count; x and z do not
+    expect(rerun.counts).toMatchObject({ total: 5, passed: 2, failed: 3 })
+    expect(rerun.rerunOf?.outside).toEqual(['name of x', 'name of z'])
+  })
+
+  it('fails a re-run that ran nothing, whatever the vendor says', () => {
+    const rerun = rerunReport(report([], 'no-tests'), digest(attempt1), 'V')
+    expect(rerun.status).toBe('failed')
+    expect(rerun.counts).toMatchObject({ total: 4, passed: 2, failed: 2 })
+  })
+
+  it('takes a selected test that came back skipped as not re-run', () => {
+    const ran = [test('b', 'skipped', 'b-v2'), test('c', 'passed')]
+    expect(rerunReport(report(ran, 'passed'), digest(attempt1), 'V')).toMatchObject({
+      status: 'failed',
+      counts: { failed: 1, passed: 3, skipped: 0 }
+    })
+  })
+
+  it('keeps the status of a re-run the vendor did not finish', () => {
+    const rerun = rerunReport(
+      report([test('b', 'running', 'b-v2')], 'timed-out'),
+      digest(attempt1),
+      'V'
+    )
+    expect(rerun.status).toBe('timed-out')
+    expect(rerun.rerunOf?.notRerun).toBe(0)
   })
 })
 
@@ -197,5 +262,23 @@ describe('commentWanted', () => {
     expect(commentWanted('change', { ...facts, previous: other }).write).toBe(true)
     expect(commentWanted('change', { ...facts, exists: false, previous: red }).write).toBe(true)
     expect(commentWanted('change', facts).write).toBe(true)
+  })
+  it('under change, compares the decided verdict, not the status alone', () => {
+    // min-pass-rate failed a run the vendor passed: same status, same (no) failures
+    const below = digest(
+      [test('a', 'passed')],
+      { fails: true, decidedBy: 'min-pass-rate' },
+      'passed'
+    )
+    const facts = { fails: true, exists: true }
+    expect(commentWanted('change', { ...facts, current: below, previous: green }).write).toBe(true)
+    expect(commentWanted('change', { ...facts, current: green, previous: below }).write).toBe(true)
+  })
+  it('under change, counts a record that lists only part of its failures as changed', () => {
+    const partial = digest([test('a', 'failed')], { unlisted: 5 })
+    const facts = { fails: true, exists: true }
+    expect(commentWanted('change', { ...facts, current: partial, previous: partial }).write).toBe(
+      true
+    )
   })
 })

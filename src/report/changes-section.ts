@@ -67,14 +67,31 @@ function incompleteLine(changes: Changes): string | undefined {
   return `ℹ️ The last run had ${failed} failed tests and its record lists ${listed}: a failure shown as new may have failed then too.`
 }
 
-/** "Re-run of 2 failed tests from attempt 1 (previous run); the 3 tests that passed then…" */
+/**
+ * "Re-run of 2 failed tests from attempt 1 (previous run); the 3 tests that passed then…", then
+ * what the check of the re-run against its selection found.
+ */
 export function rerunLine(rerunOf: EarlierAttempt, vendor: string): string {
   const tests = plural(rerunOf.rerun, 'failed test')
   const previous = link(`${vendor} report`, rerunOf.url)
   const from = `attempt ${rerunOf.attempt}${previous ? ` (${previous})` : ''}`
   const passed =
     rerunOf.passed === 0
-      ? 'no test passed then'
-      : `the ${plural(rerunOf.passed, 'test')} that passed then count as passed`
-  return `🔂 **Re-run of ${tests} from ${from}**; ${passed}.`
+      ? 'no other test passed then'
+      : `the ${plural(rerunOf.passed, 'other test')} that passed then count as passed`
+  const lines = [`🔂 **Re-run of ${tests} from ${from}**; ${passed}.`]
+  if (rerunOf.notRerun > 0)
+    lines.push(
+      `⚠️ ${escapeMarkdown(vendor)} returned no result for ${rerunOf.notRerun} of them: ${rerunOf.notRerun === 1 ? 'it counts' : 'they count'} as failed (not re-run).`
+    )
+  if (rerunOf.outside.length > 0) lines.push(outsideLine(rerunOf.outside, vendor))
+  return lines.join('<br>\n')
+}
+
+function outsideLine(names: readonly string[], vendor: string): string {
+  const named = names
+    .slice(0, NAMED_PER_LIST)
+    .map((name) => escapeMarkdown(shortenName(name, MAX_NAME_CHARS)))
+  const more = names.length > NAMED_PER_LIST ? `, and ${names.length - NAMED_PER_LIST} more` : ''
+  return `ℹ️ ${escapeMarkdown(vendor)} also ran ${plural(names.length, 'test')} it was not asked to re-run, not counted: ${named.join(', ')}${more}.`
 }

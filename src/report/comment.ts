@@ -13,16 +13,19 @@ export function commentMarker(
   provider: string,
   targetId: string | undefined,
   job: string | undefined,
-  leg: Leg = {}
+  leg: Leg = {},
+  workflow?: string
 ): string {
   const clean = (value: string | undefined): string =>
     (value ?? '').replace(/[^A-Za-z0-9._-]/g, '_')
-  // A job without legs keeps the marker it always had, so its comment is found again.
-  const legParts = [
+  // The parts an older testgate wrote come first, in its order: its marker is this one's prefix.
+  const parts = [
     leg.name === undefined ? '' : `:name=${encodeMarkerText(leg.name)}`,
-    leg.variant === undefined ? '' : `:variant=${encodeMarkerText(leg.variant)}`
+    leg.variant === undefined ? '' : `:variant=${encodeMarkerText(leg.variant)}`,
+    // Two workflows running a job of the same id on the same target keep their comments apart.
+    workflow === undefined ? '' : `:workflow=${encodeMarkerText(workflow)}`
   ].join('')
-  return `<!-- testgate:${clean(provider)}:${clean(targetId)}:${clean(job)}${legParts} -->`
+  return `<!-- testgate:${clean(provider)}:${clean(targetId)}:${clean(job)}${parts} -->`
 }
 
 /**
@@ -76,12 +79,20 @@ export function commentWanted(
   return { write: true }
 }
 
+/**
+ * The same decided verdict (the status, whether the step failed, and the rule that decided) and
+ * the same failed tests. A record that lists only part of its failures cannot show the rest are
+ * the same: that counts as a change.
+ */
 function sameOutcome(previous: Digest, current: Digest): boolean {
   const ids = (digest: Digest): string =>
     JSON.stringify(digest.failures.map((failure) => failure.id).sort())
   return (
     previous.status === current.status &&
-    previous.unlisted === current.unlisted &&
+    previous.fails === current.fails &&
+    previous.decidedBy === current.decidedBy &&
+    previous.unlisted === 0 &&
+    current.unlisted === 0 &&
     ids(previous) === ids(current)
   )
 }

@@ -50,6 +50,29 @@ export function sectionKey(legMarker: string): string {
   return key
 }
 
+/**
+ * The keys a leg's section may have: `key`, from its comment marker; `ownKey`, where it writes
+ * when another leg of the same workflow run and marker but other inputs holds `key` (each keeps a
+ * section of its own); `legacyKey`, an older testgate's key of its section (before markers named
+ * the workflow), replaced when the leg writes.
+ */
+export function legSectionKeys(identity: {
+  marker: string
+  legacyMarker: string
+  config: string
+}): {
+  key: string
+  ownKey: string
+  legacyKey: string
+} {
+  const key = sectionKey(identity.marker)
+  return {
+    key,
+    ownKey: `${key}:config=${identity.config.slice(0, 8)}`,
+    legacyKey: sectionKey(identity.legacyMarker)
+  }
+}
+
 export function sectionStart(key: string): string {
   return `<!-- testgate-leg:${key} -->`
 }
@@ -219,18 +242,16 @@ export function renderSection(
 }
 
 /**
- * A leg's section as the writer needs it: its key, and its text under whatever budget the comment
- * leaves it. `header`: the hidden lines the leg's own comment has after its marker (a digest).
+ * A leg's section as the writer needs it: its text under whatever key and budget the comment
+ * leaves it. `header`: the hidden lines the leg's own comment has after its marker (a record).
  */
 export function groupSectionOf(
   report: RunReport,
   context: RenderContext,
-  legMarker: string,
   header?: string
-): { key: string; render(max: number): string } {
-  const key = sectionKey(legMarker)
+): (max: number, key: string) => string {
   const footer = footerLine(context)
-  return { key, render: (max) => renderSection(report, context, { key, header, footer, max }) }
+  return (max, key) => renderSection(report, context, { key, header, footer, max })
 }
 
 /**

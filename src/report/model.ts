@@ -91,8 +91,15 @@ export interface EarlierAttempt {
   url?: string
   /** How many of its failed tests this run repeated. */
   rerun: number
-  /** Its passed tests: counted as passed in this report's counts, not listed in its tests. */
+  /**
+   * Its passed tests outside the re-run's selection: counted as passed in this report's counts,
+   * not listed in its tests.
+   */
   passed: number
+  /** Tests of the selection the vendor returned no result for: counted as failed. */
+  notRerun: number
+  /** Names of tests the vendor ran though they were not selected and that did not fail: not counted. */
+  outside: string[]
 }
 
 /**

@@ -29,8 +29,14 @@ export const commentSink: Sink = {
       log.warning('No github-token: the PR comment is skipped.')
       return skipped('no github-token')
     }
-    const { marker, previous } = input.comment
-    const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number, marker }
+    const { marker, legacyMarker, previous } = input.comment
+    const target = {
+      owner: context.owner,
+      repo: context.repo,
+      issueNumber: pr.number,
+      marker,
+      legacyMarker
+    }
     try {
       if (previous?.failure) throw previous.failure
       // A combined comment's writer looks its comment up itself; a leg's own is looked up once.
@@ -40,7 +46,7 @@ export const commentSink: Sink = {
           : previous?.comment
       const digest = runDigest(input)
       const wanted = commentWanted(settings.commentOn, {
-        fails: input.render.policy?.fails ?? false,
+        fails: digest.fails,
         exists: Boolean(existing),
         previous: previous?.digest,
         current: digest
@@ -49,9 +55,9 @@ export const commentSink: Sink = {
         log.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`)
         return skipped(wanted.reason)
       }
-      if (settings.commentGroup)
-        return await writeGroupComment(input, github, pr.number, marker, encodeDigest(digest))
-      const header = `${marker}\n${encodeDigest(digest)}`
+      const record = encodeDigest(digest, settings.apiKey)
+      if (settings.commentGroup) return await writeGroupComment(input, github, pr.number, record)
+      const header = `${marker}\n${record}`
       const body = redact(commentBody(input.report, withEarlierLinks(input), header))
       const result = await writeStickyComment(github, target, body, existing?.id ?? undefined)
       log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`)
@@ -63,15 +69,21 @@ export const commentSink: Sink = {
 }
 
 /** What the comment records of this run for the next one (see src/report/digest.ts). */
-function runDigest({ report, context, settings }: SinkInput): Digest {
-  return digestOf({
-    report,
-    sha: context.sha,
-    workflowRunId: context.workflowRunId,
-    attempt: context.runAttempt ?? 1,
-    // A leg's section shares the comment with the other legs: its record is kept smaller.
-    maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
-  })
+function runDigest({ report, context, settings, render, comment }: SinkInput): Digest {
+  const verdict = render.policy ?? { fails: false, decidedBy: 'none' as const }
+  return digestOf(
+    {
+      report,
+      verdict,
+      config: comment.config,
+      sha: context.sha,
+      workflowRunId: context.workflowRunId,
+      attempt: context.runAttempt ?? 1,
+      // A leg's section shares the comment with the other legs: its record is kept smaller.
+      maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
+    },
+    settings.apiKey
+  )
 }
 
 function notWritten(error: unknown, pr: number): ReturnType<Sink['write']> {

@@ -1,7 +1,9 @@
 import type { GitHubClient } from '../github-api.js'
-import { writeGroupSection } from '../group-comment-writer.js'
+import { writeGroupSection, type LegSection } from '../group-comment-writer.js'
 import { log, redact } from '../log.js'
-import { groupSectionOf } from '../report/group-comment.js'
+import { warnSharedComment, writtenBySibling } from '../record-identity.js'
+import { readDigest } from '../report/digest.js'
+import { groupSectionOf, legSectionKeys } from '../report/group-comment.js'
 import { withEarlierLinks } from './links.js'
 import { done, type SinkInput, type SinkResult } from './sink.js'
 
@@ -13,14 +15,16 @@ export async function writeGroupComment(
   input: SinkInput,
   github: GitHubClient,
   pr: number,
-  legMarker: string,
-  digestLine?: string
+  recordLine?: string
 ): Promise<Omit<SinkResult, 'sink'>> {
   const { settings, context, report } = input
   const group = settings.commentGroup ?? ''
   const target = { owner: context.owner, repo: context.repo, issueNumber: pr, group }
-  const section = groupSectionOf(report, withEarlierLinks(input), legMarker, digestLine)
-  const leg = { key: section.key, render: (max: number) => redact(section.render(max)) }
+  const render = groupSectionOf(report, withEarlierLinks(input), recordLine)
+  const leg: LegSection = {
+    ...sectionPlaces(input),
+    render: (max, key) => redact(render(max, key))
+  }
   const result = await writeGroupSection(github, target, leg, log.info)
   const url =
     result.url ??
@@ -31,4 +35,21 @@ export async function writeGroupComment(
     )
   log.info(`PR #${pr}: combined comment "${group}" ${result.action} ${url}`)
   return done([], [{ label: `PR #${pr} comment`, url }])
+}
+
+/**
+ * Where the leg's section goes: under its marker's key, unless another leg of this workflow run
+ * with other inputs holds that key (then under a key of its own, with a warning naming the fix);
+ * an older testgate's key of it is dropped.
+ */
+function sectionPlaces({ comment, settings, context }: SinkInput): Omit<LegSection, 'render'> {
+  const keys = legSectionKeys(comment)
+  const heldByOther = (text: string): boolean => {
+    const reading = readDigest(text, settings.apiKey)
+    const sibling =
+      reading.kind === 'found' && writtenBySibling(reading.digest, comment.config, context)
+    if (sibling) warnSharedComment('section')
+    return sibling
+  }
+  return { key: keys.key, ownKey: keys.ownKey, formerKeys: [keys.legacyKey], heldByOther }
 }

@@ -4,6 +4,7 @@ import type { Settings } from '../inputs.js'
 import type { Leg } from '../leg.js'
 import type { RenderContext } from '../report/markdown.js'
 import type { Link, RunReport } from '../report/model.js'
+import type { CommentIdentity } from '../record-identity.js'
 import type { PreviousRun } from '../rerun.js'
 
 /** What every sink is given: the report (already redacted of secrets) and where it came from. */
@@ -21,8 +22,11 @@ export interface SinkInput {
   deadline: number
   /** The path of the normalized report JSON, decided before anything is rendered. */
   reportPath: string
-  /** The sticky comment's marker, and the last run as the comment recorded it (if it was read). */
-  comment: { marker: string; previous?: PreviousRun }
+  /**
+   * Who this step is in its PR comment (marker, an older testgate's marker, configuration id), and
+   * the last run as the comment recorded it (if it was read).
+   */
+  comment: CommentIdentity & { previous?: PreviousRun }
   /** What the sinks before this one produced, in order. */
   earlier: readonly SinkResult[]
 }
