@@ -30267,7 +30267,7 @@ function joinUrl(base, path) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6412);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8458);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 
@@ -30297,6 +30297,7 @@ __webpack_async_result__();
 /* harmony export */   Rj: () => (/* binding */ PROVIDER_SPECIFIC_INPUTS),
 /* harmony export */   TL: () => (/* binding */ parseInputs),
 /* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   hP: () => (/* binding */ parseInputsLeniently),
 /* harmony export */   mR: () => (/* binding */ optionalText),
 /* harmony export */   oi: () => (/* binding */ ownInputs),
 /* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
@@ -30393,6 +30394,15 @@ function optionalDecimal(unit, max) {
         return zod__WEBPACK_IMPORTED_MODULE_2__/* .NEVER */ .tm;
     });
 }
+/**
+ * A percent. A rate between 0 and 1 is a fraction written where a percent belongs (0.9 for 90 %):
+ * taken as written it would pass almost any run, so it is refused with the percent it meant.
+ */
+const passRate = optionalDecimal('percent', 100).refine((value) => value === undefined || value === 0 || value >= 1, { error: (issue) => fractionMessage(issue.input) });
+function fractionMessage(value) {
+    const percent = Math.round(value * 10_000) / 100;
+    return `expected a percent from 0 to 100: ${value} would be ${value} %; for ${percent} % write ${percent}`;
+}
 /** `failure`, `never`, or a comma- or newline-separated list of statuses, each one checked. */
 const failOn = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().transform((text, ctx) => {
     const word = text.trim().toLowerCase();
@@ -30481,7 +30491,7 @@ function inputSchema(providers) {
         'poll-interval-seconds': decimal('seconds', { value: 1, inclusive: true }, 600),
         'fail-on': failOn,
         'allow-no-tests': booleanText,
-        'min-pass-rate': optionalDecimal('percent', 100),
+        'min-pass-rate': passRate,
         'min-score': optionalDecimal('score points', 100),
         'min-average-score': optionalDecimal('score points', 100),
         comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
@@ -30549,6 +30559,7 @@ function parseInputs(read, catalog) {
     const input = parsed.data;
     if (!input)
         throw new InputError('The inputs could not be read.');
+    requireScores(input, catalog.scoring);
     return {
         provider: input.provider,
         name: input.name,
@@ -30566,7 +30577,8 @@ function parseInputs(read, catalog) {
         wait: input.wait,
         timeoutMinutes: input['timeout-minutes'],
         pollIntervalSeconds: input['poll-interval-seconds'],
-        failOn: failClasses(input['fail-on'], input['allow-no-tests']),
+        failOn: failClasses(input['fail-on'], input['allow-no-tests'], rateJudgesFailures(input, given)),
+        failedJudgedByRate: rateJudgesFailures(input, given),
         allowNoTests: input['allow-no-tests'],
         minPassRate: input['min-pass-rate'],
         minScore: input['min-score'],
@@ -30584,15 +30596,59 @@ function parseInputs(read, catalog) {
     };
 }
 /**
- * The statuses that fail the step. `failure` is every failing status, a run without tests among
- * them unless allow-no-tests; `never` is none. A list is taken as written, and a list that fails on
- * no-tests while allow-no-tests is true contradicts itself.
+ * A score threshold for a vendor that scores no test could never be met: every run would start,
+ * then fail. Said before anything is sent.
  */
-function failClasses(value, allowNoTests) {
+function requireScores(input, scoring) {
+    const rules = ['min-score', 'min-average-score'].filter((name) => input[name] !== undefined);
+    if (rules.length === 0 || scoring.includes(input.provider))
+        return;
+    const only = scoring.length > 0 ? ` (only ${scoring.join(', ')} scores its tests)` : '';
+    throw new InputError(rules
+        .map((name) => `Input "${name}": ${input.provider} gives its tests no score, so no run could meet it${only}. Remove it, or judge by min-pass-rate.`)
+        .join('\n'));
+}
+/**
+ * Settings from the inputs with every input that does not parse left at its default (a missing
+ * api-key stands in as "withheld"), so that a run that could not start can still say so in the
+ * PR comment and the summary; undefined when even that does not parse (no provider).
+ */
+function parseInputsLeniently(read, catalog) {
+    const failing = new Set();
+    const lenient = (name) => !failing.has(name) ? read(name) : name === 'api-key' ? 'withheld' : '';
+    for (;;) {
+        try {
+            return parseInputs(lenient, catalog);
+        }
+        catch (error) {
+            // Every message names its inputs in quotes: `Input "fail-on": …`, `missing: "testmo-url"`.
+            const named = [...String(error.message).matchAll(/"([a-z][a-z0-9-]*)"/g)];
+            const fresh = named.map((match) => match[1] ?? '').filter((name) => !failing.has(name));
+            if (fresh.length === 0)
+                return undefined;
+            for (const name of fresh)
+                failing.add(name);
+        }
+    }
+}
+/**
+ * A team that sets min-pass-rate and leaves fail-on alone means the rate to judge failed tests:
+ * "90 % must pass" lets 1 of 10 fail. Runs that errored, timed out or were cancelled still fail.
+ */
+function rateJudgesFailures(input, given) {
+    return input['min-pass-rate'] !== undefined && !given.includes('fail-on');
+}
+/**
+ * The statuses that fail the step. `failure` is every failing status, a run without tests among
+ * them unless allow-no-tests, and failed tests unless min-pass-rate judges them; `never` is none.
+ * A list is taken as written, and a list that fails on no-tests while allow-no-tests is true
+ * contradicts itself.
+ */
+function failClasses(value, allowNoTests, failedJudgedByRate) {
     if (value === 'never')
         return [];
     if (value === 'failure')
-        return _report_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .FAIL_CLASSES */ .Qi.filter((item) => !(allowNoTests && item === 'no-tests'));
+        return _report_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .FAIL_CLASSES */ .Qi.filter((item) => !(allowNoTests && item === 'no-tests') && !(failedJudgedByRate && item === 'failed'));
     if (allowNoTests && value.includes('no-tests'))
         throw new InputError('Input "fail-on" lists no-tests while "allow-no-tests" is true: drop one of them.');
     return value;
@@ -30690,6 +30746,8 @@ function parseVariables(text) {
 /* harmony export */ });
 /* unused harmony export safeLine */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
+
 
 /**
  * The one way text reaches the step log. The runner executes any stdout line that starts with
@@ -30734,22 +30792,24 @@ function redactDeep(value) {
 const LINE_BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g;
 // `::name::` commands, and the runner's older `##[name]` form.
 const COMMAND_START = /^(\s*)(::|##\[)/;
+// Outside text (a vendor's id, an error body) may be any length: no line of the log is longer.
+const MAX_LINE_CHARS = 4_000;
 /** One line that cannot start a workflow command. */
 function safeLine(text) {
-    const line = redact(text).replace(LINE_BREAKS, ' ⏎ ');
+    const line = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text).replace(LINE_BREAKS, ' ⏎ '), MAX_LINE_CHARS);
     return line.replace(COMMAND_START, (_, space, start) => `${space}${start[0]} ${start.slice(1)}`);
 }
 const log = {
     info: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safeLine(text)),
-    warning: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(redact(text)),
-    error: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(redact(text)),
-    fail: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(redact(text))
+    warning: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS)),
+    error: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS)),
+    fail: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS))
 };
 
 
 /***/ }),
 
-/***/ 6412:
+/***/ 8458:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30873,7 +30933,7 @@ function decide(report, policy, sinks, vendor) {
         problems.push(withRule(message, verdict, report));
     else
         notice = (0,report_policy/* failsOnStatus */.Js)(report.status, report_policy/* FAIL_CLASSES */.Qi)
-            ? { level: 'warning', text: `${message} (fail-on: ${(0,report_policy/* failOnText */.Fn)(policy.failOn)})` }
+            ? { level: 'warning', text: `${message} (${passingRule(verdict)})` }
             : { level: 'info', text: message };
     const broken = sinks.filter((sink) => sink.error !== undefined);
     if (broken.length > 0)
@@ -30883,6 +30943,12 @@ function decide(report, policy, sinks, vendor) {
         notice,
         decidedBy: verdict.decidedBy
     };
+}
+/** Which rule let a failing status pass: min-pass-rate, or fail-on. */
+function passingRule(verdict) {
+    return verdict.failedJudgedByRate
+        ? 'failed tests judged by min-pass-rate, which the run meets'
+        : `fail-on: ${(0,report_policy/* failOnText */.Fn)(verdict.failOn)}`;
 }
 /** The verdict's message with the deciding rule after it, and every other rule that failed. */
 function withRule(message, verdict, report) {
@@ -30897,6 +30963,770 @@ function verdictMessage(report, policy, vendor) {
         return `${vendor}: no verdict within ${policy.timeoutMinutes} minutes${where}`;
     const note = report.note ? `. ${report.note}` : '';
     return `${vendor}: ${verdictText(report)}${note}${where}`;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
+var schemas = __nccwpck_require__(9691);
+;// CONCATENATED MODULE: ./src/github-context.ts
+
+
+
+// Only the parts of the event payloads testgate reads; everything else is ignored.
+const eventSchema = schemas/* object */.Ikc({
+    after: schemas/* string */.YjP().optional(),
+    sender: schemas/* object */.Ikc({ login: schemas/* string */.YjP() }).partial().optional(),
+    pull_request: schemas/* object */.Ikc({
+        number: schemas/* number */.aig().int(),
+        node_id: schemas/* string */.YjP().optional(),
+        head: schemas/* object */.Ikc({
+            sha: schemas/* string */.YjP(),
+            ref: schemas/* string */.YjP(),
+            repo: schemas/* object */.Ikc({ full_name: schemas/* string */.YjP() }).partial().nullish()
+        })
+            .partial()
+            .optional(),
+        base: schemas/* object */.Ikc({ repo: schemas/* object */.Ikc({ full_name: schemas/* string */.YjP() }).partial().nullish() })
+            .partial()
+            .optional()
+    })
+        .optional(),
+    deployment: schemas/* object */.Ikc({
+        sha: schemas/* string */.YjP().optional(),
+        ref: schemas/* string */.YjP().optional(),
+        environment: schemas/* string */.YjP().optional(),
+        payload: schemas/* unknown */.L5J().optional()
+    })
+        .optional(),
+    merge_group: schemas/* object */.Ikc({
+        head_sha: schemas/* string */.YjP(),
+        head_ref: schemas/* string */.YjP(),
+        base_sha: schemas/* string */.YjP().optional(),
+        base_ref: schemas/* string */.YjP()
+    })
+        .optional(),
+    deployment_status: schemas/* object */.Ikc({
+        environment_url: schemas/* string */.YjP().nullish(),
+        target_url: schemas/* string */.YjP().nullish(),
+        environment: schemas/* string */.YjP().nullish(),
+        state: schemas/* string */.YjP().optional()
+    })
+        .optional()
+})
+    .loose();
+function readEventPayload(path) {
+    if (!path)
+        return {};
+    let raw;
+    try {
+        raw = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+    }
+    catch (error) {
+        throw new Error(`Cannot read the GitHub event at GITHUB_EVENT_PATH: ${error.message}`);
+    }
+    const parsed = eventSchema.safeParse(raw);
+    // A payload of an unexpected shape is not fatal: fall back to the environment variables.
+    return parsed.success ? parsed.data : {};
+}
+/**
+ * Why GitHub gave this run no secrets, when it did: a pull request from a fork, or one opened by
+ * Dependabot (whose runs see Dependabot secrets only).
+ */
+function withheldSecretsReason(env, payload) {
+    const pr = payload.pull_request;
+    // pull_request, pull_request_review and pull_request_review_comment run with the PR's head; only
+    // pull_request_target runs in the base repository, with its secrets.
+    const event = env.GITHUB_EVENT_NAME ?? '';
+    if (!pr || !event.startsWith('pull_request') || event === 'pull_request_target')
+        return undefined;
+    if (env.GITHUB_ACTOR === 'dependabot[bot]' || payload.sender?.login === 'dependabot[bot]')
+        return 'a pull request opened by Dependabot (its runs get Dependabot secrets, not Actions secrets)';
+    // GitHub names no head repository once the fork it came from is deleted.
+    if (pr.head && pr.head.repo === null)
+        return 'a pull request from a fork that has since been deleted (GitHub gives such runs no secrets)';
+    const head = pr.head?.repo?.full_name;
+    const base = pr.base?.repo?.full_name;
+    if (head && base && head !== base)
+        return `a pull request from the fork ${head} (GitHub gives such runs no secrets)`;
+    return undefined;
+}
+/** Builds the RunContext from the runner's environment variables and the event payload. */
+function contextFromEnvironment(env, event) {
+    const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    const pr = event.pull_request;
+    const deployment = event.deployment;
+    let sha = env.GITHUB_SHA ?? '';
+    let ref = env.GITHUB_REF ?? '';
+    if (pr?.head?.sha)
+        sha = pr.head.sha;
+    if (pr?.head?.ref)
+        ref = pr.head.ref;
+    if (deployment?.sha)
+        sha = deployment.sha;
+    if (deployment?.ref)
+        ref = deployment.ref;
+    if (eventName === 'push' && event.after && !/^0+$/.test(event.after))
+        sha = event.after;
+    // A merge queue tests the queue's temporary branch (gh-readonly-queue/<base>/pr-<n>-<sha>): its
+    // head commit is the merge of the PR into the base and the PRs ahead of it.
+    const mergeGroup = event.merge_group;
+    if (mergeGroup) {
+        sha = mergeGroup.head_sha;
+        ref = mergeGroup.head_ref;
+    }
+    const context = {
+        eventName,
+        owner,
+        repo,
+        sha,
+        ref,
+        serverUrl,
+        actor: env.GITHUB_ACTOR || event.sender?.login,
+        workflow: env.GITHUB_WORKFLOW || undefined,
+        workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF) ?? (env.GITHUB_WORKFLOW || undefined),
+        job: env.GITHUB_JOB || undefined,
+        runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined,
+        workflowRunId: /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? env.GITHUB_RUN_ID : undefined,
+        runAttempt: runAttempt(env.GITHUB_RUN_ATTEMPT)
+    };
+    if (env.GITHUB_RUN_ID && owner && repo) {
+        const attempt = (context.runAttempt ?? 1) > 1 ? `/attempts/${context.runAttempt}` : '';
+        context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
+    }
+    if (pr)
+        context.pullRequest = { number: pr.number, nodeId: pr.node_id, source: 'event' };
+    if (mergeGroup)
+        context.mergeGroup = { baseRef: mergeGroup.base_ref, baseSha: mergeGroup.base_sha };
+    if (deployment || event.deployment_status) {
+        const status = event.deployment_status;
+        context.deployment = {
+            // Only an http(s) URL of the deployment is ever sent to a vendor as the URL under test.
+            url: (0,src_text/* httpUrl */.q3)(status?.environment_url) ?? (0,src_text/* httpUrl */.q3)(status?.target_url),
+            environment: deployment?.environment || status?.environment || undefined,
+            state: status?.state
+        };
+    }
+    return context;
+}
+/**
+ * Why the run has no URL under test unless `url` is given: a merge group has no deployment, and a
+ * preview deployment may never be made for it, so waiting for one could wait for ever.
+ */
+function missingUrlReason(context) {
+    if (!context.mergeGroup || context.deployment?.url)
+        return undefined;
+    return 'a merge_group event has no deployment URL (a preview deployment may never exist for a merge group)';
+}
+/** Events whose commit may belong to an open PR that the event itself does not name. */
+function needsPullRequestLookup(context) {
+    return (context.pullRequest === undefined &&
+        ['deployment_status', 'deployment', 'push'].includes(context.eventName) &&
+        context.sha !== '');
+}
+/** Of the PRs a commit belongs to, the open one whose head it is; else any open one. */
+function pickPullRequest(sha, pulls) {
+    const open = pulls.filter((pull) => pull.state === undefined || pull.state === 'open');
+    const chosen = open.find((pull) => pull.head?.sha === sha) ?? open[0];
+    return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined;
+}
+/** `owner/repo/.github/workflows/e2e.yml@refs/heads/main` → `e2e.yml`. */
+function workflowFile(ref) {
+    const path = ref?.split('@')[0] ?? '';
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    return /\.ya?ml$/.test(file) ? file : undefined;
+}
+/** The workflow's attempt, 1 for the first run; anything that is not a positive integer is 1. */
+function runAttempt(value) {
+    const attempt = Number(value);
+    return Number.isSafeInteger(attempt) && attempt > 1 ? attempt : 1;
+}
+
+// EXTERNAL MODULE: ./src/http.ts
+var http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
+;// CONCATENATED MODULE: ./src/leg.ts
+function legOf(settings, provider) {
+    return { name: settings.name, variant: provider.variant?.(settings) };
+}
+/** The leg as readers see it in a heading or run name; undefined for a job without legs. */
+function legLabel(leg) {
+    const parts = [leg.name, leg.variant].filter((part) => Boolean(part));
+    const distinct = parts.filter((part, index) => parts.findIndex((other) => other.toLowerCase() === part.toLowerCase()) === index);
+    return distinct.length > 0 ? distinct.join(' · ') : undefined;
+}
+
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(5625);
+;// CONCATENATED MODULE: ./src/github-errors.ts
+/** What a failed GitHub API call means, told the way a user can act on. */
+/** The HTTP status of an Octokit error, if it has one. */
+function githubStatus(error) {
+    if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') {
+        return error.status;
+    }
+    return undefined;
+}
+/** GitHub rejected the github-token: nothing more can be done with it in this step. */
+class TokenRejectedError extends Error {
+    name = 'TokenRejectedError';
+}
+/**
+ * GitHub's 401: the token itself is wrong (mistyped, revoked, expired), whatever the call. Octokit
+ * says only "Bad credentials"; this says which input and what it was for, never the token.
+ */
+function tokenRejected(purpose) {
+    return new TokenRejectedError(`GitHub rejected the github-token (HTTP 401: invalid or expired) while ${purpose}. ` +
+        "Check the github-token input; left unset, it is the job's own token.");
+}
+/**
+ * GitHub refused the call for a rate limit, not for the token's permissions: a 429, or a 403 that
+ * says so (no requests left, a retry-after, or "rate limit" in the message). Octokit's throttling
+ * plugin has already waited once when that was short; this is what is left when it was not.
+ */
+function isRateLimited(error) {
+    const status = githubStatus(error);
+    if (status === 429)
+        return true;
+    if (status !== 403)
+        return false;
+    const headers = responseHeaders(error);
+    return (headers['x-ratelimit-remaining'] === '0' ||
+        headers['retry-after'] !== undefined ||
+        (error instanceof Error && /\brate limit\b/i.test(error.message)));
+}
+function responseHeaders(error) {
+    if (!error || typeof error !== 'object' || !('response' in error))
+        return {};
+    const { response } = error;
+    if (!response || typeof response !== 'object' || !('headers' in response))
+        return {};
+    const { headers } = response;
+    return headers && typeof headers === 'object' ? headers : {};
+}
+
+// EXTERNAL MODULE: ./src/providers/index.ts + 4 modules
+var providers = __nccwpck_require__(5761);
+// EXTERNAL MODULE: ./src/report/model.ts
+var model = __nccwpck_require__(6867);
+;// CONCATENATED MODULE: ./src/report/markdown-text.ts
+/** Markdown for text testgate does not control: escaped, fenced, or linked only as http(s). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+/** Inline text that renders as itself: no markdown, no HTML, no mentions, on one line. */
+function escapeMarkdown(text) {
+    return text
+        .replace(CONTROL_CHARS, '')
+        .replace(/\s*[\r\n]+\s*/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]()#!~|$]/g, '\\$&')
+        .replace(/@/g, '@\u200b');
+}
+/** A fenced block that no backtick run in the text can close early. */
+function codeBlock(text) {
+    const clean = text.replace(CONTROL_CHARS, '').replace(/\r\n?/g, '\n');
+    const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}text\n${clean}\n${fence}`;
+}
+/** The URL when it is http(s), made safe to sit inside a markdown link; else undefined. */
+function safeUrl(url) {
+    if (!url)
+        return undefined;
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return undefined;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        return undefined;
+    return parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+function markdown_text_link(label, url) {
+    const safe = safeUrl(url);
+    return safe ? `[${escapeMarkdown(label)}](${safe})` : undefined;
+}
+/**
+ * A rendering that no HTML comment can start in. Vendor text is escaped by renderReport, except
+ * inside code blocks (an error message), where it is shown as written: there "<!--" could start a
+ * line that reads as a marker, or as a record of testgate's. "<" becomes "﹤" (U+FE64, as wide in
+ * UTF-16 units), which a reader hardly tells apart and no parser takes for a comment. testgate's
+ * own text has no "<!--" but the hidden lines it puts above a rendering.
+ */
+function neutralizeComments(rendering) {
+    return rendering.replace(/<!--/g, '\uFE64!--');
+}
+
+;// CONCATENATED MODULE: ./src/report/changes-section.ts
+
+
+/**
+ * The "since the last run" section the comment (and the summary) shows above the failures, and
+ * the line a re-run opens with. Each list names a few tests and counts the rest, so the section
+ * stays small whatever the run's size.
+ */
+const NAMED_PER_LIST = 8;
+const MAX_NAME_CHARS = 120;
+function changesSection(changes, vendor) {
+    const lines = [
+        listLine('🆕', 'new failure', changes.newFailures),
+        listLine('🔁', 'still failing', changes.stillFailing, true),
+        listLine('✅', 'fixed', changes.fixed, true),
+        listLine('⚠️', 'flaky', changes.flaky, true, '(failed, then passed on the same commit)'),
+        goneLine(changes.gone),
+        incompleteLine(changes)
+    ].filter((line) => line !== undefined);
+    if (lines.length === 0)
+        return undefined;
+    return [`### Since the last run (${sinceText(changes, vendor)})`, lines.join('<br>\n')].join('\n\n');
+}
+function sinceText(changes, vendor) {
+    const commit = changes.since.sameCommit
+        ? 'the same commit'
+        : `commit ${escapeMarkdown(changes.since.sha.slice(0, 7))}`;
+    const report = markdown_text_link(`${vendor} report`, changes.since.url);
+    return report ? `${commit}, ${report}` : commit;
+}
+function listLine(icon, label, tests, invariable = false, after = '') {
+    if (tests.length === 0)
+        return undefined;
+    const word = invariable || tests.length === 1 ? label : `${label}s`;
+    const named = tests.slice(0, NAMED_PER_LIST).map((test) => testName(test));
+    const more = tests.length > NAMED_PER_LIST ? `, and ${tests.length - NAMED_PER_LIST} more` : '';
+    const note = after ? ` ${after}` : '';
+    return `${icon} **${tests.length} ${word}**${note}: ${named.join(', ')}${more}`;
+}
+function testName(test) {
+    return escapeMarkdown((0,src_text/* shortenName */.ty)(test.name, MAX_NAME_CHARS));
+}
+function goneLine(gone) {
+    if (gone === 0)
+        return undefined;
+    const tests = gone === 1 ? '1 test that failed last time is' : `${gone} tests that failed last time are`;
+    return `➖ ${tests} not in this run.`;
+}
+function incompleteLine(changes) {
+    if (!changes.incomplete)
+        return undefined;
+    const { listed, failed } = changes.incomplete;
+    return `ℹ️ The last run had ${failed} failed tests and its record lists ${listed}: a failure shown as new may have failed then too.`;
+}
+/**
+ * "Re-run of 2 failed tests from attempt 1 (previous run); the 3 tests that passed then…", then
+ * what the check of the re-run against its selection found.
+ */
+function rerunLine(rerunOf, vendor) {
+    const tests = (0,src_text/* plural */.LS)(rerunOf.rerun, 'failed test');
+    const previous = markdown_text_link(`${vendor} report`, rerunOf.url);
+    const from = `attempt ${rerunOf.attempt}${previous ? ` (${previous})` : ''}`;
+    const passed = rerunOf.passed === 0
+        ? 'no other test passed then'
+        : `the ${(0,src_text/* plural */.LS)(rerunOf.passed, 'other test')} that passed then count as passed`;
+    const lines = [`🔂 **Re-run of ${tests} from ${from}**; ${passed}.`];
+    if (rerunOf.notRerun > 0)
+        lines.push(`⚠️ ${escapeMarkdown(vendor)} returned no result for ${rerunOf.notRerun} of them: ${rerunOf.notRerun === 1 ? 'it counts' : 'they count'} as failed (not re-run).`);
+    if (rerunOf.outside.length > 0)
+        lines.push(outsideLine(rerunOf.outside, vendor));
+    return lines.join('<br>\n');
+}
+function outsideLine(names, vendor) {
+    const named = names
+        .slice(0, NAMED_PER_LIST)
+        .map((name) => escapeMarkdown((0,src_text/* shortenName */.ty)(name, MAX_NAME_CHARS)));
+    const more = names.length > NAMED_PER_LIST ? `, and ${names.length - NAMED_PER_LIST} more` : '';
+    return `ℹ️ ${escapeMarkdown(vendor)} also ran ${(0,src_text/* plural */.LS)(names.length, 'test')} it was not asked to re-run, not counted: ${named.join(', ')}${more}.`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
+
+
+
+const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** UTF-16 code units: an emoji counts two, so never fewer than characters or code points. */
+const utf16Units = (text) => text.length;
+// The runner drops a step summary over 1 MiB (1,048,576 bytes of the step's file) whole, so it is
+// counted in UTF-8 bytes (an emoji is 4). 16 KiB (1.6%) spare: the runner measures the file,
+// which core.summary appends to, so anything else written to it in this step still fits.
+const SUMMARY_LIMITS = {
+    max: 1_048_576 - 16_384,
+    measure: utf8Bytes,
+    maxErrorChars: 4_000
+};
+// GitHub refuses a comment over 65,536 characters (marker and footer included). UTF-16 units never
+// count fewer; 1,536 spare against a count that differs from ours, e.g. line breaks as CRLF.
+const COMMENT_LIMITS = {
+    max: 65_536 - 1_536,
+    measure: utf16Units,
+    maxErrorChars: 1_500
+};
+// Test names are shortened to this in the summary and the comment (the report file and JUnit keep
+// them whole). Start and end are kept: the start says what is tested, the end which case, where
+// generated names differ.
+const markdown_MAX_NAME_CHARS = 256;
+function shortenName(name) {
+    return (0,src_text/* shortenName */.ty)(name, markdown_MAX_NAME_CHARS);
+}
+function testLinks(test) {
+    return test.links
+        .map((item) => markdown_text_link(item.label, item.url))
+        .filter((item) => item !== undefined)
+        .join(' · ');
+}
+const STATUS_ICON = {
+    passed: '✅',
+    failed: '❌',
+    errored: '💥',
+    skipped: '⏭️',
+    running: '⏳',
+    queued: '⏳'
+};
+const HEADLINE_ICON = {
+    queued: '⏳',
+    running: '⏳',
+    passed: '✅',
+    failed: '❌',
+    errored: '💥',
+    cancelled: '🚫',
+    'timed-out': '⏱️',
+    'no-tests': '⚠️'
+};
+/** The verdict in a line; the words come from the verdict function, so they match the status. */
+function headline(report, context) {
+    const leg = context.leg ? ` (${escapeMarkdown(context.leg)})` : '';
+    const vendor = `${escapeMarkdown(context.vendor)}${leg}`;
+    if (context.startedOnly)
+        return `🚀 ${vendor}: run started`;
+    if (context.notStarted !== undefined)
+        return `💥 ${vendor}: this commit's run did not start`;
+    const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`;
+    const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report);
+    const policy = context.policy;
+    // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
+    if (policy?.fails && policy.decidedBy !== 'fail-on')
+        return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`;
+    return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`;
+}
+/**
+ * The policy under the counts: each threshold beside the run's figure, then the rule that decided,
+ * e.g. "Score: average 7.4 over 3 scored tests (minimum 8) ✗".
+ */
+function policyLines(report, policy) {
+    const mark = { met: '✓', failed: '✗', 'not-applicable': '–' };
+    const lines = policy.checks.map((check) => `${escapeMarkdown((0,report_policy/* checkText */.qW)(check))} ${mark[check.outcome]}`);
+    const failOn = `\`fail-on: ${(0,report_policy/* failOnText */.Fn)(policy.failOn)}\``;
+    const passes = policy.failedJudgedByRate
+        ? escapeMarkdown((0,report_policy/* passingText */.d7)(policy))
+        : `no rule failed the run (${failOn})`;
+    lines.push(policy.fails
+        ? `**The step fails**, ${escapeMarkdown((0,report_policy/* decidingText */.Bi)(policy, report.status))}.`
+        : `**The step passes**: ${passes}.`);
+    return lines.join('<br>\n');
+}
+function metaLine(report, context) {
+    const parts = [];
+    const reportLink = markdown_text_link('Full report', report.url);
+    if (reportLink)
+        parts.push(`**${reportLink}**`);
+    if (report.targetId)
+        parts.push(`target \`${inlineCode(report.targetId)}\``);
+    if (context.environment)
+        parts.push(`environment \`${inlineCode(context.environment)}\``);
+    const tested = safeUrl(context.urlUnderTest);
+    if (tested)
+        parts.push(`tested ${tested}`);
+    if (context.sha)
+        parts.push(`commit ${escapeMarkdown(context.sha.slice(0, 7))}`);
+    if (context.baseRef)
+        parts.push(`merge queue into \`${inlineCode(context.baseRef)}\``);
+    const duration = runDuration(report);
+    if (duration !== undefined)
+        parts.push((0,src_text/* formatDuration */.a3)(duration));
+    for (const published of context.published ?? []) {
+        const publishedLink = markdown_text_link(published.label, published.url);
+        if (publishedLink)
+            parts.push(publishedLink);
+    }
+    return parts.join(' · ');
+}
+function inlineCode(text) {
+    return text.replace(/[`\r\n]/g, '').replace(CONTROL_CHARS, '');
+}
+function runDuration(report) {
+    const start = Date.parse(report.startedAt ?? '');
+    const end = Date.parse(report.finishedAt ?? '');
+    return Number.isFinite(start) && Number.isFinite(end) && end >= start ? end - start : undefined;
+}
+function countsTable(report) {
+    const { counts } = report;
+    const columns = [
+        ['Total', counts.total],
+        ['✅ Passed', counts.passed],
+        ['❌ Failed', counts.failed]
+    ];
+    if (counts.errored)
+        columns.push(['💥 Errored', counts.errored]);
+    columns.push(['⏭️ Skipped', counts.skipped]);
+    if (counts.pending)
+        columns.push(['⏳ Not finished', counts.pending]);
+    return [
+        `| ${columns.map(([name]) => name).join(' | ')} |`,
+        `|${columns.map(() => ':---:').join('|')}|`,
+        `| ${columns.map(([, value]) => value).join(' | ')} |`
+    ].join('\n');
+}
+function failureEntry(test, limits) {
+    const details = [`${STATUS_ICON[test.status]} **${markdown_testName(test)}**`, test.status];
+    if (test.durationMs !== undefined)
+        details.push((0,src_text/* formatDuration */.a3)(test.durationMs));
+    if (test.score !== undefined)
+        details.push(`score ${test.score}`);
+    const links = testLinks(test);
+    if (links)
+        details.push(links);
+    const lines = [details.join(' · ')];
+    if (test.error)
+        lines.push('', codeBlock((0,src_text/* truncateMiddle */.kU)(test.error, limits.maxErrorChars)));
+    return lines.join('\n');
+}
+function markdown_testName(test) {
+    return escapeMarkdown(shortenName(test.name));
+}
+function tableRow(test, withScore) {
+    const duration = test.durationMs === undefined ? '' : (0,src_text/* formatDuration */.a3)(test.durationMs);
+    const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
+    const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : '';
+    const score = withScore ? ` ${test.score ?? ''} |` : '';
+    return `| ${STATUS_ICON[test.status]} ${markdown_testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
+}
+const SEPARATOR = '\n\n';
+/**
+ * The parts of a rendering, added while they fit in `max` as `measure` counts. Room can be held
+ * for a line that must appear whatever else does (what was left out), and given back to add it.
+ */
+class Budget {
+    max;
+    measure;
+    parts = [];
+    used = 0;
+    held = 0;
+    constructor(max, measure) {
+        this.max = max;
+        this.measure = measure;
+    }
+    /** What a part takes, its separator included. */
+    cost(text) {
+        return this.measure(text) + this.measure(SEPARATOR);
+    }
+    fits(cost) {
+        return this.used + this.held + cost <= this.max;
+    }
+    add(text, at = this.parts.length) {
+        const cost = this.cost(text);
+        if (!this.fits(cost))
+            return false;
+        this.parts.splice(at, 0, text);
+        this.used += cost;
+        return true;
+    }
+    /** Keeps room for a line no longer than `longest`; returns what to release before adding it. */
+    hold(longest) {
+        const cost = this.cost(longest);
+        this.held += cost;
+        return cost;
+    }
+    release(held) {
+        this.held -= held;
+    }
+    get length() {
+        return this.parts.length;
+    }
+    text() {
+        return this.parts.join(SEPARATOR);
+    }
+}
+function renderReport(report, context, limits, frame = {}) {
+    const budget = new Budget(limits.max - limits.measure(framed('', frame)), limits.measure);
+    // The count can only be smaller than all the tests: its line never outgrows this.
+    const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context));
+    addOverview(budget, report, context);
+    if (context.changes && !context.startedOnly)
+        addChanges(budget, context.changes, context.vendor);
+    const noticeAt = budget.length;
+    const notShown = context.startedOnly || context.notStarted ? 0 : addTests(budget, report, limits);
+    budget.release(noticeRoom);
+    // Near the top, where a reader learns first that the lists below are incomplete.
+    if (notShown > 0)
+        budget.add(notShownLine(notShown, report, context), noticeAt);
+    return framed(budget.text(), frame);
+}
+function addOverview(budget, report, context) {
+    budget.add(`## ${headline(report, context)}`);
+    const meta = metaLine(report, context);
+    if (meta)
+        budget.add(meta);
+    if (report.note)
+        budget.add(`> ${escapeMarkdown(report.note)}`);
+    if (context.notStarted !== undefined) {
+        budget.add(notStartedLines(context.notStarted));
+        return;
+    }
+    if (report.rerunOf)
+        budget.add(rerunLine(report.rerunOf, context.vendor));
+    if (context.startedOnly) {
+        budget.add('testgate started the run and did not wait for its verdict (`wait: false`).');
+    }
+    else if (report.counts.total > 0) {
+        budget.add(countsTable(report));
+    }
+    if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
+        budget.add(policyLines(report, context.policy));
+}
+/** Why the run did not start, a line per problem, and that nothing else of it is known. */
+function notStartedLines(reason) {
+    const lines = reason.split('\n').filter((line) => line.trim() !== '');
+    const quoted = lines.map((line) => `> ${escapeMarkdown(line)}`).join('<br>\n');
+    return `${quoted}\n\nNo test ran for this commit: it has no verdict.`;
+}
+/** Above the failures: what came, went and stayed since the last run. */
+function addChanges(budget, changes, vendor) {
+    const section = changesSection(changes, vendor);
+    if (section)
+        budget.add(section);
+}
+/** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
+function hasPolicyNews(report, policy) {
+    return policy.checks.length > 0 || policy.fails || (0,report_policy/* failsOnStatus */.Js)(report.status, report_policy/* FAIL_CLASSES */.Qi);
+}
+/** Says how many tests are left out, and where every test is. */
+function notShownLine(count, report, context) {
+    const places = [markdown_text_link(`${context.vendor} report`, report.url)];
+    if (context.reportPath)
+        places.push(`the report file \`${inlineCode(context.reportPath)}\``);
+    const where = places.filter((place) => place !== undefined).join(' and ');
+    const tests = count === 1 ? 'test' : 'tests';
+    return `⚠️ **${count} ${tests} not shown here** to stay within GitHub's size limit${where ? `: see ${where}` : ''}.`;
+}
+/** Failures with their errors, then the other tests folded; returns how many were left out. */
+function addTests(budget, report, limits) {
+    const groups = foldedGroups(report.tests);
+    // Room for the line a folded group shrinks to, so each group is at least named.
+    const groupRooms = groups.map((group) => budget.hold(foldedLine(group)));
+    let notShown = addFailures(budget, report.tests.filter(isFailure), limits);
+    groups.forEach((group, i) => {
+        budget.release(groupRooms[i] ?? 0);
+        notShown += addFolded(budget, group);
+    });
+    return notShown;
+}
+function isFailure(test) {
+    return test.status === 'failed' || test.status === 'errored';
+}
+function addFailures(budget, failures, limits) {
+    if (failures.length === 0)
+        return 0;
+    budget.add(`### Failed tests (${failures.length})`);
+    const cutRoom = budget.hold(failuresCut(failures.length));
+    const firstLeftOut = failures.findIndex((test) => !budget.add(failureEntry(test, limits)));
+    budget.release(cutRoom);
+    if (firstLeftOut === -1)
+        return 0;
+    budget.add(failuresCut(failures.length - firstLeftOut));
+    return failures.length - firstLeftOut;
+}
+function failuresCut(count) {
+    return `…and ${count} more failed tests, not shown here.`;
+}
+function foldedGroups(tests) {
+    const groups = [
+        {
+            label: 'not finished',
+            tests: tests.filter((test) => test.status === 'running' || test.status === 'queued')
+        },
+        { label: 'skipped', tests: tests.filter((test) => test.status === 'skipped') },
+        // flaky ones first: they passed, but someone should look
+        {
+            label: 'passed',
+            tests: tests
+                .filter((test) => test.status === 'passed')
+                .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)))
+        }
+    ];
+    return groups.filter((group) => group.tests.length > 0);
+}
+function groupIcon(group) {
+    return STATUS_ICON[group.tests[0]?.status ?? 'passed'];
+}
+/** A folded table of as many rows as fit, or one line naming the group; returns rows left out. */
+function addFolded(budget, group) {
+    const head = foldedHead(group);
+    const rows = rowsThatFit(budget, group, head);
+    const omitted = group.tests.length - rows.length;
+    if (rows.length > 0 && budget.add(`${head}${rows.join('')}${foldedTail(omitted)}`))
+        return omitted;
+    budget.add(foldedLine(group)); // its room was held
+    return group.tests.length;
+}
+// Agent simulations score each call: a Score column when any test has one.
+function hasScores(group) {
+    return group.tests.some((test) => test.score !== undefined);
+}
+function rowsThatFit(budget, group, head) {
+    const withScore = hasScores(group);
+    const rows = [];
+    // the head and the tail at its longest, then rows while they fit
+    let cost = budget.cost(head) + budget.measure(foldedTail(group.tests.length));
+    for (const test of group.tests) {
+        const row = `\n${tableRow(test, withScore)}`;
+        cost += budget.measure(row);
+        if (!budget.fits(cost))
+            break;
+        rows.push(row);
+    }
+    return rows;
+}
+function foldedHead(group) {
+    const columns = hasScores(group)
+        ? '| Test | Duration | Score | Links |\n|---|---|---|---|'
+        : '| Test | Duration | Links |\n|---|---|---|';
+    const summary = `${groupIcon(group)} ${group.tests.length} ${group.label}`;
+    return `<details><summary>${summary}</summary>\n\n${columns}`;
+}
+function foldedTail(omitted) {
+    const more = omitted > 0 ? `\n\n…and ${omitted} more, not shown here.` : '';
+    return `${more}\n\n</details>`;
+}
+function foldedLine(group) {
+    return `${groupIcon(group)} ${group.tests.length} ${group.label} (list omitted to stay within GitHub's size limit)`;
+}
+/** The rendering between its frame's lines. */
+function framed(body, frame) {
+    const header = frame.header ? `${frame.header}\n` : '';
+    const footer = frame.footer ? `\n\n${frame.footer}\n` : '\n';
+    return `${header}${body}${footer}`;
+}
+function footerLine(context, extra = []) {
+    const parts = ['testgate', ...extra];
+    const run = markdown_text_link('workflow run', context.runUrl);
+    if (run)
+        parts.push(run);
+    return `<sub>${parts.join(' · ')}</sub>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+/** The job summary: the whole report, failures first, passed tests folded. */
+function summaryMarkdown(report, context) {
+    return renderReport(report, context, SUMMARY_LIMITS, { footer: footerLine(context) });
 }
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -31230,711 +32060,6 @@ throttling.triggersNotification = triggersNotification;
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(5625);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
-var schemas = __nccwpck_require__(9691);
-;// CONCATENATED MODULE: ./src/github-context.ts
-
-
-
-// Only the parts of the event payloads testgate reads; everything else is ignored.
-const eventSchema = schemas/* object */.Ikc({
-    after: schemas/* string */.YjP().optional(),
-    sender: schemas/* object */.Ikc({ login: schemas/* string */.YjP() }).partial().optional(),
-    pull_request: schemas/* object */.Ikc({
-        number: schemas/* number */.aig().int(),
-        node_id: schemas/* string */.YjP().optional(),
-        head: schemas/* object */.Ikc({
-            sha: schemas/* string */.YjP(),
-            ref: schemas/* string */.YjP(),
-            repo: schemas/* object */.Ikc({ full_name: schemas/* string */.YjP() }).partial().nullish()
-        })
-            .partial()
-            .optional(),
-        base: schemas/* object */.Ikc({ repo: schemas/* object */.Ikc({ full_name: schemas/* string */.YjP() }).partial().nullish() })
-            .partial()
-            .optional()
-    })
-        .optional(),
-    deployment: schemas/* object */.Ikc({
-        sha: schemas/* string */.YjP().optional(),
-        ref: schemas/* string */.YjP().optional(),
-        environment: schemas/* string */.YjP().optional(),
-        payload: schemas/* unknown */.L5J().optional()
-    })
-        .optional(),
-    merge_group: schemas/* object */.Ikc({
-        head_sha: schemas/* string */.YjP(),
-        head_ref: schemas/* string */.YjP(),
-        base_sha: schemas/* string */.YjP().optional(),
-        base_ref: schemas/* string */.YjP()
-    })
-        .optional(),
-    deployment_status: schemas/* object */.Ikc({
-        environment_url: schemas/* string */.YjP().nullish(),
-        target_url: schemas/* string */.YjP().nullish(),
-        environment: schemas/* string */.YjP().nullish(),
-        state: schemas/* string */.YjP().optional()
-    })
-        .optional()
-})
-    .loose();
-function readEventPayload(path) {
-    if (!path)
-        return {};
-    let raw;
-    try {
-        raw = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
-    }
-    catch (error) {
-        throw new Error(`Cannot read the GitHub event at GITHUB_EVENT_PATH: ${error.message}`);
-    }
-    const parsed = eventSchema.safeParse(raw);
-    // A payload of an unexpected shape is not fatal: fall back to the environment variables.
-    return parsed.success ? parsed.data : {};
-}
-/**
- * Why GitHub gave this run no secrets, when it did: a pull request from a fork, or one opened by
- * Dependabot (whose runs see Dependabot secrets only).
- */
-function withheldSecretsReason(env, payload) {
-    const pr = payload.pull_request;
-    if (!pr || !env.GITHUB_EVENT_NAME?.startsWith('pull_request'))
-        return undefined;
-    if (env.GITHUB_ACTOR === 'dependabot[bot]' || payload.sender?.login === 'dependabot[bot]')
-        return 'a pull request opened by Dependabot (its runs get Dependabot secrets, not Actions secrets)';
-    const head = pr.head?.repo?.full_name;
-    const base = pr.base?.repo?.full_name;
-    if (head && base && head !== base && env.GITHUB_EVENT_NAME === 'pull_request')
-        return `a pull request from the fork ${head} (GitHub gives such runs no secrets)`;
-    return undefined;
-}
-/** Builds the RunContext from the runner's environment variables and the event payload. */
-function contextFromEnvironment(env, event) {
-    const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
-    const eventName = env.GITHUB_EVENT_NAME ?? '';
-    const pr = event.pull_request;
-    const deployment = event.deployment;
-    let sha = env.GITHUB_SHA ?? '';
-    let ref = env.GITHUB_REF ?? '';
-    if (pr?.head?.sha)
-        sha = pr.head.sha;
-    if (pr?.head?.ref)
-        ref = pr.head.ref;
-    if (deployment?.sha)
-        sha = deployment.sha;
-    if (deployment?.ref)
-        ref = deployment.ref;
-    if (eventName === 'push' && event.after && !/^0+$/.test(event.after))
-        sha = event.after;
-    // A merge queue tests the queue's temporary branch (gh-readonly-queue/<base>/pr-<n>-<sha>): its
-    // head commit is the merge of the PR into the base and the PRs ahead of it.
-    const mergeGroup = event.merge_group;
-    if (mergeGroup) {
-        sha = mergeGroup.head_sha;
-        ref = mergeGroup.head_ref;
-    }
-    const context = {
-        eventName,
-        owner,
-        repo,
-        sha,
-        ref,
-        serverUrl,
-        actor: env.GITHUB_ACTOR || event.sender?.login,
-        workflow: env.GITHUB_WORKFLOW || undefined,
-        workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF) ?? (env.GITHUB_WORKFLOW || undefined),
-        job: env.GITHUB_JOB || undefined,
-        runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined,
-        workflowRunId: /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? env.GITHUB_RUN_ID : undefined,
-        runAttempt: runAttempt(env.GITHUB_RUN_ATTEMPT)
-    };
-    if (env.GITHUB_RUN_ID && owner && repo) {
-        const attempt = (context.runAttempt ?? 1) > 1 ? `/attempts/${context.runAttempt}` : '';
-        context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
-    }
-    if (pr)
-        context.pullRequest = { number: pr.number, nodeId: pr.node_id, source: 'event' };
-    if (mergeGroup)
-        context.mergeGroup = { baseRef: mergeGroup.base_ref, baseSha: mergeGroup.base_sha };
-    if (deployment || event.deployment_status) {
-        const status = event.deployment_status;
-        context.deployment = {
-            // Only an http(s) URL of the deployment is ever sent to a vendor as the URL under test.
-            url: (0,src_text/* httpUrl */.q3)(status?.environment_url) ?? (0,src_text/* httpUrl */.q3)(status?.target_url),
-            environment: deployment?.environment || status?.environment || undefined,
-            state: status?.state
-        };
-    }
-    return context;
-}
-/**
- * Why the run has no URL under test unless `url` is given: a merge group has no deployment, and a
- * preview deployment may never be made for it, so waiting for one could wait for ever.
- */
-function missingUrlReason(context) {
-    if (!context.mergeGroup || context.deployment?.url)
-        return undefined;
-    return 'a merge_group event has no deployment URL (a preview deployment may never exist for a merge group)';
-}
-/** Events whose commit may belong to an open PR that the event itself does not name. */
-function needsPullRequestLookup(context) {
-    return (context.pullRequest === undefined &&
-        ['deployment_status', 'deployment', 'push'].includes(context.eventName) &&
-        context.sha !== '');
-}
-/** Of the PRs a commit belongs to, the open one whose head it is; else any open one. */
-function pickPullRequest(sha, pulls) {
-    const open = pulls.filter((pull) => pull.state === undefined || pull.state === 'open');
-    const chosen = open.find((pull) => pull.head?.sha === sha) ?? open[0];
-    return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined;
-}
-/** `owner/repo/.github/workflows/e2e.yml@refs/heads/main` → `e2e.yml`. */
-function workflowFile(ref) {
-    const path = ref?.split('@')[0] ?? '';
-    const file = path.slice(path.lastIndexOf('/') + 1);
-    return /\.ya?ml$/.test(file) ? file : undefined;
-}
-/** The workflow's attempt, 1 for the first run; anything that is not a positive integer is 1. */
-function runAttempt(value) {
-    const attempt = Number(value);
-    return Number.isSafeInteger(attempt) && attempt > 1 ? attempt : 1;
-}
-
-;// CONCATENATED MODULE: ./src/github-errors.ts
-/** What a failed GitHub API call means, told the way a user can act on. */
-/** The HTTP status of an Octokit error, if it has one. */
-function githubStatus(error) {
-    if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') {
-        return error.status;
-    }
-    return undefined;
-}
-/**
- * GitHub's 401: the token itself is wrong (mistyped, revoked, expired), whatever the call. Octokit
- * says only "Bad credentials"; this says which input and what it was for, never the token.
- */
-function tokenRejected(purpose) {
-    return new Error(`GitHub rejected the github-token (HTTP 401: invalid or expired) while ${purpose}. ` +
-        "Check the github-token input; left unset, it is the job's own token.");
-}
-/**
- * GitHub refused the call for a rate limit, not for the token's permissions: a 429, or a 403 that
- * says so (no requests left, a retry-after, or "rate limit" in the message). Octokit's throttling
- * plugin has already waited once when that was short; this is what is left when it was not.
- */
-function isRateLimited(error) {
-    const status = githubStatus(error);
-    if (status === 429)
-        return true;
-    if (status !== 403)
-        return false;
-    const headers = responseHeaders(error);
-    return (headers['x-ratelimit-remaining'] === '0' ||
-        headers['retry-after'] !== undefined ||
-        (error instanceof Error && /\brate limit\b/i.test(error.message)));
-}
-function responseHeaders(error) {
-    if (!error || typeof error !== 'object' || !('response' in error))
-        return {};
-    const { response } = error;
-    if (!response || typeof response !== 'object' || !('headers' in response))
-        return {};
-    const { headers } = response;
-    return headers && typeof headers === 'object' ? headers : {};
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-text.ts
-/** Markdown for text testgate does not control: escaped, fenced, or linked only as http(s). */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-/** Inline text that renders as itself: no markdown, no HTML, no mentions, on one line. */
-function escapeMarkdown(text) {
-    return text
-        .replace(CONTROL_CHARS, '')
-        .replace(/\s*[\r\n]+\s*/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_[\]()#!~|$]/g, '\\$&')
-        .replace(/@/g, '@\u200b');
-}
-/** A fenced block that no backtick run in the text can close early. */
-function codeBlock(text) {
-    const clean = text.replace(CONTROL_CHARS, '').replace(/\r\n?/g, '\n');
-    const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
-    return `${fence}text\n${clean}\n${fence}`;
-}
-/** The URL when it is http(s), made safe to sit inside a markdown link; else undefined. */
-function safeUrl(url) {
-    if (!url)
-        return undefined;
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return undefined;
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-        return undefined;
-    return parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
-}
-function markdown_text_link(label, url) {
-    const safe = safeUrl(url);
-    return safe ? `[${escapeMarkdown(label)}](${safe})` : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/report/changes-section.ts
-
-
-/**
- * The "since the last run" section the comment (and the summary) shows above the failures, and
- * the line a re-run opens with. Each list names a few tests and counts the rest, so the section
- * stays small whatever the run's size.
- */
-const NAMED_PER_LIST = 8;
-const MAX_NAME_CHARS = 120;
-function changesSection(changes, vendor) {
-    const lines = [
-        listLine('🆕', 'new failure', changes.newFailures),
-        listLine('🔁', 'still failing', changes.stillFailing, true),
-        listLine('✅', 'fixed', changes.fixed, true),
-        listLine('⚠️', 'flaky', changes.flaky, true, '(failed, then passed on the same commit)'),
-        goneLine(changes.gone),
-        incompleteLine(changes)
-    ].filter((line) => line !== undefined);
-    if (lines.length === 0)
-        return undefined;
-    return [`### Since the last run (${sinceText(changes, vendor)})`, lines.join('<br>\n')].join('\n\n');
-}
-function sinceText(changes, vendor) {
-    const commit = changes.since.sameCommit
-        ? 'the same commit'
-        : `commit ${escapeMarkdown(changes.since.sha.slice(0, 7))}`;
-    const report = markdown_text_link(`${vendor} report`, changes.since.url);
-    return report ? `${commit}, ${report}` : commit;
-}
-function listLine(icon, label, tests, invariable = false, after = '') {
-    if (tests.length === 0)
-        return undefined;
-    const word = invariable || tests.length === 1 ? label : `${label}s`;
-    const named = tests.slice(0, NAMED_PER_LIST).map((test) => testName(test));
-    const more = tests.length > NAMED_PER_LIST ? `, and ${tests.length - NAMED_PER_LIST} more` : '';
-    const note = after ? ` ${after}` : '';
-    return `${icon} **${tests.length} ${word}**${note}: ${named.join(', ')}${more}`;
-}
-function testName(test) {
-    return escapeMarkdown((0,src_text/* shortenName */.ty)(test.name, MAX_NAME_CHARS));
-}
-function goneLine(gone) {
-    if (gone === 0)
-        return undefined;
-    const tests = gone === 1 ? '1 test that failed last time is' : `${gone} tests that failed last time are`;
-    return `➖ ${tests} not in this run.`;
-}
-function incompleteLine(changes) {
-    if (!changes.incomplete)
-        return undefined;
-    const { listed, failed } = changes.incomplete;
-    return `ℹ️ The last run had ${failed} failed tests and its record lists ${listed}: a failure shown as new may have failed then too.`;
-}
-/**
- * "Re-run of 2 failed tests from attempt 1 (previous run); the 3 tests that passed then…", then
- * what the check of the re-run against its selection found.
- */
-function rerunLine(rerunOf, vendor) {
-    const tests = (0,src_text/* plural */.LS)(rerunOf.rerun, 'failed test');
-    const previous = markdown_text_link(`${vendor} report`, rerunOf.url);
-    const from = `attempt ${rerunOf.attempt}${previous ? ` (${previous})` : ''}`;
-    const passed = rerunOf.passed === 0
-        ? 'no other test passed then'
-        : `the ${(0,src_text/* plural */.LS)(rerunOf.passed, 'other test')} that passed then count as passed`;
-    const lines = [`🔂 **Re-run of ${tests} from ${from}**; ${passed}.`];
-    if (rerunOf.notRerun > 0)
-        lines.push(`⚠️ ${escapeMarkdown(vendor)} returned no result for ${rerunOf.notRerun} of them: ${rerunOf.notRerun === 1 ? 'it counts' : 'they count'} as failed (not re-run).`);
-    if (rerunOf.outside.length > 0)
-        lines.push(outsideLine(rerunOf.outside, vendor));
-    return lines.join('<br>\n');
-}
-function outsideLine(names, vendor) {
-    const named = names
-        .slice(0, NAMED_PER_LIST)
-        .map((name) => escapeMarkdown((0,src_text/* shortenName */.ty)(name, MAX_NAME_CHARS)));
-    const more = names.length > NAMED_PER_LIST ? `, and ${names.length - NAMED_PER_LIST} more` : '';
-    return `ℹ️ ${escapeMarkdown(vendor)} also ran ${(0,src_text/* plural */.LS)(names.length, 'test')} it was not asked to re-run, not counted: ${named.join(', ')}${more}.`;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-
-
-
-
-
-
-const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
-/** UTF-16 code units: an emoji counts two, so never fewer than characters or code points. */
-const utf16Units = (text) => text.length;
-// The runner drops a step summary over 1 MiB (1,048,576 bytes of the step's file) whole, so it is
-// counted in UTF-8 bytes (an emoji is 4). 16 KiB (1.6%) spare: the runner measures the file,
-// which core.summary appends to, so anything else written to it in this step still fits.
-const SUMMARY_LIMITS = {
-    max: 1_048_576 - 16_384,
-    measure: utf8Bytes,
-    maxErrorChars: 4_000
-};
-// GitHub refuses a comment over 65,536 characters (marker and footer included). UTF-16 units never
-// count fewer; 1,536 spare against a count that differs from ours, e.g. line breaks as CRLF.
-const COMMENT_LIMITS = {
-    max: 65_536 - 1_536,
-    measure: utf16Units,
-    maxErrorChars: 1_500
-};
-// Test names are shortened to this in the summary and the comment (the report file and JUnit keep
-// them whole). Start and end are kept: the start says what is tested, the end which case, where
-// generated names differ.
-const markdown_MAX_NAME_CHARS = 256;
-function shortenName(name) {
-    return (0,src_text/* shortenName */.ty)(name, markdown_MAX_NAME_CHARS);
-}
-function testLinks(test) {
-    return test.links
-        .map((item) => markdown_text_link(item.label, item.url))
-        .filter((item) => item !== undefined)
-        .join(' · ');
-}
-const STATUS_ICON = {
-    passed: '✅',
-    failed: '❌',
-    errored: '💥',
-    skipped: '⏭️',
-    running: '⏳',
-    queued: '⏳'
-};
-const HEADLINE_ICON = {
-    queued: '⏳',
-    running: '⏳',
-    passed: '✅',
-    failed: '❌',
-    errored: '💥',
-    cancelled: '🚫',
-    'timed-out': '⏱️',
-    'no-tests': '⚠️'
-};
-/** The verdict in a line; the words come from the verdict function, so they match the status. */
-function headline(report, context) {
-    const leg = context.leg ? ` (${escapeMarkdown(context.leg)})` : '';
-    const vendor = `${escapeMarkdown(context.vendor)}${leg}`;
-    if (context.startedOnly)
-        return `🚀 ${vendor}: run started`;
-    const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`;
-    const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report);
-    const policy = context.policy;
-    // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
-    if (policy?.fails && policy.decidedBy !== 'fail-on')
-        return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`;
-    return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`;
-}
-/**
- * The policy under the counts: each threshold beside the run's figure, then the rule that decided,
- * e.g. "Score: average 7.4 over 3 scored tests (minimum 8) ✗".
- */
-function policyLines(report, policy) {
-    const mark = { met: '✓', failed: '✗', 'not-applicable': '–' };
-    const lines = policy.checks.map((check) => `${escapeMarkdown((0,report_policy/* checkText */.qW)(check))} ${mark[check.outcome]}`);
-    const failOn = `\`fail-on: ${(0,report_policy/* failOnText */.Fn)(policy.failOn)}\``;
-    lines.push(policy.fails
-        ? `**The step fails**, ${escapeMarkdown((0,report_policy/* decidingText */.Bi)(policy, report.status))}.`
-        : `**The step passes**: no rule failed the run (${failOn}).`);
-    return lines.join('<br>\n');
-}
-function metaLine(report, context) {
-    const parts = [];
-    const reportLink = markdown_text_link('Full report', report.url);
-    if (reportLink)
-        parts.push(`**${reportLink}**`);
-    if (report.targetId)
-        parts.push(`target \`${inlineCode(report.targetId)}\``);
-    if (context.environment)
-        parts.push(`environment \`${inlineCode(context.environment)}\``);
-    const tested = safeUrl(context.urlUnderTest);
-    if (tested)
-        parts.push(`tested ${tested}`);
-    if (context.sha)
-        parts.push(`commit ${escapeMarkdown(context.sha.slice(0, 7))}`);
-    if (context.baseRef)
-        parts.push(`merge queue into \`${inlineCode(context.baseRef)}\``);
-    const duration = runDuration(report);
-    if (duration !== undefined)
-        parts.push((0,src_text/* formatDuration */.a3)(duration));
-    for (const published of context.published ?? []) {
-        const publishedLink = markdown_text_link(published.label, published.url);
-        if (publishedLink)
-            parts.push(publishedLink);
-    }
-    return parts.join(' · ');
-}
-function inlineCode(text) {
-    return text.replace(/[`\r\n]/g, '').replace(CONTROL_CHARS, '');
-}
-function runDuration(report) {
-    const start = Date.parse(report.startedAt ?? '');
-    const end = Date.parse(report.finishedAt ?? '');
-    return Number.isFinite(start) && Number.isFinite(end) && end >= start ? end - start : undefined;
-}
-function countsTable(report) {
-    const { counts } = report;
-    const columns = [
-        ['Total', counts.total],
-        ['✅ Passed', counts.passed],
-        ['❌ Failed', counts.failed]
-    ];
-    if (counts.errored)
-        columns.push(['💥 Errored', counts.errored]);
-    columns.push(['⏭️ Skipped', counts.skipped]);
-    if (counts.pending)
-        columns.push(['⏳ Not finished', counts.pending]);
-    return [
-        `| ${columns.map(([name]) => name).join(' | ')} |`,
-        `|${columns.map(() => ':---:').join('|')}|`,
-        `| ${columns.map(([, value]) => value).join(' | ')} |`
-    ].join('\n');
-}
-function failureEntry(test, limits) {
-    const details = [`${STATUS_ICON[test.status]} **${markdown_testName(test)}**`, test.status];
-    if (test.durationMs !== undefined)
-        details.push((0,src_text/* formatDuration */.a3)(test.durationMs));
-    if (test.score !== undefined)
-        details.push(`score ${test.score}`);
-    const links = testLinks(test);
-    if (links)
-        details.push(links);
-    const lines = [details.join(' · ')];
-    if (test.error)
-        lines.push('', codeBlock((0,src_text/* truncateMiddle */.kU)(test.error, limits.maxErrorChars)));
-    return lines.join('\n');
-}
-function markdown_testName(test) {
-    return escapeMarkdown(shortenName(test.name));
-}
-function tableRow(test, withScore) {
-    const duration = test.durationMs === undefined ? '' : (0,src_text/* formatDuration */.a3)(test.durationMs);
-    const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
-    const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : '';
-    const score = withScore ? ` ${test.score ?? ''} |` : '';
-    return `| ${STATUS_ICON[test.status]} ${markdown_testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
-}
-const SEPARATOR = '\n\n';
-/**
- * The parts of a rendering, added while they fit in `max` as `measure` counts. Room can be held
- * for a line that must appear whatever else does (what was left out), and given back to add it.
- */
-class Budget {
-    max;
-    measure;
-    parts = [];
-    used = 0;
-    held = 0;
-    constructor(max, measure) {
-        this.max = max;
-        this.measure = measure;
-    }
-    /** What a part takes, its separator included. */
-    cost(text) {
-        return this.measure(text) + this.measure(SEPARATOR);
-    }
-    fits(cost) {
-        return this.used + this.held + cost <= this.max;
-    }
-    add(text, at = this.parts.length) {
-        const cost = this.cost(text);
-        if (!this.fits(cost))
-            return false;
-        this.parts.splice(at, 0, text);
-        this.used += cost;
-        return true;
-    }
-    /** Keeps room for a line no longer than `longest`; returns what to release before adding it. */
-    hold(longest) {
-        const cost = this.cost(longest);
-        this.held += cost;
-        return cost;
-    }
-    release(held) {
-        this.held -= held;
-    }
-    get length() {
-        return this.parts.length;
-    }
-    text() {
-        return this.parts.join(SEPARATOR);
-    }
-}
-function renderReport(report, context, limits, frame = {}) {
-    const budget = new Budget(limits.max - limits.measure(framed('', frame)), limits.measure);
-    // The count can only be smaller than all the tests: its line never outgrows this.
-    const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context));
-    addOverview(budget, report, context);
-    if (context.changes && !context.startedOnly)
-        addChanges(budget, context.changes, context.vendor);
-    const noticeAt = budget.length;
-    const notShown = context.startedOnly ? 0 : addTests(budget, report, limits);
-    budget.release(noticeRoom);
-    // Near the top, where a reader learns first that the lists below are incomplete.
-    if (notShown > 0)
-        budget.add(notShownLine(notShown, report, context), noticeAt);
-    return framed(budget.text(), frame);
-}
-function addOverview(budget, report, context) {
-    budget.add(`## ${headline(report, context)}`);
-    const meta = metaLine(report, context);
-    if (meta)
-        budget.add(meta);
-    if (report.note)
-        budget.add(`> ${escapeMarkdown(report.note)}`);
-    if (report.rerunOf)
-        budget.add(rerunLine(report.rerunOf, context.vendor));
-    if (context.startedOnly) {
-        budget.add('testgate started the run and did not wait for its verdict (`wait: false`).');
-    }
-    else if (report.counts.total > 0) {
-        budget.add(countsTable(report));
-    }
-    if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
-        budget.add(policyLines(report, context.policy));
-}
-/** Above the failures: what came, went and stayed since the last run. */
-function addChanges(budget, changes, vendor) {
-    const section = changesSection(changes, vendor);
-    if (section)
-        budget.add(section);
-}
-/** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
-function hasPolicyNews(report, policy) {
-    return policy.checks.length > 0 || policy.fails || (0,report_policy/* failsOnStatus */.Js)(report.status, report_policy/* FAIL_CLASSES */.Qi);
-}
-/** Says how many tests are left out, and where every test is. */
-function notShownLine(count, report, context) {
-    const places = [markdown_text_link(`${context.vendor} report`, report.url)];
-    if (context.reportPath)
-        places.push(`the report file \`${inlineCode(context.reportPath)}\``);
-    const where = places.filter((place) => place !== undefined).join(' and ');
-    const tests = count === 1 ? 'test' : 'tests';
-    return `⚠️ **${count} ${tests} not shown here** to stay within GitHub's size limit${where ? `: see ${where}` : ''}.`;
-}
-/** Failures with their errors, then the other tests folded; returns how many were left out. */
-function addTests(budget, report, limits) {
-    const groups = foldedGroups(report.tests);
-    // Room for the line a folded group shrinks to, so each group is at least named.
-    const groupRooms = groups.map((group) => budget.hold(foldedLine(group)));
-    let notShown = addFailures(budget, report.tests.filter(isFailure), limits);
-    groups.forEach((group, i) => {
-        budget.release(groupRooms[i] ?? 0);
-        notShown += addFolded(budget, group);
-    });
-    return notShown;
-}
-function isFailure(test) {
-    return test.status === 'failed' || test.status === 'errored';
-}
-function addFailures(budget, failures, limits) {
-    if (failures.length === 0)
-        return 0;
-    budget.add(`### Failed tests (${failures.length})`);
-    const cutRoom = budget.hold(failuresCut(failures.length));
-    const firstLeftOut = failures.findIndex((test) => !budget.add(failureEntry(test, limits)));
-    budget.release(cutRoom);
-    if (firstLeftOut === -1)
-        return 0;
-    budget.add(failuresCut(failures.length - firstLeftOut));
-    return failures.length - firstLeftOut;
-}
-function failuresCut(count) {
-    return `…and ${count} more failed tests, not shown here.`;
-}
-function foldedGroups(tests) {
-    const groups = [
-        {
-            label: 'not finished',
-            tests: tests.filter((test) => test.status === 'running' || test.status === 'queued')
-        },
-        { label: 'skipped', tests: tests.filter((test) => test.status === 'skipped') },
-        // flaky ones first: they passed, but someone should look
-        {
-            label: 'passed',
-            tests: tests
-                .filter((test) => test.status === 'passed')
-                .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)))
-        }
-    ];
-    return groups.filter((group) => group.tests.length > 0);
-}
-function groupIcon(group) {
-    return STATUS_ICON[group.tests[0]?.status ?? 'passed'];
-}
-/** A folded table of as many rows as fit, or one line naming the group; returns rows left out. */
-function addFolded(budget, group) {
-    const head = foldedHead(group);
-    const rows = rowsThatFit(budget, group, head);
-    const omitted = group.tests.length - rows.length;
-    if (rows.length > 0 && budget.add(`${head}${rows.join('')}${foldedTail(omitted)}`))
-        return omitted;
-    budget.add(foldedLine(group)); // its room was held
-    return group.tests.length;
-}
-// Agent simulations score each call: a Score column when any test has one.
-function hasScores(group) {
-    return group.tests.some((test) => test.score !== undefined);
-}
-function rowsThatFit(budget, group, head) {
-    const withScore = hasScores(group);
-    const rows = [];
-    // the head and the tail at its longest, then rows while they fit
-    let cost = budget.cost(head) + budget.measure(foldedTail(group.tests.length));
-    for (const test of group.tests) {
-        const row = `\n${tableRow(test, withScore)}`;
-        cost += budget.measure(row);
-        if (!budget.fits(cost))
-            break;
-        rows.push(row);
-    }
-    return rows;
-}
-function foldedHead(group) {
-    const columns = hasScores(group)
-        ? '| Test | Duration | Score | Links |\n|---|---|---|---|'
-        : '| Test | Duration | Links |\n|---|---|---|';
-    const summary = `${groupIcon(group)} ${group.tests.length} ${group.label}`;
-    return `<details><summary>${summary}</summary>\n\n${columns}`;
-}
-function foldedTail(omitted) {
-    const more = omitted > 0 ? `\n\n…and ${omitted} more, not shown here.` : '';
-    return `${more}\n\n</details>`;
-}
-function foldedLine(group) {
-    return `${groupIcon(group)} ${group.tests.length} ${group.label} (list omitted to stay within GitHub's size limit)`;
-}
-/** The rendering between its frame's lines. */
-function framed(body, frame) {
-    const header = frame.header ? `${frame.header}\n` : '';
-    const footer = frame.footer ? `\n\n${frame.footer}\n` : '\n';
-    return `${header}${body}${footer}`;
-}
-function footerLine(context, extra = []) {
-    const parts = ['testgate', ...extra];
-    const run = markdown_text_link('workflow run', context.runUrl);
-    if (run)
-        parts.push(run);
-    return `<sub>${parts.join(' · ')}</sub>`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/comment.ts
 
 /**
@@ -31959,10 +32084,14 @@ function commentMarker(provider, targetId, job, leg = {}, workflow) {
 function encodeMarkerText(text) {
     return encodeURIComponent(text).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
-/** The comment: `header` (the marker, then the hidden digest line) first, the report under it. */
+/**
+ * The comment: `header` (the marker, then the hidden record line) first, the report under it, in
+ * which no vendor text can start an HTML comment (a marker or a record of its own).
+ */
 function commentBody(report, context, header) {
     const footer = footerLine(context, ['this comment is updated on every run']);
-    return renderReport(report, context, COMMENT_LIMITS, { header, footer });
+    const body = renderReport(report, context, COMMENT_LIMITS, { header, footer });
+    return `${header}${neutralizeComments(body.slice(header.length))}`;
 }
 /**
  * Whether `comment-on` writes the comment. `failure` still edits an existing comment when the run
@@ -32344,168 +32473,10 @@ async function writeStickyComment(client, { owner, repo, issueNumber }, body, ex
     return { action: 'created', url: data.html_url };
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
-;// CONCATENATED MODULE: ./src/leg.ts
-function legOf(settings, provider) {
-    return { name: settings.name, variant: provider.variant?.(settings) };
-}
-/** The leg as readers see it in a heading or run name; undefined for a job without legs. */
-function legLabel(leg) {
-    const parts = [leg.name, leg.variant].filter((part) => Boolean(part));
-    const distinct = parts.filter((part, index) => parts.findIndex((other) => other.toLowerCase() === part.toLowerCase()) === index);
-    return distinct.length > 0 ? distinct.join(' · ') : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-
-
-/**
- * Step outputs that carry outside text. Workflows paste outputs into shell scripts and URLs, so a
- * URL output is only ever an absolute http(s) URL and an id only printable characters without
- * spaces or line breaks; anything else is left unset, with a warning, rather than passed on.
- */
-const PRINTABLE_ID = /^[\x21-\x7e]{1,256}$/;
-function setUrlOutput(name, value) {
-    if (value === undefined)
-        return;
-    const url = (0,src_text/* httpUrl */.q3)(value);
-    if (url)
-        core/* setOutput */.uH(name, (0,log/* redact */.E$)(url));
-    else
-        log/* log */.Rm.warning(`Output "${name}" is not set: the vendor's value is not a plain http(s) URL.`);
-}
-function setIdOutput(name, value) {
-    if (PRINTABLE_ID.test(value))
-        core/* setOutput */.uH(name, (0,log/* redact */.E$)(value));
-    else
-        log/* log */.Rm.warning(`Output "${name}" is not set: the vendor's id has characters an id may not have.`);
-}
-/** Counts, statuses and paths of our own making. */
-function setOwnOutput(name, value) {
-    core/* setOutput */.uH(name, value);
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/preflight.ts
-
-
-
-
-/**
- * Checks made before anything is sent to a vendor: a report that cannot be written is better
- * known now than after a 30-minute run.
- */
-async function checkWritablePaths(settings) {
-    const paths = [
-        ['report-path', settings.reportPath],
-        ['junit-path', settings.junitPath]
-    ];
-    const problems = [];
-    for (const [input, path] of paths) {
-        const reason = path === undefined ? undefined : await whyUnwritable(path);
-        if (reason)
-            problems.push(`Input "${input}": cannot write ${path}: ${reason}`);
-    }
-    if (problems.length > 0)
-        throw new inputs/* InputError */.dz(problems.join('\n'));
-}
-async function whyUnwritable(path) {
-    try {
-        if ((await (0,promises_namespaceObject.stat)(path).catch(() => undefined))?.isDirectory())
-            return 'it is a directory';
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await (0,promises_namespaceObject.access)((0,external_node_path_namespaceObject.dirname)(path), external_node_fs_namespaceObject.constants.W_OK);
-        return undefined;
-    }
-    catch (error) {
-        const code = error.code;
-        return REASONS[code ?? ''] ?? error.message;
-    }
-}
-const REASONS = {
-    ENOTDIR: 'a part of the path is a file, not a directory',
-    // mkdir -p on a path whose directory part is an existing file
-    EEXIST: 'a part of the path is a file, not a directory',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EROFS: 'the file system is read-only'
-};
-
-// EXTERNAL MODULE: ./src/providers/index.ts + 4 modules
-var providers = __nccwpck_require__(5761);
-// EXTERNAL MODULE: ./src/providers/provider.ts
-var providers_provider = __nccwpck_require__(9545);
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(7194);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/record-identity.ts
-
-
-/**
- * What a record in the PR comment must prove before a run trusts it: that a step of the same
- * configuration wrote it. The configuration is every input that changes what is tested, with the
- * workflow, job and leg; its id is an HMAC keyed by the vendor api-key, so the record reveals
- * none of it (a variable's value cannot be guessed from the comment) and nobody without the key
- * can make one up.
- *
- * A URL from the deployment is new with every preview deployment: the deployment's environment
- * stands for it, so runs on successive commits of one PR keep comparing with each other.
- */
-function configId(settings, context, leg) {
-    const own = Object.entries(settings.own)
-        .map(([name, value]) => [name, value.trim()])
-        .filter(([, value]) => value !== '')
-        .sort(([a = ''], [b = '']) => (a < b ? -1 : a > b ? 1 : 0));
-    const tested = {
-        provider: settings.provider,
-        targetId: settings.targetId ?? '',
-        url: settings.url ?? (context.deployment ? `deployment:${context.deployment.environment}` : ''),
-        environment: settings.environment ?? '',
-        variables: settings.variables,
-        tags: settings.tags,
-        testIds: settings.testIds,
-        excludeTestIds: settings.excludeTestIds,
-        own,
-        name: leg.name ?? '',
-        variant: leg.variant ?? '',
-        workflow: context.workflowFile ?? '',
-        job: context.job ?? ''
-    };
-    return (0,external_node_crypto_.createHmac)('sha256', `testgate-config:${settings.apiKey}`)
-        .update(JSON.stringify(tested))
-        .digest('base64url')
-        .slice(0, 16);
-}
-/** A record of another configuration, written in this very workflow run and attempt. */
-function writtenBySibling(record, config, context) {
-    return (record.config !== config &&
-        record.workflowRunId !== undefined &&
-        record.workflowRunId === context.workflowRunId &&
-        record.attempt === (context.runAttempt ?? 1));
-}
-let sharedCommentWarned = false;
-/**
- * Warns, once a step, that two steps of one workflow run share a marker (they differ in inputs
- * the marker does not name, e.g. `url`).
- */
-function warnSharedComment(what) {
-    if (sharedCommentWarned)
-        return;
-    sharedCommentWarned = true;
-    const fix = 'Give each a distinct `name:` (e.g. `name: ${{ matrix.url }}`) to tell their reports apart.';
-    log/* log */.Rm.warning(what === 'comment'
-        ? `Another testgate step of this workflow run, with other inputs (another matrix leg, or a second step on the same target), writes the same PR comment: the later run overwrites the other's report, and neither uses the other's record. ${fix}`
-        : `Another leg of this workflow run's comment group, with other inputs, has this leg's marker: each keeps a section of its own, but the two read alike. ${fix}`);
-}
-
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: ./src/report/model.ts
-var model = __nccwpck_require__(6867);
 ;// CONCATENATED MODULE: ./src/report/digest.ts
 
 
@@ -32717,6 +32688,8 @@ function fromWire(wire) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/report/group-comment.ts
 
 
@@ -32783,7 +32756,8 @@ function sectionEnd(key) {
  * The well-formed sections of a comment, in the order they appear; the first of a key wins.
  * A start without its own end before the next start is dropped, and so is anything outside the
  * sections (the heading, the footer, text someone added): the comment is rebuilt from sections.
- * Vendor text cannot hold a marker line: renderSection neutralises every "<!--" in it.
+ * Vendor text cannot hold a marker line: renderSection neutralises every "<!--" in it
+ * (neutralizeComments).
  */
 function parseGroupComment(body) {
     const lines = body.replace(/\r\n?/g, '\n').split('\n');
@@ -32896,7 +32870,7 @@ function renderSection(report, context, options) {
     const limits = { ...COMMENT_LIMITS, max: max - measure(`${head}\n`) - measure(end) };
     // renderReport ends its text with a line break; the end marker takes the next line.
     const body = renderReport(report, context, limits, { footer });
-    return `${head}\n${neutralized(body)}${end}`;
+    return `${head}\n${neutralizeComments(body)}${end}`;
 }
 /**
  * A leg's section as the writer needs it: its text under whatever key and budget the comment
@@ -32906,256 +32880,7 @@ function groupSectionOf(report, context, header) {
     const footer = footerLine(context);
     return (max, key) => renderSection(report, context, { key, header, footer, max });
 }
-/**
- * Vendor text is escaped by renderReport, except inside code blocks (an error message), where it
- * is shown as written: there "<!--" could start a line that reads as another leg's marker, or as a
- * hidden line of testgate's. "<" becomes "﹤" (U+FE64, as wide in UTF-16 units), which a reader
- * hardly tells apart and no parser takes for a comment. testgate's own text has no "<!--".
- */
-function neutralized(body) {
-    return body.replace(/<!--/g, '\uFE64!--');
-}
 
-;// CONCATENATED MODULE: ./src/previous.ts
-
-
-
-
-
-
-/**
- * The last run as testgate's own sticky comment recorded it: the record hidden in the comment, or
- * why there is none. Read once per run, before a re-run starts or before the report is published.
- * A record counts only when it is signed with this step's api-key and names this step's
- * configuration (src/record-identity.ts); any other is ignored, and the log says why.
- */
-async function readPreviousRun(github, context, settings, identity) {
-    const pr = context.pullRequest;
-    if (settings.comment === 'off')
-        return { reason: 'comment: off, so no PR comment records it' };
-    if (!pr)
-        return { reason: 'there is no pull request whose comment records it' };
-    if (!github)
-        return { reason: 'there is no github-token to read the PR comment with' };
-    const group = settings.commentGroup;
-    // In a combined comment, the leg's record is in its own section.
-    const target = {
-        owner: context.owner,
-        repo: context.repo,
-        issueNumber: pr.number,
-        marker: group ? groupMarker(group) : identity.marker,
-        legacyMarker: group ? undefined : identity.legacyMarker
-    };
-    try {
-        const comment = await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info);
-        if (!comment)
-            return {
-                reason: `PR #${pr.number} has no ${group ? 'section' : 'comment'} of testgate's for this step`,
-                comment: null
-            };
-        const found = { comment: { id: comment.id } };
-        const texts = group ? sectionTexts(comment.body, identity) : [comment.body];
-        if (texts.length === 0)
-            return { ...found, reason: `PR #${pr.number} has no section of testgate's for this step` };
-        return { ...found, ...ownRecord(texts, settings.apiKey, identity, context, pr.number, !!group) };
-    }
-    catch (error) {
-        // Not fatal here: the comment sink reports it, as it would a failure of its own search.
-        const status = githubStatus(error);
-        const why = status ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
-        return { reason: `the comment on PR #${pr.number} could not be read (${why})`, failure: error };
-    }
-}
-/** The leg's sections of a combined comment, in the order its record is looked for. */
-function sectionTexts(body, identity) {
-    const keys = legSectionKeys(identity);
-    return [keys.key, keys.ownKey, keys.legacyKey].flatMap((key) => {
-        const text = sectionOf(body, key);
-        return text === undefined ? [] : [text];
-    });
-}
-/** The first of the texts whose record is this step's, or why none is. */
-function ownRecord(texts, key, identity, context, pr, inGroup) {
-    const readings = texts.map((text) => readDigest(text, key));
-    for (const reading of readings)
-        if (reading.kind === 'found' && reading.digest.config === identity.config)
-            return { digest: reading.digest };
-    return { reason: whyNotOwn(readings[0] ?? { kind: 'none' }, identity, context, pr, inGroup) };
-}
-function whyNotOwn(reading, identity, context, pr, inGroup) {
-    if (reading.kind === 'none')
-        return `the comment on PR #${pr} has no record of a run (written by an older testgate, or for a run that did not start)`;
-    if (reading.kind === 'unreadable')
-        return `the record in the comment on PR #${pr} cannot be used: ${reading.reason}`;
-    if (writtenBySibling(reading.digest, identity.config, context)) {
-        warnSharedComment(inGroup ? 'section' : 'comment');
-        return `the record in the comment on PR #${pr} is another step's of this workflow run`;
-    }
-    return `the record in the comment on PR #${pr} was written with other inputs (another leg or workflow, or inputs changed since)`;
-}
-
-;// CONCATENATED MODULE: ./src/report/changes.ts
-
-function changesSince(previous, report, sha) {
-    const since = {
-        sha: previous.sha,
-        runId: previous.runId,
-        url: previous.url,
-        sameCommit: previous.sha === sha
-    };
-    const before = new Set(previous.failures.map((failure) => failure.id));
-    const failing = failedTests(report.tests);
-    const byId = new Map(report.tests.map((test) => [test.id, test]));
-    const passedNow = [...before].flatMap((id) => {
-        const test = byId.get(id);
-        return test?.status === 'passed' ? [test] : [];
-    });
-    const changes = {
-        since,
-        newFailures: failing.filter((test) => !before.has(test.id)),
-        stillFailing: failing.filter((test) => before.has(test.id)),
-        fixed: since.sameCommit ? [] : passedNow,
-        flaky: since.sameCommit ? passedNow : [],
-        gone: [...before].filter((id) => !byId.has(id)).length
-    };
-    if (previous.unlisted === 0)
-        return changes;
-    const failed = previous.failures.length + previous.unlisted;
-    return { ...changes, incomplete: { listed: previous.failures.length, failed } };
-}
-/** Nothing to tell: no failure came, went or stayed. */
-function isQuiet(changes) {
-    return (changes.newFailures.length +
-        changes.stillFailing.length +
-        changes.fixed.length +
-        changes.flaky.length +
-        changes.gone ===
-        0);
-}
-
-;// CONCATENATED MODULE: ./src/rerun.ts
-
-
-
-/** Whether this run should look for the previous attempt's failures before it starts. */
-function wantsRerun(settings, context) {
-    return settings.rerun === 'failed' && (context.runAttempt ?? 1) > 1;
-}
-/**
- * `vendorProblem` is the provider's `rerunProblem`: why the vendor cannot select these keys (e.g.
- * Empirical's run id is not an integer); then every test runs, and the earlier passes are not
- * added to a run that ran them again.
- */
-function planRerun(context, previous, vendorProblem) {
-    const { digest } = previous;
-    const refusal = digest ? refusalOf(digest, context) : previous.reason;
-    if (!digest || refusal)
-        return { explanation: (0,providers_provider/* rerunFallbackLine */.XZ)(refusal ?? 'the PR comment has no record') };
-    const keys = [...new Set(digest.failures.map(selectionKey))];
-    const problem = vendorProblem?.({ previousRunId: digest.runId, keys });
-    if (problem)
-        return { explanation: (0,providers_provider/* rerunFallbackLine */.XZ)(problem) };
-    const failed = digest.failures.length;
-    const tests = failed === 1 ? 'the 1 test that' : `the ${failed} tests that`;
-    // Several calls of one scenario are one selection: say so when the counts differ.
-    const sent = keys.length === failed ? '' : ` (${keys.length} to select)`;
-    const link = digest.url ? `: ${digest.url}` : '';
-    return {
-        selection: { previousRunId: digest.runId, keys },
-        earlier: digest,
-        explanation: `Re-running ${tests} failed in attempt ${digest.attempt}${sent}${link}`
-    };
-}
-/** Why a digest cannot choose this attempt's tests; undefined when it can. */
-function refusalOf(digest, context) {
-    const attempt = `attempt ${digest.attempt ?? '?'}`;
-    if (!digest.workflowRunId || digest.workflowRunId !== context.workflowRunId)
-        return `the PR comment records workflow run ${digest.workflowRunId ?? '(unknown)'}, not an earlier attempt of this one`;
-    if (!digest.attempt || digest.attempt >= (context.runAttempt ?? 1))
-        return `the PR comment records ${attempt}, not an earlier one`;
-    if (digest.status !== 'failed')
-        return `${attempt} ended ${digest.status}, not with failed tests, so there is nothing to narrow to`;
-    if (digest.unlisted > 0)
-        return `${attempt} had ${digest.failures.length + digest.unlisted} failed tests, more than its digest lists (${digest.failures.length})`;
-    return digest.failures.length === 0 ? `${attempt} had no failed tests` : undefined;
-}
-/**
- * The re-run's report, checked against the selection it asked for, with the earlier attempt's
- * passes counted. No vendor documents what it does with an id it no longer knows, so nothing is
- * taken on trust:
- * - every failure of the earlier attempt must come back with a result: one without (not run, or
- *   only skipped) counts as failed, "not re-run";
- * - a test outside the selection is reported and never counted as a pass; one that failed is a
- *   failure of this commit and counts;
- * - the earlier attempt's passes outside the selection count as passed: they passed on this
- *   commit and were not run again. Their names are not kept (the record holds failures only), so
- *   they count in the totals and the pass rate, not in the list of tests.
- * A run the vendor did not finish (cancelled, timed out) keeps its status; what it left undone is
- * not turned into failures.
- */
-function rerunReport(report, earlier, vendor) {
-    const finished = FINISHED.has(report.status);
-    const selected = new Set(earlier.failures.map((failure) => failure.id));
-    const keys = new Set(earlier.failures.map(selectionKey));
-    const inSelection = (test) => selected.has(test.id) || keys.has(selectionKey(test));
-    const outside = report.tests.filter((test) => !inSelection(test));
-    const results = new Map(report.tests.filter(inSelection).map((test) => [test.id, test]));
-    const missing = earlier.failures.filter((failure) => !hasResult(results.get(failure.id)));
-    const notRerun = finished ? missing.map((failure) => notRerunTest(failure, vendor)) : [];
-    const tests = [
-        ...[...results.values()].filter((test) => (finished ? hasResult(test) : true)),
-        ...notRerun,
-        ...outside.filter(rerun_isFailure)
-    ];
-    const own = (0,model/* countTests */.tu)(tests);
-    const counts = {
-        ...own,
-        passed: own.passed + earlier.passedOutside,
-        total: own.total + earlier.passedOutside
-    };
-    const rerunOf = {
-        attempt: earlier.attempt ?? 0,
-        runId: earlier.runId,
-        url: earlier.url,
-        rerun: earlier.failures.length,
-        passed: earlier.passedOutside,
-        notRerun: notRerun.length,
-        outside: outside.filter((test) => !rerun_isFailure(test)).map((test) => test.name)
-    };
-    const status = finished ? rerunStatus(report.status, own) : report.status;
-    return { ...report, status, counts, tests, rerunOf };
-}
-const FINISHED = new Set(['passed', 'failed', 'errored', 'no-tests']);
-/** A selected test came back with a result: it ran to a pass or a failure, or the team muted it. */
-function hasResult(test) {
-    if (!test)
-        return false;
-    return test.status !== 'skipped' || test.suppressed !== undefined;
-}
-function rerun_isFailure(test) {
-    return test.status === 'failed' || test.status === 'errored';
-}
-function notRerunTest(failure, vendor) {
-    return {
-        id: failure.id,
-        ...(failure.rerunKey ? { rerunKey: failure.rerunKey } : {}),
-        name: failure.id,
-        status: 'failed',
-        error: `Not re-run by ${vendor}: it failed in the earlier attempt, was selected again, and the re-run has no result for it. It counts as failed.`,
-        links: []
-    };
-}
-/** The re-run's status from its checked tests: a selection that did not all pass fails. */
-function rerunStatus(vendorStatus, counts) {
-    if (counts.failed + counts.errored > 0)
-        return 'failed';
-    if (vendorStatus === 'errored' || counts.pending > 0)
-        return 'errored';
-    return 'passed';
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/group-comment-writer.ts
 
 
@@ -33190,7 +32915,7 @@ async function writeGroupSection(client, target, leg, log) {
     });
     for (let look = 0; look < MAX_LOOKS; look++) {
         if (look > 0)
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(settleDelay(spanMs, writes));
+            await (0,promises_namespaceObject.setTimeout)(settleDelay(spanMs, writes));
         let seen = keeperId === undefined ? await github.list() : await github.read(keeperId);
         if (seen === undefined && keeperId !== undefined) {
             keeperId = undefined; // deleted meanwhile (by hand): look for the group's comment again
@@ -33216,7 +32941,7 @@ async function writeGroupSection(client, target, leg, log) {
             // The listing is a moment old: merge into the comment as it is now. Legs of a matrix often
             // finish together: a random wait first spreads their first writes apart.
             if (writes === 0)
-                await (0,external_node_timers_promises_namespaceObject.setTimeout)(FIRST_WRITE_SPREAD_MS * Math.random());
+                await (0,promises_namespaceObject.setTimeout)(FIRST_WRITE_SPREAD_MS * Math.random());
             const fresh = await github.read(seen.keeper.id);
             if (fresh === undefined)
                 continue;
@@ -33316,7 +33041,7 @@ class GroupComments {
     }
     /** One comment as it is now; undefined when it is gone. */
     async read(id) {
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, this.throttledAt + THROTTLE_SPACING_MS - Date.now()));
+        await (0,promises_namespaceObject.setTimeout)(Math.max(0, this.throttledAt + THROTTLE_SPACING_MS - Date.now()));
         const { owner, repo } = this.target;
         try {
             const { data } = await this.client.rest.issues.getComment({ owner, repo, comment_id: id });
@@ -33369,6 +33094,66 @@ class GroupComments {
             this.throttledAt = Date.now();
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/record-identity.ts
+
+
+/**
+ * What a record in the PR comment must prove before a run trusts it: that a step of the same
+ * configuration wrote it. The configuration is every input that changes what is tested, with the
+ * workflow, job and leg; its id is an HMAC keyed by the vendor api-key, so the record reveals
+ * none of it (a variable's value cannot be guessed from the comment) and nobody without the key
+ * can make one up.
+ *
+ * A URL from the deployment is new with every preview deployment: the deployment's environment
+ * stands for it, so runs on successive commits of one PR keep comparing with each other.
+ */
+function configId(settings, context, leg) {
+    const own = Object.entries(settings.own)
+        .map(([name, value]) => [name, value.trim()])
+        .filter(([, value]) => value !== '')
+        .sort(([a = ''], [b = '']) => (a < b ? -1 : a > b ? 1 : 0));
+    const tested = {
+        provider: settings.provider,
+        targetId: settings.targetId ?? '',
+        url: settings.url ?? (context.deployment ? `deployment:${context.deployment.environment}` : ''),
+        environment: settings.environment ?? '',
+        variables: settings.variables,
+        tags: settings.tags,
+        testIds: settings.testIds,
+        excludeTestIds: settings.excludeTestIds,
+        own,
+        name: leg.name ?? '',
+        variant: leg.variant ?? '',
+        workflow: context.workflowFile ?? '',
+        job: context.job ?? ''
+    };
+    return (0,external_node_crypto_.createHmac)('sha256', `testgate-config:${settings.apiKey}`)
+        .update(JSON.stringify(tested))
+        .digest('base64url')
+        .slice(0, 16);
+}
+/** A record of another configuration, written in this very workflow run and attempt. */
+function writtenBySibling(record, config, context) {
+    return (record.config !== config &&
+        record.workflowRunId !== undefined &&
+        record.workflowRunId === context.workflowRunId &&
+        record.attempt === (context.runAttempt ?? 1));
+}
+let sharedCommentWarned = false;
+/**
+ * Warns, once a step, that two steps of one workflow run share a marker (they differ in inputs
+ * the marker does not name, e.g. `url`).
+ */
+function warnSharedComment(what) {
+    if (sharedCommentWarned)
+        return;
+    sharedCommentWarned = true;
+    const fix = 'Give each a distinct `name:` (e.g. `name: ${{ matrix.url }}`) to tell their reports apart.';
+    log/* log */.Rm.warning(what === 'comment'
+        ? `Another testgate step of this workflow run, with other inputs (another matrix leg, or a second step on the same target), writes the same PR comment: the later run overwrites the other's report, and neither uses the other's record. ${fix}`
+        : `Another leg of this workflow run's comment group, with other inputs, has this leg's marker: each keeps a section of its own, but the two read alike. ${fix}`);
 }
 
 ;// CONCATENATED MODULE: ./src/sinks/links.ts
@@ -33476,21 +33261,24 @@ const commentSink = {
             const existing = previous?.comment === undefined && !settings.commentGroup
                 ? await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info)
                 : previous?.comment;
-            const digest = runDigest(input);
-            const wanted = commentWanted(settings.commentOn, {
-                fails: digest.fails,
-                exists: Boolean(existing),
-                previous: previous?.digest,
-                current: digest
-            });
+            // A run that did not start leaves no record: nothing of it can be compared or re-run.
+            const digest = input.render.notStarted === undefined ? runDigest(input) : undefined;
+            const wanted = digest
+                ? commentWanted(settings.commentOn, {
+                    fails: digest.fails,
+                    exists: Boolean(existing),
+                    previous: previous?.digest,
+                    current: digest
+                })
+                : { write: true };
             if (!wanted.write) {
                 log/* log */.Rm.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`);
                 return skipped(wanted.reason);
             }
-            const record = encodeDigest(digest, settings.apiKey);
+            const record = digest && encodeDigest(digest, settings.apiKey);
             if (settings.commentGroup)
                 return await writeGroupComment(input, github, pr.number, record);
-            const header = `${marker}\n${record}`;
+            const header = record ? `${marker}\n${record}` : marker;
             const body = (0,log/* redact */.E$)(commentBody(input.report, withEarlierLinks(input), header));
             const result = await writeStickyComment(github, target, body, existing?.id ?? undefined);
             log/* log */.Rm.info(`PR #${pr.number}: comment ${result.action} ${result.url}`);
@@ -33528,6 +33316,38 @@ function notWritten(error, pr) {
     log/* log */.Rm.warning(`Could not comment on PR #${pr} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
         '(PRs from forks get a read-only token). The job summary has the full report.');
     return Promise.resolve(skipped(`HTTP ${status}`));
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+
+
+/**
+ * Step outputs that carry outside text. Workflows paste outputs into shell scripts and URLs, so a
+ * URL output is only ever an absolute http(s) URL and an id only printable characters without
+ * spaces or line breaks; anything else is left unset, with a warning, rather than passed on.
+ */
+const PRINTABLE_ID = /^[\x21-\x7e]{1,256}$/;
+function setUrlOutput(name, value) {
+    if (value === undefined)
+        return;
+    const url = (0,src_text/* httpUrl */.q3)(value);
+    if (url)
+        core/* setOutput */.uH(name, (0,log/* redact */.E$)(url));
+    else
+        log/* log */.Rm.warning(`Output "${name}" is not set: the vendor's value is not a plain http(s) URL.`);
+}
+function setIdOutput(name, value) {
+    if (PRINTABLE_ID.test(value))
+        core/* setOutput */.uH(name, (0,log/* redact */.E$)(value));
+    else
+        log/* log */.Rm.warning(`Output "${name}" is not set: the vendor's id has characters an id may not have.`);
+}
+/** Counts, statuses and paths of our own making. */
+function setOwnOutput(name, value) {
+    core/* setOutput */.uH(name, value);
 }
 
 ;// CONCATENATED MODULE: ./src/report/junit.ts
@@ -33644,8 +33464,8 @@ const junitSink = {
             log/* log */.Rm.info('No verdict yet (wait: false): the JUnit file is not written.');
             return skipped('no verdict to write yet (wait: false)');
         }
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(path, (0,log/* redact */.E$)(junitXml(report, vendor.displayName)));
+        await (0,external_node_fs_promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(path, (0,log/* redact */.E$)(junitXml(report, vendor.displayName)));
         setOwnOutput('junit-path', path);
         log/* log */.Rm.info(`JUnit XML of ${report.counts.total} tests written to ${path}`);
         return done([path]);
@@ -33661,8 +33481,8 @@ const junitSink = {
 const reportFileSink = {
     name: 'report file',
     async write({ report, reportPath }) {
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(reportPath), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+        await (0,external_node_fs_promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(reportPath), { recursive: true });
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(reportPath, `${JSON.stringify(report, null, 2)}\n`);
         setOwnOutput('report-path', reportPath);
         return done([reportPath]);
     }
@@ -33691,13 +33511,6 @@ const stepOutputsSink = {
         return done();
     }
 };
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-/** The job summary: the whole report, failures first, passed tests folded. */
-function summaryMarkdown(report, context) {
-    return renderReport(report, context, SUMMARY_LIMITS, { footer: footerLine(context) });
-}
 
 ;// CONCATENATED MODULE: ./src/sinks/summary.ts
 
@@ -34047,6 +33860,431 @@ async function publishAll(input, sinks = SINKS) {
     return results;
 }
 
+;// CONCATENATED MODULE: ./src/step.ts
+
+
+
+
+
+
+
+
+function stepOf(settings, env, payload) {
+    const context = contextFromEnvironment(env, payload);
+    const deadline = Date.now() + settings.timeoutMinutes * 60_000;
+    const provider = (0,providers/* createProvider */.Qd)(settings, {
+        log: log/* log */.Rm.info,
+        warn: log/* log */.Rm.warning,
+        client: { deadline }
+    });
+    const leg = legOf(settings, provider);
+    const identity = commentIdentity(settings, context, provider, leg);
+    return { settings, context, provider, leg, identity, deadline };
+}
+/**
+ * Who this step is in the PR comment: its marker (provider, target, job, leg and workflow), the
+ * marker an older testgate wrote (taken over once), and the id of its configuration.
+ */
+function commentIdentity(settings, context, provider, leg) {
+    // The target in the marker: the target-id input, for the vendors that read one.
+    const target = provider.inputs.includes('target-id') ? settings.targetId : undefined;
+    return {
+        marker: commentMarker(provider.name, target, context.job, leg, context.workflowFile),
+        legacyMarker: commentMarker(provider.name, target, context.job, leg),
+        config: configId(settings, context, leg)
+    };
+}
+/** The GitHub client, and the PR of the commit when the event does not name one. */
+async function connectGitHub(step, env) {
+    const token = step.settings.githubToken;
+    if (!token)
+        return;
+    step.github = await createGitHubClient(token, env.GITHUB_API_URL);
+    if (needsPullRequestLookup(step.context))
+        await lookUpPullRequest(step.github, step.context);
+}
+async function lookUpPullRequest(github, context) {
+    try {
+        context.pullRequest = await findPullRequestForCommit(github, context);
+        if (context.pullRequest)
+            log/* log */.Rm.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`);
+    }
+    catch (error) {
+        const commit = `commit ${context.sha.slice(0, 7)}`;
+        // A rejected token is a misconfiguration, not a passing outage: stop before the vendor run
+        // starts, since neither the PR nor its comment could be reached with it.
+        if (githubStatus(error) === 401)
+            throw tokenRejected(`looking up the PR of ${commit}`);
+        const message = error instanceof Error ? error.message : String(error);
+        log/* log */.Rm.warning(`Could not look up the PR of ${commit}: ${message}`);
+    }
+}
+/** What the summary and the comment show besides the report. */
+function renderContextOf({ provider, settings, context, leg }) {
+    return {
+        vendor: provider.displayName,
+        leg: legLabel(leg),
+        environment: settings.environment,
+        urlUnderTest: settings.url ?? context.deployment?.url,
+        sha: context.sha,
+        baseRef: context.mergeGroup?.baseRef,
+        runUrl: context.runUrl,
+        timeoutMinutes: settings.timeoutMinutes
+    };
+}
+
+;// CONCATENATED MODULE: ./src/not-started.ts
+
+
+
+
+
+
+
+
+
+
+
+
+async function reportNotStarted(env, progress, error) {
+    const reason = (0,log/* redact */.E$)(error instanceof Error ? error.message : String(error));
+    try {
+        const step = progress.step ?? leniently(env, progress.payload);
+        if (!step)
+            return await bareSummary(reason);
+        // A token GitHub rejected cannot write a comment, and a run GitHub gave no secrets (a fork's)
+        // has a read-only one: the summary is all that can be written.
+        const commentable = !(error instanceof TokenRejectedError) && !withheldSecretsReason(env, progress.payload ?? {});
+        if (commentable && !step.github)
+            await connectGitHub(step, env);
+        const sinks = commentable ? [summarySink, commentSink] : [summarySink];
+        await publishAll(notStartedInput(step, reason), sinks);
+    }
+    catch (failure) {
+        log/* log */.Rm.info(`Could not say where the report goes that the run did not start: ${(0,log/* redact */.E$)(String(failure))}`);
+    }
+}
+/** The step set up from inputs that do not all parse, each bad one at its default. */
+function leniently(env, payload) {
+    if (!payload)
+        return undefined;
+    const settings = (0,inputs/* parseInputsLeniently */.hP)((name) => core/* getInput */.V4(name), (0,providers/* vendorCatalog */.qh)());
+    return settings && stepOf(settings, env, payload);
+}
+function notStartedInput(step, reason) {
+    const { settings, context, provider, leg, identity, github, deadline } = step;
+    return {
+        report: emptyReport(provider.name, settings.targetId),
+        settings,
+        context,
+        render: { ...renderContextOf(step), notStarted: reason },
+        vendor: { name: provider.name, displayName: provider.displayName },
+        leg,
+        github,
+        deadline,
+        reportPath: '',
+        comment: identity
+    };
+}
+function emptyReport(provider, targetId) {
+    return { provider, targetId, runId: '', status: 'errored', counts: (0,model/* countTests */.tu)([]), tests: [] };
+}
+/** Not even the provider is known: a summary that names no vendor. */
+async function bareSummary(reason) {
+    const markdown = summaryMarkdown(emptyReport('testgate'), {
+        vendor: 'testgate',
+        notStarted: reason
+    });
+    await core/* summary */.z.addRaw((0,log/* redact */.E$)(markdown)).write();
+}
+
+;// CONCATENATED MODULE: ./src/preflight.ts
+
+
+
+
+/**
+ * Checks made before anything is sent to a vendor: a report that cannot be written is better
+ * known now than after a 30-minute run.
+ */
+async function checkWritablePaths(settings) {
+    const paths = [
+        ['report-path', settings.reportPath],
+        ['junit-path', settings.junitPath]
+    ];
+    const problems = [];
+    for (const [input, path] of paths) {
+        const reason = path === undefined ? undefined : await whyUnwritable(path);
+        if (reason)
+            problems.push(`Input "${input}": cannot write ${path}: ${reason}`);
+    }
+    if (problems.length > 0)
+        throw new inputs/* InputError */.dz(problems.join('\n'));
+}
+async function whyUnwritable(path) {
+    try {
+        if ((await (0,external_node_fs_promises_namespaceObject.stat)(path).catch(() => undefined))?.isDirectory())
+            return 'it is a directory';
+        await (0,external_node_fs_promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        await (0,external_node_fs_promises_namespaceObject.access)((0,external_node_path_namespaceObject.dirname)(path), external_node_fs_namespaceObject.constants.W_OK);
+        return undefined;
+    }
+    catch (error) {
+        const code = error.code;
+        return REASONS[code ?? ''] ?? error.message;
+    }
+}
+const REASONS = {
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    // mkdir -p on a path whose directory part is an existing file
+    EEXIST: 'a part of the path is a file, not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only'
+};
+
+;// CONCATENATED MODULE: ./src/previous.ts
+
+
+
+
+
+
+/**
+ * The last run as testgate's own sticky comment recorded it: the record hidden in the comment, or
+ * why there is none. Read once per run, before a re-run starts or before the report is published.
+ * A record counts only when it is signed with this step's api-key and names this step's
+ * configuration (src/record-identity.ts); any other is ignored, and the log says why.
+ */
+async function readPreviousRun(github, context, settings, identity) {
+    const pr = context.pullRequest;
+    if (settings.comment === 'off')
+        return { reason: 'comment: off, so no PR comment records it' };
+    if (!pr)
+        return { reason: 'there is no pull request whose comment records it' };
+    if (!github)
+        return { reason: 'there is no github-token to read the PR comment with' };
+    const group = settings.commentGroup;
+    // In a combined comment, the leg's record is in its own section.
+    const target = {
+        owner: context.owner,
+        repo: context.repo,
+        issueNumber: pr.number,
+        marker: group ? groupMarker(group) : identity.marker,
+        legacyMarker: group ? undefined : identity.legacyMarker
+    };
+    try {
+        const comment = await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info);
+        if (!comment)
+            return {
+                reason: `PR #${pr.number} has no ${group ? 'section' : 'comment'} of testgate's for this step`,
+                comment: null
+            };
+        const found = { comment: { id: comment.id } };
+        const texts = group ? sectionTexts(comment.body, identity) : [comment.body];
+        if (texts.length === 0)
+            return { ...found, reason: `PR #${pr.number} has no section of testgate's for this step` };
+        return { ...found, ...ownRecord(texts, settings.apiKey, identity, context, pr.number, !!group) };
+    }
+    catch (error) {
+        // Not fatal here: the comment sink reports it, as it would a failure of its own search.
+        const status = githubStatus(error);
+        const why = status ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
+        return { reason: `the comment on PR #${pr.number} could not be read (${why})`, failure: error };
+    }
+}
+/** The leg's sections of a combined comment, in the order its record is looked for. */
+function sectionTexts(body, identity) {
+    const keys = legSectionKeys(identity);
+    return [keys.key, keys.ownKey, keys.legacyKey].flatMap((key) => {
+        const text = sectionOf(body, key);
+        return text === undefined ? [] : [text];
+    });
+}
+/** The first of the texts whose record is this step's, or why none is. */
+function ownRecord(texts, key, identity, context, pr, inGroup) {
+    const readings = texts.map((text) => readDigest(text, key));
+    for (const reading of readings)
+        if (reading.kind === 'found' && reading.digest.config === identity.config)
+            return { digest: reading.digest };
+    return { reason: whyNotOwn(readings[0] ?? { kind: 'none' }, identity, context, pr, inGroup) };
+}
+function whyNotOwn(reading, identity, context, pr, inGroup) {
+    if (reading.kind === 'none')
+        return `the comment on PR #${pr} has no record of a run (written by an older testgate, or for a run that did not start)`;
+    if (reading.kind === 'unreadable')
+        return `the record in the comment on PR #${pr} cannot be used: ${reading.reason}`;
+    if (writtenBySibling(reading.digest, identity.config, context)) {
+        warnSharedComment(inGroup ? 'section' : 'comment');
+        return `the record in the comment on PR #${pr} is another step's of this workflow run`;
+    }
+    return `the record in the comment on PR #${pr} was written with other inputs (another leg or workflow, or inputs changed since)`;
+}
+
+// EXTERNAL MODULE: ./src/providers/provider.ts
+var providers_provider = __nccwpck_require__(9545);
+;// CONCATENATED MODULE: ./src/report/changes.ts
+
+function changesSince(previous, report, sha) {
+    const since = {
+        sha: previous.sha,
+        runId: previous.runId,
+        url: previous.url,
+        sameCommit: previous.sha === sha
+    };
+    const before = new Set(previous.failures.map((failure) => failure.id));
+    const failing = failedTests(report.tests);
+    const byId = new Map(report.tests.map((test) => [test.id, test]));
+    const passedNow = [...before].flatMap((id) => {
+        const test = byId.get(id);
+        return test?.status === 'passed' ? [test] : [];
+    });
+    const changes = {
+        since,
+        newFailures: failing.filter((test) => !before.has(test.id)),
+        stillFailing: failing.filter((test) => before.has(test.id)),
+        fixed: since.sameCommit ? [] : passedNow,
+        flaky: since.sameCommit ? passedNow : [],
+        gone: [...before].filter((id) => !byId.has(id)).length
+    };
+    if (previous.unlisted === 0)
+        return changes;
+    const failed = previous.failures.length + previous.unlisted;
+    return { ...changes, incomplete: { listed: previous.failures.length, failed } };
+}
+/** Nothing to tell: no failure came, went or stayed. */
+function isQuiet(changes) {
+    return (changes.newFailures.length +
+        changes.stillFailing.length +
+        changes.fixed.length +
+        changes.flaky.length +
+        changes.gone ===
+        0);
+}
+
+;// CONCATENATED MODULE: ./src/rerun.ts
+
+
+
+/** Whether this run should look for the previous attempt's failures before it starts. */
+function wantsRerun(settings, context) {
+    return settings.rerun === 'failed' && (context.runAttempt ?? 1) > 1;
+}
+/**
+ * `vendorProblem` is the provider's `rerunProblem`: why the vendor cannot select these keys (e.g.
+ * Empirical's run id is not an integer); then every test runs, and the earlier passes are not
+ * added to a run that ran them again.
+ */
+function planRerun(context, previous, vendorProblem) {
+    const { digest } = previous;
+    const refusal = digest ? refusalOf(digest, context) : previous.reason;
+    if (!digest || refusal)
+        return { explanation: (0,providers_provider/* rerunFallbackLine */.XZ)(refusal ?? 'the PR comment has no record') };
+    const keys = [...new Set(digest.failures.map(selectionKey))];
+    const problem = vendorProblem?.({ previousRunId: digest.runId, keys });
+    if (problem)
+        return { explanation: (0,providers_provider/* rerunFallbackLine */.XZ)(problem) };
+    const failed = digest.failures.length;
+    const tests = failed === 1 ? 'the 1 test that' : `the ${failed} tests that`;
+    // Several calls of one scenario are one selection: say so when the counts differ.
+    const sent = keys.length === failed ? '' : ` (${keys.length} to select)`;
+    const link = digest.url ? `: ${digest.url}` : '';
+    return {
+        selection: { previousRunId: digest.runId, keys },
+        earlier: digest,
+        explanation: `Re-running ${tests} failed in attempt ${digest.attempt}${sent}${link}`
+    };
+}
+/** Why a digest cannot choose this attempt's tests; undefined when it can. */
+function refusalOf(digest, context) {
+    const attempt = `attempt ${digest.attempt ?? '?'}`;
+    if (!digest.workflowRunId || digest.workflowRunId !== context.workflowRunId)
+        return `the PR comment records workflow run ${digest.workflowRunId ?? '(unknown)'}, not an earlier attempt of this one`;
+    if (!digest.attempt || digest.attempt >= (context.runAttempt ?? 1))
+        return `the PR comment records ${attempt}, not an earlier one`;
+    if (digest.status !== 'failed')
+        return `${attempt} ended ${digest.status}, not with failed tests, so there is nothing to narrow to`;
+    if (digest.unlisted > 0)
+        return `${attempt} had ${digest.failures.length + digest.unlisted} failed tests, more than its digest lists (${digest.failures.length})`;
+    return digest.failures.length === 0 ? `${attempt} had no failed tests` : undefined;
+}
+/**
+ * The re-run's report, checked against the selection it asked for, with the earlier attempt's
+ * passes counted. No vendor documents what it does with an id it no longer knows, so nothing is
+ * taken on trust:
+ * - every failure of the earlier attempt must come back with a result: one without (not run, or
+ *   only skipped) counts as failed, "not re-run";
+ * - a test outside the selection is reported and never counted as a pass; one that failed is a
+ *   failure of this commit and counts;
+ * - the earlier attempt's passes outside the selection count as passed: they passed on this
+ *   commit and were not run again. Their names are not kept (the record holds failures only), so
+ *   they count in the totals and the pass rate, not in the list of tests.
+ * A run the vendor did not finish (cancelled, timed out) keeps its status; what it left undone is
+ * not turned into failures.
+ */
+function rerunReport(report, earlier, vendor) {
+    const finished = FINISHED.has(report.status);
+    const selected = new Set(earlier.failures.map((failure) => failure.id));
+    const keys = new Set(earlier.failures.map(selectionKey));
+    const inSelection = (test) => selected.has(test.id) || keys.has(selectionKey(test));
+    const outside = report.tests.filter((test) => !inSelection(test));
+    const results = new Map(report.tests.filter(inSelection).map((test) => [test.id, test]));
+    const missing = earlier.failures.filter((failure) => !hasResult(results.get(failure.id)));
+    const notRerun = finished ? missing.map((failure) => notRerunTest(failure, vendor)) : [];
+    const tests = [
+        ...[...results.values()].filter((test) => (finished ? hasResult(test) : true)),
+        ...notRerun,
+        ...outside.filter(rerun_isFailure)
+    ];
+    const own = (0,model/* countTests */.tu)(tests);
+    const counts = {
+        ...own,
+        passed: own.passed + earlier.passedOutside,
+        total: own.total + earlier.passedOutside
+    };
+    const rerunOf = {
+        attempt: earlier.attempt ?? 0,
+        runId: earlier.runId,
+        url: earlier.url,
+        rerun: earlier.failures.length,
+        passed: earlier.passedOutside,
+        notRerun: notRerun.length,
+        outside: outside.filter((test) => !rerun_isFailure(test)).map((test) => test.name)
+    };
+    const status = finished ? rerunStatus(report.status, own) : report.status;
+    return { ...report, status, counts, tests, rerunOf };
+}
+const FINISHED = new Set(['passed', 'failed', 'errored', 'no-tests']);
+/** A selected test came back with a result: it ran to a pass or a failure, or the team muted it. */
+function hasResult(test) {
+    if (!test)
+        return false;
+    return test.status !== 'skipped' || test.suppressed !== undefined;
+}
+function rerun_isFailure(test) {
+    return test.status === 'failed' || test.status === 'errored';
+}
+function notRerunTest(failure, vendor) {
+    return {
+        id: failure.id,
+        ...(failure.rerunKey ? { rerunKey: failure.rerunKey } : {}),
+        name: failure.id,
+        status: 'failed',
+        error: `Not re-run by ${vendor}: it failed in the earlier attempt, was selected again, and the re-run has no result for it. It counts as failed.`,
+        links: []
+    };
+}
+/** The re-run's status from its checked tests: a selection that did not all pass fails. */
+function rerunStatus(vendorStatus, counts) {
+    if (counts.failed + counts.errored > 0)
+        return 'failed';
+    if (vendorStatus === 'errored' || counts.pending > 0)
+        return 'errored';
+    return 'passed';
+}
+
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(7194);
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/poll-schedule.ts
@@ -34393,46 +34631,36 @@ function startedReport(provider, handle) {
 
 
 
-
-
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 async function run(env = process.env) {
+    const progress = { started: false };
     try {
-        await pipeline(env);
+        await pipeline(env, progress);
     }
     catch (error) {
-        log/* log */.Rm.fail(error instanceof Error ? error.message : String(error));
+        // A run that never started leaves no earlier report standing as this commit's verdict.
+        if (!progress.started)
+            await reportNotStarted(env, progress, error);
+        log/* log */.Rm.fail(errorMessage(error));
     }
 }
-async function pipeline(env) {
+async function pipeline(env, progress) {
     (0,secrets/* maskSecrets */.Q)();
     const payload = readEventPayload(env.GITHUB_EVENT_PATH);
+    progress.payload = payload;
     explainMissingSecrets(env, payload);
     const settings = (0,inputs/* parseInputs */.TL)((name) => core/* getInput */.V4(name), (0,providers/* vendorCatalog */.qh)());
-    const context = contextFromEnvironment(env, payload);
-    const deadline = Date.now() + settings.timeoutMinutes * 60_000;
-    const provider = (0,providers/* createProvider */.Qd)(settings, {
-        log: log/* log */.Rm.info,
-        warn: log/* log */.Rm.warning,
-        client: { deadline }
-    });
+    const step = stepOf(settings, env, payload);
+    progress.step = step;
+    const { context, provider, leg, identity, deadline } = step;
     const request = { settings, context };
     warnAboutIgnoredInputs(settings, provider);
-    const deploymentState = context.deployment?.state;
-    if (deploymentState && deploymentState !== 'success') {
-        log/* log */.Rm.warning(`The deployment's status is "${deploymentState}", not "success": testing it anyway. ` +
-            "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only.");
-    }
+    warnAboutDeploymentState(context);
     requireUrlWithoutDeployment(settings, context, provider);
     provider.validate(request);
     await checkWritablePaths(settings);
-    const github = settings.githubToken
-        ? await createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
-        : undefined;
-    if (github && needsPullRequestLookup(context))
-        await lookUpPullRequest(github, context);
-    const leg = legOf(settings, provider);
-    const identity = commentIdentity(settings, context, provider, leg);
+    await connectGitHub(step, env);
+    const { github } = step;
     const readPrevious = () => readPreviousRun(github, context, settings, identity);
     // A re-run needs the last attempt's failures before it starts; otherwise they are read later.
     const previous = wantsRerun(settings, context) ? await readPrevious() : undefined;
@@ -34443,13 +34671,14 @@ async function pipeline(env) {
         log/* log */.Rm.info(plan.explanation);
     const triggered = { ...request, rerun: plan.selection };
     const handle = await trigger(provider, triggered);
+    progress.started = true;
     core/* saveState */.LZ(state/* STATE_HANDLE */.zT, JSON.stringify({ provider: provider.name, handle }));
     log/* log */.Rm.info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`);
     setIdOutput('run-id', handle.runId);
     setUrlOutput('report-url', handle.url);
     // Decided before rendering: the summary and the comment name it when they leave tests out.
     const reportPath = reportFilePath(settings, env, [provider.name, legLabel(leg), handle.runId]);
-    const renderContext = { ...toRenderContext(provider, settings, context, leg), reportPath };
+    const renderContext = { ...renderContextOf(step), reportPath };
     let report;
     let lastRun = previous;
     if (settings.wait) {
@@ -34484,6 +34713,13 @@ async function pipeline(env) {
     });
     apply(decide(report, settings, sinks, provider.displayName));
 }
+function warnAboutDeploymentState(context) {
+    const state = context.deployment?.state;
+    if (!state || state === 'success')
+        return;
+    log/* log */.Rm.warning(`The deployment's status is "${state}", not "success": testing it anyway. ` +
+        "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only.");
+}
 /** An empty api-key on a run GitHub gives no secrets: say why, and what to do, not just "required". */
 function explainMissingSecrets(env, payload) {
     const reason = withheldSecretsReason(env, payload);
@@ -34501,19 +34737,6 @@ function warnAboutIgnoredInputs(settings, provider) {
             log/* log */.Rm.warning(`Input "${name}" does not apply to ${provider.displayName}; it is ignored.`);
     }
 }
-/**
- * Who this step is in the PR comment: its marker (provider, target, job, leg and workflow), the
- * marker an older testgate wrote (taken over once), and the id of its configuration.
- */
-function commentIdentity(settings, context, provider, leg) {
-    // The target in the marker: the target-id input, for the vendors that read one.
-    const target = provider.inputs.includes('target-id') ? settings.targetId : undefined;
-    return {
-        marker: commentMarker(provider.name, target, context.job, leg, context.workflowFile),
-        legacyMarker: commentMarker(provider.name, target, context.job, leg),
-        config: configId(settings, context, leg)
-    };
-}
 /** A provider that tests a URL gets none from a merge group: `url` must be given, never waited for. */
 function requireUrlWithoutDeployment(settings, context, provider) {
     const reason = missingUrlReason(context);
@@ -34521,21 +34744,6 @@ function requireUrlWithoutDeployment(settings, context, provider) {
         return;
     throw new inputs/* InputError */.dz(`Input "url" is required for ${provider.displayName} here: ${reason}. ` +
         'Set `url:` to the address to test, e.g. a staging environment.');
-}
-async function lookUpPullRequest(github, context) {
-    try {
-        context.pullRequest = await findPullRequestForCommit(github, context);
-        if (context.pullRequest)
-            log/* log */.Rm.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`);
-    }
-    catch (error) {
-        const commit = `commit ${context.sha.slice(0, 7)}`;
-        // A rejected token is a misconfiguration, not a passing outage: stop before the vendor run
-        // starts, since neither the PR nor its comment could be reached with it.
-        if (githubStatus(error) === 401)
-            throw tokenRejected(`looking up the PR of ${commit}`);
-        log/* log */.Rm.warning(`Could not look up the PR of ${commit}: ${errorMessage(error)}`);
-    }
 }
 async function trigger(provider, request) {
     try {
@@ -34551,18 +34759,6 @@ async function trigger(provider, request) {
         }
         throw new Error(`Could not start the ${provider.displayName} run. ${errorMessage(error)}`);
     }
-}
-function toRenderContext(provider, settings, context, leg) {
-    return {
-        vendor: provider.displayName,
-        leg: legLabel(leg),
-        environment: settings.environment,
-        urlUnderTest: settings.url ?? context.deployment?.url,
-        sha: context.sha,
-        baseRef: context.mergeGroup?.baseRef,
-        runUrl: context.runUrl,
-        timeoutMinutes: settings.timeoutMinutes
-    };
 }
 /** report-path, else `<provider>[-<leg>]-<run id>.json` under RUNNER_TEMP: one file per leg. */
 function reportFilePath(settings, env, parts) {
@@ -34704,6 +34900,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(7194);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __nccwpck_require__(9691);
 // EXTERNAL MODULE: ./src/inputs.ts
@@ -34713,6 +34911,7 @@ var model = __nccwpck_require__(6867);
 // EXTERNAL MODULE: ./src/providers/provider.ts
 var provider = __nccwpck_require__(9545);
 ;// CONCATENATED MODULE: ./src/providers/empirical.ts
+
 
 
 
@@ -34866,7 +35065,7 @@ function empiricalRunId(runId) {
 /** Why Empirical cannot re-run the earlier run's failures: its run id is not an integer. */
 function empiricalRerunProblem(rerun) {
     return empiricalRunId(rerun.previousRunId) === undefined
-        ? `Empirical re-runs a run by its integer id, and the earlier attempt's run id "${rerun.previousRunId}" is not one`
+        ? `Empirical re-runs a run by its integer id, and the earlier attempt's run id "${(0,src_text/* shortId */.m_)(rerun.previousRunId)}" is not one`
         : undefined;
 }
 /** Empirical's own action sends the slug lower-cased; GitHub environment names are often capitalised. */
@@ -35069,6 +35268,7 @@ const empirical = {
 
 
 
+
 /**
  * Future AGI agent simulations: executing a run test starts a test execution, which places calls
  * (simulated conversations) and evaluates each one. Facts follow Future AGI's server code (its
@@ -35187,7 +35387,7 @@ function authHeaders(settings) {
 function futureAgiRerunProblem(rerun) {
     const bad = rerun.keys.filter((key) => !UUID.test(key));
     return bad.length > 0
-        ? `Future AGI re-runs calls by their scenario's id, which not every failed call of the earlier attempt named (${bad.slice(0, 3).join(', ')})`
+        ? `Future AGI re-runs calls by their scenario's id, which not every failed call of the earlier attempt named (${bad.slice(0, 3).map(src_text/* shortId */.m_).join(', ')})`
         : undefined;
 }
 /** Input errors found before anything is sent: every one names its input. */
@@ -35518,10 +35718,13 @@ function callTimes(calls, final) {
 }
 const futureAgi = {
     create: (deps) => new FutureAgiProvider(deps),
-    ownInputs: OWN_INPUTS
+    ownInputs: OWN_INPUTS,
+    // Each call's overall_score [server: CallExecution.overall_score].
+    scores: true
 };
 
 ;// CONCATENATED MODULE: ./src/providers/octomind.ts
+
 
 
 
@@ -35713,7 +35916,7 @@ const octomind_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 function octomindRerunProblem(rerun) {
     const bad = rerun.keys.filter((key) => !octomind_UUID.test(key));
     return bad.length > 0
-        ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).join(', ')})`
+        ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).map(src_text/* shortId */.m_).join(', ')})`
         : undefined;
 }
 class OctomindProvider {
@@ -36157,7 +36360,8 @@ function providerNames() {
 /** The vendors and the inputs each one alone reads, for parsing the inputs. */
 function vendorCatalog() {
     const ownInputs = Object.fromEntries(Object.entries(PROVIDERS).map(([name, module]) => [name, module.ownInputs]));
-    return { names: providerNames(), ownInputs };
+    const scoring = providerNames().filter((name) => PROVIDERS[name].scores === true);
+    return { names: providerNames(), ownInputs, scoring };
 }
 function providerFactory(name) {
     if (!Object.hasOwn(PROVIDERS, name))
@@ -36313,6 +36517,7 @@ function testFolder(report) {
 /* harmony export */   Js: () => (/* binding */ failsOnStatus),
 /* harmony export */   Qi: () => (/* binding */ FAIL_CLASSES),
 /* harmony export */   Uz: () => (/* binding */ evaluatePolicy),
+/* harmony export */   d7: () => (/* binding */ passingText),
 /* harmony export */   qW: () => (/* binding */ checkText)
 /* harmony export */ });
 /* unused harmony exports executedTests, passRate, scores, figure */
@@ -36343,7 +36548,8 @@ function evaluatePolicy(report, policy) {
         decidedBy: failedRules[0] ?? 'none',
         failedRules,
         failOn: policy.failOn,
-        checks
+        checks,
+        failedJudgedByRate: policy.failedJudgedByRate === true
     };
 }
 function failsOnStatus(status, failOn) {
@@ -36454,6 +36660,15 @@ function checkText(check) {
     }
     return `Score: average ${figure(check.value, 2)} over ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'scored test')} ${minimum}`;
 }
+/**
+ * Why a run with failed tests passes the step, in words: min-pass-rate judged them, or fail-on
+ * left them out.
+ */
+function passingText(verdict) {
+    return verdict.failedJudgedByRate
+        ? 'failed tests are judged by min-pass-rate, which the run meets (fail-on is not set)'
+        : `no rule failed the run (fail-on: ${failOnText(verdict.failOn)})`;
+}
 /** What `fail-on` is, as a user wrote it: "never" or the statuses. */
 function failOnText(failOn) {
     return failOn.length === 0 ? 'never' : failOn.join(', ');
@@ -36532,6 +36747,7 @@ const STATE_IS_POST = 'isPost';
 /* harmony export */   LS: () => (/* binding */ plural),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   kU: () => (/* binding */ truncateMiddle),
+/* harmony export */   m_: () => (/* binding */ shortId),
 /* harmony export */   ml: () => (/* binding */ shorten),
 /* harmony export */   q3: () => (/* binding */ httpUrl),
 /* harmony export */   ty: () => (/* binding */ shortenName)
@@ -36573,6 +36789,10 @@ function outsidePair(text, index, step) {
     const code = text.charCodeAt(index);
     const lowHalf = code >= 0xdc00 && code <= 0xdfff;
     return lowHalf && index > 0 ? index + step : index;
+}
+/** An id from outside (a vendor's, a record's) as a message names it: at most 64 characters. */
+function shortId(id) {
+    return shorten(id, 64);
 }
 /** Text of at most `max` characters, its start and end kept around an ellipsis. */
 function shorten(text, max) {

@@ -3,8 +3,8 @@ import type { RunReport } from './report/model.js'
 import {
   decidingText,
   evaluatePolicy,
-  failOnText,
   FAIL_CLASSES,
+  failOnText,
   failsOnStatus,
   type PolicyVerdict
 } from './report/policy.js'
@@ -23,7 +23,13 @@ export interface Decision {
 
 export type Policy = Pick<
   Settings,
-  'failOn' | 'allowNoTests' | 'timeoutMinutes' | 'minPassRate' | 'minScore' | 'minAverageScore'
+  | 'failOn'
+  | 'allowNoTests'
+  | 'timeoutMinutes'
+  | 'minPassRate'
+  | 'minScore'
+  | 'minAverageScore'
+  | 'failedJudgedByRate'
 >
 
 /**
@@ -45,7 +51,7 @@ export function decide(
   if (verdict.fails) problems.push(withRule(message, verdict, report))
   else
     notice = failsOnStatus(report.status, FAIL_CLASSES)
-      ? { level: 'warning', text: `${message} (fail-on: ${failOnText(policy.failOn)})` }
+      ? { level: 'warning', text: `${message} (${passingRule(verdict)})` }
       : { level: 'info', text: message }
   const broken = sinks.filter((sink) => sink.error !== undefined)
   if (broken.length > 0)
@@ -57,6 +63,13 @@ export function decide(
     notice,
     decidedBy: verdict.decidedBy
   }
+}
+
+/** Which rule let a failing status pass: min-pass-rate, or fail-on. */
+function passingRule(verdict: PolicyVerdict): string {
+  return verdict.failedJudgedByRate
+    ? 'failed tests judged by min-pass-rate, which the run meets'
+    : `fail-on: ${failOnText(verdict.failOn)}`
 }
 
 /** The verdict's message with the deciding rule after it, and every other rule that failed. */

@@ -115,12 +115,18 @@ export function withheldSecretsReason(
   payload: EventPayload
 ): string | undefined {
   const pr = payload.pull_request
-  if (!pr || !env.GITHUB_EVENT_NAME?.startsWith('pull_request')) return undefined
+  // pull_request, pull_request_review and pull_request_review_comment run with the PR's head; only
+  // pull_request_target runs in the base repository, with its secrets.
+  const event = env.GITHUB_EVENT_NAME ?? ''
+  if (!pr || !event.startsWith('pull_request') || event === 'pull_request_target') return undefined
   if (env.GITHUB_ACTOR === 'dependabot[bot]' || payload.sender?.login === 'dependabot[bot]')
     return 'a pull request opened by Dependabot (its runs get Dependabot secrets, not Actions secrets)'
+  // GitHub names no head repository once the fork it came from is deleted.
+  if (pr.head && pr.head.repo === null)
+    return 'a pull request from a fork that has since been deleted (GitHub gives such runs no secrets)'
   const head = pr.head?.repo?.full_name
   const base = pr.base?.repo?.full_name
-  if (head && base && head !== base && env.GITHUB_EVENT_NAME === 'pull_request')
+  if (head && base && head !== base)
     return `a pull request from the fork ${head} (GitHub gives such runs no secrets)`
   return undefined
 }

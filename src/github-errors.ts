@@ -8,12 +8,17 @@ export function githubStatus(error: unknown): number | undefined {
   return undefined
 }
 
+/** GitHub rejected the github-token: nothing more can be done with it in this step. */
+export class TokenRejectedError extends Error {
+  override readonly name = 'TokenRejectedError'
+}
+
 /**
  * GitHub's 401: the token itself is wrong (mistyped, revoked, expired), whatever the call. Octokit
  * says only "Bad credentials"; this says which input and what it was for, never the token.
  */
 export function tokenRejected(purpose: string): Error {
-  return new Error(
+  return new TokenRejectedError(
     `GitHub rejected the github-token (HTTP 401: invalid or expired) while ${purpose}. ` +
       "Check the github-token input; left unset, it is the job's own token."
   )

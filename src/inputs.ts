@@ -43,6 +43,8 @@ export interface Settings {
   allowNoTests: boolean
   /** Percent of executed tests that must pass (`min-pass-rate`). */
   minPassRate?: number
+  /** min-pass-rate is set and fail-on is not: failed tests are judged by the rate. */
+  failedJudgedByRate?: boolean
   /** The lowest score a scored test may have (`min-score`). */
   minScore?: number
   /** The lowest mean score over the scored tests (`min-average-score`). */
@@ -173,6 +175,20 @@ function optionalDecimal(unit: string, max: number) {
   })
 }
 
+/**
+ * A percent. A rate between 0 and 1 is a fraction written where a percent belongs (0.9 for 90 %):
+ * taken as written it would pass almost any run, so it is refused with the percent it meant.
+ */
+const passRate = optionalDecimal('percent', 100).refine(
+  (value) => value === undefined || value === 0 || value >= 1,
+  { error: (issue) => fractionMessage(issue.input as number) }
+)
+
+function fractionMessage(value: number): string {
+  const percent = Math.round(value * 10_000) / 100
+  return `expected a percent from 0 to 100: ${value} would be ${value} %; for ${percent} % write ${percent}`
+}
+
 /** `failure`, `never`, or a comma- or newline-separated list of statuses, each one checked. */
 const failOn = z.string().transform((text, ctx) => {
   const word = text.trim().toLowerCase()
@@ -291,7 +307,7 @@ function inputSchema(providers: readonly string[]) {
     'poll-interval-seconds': decimal('seconds', { value: 1, inclusive: true }, 600),
     'fail-on': failOn,
     'allow-no-tests': booleanText,
-    'min-pass-rate': optionalDecimal('percent', 100),
+    'min-pass-rate': passRate,
     'min-score': optionalDecimal('score points', 100),
     'min-average-score': optionalDecimal('score points', 100),
     comment: choice(COMMENT_MODES, (s) => s.toLowerCase()),
@@ -321,6 +337,8 @@ export type OwnInputs = Readonly<Record<string, z.ZodType<unknown, string>>>
 export interface VendorCatalog {
   names: readonly string[]
   ownInputs: Readonly<Record<string, OwnInputs>>
+  /** The vendors whose tests carry a score. */
+  scoring: readonly string[]
 }
 
 /** Every vendor's own inputs in one shape: their names are unique across vendors. */
@@ -380,6 +398,7 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
   }
   const input = parsed.data
   if (!input) throw new InputError('The inputs could not be read.')
+  requireScores(input, catalog.scoring)
   return {
     provider: input.provider,
     name: input.name,
@@ -397,7 +416,12 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
     wait: input.wait,
     timeoutMinutes: input['timeout-minutes'],
     pollIntervalSeconds: input['poll-interval-seconds'],
-    failOn: failClasses(input['fail-on'], input['allow-no-tests']),
+    failOn: failClasses(
+      input['fail-on'],
+      input['allow-no-tests'],
+      rateJudgesFailures(input, given)
+    ),
+    failedJudgedByRate: rateJudgesFailures(input, given),
     allowNoTests: input['allow-no-tests'],
     minPassRate: input['min-pass-rate'],
     minScore: input['min-score'],
@@ -416,17 +440,77 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
 }
 
 /**
+ * A score threshold for a vendor that scores no test could never be met: every run would start,
+ * then fail. Said before anything is sent.
+ */
+function requireScores(input: z.infer<ReturnType<typeof inputSchema>>, scoring: readonly string[]) {
+  const rules = (['min-score', 'min-average-score'] as const).filter(
+    (name) => input[name] !== undefined
+  )
+  if (rules.length === 0 || scoring.includes(input.provider)) return
+  const only = scoring.length > 0 ? ` (only ${scoring.join(', ')} scores its tests)` : ''
+  throw new InputError(
+    rules
+      .map(
+        (name) =>
+          `Input "${name}": ${input.provider} gives its tests no score, so no run could meet it${only}. Remove it, or judge by min-pass-rate.`
+      )
+      .join('\n')
+  )
+}
+
+/**
+ * Settings from the inputs with every input that does not parse left at its default (a missing
+ * api-key stands in as "withheld"), so that a run that could not start can still say so in the
+ * PR comment and the summary; undefined when even that does not parse (no provider).
+ */
+export function parseInputsLeniently(
+  read: (name: string) => string,
+  catalog: VendorCatalog
+): Settings | undefined {
+  const failing = new Set<string>()
+  const lenient = (name: string): string =>
+    !failing.has(name) ? read(name) : name === 'api-key' ? 'withheld' : ''
+  for (;;) {
+    try {
+      return parseInputs(lenient, catalog)
+    } catch (error) {
+      // Every message names its inputs in quotes: `Input "fail-on": …`, `missing: "testmo-url"`.
+      const named = [...String((error as Error).message).matchAll(/"([a-z][a-z0-9-]*)"/g)]
+      const fresh = named.map((match) => match[1] ?? '').filter((name) => !failing.has(name))
+      if (fresh.length === 0) return undefined
+      for (const name of fresh) failing.add(name)
+    }
+  }
+}
+
+/**
+ * A team that sets min-pass-rate and leaves fail-on alone means the rate to judge failed tests:
+ * "90 % must pass" lets 1 of 10 fail. Runs that errored, timed out or were cancelled still fail.
+ */
+function rateJudgesFailures(
+  input: z.infer<ReturnType<typeof inputSchema>>,
+  given: readonly string[]
+): boolean {
+  return input['min-pass-rate'] !== undefined && !given.includes('fail-on')
+}
+
+/**
  * The statuses that fail the step. `failure` is every failing status, a run without tests among
- * them unless allow-no-tests; `never` is none. A list is taken as written, and a list that fails on
- * no-tests while allow-no-tests is true contradicts itself.
+ * them unless allow-no-tests, and failed tests unless min-pass-rate judges them; `never` is none.
+ * A list is taken as written, and a list that fails on no-tests while allow-no-tests is true
+ * contradicts itself.
  */
 function failClasses(
   value: (typeof FAIL_ON)[number] | FailClass[],
-  allowNoTests: boolean
+  allowNoTests: boolean,
+  failedJudgedByRate: boolean
 ): FailClass[] {
   if (value === 'never') return []
   if (value === 'failure')
-    return FAIL_CLASSES.filter((item) => !(allowNoTests && item === 'no-tests'))
+    return FAIL_CLASSES.filter(
+      (item) => !(allowNoTests && item === 'no-tests') && !(failedJudgedByRate && item === 'failed')
+    )
   if (allowNoTests && value.includes('no-tests'))
     throw new InputError(
       'Input "fail-on" lists no-tests while "allow-no-tests" is true: drop one of them.'

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { shorten } from './text.js'
 
 /**
  * The one way text reaches the step log. The runner executes any stdout line that starts with
@@ -49,9 +50,12 @@ const LINE_BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g
 // `::name::` commands, and the runner's older `##[name]` form.
 const COMMAND_START = /^(\s*)(::|##\[)/
 
+// Outside text (a vendor's id, an error body) may be any length: no line of the log is longer.
+const MAX_LINE_CHARS = 4_000
+
 /** One line that cannot start a workflow command. */
 export function safeLine(text: string): string {
-  const line = redact(text).replace(LINE_BREAKS, ' ⏎ ')
+  const line = shorten(redact(text).replace(LINE_BREAKS, ' ⏎ '), MAX_LINE_CHARS)
   return line.replace(
     COMMAND_START,
     (_, space: string, start: string) => `${space}${start[0]} ${start.slice(1)}`
@@ -60,7 +64,7 @@ export function safeLine(text: string): string {
 
 export const log = {
   info: (text: string): void => core.info(safeLine(text)),
-  warning: (text: string): void => core.warning(redact(text)),
-  error: (text: string): void => core.error(redact(text)),
-  fail: (text: string): void => core.setFailed(redact(text))
+  warning: (text: string): void => core.warning(shorten(redact(text), MAX_LINE_CHARS)),
+  error: (text: string): void => core.error(shorten(redact(text), MAX_LINE_CHARS)),
+  fail: (text: string): void => core.setFailed(shorten(redact(text), MAX_LINE_CHARS))
 }

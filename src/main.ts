@@ -2,84 +2,68 @@ import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decide, type Decision } from './decide.js'
-import { createGitHubClient, findPullRequestForCommit, type GitHubClient } from './github-api.js'
-import { githubStatus, tokenRejected } from './github-errors.js'
 import {
-  contextFromEnvironment,
   missingUrlReason,
-  needsPullRequestLookup,
   readEventPayload,
   withheldSecretsReason,
   type EventPayload,
   type RunContext
 } from './github-context.js'
+import { VendorError } from './http.js'
 import { InputError, parseInputs, PROVIDER_SPECIFIC_INPUTS, type Settings } from './inputs.js'
-import { legLabel, legOf, type Leg } from './leg.js'
+import { legLabel } from './leg.js'
 import { log, redactDeep } from './log.js'
+import { reportNotStarted, type Progress } from './not-started.js'
 import { setIdOutput, setUrlOutput } from './outputs.js'
 import { checkWritablePaths } from './preflight.js'
-import { createProvider, vendorCatalog } from './providers/index.js'
+import { readPreviousRun } from './previous.js'
+import { vendorCatalog } from './providers/index.js'
 import {
   rerunFallbackLine,
   type Provider,
   type RunHandle,
   type TriggerRequest
 } from './providers/provider.js'
-import type { RenderContext } from './report/markdown.js'
+import { changesSince } from './report/changes.js'
 import type { RunReport } from './report/model.js'
 import { evaluatePolicy } from './report/policy.js'
-import { maskSecrets } from './secrets.js'
-import { readPreviousRun } from './previous.js'
-import { changesSince } from './report/changes.js'
-import { commentMarker } from './report/comment.js'
 import { planRerun, rerunReport, wantsRerun, type PreviousRun } from './rerun.js'
-import { configId, type CommentIdentity } from './record-identity.js'
+import { maskSecrets } from './secrets.js'
 import { publishAll } from './sinks/index.js'
-import { VendorError } from './http.js'
 import { STATE_HANDLE } from './state.js'
+import { connectGitHub, renderContextOf, stepOf } from './step.js'
 import { startedReport, waitForReport } from './wait.js'
 
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const progress: Progress = { started: false }
   try {
-    await pipeline(env)
+    await pipeline(env, progress)
   } catch (error) {
-    log.fail(error instanceof Error ? error.message : String(error))
+    // A run that never started leaves no earlier report standing as this commit's verdict.
+    if (!progress.started) await reportNotStarted(env, progress, error)
+    log.fail(errorMessage(error))
   }
 }
 
-async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
+async function pipeline(env: NodeJS.ProcessEnv, progress: Progress): Promise<void> {
   maskSecrets()
   const payload = readEventPayload(env.GITHUB_EVENT_PATH)
+  progress.payload = payload
   explainMissingSecrets(env, payload)
   const settings = parseInputs((name) => core.getInput(name), vendorCatalog())
-  const context = contextFromEnvironment(env, payload)
-  const deadline = Date.now() + settings.timeoutMinutes * 60_000
-  const provider = createProvider(settings, {
-    log: log.info,
-    warn: log.warning,
-    client: { deadline }
-  })
+  const step = stepOf(settings, env, payload)
+  progress.step = step
+  const { context, provider, leg, identity, deadline } = step
   const request = { settings, context }
   warnAboutIgnoredInputs(settings, provider)
-  const deploymentState = context.deployment?.state
-  if (deploymentState && deploymentState !== 'success') {
-    log.warning(
-      `The deployment's status is "${deploymentState}", not "success": testing it anyway. ` +
-        "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only."
-    )
-  }
+  warnAboutDeploymentState(context)
   requireUrlWithoutDeployment(settings, context, provider)
   provider.validate(request)
   await checkWritablePaths(settings)
+  await connectGitHub(step, env)
+  const { github } = step
 
-  const github = settings.githubToken
-    ? await createGitHubClient(settings.githubToken, env.GITHUB_API_URL)
-    : undefined
-  if (github && needsPullRequestLookup(context)) await lookUpPullRequest(github, context)
-
-  const leg = legOf(settings, provider)
-  const identity = commentIdentity(settings, context, provider, leg)
   const readPrevious = (): Promise<PreviousRun> =>
     readPreviousRun(github, context, settings, identity)
   // A re-run needs the last attempt's failures before it starts; otherwise they are read later.
@@ -91,6 +75,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
 
   const triggered = { ...request, rerun: plan.selection }
   const handle = await trigger(provider, triggered)
+  progress.started = true
   core.saveState(STATE_HANDLE, JSON.stringify({ provider: provider.name, handle }))
   log.info(
     `Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`
@@ -100,7 +85,7 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
 
   // Decided before rendering: the summary and the comment name it when they leave tests out.
   const reportPath = reportFilePath(settings, env, [provider.name, legLabel(leg), handle.runId])
-  const renderContext = { ...toRenderContext(provider, settings, context, leg), reportPath }
+  const renderContext = { ...renderContextOf(step), reportPath }
   let report: RunReport
   let lastRun = previous
   if (settings.wait) {
@@ -135,6 +120,15 @@ async function pipeline(env: NodeJS.ProcessEnv): Promise<void> {
   apply(decide(report, settings, sinks, provider.displayName))
 }
 
+function warnAboutDeploymentState(context: RunContext): void {
+  const state = context.deployment?.state
+  if (!state || state === 'success') return
+  log.warning(
+    `The deployment's status is "${state}", not "success": testing it anyway. ` +
+      "Add `if: github.event.deployment_status.state == 'success'` to the step to test finished deployments only."
+  )
+}
+
 /** An empty api-key on a run GitHub gives no secrets: say why, and what to do, not just "required". */
 function explainMissingSecrets(env: NodeJS.ProcessEnv, payload: EventPayload): void {
   const reason = withheldSecretsReason(env, payload)
@@ -157,25 +151,6 @@ function warnAboutIgnoredInputs(settings: Settings, provider: Provider): void {
   }
 }
 
-/**
- * Who this step is in the PR comment: its marker (provider, target, job, leg and workflow), the
- * marker an older testgate wrote (taken over once), and the id of its configuration.
- */
-function commentIdentity(
-  settings: Settings,
-  context: RunContext,
-  provider: Provider,
-  leg: Leg
-): CommentIdentity {
-  // The target in the marker: the target-id input, for the vendors that read one.
-  const target = provider.inputs.includes('target-id') ? settings.targetId : undefined
-  return {
-    marker: commentMarker(provider.name, target, context.job, leg, context.workflowFile),
-    legacyMarker: commentMarker(provider.name, target, context.job, leg),
-    config: configId(settings, context, leg)
-  }
-}
-
 /** A provider that tests a URL gets none from a merge group: `url` must be given, never waited for. */
 function requireUrlWithoutDeployment(
   settings: Settings,
@@ -190,20 +165,6 @@ function requireUrlWithoutDeployment(
   )
 }
 
-async function lookUpPullRequest(github: GitHubClient, context: RunContext): Promise<void> {
-  try {
-    context.pullRequest = await findPullRequestForCommit(github, context)
-    if (context.pullRequest)
-      log.info(`Commit ${context.sha.slice(0, 7)} belongs to PR #${context.pullRequest.number}`)
-  } catch (error) {
-    const commit = `commit ${context.sha.slice(0, 7)}`
-    // A rejected token is a misconfiguration, not a passing outage: stop before the vendor run
-    // starts, since neither the PR nor its comment could be reached with it.
-    if (githubStatus(error) === 401) throw tokenRejected(`looking up the PR of ${commit}`)
-    log.warning(`Could not look up the PR of ${commit}: ${errorMessage(error)}`)
-  }
-}
-
 async function trigger(provider: Provider, request: TriggerRequest): Promise<RunHandle> {
   try {
     return await provider.trigger(request)
@@ -216,24 +177,6 @@ async function trigger(provider: Provider, request: TriggerRequest): Promise<Run
       return trigger(provider, { ...request, rerun: undefined })
     }
     throw new Error(`Could not start the ${provider.displayName} run. ${errorMessage(error)}`)
-  }
-}
-
-function toRenderContext(
-  provider: Provider,
-  settings: Settings,
-  context: RunContext,
-  leg: Leg
-): RenderContext {
-  return {
-    vendor: provider.displayName,
-    leg: legLabel(leg),
-    environment: settings.environment,
-    urlUnderTest: settings.url ?? context.deployment?.url,
-    sha: context.sha,
-    baseRef: context.mergeGroup?.baseRef,
-    runUrl: context.runUrl,
-    timeoutMinutes: settings.timeoutMinutes
   }
 }
 

@@ -39,6 +39,11 @@ function outsidePair(text: string, index: number, step: -1 | 1): number {
   return lowHalf && index > 0 ? index + step : index
 }
 
+/** An id from outside (a vendor's, a record's) as a message names it: at most 64 characters. */
+export function shortId(id: string): string {
+  return shorten(id, 64)
+}
+
 /** Text of at most `max` characters, its start and end kept around an ellipsis. */
 export function shorten(text: string, max: number): string {
   return text.length <= max ? text : keepEnds(text, max, '…')

@@ -600,6 +600,35 @@ describe('pull requests GitHub gives no secrets', () => {
     expect(errors).toContain('Fork and Dependabot pull requests')
   })
 
+  it.each(['pull_request_review', 'pull_request_review_comment'])(
+    'names the fork on a %s event too',
+    async (eventName) => {
+      const result = await run(
+        { provider: 'octomind', 'api-key': '' },
+        { eventName, event: forkEvent }
+      )
+
+      expect(result.errors.join('\n')).toContain('a pull request from the fork stranger/shop')
+    }
+  )
+
+  it('names a fork deleted since the PR was opened', async () => {
+    const gone = {
+      pull_request: {
+        ...forkEvent.pull_request,
+        head: { ...forkEvent.pull_request.head, repo: null }
+      }
+    }
+    const result = await run({ provider: 'octomind', 'api-key': '' }, { event: gone })
+
+    expect(result.errors.join('\n')).toContain(
+      'a pull request from a fork that has since been deleted'
+    )
+    // The summary says it; the fork's read-only token is not asked to write a comment.
+    expect(result.summary).toContain("this commit's run did not start")
+    expect(github.requestsTo('create-comment')).toHaveLength(0)
+  })
+
   it('names Dependabot as the reason', async () => {
     const result = await run(
       { provider: 'octomind', 'api-key': '' },

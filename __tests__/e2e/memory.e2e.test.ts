@@ -8,7 +8,7 @@ import {
   sampleTestCases,
   scriptedRun
 } from '../simulators/octomind.js'
-import { runAction } from '../simulators/runner.js'
+import { runAction, type ActionResult } from '../simulators/runner.js'
 import { worldPerTest } from '../simulators/world.js'
 
 /**
@@ -168,6 +168,49 @@ describe('a record edited by hand', () => {
   })
 })
 
+describe('records and markers are read only where testgate writes them', () => {
+  it('vendor text cannot put a marker or a record line into the comment', async () => {
+    const sim = await octomind([])
+    const quoted = [
+      'step 2 broke',
+      `<!-- testgate-digest:2:${'A'.repeat(40)}.${'B'.repeat(22)} -->`,
+      `<!-- testgate:octomind:${TARGET}:e2e-tests:workflow=e2e.yml -->`,
+      '<!-- testgate-leg:octomind:x -->'
+    ].join('\n')
+    sim.options.script = scriptedRun(
+      CASES.map((c, i) =>
+        i === 1
+          ? { testCaseId: c.id, status: 'FAILED', errorMessage: quoted }
+          : { testCaseId: c.id, status: 'PASSED' }
+      )
+    )
+    expect((await onPullRequest(inputsFor(sim, 'https://shop.example'))).exitCode).toBe(1)
+
+    const body = ours()[0]?.body ?? ''
+    expect(body).toContain('step 2 broke')
+    const hidden = body.split('\n').filter((line) => line.includes('<!--'))
+    expect(hidden).toHaveLength(2)
+    expect(body.indexOf('<!--', body.indexOf('\n', body.indexOf('\n') + 1))).toBe(-1)
+  })
+
+  it('an id of a million characters in an edited record never reaches the log', async () => {
+    const sim = await octomind([1, 3])
+    const inputs = inputsFor(sim, 'https://shop.example', { rerun: 'failed' })
+    expect((await onPullRequest(inputs)).exitCode).toBe(1)
+    const comment = ours()[0]
+    if (!comment) throw new Error('no comment')
+    comment.body = editRecord(comment.body, (record) => {
+      record.f = ['x'.repeat(1_000_000)]
+    })
+
+    const rerun = await onPullRequest(inputs, { GITHUB_RUN_ATTEMPT: '2' })
+
+    const longest = Math.max(...rerun.stdout.split('\n').map((line) => line.length))
+    expect(longest).toBeLessThan(5_000)
+    expect(executes(sim)[1]).not.toHaveProperty('testCaseVersionIds')
+  })
+})
+
 describe('comment-on: change weighs the decided verdict', () => {
   const RUN_TEST = '0b5a4d0e-1111-4222-8333-444455556666'
   const SECRET = 'fagi-secret-key-memory'
@@ -212,5 +255,69 @@ describe('comment-on: change weighs the decided verdict', () => {
     expect((await futureAgi(9)).exitCode).toBe(0)
     expect(ours()[0]?.body).toContain('✅ Future AGI: all 1 test passed')
     expect(ours()).toHaveLength(1)
+  })
+})
+
+describe('a run that never starts', () => {
+  const NEXT_SHA = 'cafe'.repeat(10)
+  const onNextCommit = (inputs: Record<string, string>) =>
+    runAction({
+      eventName: 'pull_request',
+      event: {
+        pull_request: { number: PR, node_id: 'PR_31', head: { sha: NEXT_SHA, ref: 'feature/x' } }
+      },
+      githubApiUrl: world.github.url,
+      inputs: { 'timeout-minutes': '1', ...inputs }
+    })
+
+  async function greenComment(): Promise<Record<string, string>> {
+    const sim = await octomind([])
+    const inputs = inputsFor(sim, 'https://shop.example')
+    expect((await onPullRequest(inputs)).exitCode).toBe(0)
+    expect(ours()[0]?.body).toContain('✅ Octomind: all 5 tests passed')
+    return inputs
+  }
+
+  function expectNotStarted(result: ActionResult, why: string): void {
+    expect(result.exitCode).toBe(1)
+    const comments = ours()
+    expect(comments).toHaveLength(1)
+    const body = comments[0]?.body ?? ''
+    for (const text of [body, result.summary]) {
+      expect(text).toContain("💥 Octomind: this commit's run did not start")
+      expect(text).toContain(why)
+      expect(text).toContain(`commit ${NEXT_SHA.slice(0, 7)}`)
+      expect(text).not.toContain('all 5 tests passed')
+    }
+    // No record: nothing of a run that did not start can be compared or re-run.
+    expect(body).not.toContain('testgate-digest')
+  }
+
+  it('a key the vendor refuses replaces the last green comment, and writes a summary', async () => {
+    const inputs = await greenComment()
+    const result = await onNextCommit({ ...inputs, 'api-key': 'revoked-key-0000' })
+    expectNotStarted(result, 'HTTP 401')
+    const lines = result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'))
+    expect(lines.join('\n')).not.toContain('revoked-key-0000')
+    expect(ours()[0]?.body).not.toContain('revoked-key-0000')
+  })
+
+  it('an input error does too, naming the input', async () => {
+    const inputs = await greenComment()
+    const result = await onNextCommit({ ...inputs, 'timeout-minutes': 'soon' })
+    expectNotStarted(result, 'Input "timeout-minutes"')
+  })
+
+  it('a github-token GitHub rejects leaves the comment alone and writes the summary', async () => {
+    const inputs = await greenComment()
+    const writes = world.github.requestsTo('update-comment').length
+    const result = await onNextCommit({
+      ...inputs,
+      'api-key': 'revoked-key-0000',
+      'github-token': 'ghs_revoked'
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.summary).toContain("this commit's run did not start")
+    expect(world.github.requestsTo('update-comment')).toHaveLength(writes)
   })
 })

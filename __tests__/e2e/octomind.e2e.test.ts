@@ -351,7 +351,11 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(errors).toContain('Input "timeout-minutes": expected a plain number of minutes')
     expect(errors).toContain('Input "browser": expected one of CHROMIUM, FIREFOX, SAFARI')
     expect(octomind.requests).toHaveLength(0)
-    expect(github.requests).toHaveLength(0)
+    // GitHub is told only that this commit's run did not start, in the PR comment.
+    expect(new Set(github.requests.map((request) => request.route))).toEqual(
+      new Set(['graphql', 'create-comment'])
+    )
+    expect(result.summary).toContain("this commit's run did not start")
   })
 
   it('asks for a url when there is none and no deployment to take it from', async () => {

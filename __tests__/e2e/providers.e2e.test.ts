@@ -835,14 +835,46 @@ describe('verdict policy, end to end through dist/index.js', () => {
     expect(comment).toContain('**The step fails**, decided by min-pass-rate')
   })
 
-  it('names fail-on when the status decides, with min-pass-rate met beside it', async () => {
+  it('lets min-pass-rate judge failed tests when fail-on is left unset', async () => {
     const sim = await start(testiflySim('fail'))
     const result = await run({ ...testifly(sim.url), 'min-pass-rate': '50' })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs).toMatchObject({ status: 'failed', 'decided-by': 'none' })
+    expect(result.warnings.join('\n')).toContain(
+      'Testifly: 1 of 3 tests failed (failed tests judged by min-pass-rate, which the run meets)'
+    )
+    expect(result.summary).toContain('\\(minimum 50%\\) ✓')
+    expect(result.summary).toContain(
+      '**The step passes**: failed tests are judged by min-pass-rate, which the run meets \\(fail-on is not set\\).'
+    )
+  })
+
+  it('names fail-on when it is set and the status decides, with min-pass-rate met beside it', async () => {
+    const sim = await start(testiflySim('fail'))
+    const result = await run({ ...testifly(sim.url), 'min-pass-rate': '50', 'fail-on': 'failure' })
 
     expect(result.exitCode).toBe(1)
     expect(result.outputs['decided-by']).toBe('fail-on')
     expect(result.errors.join('\n')).toContain('decided by fail-on, which includes failed.')
     expect(result.summary).toContain('\\(minimum 50%\\) ✓')
+  })
+
+  it('refuses a pass rate written as a fraction, and a score rule for a vendor without scores', async () => {
+    const sim = await start(testiflySim('pass'))
+    const result = await run({ ...testifly(sim.url), 'min-pass-rate': '0.9', 'min-score': '7' })
+
+    expect(result.exitCode).toBe(1)
+    const errors = result.errors.join('\n')
+    expect(errors).toContain(
+      'Input "min-pass-rate": expected a percent from 0 to 100: 0.9 would be 0.9 %25; for 90 %25 write 90'
+    )
+    expect(sim.requestsTo('execute')).toHaveLength(0)
+    const scoreless = await run({ ...testifly(sim.url), 'min-score': '7' })
+    expect(scoreless.errors.join('\n')).toContain(
+      'Input "min-score": testifly gives its tests no score, so no run could meet it'
+    )
+    expect(sim.requestsTo('execute')).toHaveLength(0)
   })
 
   it('fails a Future AGI run the vendor passed when a call scores below min-score', async () => {

@@ -73,6 +73,7 @@ describe('parseInputs', () => {
 
   it('reads the thresholds as plain decimals, naming the input of a bad one', () => {
     const settings = parse({
+      provider: 'futureagi',
       'min-pass-rate': '90',
       'min-score': ' 7.5 ',
       'min-average-score': '8'
@@ -87,6 +88,33 @@ describe('parseInputs', () => {
     )
     expect(errorOf({ 'min-score': '-1' })).toContain('Input "min-score": expected a plain number')
     expect(errorOf({ 'min-average-score': 'high' })).toContain('Input "min-average-score"')
+  })
+
+  it('refuses a pass rate written as a fraction, with the percent it meant', () => {
+    expect(errorOf({ 'min-pass-rate': '0.9' })).toBe(
+      'Input "min-pass-rate": expected a percent from 0 to 100: 0.9 would be 0.9 %; for 90 % write 90 (got "0.9")'
+    )
+    expect(parse({ 'min-pass-rate': '1' }).minPassRate).toBe(1)
+  })
+
+  it('lets min-pass-rate judge failed tests when fail-on is left unset', () => {
+    expect(parse({ 'min-pass-rate': '90' })).toMatchObject({
+      failOn: ['errored', 'timed-out', 'cancelled', 'no-tests'],
+      failedJudgedByRate: true
+    })
+    expect(parse({ 'min-pass-rate': '90', 'fail-on': 'failure' })).toMatchObject({
+      failOn: ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'],
+      failedJudgedByRate: false
+    })
+  })
+
+  it('refuses a score threshold for a vendor that scores no test', () => {
+    expect(errorOf({ 'min-score': '7' })).toBe(
+      'Input "min-score": octomind gives its tests no score, so no run could meet it (only futureagi scores its tests). Remove it, or judge by min-pass-rate.'
+    )
+    expect(errorOf({ provider: 'testifly', 'min-average-score': '7' })).toContain(
+      'Input "min-average-score": testifly gives its tests no score'
+    )
   })
 
   it('applies the defaults of action.yml to unset inputs', () => {

@@ -44,7 +44,8 @@ describe('evaluatePolicy: fail-on', () => {
       decidedBy: 'none',
       failedRules: [],
       failOn: ALL,
-      checks: []
+      checks: [],
+      failedJudgedByRate: false
     })
   })
 

@@ -1,3 +1,4 @@
+import { shortId } from '../text.js'
 import { z } from 'zod'
 import { VendorError, type HttpClient } from '../http.js'
 import { InputError } from '../inputs.js'
@@ -190,7 +191,7 @@ export function empiricalRunId(runId: string): number | undefined {
 /** Why Empirical cannot re-run the earlier run's failures: its run id is not an integer. */
 export function empiricalRerunProblem(rerun: RerunSelection): string | undefined {
   return empiricalRunId(rerun.previousRunId) === undefined
-    ? `Empirical re-runs a run by its integer id, and the earlier attempt's run id "${rerun.previousRunId}" is not one`
+    ? `Empirical re-runs a run by its integer id, and the earlier attempt's run id "${shortId(rerun.previousRunId)}" is not one`
     : undefined
 }
 

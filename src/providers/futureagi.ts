@@ -1,3 +1,4 @@
+import { shortId } from '../text.js'
 import { z } from 'zod'
 import type { HttpClient } from '../http.js'
 import { InputError, optionalText, ownInputs, type Settings } from '../inputs.js'
@@ -166,7 +167,7 @@ export function authHeaders(settings: Settings): Record<string, string> {
 export function futureAgiRerunProblem(rerun: RerunSelection): string | undefined {
   const bad = rerun.keys.filter((key) => !UUID.test(key))
   return bad.length > 0
-    ? `Future AGI re-runs calls by their scenario's id, which not every failed call of the earlier attempt named (${bad.slice(0, 3).join(', ')})`
+    ? `Future AGI re-runs calls by their scenario's id, which not every failed call of the earlier attempt named (${bad.slice(0, 3).map(shortId).join(', ')})`
     : undefined
 }
 
@@ -557,5 +558,7 @@ function callTimes(
 
 export const futureAgi: ProviderModule = {
   create: (deps) => new FutureAgiProvider(deps),
-  ownInputs: OWN_INPUTS
+  ownInputs: OWN_INPUTS,
+  // Each call's overall_score [server: CallExecution.overall_score].
+  scores: true
 }

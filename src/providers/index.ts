@@ -28,7 +28,8 @@ export function vendorCatalog(): VendorCatalog {
   const ownInputs = Object.fromEntries(
     Object.entries(PROVIDERS).map(([name, module]) => [name, module.ownInputs])
   )
-  return { names: providerNames(), ownInputs }
+  const scoring = providerNames().filter((name) => PROVIDERS[name as ProviderName].scores === true)
+  return { names: providerNames(), ownInputs, scoring }
 }
 
 export function providerFactory(name: string): ProviderFactory {

@@ -1,3 +1,4 @@
+import { shortId } from '../text.js'
 import { z } from 'zod'
 import type { HttpClient } from '../http.js'
 import { InputError, optionalChoice, ownInputs, type Settings } from '../inputs.js'
@@ -251,7 +252,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export function octomindRerunProblem(rerun: RerunSelection): string | undefined {
   const bad = rerun.keys.filter((key) => !UUID.test(key))
   return bad.length > 0
-    ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).join(', ')})`
+    ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).map(shortId).join(', ')})`
     : undefined
 }
 

@@ -106,6 +106,8 @@ export type ProviderFactory = (deps: ProviderDeps) => Provider
 export interface ProviderModule {
   create: ProviderFactory
   ownInputs: OwnInputs
+  /** Its tests carry a score (min-score, min-average-score apply); undeclared: no scores. */
+  scores?: boolean
 }
 
 /**

@@ -2,7 +2,13 @@ import type { COMMENT_ON } from '../inputs.js'
 import type { Leg } from '../leg.js'
 import type { Digest } from './digest.js'
 import type { RunReport } from './model.js'
-import { COMMENT_LIMITS, footerLine, renderReport, type RenderContext } from './markdown.js'
+import {
+  COMMENT_LIMITS,
+  footerLine,
+  neutralizeComments,
+  renderReport,
+  type RenderContext
+} from './markdown.js'
 
 /**
  * The sticky PR comment: one per (provider, target, job), found again by a hidden marker on its
@@ -39,10 +45,14 @@ export function encodeMarkerText(text: string): string {
   )
 }
 
-/** The comment: `header` (the marker, then the hidden digest line) first, the report under it. */
+/**
+ * The comment: `header` (the marker, then the hidden record line) first, the report under it, in
+ * which no vendor text can start an HTML comment (a marker or a record of its own).
+ */
 export function commentBody(report: RunReport, context: RenderContext, header: string): string {
   const footer = footerLine(context, ['this comment is updated on every run'])
-  return renderReport(report, context, COMMENT_LIMITS, { header, footer })
+  const body = renderReport(report, context, COMMENT_LIMITS, { header, footer })
+  return `${header}${neutralizeComments(body.slice(header.length))}`
 }
 
 export interface CommentFacts {

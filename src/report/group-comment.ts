@@ -3,6 +3,7 @@ import {
   COMMENT_LIMITS,
   escapeMarkdown,
   footerLine,
+  neutralizeComments,
   renderReport,
   type RenderContext
 } from './markdown.js'
@@ -91,7 +92,8 @@ export interface Section {
  * The well-formed sections of a comment, in the order they appear; the first of a key wins.
  * A start without its own end before the next start is dropped, and so is anything outside the
  * sections (the heading, the footer, text someone added): the comment is rebuilt from sections.
- * Vendor text cannot hold a marker line: renderSection neutralises every "<!--" in it.
+ * Vendor text cannot hold a marker line: renderSection neutralises every "<!--" in it
+ * (neutralizeComments).
  */
 export function parseGroupComment(body: string): Section[] {
   const lines = body.replace(/\r\n?/g, '\n').split('\n')
@@ -238,7 +240,7 @@ export function renderSection(
   const limits = { ...COMMENT_LIMITS, max: max - measure(`${head}\n`) - measure(end) }
   // renderReport ends its text with a line break; the end marker takes the next line.
   const body = renderReport(report, context, limits, { footer })
-  return `${head}\n${neutralized(body)}${end}`
+  return `${head}\n${neutralizeComments(body)}${end}`
 }
 
 /**
@@ -252,14 +254,4 @@ export function groupSectionOf(
 ): (max: number, key: string) => string {
   const footer = footerLine(context)
   return (max, key) => renderSection(report, context, { key, header, footer, max })
-}
-
-/**
- * Vendor text is escaped by renderReport, except inside code blocks (an error message), where it
- * is shown as written: there "<!--" could start a line that reads as another leg's marker, or as a
- * hidden line of testgate's. "<" becomes "﹤" (U+FE64, as wide in UTF-16 units), which a reader
- * hardly tells apart and no parser takes for a comment. testgate's own text has no "<!--".
- */
-function neutralized(body: string): string {
-  return body.replace(/<!--/g, '\uFE64!--')
 }

@@ -40,3 +40,14 @@ export function link(label: string, url: string | undefined): string | undefined
   const safe = safeUrl(url)
   return safe ? `[${escapeMarkdown(label)}](${safe})` : undefined
 }
+
+/**
+ * A rendering that no HTML comment can start in. Vendor text is escaped by renderReport, except
+ * inside code blocks (an error message), where it is shown as written: there "<!--" could start a
+ * line that reads as a marker, or as a record of testgate's. "<" becomes "﹤" (U+FE64, as wide in
+ * UTF-16 units), which a reader hardly tells apart and no parser takes for a comment. testgate's
+ * own text has no "<!--" but the hidden lines it puts above a rendering.
+ */
+export function neutralizeComments(rendering: string): string {
+  return rendering.replace(/<!--/g, '\uFE64!--')
+}

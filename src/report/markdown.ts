@@ -6,14 +6,22 @@ import {
   FAIL_CLASSES,
   failOnText,
   failsOnStatus,
+  passingText,
   type PolicyVerdict
 } from './policy.js'
 import { verdictText } from './verdict.js'
 import { changesSection, rerunLine } from './changes-section.js'
 import type { Changes } from './changes.js'
-import { CONTROL_CHARS, codeBlock, escapeMarkdown, link, safeUrl } from './markdown-text.js'
+import {
+  CONTROL_CHARS,
+  codeBlock,
+  escapeMarkdown,
+  link,
+  neutralizeComments,
+  safeUrl
+} from './markdown-text.js'
 
-export { codeBlock, escapeMarkdown, link, safeUrl }
+export { codeBlock, escapeMarkdown, link, neutralizeComments, safeUrl }
 
 /**
  * RunReport → markdown for the job summary and the PR comment. Everything that came from a vendor
@@ -35,6 +43,8 @@ export interface RenderContext {
   timeoutMinutes?: number
   /** True when testgate started the run and did not wait for it. */
   startedOnly?: boolean
+  /** Why this commit's run did not start (an input error, a vendor that refused the trigger). */
+  notStarted?: string
   /** Where else the report went (a Testmo run…), linked from the summary and the comment. */
   published?: { label: string; url: string }[]
   /** Where the normalized report JSON is written: named when tests are left out for size. */
@@ -117,6 +127,7 @@ export function headline(report: RunReport, context: RenderContext): string {
   const leg = context.leg ? ` (${escapeMarkdown(context.leg)})` : ''
   const vendor = `${escapeMarkdown(context.vendor)}${leg}`
   if (context.startedOnly) return `🚀 ${vendor}: run started`
+  if (context.notStarted !== undefined) return `💥 ${vendor}: this commit's run did not start`
   const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`
   const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report)
   const policy = context.policy
@@ -136,10 +147,13 @@ export function policyLines(report: RunReport, policy: PolicyVerdict): string {
     (check) => `${escapeMarkdown(checkText(check))} ${mark[check.outcome]}`
   )
   const failOn = `\`fail-on: ${failOnText(policy.failOn)}\``
+  const passes = policy.failedJudgedByRate
+    ? escapeMarkdown(passingText(policy))
+    : `no rule failed the run (${failOn})`
   lines.push(
     policy.fails
       ? `**The step fails**, ${escapeMarkdown(decidingText(policy, report.status))}.`
-      : `**The step passes**: no rule failed the run (${failOn}).`
+      : `**The step passes**: ${passes}.`
   )
   return lines.join('<br>\n')
 }
@@ -283,7 +297,7 @@ export function renderReport(
   addOverview(budget, report, context)
   if (context.changes && !context.startedOnly) addChanges(budget, context.changes, context.vendor)
   const noticeAt = budget.length
-  const notShown = context.startedOnly ? 0 : addTests(budget, report, limits)
+  const notShown = context.startedOnly || context.notStarted ? 0 : addTests(budget, report, limits)
   budget.release(noticeRoom)
   // Near the top, where a reader learns first that the lists below are incomplete.
   if (notShown > 0) budget.add(notShownLine(notShown, report, context), noticeAt)
@@ -295,6 +309,10 @@ function addOverview(budget: Budget, report: RunReport, context: RenderContext):
   const meta = metaLine(report, context)
   if (meta) budget.add(meta)
   if (report.note) budget.add(`> ${escapeMarkdown(report.note)}`)
+  if (context.notStarted !== undefined) {
+    budget.add(notStartedLines(context.notStarted))
+    return
+  }
   if (report.rerunOf) budget.add(rerunLine(report.rerunOf, context.vendor))
   if (context.startedOnly) {
     budget.add('testgate started the run and did not wait for its verdict (`wait: false`).')
@@ -303,6 +321,13 @@ function addOverview(budget: Budget, report: RunReport, context: RenderContext):
   }
   if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
     budget.add(policyLines(report, context.policy))
+}
+
+/** Why the run did not start, a line per problem, and that nothing else of it is known. */
+function notStartedLines(reason: string): string {
+  const lines = reason.split('\n').filter((line) => line.trim() !== '')
+  const quoted = lines.map((line) => `> ${escapeMarkdown(line)}`).join('<br>\n')
+  return `${quoted}\n\nNo test ran for this commit: it has no verdict.`
 }
 
 /** Above the failures: what came, went and stayed since the last run. */

@@ -21,6 +21,8 @@ export interface VerdictPolicy {
   minScore?: number
   /** The lowest mean score over the scored tests. */
   minAverageScore?: number
+  /** min-pass-rate judges failed tests (fail-on was left unset): `failOn` leaves `failed` out. */
+  failedJudgedByRate?: boolean
 }
 
 /** The input whose rule failed the run, or `none` when no rule did. */
@@ -53,6 +55,8 @@ export interface PolicyVerdict {
   failOn: readonly FailClass[]
   /** The thresholds set, measured. */
   checks: ThresholdCheck[]
+  /** Failed tests were judged by min-pass-rate rather than fail-on. */
+  failedJudgedByRate: boolean
 }
 
 /** Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing. */
@@ -67,7 +71,8 @@ export function evaluatePolicy(report: RunReport, policy: VerdictPolicy): Policy
     decidedBy: failedRules[0] ?? 'none',
     failedRules,
     failOn: policy.failOn,
-    checks
+    checks,
+    failedJudgedByRate: policy.failedJudgedByRate === true
   }
 }
 
@@ -185,6 +190,16 @@ export function checkText(check: ThresholdCheck): string {
     return `Score: lowest ${figure(check.value, 2)} of ${plural(check.over, 'scored test')}${below} ${minimum}`
   }
   return `Score: average ${figure(check.value, 2)} over ${plural(check.over, 'scored test')} ${minimum}`
+}
+
+/**
+ * Why a run with failed tests passes the step, in words: min-pass-rate judged them, or fail-on
+ * left them out.
+ */
+export function passingText(verdict: PolicyVerdict): string {
+  return verdict.failedJudgedByRate
+    ? 'failed tests are judged by min-pass-rate, which the run meets (fail-on is not set)'
+    : `no rule failed the run (fail-on: ${failOnText(verdict.failOn)})`
 }
 
 /** What `fail-on` is, as a user wrote it: "never" or the statuses. */

@@ -44,20 +44,23 @@ export const commentSink: Sink = {
         previous?.comment === undefined && !settings.commentGroup
           ? await findOwnStickyComment(github, target, log.info)
           : previous?.comment
-      const digest = runDigest(input)
-      const wanted = commentWanted(settings.commentOn, {
-        fails: digest.fails,
-        exists: Boolean(existing),
-        previous: previous?.digest,
-        current: digest
-      })
+      // A run that did not start leaves no record: nothing of it can be compared or re-run.
+      const digest = input.render.notStarted === undefined ? runDigest(input) : undefined
+      const wanted = digest
+        ? commentWanted(settings.commentOn, {
+            fails: digest.fails,
+            exists: Boolean(existing),
+            previous: previous?.digest,
+            current: digest
+          })
+        : ({ write: true } as const)
       if (!wanted.write) {
         log.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`)
         return skipped(wanted.reason)
       }
-      const record = encodeDigest(digest, settings.apiKey)
+      const record = digest && encodeDigest(digest, settings.apiKey)
       if (settings.commentGroup) return await writeGroupComment(input, github, pr.number, record)
-      const header = `${marker}\n${record}`
+      const header = record ? `${marker}\n${record}` : marker
       const body = redact(commentBody(input.report, withEarlierLinks(input), header))
       const result = await writeStickyComment(github, target, body, existing?.id ?? undefined)
       log.info(`PR #${pr.number}: comment ${result.action} ${result.url}`)
