@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { parseGroupComment } from '../../src/report/group-comment.js'
@@ -319,5 +320,43 @@ describe('a run that never starts', () => {
     expect(result.exitCode).toBe(1)
     expect(result.summary).toContain("this commit's run did not start")
     expect(world.github.requestsTo('update-comment')).toHaveLength(writes)
+  })
+})
+
+describe('comment-on: change with more failures than the record lists', () => {
+  // Random ids deflate as little as real ones: a leg's section of a combined comment lists about
+  // a hundred of them.
+  const many = Array.from({ length: 160 }, (_, i) => ({
+    id: randomUUID(),
+    versionId: randomUUID(),
+    description: `Check ${i}`
+  }))
+  const run = (failing: (i: number) => boolean) =>
+    scriptedRun(
+      many.map((c, i) =>
+        failing(i)
+          ? { testCaseId: c.id, status: 'FAILED', errorMessage: `check ${i} broke` }
+          : { testCaseId: c.id, status: 'PASSED' }
+      )
+    )
+
+  it('counts a change among the failures the record does not list as a change', async () => {
+    const sim = await world.start(
+      new OctomindSimulator({ apiKey: KEY, testCases: many, script: run((i) => i < 140) })
+    )
+    const inputs = inputsFor(sim, 'https://shop.example', {
+      'comment-on': 'change',
+      'comment-group': 'e2e'
+    })
+    expect((await onPullRequest(inputs)).exitCode).toBe(1)
+    const before = ours()[0]?.body ?? ''
+
+    // as many failures, the first ones the same: the last failing check is another one
+    sim.options.script = run((i) => i < 139 || i === 159)
+    const second = await onPullRequest(inputs)
+
+    expect(second.exitCode).toBe(1)
+    expect(second.stdout).not.toContain('comment not written')
+    expect(ours()[0]?.body).not.toBe(before)
   })
 })
