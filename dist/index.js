@@ -30293,6 +30293,7 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A9: () => (/* binding */ sharedInputNames),
 /* harmony export */   AU: () => (/* binding */ optionalChoice),
 /* harmony export */   Rj: () => (/* binding */ PROVIDER_SPECIFIC_INPUTS),
 /* harmony export */   TL: () => (/* binding */ parseInputs),
@@ -30515,9 +30516,13 @@ function inputSchema(providers) {
 function allOwnInputs(catalog) {
     return Object.assign({}, ...Object.values(catalog.ownInputs));
 }
+/** The inputs every vendor's step may take (provider, api-key, wait…), by name. */
+function sharedInputNames() {
+    return Object.keys(inputSchema(['x']).shape);
+}
 /** The names of every input testgate reads: the shared ones, then each vendor's own. */
 function inputNames(catalog) {
-    return [...Object.keys(inputSchema(['x']).shape), ...Object.keys(allOwnInputs(catalog))];
+    return [...sharedInputNames(), ...Object.keys(allOwnInputs(catalog))];
 }
 /** The own inputs a vendor was given, as written. */
 function ownRaw(raw, own) {
@@ -34900,12 +34905,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 var http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(7194);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(8992);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __nccwpck_require__(9691);
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
 // EXTERNAL MODULE: ./src/providers/provider.ts
@@ -36347,6 +36352,7 @@ const testifly = {
 
 
 
+
 /** Every provider testgate can drive, by the name users write in `provider:`. */
 const PROVIDERS = {
     octomind: octomind,
@@ -36357,11 +36363,31 @@ const PROVIDERS = {
 function providerNames() {
     return Object.keys(PROVIDERS);
 }
-/** The vendors and the inputs each one alone reads, for parsing the inputs. */
-function vendorCatalog() {
-    const ownInputs = Object.fromEntries(Object.entries(PROVIDERS).map(([name, module]) => [name, module.ownInputs]));
-    const scoring = providerNames().filter((name) => PROVIDERS[name].scores === true);
-    return { names: providerNames(), ownInputs, scoring };
+/**
+ * The vendors and the inputs each one alone reads, for parsing the inputs. An own input is one
+ * vendor's alone: two vendors declaring the same name (or one a shared input's name) would have
+ * one vendor's users checked by the other's rules, so that is refused here.
+ */
+function vendorCatalog(modules = PROVIDERS) {
+    const ownInputs = Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module.ownInputs]));
+    const clash = ownInputClash(ownInputs);
+    if (clash)
+        throw new Error(clash);
+    const scoring = Object.keys(modules).filter((name) => modules[name]?.scores === true);
+    return { names: Object.keys(modules), ownInputs, scoring };
+}
+/** Why the vendors' own inputs cannot be told apart, if they cannot. */
+function ownInputClash(ownInputs) {
+    const owner = new Map((0,inputs/* sharedInputNames */.A9)().map((name) => [name, 'every vendor']));
+    for (const [vendor, own] of Object.entries(ownInputs)) {
+        for (const input of Object.keys(own)) {
+            const other = owner.get(input);
+            if (other)
+                return `Input "${input}" is declared by ${vendor} and by ${other}: an own input belongs to one vendor.`;
+            owner.set(input, vendor);
+        }
+    }
+    return undefined;
 }
 function providerFactory(name) {
     if (!Object.hasOwn(PROVIDERS, name))

@@ -349,9 +349,14 @@ function allOwnInputs(catalog: VendorCatalog): Record<string, z.ZodType<unknown,
   >
 }
 
+/** The inputs every vendor's step may take (provider, api-key, wait…), by name. */
+export function sharedInputNames(): string[] {
+  return Object.keys(inputSchema(['x']).shape)
+}
+
 /** The names of every input testgate reads: the shared ones, then each vendor's own. */
 export function inputNames(catalog: VendorCatalog): string[] {
-  return [...Object.keys(inputSchema(['x']).shape), ...Object.keys(allOwnInputs(catalog))]
+  return [...sharedInputNames(), ...Object.keys(allOwnInputs(catalog))]
 }
 
 /** The own inputs a vendor was given, as written. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   InputError,
   isAllowedApiUrl,
+  optionalText,
   parseInputs,
   parseList,
   parseVariables
@@ -271,5 +272,34 @@ describe('parseVariables', () => {
 describe('parseList', () => {
   it('splits on commas and newlines, trims, drops blanks and repeats', () => {
     expect(parseList('smoke, checkout\nsmoke\n\n , login')).toEqual(['smoke', 'checkout', 'login'])
+  })
+})
+
+describe('vendorCatalog', () => {
+  const module = (ownInputs: Record<string, typeof optionalText>) => ({
+    create: () => {
+      throw new Error('not created here')
+    },
+    ownInputs
+  })
+
+  it("refuses two vendors that declare the same own input: one vendor's users would get the other's rules", () => {
+    const region = { region: optionalText }
+    expect(() => vendorCatalog({ a: module(region), b: module(region) })).toThrow(
+      'Input "region" is declared by b and by a: an own input belongs to one vendor.'
+    )
+  })
+
+  it('refuses an own input named like a shared one', () => {
+    expect(() => vendorCatalog({ a: module({ tags: optionalText }) })).toThrow(
+      'Input "tags" is declared by a and by every vendor'
+    )
+  })
+
+  it("takes the registry's vendors, whose own inputs are all distinct", () => {
+    const catalog = vendorCatalog()
+    const own = Object.values(catalog.ownInputs).flatMap((inputs) => Object.keys(inputs))
+    expect(new Set(own).size).toBe(own.length)
+    expect(catalog.names).toEqual(['octomind', 'testifly', 'futureagi', 'empirical'])
   })
 })

@@ -1,7 +1,7 @@
 import { HttpClient, type HttpClientOptions } from '../http.js'
 import type { Settings } from '../inputs.js'
 import { secretsOf } from '../secrets.js'
-import type { VendorCatalog } from '../inputs.js'
+import { sharedInputNames, type VendorCatalog } from '../inputs.js'
 import { empirical } from './empirical.js'
 import { futureAgi } from './futureagi.js'
 import { octomind } from './octomind.js'
@@ -23,13 +23,35 @@ export function providerNames(): string[] {
   return Object.keys(PROVIDERS)
 }
 
-/** The vendors and the inputs each one alone reads, for parsing the inputs. */
-export function vendorCatalog(): VendorCatalog {
+/**
+ * The vendors and the inputs each one alone reads, for parsing the inputs. An own input is one
+ * vendor's alone: two vendors declaring the same name (or one a shared input's name) would have
+ * one vendor's users checked by the other's rules, so that is refused here.
+ */
+export function vendorCatalog(
+  modules: Readonly<Record<string, ProviderModule>> = PROVIDERS
+): VendorCatalog {
   const ownInputs = Object.fromEntries(
-    Object.entries(PROVIDERS).map(([name, module]) => [name, module.ownInputs])
+    Object.entries(modules).map(([name, module]) => [name, module.ownInputs])
   )
-  const scoring = providerNames().filter((name) => PROVIDERS[name as ProviderName].scores === true)
-  return { names: providerNames(), ownInputs, scoring }
+  const clash = ownInputClash(ownInputs)
+  if (clash) throw new Error(clash)
+  const scoring = Object.keys(modules).filter((name) => modules[name]?.scores === true)
+  return { names: Object.keys(modules), ownInputs, scoring }
+}
+
+/** Why the vendors' own inputs cannot be told apart, if they cannot. */
+function ownInputClash(ownInputs: Record<string, ProviderModule['ownInputs']>): string | undefined {
+  const owner = new Map<string, string>(sharedInputNames().map((name) => [name, 'every vendor']))
+  for (const [vendor, own] of Object.entries(ownInputs)) {
+    for (const input of Object.keys(own)) {
+      const other = owner.get(input)
+      if (other)
+        return `Input "${input}" is declared by ${vendor} and by ${other}: an own input belongs to one vendor.`
+      owner.set(input, vendor)
+    }
+  }
+  return undefined
 }
 
 export function providerFactory(name: string): ProviderFactory {
