@@ -30901,6 +30901,7 @@ function verdictMessage(report, policy, vendor) {
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
+var light_default = /*#__PURE__*/__nccwpck_require__.n(light);
 // EXTERNAL MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
 var dist_src = __nccwpck_require__(1015);
 ;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -32166,6 +32167,7 @@ function oneLine(error) {
 
 
 
+
 // A GitHub API call that hangs must not hang the step: each request gets this long.
 const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
 // A 5xx or a broken connection: a repeatable request is sent again this many times, Octokit's
@@ -32178,6 +32180,12 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 // sit out an hour's primary limit.
 const RATE_LIMIT_RETRIES = 1;
 const MAX_RATE_LIMIT_WAIT_S = 60;
+// The throttling plugin starts a client's GraphQL calls and writes one second apart (its "write"
+// group), following GitHub's advice for a stream of content-creating requests. A run makes two or
+// three such calls at the end (the comment looked up over GraphQL, then written): those go at
+// once, and only a longer burst (a combined comment's rounds, many pages) is held to one a second.
+const WRITE_BURST = 3;
+const WRITE_REFILL_MS = 1_000;
 // Reads and edits in place can be repeated safely; a new comment cannot: a 5xx or a dropped
 // connection may come after GitHub wrote it, and sending it again would post it twice. A delete
 // sent again finds nothing (404), which the combined comment's writer takes as done.
@@ -32196,7 +32204,8 @@ async function createGitHubClient(token, apiUrl) {
         retry: { retries: GITHUB_RETRIES, doNotRetry: DO_NOT_RETRY },
         throttle: {
             onRateLimit: rateLimitHandler('rate limit'),
-            onSecondaryRateLimit: rateLimitHandler('secondary rate limit')
+            onSecondaryRateLimit: rateLimitHandler('secondary rate limit'),
+            write: writeGroup()
         }
     }, retry, throttling);
     // Registered last, so it runs first: before the retry plugin could send a request again.
@@ -32205,6 +32214,19 @@ async function createGitHubClient(token, apiUrl) {
             options.request = { ...options.request, retries: 0 };
     });
     return client;
+}
+/**
+ * The throttling plugin's "write" group with a burst allowance: WRITE_BURST calls at once, then
+ * one more each WRITE_REFILL_MS, one at a time.
+ */
+function writeGroup() {
+    return new (light_default()).Group({
+        maxConcurrent: 1,
+        reservoir: WRITE_BURST,
+        reservoirIncreaseAmount: 1,
+        reservoirIncreaseInterval: WRITE_REFILL_MS,
+        reservoirIncreaseMaximum: WRITE_BURST
+    });
 }
 /**
  * Replaces the toolkit's own fetch, so it keeps what that one does (the proxy) and adds a timeout.
@@ -49250,6 +49272,18 @@ function constantCatch(value) {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 
