@@ -23,18 +23,24 @@ async function octomindWith(script: (typeof waiting)[], history = {}) {
   )
 }
 
+/** The step on a push, its vendor the given simulator; it passes. */
+async function runStep(octomind: OctomindSimulator) {
+  const result = await runAction({
+    eventName: 'push',
+    event: {},
+    githubApiUrl: world.github.url,
+    inputs: octomindInputs(octomind, IDS)
+  })
+  expect(result.exitCode).toBe(0)
+  return result
+}
+
 describe('polling against the Octomind simulator', () => {
   it('a run over at the first look takes that one look, and no history read', async () => {
     const octomind = await octomindWith([waiting, passed], {
       history: [{ durationMs: 60_000, tests: 2 }]
     })
-    const result = await runAction({
-      eventName: 'push',
-      event: {},
-      githubApiUrl: world.github.url,
-      inputs: octomindInputs(octomind, IDS)
-    })
-    expect(result.exitCode).toBe(0)
+    await runStep(octomind)
     expect(octomind.requestsTo('report')).toHaveLength(1)
     expect(octomind.requestsTo('test-reports')).toHaveLength(0)
   })
@@ -47,13 +53,7 @@ describe('polling against the Octomind simulator', () => {
         { durationMs: 20_000, browser: 'CHROMIUM', breakpoint: 'DESKTOP', tests: 1 }
       ]
     })
-    const result = await runAction({
-      eventName: 'push',
-      event: {},
-      githubApiUrl: world.github.url,
-      inputs: octomindInputs(octomind, IDS)
-    })
-    expect(result.exitCode).toBe(0)
+    const result = await runStep(octomind)
     expect(octomind.requestsTo('test-reports')).toHaveLength(1)
     const order = octomind.requests.map((request) => request.route)
     expect(order.slice(0, 3)).toEqual(['execute', 'report', 'test-reports'])
