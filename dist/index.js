@@ -33909,17 +33909,20 @@ async function waitForVerdict(options) {
         if (outcome)
             return outcome;
         if (seen.history === undefined && seen.last)
-            await readHistory(options, seen, seen.last);
+            await readHistoryOnce(options, seen, seen.last);
         waitMs = Math.max(nextWait(options, seen, now() - startedAt), seen.retryAfterMs);
     }
 }
-/** The history, once, with the run as the first look saw it; counted as a request when read. */
-async function readHistory(options, seen, run) {
+/**
+ * The history, once, with the run as the first look saw it; counted as a request when read. It
+ * only predicts: a failed read is no history, never a failed wait.
+ */
+async function readHistoryOnce(options, seen, run) {
     seen.history = providers_history/* NO_HISTORY */.Vo;
     if (!options.history)
         return;
     seen.requests++;
-    seen.history = await options.history(run);
+    seen.history = await options.history(run).catch(() => providers_history/* NO_HISTORY */.Vo);
 }
 function nextWait(options, seen, nowMs) {
     return nextWaitMs({
@@ -34014,8 +34017,8 @@ const FIRST_LOOK_MS = 1_000;
 const IDLE_INTERVAL_MS = 10_000;
 // On the way to a finish this run's progress predicts far off, no wait is longer than this.
 const MAX_WAIT_MS = 60_000;
-// Never more requests than one per 5 s since the trigger (the vendors' own actions look every
-// 5 s; by any moment testgate has made at least one fewer).
+// Never more requests than one per 5 s since the trigger: Octomind's own action looks every 5 s,
+// and by any moment testgate has made at least one request fewer.
 const REQUEST_BUDGET_MS = 5_000;
 // A history look-up is a nicety: it never holds up the wait for longer than this.
 const HISTORY_TIMEOUT_MS = 3_000;
@@ -34034,7 +34037,7 @@ async function waitForReport(provider, handle, request, deadline, clock) {
     const floorMs = settings.pollIntervalSeconds * 1000 * scale;
     // A re-run repeats a few failed tests: the target's full runs say nothing of how long it takes.
     const history = provider.history && !request.rerun
-        ? (run) => wait_readHistory(provider, request, run, HISTORY_TIMEOUT_MS * scale)
+        ? (run) => readHistory(provider, request, run, HISTORY_TIMEOUT_MS * scale)
         : undefined;
     const outcome = await waitForVerdict({
         signal: cancellation.signal,
@@ -34075,7 +34078,7 @@ function historyLine(vendor, answer) {
  * The target's recent runs that may predict this one's end (see Provider.history). An extra read
  * that never fails the step: any error or a slow answer means "no history".
  */
-async function wait_readHistory(provider, request, run, timeoutMs) {
+async function readHistory(provider, request, run, timeoutMs) {
     if (!provider.history)
         return providers_history/* NO_HISTORY */.Vo;
     let timer;

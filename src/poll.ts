@@ -91,17 +91,20 @@ export async function waitForVerdict(options: PollOptions): Promise<PollOutcome>
     if (options.signal?.aborted) return { kind: 'aborted', report: seen.last, looks: seen.looks }
     const outcome = await lookOnce(options, seen, now() - startedAt, startedAt)
     if (outcome) return outcome
-    if (seen.history === undefined && seen.last) await readHistory(options, seen, seen.last)
+    if (seen.history === undefined && seen.last) await readHistoryOnce(options, seen, seen.last)
     waitMs = Math.max(nextWait(options, seen, now() - startedAt), seen.retryAfterMs)
   }
 }
 
-/** The history, once, with the run as the first look saw it; counted as a request when read. */
-async function readHistory(options: PollOptions, seen: Seen, run: RunReport): Promise<void> {
+/**
+ * The history, once, with the run as the first look saw it; counted as a request when read. It
+ * only predicts: a failed read is no history, never a failed wait.
+ */
+async function readHistoryOnce(options: PollOptions, seen: Seen, run: RunReport): Promise<void> {
   seen.history = NO_HISTORY
   if (!options.history) return
   seen.requests++
-  seen.history = await options.history(run)
+  seen.history = await options.history(run).catch(() => NO_HISTORY)
 }
 
 function nextWait(options: PollOptions, seen: Seen, nowMs: number): number {

@@ -22,8 +22,8 @@ const FIRST_LOOK_MS = 1_000
 const IDLE_INTERVAL_MS = 10_000
 // On the way to a finish this run's progress predicts far off, no wait is longer than this.
 const MAX_WAIT_MS = 60_000
-// Never more requests than one per 5 s since the trigger (the vendors' own actions look every
-// 5 s; by any moment testgate has made at least one fewer).
+// Never more requests than one per 5 s since the trigger: Octomind's own action looks every 5 s,
+// and by any moment testgate has made at least one request fewer.
 const REQUEST_BUDGET_MS = 5_000
 // A history look-up is a nicety: it never holds up the wait for longer than this.
 const HISTORY_TIMEOUT_MS = 3_000
