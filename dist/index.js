@@ -31736,6 +31736,7 @@ function summaryMarkdown(report, context) {
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
+var light_default = /*#__PURE__*/__nccwpck_require__.n(light);
 // EXTERNAL MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
 var dist_src = __nccwpck_require__(1015);
 ;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -32340,6 +32341,7 @@ function oneLine(error) {
 
 
 
+
 // A GitHub API call that hangs must not hang the step: each request gets this long.
 const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
 // A 5xx or a broken connection: a repeatable request is sent again this many times, Octokit's
@@ -32352,6 +32354,12 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 // sit out an hour's primary limit.
 const RATE_LIMIT_RETRIES = 1;
 const MAX_RATE_LIMIT_WAIT_S = 60;
+// The throttling plugin starts a client's GraphQL calls and writes one second apart (its "write"
+// group), following GitHub's advice for a stream of content-creating requests. A run makes two or
+// three such calls at the end (the comment looked up over GraphQL, then written): those go at
+// once, and only a longer burst (a combined comment's rounds, many pages) is held to one a second.
+const WRITE_BURST = 3;
+const WRITE_REFILL_MS = 1_000;
 // Reads and edits in place can be repeated safely; a new comment cannot: a 5xx or a dropped
 // connection may come after GitHub wrote it, and sending it again would post it twice. A delete
 // sent again finds nothing (404), which the combined comment's writer takes as done.
@@ -32370,7 +32378,8 @@ async function createGitHubClient(token, apiUrl) {
         retry: { retries: GITHUB_RETRIES, doNotRetry: DO_NOT_RETRY },
         throttle: {
             onRateLimit: rateLimitHandler('rate limit'),
-            onSecondaryRateLimit: rateLimitHandler('secondary rate limit')
+            onSecondaryRateLimit: rateLimitHandler('secondary rate limit'),
+            write: writeGroup()
         }
     }, retry, throttling);
     // Registered last, so it runs first: before the retry plugin could send a request again.
@@ -32379,6 +32388,19 @@ async function createGitHubClient(token, apiUrl) {
             options.request = { ...options.request, retries: 0 };
     });
     return client;
+}
+/**
+ * The throttling plugin's "write" group with a burst allowance: WRITE_BURST calls at once, then
+ * one more each WRITE_REFILL_MS, one at a time.
+ */
+function writeGroup() {
+    return new (light_default()).Group({
+        maxConcurrent: 1,
+        reservoir: WRITE_BURST,
+        reservoirIncreaseAmount: 1,
+        reservoirIncreaseInterval: WRITE_REFILL_MS,
+        reservoirIncreaseMaximum: WRITE_BURST
+    });
 }
 /**
  * Replaces the toolkit's own fetch, so it keeps what that one does (the proxy) and adds a timeout.
@@ -34295,65 +34317,102 @@ var state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/poll-schedule.ts
 /**
  * When to look at a run next: a pure function of what the poll loop knows. Times are ms since the
- * trigger's answer, which was itself a look at the run.
+ * trigger's answer.
  *
- * With nothing known, looks come every `idleMs`. A predicted finish (from the target's recent run
- * durations, or from how many tests are done so far) is a window: the schedule sleeps most of the
- * way to it, looks densely inside it, and backs off to `idleMs` past it.
+ * With nothing known, looks come every `idleMs`. A predicted finish (from this run's tests done so
+ * far, or from comparable earlier runs) is a window: looks approach it no further apart than
+ * `idleMs` (only this run's own steady progress may stride further), come densely inside it, and
+ * follow closely past it, a run that outlived its prediction being likely to end soon after.
+ * Whatever the plan, looks keep under a request budget: by any time, no more requests (looks and
+ * the history read) than one per `budgetMs` since the trigger.
  */
 // Inside a window, spacing = this × idleMs × the window's width relative to its end: with the
 // default 10 s, a window as wide as the run gets a look every 12 s, a ±15% one every ~4 s, one
 // narrowed by progress every floorMs.
 const DENSITY = 1.2;
-// On the way to a far window, a wait is at most this share of the time already waited, so a run
-// that ends well before its prediction is still seen within a quarter of its length.
-const APPROACH_SHARE = 0.25;
-const BACK_OFF = 1.5;
+// Past a window, a look after this share of the time so far, at most this share of idleMs apart.
+const PAST_SHARE = 0.3;
+const PAST_MAX_SHARE = 0.6;
+// Progress of at least this many tests may stride towards its window, each stride at most this
+// share of the time already waited (so a run that ends early is seen within a quarter of its
+// length) and maxWaitMs.
+const STRIDE_MIN_DONE = 3;
+const STRIDE_SHARE = 0.25;
+// History widens its window by a tenth of the median each side, a fifth when it is unverified.
+const MARGIN_SHARE = 0.1;
+const UNVERIFIED_MARGIN_SHARE = 0.2;
 function nextWaitMs(state) {
-    const window = predictedWindow(state);
-    return clampWait(window ? waitFor(window, state) : state.idleMs, state);
+    const allowedAtMs = (state.requests + 1) * state.budgetMs;
+    const planned = Math.max(state.floorMs, plannedWaitMs(state));
+    return Math.round(Math.max(planned, allowedAtMs - state.nowMs));
 }
-function waitFor(window, state) {
-    if (state.nowMs < window.lo)
-        return approach(window.lo, state);
-    if (state.nowMs <= window.hi)
-        return denseSpacing(window, state.idleMs);
-    return Math.min(state.idleMs, (state.lastWaitMs ?? state.floorMs) * BACK_OFF);
+function plannedWaitMs(state) {
+    const window = predictedWindow(state);
+    if (!window)
+        return state.idleMs;
+    if (state.nowMs > window.hi)
+        return pastWindowWait(state);
+    const wait = nextLookInWindow(window, state) - state.nowMs;
+    if (state.nowMs >= window.lo || wait <= state.idleMs)
+        return wait;
+    return approachStep(window, state);
+}
+/** The next of evenly spaced looks from max(now, lo) that end at the window's end. */
+function nextLookInWindow(window, state) {
+    const spacing = Math.min(state.idleMs, Math.max(state.floorMs, DENSITY * state.idleMs * relativeWidth(window)));
+    const from = Math.max(state.nowMs, window.lo);
+    const looks = Math.max(1, Math.ceil((window.hi - from) / spacing));
+    return from + (window.hi - from) / looks;
 }
 /**
- * Most of the way to the window, in steps that grow with the time already waited; straight to it
- * when it is less than a step and a half away (a look just before it would tell little).
+ * Idle steps towards a window; strides, up to its start, only where this run's own progress
+ * puts it: history that is wrong must not cost more than an idle wait.
  */
-function approach(lo, state) {
-    const step = Math.max(state.idleMs, Math.min(state.maxWaitMs, state.nowMs * APPROACH_SHARE));
-    return lo - state.nowMs <= step * 1.5 ? lo - state.nowMs : step;
+function approachStep(window, state) {
+    const progress = progressWindow(state);
+    const ownEvidence = progress !== undefined &&
+        (state.progress?.done ?? 0) >= STRIDE_MIN_DONE &&
+        window.lo <= progress.lo;
+    if (!ownEvidence)
+        return state.idleMs;
+    const stride = Math.min(state.maxWaitMs, state.nowMs * STRIDE_SHARE, window.lo - state.nowMs);
+    return Math.max(state.idleMs, stride);
 }
-function denseSpacing(window, idleMs) {
-    return DENSITY * idleMs * relativeWidth(window);
-}
-function clampWait(ms, state) {
-    return Math.round(Math.max(state.floorMs, Math.min(ms, Math.max(state.idleMs, state.maxWaitMs))));
-}
-/** The narrower (relative to its end) of the windows history and progress give. */
-function predictedWindow(state) {
-    const candidates = [historyWindow(state.historyMs), progressWindow(state)].filter((window) => window !== undefined);
-    return candidates.sort((a, b) => relativeWidth(a) - relativeWidth(b))[0];
+/** A run that outlived its window most likely ends soon: follow closely, not a whole idle wait. */
+function pastWindowWait(state) {
+    return Math.min(PAST_MAX_SHARE * state.idleMs, PAST_SHARE * state.nowMs);
 }
 function relativeWidth(window) {
     return (window.hi - window.lo) / Math.max(window.hi, 1);
 }
 /**
- * Recent durations, widened by a quarter of their spread (at least a tenth of the median) each
- * side: a new run is drawn from the same spread, so it may land just outside the ones seen.
+ * Where the run is expected to end. Observation overrules history: this run's progress decides
+ * when it disagrees with the earlier runs (the windows do not meet); where they agree, the end is
+ * where both put it.
  */
-function historyWindow(durations) {
+function predictedWindow(state) {
+    const history = historyWindow(state.historyMs, state.historyUnverified);
+    const progress = progressWindow(state);
+    if (!progress || !history)
+        return progress ?? history;
+    const lo = Math.max(history.lo, progress.lo);
+    const hi = Math.min(history.hi, progress.hi);
+    return lo <= hi ? { lo, hi } : progress;
+}
+/**
+ * Recent durations, widened by a quarter of their spread (at least a tenth of the median, a fifth
+ * when unverified) each side: a new run is drawn from the same spread, so it may land just
+ * outside the ones seen.
+ */
+function historyWindow(durations, unverified = false) {
     const sorted = durations.filter((d) => Number.isFinite(d) && d > 0).sort((a, b) => a - b);
     if (sorted.length === 0)
         return undefined;
     const min = sorted[0] ?? 0;
     const max = sorted[sorted.length - 1] ?? 0;
     const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-    const margin = Math.max((max - min) / 4, median / 10);
+    const share = unverified ? UNVERIFIED_MARGIN_SHARE : MARGIN_SHARE;
+    const margin = Math.max((max - min) / 4, median * share);
     return { lo: Math.max(0, min - margin), hi: max + margin };
 }
 /**
@@ -34370,16 +34429,19 @@ function progressWindow(state) {
     return { lo, hi: Math.max(lo, ((p.seenAtMs * p.total) / p.done) * (1 + slack)) };
 }
 
+// EXTERNAL MODULE: ./src/providers/history.ts
+var providers_history = __nccwpck_require__(5018);
 ;// CONCATENATED MODULE: ./src/poll.ts
 
 
 
 
+
 /**
- * Looks at the run until it reaches a terminal status or the deadline passes, when
- * nextWaitMs() says: right away, or first after a wait when the trigger's answer was a look.
- * Never sleeps after the verdict. Transient errors are survived until the deadline; any other
- * error ends the wait as 'lost' with the last report seen.
+ * Looks at the run until it reaches a terminal status or the deadline passes: right away, or
+ * `firstLookMs` after a trigger whose answer was a look, then when nextWaitMs() says. Never
+ * sleeps after the verdict. Transient errors are survived until the deadline; any other error
+ * ends the wait as 'lost' with the last report seen.
  */
 async function waitForVerdict(options) {
     const now = options.now ?? Date.now;
@@ -34389,25 +34451,38 @@ async function waitForVerdict(options) {
         lastKey: '',
         lastLineAt: startedAt,
         lastLookMs: 0,
-        retryAfterMs: 0
+        retryAfterMs: 0,
+        requests: 0
     };
-    let lookFirst = !options.triggerLook;
+    let waitMs = options.firstLookMs;
     for (;;) {
+        if (waitMs !== undefined) {
+            const remaining = options.deadline - now();
+            if (remaining <= 0)
+                return { kind: 'timed-out', report: seen.last, looks: seen.looks };
+            // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
+            await (options.sleep ?? http/* defaultSleep */.JG)(Math.min(waitMs, remaining), options.signal);
+        }
         if (options.signal?.aborted)
             return { kind: 'aborted', report: seen.last, looks: seen.looks };
-        if (lookFirst) {
-            const outcome = await lookOnce(options, seen, now() - startedAt, startedAt);
-            if (outcome)
-                return outcome;
-        }
-        lookFirst = true;
-        const remaining = options.deadline - now();
-        if (remaining <= 0)
-            return { kind: 'timed-out', report: seen.last, looks: seen.looks };
-        seen.lastWaitMs = Math.max(nextWait(options, seen, now() - startedAt), seen.retryAfterMs);
-        // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
-        await (options.sleep ?? http/* defaultSleep */.JG)(Math.min(seen.lastWaitMs, remaining), options.signal);
+        const outcome = await lookOnce(options, seen, now() - startedAt, startedAt);
+        if (outcome)
+            return outcome;
+        if (seen.history === undefined && seen.last)
+            await readHistoryOnce(options, seen, seen.last);
+        waitMs = Math.max(nextWait(options, seen, now() - startedAt), seen.retryAfterMs);
     }
+}
+/**
+ * The history, once, with the run as the first look saw it; counted as a request when read. It
+ * only predicts: a failed read is no history, never a failed wait.
+ */
+async function readHistoryOnce(options, seen, run) {
+    seen.history = providers_history/* NO_HISTORY */.Vo;
+    if (!options.history)
+        return;
+    seen.requests++;
+    seen.history = await options.history(run).catch(() => providers_history/* NO_HISTORY */.Vo);
 }
 function nextWait(options, seen, nowMs) {
     return nextWaitMs({
@@ -34415,14 +34490,17 @@ function nextWait(options, seen, nowMs) {
         floorMs: options.floorMs,
         idleMs: options.idleMs,
         maxWaitMs: options.maxWaitMs,
-        historyMs: options.history ?? [],
-        progress: seen.progress,
-        lastWaitMs: seen.lastWaitMs
+        budgetMs: options.budgetMs,
+        requests: seen.requests,
+        historyMs: seen.history?.durationsMs ?? [],
+        historyUnverified: (seen.history?.unstated.length ?? 0) > 0,
+        progress: seen.progress
     });
 }
 /** One look: the outcome when it ends the wait, else undefined with `seen` updated. */
 async function lookOnce(options, seen, atMs, startedAt) {
     seen.looks++;
+    seen.requests++;
     seen.retryAfterMs = 0;
     try {
         const report = await options.observe();
@@ -34485,15 +34563,23 @@ function describeProgress(report) {
 
 
 
+
+
 /**
  * Waiting for a started run's verdict: the poll loop with the provider's looks judged, the job's
  * cancellation, and a report for every way the wait can end.
  */
+// The trigger's answer shows the run starting; a second look this soon sees one that was over
+// already or failed at once.
+const FIRST_LOOK_MS = 1_000;
 // With nothing known about when a run ends, a look every 10 s (or poll-interval-seconds, if
 // longer): the median lateness is 5 s, and half the looks of a fixed 5 s loop.
 const IDLE_INTERVAL_MS = 10_000;
-// On the way to a finish predicted far off, no wait is longer than this.
+// On the way to a finish this run's progress predicts far off, no wait is longer than this.
 const MAX_WAIT_MS = 60_000;
+// Never more requests than one per 5 s since the trigger: Octomind's own action looks every 5 s,
+// and by any moment testgate has made at least one request fewer.
+const REQUEST_BUDGET_MS = 5_000;
 // A history look-up is a nicety: it never holds up the wait for longer than this.
 const HISTORY_TIMEOUT_MS = 3_000;
 async function waitForReport(provider, handle, request, deadline, clock) {
@@ -34508,17 +34594,21 @@ async function waitForReport(provider, handle, request, deadline, clock) {
         cancellation.abort();
     };
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-    const history = await readHistory(provider, request, HISTORY_TIMEOUT_MS * scale);
     const floorMs = settings.pollIntervalSeconds * 1000 * scale;
+    // A re-run repeats a few failed tests: the target's full runs say nothing of how long it takes.
+    const history = provider.history && !request.rerun
+        ? (run) => readHistory(provider, request, run, HISTORY_TIMEOUT_MS * scale)
+        : undefined;
     const outcome = await waitForVerdict({
         signal: cancellation.signal,
         observe: async () => judge(await provider.observe(handle)),
         floorMs,
         idleMs: Math.max(floorMs, IDLE_INTERVAL_MS * scale),
         maxWaitMs: Math.max(floorMs, MAX_WAIT_MS * scale),
+        budgetMs: REQUEST_BUDGET_MS * scale,
         history,
-        // The trigger's answer gave the run's state: the first look can wait.
-        triggerLook: true,
+        // The trigger's answer gave the run's state: the first look comes a moment later.
+        firstLookMs: FIRST_LOOK_MS * scale,
         startedAt,
         deadline,
         label: `${provider.displayName} run ${handle.runId}`,
@@ -34535,30 +34625,34 @@ async function waitForReport(provider, handle, request, deadline, clock) {
 function historyLine(vendor, answer) {
     if (answer === 'timeout')
         return `No history: ${vendor} took too long to list recent runs.`;
-    if (answer.length === 0)
-        return `No history: ${vendor} lists no finished run of this target yet.`;
-    return `History: ${answer.length} recent ${vendor} runs to predict this one's end.`;
+    const others = answer.leftOut > 0 ? ` (${answer.leftOut} left out: they ran otherwise)` : '';
+    if (answer.durationsMs.length === 0)
+        return `No history: ${vendor} lists no finished run like this one yet${others}.`;
+    const unverified = answer.unstated.length > 0
+        ? `; weighed low, as ${vendor}'s list does not say their ${answer.unstated.join(' or ')}`
+        : '';
+    const runs = (0,src_text/* plural */.LS)(answer.durationsMs.length, `recent ${vendor} run`);
+    return `History: ${runs} like this one to predict its end${others}${unverified}.`;
 }
 /**
- * Durations of the target's recent runs, where the provider can list them, to predict this one's
- * end. An extra read that never fails the step: any error or a slow answer means "no history".
+ * The target's recent runs that may predict this one's end (see Provider.history). An extra read
+ * that never fails the step: any error or a slow answer means "no history".
  */
-async function readHistory(provider, request, timeoutMs) {
-    // A re-run repeats a few failed tests: the target's full runs say nothing of how long it takes.
-    if (!provider.history || request.rerun)
-        return [];
+async function readHistory(provider, request, run, timeoutMs) {
+    if (!provider.history)
+        return providers_history/* NO_HISTORY */.Vo;
     let timer;
     const timeout = new Promise((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     try {
-        const answer = await Promise.race([provider.history(request), timeout]);
+        const answer = await Promise.race([provider.history(request, run), timeout]);
         log/* log */.Rm.info(historyLine(provider.displayName, answer));
-        return answer === 'timeout' ? [] : answer;
+        return answer === 'timeout' ? providers_history/* NO_HISTORY */.Vo : answer;
     }
     catch (error) {
         log/* log */.Rm.info(`No history: ${error.message}`);
-        return [];
+        return providers_history/* NO_HISTORY */.Vo;
     }
     finally {
         clearTimeout(timer);
@@ -34889,6 +34983,43 @@ async function post() {
 
 /***/ }),
 
+/***/ 5018:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Vo: () => (/* binding */ NO_HISTORY),
+/* harmony export */   vC: () => (/* binding */ comparableRuns),
+/* harmony export */   zX: () => (/* binding */ testCountOf)
+/* harmony export */ });
+/**
+ * Which of a target's earlier runs may predict this one's end. The memory rule: an earlier run
+ * counts only when it agrees with this run on everything that sets runs apart and that the
+ * vendor's list states (environment, browser, test count…); what the list does not state cannot
+ * be checked, and the history says so, so that the poll schedule weighs it lower.
+ */
+const NO_HISTORY = { durationsMs: [], leftOut: 0, unstated: [] };
+/** Keeps the runs that agree with this one on every trait both state, newest first. */
+function comparableRuns(thisRun, past) {
+    const known = Object.entries(thisRun).filter(([, value]) => value !== undefined);
+    const kept = past.filter((run) => run.durationMs > 0 &&
+        known.every(([trait, value]) => run.traits[trait] === undefined || run.traits[trait] === value));
+    const unstated = known
+        .map(([trait]) => trait)
+        .filter((trait) => kept.some((run) => run.traits[trait] === undefined));
+    return {
+        durationsMs: kept.map((run) => run.durationMs),
+        leftOut: past.filter((run) => run.durationMs > 0).length - kept.length,
+        unstated
+    };
+}
+/** How many tests a run has, when it is known (a run not yet started may list none). */
+function testCountOf(counts) {
+    return counts.total > 0 ? counts.total : undefined;
+}
+
+
+/***/ }),
+
 /***/ 5761:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -34915,7 +35046,10 @@ var schemas = __nccwpck_require__(9691);
 var model = __nccwpck_require__(6867);
 // EXTERNAL MODULE: ./src/providers/provider.ts
 var provider = __nccwpck_require__(9545);
+// EXTERNAL MODULE: ./src/providers/history.ts
+var providers_history = __nccwpck_require__(5018);
 ;// CONCATENATED MODULE: ./src/providers/empirical.ts
+
 
 
 
@@ -35204,20 +35338,24 @@ class EmpiricalProvider {
         };
     }
     /**
-     * The durations of the project's recent ended runs in this run's environment [doc: the list's
-     * `state` filter, items' `duration` and `environment_slug`; inferred: duration is in ms].
+     * The project's recent ended runs that ran like this one: the same environment and number of
+     * tests (its tags or selection) where an item states them [doc: the list's `state` filter,
+     * items' `duration`, `environment_slug` and `total_count`; inferred: duration is in ms].
      */
-    async history(request) {
+    async history(request, run) {
         const list = await this.client.request('GET', `/api/test-runs?state=ended&per_page=${HISTORY_PAGE}`, {
             schema: listSchema,
             ...provider/* HISTORY_READ */.o9
         });
-        const environment = environmentOf(request);
-        return list.data.test_runs.items.flatMap((item) => (item.environment_slug ?? environment) === environment &&
-            typeof item.duration === 'number' &&
-            item.duration > 0
-            ? [item.duration]
-            : []);
+        const thisRun = { environment: environmentOf(request), tests: (0,providers_history/* testCountOf */.zX)(run.counts) };
+        const past = list.data.test_runs.items.map((item) => ({
+            durationMs: item.duration ?? 0,
+            traits: {
+                environment: item.environment_slug ?? undefined,
+                tests: item.total_count || undefined
+            }
+        }));
+        return (0,providers_history/* comparableRuns */.vC)(thisRun, past);
     }
     async readDetails(runId) {
         try {
@@ -35269,6 +35407,7 @@ const empirical = {
 };
 
 ;// CONCATENATED MODULE: ./src/providers/futureagi.ts
+
 
 
 
@@ -35352,7 +35491,12 @@ const scenariosPageSchema = schemas/* object */.Ikc({
     .loose();
 // The run test's executions, newest first [server: RunTestExecutionsView]; duration in seconds.
 const executionsPageSchema = schemas/* object */.Ikc({
-    results: schemas/* array */.YOg(schemas/* object */.Ikc({ duration: schemas/* number */.aig().nullish(), source_type: schemas/* string */.YjP().nullish() }).loose())
+    results: schemas/* array */.YOg(schemas/* object */.Ikc({
+        duration: schemas/* number */.aig().nullish(),
+        source_type: schemas/* string */.YjP().nullish(),
+        calls: schemas/* number */.aig().nullish()
+    })
+        .loose())
 })
     .loose();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35643,19 +35787,31 @@ class FutureAgiProvider {
         return ids;
     }
     /**
-     * Durations of the run test's recent completed executions. Only a prompt run test's duration is
+     * The run test's recent completed executions that ran as many calls as this one (its scenario
+     * selection) [server: RunTestExecutionsView, item `calls`]. Only a prompt run test's duration is
      * the execution's length (first to last chat message); an agent one's is the sum of its calls'
-     * durations, which overlap, so it predicts nothing and is left out [server: RunTestExecutionsView].
+     * durations, which overlap, so it predicts nothing and is left out. An item does not state its
+     * simulator, so a simulator-id stays unverified.
      */
-    async history({ settings }) {
+    async history({ settings }, run) {
         const runTest = encodeURIComponent(settings.targetId ?? '');
         const page = await this.client.request('GET', `/simulate/run-tests/${runTest}/executions/?status=completed&page=1&limit=${futureagi_HISTORY_PAGE}`, {
             schema: executionsPageSchema,
             ...provider/* HISTORY_READ */.o9
         });
-        return page.results.flatMap((execution) => execution.source_type === 'prompt' && execution.duration && execution.duration > 0
-            ? [execution.duration * 1000]
+        const thisRun = {
+            simulator: (0,inputs/* ownInputs */.oi)(settings, OWN_INPUTS)['simulator-id'],
+            tests: (0,providers_history/* testCountOf */.zX)(run.counts)
+        };
+        const past = page.results.flatMap((execution) => execution.source_type === 'prompt' && execution.duration
+            ? [
+                {
+                    durationMs: execution.duration * 1000,
+                    traits: { tests: execution.calls ?? undefined }
+                }
+            ]
             : []);
+        return (0,providers_history/* comparableRuns */.vC)(thisRun, past);
     }
     async observe(handle) {
         const { status, calls, complete } = await this.readExecution(handle.runId);
@@ -35734,6 +35890,7 @@ const futureAgi = {
 
 
 
+
 /**
  * Octomind: `POST /apiKey/v3/execute` starts a test report, `GET .../test-reports/{id}` is polled
  * until it leaves WAITING. Facts: Octomind's OpenAPI spec (v3, 2026-01) and its docs; where they
@@ -35786,8 +35943,16 @@ const testReportSchema = schemas/* object */.Ikc({
 const octomind_executeResponseSchema = schemas/* object */.Ikc({ testReportUrl: schemas/* string */.YjP().optional(), testReport: testReportSchema })
     .loose();
 // getTestReports: the target's reports, newest first [spec L597–665]; nothing in it is required.
-const testReportListSchema = schemas/* object */.Ikc({ data: schemas/* array */.YOg(testReportSchema.omit({ testResults: true }).loose()).nullish() })
+// A report states its browser and breakpoint [spec: TestReport], and its results, whose number is
+// its test selection (tags), where the list carries them.
+const pastReportSchema = testReportSchema
+    .extend({
+    breakpoint: schemas/* string */.YjP().nullish(),
+    browser: schemas/* string */.YjP().nullish(),
+    testResults: schemas/* array */.YOg(schemas/* unknown */.L5J()).nullish()
+})
     .loose();
+const testReportListSchema = schemas/* object */.Ikc({ data: schemas/* array */.YOg(pastReportSchema).nullish() }).loose();
 // How many recent finished reports predict a run's end.
 const HISTORY_SIZE = 10;
 const testCaseListSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ id: schemas/* string */.YjP(), description: schemas/* string */.YjP().nullish() }).loose());
@@ -35992,13 +36157,25 @@ class OctomindProvider {
             onUnknownStatus: (kind, value) => this.reportUnknown(kind, value)
         });
     }
-    /** The target's recent finished reports, as durations: updatedAt − createdAt (inferred: a report is last updated when it finishes). */
-    async history({ settings }) {
+    /**
+     * The target's recent finished reports that ran like this one: the same browser, breakpoint and
+     * number of tests where a report states them. A report does not state its environment [spec:
+     * TestReport], so that stays unverified.
+     */
+    async history({ settings }, run) {
         const list = await this.client.request('GET', `/apiKey/v3/test-targets/${encodeURIComponent(settings.targetId ?? '')}/test-reports`, {
             schema: testReportListSchema,
             ...provider/* HISTORY_READ */.o9
         });
-        return reportDurations(list.data ?? []).slice(0, HISTORY_SIZE);
+        const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, octomind_OWN_INPUTS);
+        const thisRun = {
+            environment: settings.environment ?? 'default',
+            // inferred: a run asked for neither runs Chromium on a desktop, the official action's defaults
+            browser: browser ?? 'CHROMIUM',
+            breakpoint: breakpoint ?? 'DESKTOP',
+            tests: (0,providers_history/* testCountOf */.zX)(run.counts)
+        };
+        return (0,providers_history/* comparableRuns */.vC)(thisRun, pastReports(list.data ?? []).slice(0, HISTORY_SIZE));
     }
     /** Test names live on the test cases; a failure here costs names, never the verdict. */
     async loadTestCaseNames(targetId) {
@@ -36012,12 +36189,23 @@ class OctomindProvider {
         }
     }
 }
-/** Durations of the finished reports among these; a report still WAITING has none. */
-function reportDurations(reports) {
+/**
+ * The finished reports among these, each with its duration (inferred: updatedAt − createdAt, a
+ * report being last updated when it finishes) and what it states of how it ran. A report still
+ * WAITING has no duration; an empty result list states no test count.
+ */
+function pastReports(reports) {
     return reports.flatMap((report) => {
         const final = Object.hasOwn(REPORT_STATUS, report.status) && report.status !== 'WAITING';
-        const ms = Date.parse(report.updatedAt ?? '') - Date.parse(report.createdAt ?? '');
-        return final && ms > 0 ? [ms] : [];
+        const durationMs = Date.parse(report.updatedAt ?? '') - Date.parse(report.createdAt ?? '');
+        if (!final || !(durationMs > 0))
+            return [];
+        const traits = {
+            browser: report.browser ?? undefined,
+            breakpoint: report.breakpoint ?? undefined,
+            tests: report.testResults?.length || undefined
+        };
+        return [{ durationMs, traits }];
     });
 }
 const octomind = {
@@ -49825,6 +50013,18 @@ function constantCatch(value) {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

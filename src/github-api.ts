@@ -1,6 +1,7 @@
 import type { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck/light.js'
 import {
   fetch as undiciFetch,
   type Dispatcher,
@@ -30,6 +31,13 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
 const RATE_LIMIT_RETRIES = 1
 const MAX_RATE_LIMIT_WAIT_S = 60
 
+// The throttling plugin starts a client's GraphQL calls and writes one second apart (its "write"
+// group), following GitHub's advice for a stream of content-creating requests. A run makes two or
+// three such calls at the end (the comment looked up over GraphQL, then written): those go at
+// once, and only a longer burst (a combined comment's rounds, many pages) is held to one a second.
+const WRITE_BURST = 3
+const WRITE_REFILL_MS = 1_000
+
 // Reads and edits in place can be repeated safely; a new comment cannot: a 5xx or a dropped
 // connection may come after GitHub wrote it, and sending it again would post it twice. A delete
 // sent again finds nothing (404), which the combined comment's writer takes as done.
@@ -54,7 +62,8 @@ export async function createGitHubClient(
       retry: { retries: GITHUB_RETRIES, doNotRetry: DO_NOT_RETRY },
       throttle: {
         onRateLimit: rateLimitHandler('rate limit'),
-        onSecondaryRateLimit: rateLimitHandler('secondary rate limit')
+        onSecondaryRateLimit: rateLimitHandler('secondary rate limit'),
+        write: writeGroup()
       }
     },
     retry,
@@ -65,6 +74,20 @@ export async function createGitHubClient(
     if (!isRepeatable(options)) options.request = { ...options.request, retries: 0 }
   })
   return client
+}
+
+/**
+ * The throttling plugin's "write" group with a burst allowance: WRITE_BURST calls at once, then
+ * one more each WRITE_REFILL_MS, one at a time.
+ */
+export function writeGroup(): Bottleneck.Group {
+  return new Bottleneck.Group({
+    maxConcurrent: 1,
+    reservoir: WRITE_BURST,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: WRITE_REFILL_MS,
+    reservoirIncreaseMaximum: WRITE_BURST
+  })
 }
 
 /**

@@ -1,10 +1,13 @@
 /**
  * When to look at a run next: a pure function of what the poll loop knows. Times are ms since the
- * trigger's answer, which was itself a look at the run.
+ * trigger's answer.
  *
- * With nothing known, looks come every `idleMs`. A predicted finish (from the target's recent run
- * durations, or from how many tests are done so far) is a window: the schedule sleeps most of the
- * way to it, looks densely inside it, and backs off to `idleMs` past it.
+ * With nothing known, looks come every `idleMs`. A predicted finish (from this run's tests done so
+ * far, or from comparable earlier runs) is a window: looks approach it no further apart than
+ * `idleMs` (only this run's own steady progress may stride further), come densely inside it, and
+ * follow closely past it, a run that outlived its prediction being likely to end soon after.
+ * Whatever the plan, looks keep under a request budget: by any time, no more requests (looks and
+ * the history read) than one per `budgetMs` since the trigger.
  */
 
 export interface Progress {
@@ -24,13 +27,17 @@ export interface ScheduleState {
   floorMs: number
   /** The wait when nothing is known about the finish. */
   idleMs: number
-  /** The longest wait on the way to a finish predicted far off. */
+  /** The longest wait on the way to a finish this run's progress predicts far off. */
   maxWaitMs: number
-  /** Durations of the target's recent finished runs, where the vendor lists them. */
+  /** Requests are kept to at most one per this many ms since the trigger, on average. */
+  budgetMs: number
+  /** Requests made since the trigger's answer: looks and the history read. */
+  requests: number
+  /** Durations of the target's comparable earlier runs, where the vendor lists them. */
   historyMs: readonly number[]
+  /** The vendor's list could not show those runs ran as this one does (see History.unstated). */
+  historyUnverified?: boolean
   progress?: Progress
-  /** The previous wait, for backing off past a window. */
-  lastWaitMs?: number
 }
 
 /** When the run is expected to end: between lo and hi, ms since the trigger. */
@@ -43,45 +50,62 @@ export interface FinishWindow {
 // default 10 s, a window as wide as the run gets a look every 12 s, a ±15% one every ~4 s, one
 // narrowed by progress every floorMs.
 const DENSITY = 1.2
-// On the way to a far window, a wait is at most this share of the time already waited, so a run
-// that ends well before its prediction is still seen within a quarter of its length.
-const APPROACH_SHARE = 0.25
-const BACK_OFF = 1.5
+// Past a window, a look after this share of the time so far, at most this share of idleMs apart.
+const PAST_SHARE = 0.3
+const PAST_MAX_SHARE = 0.6
+// Progress of at least this many tests may stride towards its window, each stride at most this
+// share of the time already waited (so a run that ends early is seen within a quarter of its
+// length) and maxWaitMs.
+const STRIDE_MIN_DONE = 3
+const STRIDE_SHARE = 0.25
+// History widens its window by a tenth of the median each side, a fifth when it is unverified.
+const MARGIN_SHARE = 0.1
+const UNVERIFIED_MARGIN_SHARE = 0.2
 
 export function nextWaitMs(state: ScheduleState): number {
-  const window = predictedWindow(state)
-  return clampWait(window ? waitFor(window, state) : state.idleMs, state)
+  const allowedAtMs = (state.requests + 1) * state.budgetMs
+  const planned = Math.max(state.floorMs, plannedWaitMs(state))
+  return Math.round(Math.max(planned, allowedAtMs - state.nowMs))
 }
 
-function waitFor(window: FinishWindow, state: ScheduleState): number {
-  if (state.nowMs < window.lo) return approach(window.lo, state)
-  if (state.nowMs <= window.hi) return denseSpacing(window, state.idleMs)
-  return Math.min(state.idleMs, (state.lastWaitMs ?? state.floorMs) * BACK_OFF)
+function plannedWaitMs(state: ScheduleState): number {
+  const window = predictedWindow(state)
+  if (!window) return state.idleMs
+  if (state.nowMs > window.hi) return pastWindowWait(state)
+  const wait = nextLookInWindow(window, state) - state.nowMs
+  if (state.nowMs >= window.lo || wait <= state.idleMs) return wait
+  return approachStep(window, state)
+}
+
+/** The next of evenly spaced looks from max(now, lo) that end at the window's end. */
+function nextLookInWindow(window: FinishWindow, state: ScheduleState): number {
+  const spacing = Math.min(
+    state.idleMs,
+    Math.max(state.floorMs, DENSITY * state.idleMs * relativeWidth(window))
+  )
+  const from = Math.max(state.nowMs, window.lo)
+  const looks = Math.max(1, Math.ceil((window.hi - from) / spacing))
+  return from + (window.hi - from) / looks
 }
 
 /**
- * Most of the way to the window, in steps that grow with the time already waited; straight to it
- * when it is less than a step and a half away (a look just before it would tell little).
+ * Idle steps towards a window; strides, up to its start, only where this run's own progress
+ * puts it: history that is wrong must not cost more than an idle wait.
  */
-function approach(lo: number, state: ScheduleState): number {
-  const step = Math.max(state.idleMs, Math.min(state.maxWaitMs, state.nowMs * APPROACH_SHARE))
-  return lo - state.nowMs <= step * 1.5 ? lo - state.nowMs : step
+function approachStep(window: FinishWindow, state: ScheduleState): number {
+  const progress = progressWindow(state)
+  const ownEvidence =
+    progress !== undefined &&
+    (state.progress?.done ?? 0) >= STRIDE_MIN_DONE &&
+    window.lo <= progress.lo
+  if (!ownEvidence) return state.idleMs
+  const stride = Math.min(state.maxWaitMs, state.nowMs * STRIDE_SHARE, window.lo - state.nowMs)
+  return Math.max(state.idleMs, stride)
 }
 
-function denseSpacing(window: FinishWindow, idleMs: number): number {
-  return DENSITY * idleMs * relativeWidth(window)
-}
-
-function clampWait(ms: number, state: ScheduleState): number {
-  return Math.round(Math.max(state.floorMs, Math.min(ms, Math.max(state.idleMs, state.maxWaitMs))))
-}
-
-/** The narrower (relative to its end) of the windows history and progress give. */
-export function predictedWindow(state: ScheduleState): FinishWindow | undefined {
-  const candidates = [historyWindow(state.historyMs), progressWindow(state)].filter(
-    (window): window is FinishWindow => window !== undefined
-  )
-  return candidates.sort((a, b) => relativeWidth(a) - relativeWidth(b))[0]
+/** A run that outlived its window most likely ends soon: follow closely, not a whole idle wait. */
+function pastWindowWait(state: ScheduleState): number {
+  return Math.min(PAST_MAX_SHARE * state.idleMs, PAST_SHARE * state.nowMs)
 }
 
 function relativeWidth(window: FinishWindow): number {
@@ -89,16 +113,35 @@ function relativeWidth(window: FinishWindow): number {
 }
 
 /**
- * Recent durations, widened by a quarter of their spread (at least a tenth of the median) each
- * side: a new run is drawn from the same spread, so it may land just outside the ones seen.
+ * Where the run is expected to end. Observation overrules history: this run's progress decides
+ * when it disagrees with the earlier runs (the windows do not meet); where they agree, the end is
+ * where both put it.
  */
-export function historyWindow(durations: readonly number[]): FinishWindow | undefined {
+export function predictedWindow(state: ScheduleState): FinishWindow | undefined {
+  const history = historyWindow(state.historyMs, state.historyUnverified)
+  const progress = progressWindow(state)
+  if (!progress || !history) return progress ?? history
+  const lo = Math.max(history.lo, progress.lo)
+  const hi = Math.min(history.hi, progress.hi)
+  return lo <= hi ? { lo, hi } : progress
+}
+
+/**
+ * Recent durations, widened by a quarter of their spread (at least a tenth of the median, a fifth
+ * when unverified) each side: a new run is drawn from the same spread, so it may land just
+ * outside the ones seen.
+ */
+export function historyWindow(
+  durations: readonly number[],
+  unverified = false
+): FinishWindow | undefined {
   const sorted = durations.filter((d) => Number.isFinite(d) && d > 0).sort((a, b) => a - b)
   if (sorted.length === 0) return undefined
   const min = sorted[0] ?? 0
   const max = sorted[sorted.length - 1] ?? 0
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0
-  const margin = Math.max((max - min) / 4, median / 10)
+  const share = unverified ? UNVERIFIED_MARGIN_SHARE : MARGIN_SHARE
+  const margin = Math.max((max - min) / 4, median * share)
   return { lo: Math.max(0, min - margin), hi: max + margin }
 }
 

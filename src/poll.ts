@@ -1,5 +1,6 @@
 import { defaultSleep, VendorError } from './http.js'
 import { nextWaitMs, type Progress } from './poll-schedule.js'
+import { NO_HISTORY, type History } from './providers/history.js'
 import { isTerminal, type RunReport } from './report/model.js'
 import { formatDuration } from './text.js'
 
@@ -10,12 +11,20 @@ export interface PollOptions {
   floorMs: number
   /** The wait between looks while nothing is known about when the run ends. */
   idleMs: number
-  /** The longest wait on the way to a finish predicted far off. */
+  /** The longest wait on the way to a finish this run's progress predicts far off. */
   maxWaitMs: number
-  /** Durations (ms) of the target's recent finished runs; empty when the vendor lists none. */
-  history?: readonly number[]
-  /** The trigger's answer carried the run's state: it was the first look, so wait before the next. */
-  triggerLook?: boolean
+  /** Requests are kept to at most one per this many ms since the trigger, on average. */
+  budgetMs: number
+  /**
+   * The target's comparable earlier runs, read once, after the first look that found the run
+   * still going (a run already over needs none); the read counts as a request.
+   */
+  history?: (run: RunReport) => Promise<History>
+  /**
+   * The trigger's answer carried the run's state: the first look comes this long after it (a run
+   * may be over already, or fail fast). Undefined: look at once.
+   */
+  firstLookMs?: number
   /** Epoch ms of the trigger's answer; default: when the wait starts. */
   startedAt?: number
   /** Epoch ms: no look starts after it. */
@@ -45,17 +54,20 @@ interface Seen {
   lastKey: string
   lastLineAt: number
   lastLookMs: number
-  lastWaitMs?: number
   progress?: Progress
+  /** Looks and the history read. */
+  requests: number
+  /** Undefined until read. */
+  history?: History
   /** A vendor's Retry-After: a floor for the next wait, whatever the schedule says. */
   retryAfterMs: number
 }
 
 /**
- * Looks at the run until it reaches a terminal status or the deadline passes, when
- * nextWaitMs() says: right away, or first after a wait when the trigger's answer was a look.
- * Never sleeps after the verdict. Transient errors are survived until the deadline; any other
- * error ends the wait as 'lost' with the last report seen.
+ * Looks at the run until it reaches a terminal status or the deadline passes: right away, or
+ * `firstLookMs` after a trigger whose answer was a look, then when nextWaitMs() says. Never
+ * sleeps after the verdict. Transient errors are survived until the deadline; any other error
+ * ends the wait as 'lost' with the last report seen.
  */
 export async function waitForVerdict(options: PollOptions): Promise<PollOutcome> {
   const now = options.now ?? Date.now
@@ -65,22 +77,34 @@ export async function waitForVerdict(options: PollOptions): Promise<PollOutcome>
     lastKey: '',
     lastLineAt: startedAt,
     lastLookMs: 0,
-    retryAfterMs: 0
+    retryAfterMs: 0,
+    requests: 0
   }
-  let lookFirst = !options.triggerLook
+  let waitMs = options.firstLookMs
   for (;;) {
-    if (options.signal?.aborted) return { kind: 'aborted', report: seen.last, looks: seen.looks }
-    if (lookFirst) {
-      const outcome = await lookOnce(options, seen, now() - startedAt, startedAt)
-      if (outcome) return outcome
+    if (waitMs !== undefined) {
+      const remaining = options.deadline - now()
+      if (remaining <= 0) return { kind: 'timed-out', report: seen.last, looks: seen.looks }
+      // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
+      await (options.sleep ?? defaultSleep)(Math.min(waitMs, remaining), options.signal)
     }
-    lookFirst = true
-    const remaining = options.deadline - now()
-    if (remaining <= 0) return { kind: 'timed-out', report: seen.last, looks: seen.looks }
-    seen.lastWaitMs = Math.max(nextWait(options, seen, now() - startedAt), seen.retryAfterMs)
-    // The last wait ends at the deadline, so one final look still sees a verdict that came in time.
-    await (options.sleep ?? defaultSleep)(Math.min(seen.lastWaitMs, remaining), options.signal)
+    if (options.signal?.aborted) return { kind: 'aborted', report: seen.last, looks: seen.looks }
+    const outcome = await lookOnce(options, seen, now() - startedAt, startedAt)
+    if (outcome) return outcome
+    if (seen.history === undefined && seen.last) await readHistoryOnce(options, seen, seen.last)
+    waitMs = Math.max(nextWait(options, seen, now() - startedAt), seen.retryAfterMs)
   }
+}
+
+/**
+ * The history, once, with the run as the first look saw it; counted as a request when read. It
+ * only predicts: a failed read is no history, never a failed wait.
+ */
+async function readHistoryOnce(options: PollOptions, seen: Seen, run: RunReport): Promise<void> {
+  seen.history = NO_HISTORY
+  if (!options.history) return
+  seen.requests++
+  seen.history = await options.history(run).catch(() => NO_HISTORY)
 }
 
 function nextWait(options: PollOptions, seen: Seen, nowMs: number): number {
@@ -89,9 +113,11 @@ function nextWait(options: PollOptions, seen: Seen, nowMs: number): number {
     floorMs: options.floorMs,
     idleMs: options.idleMs,
     maxWaitMs: options.maxWaitMs,
-    historyMs: options.history ?? [],
-    progress: seen.progress,
-    lastWaitMs: seen.lastWaitMs
+    budgetMs: options.budgetMs,
+    requests: seen.requests,
+    historyMs: seen.history?.durationsMs ?? [],
+    historyUnverified: (seen.history?.unstated.length ?? 0) > 0,
+    progress: seen.progress
   })
 }
 
@@ -103,6 +129,7 @@ async function lookOnce(
   startedAt: number
 ): Promise<PollOutcome | undefined> {
   seen.looks++
+  seen.requests++
   seen.retryAfterMs = 0
   try {
     const report = await options.observe()

@@ -2,21 +2,29 @@ import * as core from '@actions/core'
 import type { Settings } from './inputs.js'
 import { log } from './log.js'
 import { waitForVerdict, type PollOutcome } from './poll.js'
+import { NO_HISTORY, type History } from './providers/history.js'
 import type { Provider, RunHandle, TriggerRequest } from './providers/provider.js'
 import { countTests, type RunReport } from './report/model.js'
 import { judge } from './report/verdict.js'
 import { STATE_FINISHED } from './state.js'
+import { plural } from './text.js'
 
 /**
  * Waiting for a started run's verdict: the poll loop with the provider's looks judged, the job's
  * cancellation, and a report for every way the wait can end.
  */
 
+// The trigger's answer shows the run starting; a second look this soon sees one that was over
+// already or failed at once.
+const FIRST_LOOK_MS = 1_000
 // With nothing known about when a run ends, a look every 10 s (or poll-interval-seconds, if
 // longer): the median lateness is 5 s, and half the looks of a fixed 5 s loop.
 const IDLE_INTERVAL_MS = 10_000
-// On the way to a finish predicted far off, no wait is longer than this.
+// On the way to a finish this run's progress predicts far off, no wait is longer than this.
 const MAX_WAIT_MS = 60_000
+// Never more requests than one per 5 s since the trigger: Octomind's own action looks every 5 s,
+// and by any moment testgate has made at least one request fewer.
+const REQUEST_BUDGET_MS = 5_000
 // A history look-up is a nicety: it never holds up the wait for longer than this.
 const HISTORY_TIMEOUT_MS = 3_000
 
@@ -44,17 +52,22 @@ export async function waitForReport(
     cancellation.abort()
   }
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
-  const history = await readHistory(provider, request, HISTORY_TIMEOUT_MS * scale)
   const floorMs = settings.pollIntervalSeconds * 1000 * scale
+  // A re-run repeats a few failed tests: the target's full runs say nothing of how long it takes.
+  const history =
+    provider.history && !request.rerun
+      ? (run: RunReport) => readHistory(provider, request, run, HISTORY_TIMEOUT_MS * scale)
+      : undefined
   const outcome = await waitForVerdict({
     signal: cancellation.signal,
     observe: async () => judge(await provider.observe(handle)),
     floorMs,
     idleMs: Math.max(floorMs, IDLE_INTERVAL_MS * scale),
     maxWaitMs: Math.max(floorMs, MAX_WAIT_MS * scale),
+    budgetMs: REQUEST_BUDGET_MS * scale,
     history,
-    // The trigger's answer gave the run's state: the first look can wait.
-    triggerLook: true,
+    // The trigger's answer gave the run's state: the first look comes a moment later.
+    firstLookMs: FIRST_LOOK_MS * scale,
     startedAt,
     deadline,
     label: `${provider.displayName} run ${handle.runId}`,
@@ -68,34 +81,41 @@ export async function waitForReport(
   return finalReport(outcome, provider, handle, settings)
 }
 
-export function historyLine(vendor: string, answer: number[] | 'timeout'): string {
+export function historyLine(vendor: string, answer: History | 'timeout'): string {
   if (answer === 'timeout') return `No history: ${vendor} took too long to list recent runs.`
-  if (answer.length === 0) return `No history: ${vendor} lists no finished run of this target yet.`
-  return `History: ${answer.length} recent ${vendor} runs to predict this one's end.`
+  const others = answer.leftOut > 0 ? ` (${answer.leftOut} left out: they ran otherwise)` : ''
+  if (answer.durationsMs.length === 0)
+    return `No history: ${vendor} lists no finished run like this one yet${others}.`
+  const unverified =
+    answer.unstated.length > 0
+      ? `; weighed low, as ${vendor}'s list does not say their ${answer.unstated.join(' or ')}`
+      : ''
+  const runs = plural(answer.durationsMs.length, `recent ${vendor} run`)
+  return `History: ${runs} like this one to predict its end${others}${unverified}.`
 }
 
 /**
- * Durations of the target's recent runs, where the provider can list them, to predict this one's
- * end. An extra read that never fails the step: any error or a slow answer means "no history".
+ * The target's recent runs that may predict this one's end (see Provider.history). An extra read
+ * that never fails the step: any error or a slow answer means "no history".
  */
 export async function readHistory(
   provider: Provider,
   request: TriggerRequest,
+  run: RunReport,
   timeoutMs: number
-): Promise<number[]> {
-  // A re-run repeats a few failed tests: the target's full runs say nothing of how long it takes.
-  if (!provider.history || request.rerun) return []
+): Promise<History> {
+  if (!provider.history) return NO_HISTORY
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs)
   })
   try {
-    const answer = await Promise.race([provider.history(request), timeout])
+    const answer = await Promise.race([provider.history(request, run), timeout])
     log.info(historyLine(provider.displayName, answer))
-    return answer === 'timeout' ? [] : answer
+    return answer === 'timeout' ? NO_HISTORY : answer
   } catch (error) {
     log.info(`No history: ${(error as Error).message}`)
-    return []
+    return NO_HISTORY
   } finally {
     clearTimeout(timer)
   }

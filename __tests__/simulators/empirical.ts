@@ -34,8 +34,18 @@ export interface EmpiricalOptions {
   errorCode?: string
   /** Tests the single run's per-test list leaves out, though the run's counts include them. */
   hideFromDetails?: string[]
-  /** Durations (ms) of the project's earlier ended runs, newest first, in its first environment. */
-  history?: number[]
+  /**
+   * The project's earlier ended runs, newest first: durations (ms), by default in its first
+   * environment with this run's tests, or where and how many tests each ran.
+   */
+  history?: (number | EarlierRun)[]
+}
+
+/** An earlier ended run: its duration (ms), environment slug and `total_count`. */
+export interface EarlierRun {
+  duration: number
+  environment?: string
+  tests?: number
 }
 
 /** A test as one run has it: its Playwright test id stays the same in every run. */
@@ -207,20 +217,22 @@ export class EmpiricalSimulator extends SimServer {
 
   /** Earlier ended runs, an hour apart, from options.history. */
   private earlierRuns() {
-    return (this.options.history ?? []).map((duration, i) =>
-      listItemSchema.parse({
+    return (this.options.history ?? []).map((earlier, i) => {
+      const run = typeof earlier === 'number' ? { duration: earlier } : earlier
+      const tests = run.tests ?? this.options.tests.length
+      return listItemSchema.parse({
         id: 100 + i,
         state: 'ended',
-        total_count: this.options.tests.length,
-        success_count: this.options.tests.length,
+        total_count: tests,
+        success_count: tests,
         failed_count: 0,
         skipped_count: 0,
         flaky_count: 0,
-        duration,
-        environment_slug: this.options.environments[0],
+        duration: run.duration,
+        environment_slug: run.environment ?? this.options.environments[0],
         created_at: new Date(Date.parse('2026-06-01T11:00:00.000Z') - i * 3_600_000).toISOString()
       })
-    )
+    })
   }
 
   private single(req: RouteRequest): Reply {

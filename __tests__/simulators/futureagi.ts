@@ -57,8 +57,11 @@ export interface FutureAgiOptions {
   runTestId: string
   scenarios: FutureAgiScenario[]
   steps: FutureAgiStep[]
-  /** Durations (s) of the run test's earlier completed executions, newest first. */
-  history?: number[]
+  /**
+   * The run test's earlier completed executions, newest first: durations (s), or durations and
+   * how many calls each placed (default: the contract fixture's).
+   */
+  history?: (number | { duration: number; calls: number })[]
   /** What the run test runs: a prompt (history durations are an execution's length) or an agent. */
   sourceType?: 'prompt' | 'agent_definition'
 }
@@ -116,7 +119,9 @@ export class FutureAgiSimulator extends SimServer {
     const status = req.query.get('status')
     const limit = Number(req.query.get('limit') ?? 10)
     const items = (this.options.history ?? [])
-      .map((duration, i) => this.executionItem(duration, i))
+      .map((earlier, i) =>
+        this.executionItem(typeof earlier === 'number' ? { duration: earlier } : earlier, i)
+      )
       .filter((item) => !status || item.status?.toLowerCase() === status)
       .slice(0, limit)
     const body = executionsPageSchema.parse({
@@ -130,11 +135,13 @@ export class FutureAgiSimulator extends SimServer {
     return { status: 200, body }
   }
 
-  private executionItem(duration: number, i: number) {
+  private executionItem(earlier: { duration: number; calls?: number }, i: number) {
+    const fixture = executionsPage.results[0]
     return {
-      ...executionsPage.results[0],
+      ...fixture,
       id: `7b1e2c4a-5d6f-4a8b-9c0d-${String(i).padStart(12, '0')}`,
-      duration,
+      duration: earlier.duration,
+      calls: earlier.calls ?? fixture?.calls,
       source_type: this.options.sourceType ?? 'prompt'
     }
   }

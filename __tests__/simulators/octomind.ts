@@ -30,6 +30,17 @@ export interface OctomindResultState {
   errorMessage?: string
 }
 
+/**
+ * An earlier finished report of the target: how long it took and, where set, the browser and
+ * breakpoint it states and how many results it lists (its test selection).
+ */
+export interface PastReport {
+  durationMs: number
+  browser?: 'CHROMIUM' | 'FIREFOX' | 'SAFARI'
+  breakpoint?: 'MOBILE' | 'TABLET' | 'DESKTOP'
+  tests?: number
+}
+
 export interface OctomindStep {
   status: string
   results: OctomindResultState[]
@@ -45,8 +56,8 @@ export interface OctomindOptions {
    * 'v3-case' testCaseId (spec of 2025-12), 'v2' testCaseId plus a human name (spec of 2025-02).
    */
   shape?: 'v3' | 'v3-case' | 'v2'
-  /** Durations (ms) of the target's earlier finished reports, newest first, for the history list. */
-  history?: number[]
+  /** The target's earlier finished reports, newest first, for the history list: durations (ms), or what each ran. */
+  history?: (number | PastReport)[]
   /**
    * A report's state as a function of the time since its execute (ms), instead of one script
    * step per poll: the benchmark's simulated clock drives it.
@@ -194,24 +205,36 @@ export class OctomindSimulator extends SimServer {
       .filter((stored) => stored.testTargetId === req.params.target)
       .reverse()
       .map((stored) => this.snapshot(stored, stored.polls))
-    const earlier = (this.options.history ?? []).map((ms, i) => this.pastReport(req, ms, i))
+    const earlier = (this.options.history ?? []).map((past, i) =>
+      this.pastReport(req, typeof past === 'number' ? { durationMs: past } : past, i)
+    )
     const schema = testReportListSchema.extend({ data: z.array(this.reportSchema()) })
     const body = schema.parse({ data: [...ours, ...earlier], hasNextPage: false })
     return { status: 200, body }
   }
 
   /** An earlier finished report of the target, an hour apart from the next. */
-  private pastReport(req: RouteRequest, durationMs: number, i: number): unknown {
+  private pastReport(req: RouteRequest, past: PastReport, i: number): unknown {
     const createdAt = this.now() - (i + 1) * 3_600_000
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
+    const updatedAt = new Date(createdAt + past.durationMs).toISOString()
     return {
-      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      id,
       testTargetId: req.params.target,
       createdAt: new Date(createdAt).toISOString(),
-      updatedAt: new Date(createdAt + durationMs).toISOString(),
+      updatedAt,
       executionUrl: 'https://preview.shop.example/',
       status: 'PASSED',
       context: { source: 'github', sha: 'abc123' },
-      testResults: []
+      ...(past.browser ? { browser: past.browser } : {}),
+      ...(past.breakpoint ? { breakpoint: past.breakpoint } : {}),
+      testResults: Array.from({ length: past.tests ?? 0 }, () => ({
+        id: randomUUID(),
+        testTargetId: req.params.target,
+        testReportId: id,
+        updatedAt,
+        status: 'PASSED'
+      }))
     }
   }
 

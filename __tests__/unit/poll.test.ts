@@ -39,6 +39,7 @@ function poll(
     floorMs: 1000,
     idleMs: 1000,
     maxWaitMs: 30_000,
+    budgetMs: 1,
     deadline: 60_000,
     label: 'run',
     onProgress: () => {},
@@ -70,7 +71,7 @@ describe('waitForVerdict', () => {
     expect(lines).toEqual(['run: running [0s]', 'run: passed [8s]'])
   })
 
-  it('does not look again right after a trigger that carried the state', async () => {
+  it('looks a moment after a trigger that carried the state, then on the schedule', async () => {
     const time = fakeTime()
     const lookedAt: number[] = []
     const outcome = await poll(
@@ -79,13 +80,54 @@ describe('waitForVerdict', () => {
         lookedAt.push(time.now())
         return report(time.now() >= 20_000 ? 'passed' : 'running')
       },
-      { idleMs: 10_000, triggerLook: true }
+      { idleMs: 10_000, firstLookMs: 1_000 }
     )
-    expect(outcome).toMatchObject({ kind: 'verdict', looks: 2 })
-    expect(lookedAt).toEqual([10_000, 20_000])
+    expect(outcome).toMatchObject({ kind: 'verdict', looks: 3 })
+    expect(lookedAt).toEqual([1_000, 11_000, 21_000])
   })
 
-  it('sleeps most of the way to the end recent runs predict, then looks densely', async () => {
+  it('reads no history for a run the first look finds over', async () => {
+    const time = fakeTime()
+    let reads = 0
+    const outcome = await poll(time, async () => report('passed'), {
+      firstLookMs: 1_000,
+      history: async () => {
+        reads++
+        return { durationsMs: [], leftOut: 0, unstated: [] }
+      }
+    })
+    expect(outcome).toMatchObject({ kind: 'verdict', looks: 1 })
+    expect(time.now()).toBe(1_000)
+    expect(reads).toBe(0)
+  })
+
+  it('reads the history once, with the run as the first look saw it, and counts it as a request', async () => {
+    const time = fakeTime()
+    const seenBy: number[] = []
+    const lookedAt: number[] = []
+    await poll(
+      time,
+      async () => {
+        lookedAt.push(time.now())
+        return report(time.now() >= 30_000 ? 'passed' : 'running', ['running', 'running'])
+      },
+      {
+        idleMs: 10_000,
+        budgetMs: 5_000,
+        firstLookMs: 1_000,
+        deadline: 600_000,
+        history: async (run) => {
+          seenBy.push(run.counts.total)
+          return { durationsMs: [], leftOut: 0, unstated: [] }
+        }
+      }
+    )
+    expect(seenBy).toEqual([2])
+    // The first look and the history read at 1 s: the third request waits until 15 s.
+    expect(lookedAt).toEqual([1_000, 15_000, 25_000, 35_000])
+  })
+
+  it('looks densely where comparable earlier runs ended, without skipping an idle look on the way', async () => {
     const time = fakeTime()
     const lookedAt: number[] = []
     await poll(
@@ -96,18 +138,21 @@ describe('waitForVerdict', () => {
       },
       {
         idleMs: 10_000,
-        triggerLook: true,
+        firstLookMs: 1_000,
         deadline: 600_000,
-        history: [90_000, 95_000, 100_000, 105_000, 110_000]
+        history: async () => ({
+          durationsMs: [90_000, 95_000, 100_000, 105_000, 110_000],
+          leftOut: 0,
+          unstated: []
+        })
       }
     )
-    // The window is 80–120 s: waits grow with the time waited on the way (a run that ends early
-    // is still seen within a quarter of its length), then a look every 4 s inside it.
+    // The window is 80–120 s: idle looks on the way, then one every 3.9 s inside it, up to its end.
     expect(lookedAt.filter((at) => at < 80_000)).toEqual([
-      10_000, 20_000, 30_000, 40_000, 50_000, 62_500
+      1_000, 11_000, 21_000, 31_000, 41_000, 51_000, 61_000, 71_000
     ])
     expect(lookedAt.filter((at) => at >= 80_000)).toEqual([
-      80_000, 84_000, 88_000, 92_000, 96_000, 100_000
+      81_000, 84_900, 88_800, 92_700, 96_600, 100_500
     ])
   })
 
@@ -126,7 +171,7 @@ describe('waitForVerdict', () => {
         lookedAt.push(time.now())
         return at(time.now())
       },
-      { idleMs: 10_000, triggerLook: true, deadline: 600_000 }
+      { idleMs: 10_000, firstLookMs: 1_000, deadline: 600_000 }
     )
     expect(lookedAt.at(-1)! - 300_000).toBeLessThanOrEqual(2_000)
     expect(lookedAt.length).toBeLessThan(300_000 / 5_000)

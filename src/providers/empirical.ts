@@ -23,6 +23,7 @@ import {
   type RunHandle,
   type TriggerRequest
 } from './provider.js'
+import { comparableRuns, testCountOf, type History } from './history.js'
 
 /**
  * Empirical: `PUT /api/test-runs` starts a Playwright run in an environment; the run list
@@ -350,10 +351,11 @@ class EmpiricalProvider implements Provider {
   }
 
   /**
-   * The durations of the project's recent ended runs in this run's environment [doc: the list's
-   * `state` filter, items' `duration` and `environment_slug`; inferred: duration is in ms].
+   * The project's recent ended runs that ran like this one: the same environment and number of
+   * tests (its tags or selection) where an item states them [doc: the list's `state` filter,
+   * items' `duration`, `environment_slug` and `total_count`; inferred: duration is in ms].
    */
-  async history(request: TriggerRequest): Promise<number[]> {
+  async history(request: TriggerRequest, run: { counts: Counts }): Promise<History> {
     const list = await this.client.request(
       'GET',
       `/api/test-runs?state=ended&per_page=${HISTORY_PAGE}`,
@@ -362,14 +364,15 @@ class EmpiricalProvider implements Provider {
         ...HISTORY_READ
       }
     )
-    const environment = environmentOf(request)
-    return list.data.test_runs.items.flatMap((item) =>
-      (item.environment_slug ?? environment) === environment &&
-      typeof item.duration === 'number' &&
-      item.duration > 0
-        ? [item.duration]
-        : []
-    )
+    const thisRun = { environment: environmentOf(request), tests: testCountOf(run.counts) }
+    const past = list.data.test_runs.items.map((item) => ({
+      durationMs: item.duration ?? 0,
+      traits: {
+        environment: item.environment_slug ?? undefined,
+        tests: item.total_count || undefined
+      }
+    }))
+    return comparableRuns(thisRun, past)
   }
 
   private async readDetails(runId: string): Promise<ReturnType<typeof readSingleRun> | undefined> {

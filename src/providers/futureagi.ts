@@ -6,6 +6,7 @@ import {
   countTests,
   isFinalSignal,
   type Link,
+  type Counts,
   type Observation,
   type TestResult,
   type TestStatus,
@@ -24,6 +25,7 @@ import {
   type RunHandle,
   type TriggerRequest
 } from './provider.js'
+import { comparableRuns, testCountOf, type History } from './history.js'
 
 /**
  * Future AGI agent simulations: executing a run test starts a test execution, which places calls
@@ -119,7 +121,13 @@ const scenariosPageSchema = z
 const executionsPageSchema = z
   .object({
     results: z.array(
-      z.object({ duration: z.number().nullish(), source_type: z.string().nullish() }).loose()
+      z
+        .object({
+          duration: z.number().nullish(),
+          source_type: z.string().nullish(),
+          calls: z.number().nullish()
+        })
+        .loose()
     )
   })
   .loose()
@@ -456,11 +464,13 @@ class FutureAgiProvider implements Provider {
   }
 
   /**
-   * Durations of the run test's recent completed executions. Only a prompt run test's duration is
+   * The run test's recent completed executions that ran as many calls as this one (its scenario
+   * selection) [server: RunTestExecutionsView, item `calls`]. Only a prompt run test's duration is
    * the execution's length (first to last chat message); an agent one's is the sum of its calls'
-   * durations, which overlap, so it predicts nothing and is left out [server: RunTestExecutionsView].
+   * durations, which overlap, so it predicts nothing and is left out. An item does not state its
+   * simulator, so a simulator-id stays unverified.
    */
-  async history({ settings }: TriggerRequest): Promise<number[]> {
+  async history({ settings }: TriggerRequest, run: { counts: Counts }): Promise<History> {
     const runTest = encodeURIComponent(settings.targetId ?? '')
     const page = await this.client.request(
       'GET',
@@ -470,11 +480,21 @@ class FutureAgiProvider implements Provider {
         ...HISTORY_READ
       }
     )
-    return page.results.flatMap((execution) =>
-      execution.source_type === 'prompt' && execution.duration && execution.duration > 0
-        ? [execution.duration * 1000]
+    const thisRun = {
+      simulator: ownInputs(settings, OWN_INPUTS)['simulator-id'],
+      tests: testCountOf(run.counts)
+    }
+    const past = page.results.flatMap((execution) =>
+      execution.source_type === 'prompt' && execution.duration
+        ? [
+            {
+              durationMs: execution.duration * 1000,
+              traits: { tests: execution.calls ?? undefined }
+            }
+          ]
         : []
     )
+    return comparableRuns(thisRun, past)
   }
 
   async observe(handle: RunHandle): Promise<Observation> {

@@ -5,12 +5,14 @@ import { InputError, optionalChoice, ownInputs, type Settings } from '../inputs.
 import {
   countTests,
   isFinalSignal,
+  type Counts,
   type Link,
   type Observation,
   type TestResult,
   type TestStatus,
   type VendorSignal
 } from '../report/model.js'
+import { comparableRuns, testCountOf, type History, type PastRun } from './history.js'
 import {
   mapStatus,
   unknownStatusReporter,
@@ -87,9 +89,16 @@ const executeResponseSchema = z
   .loose()
 
 // getTestReports: the target's reports, newest first [spec L597–665]; nothing in it is required.
-const testReportListSchema = z
-  .object({ data: z.array(testReportSchema.omit({ testResults: true }).loose()).nullish() })
+// A report states its browser and breakpoint [spec: TestReport], and its results, whose number is
+// its test selection (tags), where the list carries them.
+const pastReportSchema = testReportSchema
+  .extend({
+    breakpoint: z.string().nullish(),
+    browser: z.string().nullish(),
+    testResults: z.array(z.unknown()).nullish()
+  })
   .loose()
+const testReportListSchema = z.object({ data: z.array(pastReportSchema).nullish() }).loose()
 
 // How many recent finished reports predict a run's end.
 const HISTORY_SIZE = 10
@@ -335,8 +344,12 @@ class OctomindProvider implements Provider {
     })
   }
 
-  /** The target's recent finished reports, as durations: updatedAt − createdAt (inferred: a report is last updated when it finishes). */
-  async history({ settings }: TriggerRequest): Promise<number[]> {
+  /**
+   * The target's recent finished reports that ran like this one: the same browser, breakpoint and
+   * number of tests where a report states them. A report does not state its environment [spec:
+   * TestReport], so that stays unverified.
+   */
+  async history({ settings }: TriggerRequest, run: { counts: Counts }): Promise<History> {
     const list = await this.client.request(
       'GET',
       `/apiKey/v3/test-targets/${encodeURIComponent(settings.targetId ?? '')}/test-reports`,
@@ -345,7 +358,15 @@ class OctomindProvider implements Provider {
         ...HISTORY_READ
       }
     )
-    return reportDurations(list.data ?? []).slice(0, HISTORY_SIZE)
+    const { browser, breakpoint } = ownInputs(settings, OWN_INPUTS)
+    const thisRun = {
+      environment: settings.environment ?? 'default',
+      // inferred: a run asked for neither runs Chromium on a desktop, the official action's defaults
+      browser: browser ?? 'CHROMIUM',
+      breakpoint: breakpoint ?? 'DESKTOP',
+      tests: testCountOf(run.counts)
+    }
+    return comparableRuns(thisRun, pastReports(list.data ?? []).slice(0, HISTORY_SIZE))
   }
 
   /** Test names live on the test cases; a failure here costs names, never the verdict. */
@@ -369,14 +390,22 @@ class OctomindProvider implements Provider {
   }
 }
 
-/** Durations of the finished reports among these; a report still WAITING has none. */
-export function reportDurations(
-  reports: readonly { status: string; createdAt?: string | null; updatedAt?: string | null }[]
-): number[] {
+/**
+ * The finished reports among these, each with its duration (inferred: updatedAt − createdAt, a
+ * report being last updated when it finishes) and what it states of how it ran. A report still
+ * WAITING has no duration; an empty result list states no test count.
+ */
+export function pastReports(reports: readonly z.infer<typeof pastReportSchema>[]): PastRun[] {
   return reports.flatMap((report) => {
     const final = Object.hasOwn(REPORT_STATUS, report.status) && report.status !== 'WAITING'
-    const ms = Date.parse(report.updatedAt ?? '') - Date.parse(report.createdAt ?? '')
-    return final && ms > 0 ? [ms] : []
+    const durationMs = Date.parse(report.updatedAt ?? '') - Date.parse(report.createdAt ?? '')
+    if (!final || !(durationMs > 0)) return []
+    const traits = {
+      browser: report.browser ?? undefined,
+      breakpoint: report.breakpoint ?? undefined,
+      tests: report.testResults?.length || undefined
+    }
+    return [{ durationMs, traits }]
   })
 }
 

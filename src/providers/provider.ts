@@ -2,7 +2,8 @@ import type { RunContext } from '../github-context.js'
 import type { ProviderName } from './index.js'
 import type { HttpClient } from '../http.js'
 import type { OwnInputs, Settings } from '../inputs.js'
-import type { Observation, RunStatus } from '../report/model.js'
+import type { Counts, Observation, RunStatus } from '../report/model.js'
+import type { History } from './history.js'
 
 /** Everything a provider needs to start a run: the parsed inputs and the GitHub context. */
 export interface TriggerRequest {
@@ -68,11 +69,12 @@ export interface Provider {
    */
   observe(handle: RunHandle): Promise<Observation>
   /**
-   * Durations (ms) of the target's recent finished runs, newest first, where the vendor lists
-   * them: the poll loop predicts this run's end from them. Read once after the trigger; any error
-   * only means "no history".
+   * The target's recent finished runs that may predict this one's end, where the vendor lists
+   * them: those that agree with this run on everything the list states (see comparableRuns).
+   * Read once, after the first look found the run still going (`run`: what that look saw); any
+   * error only means "no history".
    */
-  history?(request: TriggerRequest): Promise<number[]>
+  history?(request: TriggerRequest, run: { counts: Counts }): Promise<History>
   /** Asks the vendor to stop the run, where the vendor has such a call. */
   cancel?(handle: RunHandle): Promise<CancelResult>
 }
