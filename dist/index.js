@@ -30267,8 +30267,8 @@ function joinUrl(base, path) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8458);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5470);
+/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(839);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 
 
@@ -30277,11 +30277,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // One bundle serves both steps, as actions/checkout does: the main step leaves a mark in its
 // saved state, and the runner gives that state to the post step.
 if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE_IS_POST */ ._p) === 'true') {
-    await (0,_post_js__WEBPACK_IMPORTED_MODULE_2__/* .post */ .b)();
+    await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_2__/* .post */ .b)();
 }
 else {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE_IS_POST */ ._p, 'true');
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .N)();
+    await (0,_run_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .N)();
 }
 
 __webpack_async_result__();
@@ -30814,7 +30814,264 @@ const log = {
 
 /***/ }),
 
-/***/ 8458:
+/***/ 6867:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hd: () => (/* binding */ isTerminal),
+/* harmony export */   LV: () => (/* binding */ RUN_STATUSES),
+/* harmony export */   hy: () => (/* binding */ testFolder),
+/* harmony export */   tu: () => (/* binding */ countTests),
+/* harmony export */   vK: () => (/* binding */ isFinalSignal)
+/* harmony export */ });
+/* unused harmony exports TEST_STATUSES, failuresFirst */
+/** The normalized report every provider produces and every sink consumes. */
+const RUN_STATUSES = [
+    'queued',
+    'running',
+    'passed',
+    'failed',
+    'errored',
+    'cancelled',
+    'timed-out',
+    /** The vendor finished the run, but no test ran: not a pass. */
+    'no-tests'
+];
+const TEST_STATUSES = (/* unused pure expression or super */ null && ([
+    'passed',
+    'failed',
+    'skipped',
+    'errored',
+    'running',
+    'queued'
+]));
+const TERMINAL = new Set([
+    'passed',
+    'failed',
+    'errored',
+    'cancelled',
+    'timed-out',
+    'no-tests'
+]);
+function isTerminal(status) {
+    return TERMINAL.has(status);
+}
+/** The vendor is done with the run (whatever its tests say). */
+function isFinalSignal(signal) {
+    return signal !== 'queued' && signal !== 'running';
+}
+function countTests(tests) {
+    const counts = {
+        total: tests.length,
+        passed: 0,
+        failed: 0,
+        errored: 0,
+        skipped: 0,
+        pending: 0
+    };
+    for (const test of tests) {
+        if (test.status === 'running' || test.status === 'queued')
+            counts.pending++;
+        else
+            counts[test.status]++;
+    }
+    return counts;
+}
+/** Failed and errored tests first, then the rest; stable within each group. */
+function failuresFirst(tests) {
+    const rank = (t) => (t.status === 'failed' || t.status === 'errored' ? 0 : 1);
+    return [...tests].sort((a, b) => rank(a) - rank(b));
+}
+/** Where a report's tests live, for tools that group them: the vendor and what it ran. */
+function testFolder(report) {
+    return `${report.provider}/${report.targetId ?? 'default'}`;
+}
+
+
+/***/ }),
+
+/***/ 5798:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bi: () => (/* binding */ decidingText),
+/* harmony export */   Fn: () => (/* binding */ failOnText),
+/* harmony export */   Js: () => (/* binding */ failsOnStatus),
+/* harmony export */   Qi: () => (/* binding */ FAIL_CLASSES),
+/* harmony export */   Uz: () => (/* binding */ evaluatePolicy),
+/* harmony export */   d7: () => (/* binding */ passingText),
+/* harmony export */   qW: () => (/* binding */ checkText)
+/* harmony export */ });
+/* unused harmony exports executedTests, passRate, scores, figure */
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6867);
+
+
+/**
+ * The verdict policy: which run statuses fail the step (`fail-on`) and the thresholds a run must
+ * meet (`min-pass-rate`, `min-score`, `min-average-score`). One pure function evaluates it; the
+ * summary and the comment show its result, the step outputs carry it and decide() ends the step
+ * with it, so all of them name the same rule.
+ */
+/** The statuses a team can choose to fail on, named as the `status` output names them. */
+const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'];
+/** Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing. */
+function evaluatePolicy(report, policy) {
+    const judged = (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .isTerminal */ .Hd)(report.status);
+    const checks = judged ? thresholdChecks(report, policy) : [];
+    const failedRules = [];
+    if (judged && failsOnStatus(report.status, policy.failOn))
+        failedRules.push('fail-on');
+    for (const check of checks)
+        if (check.outcome === 'failed')
+            failedRules.push(check.rule);
+    return {
+        fails: failedRules.length > 0,
+        decidedBy: failedRules[0] ?? 'none',
+        failedRules,
+        failOn: policy.failOn,
+        checks,
+        failedJudgedByRate: policy.failedJudgedByRate === true
+    };
+}
+function failsOnStatus(status, failOn) {
+    return failOn.includes(status);
+}
+function thresholdChecks(report, policy) {
+    const checks = [];
+    if (policy.minPassRate !== undefined)
+        checks.push(passRateCheck(report, policy.minPassRate));
+    if (policy.minScore !== undefined)
+        checks.push(minScoreCheck(report, policy.minScore));
+    if (policy.minAverageScore !== undefined)
+        checks.push(averageScoreCheck(report, policy.minAverageScore));
+    return checks;
+}
+/**
+ * Tests that ran to a pass or a failure. A failure the vendor suppresses (snoozed, muted) is left
+ * out, as the verdict leaves it out: the team chose not to count it.
+ */
+function executedTests(report) {
+    const { counts } = report;
+    return counts.passed + counts.failed + counts.errored;
+}
+/** Percent of executed tests that passed; undefined when none ran. */
+function passRate(report) {
+    const executed = executedTests(report);
+    return executed === 0 ? undefined : (report.counts.passed * 100) / executed;
+}
+function passRateCheck(report, threshold) {
+    const executed = executedTests(report);
+    const rate = passRate(report);
+    if (rate === undefined)
+        return { rule: 'min-pass-rate', threshold, over: 0, outcome: 'not-applicable' };
+    // Compared in whole numbers: 9 of 10 meets 90 exactly, with no rounding in between.
+    const met = report.counts.passed * 100 >= threshold * executed;
+    return {
+        rule: 'min-pass-rate',
+        threshold,
+        value: rate,
+        over: executed,
+        outcome: met ? 'met' : 'failed'
+    };
+}
+/** The scores of the tests that have one (agent simulations score each call). */
+function scores(report) {
+    return report.tests.flatMap((test) => (test.score === undefined ? [] : [test.score]));
+}
+/**
+ * A run whose executed tests have no score cannot show it meets a score threshold: it fails it,
+ * rather than pass a gate nobody could check. A run with no executed test has its own verdict.
+ */
+function unscored(rule, threshold, report) {
+    const outcome = executedTests(report) === 0 ? 'not-applicable' : 'failed';
+    return { rule, threshold, over: 0, outcome };
+}
+function minScoreCheck(report, threshold) {
+    const all = scores(report);
+    if (all.length === 0)
+        return unscored('min-score', threshold, report);
+    const below = all.filter((score) => score < threshold).length;
+    return {
+        rule: 'min-score',
+        threshold,
+        value: Math.min(...all),
+        over: all.length,
+        below,
+        outcome: below === 0 ? 'met' : 'failed'
+    };
+}
+function averageScoreCheck(report, threshold) {
+    const all = scores(report);
+    if (all.length === 0)
+        return unscored('min-average-score', threshold, report);
+    const mean = all.reduce((sum, score) => sum + score, 0) / all.length;
+    return {
+        rule: 'min-average-score',
+        threshold,
+        value: mean,
+        over: all.length,
+        outcome: mean >= threshold ? 'met' : 'failed'
+    };
+}
+/**
+ * A figure as shown: at most `digits` decimals, cut rather than rounded, so a value below its
+ * threshold never reads as equal to it (89.96% shows as 89.9%, not 90%).
+ */
+function figure(value, digits = 1) {
+    const scale = 10 ** digits;
+    return String(Math.floor(value * scale + 1e-9) / scale);
+}
+/** One threshold in plain words, e.g. "Score: average 7.4 over 3 scored tests (minimum 8)". */
+function checkText(check) {
+    const minimum = `(minimum ${check.threshold}${check.rule === 'min-pass-rate' ? '%' : ''})`;
+    if (check.rule === 'min-pass-rate') {
+        const value = check.value === undefined
+            ? 'no test ran to an outcome'
+            : `${figure(check.value)}% of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'executed test')} passed`;
+        return `Pass rate: ${value} ${minimum}`;
+    }
+    if (check.value === undefined) {
+        const what = check.rule === 'min-score' ? 'lowest' : 'average';
+        const why = check.outcome === 'failed' ? 'no test has a score' : 'no test ran to an outcome';
+        return `Score (${what}): ${why} ${minimum}`;
+    }
+    if (check.rule === 'min-score') {
+        const below = check.below ? `, ${check.below} of ${check.over} below` : '';
+        return `Score: lowest ${figure(check.value, 2)} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'scored test')}${below} ${minimum}`;
+    }
+    return `Score: average ${figure(check.value, 2)} over ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'scored test')} ${minimum}`;
+}
+/**
+ * Why a run with failed tests passes the step, in words: min-pass-rate judged them, or fail-on
+ * left them out.
+ */
+function passingText(verdict) {
+    return verdict.failedJudgedByRate
+        ? 'failed tests are judged by min-pass-rate, which the run meets (fail-on is not set)'
+        : `no rule failed the run (fail-on: ${failOnText(verdict.failOn)})`;
+}
+/** What `fail-on` is, as a user wrote it: "never" or the statuses. */
+function failOnText(failOn) {
+    return failOn.length === 0 ? 'never' : failOn.join(', ');
+}
+/**
+ * The rule that decided, in words for the step's message and the summary, e.g.
+ * "decided by min-pass-rate: Pass rate: 80% of 5 executed tests passed (minimum 90%)".
+ */
+function decidingText(verdict, status) {
+    if (verdict.decidedBy === 'none')
+        return 'no rule failed the run';
+    if (verdict.decidedBy === 'fail-on')
+        return `decided by fail-on, which includes ${status}`;
+    const check = verdict.checks.find((item) => item.rule === verdict.decidedBy);
+    return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`;
+}
+
+
+/***/ }),
+
+/***/ 5470:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30920,7 +31177,7 @@ function failedText(counts) {
     return counts.total > 0 ? `${bad} of ${(0,src_text/* plural */.LS)(counts.total, 'test')} failed${errored}` : 'failed';
 }
 
-;// CONCATENATED MODULE: ./src/decide.ts
+;// CONCATENATED MODULE: ./src/run/decide.ts
 
 
 /**
@@ -30974,7 +31231,7 @@ function verdictMessage(report, policy, vendor) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __nccwpck_require__(9691);
-;// CONCATENATED MODULE: ./src/github-context.ts
+;// CONCATENATED MODULE: ./src/github/context.ts
 
 
 
@@ -31153,7 +31410,7 @@ function runAttempt(value) {
 var http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(8422);
-;// CONCATENATED MODULE: ./src/leg.ts
+;// CONCATENATED MODULE: ./src/report/leg.ts
 function legOf(settings, provider) {
     return { name: settings.name, variant: provider.variant?.(settings) };
 }
@@ -31166,7 +31423,7 @@ function legLabel(leg) {
 
 // EXTERNAL MODULE: ./src/log.ts
 var log = __nccwpck_require__(5625);
-;// CONCATENATED MODULE: ./src/github-errors.ts
+;// CONCATENATED MODULE: ./src/github/errors.ts
 /** What a failed GitHub API call means, told the way a user can act on. */
 /** The HTTP status of an Octokit error, if it has one. */
 function githubStatus(error) {
@@ -31213,8 +31470,8 @@ function responseHeaders(error) {
     return headers && typeof headers === 'object' ? headers : {};
 }
 
-// EXTERNAL MODULE: ./src/providers/index.ts + 4 modules
-var providers = __nccwpck_require__(5761);
+// EXTERNAL MODULE: ./src/vendors/index.ts + 4 modules
+var vendors = __nccwpck_require__(8067);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
 ;// CONCATENATED MODULE: ./src/report/markdown-text.ts
@@ -32140,7 +32397,7 @@ function findStickyComment(comments, marker) {
     return comments.find((comment) => comment.byToken && !comment.minimized && comment.body.startsWith(marker));
 }
 
-;// CONCATENATED MODULE: ./src/sticky-comment.ts
+;// CONCATENATED MODULE: ./src/github/comments.ts
 
 
 
@@ -32196,7 +32453,7 @@ const commentPageSchema = schemas/* object */.Ikc({
  * testgate's own sticky comment (its REST id and body), if there is one: the one with the marker,
  * else one an older testgate wrote under the legacy marker.
  */
-async function sticky_comment_findOwnStickyComment(client, target, log) {
+async function comments_findOwnStickyComment(client, target, log) {
     try {
         return await findWithGraphQL(client, target, log);
     }
@@ -32333,7 +32590,7 @@ function oneLine(error) {
     return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
-;// CONCATENATED MODULE: ./src/github-api.ts
+;// CONCATENATED MODULE: ./src/github/api.ts
 
 
 
@@ -32908,7 +33165,7 @@ function groupSectionOf(report, context, header) {
     return (max, key) => renderSection(report, context, { key, header, footer, max });
 }
 
-;// CONCATENATED MODULE: ./src/group-comment-writer.ts
+;// CONCATENATED MODULE: ./src/github/group-writer.ts
 
 
 
@@ -33123,7 +33380,7 @@ class GroupComments {
     }
 }
 
-;// CONCATENATED MODULE: ./src/record-identity.ts
+;// CONCATENATED MODULE: ./src/github/identity.ts
 
 
 /**
@@ -33286,7 +33543,7 @@ const commentSink = {
                 throw previous.failure;
             // A combined comment's writer looks its comment up itself; a leg's own is looked up once.
             const existing = previous?.comment === undefined && !settings.commentGroup
-                ? await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info)
+                ? await comments_findOwnStickyComment(github, target, log/* log */.Rm.info)
                 : previous?.comment;
             // A run that did not start leaves no record: nothing of it can be compared or re-run.
             const digest = input.render.notStarted === undefined ? runDigest(input) : undefined;
@@ -33557,7 +33814,7 @@ const summarySink = {
     }
 };
 
-;// CONCATENATED MODULE: ./src/publish/testmo.ts
+;// CONCATENATED MODULE: ./src/sinks/testmo-client.ts
 
 
 
@@ -33575,7 +33832,7 @@ const BATCH_SIZE = 250;
 const DEFAULT_RETRY_AFTER_MS = 60_000;
 // The CLI's limit for console fields; the server's own limit is not documented.
 const MAX_FIELD_CHARS = 16_000;
-const testmo_MAX_NAME_CHARS = 750;
+const testmo_client_MAX_NAME_CHARS = 750;
 const FIELD_STRING = 1;
 const FIELD_CONSOLE = 4;
 const FIELD_URL = 5;
@@ -33594,7 +33851,7 @@ const STATUS_ALIAS = {
     queued: 'skipped'
 };
 function toTestmoTest(test, folder) {
-    const name = test.name.slice(0, testmo_MAX_NAME_CHARS);
+    const name = test.name.slice(0, testmo_client_MAX_NAME_CHARS);
     const result = {
         key: testKey(folder, name),
         name,
@@ -33628,7 +33885,7 @@ function toTestmoTest(test, folder) {
         if (!url)
             continue;
         if (link.kind === 'artifact')
-            artifacts.push({ name: link.label.slice(0, testmo_MAX_NAME_CHARS), url });
+            artifacts.push({ name: link.label.slice(0, testmo_client_MAX_NAME_CHARS), url });
         else
             fields.push({ type: FIELD_URL, name: link.label, value: url });
     }
@@ -33664,7 +33921,7 @@ function createRunBody(settings, run) {
     const runNumber = context.runNumber === undefined ? '' : ` #${context.runNumber}`;
     const leg = run.leg ? ` (${run.leg})` : '';
     const body = {
-        name: (settings.runName ?? `${context.workflow ?? run.vendor}${runNumber}${leg}`).slice(0, testmo_MAX_NAME_CHARS),
+        name: (settings.runName ?? `${context.workflow ?? run.vendor}${runNumber}${leg}`).slice(0, testmo_client_MAX_NAME_CHARS),
         source: settings.source ?? report.provider,
         links,
         fields
@@ -33887,7 +34144,7 @@ async function publishAll(input, sinks = SINKS) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./src/step.ts
+;// CONCATENATED MODULE: ./src/run/step.ts
 
 
 
@@ -33899,7 +34156,7 @@ async function publishAll(input, sinks = SINKS) {
 function stepOf(settings, env, payload) {
     const context = contextFromEnvironment(env, payload);
     const deadline = Date.now() + settings.timeoutMinutes * 60_000;
-    const provider = (0,providers/* createProvider */.Qd)(settings, {
+    const provider = (0,vendors/* createProvider */.Qd)(settings, {
         log: log/* log */.Rm.info,
         warn: log/* log */.Rm.warning,
         client: { deadline }
@@ -33960,7 +34217,7 @@ function renderContextOf({ provider, settings, context, leg }) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/not-started.ts
+;// CONCATENATED MODULE: ./src/run/not-started.ts
 
 
 
@@ -33995,7 +34252,7 @@ async function reportNotStarted(env, progress, error) {
 function leniently(env, payload) {
     if (!payload)
         return undefined;
-    const settings = (0,inputs/* parseInputsLeniently */.hP)((name) => core/* getInput */.V4(name), (0,providers/* vendorCatalog */.qh)());
+    const settings = (0,inputs/* parseInputsLeniently */.hP)((name) => core/* getInput */.V4(name), (0,vendors/* vendorCatalog */.qh)());
     return settings && stepOf(settings, env, payload);
 }
 function notStartedInput(step, reason) {
@@ -34070,7 +34327,7 @@ const REASONS = {
     EROFS: 'the file system is read-only'
 };
 
-;// CONCATENATED MODULE: ./src/previous.ts
+;// CONCATENATED MODULE: ./src/github/previous.ts
 
 
 
@@ -34101,7 +34358,7 @@ async function readPreviousRun(github, context, settings, identity) {
         legacyMarker: group ? undefined : identity.legacyMarker
     };
     try {
-        const comment = await sticky_comment_findOwnStickyComment(github, target, log/* log */.Rm.info);
+        const comment = await comments_findOwnStickyComment(github, target, log/* log */.Rm.info);
         if (!comment)
             return {
                 reason: `PR #${pr.number} has no ${group ? 'section' : 'comment'} of testgate's for this step`,
@@ -34148,8 +34405,8 @@ function whyNotOwn(reading, identity, context, pr, inGroup) {
     return `the record in the comment on PR #${pr} was written with other inputs (another leg or workflow, or inputs changed since)`;
 }
 
-// EXTERNAL MODULE: ./src/providers/provider.ts
-var providers_provider = __nccwpck_require__(9545);
+// EXTERNAL MODULE: ./src/vendors/provider.ts
+var vendors_provider = __nccwpck_require__(3854);
 ;// CONCATENATED MODULE: ./src/report/changes.ts
 
 function changesSince(previous, report, sha) {
@@ -34189,7 +34446,7 @@ function isQuiet(changes) {
         0);
 }
 
-;// CONCATENATED MODULE: ./src/rerun.ts
+;// CONCATENATED MODULE: ./src/run/rerun.ts
 
 
 
@@ -34206,11 +34463,11 @@ function planRerun(context, previous, vendorProblem) {
     const { digest } = previous;
     const refusal = digest ? refusalOf(digest, context) : previous.reason;
     if (!digest || refusal)
-        return { explanation: (0,providers_provider/* rerunFallbackLine */.XZ)(refusal ?? 'the PR comment has no record') };
+        return { explanation: (0,vendors_provider/* rerunFallbackLine */.XZ)(refusal ?? 'the PR comment has no record') };
     const keys = [...new Set(digest.failures.map(selectionKey))];
     const problem = vendorProblem?.({ previousRunId: digest.runId, keys });
     if (problem)
-        return { explanation: (0,providers_provider/* rerunFallbackLine */.XZ)(problem) };
+        return { explanation: (0,vendors_provider/* rerunFallbackLine */.XZ)(problem) };
     const failed = digest.failures.length;
     const tests = failed === 1 ? 'the 1 test that' : `the ${failed} tests that`;
     // Several calls of one scenario are one selection: say so when the counts differ.
@@ -34314,7 +34571,7 @@ function rerunStatus(vendorStatus, counts) {
 var secrets = __nccwpck_require__(7194);
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(2462);
-;// CONCATENATED MODULE: ./src/poll-schedule.ts
+;// CONCATENATED MODULE: ./src/wait/schedule.ts
 /**
  * When to look at a run next: a pure function of what the poll loop knows. Times are ms since the
  * trigger's answer.
@@ -34429,9 +34686,9 @@ function progressWindow(state) {
     return { lo, hi: Math.max(lo, ((p.seenAtMs * p.total) / p.done) * (1 + slack)) };
 }
 
-// EXTERNAL MODULE: ./src/providers/history.ts
-var providers_history = __nccwpck_require__(5018);
-;// CONCATENATED MODULE: ./src/poll.ts
+// EXTERNAL MODULE: ./src/vendors/history.ts
+var vendors_history = __nccwpck_require__(4579);
+;// CONCATENATED MODULE: ./src/wait/loop.ts
 
 
 
@@ -34478,11 +34735,11 @@ async function waitForVerdict(options) {
  * only predicts: a failed read is no history, never a failed wait.
  */
 async function readHistoryOnce(options, seen, run) {
-    seen.history = providers_history/* NO_HISTORY */.Vo;
+    seen.history = vendors_history/* NO_HISTORY */.Vo;
     if (!options.history)
         return;
     seen.requests++;
-    seen.history = await options.history(run).catch(() => providers_history/* NO_HISTORY */.Vo);
+    seen.history = await options.history(run).catch(() => vendors_history/* NO_HISTORY */.Vo);
 }
 function nextWait(options, seen, nowMs) {
     return nextWaitMs({
@@ -34556,7 +34813,7 @@ function describeProgress(report) {
     return `${status} — ${done} of ${counts.total} tests done (${parts.join(', ')})`;
 }
 
-;// CONCATENATED MODULE: ./src/wait.ts
+;// CONCATENATED MODULE: ./src/wait/wait.ts
 
 
 
@@ -34640,7 +34897,7 @@ function historyLine(vendor, answer) {
  */
 async function readHistory(provider, request, run, timeoutMs) {
     if (!provider.history)
-        return providers_history/* NO_HISTORY */.Vo;
+        return vendors_history/* NO_HISTORY */.Vo;
     let timer;
     const timeout = new Promise((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -34648,11 +34905,11 @@ async function readHistory(provider, request, run, timeoutMs) {
     try {
         const answer = await Promise.race([provider.history(request, run), timeout]);
         log/* log */.Rm.info(historyLine(provider.displayName, answer));
-        return answer === 'timeout' ? providers_history/* NO_HISTORY */.Vo : answer;
+        return answer === 'timeout' ? vendors_history/* NO_HISTORY */.Vo : answer;
     }
     catch (error) {
         log/* log */.Rm.info(`No history: ${error.message}`);
-        return providers_history/* NO_HISTORY */.Vo;
+        return vendors_history/* NO_HISTORY */.Vo;
     }
     finally {
         clearTimeout(timer);
@@ -34706,7 +34963,7 @@ function startedReport(provider, handle) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/run/main.ts
 
 
 
@@ -34748,7 +35005,7 @@ async function pipeline(env, progress) {
     const payload = readEventPayload(env.GITHUB_EVENT_PATH);
     progress.payload = payload;
     explainMissingSecrets(env, payload);
-    const settings = (0,inputs/* parseInputs */.TL)((name) => core/* getInput */.V4(name), (0,providers/* vendorCatalog */.qh)());
+    const settings = (0,inputs/* parseInputs */.TL)((name) => core/* getInput */.V4(name), (0,vendors/* vendorCatalog */.qh)());
     const step = stepOf(settings, env, payload);
     progress.step = step;
     const { context, provider, leg, identity, deadline } = step;
@@ -34829,7 +35086,7 @@ function explainMissingSecrets(env, payload) {
         'or run the tests from a `workflow_run` (or, knowing its risks, `pull_request_target`) workflow.');
 }
 function warnAboutIgnoredInputs(settings, provider) {
-    const othersOwn = Object.entries((0,providers/* vendorCatalog */.qh)().ownInputs).flatMap(([name, own]) => name === settings.provider ? [] : Object.keys(own));
+    const othersOwn = Object.entries((0,vendors/* vendorCatalog */.qh)().ownInputs).flatMap(([name, own]) => name === settings.provider ? [] : Object.keys(own));
     for (const name of settings.given) {
         const shared = inputs/* PROVIDER_SPECIFIC_INPUTS */.Rj.includes(name);
         if ((shared && !provider.inputs.includes(name)) || othersOwn.includes(name))
@@ -34853,7 +35110,7 @@ async function trigger(provider, request) {
         // nothing: asking for every test cannot run anything twice.
         if (request.rerun && error instanceof http/* VendorError */.Hi && error.refused) {
             const why = `${provider.displayName} refused the failed tests' selection (${error.message})`;
-            log/* log */.Rm.warning((0,providers_provider/* rerunFallbackLine */.XZ)(why));
+            log/* log */.Rm.warning((0,vendors_provider/* rerunFallbackLine */.XZ)(why));
             return trigger(provider, { ...request, rerun: undefined });
         }
         throw new Error(`Could not start the ${provider.displayName} run. ${errorMessage(error)}`);
@@ -34913,7 +35170,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 6661:
+/***/ 839:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -34925,7 +35182,7 @@ function errorMessage(error) {
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
-/* harmony import */ var _providers_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5761);
+/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8067);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 
 
@@ -34958,8 +35215,8 @@ async function post() {
     try {
         (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .Q)();
         const { handle } = savedHandleSchema.parse(JSON.parse(saved));
-        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .vendorCatalog */ .qh)());
-        const provider = (0,_providers_index_js__WEBPACK_IMPORTED_MODULE_4__/* .createProvider */ .Qd)(settings, {
+        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_vendors_index_js__WEBPACK_IMPORTED_MODULE_4__/* .vendorCatalog */ .qh)());
+        const provider = (0,_vendors_index_js__WEBPACK_IMPORTED_MODULE_4__/* .createProvider */ .Qd)(settings, {
             log: _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info,
             warn: _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.warning,
             // A post step has little time: one quick try, one retry.
@@ -34983,7 +35240,139 @@ async function post() {
 
 /***/ }),
 
-/***/ 5018:
+/***/ 7194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ secretsOf),
+/* harmony export */   Q: () => (/* binding */ maskSecrets)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5625);
+
+
+
+/**
+ * Masks every secret input the moment the step starts, before anything could print it, and
+ * hands it to the log, which redacts it from every line and message of ours.
+ */
+function maskSecrets() {
+    for (const name of _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .SECRET_INPUTS */ .pH) {
+        const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+        if (!value)
+            continue;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+        (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)([value]);
+    }
+}
+/** The values no message of ours may contain. */
+function secretsOf(settings) {
+    return [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token].filter((value) => Boolean(value));
+}
+
+
+/***/ }),
+
+/***/ 2462:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z6: () => (/* binding */ STATE_FINISHED),
+/* harmony export */   _p: () => (/* binding */ STATE_IS_POST),
+/* harmony export */   zT: () => (/* binding */ STATE_HANDLE)
+/* harmony export */ });
+/** Names of the values the main step saves for the post step (core.saveState). */
+const STATE_HANDLE = 'handle';
+const STATE_FINISHED = 'finished';
+/** Set by the main step, so the same bundle knows it runs as the post step next time. */
+const STATE_IS_POST = 'isPost';
+
+
+/***/ }),
+
+/***/ 8992:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   kU: () => (/* binding */ truncateMiddle),
+/* harmony export */   m_: () => (/* binding */ shortId),
+/* harmony export */   ml: () => (/* binding */ shorten),
+/* harmony export */   q3: () => (/* binding */ httpUrl),
+/* harmony export */   ty: () => (/* binding */ shortenName)
+/* harmony export */ });
+/**
+ * Text, time and URL helpers that several modules use: durations as people read them, text
+ * shortened around its middle, URL checks.
+ */
+function formatDuration(ms) {
+    const totalSeconds = Math.max(0, Math.round(ms / 1000));
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+    if (minutes > 0)
+        return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+    return `${seconds}s`;
+}
+/** Keeps the start and the end, where errors say the most. */
+function truncateMiddle(text, max) {
+    if (text.length <= max)
+        return text;
+    return keepEnds(text, max, `\n… ${text.length - max} characters omitted …\n`);
+}
+/** A test name of at most `max` characters, its start and end kept. */
+function shortenName(name, max) {
+    return name.length <= max ? name : keepEnds(name, max, ' … ');
+}
+/** The start and end of `text` around `marker`, `max` characters in all, no emoji cut in two. */
+function keepEnds(text, max, marker) {
+    const keep = Math.max(0, max - marker.length);
+    const headEnd = outsidePair(text, Math.ceil(keep / 2), -1);
+    const tailStart = outsidePair(text, text.length - Math.floor(keep / 2), 1);
+    return `${text.slice(0, headEnd)}${marker}${text.slice(tailStart)}`;
+}
+/** `index`, moved by `step` when it falls between the two halves of a surrogate pair. */
+function outsidePair(text, index, step) {
+    const code = text.charCodeAt(index);
+    const lowHalf = code >= 0xdc00 && code <= 0xdfff;
+    return lowHalf && index > 0 ? index + step : index;
+}
+/** An id from outside (a vendor's, a record's) as a message names it: at most 64 characters. */
+function shortId(id) {
+    return shorten(id, 64);
+}
+/** Text of at most `max` characters, its start and end kept around an ellipsis. */
+function shorten(text, max) {
+    return text.length <= max ? text : keepEnds(text, max, '…');
+}
+/**
+ * The URL as given when it is an absolute http(s) URL without line breaks or spaces (a URL
+ * parser would silently drop or encode those); else undefined.
+ */
+function httpUrl(value) {
+    if (!value || /\s/.test(value))
+        return undefined;
+    try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:' ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** "1 test", "2 tests": a count and its noun, for words whose plural adds an s. */
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+
+/***/ }),
+
+/***/ 4579:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -35020,7 +35409,7 @@ function testCountOf(counts) {
 
 /***/ }),
 
-/***/ 5761:
+/***/ 8067:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35044,11 +35433,11 @@ var src_text = __nccwpck_require__(8992);
 var schemas = __nccwpck_require__(9691);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
-// EXTERNAL MODULE: ./src/providers/provider.ts
-var provider = __nccwpck_require__(9545);
-// EXTERNAL MODULE: ./src/providers/history.ts
-var providers_history = __nccwpck_require__(5018);
-;// CONCATENATED MODULE: ./src/providers/empirical.ts
+// EXTERNAL MODULE: ./src/vendors/provider.ts
+var provider = __nccwpck_require__(3854);
+// EXTERNAL MODULE: ./src/vendors/history.ts
+var vendors_history = __nccwpck_require__(4579);
+;// CONCATENATED MODULE: ./src/vendors/empirical/provider.ts
 
 
 
@@ -35347,7 +35736,7 @@ class EmpiricalProvider {
             schema: listSchema,
             ...provider/* HISTORY_READ */.o9
         });
-        const thisRun = { environment: environmentOf(request), tests: (0,providers_history/* testCountOf */.zX)(run.counts) };
+        const thisRun = { environment: environmentOf(request), tests: (0,vendors_history/* testCountOf */.zX)(run.counts) };
         const past = list.data.test_runs.items.map((item) => ({
             durationMs: item.duration ?? 0,
             traits: {
@@ -35355,7 +35744,7 @@ class EmpiricalProvider {
                 tests: item.total_count || undefined
             }
         }));
-        return (0,providers_history/* comparableRuns */.vC)(thisRun, past);
+        return (0,vendors_history/* comparableRuns */.vC)(thisRun, past);
     }
     async readDetails(runId) {
         try {
@@ -35406,7 +35795,7 @@ const empirical = {
     ownInputs: {}
 };
 
-;// CONCATENATED MODULE: ./src/providers/futureagi.ts
+;// CONCATENATED MODULE: ./src/vendors/futureagi/provider.ts
 
 
 
@@ -35422,7 +35811,7 @@ const empirical = {
  */
 const DEFAULT_BASE = 'https://api.futureagi.com';
 // History: one page of the run test's recent executions.
-const futureagi_HISTORY_PAGE = 10;
+const provider_HISTORY_PAGE = 10;
 /** Inputs only Future AGI reads: the simulator to use [server: simulator_id]. */
 const OWN_INPUTS = { 'simulator-id': inputs/* optionalText */.mR };
 function simulatorIds(settings) {
@@ -35795,13 +36184,13 @@ class FutureAgiProvider {
      */
     async history({ settings }, run) {
         const runTest = encodeURIComponent(settings.targetId ?? '');
-        const page = await this.client.request('GET', `/simulate/run-tests/${runTest}/executions/?status=completed&page=1&limit=${futureagi_HISTORY_PAGE}`, {
+        const page = await this.client.request('GET', `/simulate/run-tests/${runTest}/executions/?status=completed&page=1&limit=${provider_HISTORY_PAGE}`, {
             schema: executionsPageSchema,
             ...provider/* HISTORY_READ */.o9
         });
         const thisRun = {
             simulator: (0,inputs/* ownInputs */.oi)(settings, OWN_INPUTS)['simulator-id'],
-            tests: (0,providers_history/* testCountOf */.zX)(run.counts)
+            tests: (0,vendors_history/* testCountOf */.zX)(run.counts)
         };
         const past = page.results.flatMap((execution) => execution.source_type === 'prompt' && execution.duration
             ? [
@@ -35811,7 +36200,7 @@ class FutureAgiProvider {
                 }
             ]
             : []);
-        return (0,providers_history/* comparableRuns */.vC)(thisRun, past);
+        return (0,vendors_history/* comparableRuns */.vC)(thisRun, past);
     }
     async observe(handle) {
         const { status, calls, complete } = await this.readExecution(handle.runId);
@@ -35884,7 +36273,7 @@ const futureAgi = {
     scores: true
 };
 
-;// CONCATENATED MODULE: ./src/providers/octomind.ts
+;// CONCATENATED MODULE: ./src/vendors/octomind/provider.ts
 
 
 
@@ -35896,12 +36285,12 @@ const futureAgi = {
  * until it leaves WAITING. Facts: Octomind's OpenAPI spec (v3, 2026-01) and its docs; where they
  * are silent the code says "inferred".
  */
-const octomind_DEFAULT_ORIGIN = 'https://app.octomind.dev';
+const provider_DEFAULT_ORIGIN = 'https://app.octomind.dev';
 // The v3 execute request's enums [spec: Browser, Breakpoint].
 const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
 const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
 /** Inputs only Octomind reads (case-insensitive, sent upper case). */
-const octomind_OWN_INPUTS = { browser: (0,inputs/* optionalChoice */.AU)(BROWSERS), breakpoint: (0,inputs/* optionalChoice */.AU)(BREAKPOINTS) };
+const provider_OWN_INPUTS = { browser: (0,inputs/* optionalChoice */.AU)(BROWSERS), breakpoint: (0,inputs/* optionalChoice */.AU)(BREAKPOINTS) };
 // Report-level statuses (spec: WAITING | PASSED | FAILED). The verdict comes from the results too.
 const REPORT_STATUS = {
     WAITING: 'running',
@@ -35940,7 +36329,7 @@ const testReportSchema = schemas/* object */.Ikc({
     testResults: schemas/* array */.YOg(testResultSchema).nullish()
 })
     .loose();
-const octomind_executeResponseSchema = schemas/* object */.Ikc({ testReportUrl: schemas/* string */.YjP().optional(), testReport: testReportSchema })
+const provider_executeResponseSchema = schemas/* object */.Ikc({ testReportUrl: schemas/* string */.YjP().optional(), testReport: testReportSchema })
     .loose();
 // getTestReports: the target's reports, newest first [spec L597–665]; nothing in it is required.
 // A report states its browser and breakpoint [spec: TestReport], and its results, whose number is
@@ -35972,11 +36361,11 @@ function describeOctomindError(body) {
 }
 /** api-url is the app origin (as in Octomind's own action) or the API base ending in /api. */
 function octomindApiBase(apiUrl) {
-    const url = new URL(apiUrl ?? octomind_DEFAULT_ORIGIN);
+    const url = new URL(apiUrl ?? provider_DEFAULT_ORIGIN);
     const path = url.pathname.replace(/\/+$/, '');
     return { apiBase: `${url.origin}${path === '' ? '/api' : path}`, origin: url.origin };
 }
-function octomind_buildExecuteBody(request) {
+function provider_buildExecuteBody(request) {
     const { settings, context } = request;
     const body = {
         testTargetId: settings.targetId,
@@ -36009,7 +36398,7 @@ function octomind_buildExecuteBody(request) {
     }
     else if (settings.tags.length > 0)
         body.tags = settings.tags;
-    const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, octomind_OWN_INPUTS);
+    const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, provider_OWN_INPUTS);
     if (browser)
         body.browser = browser;
     if (breakpoint)
@@ -36076,7 +36465,7 @@ function testIdentity(result, caseNames) {
         identity.rerunKey = result.testCaseVersionId;
     return identity;
 }
-const octomind_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const provider_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Why Octomind cannot re-run just these tests: `testCaseVersionIds` takes UUIDs [spec], and a key
  * that is not one (a result that named neither case nor version) selects nothing Octomind knows.
@@ -36084,7 +36473,7 @@ const octomind_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
  * before, name only cases) cannot be told from a version id here.
  */
 function octomindRerunProblem(rerun) {
-    const bad = rerun.keys.filter((key) => !octomind_UUID.test(key));
+    const bad = rerun.keys.filter((key) => !provider_UUID.test(key));
     return bad.length > 0
         ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).map(src_text/* shortId */.m_).join(', ')})`
         : undefined;
@@ -36111,7 +36500,7 @@ class OctomindProvider {
         });
     }
     variant(settings) {
-        const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, octomind_OWN_INPUTS);
+        const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, provider_OWN_INPUTS);
         const parts = [browser, breakpoint].filter((part) => part !== undefined);
         return parts.length > 0 ? parts.join('/') : undefined;
     }
@@ -36130,8 +36519,8 @@ class OctomindProvider {
     }
     async trigger(request) {
         const response = await this.client.request('POST', '/apiKey/v3/execute', {
-            body: octomind_buildExecuteBody(request),
-            schema: octomind_executeResponseSchema,
+            body: provider_buildExecuteBody(request),
+            schema: provider_executeResponseSchema,
             retry: 'unsent-only'
         });
         const targetId = request.settings.targetId ?? '';
@@ -36167,15 +36556,15 @@ class OctomindProvider {
             schema: testReportListSchema,
             ...provider/* HISTORY_READ */.o9
         });
-        const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, octomind_OWN_INPUTS);
+        const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, provider_OWN_INPUTS);
         const thisRun = {
             environment: settings.environment ?? 'default',
             // inferred: a run asked for neither runs Chromium on a desktop, the official action's defaults
             browser: browser ?? 'CHROMIUM',
             breakpoint: breakpoint ?? 'DESKTOP',
-            tests: (0,providers_history/* testCountOf */.zX)(run.counts)
+            tests: (0,vendors_history/* testCountOf */.zX)(run.counts)
         };
-        return (0,providers_history/* comparableRuns */.vC)(thisRun, pastReports(list.data ?? []).slice(0, HISTORY_SIZE));
+        return (0,vendors_history/* comparableRuns */.vC)(thisRun, pastReports(list.data ?? []).slice(0, HISTORY_SIZE));
     }
     /** Test names live on the test cases; a failure here costs names, never the verdict. */
     async loadTestCaseNames(targetId) {
@@ -36210,10 +36599,10 @@ function pastReports(reports) {
 }
 const octomind = {
     create: (deps) => new OctomindProvider(deps),
-    ownInputs: octomind_OWN_INPUTS
+    ownInputs: provider_OWN_INPUTS
 };
 
-;// CONCATENATED MODULE: ./src/providers/testifly.ts
+;// CONCATENATED MODULE: ./src/vendors/testifly/provider.ts
 
 
 
@@ -36226,9 +36615,9 @@ const octomind = {
  * is marked "inferred".
  */
 // inferred: the page does not print the API origin; the documentation is served from here.
-const testifly_DEFAULT_ORIGIN = 'https://testifly.dev';
+const testifly_provider_DEFAULT_ORIGIN = 'https://testifly.dev';
 /** Inputs only Testifly reads: two of its selections, and the agent to route the job to. */
-const testifly_OWN_INPUTS = { 'feature-id': inputs/* optionalText */.mR, 'suite-id': inputs/* optionalText */.mR, agent: inputs/* optionalText */.mR };
+const testifly_provider_OWN_INPUTS = { 'feature-id': inputs/* optionalText */.mR, 'suite-id': inputs/* optionalText */.mR, agent: inputs/* optionalText */.mR };
 // Job statuses [doc]: Pending, PendingAgentConnection, InProgress, Success, Failed.
 const JOB_STATUS = {
     Pending: { signal: 'queued', phase: 'waiting to start' },
@@ -36243,7 +36632,7 @@ function isJobOver(status) {
 }
 // Test statuses, from the labels of the run's `statuses` summary [doc]: Passed, Failed, Skipped,
 // Running, Scheduled.
-const testifly_TEST_STATUS = {
+const provider_TEST_STATUS = {
     Passed: 'passed',
     Failed: 'failed',
     Skipped: 'skipped',
@@ -36256,7 +36645,7 @@ function isAlreadyExists(error) {
         error.status < 500 &&
         error.message.includes('AlreadyExists'));
 }
-const testifly_executeResponseSchema = schemas/* object */.Ikc({
+const testifly_provider_executeResponseSchema = schemas/* object */.Ikc({
     success: schemas/* boolean */.zMY().optional(),
     scheduleStatus: schemas/* string */.YjP().optional(),
     jobId: schemas/* string */.YjP().optional(),
@@ -36298,7 +36687,7 @@ const testRunSchema = schemas/* object */.Ikc({
 /** Exactly one selection: feature, suite, or test ids (one id → testId, several → tests). */
 function selection(settings) {
     const chosen = [];
-    const own = (0,inputs/* ownInputs */.oi)(settings, testifly_OWN_INPUTS);
+    const own = (0,inputs/* ownInputs */.oi)(settings, testifly_provider_OWN_INPUTS);
     if (own['feature-id'])
         chosen.push(['feature-id', { featureId: own['feature-id'] }]);
     if (own['suite-id'])
@@ -36320,8 +36709,8 @@ function selection(settings) {
  * the only id a test has there (inferred: the page does not say that `_id` is the id `tests`
  * takes rather than a per-run record's).
  */
-function testifly_buildExecuteBody(settings, rerun) {
-    const { agent } = (0,inputs/* ownInputs */.oi)(settings, testifly_OWN_INPUTS);
+function testifly_provider_buildExecuteBody(settings, rerun) {
+    const { agent } = (0,inputs/* ownInputs */.oi)(settings, testifly_provider_OWN_INPUTS);
     const chosen = rerun ? idSelection(rerun.keys) : selection(settings);
     return { action: 'executeTests', ...chosen, ...(agent ? { agentName: agent } : {}) };
 }
@@ -36356,7 +36745,7 @@ function errorText(error) {
     return JSON.stringify(error);
 }
 function mapTest(test, onUnknownStatus) {
-    const status = (0,provider/* mapStatus */.Rf)(testifly_TEST_STATUS, test.status, 'running', onUnknownStatus);
+    const status = (0,provider/* mapStatus */.Rf)(provider_TEST_STATUS, test.status, 'running', onUnknownStatus);
     const links = [];
     if (test.videoLink)
         links.push({ label: 'video', url: test.videoLink, kind: 'artifact' });
@@ -36384,7 +36773,7 @@ class TestiflyProvider {
         this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(this.displayName, deps.warn);
         this.client = deps.http({
             vendor: this.displayName,
-            baseUrl: new URL(deps.settings.apiUrl ?? testifly_DEFAULT_ORIGIN).href,
+            baseUrl: new URL(deps.settings.apiUrl ?? testifly_provider_DEFAULT_ORIGIN).href,
             headers: { 'x-api-key': deps.settings.apiKey }
         });
     }
@@ -36399,8 +36788,8 @@ class TestiflyProvider {
     schedule(settings, rerun) {
         return this.client
             .request('POST', this.projectPath('testExecution'), {
-            body: testifly_buildExecuteBody(settings, rerun),
-            schema: testifly_executeResponseSchema,
+            body: testifly_provider_buildExecuteBody(settings, rerun),
+            schema: testifly_provider_executeResponseSchema,
             retry: 'unsent-only'
         })
             .catch((error) => {
@@ -36510,7 +36899,7 @@ class TestiflyProvider {
 function countsFromSummary(statuses) {
     const counts = (0,model/* countTests */.tu)([]);
     for (const { label, count } of statuses) {
-        const status = Object.hasOwn(testifly_TEST_STATUS, label) ? testifly_TEST_STATUS[label] : undefined;
+        const status = Object.hasOwn(provider_TEST_STATUS, label) ? provider_TEST_STATUS[label] : undefined;
         if (status === undefined)
             continue;
         counts.total += count;
@@ -36530,10 +36919,10 @@ function runSignal(jobSignal, counts) {
 }
 const testifly = {
     create: (deps) => new TestiflyProvider(deps),
-    ownInputs: testifly_OWN_INPUTS
+    ownInputs: testifly_provider_OWN_INPUTS
 };
 
-;// CONCATENATED MODULE: ./src/providers/index.ts
+;// CONCATENATED MODULE: ./src/vendors/index.ts
 
 
 
@@ -36602,7 +36991,7 @@ function createProvider(settings, setup) {
 
 /***/ }),
 
-/***/ 9545:
+/***/ 3854:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -36641,395 +37030,6 @@ function mapStatus(table, value, stillRunning, onUnknown) {
         return mapped;
     onUnknown(value);
     return stillRunning;
-}
-
-
-/***/ }),
-
-/***/ 6867:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hd: () => (/* binding */ isTerminal),
-/* harmony export */   LV: () => (/* binding */ RUN_STATUSES),
-/* harmony export */   hy: () => (/* binding */ testFolder),
-/* harmony export */   tu: () => (/* binding */ countTests),
-/* harmony export */   vK: () => (/* binding */ isFinalSignal)
-/* harmony export */ });
-/* unused harmony exports TEST_STATUSES, failuresFirst */
-/** The normalized report every provider produces and every sink consumes. */
-const RUN_STATUSES = [
-    'queued',
-    'running',
-    'passed',
-    'failed',
-    'errored',
-    'cancelled',
-    'timed-out',
-    /** The vendor finished the run, but no test ran: not a pass. */
-    'no-tests'
-];
-const TEST_STATUSES = (/* unused pure expression or super */ null && ([
-    'passed',
-    'failed',
-    'skipped',
-    'errored',
-    'running',
-    'queued'
-]));
-const TERMINAL = new Set([
-    'passed',
-    'failed',
-    'errored',
-    'cancelled',
-    'timed-out',
-    'no-tests'
-]);
-function isTerminal(status) {
-    return TERMINAL.has(status);
-}
-/** The vendor is done with the run (whatever its tests say). */
-function isFinalSignal(signal) {
-    return signal !== 'queued' && signal !== 'running';
-}
-function countTests(tests) {
-    const counts = {
-        total: tests.length,
-        passed: 0,
-        failed: 0,
-        errored: 0,
-        skipped: 0,
-        pending: 0
-    };
-    for (const test of tests) {
-        if (test.status === 'running' || test.status === 'queued')
-            counts.pending++;
-        else
-            counts[test.status]++;
-    }
-    return counts;
-}
-/** Failed and errored tests first, then the rest; stable within each group. */
-function failuresFirst(tests) {
-    const rank = (t) => (t.status === 'failed' || t.status === 'errored' ? 0 : 1);
-    return [...tests].sort((a, b) => rank(a) - rank(b));
-}
-/** Where a report's tests live, for tools that group them: the vendor and what it ran. */
-function testFolder(report) {
-    return `${report.provider}/${report.targetId ?? 'default'}`;
-}
-
-
-/***/ }),
-
-/***/ 5798:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bi: () => (/* binding */ decidingText),
-/* harmony export */   Fn: () => (/* binding */ failOnText),
-/* harmony export */   Js: () => (/* binding */ failsOnStatus),
-/* harmony export */   Qi: () => (/* binding */ FAIL_CLASSES),
-/* harmony export */   Uz: () => (/* binding */ evaluatePolicy),
-/* harmony export */   d7: () => (/* binding */ passingText),
-/* harmony export */   qW: () => (/* binding */ checkText)
-/* harmony export */ });
-/* unused harmony exports executedTests, passRate, scores, figure */
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6867);
-
-
-/**
- * The verdict policy: which run statuses fail the step (`fail-on`) and the thresholds a run must
- * meet (`min-pass-rate`, `min-score`, `min-average-score`). One pure function evaluates it; the
- * summary and the comment show its result, the step outputs carry it and decide() ends the step
- * with it, so all of them name the same rule.
- */
-/** The statuses a team can choose to fail on, named as the `status` output names them. */
-const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'];
-/** Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing. */
-function evaluatePolicy(report, policy) {
-    const judged = (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .isTerminal */ .Hd)(report.status);
-    const checks = judged ? thresholdChecks(report, policy) : [];
-    const failedRules = [];
-    if (judged && failsOnStatus(report.status, policy.failOn))
-        failedRules.push('fail-on');
-    for (const check of checks)
-        if (check.outcome === 'failed')
-            failedRules.push(check.rule);
-    return {
-        fails: failedRules.length > 0,
-        decidedBy: failedRules[0] ?? 'none',
-        failedRules,
-        failOn: policy.failOn,
-        checks,
-        failedJudgedByRate: policy.failedJudgedByRate === true
-    };
-}
-function failsOnStatus(status, failOn) {
-    return failOn.includes(status);
-}
-function thresholdChecks(report, policy) {
-    const checks = [];
-    if (policy.minPassRate !== undefined)
-        checks.push(passRateCheck(report, policy.minPassRate));
-    if (policy.minScore !== undefined)
-        checks.push(minScoreCheck(report, policy.minScore));
-    if (policy.minAverageScore !== undefined)
-        checks.push(averageScoreCheck(report, policy.minAverageScore));
-    return checks;
-}
-/**
- * Tests that ran to a pass or a failure. A failure the vendor suppresses (snoozed, muted) is left
- * out, as the verdict leaves it out: the team chose not to count it.
- */
-function executedTests(report) {
-    const { counts } = report;
-    return counts.passed + counts.failed + counts.errored;
-}
-/** Percent of executed tests that passed; undefined when none ran. */
-function passRate(report) {
-    const executed = executedTests(report);
-    return executed === 0 ? undefined : (report.counts.passed * 100) / executed;
-}
-function passRateCheck(report, threshold) {
-    const executed = executedTests(report);
-    const rate = passRate(report);
-    if (rate === undefined)
-        return { rule: 'min-pass-rate', threshold, over: 0, outcome: 'not-applicable' };
-    // Compared in whole numbers: 9 of 10 meets 90 exactly, with no rounding in between.
-    const met = report.counts.passed * 100 >= threshold * executed;
-    return {
-        rule: 'min-pass-rate',
-        threshold,
-        value: rate,
-        over: executed,
-        outcome: met ? 'met' : 'failed'
-    };
-}
-/** The scores of the tests that have one (agent simulations score each call). */
-function scores(report) {
-    return report.tests.flatMap((test) => (test.score === undefined ? [] : [test.score]));
-}
-/**
- * A run whose executed tests have no score cannot show it meets a score threshold: it fails it,
- * rather than pass a gate nobody could check. A run with no executed test has its own verdict.
- */
-function unscored(rule, threshold, report) {
-    const outcome = executedTests(report) === 0 ? 'not-applicable' : 'failed';
-    return { rule, threshold, over: 0, outcome };
-}
-function minScoreCheck(report, threshold) {
-    const all = scores(report);
-    if (all.length === 0)
-        return unscored('min-score', threshold, report);
-    const below = all.filter((score) => score < threshold).length;
-    return {
-        rule: 'min-score',
-        threshold,
-        value: Math.min(...all),
-        over: all.length,
-        below,
-        outcome: below === 0 ? 'met' : 'failed'
-    };
-}
-function averageScoreCheck(report, threshold) {
-    const all = scores(report);
-    if (all.length === 0)
-        return unscored('min-average-score', threshold, report);
-    const mean = all.reduce((sum, score) => sum + score, 0) / all.length;
-    return {
-        rule: 'min-average-score',
-        threshold,
-        value: mean,
-        over: all.length,
-        outcome: mean >= threshold ? 'met' : 'failed'
-    };
-}
-/**
- * A figure as shown: at most `digits` decimals, cut rather than rounded, so a value below its
- * threshold never reads as equal to it (89.96% shows as 89.9%, not 90%).
- */
-function figure(value, digits = 1) {
-    const scale = 10 ** digits;
-    return String(Math.floor(value * scale + 1e-9) / scale);
-}
-/** One threshold in plain words, e.g. "Score: average 7.4 over 3 scored tests (minimum 8)". */
-function checkText(check) {
-    const minimum = `(minimum ${check.threshold}${check.rule === 'min-pass-rate' ? '%' : ''})`;
-    if (check.rule === 'min-pass-rate') {
-        const value = check.value === undefined
-            ? 'no test ran to an outcome'
-            : `${figure(check.value)}% of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'executed test')} passed`;
-        return `Pass rate: ${value} ${minimum}`;
-    }
-    if (check.value === undefined) {
-        const what = check.rule === 'min-score' ? 'lowest' : 'average';
-        const why = check.outcome === 'failed' ? 'no test has a score' : 'no test ran to an outcome';
-        return `Score (${what}): ${why} ${minimum}`;
-    }
-    if (check.rule === 'min-score') {
-        const below = check.below ? `, ${check.below} of ${check.over} below` : '';
-        return `Score: lowest ${figure(check.value, 2)} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'scored test')}${below} ${minimum}`;
-    }
-    return `Score: average ${figure(check.value, 2)} over ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'scored test')} ${minimum}`;
-}
-/**
- * Why a run with failed tests passes the step, in words: min-pass-rate judged them, or fail-on
- * left them out.
- */
-function passingText(verdict) {
-    return verdict.failedJudgedByRate
-        ? 'failed tests are judged by min-pass-rate, which the run meets (fail-on is not set)'
-        : `no rule failed the run (fail-on: ${failOnText(verdict.failOn)})`;
-}
-/** What `fail-on` is, as a user wrote it: "never" or the statuses. */
-function failOnText(failOn) {
-    return failOn.length === 0 ? 'never' : failOn.join(', ');
-}
-/**
- * The rule that decided, in words for the step's message and the summary, e.g.
- * "decided by min-pass-rate: Pass rate: 80% of 5 executed tests passed (minimum 90%)".
- */
-function decidingText(verdict, status) {
-    if (verdict.decidedBy === 'none')
-        return 'no rule failed the run';
-    if (verdict.decidedBy === 'fail-on')
-        return `decided by fail-on, which includes ${status}`;
-    const check = verdict.checks.find((item) => item.rule === verdict.decidedBy);
-    return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`;
-}
-
-
-/***/ }),
-
-/***/ 7194:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F: () => (/* binding */ secretsOf),
-/* harmony export */   Q: () => (/* binding */ maskSecrets)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5625);
-
-
-
-/**
- * Masks every secret input the moment the step starts, before anything could print it, and
- * hands it to the log, which redacts it from every line and message of ours.
- */
-function maskSecrets() {
-    for (const name of _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .SECRET_INPUTS */ .pH) {
-        const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
-        if (!value)
-            continue;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
-        (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)([value]);
-    }
-}
-/** The values no message of ours may contain. */
-function secretsOf(settings) {
-    return [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token].filter((value) => Boolean(value));
-}
-
-
-/***/ }),
-
-/***/ 2462:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Z6: () => (/* binding */ STATE_FINISHED),
-/* harmony export */   _p: () => (/* binding */ STATE_IS_POST),
-/* harmony export */   zT: () => (/* binding */ STATE_HANDLE)
-/* harmony export */ });
-/** Names of the values the main step saves for the post step (core.saveState). */
-const STATE_HANDLE = 'handle';
-const STATE_FINISHED = 'finished';
-/** Set by the main step, so the same bundle knows it runs as the post step next time. */
-const STATE_IS_POST = 'isPost';
-
-
-/***/ }),
-
-/***/ 8992:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LS: () => (/* binding */ plural),
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   kU: () => (/* binding */ truncateMiddle),
-/* harmony export */   m_: () => (/* binding */ shortId),
-/* harmony export */   ml: () => (/* binding */ shorten),
-/* harmony export */   q3: () => (/* binding */ httpUrl),
-/* harmony export */   ty: () => (/* binding */ shortenName)
-/* harmony export */ });
-/**
- * Text, time and URL helpers that several modules use: durations as people read them, text
- * shortened around its middle, URL checks.
- */
-function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h ${String(minutes).padStart(2, '0')}m`;
-    if (minutes > 0)
-        return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
-    return `${seconds}s`;
-}
-/** Keeps the start and the end, where errors say the most. */
-function truncateMiddle(text, max) {
-    if (text.length <= max)
-        return text;
-    return keepEnds(text, max, `\n… ${text.length - max} characters omitted …\n`);
-}
-/** A test name of at most `max` characters, its start and end kept. */
-function shortenName(name, max) {
-    return name.length <= max ? name : keepEnds(name, max, ' … ');
-}
-/** The start and end of `text` around `marker`, `max` characters in all, no emoji cut in two. */
-function keepEnds(text, max, marker) {
-    const keep = Math.max(0, max - marker.length);
-    const headEnd = outsidePair(text, Math.ceil(keep / 2), -1);
-    const tailStart = outsidePair(text, text.length - Math.floor(keep / 2), 1);
-    return `${text.slice(0, headEnd)}${marker}${text.slice(tailStart)}`;
-}
-/** `index`, moved by `step` when it falls between the two halves of a surrogate pair. */
-function outsidePair(text, index, step) {
-    const code = text.charCodeAt(index);
-    const lowHalf = code >= 0xdc00 && code <= 0xdfff;
-    return lowHalf && index > 0 ? index + step : index;
-}
-/** An id from outside (a vendor's, a record's) as a message names it: at most 64 characters. */
-function shortId(id) {
-    return shorten(id, 64);
-}
-/** Text of at most `max` characters, its start and end kept around an ellipsis. */
-function shorten(text, max) {
-    return text.length <= max ? text : keepEnds(text, max, '…');
-}
-/**
- * The URL as given when it is an absolute http(s) URL without line breaks or spaces (a URL
- * parser would silently drop or encode those); else undefined.
- */
-function httpUrl(value) {
-    if (!value || /\s/.test(value))
-        return undefined;
-    try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:' ? value : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** "1 test", "2 tests": a count and its noun, for words whose plural adds an s. */
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 

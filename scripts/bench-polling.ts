@@ -4,8 +4,8 @@
 // sleep after the verdict). Lateness: from the vendor's finish to the step's exit, testgate's
 // measured time from the verdict to the exit included.
 import { parseInputs } from '../src/inputs.js'
-import { createProvider, vendorCatalog } from '../src/providers/index.js'
-import { waitForReport } from '../src/wait.js'
+import { createProvider, vendorCatalog } from '../src/vendors/index.js'
+import { waitForReport } from '../src/wait/wait.js'
 import {
   OctomindSimulator,
   sampleTestCases,

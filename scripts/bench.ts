@@ -18,8 +18,8 @@ import {
 } from '../__tests__/simulators/octomind.js'
 import { ROOT, runAction } from '../__tests__/simulators/runner.js'
 import { TestmoSimulator } from '../__tests__/simulators/testmo.js'
-import { createTestmoClient, TestmoPublisher } from '../src/publish/testmo.js'
-import type { RunContext } from '../src/github-context.js'
+import { createTestmoClient, TestmoPublisher } from '../src/sinks/testmo-client.js'
+import type { RunContext } from '../src/github/context.js'
 
 function bigReport(count: number): RunReport {
   const tests: TestResult[] = Array.from({ length: count }, (_, i) => ({

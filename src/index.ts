@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import { run } from './main.js'
-import { post } from './post.js'
+import { run } from './run/main.js'
+import { post } from './run/post.js'
 import { STATE_IS_POST } from './state.js'
 
 // One bundle serves both steps, as actions/checkout does: the main step leaves a mark in its

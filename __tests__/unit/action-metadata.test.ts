@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { vendorCatalog } from '../../src/providers/index.js'
+import { vendorCatalog } from '../../src/vendors/index.js'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { z } from 'zod'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decide, type Policy } from '../../src/decide.js'
+import { decide, type Policy } from '../../src/run/decide.js'
 import {
   countTests,
   type RunReport,

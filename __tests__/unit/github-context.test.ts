@@ -8,7 +8,7 @@ import {
   needsPullRequestLookup,
   pickPullRequest,
   readEventPayload
-} from '../../src/github-context.js'
+} from '../../src/github/context.js'
 
 const env = {
   GITHUB_REPOSITORY: 'acme/shop',

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { writeGroup } from '../../src/github-api.js'
+import { writeGroup } from '../../src/github/api.js'
 
 /** When each of `count` calls through the write group starts, ms after the first was scheduled. */
 async function startTimes(count: number): Promise<number[]> {

@@ -1,4 +1,4 @@
-import { vendorCatalog } from '../../src/providers/index.js'
+import { vendorCatalog } from '../../src/vendors/index.js'
 import { describe, expect, it } from 'vitest'
 import {
   InputError,

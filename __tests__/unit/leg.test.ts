@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseInputs } from '../../src/inputs.js'
-import { legLabel, legOf } from '../../src/leg.js'
-import { createProvider, vendorCatalog } from '../../src/providers/index.js'
+import { legLabel, legOf } from '../../src/report/leg.js'
+import { createProvider, vendorCatalog } from '../../src/vendors/index.js'
 
 function settingsOf(inputs: Record<string, string>) {
   const all: Record<string, string> = { 'api-key': 'k', 'target-id': 't', ...inputs }

@@ -1,6 +1,6 @@
-import { vendorCatalog } from '../../src/providers/index.js'
+import { vendorCatalog } from '../../src/vendors/index.js'
 import { describe, expect, it } from 'vitest'
-import type { RunContext } from '../../src/github-context.js'
+import type { RunContext } from '../../src/github/context.js'
 import { parseInputs } from '../../src/inputs.js'
 import {
   buildExecuteBody,
@@ -9,7 +9,7 @@ import {
   octomindApiBase,
   octomindRerunProblem,
   testIdentity
-} from '../../src/providers/octomind.js'
+} from '../../src/vendors/octomind/provider.js'
 import { judge } from '../../src/report/verdict.js'
 import {
   currentV3FinishedReport,

@@ -5,7 +5,7 @@ import {
   predictedWindow,
   progressWindow,
   type ScheduleState
-} from '../../src/poll-schedule.js'
+} from '../../src/wait/schedule.js'
 
 // A budget of one request per 10 ms never binds, except in the tests of the budget itself.
 const base: ScheduleState = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { VendorError } from '../../src/http.js'
 import { formatDuration } from '../../src/text.js'
-import { describeProgress, waitForVerdict, type PollOptions } from '../../src/poll.js'
+import { describeProgress, waitForVerdict, type PollOptions } from '../../src/wait/loop.js'
 import {
   countTests,
   type RunReport,

@@ -1,8 +1,8 @@
-import { vendorCatalog } from '../../src/providers/index.js'
+import { vendorCatalog } from '../../src/vendors/index.js'
 import { describe, expect, it } from 'vitest'
-import type { RunContext } from '../../src/github-context.js'
+import type { RunContext } from '../../src/github/context.js'
 import { parseInputs } from '../../src/inputs.js'
-import { mapStatus } from '../../src/providers/provider.js'
+import { mapStatus } from '../../src/vendors/provider.js'
 import {
   buildTriggerBody,
   empiricalOrigin,
@@ -10,7 +10,7 @@ import {
   empiricalRunId,
   mapDetail,
   readSingleRun
-} from '../../src/providers/empirical.js'
+} from '../../src/vendors/empirical/provider.js'
 import {
   rerunTriggerRequest,
   triggerRequestSchema as empiricalTriggerSchema
@@ -28,7 +28,7 @@ import {
   inputProblems,
   mapCall,
   unknownScenarios
-} from '../../src/providers/futureagi.js'
+} from '../../src/vendors/futureagi/provider.js'
 import {
   completedExecutionPage,
   executeRequestSchema,
@@ -39,7 +39,7 @@ import {
   buildExecuteBody as testiflyBody,
   countsFromSummary,
   mapTest
-} from '../../src/providers/testifly.js'
+} from '../../src/vendors/testifly/provider.js'
 
 function settings(provider: string, inputs: Record<string, string> = {}) {
   const all: Record<string, string> = { provider, 'api-key': 'k', ...inputs }

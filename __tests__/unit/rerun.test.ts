@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { RunContext } from '../../src/github-context.js'
+import type { RunContext } from '../../src/github/context.js'
 import { changesSince } from '../../src/report/changes.js'
 import { commentWanted } from '../../src/report/comment.js'
 import { digestOf, type Digest } from '../../src/report/digest.js'
 import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
-import { planRerun, rerunReport } from '../../src/rerun.js'
+import { planRerun, rerunReport } from '../../src/run/rerun.js'
 
 const SHA = 'a'.repeat(40)
 const context = (attempt: number, runId = '4242'): RunContext => ({

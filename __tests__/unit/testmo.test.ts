@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { RunContext } from '../../src/github-context.js'
+import type { RunContext } from '../../src/github/context.js'
 import {
   batches,
   createRunBody,
@@ -8,7 +8,7 @@ import {
   testKey,
   TestmoPublisher,
   toTestmoTest
-} from '../../src/publish/testmo.js'
+} from '../../src/sinks/testmo-client.js'
 import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
 import { TestmoSimulator } from '../simulators/testmo.js'
 

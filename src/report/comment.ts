@@ -1,5 +1,5 @@
 import type { COMMENT_ON } from '../inputs.js'
-import type { Leg } from '../leg.js'
+import type { Leg } from './leg.js'
 import type { Digest } from './digest.js'
 import type { RunReport } from './model.js'
 import {

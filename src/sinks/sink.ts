@@ -1,11 +1,11 @@
-import type { GitHubClient } from '../github-api.js'
-import type { RunContext } from '../github-context.js'
+import type { GitHubClient } from '../github/api.js'
+import type { RunContext } from '../github/context.js'
 import type { Settings } from '../inputs.js'
-import type { Leg } from '../leg.js'
+import type { Leg } from '../report/leg.js'
 import type { RenderContext } from '../report/markdown.js'
 import type { Link, RunReport } from '../report/model.js'
-import type { CommentIdentity } from '../record-identity.js'
-import type { PreviousRun } from '../rerun.js'
+import type { CommentIdentity } from '../github/identity.js'
+import type { PreviousRun } from '../run/rerun.js'
 
 /** What every sink is given: the report (already redacted of secrets) and where it came from. */
 export interface SinkInput {

@@ -1,6 +1,6 @@
 import { knownSecrets, log } from '../log.js'
 import { setIdOutput, setUrlOutput } from '../outputs.js'
-import { createTestmoClient, TestmoPublisher } from '../publish/testmo.js'
+import { createTestmoClient, TestmoPublisher } from './testmo-client.js'
 import { done, skipped, type Sink } from './sink.js'
 
 // A run that used up the step's deadline still gets this long to publish to Testmo.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import type { RunContext } from '../github-context.js'
+import type { RunContext } from '../github/context.js'
 import { HttpClient, VendorError } from '../http.js'
 import type { TestmoSettings } from '../inputs.js'
 import { runDuration, safeUrl } from '../report/markdown.js'

@@ -1,13 +1,13 @@
-import type { GitHubClient } from './github-api.js'
-import { githubStatus } from './github-errors.js'
-import type { RunContext } from './github-context.js'
-import type { Settings } from './inputs.js'
-import { log } from './log.js'
-import { warnSharedComment, writtenBySibling, type CommentIdentity } from './record-identity.js'
-import { readDigest, type Digest, type DigestReading } from './report/digest.js'
-import { groupMarker, legSectionKeys, sectionOf } from './report/group-comment.js'
-import type { PreviousRun } from './rerun.js'
-import { findOwnStickyComment } from './sticky-comment.js'
+import type { GitHubClient } from './api.js'
+import { githubStatus } from './errors.js'
+import type { RunContext } from './context.js'
+import type { Settings } from '../inputs.js'
+import { log } from '../log.js'
+import { warnSharedComment, writtenBySibling, type CommentIdentity } from './identity.js'
+import { readDigest, type Digest, type DigestReading } from '../report/digest.js'
+import { groupMarker, legSectionKeys, sectionOf } from '../report/group-comment.js'
+import type { PreviousRun } from '../run/rerun.js'
+import { findOwnStickyComment } from './comments.js'
 
 /**
  * The last run as testgate's own sticky comment recorded it: the record hidden in the comment, or

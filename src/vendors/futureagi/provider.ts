@@ -1,7 +1,7 @@
-import { shortId } from '../text.js'
+import { shortId } from '../../text.js'
 import { z } from 'zod'
-import type { HttpClient } from '../http.js'
-import { InputError, optionalText, ownInputs, type Settings } from '../inputs.js'
+import type { HttpClient } from '../../http.js'
+import { InputError, optionalText, ownInputs, type Settings } from '../../inputs.js'
 import {
   countTests,
   isFinalSignal,
@@ -11,7 +11,7 @@ import {
   type TestResult,
   type TestStatus,
   type VendorSignal
-} from '../report/model.js'
+} from '../../report/model.js'
 import {
   mapStatus,
   rerunFallbackLine,
@@ -24,8 +24,8 @@ import {
   type RerunSelection,
   type RunHandle,
   type TriggerRequest
-} from './provider.js'
-import { comparableRuns, testCountOf, type History } from './history.js'
+} from '../provider.js'
+import { comparableRuns, testCountOf, type History } from '../history.js'
 
 /**
  * Future AGI agent simulations: executing a run test starts a test execution, which places calls

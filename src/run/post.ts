@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
-import { log } from './log.js'
+import { log } from '../log.js'
 import { z } from 'zod'
-import { parseInputs } from './inputs.js'
-import { maskSecrets } from './secrets.js'
-import { STATE_FINISHED, STATE_HANDLE } from './state.js'
-import { createProvider, vendorCatalog } from './providers/index.js'
-import { RUN_STATUSES } from './report/model.js'
+import { parseInputs } from '../inputs.js'
+import { maskSecrets } from '../secrets.js'
+import { STATE_FINISHED, STATE_HANDLE } from '../state.js'
+import { createProvider, vendorCatalog } from '../vendors/index.js'
+import { RUN_STATUSES } from '../report/model.js'
 
 const savedHandleSchema = z.object({
   provider: z.string(),

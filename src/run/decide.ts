@@ -1,5 +1,5 @@
-import type { Settings } from './inputs.js'
-import type { RunReport } from './report/model.js'
+import type { Settings } from '../inputs.js'
+import type { RunReport } from '../report/model.js'
 import {
   decidingText,
   evaluatePolicy,
@@ -7,9 +7,9 @@ import {
   failOnText,
   failsOnStatus,
   type PolicyVerdict
-} from './report/policy.js'
-import { verdictText } from './report/verdict.js'
-import type { SinkResult } from './sinks/sink.js'
+} from '../report/policy.js'
+import { verdictText } from '../report/verdict.js'
+import type { SinkResult } from '../sinks/sink.js'
 
 /** How the step ends, and what it says: no I/O here, the entry logs it. */
 export interface Decision {

@@ -1,4 +1,4 @@
-import type { RunContext } from '../github-context.js'
+import type { RunContext } from '../github/context.js'
 import type { ProviderName } from './index.js'
 import type { HttpClient } from '../http.js'
 import type { OwnInputs, Settings } from '../inputs.js'

@@ -1,7 +1,7 @@
-import type { RunContext } from './github-context.js'
-import type { Settings } from './inputs.js'
-import { rerunFallbackLine, type RerunSelection } from './providers/provider.js'
-import { selectionKey, type Digest, type DigestFailure } from './report/digest.js'
+import type { RunContext } from '../github/context.js'
+import type { Settings } from '../inputs.js'
+import { rerunFallbackLine, type RerunSelection } from '../vendors/provider.js'
+import { selectionKey, type Digest, type DigestFailure } from '../report/digest.js'
 import {
   countTests,
   type Counts,
@@ -9,7 +9,7 @@ import {
   type RunReport,
   type RunStatus,
   type TestResult
-} from './report/model.js'
+} from '../report/model.js'
 
 /**
  * `rerun: failed`: on a re-run of the workflow, only the tests that failed in the attempt before,

@@ -1,7 +1,7 @@
-import { shortId } from '../text.js'
+import { shortId } from '../../text.js'
 import { z } from 'zod'
-import type { HttpClient } from '../http.js'
-import { InputError, optionalChoice, ownInputs, type Settings } from '../inputs.js'
+import type { HttpClient } from '../../http.js'
+import { InputError, optionalChoice, ownInputs, type Settings } from '../../inputs.js'
 import {
   countTests,
   isFinalSignal,
@@ -11,8 +11,8 @@ import {
   type TestResult,
   type TestStatus,
   type VendorSignal
-} from '../report/model.js'
-import { comparableRuns, testCountOf, type History, type PastRun } from './history.js'
+} from '../../report/model.js'
+import { comparableRuns, testCountOf, type History, type PastRun } from '../history.js'
 import {
   mapStatus,
   unknownStatusReporter,
@@ -23,7 +23,7 @@ import {
   type RerunSelection,
   type RunHandle,
   type TriggerRequest
-} from './provider.js'
+} from '../provider.js'
 
 /**
  * Octomind: `POST /apiKey/v3/execute` starts a test report, `GET .../test-reports/{id}` is polled

@@ -1,5 +1,5 @@
-import type { Settings } from './inputs.js'
-import type { Provider } from './providers/provider.js'
+import type { Settings } from '../inputs.js'
+import type { Provider } from '../vendors/provider.js'
 
 /**
  * One leg of a job: the legs of a matrix share the workflow, the job and usually the target, and

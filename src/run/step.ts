@@ -1,19 +1,19 @@
-import { createGitHubClient, findPullRequestForCommit, type GitHubClient } from './github-api.js'
-import { githubStatus, tokenRejected } from './github-errors.js'
+import { createGitHubClient, findPullRequestForCommit, type GitHubClient } from '../github/api.js'
+import { githubStatus, tokenRejected } from '../github/errors.js'
 import {
   contextFromEnvironment,
   needsPullRequestLookup,
   type EventPayload,
   type RunContext
-} from './github-context.js'
-import type { Settings } from './inputs.js'
-import { legLabel, legOf, type Leg } from './leg.js'
-import { log } from './log.js'
-import { createProvider } from './providers/index.js'
-import type { Provider } from './providers/provider.js'
-import { configId, type CommentIdentity } from './record-identity.js'
-import { commentMarker } from './report/comment.js'
-import type { RenderContext } from './report/markdown.js'
+} from '../github/context.js'
+import type { Settings } from '../inputs.js'
+import { legLabel, legOf, type Leg } from '../report/leg.js'
+import { log } from '../log.js'
+import { createProvider } from '../vendors/index.js'
+import type { Provider } from '../vendors/provider.js'
+import { configId, type CommentIdentity } from '../github/identity.js'
+import { commentMarker } from '../report/comment.js'
+import type { RenderContext } from '../report/markdown.js'
 
 /**
  * The step as it is set up before anything is sent to a vendor: its inputs, the GitHub context,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import type { GitHubClient } from './github-api.js'
-import { githubStatus, isRateLimited } from './github-errors.js'
-import { findStickyComment, type CommentCandidate } from './report/comment.js'
+import type { GitHubClient } from './api.js'
+import { githubStatus, isRateLimited } from './errors.js'
+import { findStickyComment, type CommentCandidate } from '../report/comment.js'
 
 /**
  * Finds testgate's own sticky comment on a PR or issue: one its token wrote, not minimized, that

@@ -8,31 +8,31 @@ import {
   withheldSecretsReason,
   type EventPayload,
   type RunContext
-} from './github-context.js'
-import { VendorError } from './http.js'
-import { InputError, parseInputs, PROVIDER_SPECIFIC_INPUTS, type Settings } from './inputs.js'
-import { legLabel } from './leg.js'
-import { log, redactDeep } from './log.js'
+} from '../github/context.js'
+import { VendorError } from '../http.js'
+import { InputError, parseInputs, PROVIDER_SPECIFIC_INPUTS, type Settings } from '../inputs.js'
+import { legLabel } from '../report/leg.js'
+import { log, redactDeep } from '../log.js'
 import { reportNotStarted, type Progress } from './not-started.js'
-import { setIdOutput, setUrlOutput } from './outputs.js'
-import { checkWritablePaths } from './preflight.js'
-import { readPreviousRun } from './previous.js'
-import { vendorCatalog } from './providers/index.js'
+import { setIdOutput, setUrlOutput } from '../outputs.js'
+import { checkWritablePaths } from '../preflight.js'
+import { readPreviousRun } from '../github/previous.js'
+import { vendorCatalog } from '../vendors/index.js'
 import {
   rerunFallbackLine,
   type Provider,
   type RunHandle,
   type TriggerRequest
-} from './providers/provider.js'
-import { changesSince } from './report/changes.js'
-import type { RunReport } from './report/model.js'
-import { evaluatePolicy } from './report/policy.js'
+} from '../vendors/provider.js'
+import { changesSince } from '../report/changes.js'
+import type { RunReport } from '../report/model.js'
+import { evaluatePolicy } from '../report/policy.js'
 import { planRerun, rerunReport, wantsRerun, type PreviousRun } from './rerun.js'
-import { maskSecrets } from './secrets.js'
-import { publishAll } from './sinks/index.js'
-import { STATE_HANDLE } from './state.js'
+import { maskSecrets } from '../secrets.js'
+import { publishAll } from '../sinks/index.js'
+import { STATE_HANDLE } from '../state.js'
 import { connectGitHub, renderContextOf, stepOf } from './step.js'
-import { startedReport, waitForReport } from './wait.js'
+import { startedReport, waitForReport } from '../wait/wait.js'
 
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { GitHubClient } from './github-api.js'
-import { githubStatus } from './github-errors.js'
+import type { GitHubClient } from './api.js'
+import { githubStatus } from './errors.js'
 import {
   groupMarker,
   otherSections,
   planSection,
   renderGroupComment,
   sectionOf
-} from './report/group-comment.js'
-import { findOwnComments } from './sticky-comment.js'
+} from '../report/group-comment.js'
+import { findOwnComments } from './comments.js'
 
 /**
  * Writes one leg's section into its group's combined PR comment, with the other legs of the group

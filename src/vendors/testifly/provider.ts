@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { VendorError, type HttpClient } from '../http.js'
-import { InputError, optionalText, ownInputs, type Settings } from '../inputs.js'
+import { VendorError, type HttpClient } from '../../http.js'
+import { InputError, optionalText, ownInputs, type Settings } from '../../inputs.js'
 import {
   countTests,
   isFinalSignal,
@@ -10,7 +10,7 @@ import {
   type VendorSignal,
   type TestResult,
   type TestStatus
-} from '../report/model.js'
+} from '../../report/model.js'
 import {
   mapStatus,
   unknownStatusReporter,
@@ -20,7 +20,7 @@ import {
   type RerunSelection,
   type RunHandle,
   type TriggerRequest
-} from './provider.js'
+} from '../provider.js'
 
 /**
  * Testifly: `POST /api/testExecution/{projId}` queues a job, `POST /api/jobs/{projId}` reports the

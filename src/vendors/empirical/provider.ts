@@ -1,7 +1,7 @@
-import { shortId } from '../text.js'
+import { shortId } from '../../text.js'
 import { z } from 'zod'
-import { VendorError, type HttpClient } from '../http.js'
-import { InputError } from '../inputs.js'
+import { VendorError, type HttpClient } from '../../http.js'
+import { InputError } from '../../inputs.js'
 import {
   countTests,
   isFinalSignal,
@@ -10,7 +10,7 @@ import {
   type TestResult,
   type TestStatus,
   type VendorSignal
-} from '../report/model.js'
+} from '../../report/model.js'
 import {
   mapStatus,
   unknownStatusReporter,
@@ -22,8 +22,8 @@ import {
   type RerunSelection,
   type RunHandle,
   type TriggerRequest
-} from './provider.js'
-import { comparableRuns, testCountOf, type History } from './history.js'
+} from '../provider.js'
+import { comparableRuns, testCountOf, type History } from '../history.js'
 
 /**
  * Empirical: `PUT /api/test-runs` starts a Playwright run in an environment; the run list

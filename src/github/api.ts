@@ -7,10 +7,10 @@ import {
   type Dispatcher,
   type RequestInit as UndiciRequestInit
 } from 'undici'
-import { proxyDispatcher } from './http.js'
-import { log } from './log.js'
-import { pickPullRequest, type PullRequestRef, type RunContext } from './github-context.js'
-import { findOwnStickyComment, type CommentTarget } from './sticky-comment.js'
+import { proxyDispatcher } from '../http.js'
+import { log } from '../log.js'
+import { pickPullRequest, type PullRequestRef, type RunContext } from './context.js'
+import { findOwnStickyComment, type CommentTarget } from './comments.js'
 
 /** The GitHub API calls testgate makes: find a commit's PR, write the sticky comment. */
 
