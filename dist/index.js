@@ -30267,7 +30267,7 @@ function joinUrl(base, path) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5470);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1393);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(839);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 
@@ -30295,6 +30295,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   A9: () => (/* binding */ sharedInputNames),
 /* harmony export */   AU: () => (/* binding */ optionalChoice),
+/* harmony export */   Qi: () => (/* binding */ FAIL_CLASSES),
 /* harmony export */   Rj: () => (/* binding */ PROVIDER_SPECIFIC_INPUTS),
 /* harmony export */   TL: () => (/* binding */ parseInputs),
 /* harmony export */   dz: () => (/* binding */ InputError),
@@ -30304,15 +30305,15 @@ __webpack_async_result__();
 /* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
 /* harmony export */ });
 /* unused harmony exports FAIL_ON, COMMENT_MODES, COMMENT_ON, RERUN_MODES, INPUT_DEFAULTS, isAllowedApiUrl, inputNames, parseList, parseVariables */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9691);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8532);
-/* harmony import */ var _report_policy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5798);
-
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9691);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8532);
 
 /** A problem with what the workflow passed in; its message names the input. */
 class InputError extends Error {
     name = 'InputError';
 }
+/** The statuses a team can choose to fail on, named as the `status` output names them. */
+const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'];
 /** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
 const FAIL_ON = ['failure', 'never'];
 const COMMENT_MODES = ['auto', 'always', 'off'];
@@ -30345,46 +30346,46 @@ const INPUT_DEFAULTS = {
     rerun: 'all',
     summary: 'true'
 };
-const optionalText = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+const optionalText = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
     .transform((value) => value.trim())
     .transform((value) => (value === '' ? undefined : value));
 function requiredText(what) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
         .transform((value) => value.trim())
         .refine((value) => value !== '', `is required: ${what}`);
 }
 function choice(values, caseOf) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
         .transform((value) => caseOf(value.trim()))
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }));
+        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }));
 }
 function optionalChoice(values) {
     return optionalText
         .transform((value) => value?.toUpperCase())
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }).optional());
+        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }).optional());
 }
 // The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
-const booleanText = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+const booleanText = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
     .transform((value) => value.trim())
-    .pipe(zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
+    .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
     error: 'expected true or false'
 })
     .transform((value) => value.toLowerCase() === 'true'));
 /** A plain decimal (`5`, `1.5`): not hex, not exponent notation, not blank. */
 function decimal(unit, min, max) {
     const floor = min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`;
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
         .transform((value) => value.trim())
         .refine((value) => /^\d+(\.\d+)?$/.test(value), `expected a plain number of ${unit}, e.g. 5 or 1.5`)
         .transform(Number)
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig()
+        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig()
         .refine((n) => (min.inclusive ? n >= min.value : n > min.value), `expected ${floor} ${unit}`)
         .refine((n) => n <= max, `expected at most ${max} ${unit}`));
 }
 /** An optional plain decimal from 0 to `max`; blank when unset. */
 function optionalDecimal(unit, max) {
     const number = decimal(unit, { value: 0, inclusive: true }, max);
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().transform((value, ctx) => {
+    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((value, ctx) => {
         if (value.trim() === '')
             return undefined;
         const parsed = number.safeParse(value);
@@ -30392,7 +30393,7 @@ function optionalDecimal(unit, max) {
             return parsed.data;
         for (const issue of parsed.error.issues)
             ctx.addIssue({ code: 'custom', message: issue.message });
-        return zod__WEBPACK_IMPORTED_MODULE_2__/* .NEVER */ .tm;
+        return zod__WEBPACK_IMPORTED_MODULE_1__/* .NEVER */ .tm;
     });
 }
 /**
@@ -30405,19 +30406,19 @@ function fractionMessage(value) {
     return `expected a percent from 0 to 100: ${value} would be ${value} %; for ${percent} % write ${percent}`;
 }
 /** `failure`, `never`, or a comma- or newline-separated list of statuses, each one checked. */
-const failOn = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().transform((text, ctx) => {
+const failOn = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((text, ctx) => {
     const word = text.trim().toLowerCase();
     if (FAIL_ON.includes(word))
         return word;
     const items = parseList(word);
-    const unknown = items.filter((item) => !_report_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .FAIL_CLASSES */ .Qi.includes(item));
+    const unknown = items.filter((item) => !FAIL_CLASSES.includes(item));
     if (items.length === 0 || unknown.length > 0) {
         const named = unknown.length > 0 ? `unknown ${unknown.map((item) => `"${item}"`).join(', ')}; ` : '';
         ctx.addIssue({
             code: 'custom',
-            message: `${named}expected failure, never, or a list of ${_report_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .FAIL_CLASSES */ .Qi.join(', ')}`
+            message: `${named}expected failure, never, or a list of ${FAIL_CLASSES.join(', ')}`
         });
-        return zod__WEBPACK_IMPORTED_MODULE_2__/* .NEVER */ .tm;
+        return zod__WEBPACK_IMPORTED_MODULE_1__/* .NEVER */ .tm;
     }
     return items;
 });
@@ -30442,7 +30443,7 @@ const projectId = optionalText
     .transform((value) => (value === undefined ? undefined : Number(value)));
 // Testmo's CLI accepts these shapes; the API may reject others.
 const testmoSource = optionalText.refine((value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value), 'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)');
-const testmoTags = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+const testmoTags = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
     .transform((text) => parseList(text))
     .refine((tags) => tags.every((tag) => /^[\w-]+$/.test(tag)), 'expected tags of letters, digits, _ and -');
 const urlUnderTest = optionalText.refine((value) => {
@@ -30455,13 +30456,13 @@ const urlUnderTest = optionalText.refine((value) => {
         return false;
     }
 }, 'expected an http(s) URL');
-const variables = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().transform((text, ctx) => {
+const variables = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((text, ctx) => {
     try {
         return parseVariables(text);
     }
     catch (error) {
         ctx.addIssue({ code: 'custom', message: error.message });
-        return zod__WEBPACK_IMPORTED_MODULE_2__/* .NEVER */ .tm;
+        return zod__WEBPACK_IMPORTED_MODULE_1__/* .NEVER */ .tm;
     }
 });
 // A leg's name goes into headings, the comment marker, the Testmo run name and a file name.
@@ -30469,11 +30470,11 @@ const MAX_NAME_CHARS = 100;
 const runName = optionalText
     .refine((value) => value === undefined || !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value), 'expected printable text on one line (no control or formatting characters)')
     .refine((value) => value === undefined || [...value].length <= MAX_NAME_CHARS, `expected at most ${MAX_NAME_CHARS} characters`);
-const scalar = zod__WEBPACK_IMPORTED_MODULE_1__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig(), zod__WEBPACK_IMPORTED_MODULE_1__/* .boolean */ .zMY()]);
+const scalar = zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig(), zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY()]);
 // comma- or newline-separated lists: tags, test ids
-const tags = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().transform((text) => parseList(text));
+const tags = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((text) => parseList(text));
 function inputSchema(providers) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+    return zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
         provider: choice(providers, (s) => s.toLowerCase()),
         name: runName,
         'api-key': requiredText('the vendor API key, e.g. ${{ secrets.VENDOR_API_KEY }}'),
@@ -30530,7 +30531,7 @@ function ownRaw(raw, own) {
 }
 /** A provider's typed view of its own inputs (already validated by parseInputs). */
 function ownInputs(settings, schemas) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc(schemas).parse(settings.own);
+    return zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc(schemas).parse(settings.own);
 }
 /**
  * Parses the raw input strings (as core.getInput returns them, '' when unset) into Settings.
@@ -30538,7 +30539,7 @@ function ownInputs(settings, schemas) {
  */
 function parseInputs(read, catalog) {
     const schema = inputSchema(catalog.names);
-    const ownSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc(allOwnInputs(catalog));
+    const ownSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc(allOwnInputs(catalog));
     const raw = {};
     const given = [];
     for (const name of [...Object.keys(schema.shape), ...Object.keys(ownSchema.shape)]) {
@@ -30653,7 +30654,7 @@ function failClasses(value, allowNoTests, failedJudgedByRate) {
     if (value === 'never')
         return [];
     if (value === 'failure')
-        return _report_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .FAIL_CLASSES */ .Qi.filter((item) => !(allowNoTests && item === 'no-tests') && !(failedJudgedByRate && item === 'failed'));
+        return FAIL_CLASSES.filter((item) => !(allowNoTests && item === 'no-tests') && !(failedJudgedByRate && item === 'failed'));
     if (allowNoTests && value.includes('no-tests'))
         throw new InputError('Input "fail-on" lists no-tests while "allow-no-tests" is true: drop one of them.');
     return value;
@@ -30712,7 +30713,7 @@ function parseVariables(text) {
         catch {
             throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse');
         }
-        const object = zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .union */ .KCZ([scalar, zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(scalar)])).safeParse(json);
+        const object = zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([scalar, zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(scalar)])).safeParse(json);
         if (!object.success) {
             throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them');
         }
@@ -30890,34 +30891,35 @@ function testFolder(report) {
 
 /***/ }),
 
-/***/ 5798:
+/***/ 1393:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bi: () => (/* binding */ decidingText),
-/* harmony export */   Fn: () => (/* binding */ failOnText),
-/* harmony export */   Js: () => (/* binding */ failsOnStatus),
-/* harmony export */   Qi: () => (/* binding */ FAIL_CLASSES),
-/* harmony export */   Uz: () => (/* binding */ evaluatePolicy),
-/* harmony export */   d7: () => (/* binding */ passingText),
-/* harmony export */   qW: () => (/* binding */ checkText)
-/* harmony export */ });
-/* unused harmony exports executedTests, passRate, scores, figure */
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6867);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  N: () => (/* binding */ run)
+});
+
+// UNUSED EXPORTS: describeSelection
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 17 modules
+var core = __nccwpck_require__(418);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
+// EXTERNAL MODULE: ./src/report/model.ts
+var model = __nccwpck_require__(6867);
+;// CONCATENATED MODULE: ./src/report/policy.ts
 
 
-/**
- * The verdict policy: which run statuses fail the step (`fail-on`) and the thresholds a run must
- * meet (`min-pass-rate`, `min-score`, `min-average-score`). One pure function evaluates it; the
- * summary and the comment show its result, the step outputs carry it and decide() ends the step
- * with it, so all of them name the same rule.
- */
-/** The statuses a team can choose to fail on, named as the `status` output names them. */
-const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'];
 /** Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing. */
 function evaluatePolicy(report, policy) {
-    const judged = (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .isTerminal */ .Hd)(report.status);
+    const judged = (0,model/* isTerminal */.Hd)(report.status);
     const checks = judged ? thresholdChecks(report, policy) : [];
     const failedRules = [];
     if (judged && failsOnStatus(report.status, policy.failOn))
@@ -31028,7 +31030,7 @@ function checkText(check) {
     if (check.rule === 'min-pass-rate') {
         const value = check.value === undefined
             ? 'no test ran to an outcome'
-            : `${figure(check.value)}% of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'executed test')} passed`;
+            : `${figure(check.value)}% of ${(0,src_text/* plural */.LS)(check.over, 'executed test')} passed`;
         return `Pass rate: ${value} ${minimum}`;
     }
     if (check.value === undefined) {
@@ -31038,9 +31040,9 @@ function checkText(check) {
     }
     if (check.rule === 'min-score') {
         const below = check.below ? `, ${check.below} of ${check.over} below` : '';
-        return `Score: lowest ${figure(check.value, 2)} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'scored test')}${below} ${minimum}`;
+        return `Score: lowest ${figure(check.value, 2)} of ${(0,src_text/* plural */.LS)(check.over, 'scored test')}${below} ${minimum}`;
     }
-    return `Score: average ${figure(check.value, 2)} over ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(check.over, 'scored test')} ${minimum}`;
+    return `Score: average ${figure(check.value, 2)} over ${(0,src_text/* plural */.LS)(check.over, 'scored test')} ${minimum}`;
 }
 /**
  * Why a run with failed tests passes the step, in words: min-pass-rate judged them, or fail-on
@@ -31068,30 +31070,6 @@ function decidingText(verdict, status) {
     return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`;
 }
 
-
-/***/ }),
-
-/***/ 5470:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  N: () => (/* binding */ run)
-});
-
-// UNUSED EXPORTS: describeSelection
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 17 modules
-var core = __nccwpck_require__(418);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./src/report/policy.ts
-var report_policy = __nccwpck_require__(5798);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
 
 /**
@@ -31180,6 +31158,7 @@ function failedText(counts) {
 ;// CONCATENATED MODULE: ./src/run/decide.ts
 
 
+
 /**
  * From the verdict, the policy and what the sinks did, to the step's outcome: the policy
  * (`evaluatePolicy`, the same function the summary was rendered with) fails the step and names the
@@ -31187,14 +31166,14 @@ function failedText(counts) {
  * the step in every case, after all the others ran.
  */
 function decide(report, policy, sinks, vendor) {
-    const verdict = (0,report_policy/* evaluatePolicy */.Uz)(report, policy);
+    const verdict = evaluatePolicy(report, policy);
     const message = verdictMessage(report, policy, vendor);
     const problems = [];
     let notice;
     if (verdict.fails)
         problems.push(withRule(message, verdict, report));
     else
-        notice = (0,report_policy/* failsOnStatus */.Js)(report.status, report_policy/* FAIL_CLASSES */.Qi)
+        notice = failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi)
             ? { level: 'warning', text: `${message} (${passingRule(verdict)})` }
             : { level: 'info', text: message };
     const broken = sinks.filter((sink) => sink.error !== undefined);
@@ -31210,13 +31189,13 @@ function decide(report, policy, sinks, vendor) {
 function passingRule(verdict) {
     return verdict.failedJudgedByRate
         ? 'failed tests judged by min-pass-rate, which the run meets'
-        : `fail-on: ${(0,report_policy/* failOnText */.Fn)(verdict.failOn)}`;
+        : `fail-on: ${failOnText(verdict.failOn)}`;
 }
 /** The verdict's message with the deciding rule after it, and every other rule that failed. */
 function withRule(message, verdict, report) {
     const others = verdict.failedRules.slice(1);
     const also = others.length > 0 ? ` (also below: ${others.join(', ')})` : '';
-    const rule = (0,report_policy/* decidingText */.Bi)(verdict, report.status);
+    const rule = decidingText(verdict, report.status);
     return `${message}\nThe step fails, ${rule}${also}.`;
 }
 function verdictMessage(report, policy, vendor) {
@@ -31408,8 +31387,6 @@ function runAttempt(value) {
 
 // EXTERNAL MODULE: ./src/http.ts
 var http = __nccwpck_require__(6803);
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
 ;// CONCATENATED MODULE: ./src/report/leg.ts
 function legOf(settings, provider) {
     return { name: settings.name, variant: provider.variant?.(settings) };
@@ -31472,8 +31449,6 @@ function responseHeaders(error) {
 
 // EXTERNAL MODULE: ./src/vendors/index.ts + 4 modules
 var vendors = __nccwpck_require__(8067);
-// EXTERNAL MODULE: ./src/report/model.ts
-var model = __nccwpck_require__(6867);
 ;// CONCATENATED MODULE: ./src/report/markdown-text.ts
 /** Markdown for text testgate does not control: escaped, fenced, or linked only as http(s). */
 // eslint-disable-next-line no-control-regex
@@ -31613,6 +31588,7 @@ function outsideLine(names, vendor) {
 
 
 
+
 const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
 /** UTF-16 code units: an emoji counts two, so never fewer than characters or code points. */
 const utf16Units = (text) => text.length;
@@ -31684,13 +31660,13 @@ function headline(report, context) {
  */
 function policyLines(report, policy) {
     const mark = { met: '✓', failed: '✗', 'not-applicable': '–' };
-    const lines = policy.checks.map((check) => `${escapeMarkdown((0,report_policy/* checkText */.qW)(check))} ${mark[check.outcome]}`);
-    const failOn = `\`fail-on: ${(0,report_policy/* failOnText */.Fn)(policy.failOn)}\``;
+    const lines = policy.checks.map((check) => `${escapeMarkdown(checkText(check))} ${mark[check.outcome]}`);
+    const failOn = `\`fail-on: ${failOnText(policy.failOn)}\``;
     const passes = policy.failedJudgedByRate
-        ? escapeMarkdown((0,report_policy/* passingText */.d7)(policy))
+        ? escapeMarkdown(passingText(policy))
         : `no rule failed the run (${failOn})`;
     lines.push(policy.fails
-        ? `**The step fails**, ${escapeMarkdown((0,report_policy/* decidingText */.Bi)(policy, report.status))}.`
+        ? `**The step fails**, ${escapeMarkdown(decidingText(policy, report.status))}.`
         : `**The step passes**: ${passes}.`);
     return lines.join('<br>\n');
 }
@@ -31867,7 +31843,7 @@ function addChanges(budget, changes, vendor) {
 }
 /** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
 function hasPolicyNews(report, policy) {
-    return policy.checks.length > 0 || policy.fails || (0,report_policy/* failsOnStatus */.Js)(report.status, report_policy/* FAIL_CLASSES */.Qi);
+    return policy.checks.length > 0 || policy.fails || failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
 }
 /** Says how many tests are left out, and where every test is. */
 function notShownLine(count, report, context) {
@@ -35053,7 +35029,7 @@ async function pipeline(env, progress) {
         renderContext.startedOnly = true;
     }
     // The same function decide() ends the step with: the summary and the comment name its rule.
-    renderContext.policy = (0,report_policy/* evaluatePolicy */.Uz)(report, settings);
+    renderContext.policy = evaluatePolicy(report, settings);
     const sinks = await publishAll({
         // Vendor text may echo a secret (a key in a URL, a token in an error): no sink sees it.
         report: (0,log/* redactDeep */.KL)(report),

@@ -1,10 +1,13 @@
 import { z } from 'zod'
-import { FAIL_CLASSES, type FailClass } from './report/policy.js'
 
 /** A problem with what the workflow passed in; its message names the input. */
 export class InputError extends Error {
   override readonly name = 'InputError'
 }
+
+/** The statuses a team can choose to fail on, named as the `status` output names them. */
+export const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'] as const
+export type FailClass = (typeof FAIL_CLASSES)[number]
 
 /** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
 export const FAIL_ON = ['failure', 'never'] as const

@@ -6,8 +6,19 @@ import { log } from '../log.js'
 import { warnSharedComment, writtenBySibling, type CommentIdentity } from './identity.js'
 import { readDigest, type Digest, type DigestReading } from '../report/digest.js'
 import { groupMarker, legSectionKeys, sectionOf } from '../report/group-comment.js'
-import type { PreviousRun } from '../run/rerun.js'
 import { findOwnStickyComment } from './comments.js'
+
+/**
+ * What the comment of the last run gave: its digest, or why there is none; and the comment itself
+ * when the search for it ended (null: there is none), so it is not searched for twice.
+ */
+export type PreviousRun = (
+  { digest: Digest; reason?: undefined } | { digest?: undefined; reason: string }
+) & {
+  comment?: { id: number } | null
+  /** What stopped the search: the comment sink reports it rather than search again. */
+  failure?: unknown
+}
 
 /**
  * The last run as testgate's own sticky comment recorded it: the record hidden in the comment, or

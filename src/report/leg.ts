@@ -1,5 +1,4 @@
 import type { Settings } from '../inputs.js'
-import type { Provider } from '../vendors/provider.js'
 
 /**
  * One leg of a job: the legs of a matrix share the workflow, the job and usually the target, and
@@ -13,7 +12,10 @@ export interface Leg {
   variant?: string
 }
 
-export function legOf(settings: Settings, provider: Pick<Provider, 'variant'>): Leg {
+export function legOf(
+  settings: Settings,
+  provider: { variant?(settings: Settings): string | undefined }
+): Leg {
   return { name: settings.name, variant: provider.variant?.(settings) }
 }
 

@@ -1,9 +1,9 @@
+import { FAIL_CLASSES } from '../inputs.js'
 import { formatDuration, shortenName as shortenTo, truncateMiddle } from '../text.js'
 import type { RunReport, TestResult } from './model.js'
 import {
   checkText,
   decidingText,
-  FAIL_CLASSES,
   failOnText,
   failsOnStatus,
   passingText,

@@ -1,3 +1,4 @@
+import type { FailClass } from '../inputs.js'
 import { plural } from '../text.js'
 import { isTerminal, type RunReport, type RunStatus } from './model.js'
 
@@ -7,10 +8,6 @@ import { isTerminal, type RunReport, type RunStatus } from './model.js'
  * summary and the comment show its result, the step outputs carry it and decide() ends the step
  * with it, so all of them name the same rule.
  */
-
-/** The statuses a team can choose to fail on, named as the `status` output names them. */
-export const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'] as const
-export type FailClass = (typeof FAIL_CLASSES)[number]
 
 export interface VerdictPolicy {
   /** The statuses that fail the step; empty under `fail-on: never`. */

@@ -1,9 +1,9 @@
+import { FAIL_CLASSES } from '../inputs.js'
 import type { Settings } from '../inputs.js'
 import type { RunReport } from '../report/model.js'
 import {
   decidingText,
   evaluatePolicy,
-  FAIL_CLASSES,
   failOnText,
   failsOnStatus,
   type PolicyVerdict

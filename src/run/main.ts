@@ -16,7 +16,7 @@ import { log, redactDeep } from '../log.js'
 import { reportNotStarted, type Progress } from './not-started.js'
 import { setIdOutput, setUrlOutput } from '../outputs.js'
 import { checkWritablePaths } from '../preflight.js'
-import { readPreviousRun } from '../github/previous.js'
+import { readPreviousRun, type PreviousRun } from '../github/previous.js'
 import { vendorCatalog } from '../vendors/index.js'
 import {
   rerunFallbackLine,
@@ -27,7 +27,7 @@ import {
 import { changesSince } from '../report/changes.js'
 import type { RunReport } from '../report/model.js'
 import { evaluatePolicy } from '../report/policy.js'
-import { planRerun, rerunReport, wantsRerun, type PreviousRun } from './rerun.js'
+import { planRerun, rerunReport, wantsRerun } from './rerun.js'
 import { maskSecrets } from '../secrets.js'
 import { publishAll } from '../sinks/index.js'
 import { STATE_HANDLE } from '../state.js'

@@ -1,4 +1,5 @@
 import type { RunContext } from '../github/context.js'
+import type { PreviousRun } from '../github/previous.js'
 import type { Settings } from '../inputs.js'
 import { rerunFallbackLine, type RerunSelection } from '../vendors/provider.js'
 import { selectionKey, type Digest, type DigestFailure } from '../report/digest.js'
@@ -16,18 +17,6 @@ import {
  * as the digest in testgate's own PR comment lists them. Everything else (no comment, an older
  * testgate's comment, a digest of another workflow run) runs every test, and says why.
  */
-
-/**
- * What the comment of the last run gave: its digest, or why there is none; and the comment itself
- * when the search for it ended (null: there is none), so it is not searched for twice.
- */
-export type PreviousRun = (
-  { digest: Digest; reason?: undefined } | { digest?: undefined; reason: string }
-) & {
-  comment?: { id: number } | null
-  /** What stopped the search: the comment sink reports it rather than search again. */
-  failure?: unknown
-}
 
 export interface RerunPlan {
   /** The tests to run; unset: run every test. */

@@ -5,7 +5,7 @@ import type { Leg } from '../report/leg.js'
 import type { RenderContext } from '../report/markdown.js'
 import type { Link, RunReport } from '../report/model.js'
 import type { CommentIdentity } from '../github/identity.js'
-import type { PreviousRun } from '../run/rerun.js'
+import type { PreviousRun } from '../github/previous.js'
 
 /** What every sink is given: the report (already redacted of secrets) and where it came from. */
 export interface SinkInput {

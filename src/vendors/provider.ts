@@ -1,5 +1,4 @@
 import type { RunContext } from '../github/context.js'
-import type { ProviderName } from './index.js'
 import type { HttpClient } from '../http.js'
 import type { OwnInputs, Settings } from '../inputs.js'
 import type { Counts, Observation, RunStatus } from '../report/model.js'
@@ -40,7 +39,8 @@ export interface RunHandle {
 }
 
 export interface Provider {
-  readonly name: ProviderName
+  /** The name users write in `provider:`. */
+  readonly name: string
   /** The vendor's name as users know it, for messages and headings. */
   readonly displayName: string
   /** The provider-specific inputs this vendor reads; others that are set get a warning. */
