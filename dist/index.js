@@ -31447,8 +31447,8 @@ function responseHeaders(error) {
     return headers && typeof headers === 'object' ? headers : {};
 }
 
-// EXTERNAL MODULE: ./src/vendors/index.ts + 4 modules
-var vendors = __nccwpck_require__(8067);
+// EXTERNAL MODULE: ./src/vendors/index.ts + 8 modules
+var vendors = __nccwpck_require__(2456);
 ;// CONCATENATED MODULE: ./src/report/markdown-text.ts
 /** Markdown for text testgate does not control: escaped, fenced, or linked only as http(s). */
 // eslint-disable-next-line no-control-regex
@@ -34146,8 +34146,8 @@ function stepOf(settings, env, payload) {
  * marker an older testgate wrote (taken over once), and the id of its configuration.
  */
 function commentIdentity(settings, context, provider, leg) {
-    // The target in the marker: the target-id input, for the vendors that read one.
-    const target = provider.inputs.includes('target-id') ? settings.targetId : undefined;
+    // The target in the marker: the target-id input, for the vendors that take a target.
+    const target = provider.facts.target ? settings.targetId : undefined;
     return {
         marker: commentMarker(provider.name, target, context.job, leg, context.workflowFile),
         legacyMarker: commentMarker(provider.name, target, context.job, leg),
@@ -34829,7 +34829,7 @@ async function waitForReport(provider, handle, request, deadline, clock) {
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     const floorMs = settings.pollIntervalSeconds * 1000 * scale;
     // A re-run repeats a few failed tests: the target's full runs say nothing of how long it takes.
-    const history = provider.history && !request.rerun
+    const history = provider.capabilities.history && !request.rerun
         ? (run) => readHistory(provider, request, run, HISTORY_TIMEOUT_MS * scale)
         : undefined;
     const outcome = await waitForVerdict({
@@ -34872,7 +34872,7 @@ function historyLine(vendor, answer) {
  * that never fails the step: any error or a slow answer means "no history".
  */
 async function readHistory(provider, request, run, timeoutMs) {
-    if (!provider.history)
+    if (!provider.capabilities.history)
         return vendors_history/* NO_HISTORY */.Vo;
     let timer;
     const timeout = new Promise((resolve) => {
@@ -34912,7 +34912,7 @@ function finalReport(outcome, provider, handle, settings) {
         };
     }
     if (outcome.kind === 'aborted') {
-        const stop = provider.cancel
+        const stop = provider.capabilities.cancel
             ? `the post step asks ${provider.displayName} to stop the run`
             : `${provider.displayName} has no way to stop it, so it may still be going`;
         return {
@@ -34997,7 +34997,7 @@ async function pipeline(env, progress) {
     // A re-run needs the last attempt's failures before it starts; otherwise they are read later.
     const previous = wantsRerun(settings, context) ? await readPrevious() : undefined;
     const plan = previous
-        ? planRerun(context, previous, (selection) => provider.rerunProblem?.(selection))
+        ? planRerun(context, previous, (selection) => provider.rerunProblem(selection))
         : {};
     if (plan.explanation)
         log/* log */.Rm.info(plan.explanation);
@@ -35072,7 +35072,7 @@ function warnAboutIgnoredInputs(settings, provider) {
 /** A provider that tests a URL gets none from a merge group: `url` must be given, never waited for. */
 function requireUrlWithoutDeployment(settings, context, provider) {
     const reason = missingUrlReason(context);
-    if (!reason || settings.url || !provider.inputs.includes('url'))
+    if (!reason || settings.url || !provider.capabilities.testsUrl)
         return;
     throw new inputs/* InputError */.dz(`Input "url" is required for ${provider.displayName} here: ${reason}. ` +
         'Set `url:` to the address to test, e.g. a staging environment.');
@@ -35158,7 +35158,7 @@ function errorMessage(error) {
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
-/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8067);
+/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2456);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 
 
@@ -35199,7 +35199,7 @@ async function post() {
             client: { requestTimeoutMs: 10_000, retries: 1 }
         });
         const where = handle.url ? ` (${handle.url})` : '';
-        if (!provider.cancel) {
+        if (!provider.capabilities.cancel) {
             _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info(`${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`);
             return;
         }
@@ -35385,7 +35385,7 @@ function testCountOf(counts) {
 
 /***/ }),
 
-/***/ 8067:
+/***/ 2456:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35395,7 +35395,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   qh: () => (/* binding */ vendorCatalog)
 });
 
-// UNUSED EXPORTS: PROVIDERS, providerFactory, providerNames
+// UNUSED EXPORTS: PROVIDERS, VENDORS, providerNames, vendorModule
 
 // EXTERNAL MODULE: ./src/http.ts
 var http = __nccwpck_require__(6803);
@@ -35403,14 +35403,14 @@ var http = __nccwpck_require__(6803);
 var src_secrets = __nccwpck_require__(7194);
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/vendors/provider.ts
+var provider = __nccwpck_require__(3854);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(8992);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __nccwpck_require__(9691);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
-// EXTERNAL MODULE: ./src/vendors/provider.ts
-var provider = __nccwpck_require__(3854);
 // EXTERNAL MODULE: ./src/vendors/history.ts
 var vendors_history = __nccwpck_require__(4579);
 ;// CONCATENATED MODULE: ./src/vendors/empirical/provider.ts
@@ -35427,6 +35427,7 @@ var vendors_history = __nccwpck_require__(4579);
  * its per-test summary. Facts: Empirical's API reference and what its own code reads; the shape of
  * the single-run answer is undocumented, so it is read defensively. "inferred" marks our reading.
  */
+const DISPLAY_NAME = 'Empirical';
 const DEFAULT_ORIGIN = 'https://api.empirical.run';
 const DASHBOARD_ORIGIN = 'https://dash.empirical.run';
 // History: one page of the project's recent runs.
@@ -35629,18 +35630,15 @@ function bestCounts(fromTests, fromRun) {
 }
 class EmpiricalProvider {
     deps;
-    name = 'empirical';
-    displayName = 'Empirical';
-    inputs = ['url', 'environment', 'variables', 'tags'];
     client;
     origin;
     reportUnknown;
     constructor(deps) {
         this.deps = deps;
-        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(this.displayName, deps.warn);
+        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(DISPLAY_NAME, deps.warn);
         this.origin = empiricalOrigin(deps.settings.apiUrl);
         this.client = deps.http({
-            vendor: this.displayName,
+            vendor: DISPLAY_NAME,
             baseUrl: this.origin,
             headers: { authorization: `Bearer ${deps.settings.apiKey}` }
         });
@@ -35687,7 +35685,7 @@ class EmpiricalProvider {
         const startedAt = item?.created_at ?? undefined;
         const started = Date.parse(startedAt ?? '');
         return {
-            provider: this.name,
+            provider: 'empirical',
             runId: handle.runId,
             url: slug
                 ? `${this.dashboard()}/${encodeURIComponent(slug)}/test-runs/${encodeURIComponent(handle.runId)}`
@@ -35766,10 +35764,34 @@ function errorNote(run, item) {
     }
     return 'Empirical reports the run errored (no error code given).';
 }
-const empirical = {
-    create: (deps) => new EmpiricalProvider(deps),
-    ownInputs: {}
-};
+
+;// CONCATENATED MODULE: ./src/vendors/empirical/index.ts
+
+
+/**
+ * Empirical: Playwright tests of a project, run against an environment (and a build's URL). Facts:
+ * Empirical's API doc pages, its own GitHub Action (empirical-run/dispatch-action) and its
+ * dashboard's public tests; what they leave open, the code says "inferred".
+ */
+const empirical = (0,provider/* defineVendor */.W0)({
+    name: 'empirical',
+    displayName: DISPLAY_NAME,
+    inputs: ['url', 'environment', 'variables', 'tags'],
+    ownInputs: {},
+    capabilities: { rerun: 'run', cancel: true, history: true, testsUrl: true },
+    facts: {
+        apiUrl: DEFAULT_ORIGIN,
+        credentials: '`Authorization: Bearer <api-key>`',
+        key: {
+            from: "a project's API key, from the Empirical dashboard",
+            secrets: ['EMPIRICAL_API_KEY']
+        },
+        sends: '`environment`, the build (URL under test, branch, commit SHA, commit URL, the tag of a tag push), metadata (PR number, workflow run URL, actor, repository) and the actor as `github_actor`, `variables`, `tags`',
+        rerunSends: "`rerun_only_failed: true` with `rerun_source_id`: the previous run's id; `tags` are left out",
+        sources: "API doc pages, empirical-run/dispatch-action, the dashboard's public tests"
+    },
+    create: (deps) => new EmpiricalProvider(deps)
+});
 
 ;// CONCATENATED MODULE: ./src/vendors/futureagi/provider.ts
 
@@ -35785,6 +35807,7 @@ const empirical = {
  * from the doc page: a snake_case body checked strictly, calls in a paginated `results` envelope,
  * and an API key pair. What the code does not settle is marked "inferred".
  */
+const provider_DISPLAY_NAME = 'Future AGI';
 const DEFAULT_BASE = 'https://api.futureagi.com';
 // History: one page of the run test's recent executions.
 const provider_HISTORY_PAGE = 10;
@@ -36059,16 +36082,13 @@ function callIdentities(calls) {
 }
 class FutureAgiProvider {
     deps;
-    name = 'futureagi';
-    displayName = 'Future AGI';
-    inputs = ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'];
     client;
     reportUnknown;
     constructor(deps) {
         this.deps = deps;
-        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(this.displayName, deps.warn);
+        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(provider_DISPLAY_NAME, deps.warn);
         this.client = deps.http({
-            vendor: this.displayName,
+            vendor: provider_DISPLAY_NAME,
             baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
             headers: authHeaders(deps.settings)
         });
@@ -36187,7 +36207,7 @@ class FutureAgiProvider {
         const identities = callIdentities(calls);
         const tests = calls.map((call, i) => mapCall(call, identities[i] ?? { id: call.id, name: call.id }, (value) => this.reportUnknown('call', value)));
         return {
-            provider: this.name,
+            provider: 'futureagi',
             targetId: handle.targetId,
             runId: handle.runId,
             signal,
@@ -36242,12 +36262,36 @@ function callTimes(calls, final) {
     const ends = calls.flatMap((call) => (call.timestamp ? [call.timestamp] : [])).sort();
     return { startedAt: starts[0], finishedAt: final ? ends[ends.length - 1] : undefined };
 }
-const futureAgi = {
-    create: (deps) => new FutureAgiProvider(deps),
+
+;// CONCATENATED MODULE: ./src/vendors/futureagi/index.ts
+
+
+/**
+ * Future AGI: simulated calls with a voice or chat agent, each scored and evaluated. Facts: Future
+ * AGI's server code (future-agi/future-agi, futureagi/simulate/, 2026-08-22), which wins where the
+ * doc page differs.
+ */
+const futureAgi = (0,provider/* defineVendor */.W0)({
+    name: 'futureagi',
+    displayName: provider_DISPLAY_NAME,
+    inputs: ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'],
     ownInputs: OWN_INPUTS,
     // Each call's overall_score [server: CallExecution.overall_score].
-    scores: true
-};
+    capabilities: { rerun: 'tests', cancel: true, history: true, scores: true },
+    facts: {
+        apiUrl: DEFAULT_BASE,
+        credentials: '`X-Api-Key: <api-key>` and `X-Secret-Key: <api-secret>`',
+        key: {
+            from: "the API key and secret key pair of the Future AGI account's keys",
+            secrets: ['FUTUREAGI_API_KEY', 'FUTUREAGI_SECRET_KEY']
+        },
+        target: { names: 'the run test', from: "the run test's id (a UUID)" },
+        sends: 'the run test (`target-id`), the scenario ids and `simulator-id`. No GitHub context',
+        rerunSends: "`scenario_ids`: the failed calls' scenarios, each once, left out if the run test no longer has it",
+        sources: 'server code (future-agi/future-agi, futureagi/simulate/, 2026-08-22), doc pages'
+    },
+    create: (deps) => new FutureAgiProvider(deps)
+});
 
 ;// CONCATENATED MODULE: ./src/vendors/octomind/provider.ts
 
@@ -36261,12 +36305,16 @@ const futureAgi = {
  * until it leaves WAITING. Facts: Octomind's OpenAPI spec (v3, 2026-01) and its docs; where they
  * are silent the code says "inferred".
  */
+const octomind_provider_DISPLAY_NAME = 'Octomind';
 const provider_DEFAULT_ORIGIN = 'https://app.octomind.dev';
 // The v3 execute request's enums [spec: Browser, Breakpoint].
 const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
 const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
 /** Inputs only Octomind reads (case-insensitive, sent upper case). */
-const provider_OWN_INPUTS = { browser: (0,inputs/* optionalChoice */.AU)(BROWSERS), breakpoint: (0,inputs/* optionalChoice */.AU)(BREAKPOINTS) };
+const provider_OWN_INPUTS = {
+    browser: (0,inputs/* optionalChoice */.AU)(BROWSERS),
+    breakpoint: (0,inputs/* optionalChoice */.AU)(BREAKPOINTS)
+};
 // Report-level statuses (spec: WAITING | PASSED | FAILED). The verdict comes from the results too.
 const REPORT_STATUS = {
     WAITING: 'running',
@@ -36456,20 +36504,17 @@ function octomindRerunProblem(rerun) {
 }
 class OctomindProvider {
     deps;
-    name = 'octomind';
-    displayName = 'Octomind';
-    inputs = ['target-id', 'url', 'environment', 'variables', 'tags'];
     client;
     origin;
     testCaseNames;
     reportUnknown;
     constructor(deps) {
         this.deps = deps;
-        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(this.displayName, deps.warn);
+        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(octomind_provider_DISPLAY_NAME, deps.warn);
         const { apiBase, origin } = octomindApiBase(deps.settings.apiUrl);
         this.origin = origin;
         this.client = deps.http({
-            vendor: this.displayName,
+            vendor: octomind_provider_DISPLAY_NAME,
             baseUrl: apiBase,
             headers: { 'x-api-key': deps.settings.apiKey },
             describeError: describeOctomindError
@@ -36573,10 +36618,35 @@ function pastReports(reports) {
         return [{ durationMs, traits }];
     });
 }
-const octomind = {
-    create: (deps) => new OctomindProvider(deps),
-    ownInputs: provider_OWN_INPUTS
-};
+
+;// CONCATENATED MODULE: ./src/vendors/octomind/index.ts
+
+
+/**
+ * Octomind: end-to-end tests of a web app, run against the URL under test. Facts: Octomind's
+ * OpenAPI file (OctoMind-dev/cli `openapi.yaml` at f9ca737, 2026-01), its doc pages and its own
+ * GitHub Action; what they leave open, the code says "inferred".
+ */
+const octomind = (0,provider/* defineVendor */.W0)({
+    name: 'octomind',
+    displayName: octomind_provider_DISPLAY_NAME,
+    inputs: ['target-id', 'url', 'environment', 'variables', 'tags'],
+    ownInputs: provider_OWN_INPUTS,
+    capabilities: { rerun: 'tests', history: true, testsUrl: true },
+    facts: {
+        apiUrl: `${provider_DEFAULT_ORIGIN}/api`,
+        credentials: '`x-api-key: <api-key>`',
+        key: {
+            from: "an organisation's API key, created in the Octomind app's settings",
+            secrets: ['OCTOMIND_API_KEY']
+        },
+        target: { names: 'the test target', from: "the test target's id in the Octomind app (a UUID)" },
+        sends: "the test target, the URL under test, `environment`, `variables`, `tags`, `browser`, `breakpoint`, and a `github` context: repository owner and name, the commit SHA and ref under test, the PR number and node id, and the actor's login",
+        rerunSends: "`testCaseVersionIds`: the failed results' test case versions; `tags` are left out (the versions were chosen by them already), browser, breakpoint and variables stay",
+        sources: 'OpenAPI file (OctoMind-dev/cli f9ca737, 2026-01), doc pages, the official GitHub Action'
+    },
+    create: (deps) => new OctomindProvider(deps)
+});
 
 ;// CONCATENATED MODULE: ./src/vendors/testifly/provider.ts
 
@@ -36591,9 +36661,14 @@ const octomind = {
  * is marked "inferred".
  */
 // inferred: the page does not print the API origin; the documentation is served from here.
+const testifly_provider_DISPLAY_NAME = 'Testifly';
 const testifly_provider_DEFAULT_ORIGIN = 'https://testifly.dev';
 /** Inputs only Testifly reads: two of its selections, and the agent to route the job to. */
-const testifly_provider_OWN_INPUTS = { 'feature-id': inputs/* optionalText */.mR, 'suite-id': inputs/* optionalText */.mR, agent: inputs/* optionalText */.mR };
+const testifly_provider_OWN_INPUTS = {
+    'feature-id': inputs/* optionalText */.mR,
+    'suite-id': inputs/* optionalText */.mR,
+    agent: inputs/* optionalText */.mR
+};
 // Job statuses [doc]: Pending, PendingAgentConnection, InProgress, Success, Failed.
 const JOB_STATUS = {
     Pending: { signal: 'queued', phase: 'waiting to start' },
@@ -36739,16 +36814,13 @@ function mapTest(test, onUnknownStatus) {
 }
 class TestiflyProvider {
     deps;
-    name = 'testifly';
-    displayName = 'Testifly';
-    inputs = ['target-id', 'test-ids'];
     client;
     reportUnknown;
     constructor(deps) {
         this.deps = deps;
-        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(this.displayName, deps.warn);
+        this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(testifly_provider_DISPLAY_NAME, deps.warn);
         this.client = deps.http({
-            vendor: this.displayName,
+            vendor: testifly_provider_DISPLAY_NAME,
             baseUrl: new URL(deps.settings.apiUrl ?? testifly_provider_DEFAULT_ORIGIN).href,
             headers: { 'x-api-key': deps.settings.apiKey }
         });
@@ -36839,7 +36911,7 @@ class TestiflyProvider {
             throw new Error(`Testifly's answer does not mention job ${handle.runId}`);
         const state = (0,provider/* mapStatus */.Rf)(JOB_STATUS, job.status, { signal: 'running' }, (value) => this.reportUnknown('job', value));
         const base = {
-            provider: this.name,
+            provider: 'testifly',
             targetId: handle.targetId,
             runId: handle.runId,
             signal: state.signal,
@@ -36893,10 +36965,31 @@ function countsFromSummary(statuses) {
 function runSignal(jobSignal, counts) {
     return (0,model/* isFinalSignal */.vK)(jobSignal) && counts.pending > 0 ? 'running' : jobSignal;
 }
-const testifly = {
-    create: (deps) => new TestiflyProvider(deps),
-    ownInputs: testifly_provider_OWN_INPUTS
-};
+
+;// CONCATENATED MODULE: ./src/vendors/testifly/index.ts
+
+
+/**
+ * Testifly: a project's tests run by an agent (a runner) against the app the project points at.
+ * Facts: Testifly's "Test Execution API Workflow" page (read 2026-11), its only public API page.
+ */
+const testifly = (0,provider/* defineVendor */.W0)({
+    name: 'testifly',
+    displayName: testifly_provider_DISPLAY_NAME,
+    inputs: ['target-id', 'test-ids'],
+    ownInputs: testifly_provider_OWN_INPUTS,
+    capabilities: { rerun: 'tests' },
+    facts: {
+        apiUrl: testifly_provider_DEFAULT_ORIGIN,
+        credentials: '`x-api-key: <api-key>`',
+        key: { from: "the project's API key", secrets: ['TESTIFLY_API_KEY'] },
+        target: { names: 'the project', from: "the project's id (24 hexadecimal digits)" },
+        sends: 'the project (`target-id`), the selection (`feature-id`, `suite-id` or `test-ids`) and `agent`. No GitHub context',
+        rerunSends: "`tests` (`testId` for one): the failed tests' `_id`s, instead of `feature-id` / `suite-id` / `test-ids`",
+        sources: '"Test Execution API Workflow" (testifly.dev/documentation/test-execution-api, read 2026-11)'
+    },
+    create: (deps) => new TestiflyProvider(deps)
+});
 
 ;// CONCATENATED MODULE: ./src/vendors/index.ts
 
@@ -36906,13 +36999,11 @@ const testifly = {
 
 
 
-/** Every provider testgate can drive, by the name users write in `provider:`. */
-const PROVIDERS = {
-    octomind: octomind,
-    testifly: testifly,
-    futureagi: futureAgi,
-    empirical: empirical
-};
+
+/** Every vendor testgate can drive, in the order the docs list them: the one list of vendors. */
+const VENDORS = [octomind, testifly, futureAgi, empirical];
+/** The vendors by the name users write in `provider:`. */
+const PROVIDERS = Object.fromEntries(VENDORS.map((vendor) => [vendor.name, vendor]));
 function providerNames() {
     return Object.keys(PROVIDERS);
 }
@@ -36926,7 +37017,7 @@ function vendorCatalog(modules = PROVIDERS) {
     const clash = ownInputClash(ownInputs);
     if (clash)
         throw new Error(clash);
-    const scoring = Object.keys(modules).filter((name) => modules[name]?.scores === true);
+    const scoring = Object.keys(modules).filter((name) => modules[name]?.capabilities?.scores);
     return { names: Object.keys(modules), ownInputs, scoring };
 }
 /** Why the vendors' own inputs cannot be told apart, if they cannot. */
@@ -36942,15 +37033,54 @@ function ownInputClash(ownInputs) {
     }
     return undefined;
 }
-function providerFactory(name) {
-    if (!Object.hasOwn(PROVIDERS, name))
+function vendorModule(name) {
+    const vendor = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;
+    if (!vendor)
         throw new Error(`Unknown provider "${name}"`);
-    return PROVIDERS[name].create;
+    return vendor;
 }
-/** The chosen provider, with an HTTP client that knows every secret and sends testgate's user agent. */
-function createProvider(settings, setup) {
+/**
+ * The chosen vendor's provider, with an HTTP client that knows every secret and sends testgate's
+ * user agent, and who the vendor is and what it can do, as its module declares.
+ */
+function createProvider(settings, setup, vendor = vendorModule(settings.provider)) {
+    const operations = operationsOf(vendor, settings, setup);
+    const { name, displayName, inputs, capabilities, facts } = vendor;
+    // A new object over the operations, which stay as the module made them.
+    return Object.assign(Object.create(operations), {
+        name,
+        displayName,
+        inputs,
+        capabilities,
+        facts,
+        ...truthfulDefaults(vendor, operations)
+    });
+}
+/**
+ * The operations a vendor's provider leaves out, as what they truthfully are: no variant, no
+ * history, no cancel call, and no re-run of a selection unless the module declares one. A
+ * capability declared without its operation (or the reverse) is a mistake in the module.
+ */
+function truthfulDefaults(vendor, operations) {
+    const { capabilities, displayName } = vendor;
+    if (capabilities.cancel !== (operations.cancel !== undefined))
+        throw new Error(`${displayName}: capabilities.cancel says ${capabilities.cancel}, but cancel() is ${operations.cancel ? '' : 'not '}there`);
+    if (capabilities.history !== (operations.history !== undefined))
+        throw new Error(`${displayName}: capabilities.history says ${capabilities.history}, but history() is ${operations.history ? '' : 'not '}there`);
+    const cannotRerun = `${displayName} cannot re-run only some of its tests`;
+    return {
+        variant: operations.variant?.bind(operations) ?? (() => undefined),
+        history: operations.history?.bind(operations) ?? (() => Promise.resolve(vendors_history/* NO_HISTORY */.Vo)),
+        cancel: operations.cancel?.bind(operations) ??
+            (() => Promise.reject(new Error(`${displayName} has no call to stop a run`))),
+        rerunProblem: capabilities.rerun === 'none'
+            ? () => cannotRerun
+            : (operations.rerunProblem?.bind(operations) ?? (() => undefined))
+    };
+}
+function operationsOf(vendor, settings, setup) {
     const secrets = (0,src_secrets/* secretsOf */.F)(settings);
-    return providerFactory(settings.provider)({
+    return vendor.create({
         settings,
         http: (options) => new http/* HttpClient */.Qq({
             ...options,
@@ -36972,6 +37102,7 @@ function createProvider(settings, setup) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Rf: () => (/* binding */ mapStatus),
+/* harmony export */   W0: () => (/* binding */ defineVendor),
 /* harmony export */   XZ: () => (/* binding */ rerunFallbackLine),
 /* harmony export */   a7: () => (/* binding */ unknownStatusReporter),
 /* harmony export */   o9: () => (/* binding */ HISTORY_READ)
@@ -36982,6 +37113,17 @@ function rerunFallbackLine(reason) {
 }
 /** How a provider reads its history: a nicety, so one try, briefly. */
 const HISTORY_READ = { retry: 'once', timeoutMs: 5_000 };
+const NO_CAPABILITIES = {
+    rerun: 'none',
+    cancel: false,
+    history: false,
+    scores: false,
+    testsUrl: false
+};
+/** A vendor module, every capability it does not declare taken as absent. */
+function defineVendor(module) {
+    return { ...module, capabilities: { ...NO_CAPABILITIES, ...module.capabilities } };
+}
 /**
  * A warning per unknown vendor status, once: the same unknown value on every poll says nothing new.
  * Unknown statuses are treated as still running until the deadline, never as a crash.

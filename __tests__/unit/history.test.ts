@@ -201,7 +201,11 @@ describe('history()', () => {
 describe('readHistory', () => {
   const request = { settings: {}, context } as never
   const provider = (history?: Provider['history']) =>
-    ({ displayName: 'V', history }) as unknown as Provider
+    ({
+      displayName: 'V',
+      history,
+      capabilities: { history: history !== undefined }
+    }) as unknown as Provider
 
   it('is empty for a vendor that lists no runs', async () => {
     expect(await readHistory(provider(), request, runOf(1), 100)).toEqual(NO_HISTORY)

@@ -69,7 +69,7 @@ async function pipeline(env: NodeJS.ProcessEnv, progress: Progress): Promise<voi
   // A re-run needs the last attempt's failures before it starts; otherwise they are read later.
   const previous = wantsRerun(settings, context) ? await readPrevious() : undefined
   const plan = previous
-    ? planRerun(context, previous, (selection) => provider.rerunProblem?.(selection))
+    ? planRerun(context, previous, (selection) => provider.rerunProblem(selection))
     : {}
   if (plan.explanation) log.info(plan.explanation)
 
@@ -158,7 +158,7 @@ function requireUrlWithoutDeployment(
   provider: Provider
 ): void {
   const reason = missingUrlReason(context)
-  if (!reason || settings.url || !provider.inputs.includes('url')) return
+  if (!reason || settings.url || !provider.capabilities.testsUrl) return
   throw new InputError(
     `Input "url" is required for ${provider.displayName} here: ${reason}. ` +
       'Set `url:` to the address to test, e.g. a staging environment.'

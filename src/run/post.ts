@@ -37,7 +37,7 @@ export async function post(): Promise<void> {
       client: { requestTimeoutMs: 10_000, retries: 1 }
     })
     const where = handle.url ? ` (${handle.url})` : ''
-    if (!provider.cancel) {
+    if (!provider.capabilities.cancel) {
       log.info(
         `${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`
       )

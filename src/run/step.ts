@@ -55,8 +55,8 @@ function commentIdentity(
   provider: Provider,
   leg: Leg
 ): CommentIdentity {
-  // The target in the marker: the target-id input, for the vendors that read one.
-  const target = provider.inputs.includes('target-id') ? settings.targetId : undefined
+  // The target in the marker: the target-id input, for the vendors that take a target.
+  const target = provider.facts.target ? settings.targetId : undefined
   return {
     marker: commentMarker(provider.name, target, context.job, leg, context.workflowFile),
     legacyMarker: commentMarker(provider.name, target, context.job, leg),

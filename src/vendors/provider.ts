@@ -38,14 +38,23 @@ export interface RunHandle {
   extra?: Record<string, string>
 }
 
-export interface Provider {
+/**
+ * A started vendor as the pipeline uses it: the operations of its provider, with who it is and
+ * what it can do, as its module declares them (see VendorModule).
+ */
+export interface Provider extends Required<VendorOperations> {
   /** The name users write in `provider:`. */
   readonly name: string
   /** The vendor's name as users know it, for messages and headings. */
   readonly displayName: string
-  /** The provider-specific inputs this vendor reads; others that are set get a warning. */
   /** The shared vendor-specific inputs it reads (target-id, url…); its own ones always apply. */
   readonly inputs: readonly string[]
+  readonly capabilities: VendorCapabilities
+  readonly facts: VendorFacts
+}
+
+/** What a vendor's provider does: the calls to the vendor, and the checks before them. */
+export interface VendorOperations {
   /**
    * What sets this run apart from another of the same target, from the vendor's own inputs (e.g.
    * Octomind's "FIREFOX/MOBILE"), or undefined when nothing does. Runs that differ in it get their
@@ -98,18 +107,79 @@ export interface ProviderDeps {
 /** How a provider reads its history: a nicety, so one try, briefly. */
 export const HISTORY_READ = { retry: 'once', timeoutMs: 5_000 } as const
 
-export type ProviderFactory = (deps: ProviderDeps) => Provider
+export type ProviderFactory = (deps: ProviderDeps) => VendorOperations
 
 /**
- * A vendor as the registry knows it: how to make its provider, and the inputs only it reads,
- * each a schema of the string the workflow wrote. Adding a vendor input touches its provider file,
- * action.yml and the README, nothing else.
+ * What a vendor can do. What a module leaves undeclared it cannot: the truthful default, so that
+ * a re-run it cannot narrow runs everything and says so, a score rule is refused, and nothing
+ * waits for a cancel or a history that does not exist.
  */
-export interface ProviderModule {
-  create: ProviderFactory
-  ownInputs: OwnInputs
-  /** Its tests carry a score (min-score, min-average-score apply); undeclared: no scores. */
-  scores?: boolean
+export interface VendorCapabilities {
+  /**
+   * How it re-runs an earlier attempt's failed tests: `tests`, by a selection of tests it is given
+   * (their `rerunKey`s); `run`, by naming the earlier run, whose failures it picks itself; `none`.
+   */
+  rerun: 'tests' | 'run' | 'none'
+  /** It has a call that stops a run (the post step asks it when the job is cancelled). */
+  cancel: boolean
+  /** It lists a target's recent runs, from which the poll schedule predicts this one's end. */
+  history: boolean
+  /** Its tests carry a score (min-score and min-average-score apply). */
+  scores: boolean
+  /** It tests a URL: `url`, else the deployment's, is sent, and required where neither is known. */
+  testsUrl: boolean
+}
+
+/**
+ * What the docs say of a vendor: the README's and SECURITY.md's vendor tables are made from these
+ * (`npm run docs`), so a fact is written once, beside the code it describes.
+ */
+export interface VendorFacts {
+  /** The API's address unless `api-url` is set. */
+  apiUrl: string
+  /** How each credential is sent, e.g. "`x-api-key: <api-key>`". */
+  credentials: string
+  /** Where in the vendor's app the key (and secret) are found, and the secret names we suggest. */
+  key: { from: string; secrets: readonly string[] }
+  /** What `target-id` names and where it is found; undefined: the vendor takes no target. */
+  target?: { names: string; from: string }
+  /** What the trigger sends the vendor (besides the credentials). */
+  sends: string
+  /** What a re-run of the failed tests sends instead. */
+  rerunSends: string
+  /** Where these facts come from: server code, OpenAPI file, client, doc page (and when read). */
+  sources: string
+}
+
+/**
+ * A vendor, described by itself: who it is, the inputs it reads (the shared ones it uses and its
+ * own, each a schema of the string the workflow wrote), what it can do, what the docs say of it,
+ * and how to make its provider. Adding a vendor is its module, its test kit and one line in the
+ * registry (src/vendors/index.ts).
+ */
+export interface VendorModule {
+  readonly name: string
+  readonly displayName: string
+  readonly inputs: readonly string[]
+  readonly ownInputs: OwnInputs
+  readonly capabilities: VendorCapabilities
+  readonly facts: VendorFacts
+  readonly create: ProviderFactory
+}
+
+const NO_CAPABILITIES: VendorCapabilities = {
+  rerun: 'none',
+  cancel: false,
+  history: false,
+  scores: false,
+  testsUrl: false
+}
+
+/** A vendor module, every capability it does not declare taken as absent. */
+export function defineVendor(
+  module: Omit<VendorModule, 'capabilities'> & { capabilities?: Partial<VendorCapabilities> }
+): VendorModule {
+  return { ...module, capabilities: { ...NO_CAPABILITIES, ...module.capabilities } }
 }
 
 /**

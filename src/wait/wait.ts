@@ -55,7 +55,7 @@ export async function waitForReport(
   const floorMs = settings.pollIntervalSeconds * 1000 * scale
   // A re-run repeats a few failed tests: the target's full runs say nothing of how long it takes.
   const history =
-    provider.history && !request.rerun
+    provider.capabilities.history && !request.rerun
       ? (run: RunReport) => readHistory(provider, request, run, HISTORY_TIMEOUT_MS * scale)
       : undefined
   const outcome = await waitForVerdict({
@@ -104,7 +104,7 @@ export async function readHistory(
   run: RunReport,
   timeoutMs: number
 ): Promise<History> {
-  if (!provider.history) return NO_HISTORY
+  if (!provider.capabilities.history) return NO_HISTORY
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs)
@@ -147,7 +147,7 @@ export function finalReport(
     }
   }
   if (outcome.kind === 'aborted') {
-    const stop = provider.cancel
+    const stop = provider.capabilities.cancel
       ? `the post step asks ${provider.displayName} to stop the run`
       : `${provider.displayName} has no way to stop it, so it may still be going`
     return {

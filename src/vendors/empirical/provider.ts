@@ -15,10 +15,9 @@ import {
   mapStatus,
   unknownStatusReporter,
   type CancelResult,
-  type Provider,
   HISTORY_READ,
+  type VendorOperations,
   type ProviderDeps,
-  type ProviderModule,
   type RerunSelection,
   type RunHandle,
   type TriggerRequest
@@ -32,7 +31,9 @@ import { comparableRuns, testCountOf, type History } from '../history.js'
  * the single-run answer is undocumented, so it is read defensively. "inferred" marks our reading.
  */
 
-const DEFAULT_ORIGIN = 'https://api.empirical.run'
+export const DISPLAY_NAME = 'Empirical'
+
+export const DEFAULT_ORIGIN = 'https://api.empirical.run'
 const DASHBOARD_ORIGIN = 'https://dash.empirical.run'
 // History: one page of the project's recent runs.
 const HISTORY_PAGE = 20
@@ -258,19 +259,16 @@ function bestCounts(fromTests: Counts, fromRun: Counts | undefined): Counts {
   return fromRun.failed > fromTests.failed + fromTests.errored ? fromRun : fromTests
 }
 
-class EmpiricalProvider implements Provider {
-  readonly name = 'empirical' as const
-  readonly displayName = 'Empirical'
-  readonly inputs = ['url', 'environment', 'variables', 'tags'] as const
+export class EmpiricalProvider implements VendorOperations {
   private readonly client: HttpClient
   private readonly origin: string
   private readonly reportUnknown: (kind: string, value: string) => void
 
   constructor(private readonly deps: ProviderDeps) {
-    this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn)
+    this.reportUnknown = unknownStatusReporter(DISPLAY_NAME, deps.warn)
     this.origin = empiricalOrigin(deps.settings.apiUrl)
     this.client = deps.http({
-      vendor: this.displayName,
+      vendor: DISPLAY_NAME,
       baseUrl: this.origin,
       headers: { authorization: `Bearer ${deps.settings.apiKey}` }
     })
@@ -333,7 +331,7 @@ class EmpiricalProvider implements Provider {
     const startedAt = item?.created_at ?? undefined
     const started = Date.parse(startedAt ?? '')
     return {
-      provider: this.name,
+      provider: 'empirical',
       runId: handle.runId,
       url: slug
         ? `${this.dashboard()}/${encodeURIComponent(slug)}/test-runs/${encodeURIComponent(handle.runId)}`
@@ -425,9 +423,4 @@ function errorNote(run: Record<string, unknown> | undefined, item: ListItem | un
     }
   }
   return 'Empirical reports the run errored (no error code given).'
-}
-
-export const empirical: ProviderModule = {
-  create: (deps) => new EmpiricalProvider(deps),
-  ownInputs: {}
 }

@@ -17,10 +17,9 @@ import {
   rerunFallbackLine,
   unknownStatusReporter,
   type CancelResult,
-  type Provider,
   HISTORY_READ,
+  type VendorOperations,
   type ProviderDeps,
-  type ProviderModule,
   type RerunSelection,
   type RunHandle,
   type TriggerRequest
@@ -35,12 +34,14 @@ import { comparableRuns, testCountOf, type History } from '../history.js'
  * and an API key pair. What the code does not settle is marked "inferred".
  */
 
-const DEFAULT_BASE = 'https://api.futureagi.com'
+export const DISPLAY_NAME = 'Future AGI'
+
+export const DEFAULT_BASE = 'https://api.futureagi.com'
 // History: one page of the run test's recent executions.
 const HISTORY_PAGE = 10
 
 /** Inputs only Future AGI reads: the simulator to use [server: simulator_id]. */
-const OWN_INPUTS = { 'simulator-id': optionalText }
+export const OWN_INPUTS = { 'simulator-id': optionalText }
 
 function simulatorIds(settings: Settings): string[] {
   const { 'simulator-id': id } = ownInputs(settings, OWN_INPUTS)
@@ -356,17 +357,14 @@ export function callIdentities(
   })
 }
 
-class FutureAgiProvider implements Provider {
-  readonly name = 'futureagi' as const
-  readonly displayName = 'Future AGI'
-  readonly inputs = ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'] as const
+export class FutureAgiProvider implements VendorOperations {
   private readonly client: HttpClient
   private readonly reportUnknown: (kind: string, value: string) => void
 
   constructor(private readonly deps: ProviderDeps) {
-    this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn)
+    this.reportUnknown = unknownStatusReporter(DISPLAY_NAME, deps.warn)
     this.client = deps.http({
-      vendor: this.displayName,
+      vendor: DISPLAY_NAME,
       baseUrl: deps.settings.apiUrl ?? DEFAULT_BASE,
       headers: authHeaders(deps.settings)
     })
@@ -512,7 +510,7 @@ class FutureAgiProvider implements Provider {
       )
     )
     return {
-      provider: this.name,
+      provider: 'futureagi',
       targetId: handle.targetId,
       runId: handle.runId,
       signal,
@@ -574,11 +572,4 @@ function callTimes(
   const starts = calls.flatMap((call) => (call.start_time ? [call.start_time] : [])).sort()
   const ends = calls.flatMap((call) => (call.timestamp ? [call.timestamp] : [])).sort()
   return { startedAt: starts[0], finishedAt: final ? ends[ends.length - 1] : undefined }
-}
-
-export const futureAgi: ProviderModule = {
-  create: (deps) => new FutureAgiProvider(deps),
-  ownInputs: OWN_INPUTS,
-  // Each call's overall_score [server: CallExecution.overall_score].
-  scores: true
 }

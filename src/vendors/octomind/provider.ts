@@ -16,10 +16,9 @@ import { comparableRuns, testCountOf, type History, type PastRun } from '../hist
 import {
   mapStatus,
   unknownStatusReporter,
-  type Provider,
   HISTORY_READ,
+  type VendorOperations,
   type ProviderDeps,
-  type ProviderModule,
   type RerunSelection,
   type RunHandle,
   type TriggerRequest
@@ -31,14 +30,19 @@ import {
  * are silent the code says "inferred".
  */
 
-const DEFAULT_ORIGIN = 'https://app.octomind.dev'
+export const DISPLAY_NAME = 'Octomind'
+
+export const DEFAULT_ORIGIN = 'https://app.octomind.dev'
 
 // The v3 execute request's enums [spec: Browser, Breakpoint].
 const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'] as const
 const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'] as const
 
 /** Inputs only Octomind reads (case-insensitive, sent upper case). */
-const OWN_INPUTS = { browser: optionalChoice(BROWSERS), breakpoint: optionalChoice(BREAKPOINTS) }
+export const OWN_INPUTS = {
+  browser: optionalChoice(BROWSERS),
+  breakpoint: optionalChoice(BREAKPOINTS)
+}
 
 // Report-level statuses (spec: WAITING | PASSED | FAILED). The verdict comes from the results too.
 const REPORT_STATUS: Record<string, VendorSignal> = {
@@ -265,21 +269,18 @@ export function octomindRerunProblem(rerun: RerunSelection): string | undefined 
     : undefined
 }
 
-class OctomindProvider implements Provider {
-  readonly name = 'octomind' as const
-  readonly displayName = 'Octomind'
-  readonly inputs = ['target-id', 'url', 'environment', 'variables', 'tags'] as const
+export class OctomindProvider implements VendorOperations {
   private readonly client: HttpClient
   private readonly origin: string
   private testCaseNames: Map<string, string> | undefined
   private readonly reportUnknown: (kind: string, value: string) => void
 
   constructor(private readonly deps: ProviderDeps) {
-    this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn)
+    this.reportUnknown = unknownStatusReporter(DISPLAY_NAME, deps.warn)
     const { apiBase, origin } = octomindApiBase(deps.settings.apiUrl)
     this.origin = origin
     this.client = deps.http({
-      vendor: this.displayName,
+      vendor: DISPLAY_NAME,
       baseUrl: apiBase,
       headers: { 'x-api-key': deps.settings.apiKey },
       describeError: describeOctomindError
@@ -407,9 +408,4 @@ export function pastReports(reports: readonly z.infer<typeof pastReportSchema>[]
     }
     return [{ durationMs, traits }]
   })
-}
-
-export const octomind: ProviderModule = {
-  create: (deps) => new OctomindProvider(deps),
-  ownInputs: OWN_INPUTS
 }

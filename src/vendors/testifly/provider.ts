@@ -13,10 +13,9 @@ import {
 } from '../../report/model.js'
 import {
   mapStatus,
+  type VendorOperations,
   unknownStatusReporter,
-  type Provider,
   type ProviderDeps,
-  type ProviderModule,
   type RerunSelection,
   type RunHandle,
   type TriggerRequest
@@ -30,10 +29,16 @@ import {
  */
 
 // inferred: the page does not print the API origin; the documentation is served from here.
-const DEFAULT_ORIGIN = 'https://testifly.dev'
+export const DISPLAY_NAME = 'Testifly'
+
+export const DEFAULT_ORIGIN = 'https://testifly.dev'
 
 /** Inputs only Testifly reads: two of its selections, and the agent to route the job to. */
-const OWN_INPUTS = { 'feature-id': optionalText, 'suite-id': optionalText, agent: optionalText }
+export const OWN_INPUTS = {
+  'feature-id': optionalText,
+  'suite-id': optionalText,
+  agent: optionalText
+}
 
 interface JobState {
   signal: VendorSignal
@@ -212,17 +217,14 @@ export function mapTest(test: TestiflyTest, onUnknownStatus: (value: string) => 
   return result
 }
 
-class TestiflyProvider implements Provider {
-  readonly name = 'testifly' as const
-  readonly displayName = 'Testifly'
-  readonly inputs = ['target-id', 'test-ids'] as const
+export class TestiflyProvider implements VendorOperations {
   private readonly client: HttpClient
   private readonly reportUnknown: (kind: string, value: string) => void
 
   constructor(private readonly deps: ProviderDeps) {
-    this.reportUnknown = unknownStatusReporter(this.displayName, deps.warn)
+    this.reportUnknown = unknownStatusReporter(DISPLAY_NAME, deps.warn)
     this.client = deps.http({
-      vendor: this.displayName,
+      vendor: DISPLAY_NAME,
       baseUrl: new URL(deps.settings.apiUrl ?? DEFAULT_ORIGIN).href,
       headers: { 'x-api-key': deps.settings.apiKey }
     })
@@ -323,7 +325,7 @@ class TestiflyProvider implements Provider {
       this.reportUnknown('job', value)
     )
     const base: Observation = {
-      provider: this.name,
+      provider: 'testifly',
       targetId: handle.targetId,
       runId: handle.runId,
       signal: state.signal,
@@ -380,9 +382,4 @@ export function countsFromSummary(statuses: readonly { label: string; count: num
  */
 function runSignal(jobSignal: VendorSignal, counts: Observation['counts']): VendorSignal {
   return isFinalSignal(jobSignal) && counts.pending > 0 ? 'running' : jobSignal
-}
-
-export const testifly: ProviderModule = {
-  create: (deps) => new TestiflyProvider(deps),
-  ownInputs: OWN_INPUTS
 }
