@@ -31447,8 +31447,8 @@ function responseHeaders(error) {
     return headers && typeof headers === 'object' ? headers : {};
 }
 
-// EXTERNAL MODULE: ./src/vendors/index.ts + 8 modules
-var vendors = __nccwpck_require__(2456);
+// EXTERNAL MODULE: ./src/vendors/index.ts + 16 modules
+var vendors = __nccwpck_require__(2023);
 ;// CONCATENATED MODULE: ./src/report/markdown-text.ts
 /** Markdown for text testgate does not control: escaped, fenced, or linked only as http(s). */
 // eslint-disable-next-line no-control-regex
@@ -35158,7 +35158,7 @@ function errorMessage(error) {
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
-/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2456);
+/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2023);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 
 
@@ -35385,7 +35385,7 @@ function testCountOf(counts) {
 
 /***/ }),
 
-/***/ 2456:
+/***/ 2023:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35409,25 +35409,13 @@ var provider = __nccwpck_require__(3854);
 var src_text = __nccwpck_require__(8992);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __nccwpck_require__(9691);
-// EXTERNAL MODULE: ./src/report/model.ts
-var model = __nccwpck_require__(6867);
-// EXTERNAL MODULE: ./src/vendors/history.ts
-var vendors_history = __nccwpck_require__(4579);
-;// CONCATENATED MODULE: ./src/vendors/empirical/provider.ts
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/vendors/empirical/api.ts
 
 
 /**
- * Empirical: `PUT /api/test-runs` starts a Playwright run in an environment; the run list
- * (`GET /api/test-runs?id=`) has its state and counts, the run itself (`GET /api/test-runs/{id}`)
- * its per-test summary. Facts: Empirical's API reference and what its own code reads; the shape of
- * the single-run answer is undocumented, so it is read defensively. "inferred" marks our reading.
+ * Empirical's API as its doc pages and own action have it: run states and test statuses, the
+ * answers testgate reads, and the trigger body.
  */
-const DISPLAY_NAME = 'Empirical';
 const DEFAULT_ORIGIN = 'https://api.empirical.run';
 const DASHBOARD_ORIGIN = 'https://dash.empirical.run';
 // History: one page of the project's recent runs.
@@ -35582,6 +35570,18 @@ function empiricalOrigin(apiUrl) {
     const url = new URL(apiUrl ?? DEFAULT_ORIGIN);
     return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/api$/, '')}`;
 }
+
+// EXTERNAL MODULE: ./src/report/model.ts
+var model = __nccwpck_require__(6867);
+// EXTERNAL MODULE: ./src/vendors/history.ts
+var vendors_history = __nccwpck_require__(4579);
+;// CONCATENATED MODULE: ./src/vendors/empirical/mapping.ts
+
+
+/**
+ * An Empirical run, mapped to the normalized model: its per-test summary, else its counts, and
+ * the reason of a run that errored.
+ */
 function mapDetail(detail, onUnknownStatus) {
     const mapped = (0,provider/* mapStatus */.Rf)(TEST_STATUS, (detail.status ?? '').toLowerCase(), { status: 'running' }, () => onUnknownStatus(detail.status ?? '(none)'));
     const test = {
@@ -35628,6 +35628,33 @@ function bestCounts(fromTests, fromRun) {
         return fromRun;
     return fromRun.failed > fromTests.failed + fromTests.errored ? fromRun : fromTests;
 }
+function errorNote(run, item) {
+    for (const source of [run, item]) {
+        for (const key of ERROR_CODE_FIELDS) {
+            const value = source?.[key];
+            if (typeof value === 'string' && value !== '')
+                return `Empirical reports the run errored: ${value}`;
+        }
+    }
+    return 'Empirical reports the run errored (no error code given).';
+}
+
+;// CONCATENATED MODULE: ./src/vendors/empirical/provider.ts
+
+
+
+
+
+
+
+
+/**
+ * Empirical: `PUT /api/test-runs` starts a Playwright run in an environment; the run list
+ * (`GET /api/test-runs?id=`) has its state and counts, the run itself (`GET /api/test-runs/{id}`)
+ * its per-test summary. Facts: Empirical's API reference and what its own code reads; the shape of
+ * the single-run answer is undocumented, so it is read defensively. "inferred" marks our reading.
+ */
+const DISPLAY_NAME = 'Empirical';
 class EmpiricalProvider {
     deps;
     client;
@@ -35754,18 +35781,9 @@ class EmpiricalProvider {
         }
     }
 }
-function errorNote(run, item) {
-    for (const source of [run, item]) {
-        for (const key of ERROR_CODE_FIELDS) {
-            const value = source?.[key];
-            if (typeof value === 'string' && value !== '')
-                return `Empirical reports the run errored: ${value}`;
-        }
-    }
-    return 'Empirical reports the run errored (no error code given).';
-}
 
 ;// CONCATENATED MODULE: ./src/vendors/empirical/index.ts
+
 
 
 /**
@@ -35793,24 +35811,17 @@ const empirical = (0,provider/* defineVendor */.W0)({
     create: (deps) => new EmpiricalProvider(deps)
 });
 
-;// CONCATENATED MODULE: ./src/vendors/futureagi/provider.ts
-
-
-
+;// CONCATENATED MODULE: ./src/vendors/futureagi/api.ts
 
 
 
 /**
- * Future AGI agent simulations: executing a run test starts a test execution, which places calls
- * (simulated conversations) and evaluates each one. Facts follow Future AGI's server code (its
- * open-source platform: the run-test views and serializers of `futureagi/simulate/`), which differs
- * from the doc page: a snake_case body checked strictly, calls in a paginated `results` envelope,
- * and an API key pair. What the code does not settle is marked "inferred".
+ * Future AGI's API as its server code has it: execution and call statuses, the paged answers
+ * testgate reads, the strict snake_case execute body, the key pair, and the checks of the ids.
  */
-const provider_DISPLAY_NAME = 'Future AGI';
 const DEFAULT_BASE = 'https://api.futureagi.com';
 // History: one page of the run test's recent executions.
-const provider_HISTORY_PAGE = 10;
+const api_HISTORY_PAGE = 10;
 /** Inputs only Future AGI reads: the simulator to use [server: simulator_id]. */
 const OWN_INPUTS = { 'simulator-id': inputs/* optionalText */.mR };
 function simulatorIds(settings) {
@@ -35962,6 +35973,11 @@ function unknownScenarios(settings, runTestScenarios) {
             : [`Input "${input}": not scenarios of run test ${settings.targetId}: ${unknown.join(', ')}`];
     });
 }
+
+;// CONCATENATED MODULE: ./src/vendors/futureagi/mapping.ts
+
+
+
 // Pass/Fail evals answer "Passed" or "Failed" [server tests: output_type "Pass/Fail"].
 const FAILING_VALUES = new Set(['failed', 'fail']);
 const evalOutputSchema = schemas/* object */.Ikc({
@@ -36080,6 +36096,29 @@ function callIdentities(calls) {
         return { id: `${key(call)}#${index}`, ...rerunKey, name: `${name} (call ${index})` };
     });
 }
+/** inferred: the execution's answer has no times of its own; its calls' first start and last update stand in. */
+function callTimes(calls, final) {
+    const starts = calls.flatMap((call) => (call.start_time ? [call.start_time] : [])).sort();
+    const ends = calls.flatMap((call) => (call.timestamp ? [call.timestamp] : [])).sort();
+    return { startedAt: starts[0], finishedAt: final ? ends[ends.length - 1] : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/vendors/futureagi/provider.ts
+
+
+
+
+
+
+
+/**
+ * Future AGI agent simulations: executing a run test starts a test execution, which places calls
+ * (simulated conversations) and evaluates each one. Facts follow Future AGI's server code (its
+ * open-source platform: the run-test views and serializers of `futureagi/simulate/`), which differs
+ * from the doc page: a snake_case body checked strictly, calls in a paginated `results` envelope,
+ * and an API key pair. What the code does not settle is marked "inferred".
+ */
+const provider_DISPLAY_NAME = 'Future AGI';
 class FutureAgiProvider {
     deps;
     client;
@@ -36180,7 +36219,7 @@ class FutureAgiProvider {
      */
     async history({ settings }, run) {
         const runTest = encodeURIComponent(settings.targetId ?? '');
-        const page = await this.client.request('GET', `/simulate/run-tests/${runTest}/executions/?status=completed&page=1&limit=${provider_HISTORY_PAGE}`, {
+        const page = await this.client.request('GET', `/simulate/run-tests/${runTest}/executions/?status=completed&page=1&limit=${api_HISTORY_PAGE}`, {
             schema: executionsPageSchema,
             ...provider/* HISTORY_READ */.o9
         });
@@ -36256,14 +36295,9 @@ class FutureAgiProvider {
         return 'cancelled';
     }
 }
-/** inferred: the execution's answer has no times of its own; its calls' first start and last update stand in. */
-function callTimes(calls, final) {
-    const starts = calls.flatMap((call) => (call.start_time ? [call.start_time] : [])).sort();
-    const ends = calls.flatMap((call) => (call.timestamp ? [call.timestamp] : [])).sort();
-    return { startedAt: starts[0], finishedAt: final ? ends[ends.length - 1] : undefined };
-}
 
 ;// CONCATENATED MODULE: ./src/vendors/futureagi/index.ts
+
 
 
 /**
@@ -36293,25 +36327,20 @@ const futureAgi = (0,provider/* defineVendor */.W0)({
     create: (deps) => new FutureAgiProvider(deps)
 });
 
-;// CONCATENATED MODULE: ./src/vendors/octomind/provider.ts
-
-
-
+;// CONCATENATED MODULE: ./src/vendors/octomind/api.ts
 
 
 
 /**
- * Octomind: `POST /apiKey/v3/execute` starts a test report, `GET .../test-reports/{id}` is polled
- * until it leaves WAITING. Facts: Octomind's OpenAPI spec (v3, 2026-01) and its docs; where they
- * are silent the code says "inferred".
+ * Octomind's API as its OpenAPI file (OctoMind-dev/cli f9ca737, 2026-01) has it: the statuses, the
+ * answers testgate reads, the execute body, and how an error and a re-run selection are read.
  */
-const octomind_provider_DISPLAY_NAME = 'Octomind';
-const provider_DEFAULT_ORIGIN = 'https://app.octomind.dev';
+const api_DEFAULT_ORIGIN = 'https://app.octomind.dev';
 // The v3 execute request's enums [spec: Browser, Breakpoint].
 const BROWSERS = ['CHROMIUM', 'FIREFOX', 'SAFARI'];
 const BREAKPOINTS = ['DESKTOP', 'TABLET', 'MOBILE'];
 /** Inputs only Octomind reads (case-insensitive, sent upper case). */
-const provider_OWN_INPUTS = {
+const api_OWN_INPUTS = {
     browser: (0,inputs/* optionalChoice */.AU)(BROWSERS),
     breakpoint: (0,inputs/* optionalChoice */.AU)(BREAKPOINTS)
 };
@@ -36353,7 +36382,7 @@ const testReportSchema = schemas/* object */.Ikc({
     testResults: schemas/* array */.YOg(testResultSchema).nullish()
 })
     .loose();
-const provider_executeResponseSchema = schemas/* object */.Ikc({ testReportUrl: schemas/* string */.YjP().optional(), testReport: testReportSchema })
+const api_executeResponseSchema = schemas/* object */.Ikc({ testReportUrl: schemas/* string */.YjP().optional(), testReport: testReportSchema })
     .loose();
 // getTestReports: the target's reports, newest first [spec L597–665]; nothing in it is required.
 // A report states its browser and breakpoint [spec: TestReport], and its results, whose number is
@@ -36385,11 +36414,11 @@ function describeOctomindError(body) {
 }
 /** api-url is the app origin (as in Octomind's own action) or the API base ending in /api. */
 function octomindApiBase(apiUrl) {
-    const url = new URL(apiUrl ?? provider_DEFAULT_ORIGIN);
+    const url = new URL(apiUrl ?? api_DEFAULT_ORIGIN);
     const path = url.pathname.replace(/\/+$/, '');
     return { apiBase: `${url.origin}${path === '' ? '/api' : path}`, origin: url.origin };
 }
-function provider_buildExecuteBody(request) {
+function api_buildExecuteBody(request) {
     const { settings, context } = request;
     const body = {
         testTargetId: settings.targetId,
@@ -36422,13 +36451,31 @@ function provider_buildExecuteBody(request) {
     }
     else if (settings.tags.length > 0)
         body.tags = settings.tags;
-    const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, provider_OWN_INPUTS);
+    const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, api_OWN_INPUTS);
     if (browser)
         body.browser = browser;
     if (breakpoint)
         body.breakpoint = breakpoint;
     return body;
 }
+const api_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Why Octomind cannot re-run just these tests: `testCaseVersionIds` takes UUIDs [spec], and a key
+ * that is not one (a result that named neither case nor version) selects nothing Octomind knows.
+ * A key that is a test case id (reports of servers older than `testCaseVersionIds`, 2025-12 and
+ * before, name only cases) cannot be told from a version id here.
+ */
+function octomindRerunProblem(rerun) {
+    const bad = rerun.keys.filter((key) => !api_UUID.test(key));
+    return bad.length > 0
+        ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).map(src_text/* shortId */.m_).join(', ')})`
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/octomind/mapping.ts
+
+
+
 function mapReport(report, mapping) {
     const reportLink = `${mapping.origin}/testtargets/${encodeURIComponent(mapping.targetId)}/testreports/${encodeURIComponent(report.id)}`;
     const tests = (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping));
@@ -36489,19 +36536,38 @@ function testIdentity(result, caseNames) {
         identity.rerunKey = result.testCaseVersionId;
     return identity;
 }
-const provider_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
- * Why Octomind cannot re-run just these tests: `testCaseVersionIds` takes UUIDs [spec], and a key
- * that is not one (a result that named neither case nor version) selects nothing Octomind knows.
- * A key that is a test case id (reports of servers older than `testCaseVersionIds`, 2025-12 and
- * before, name only cases) cannot be told from a version id here.
+ * The finished reports among these, each with its duration (inferred: updatedAt − createdAt, a
+ * report being last updated when it finishes) and what it states of how it ran. A report still
+ * WAITING has no duration; an empty result list states no test count.
  */
-function octomindRerunProblem(rerun) {
-    const bad = rerun.keys.filter((key) => !provider_UUID.test(key));
-    return bad.length > 0
-        ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).map(src_text/* shortId */.m_).join(', ')})`
-        : undefined;
+function pastReports(reports) {
+    return reports.flatMap((report) => {
+        const final = Object.hasOwn(REPORT_STATUS, report.status) && report.status !== 'WAITING';
+        const durationMs = Date.parse(report.updatedAt ?? '') - Date.parse(report.createdAt ?? '');
+        if (!final || !(durationMs > 0))
+            return [];
+        const traits = {
+            browser: report.browser ?? undefined,
+            breakpoint: report.breakpoint ?? undefined,
+            tests: report.testResults?.length || undefined
+        };
+        return [{ durationMs, traits }];
+    });
 }
+
+;// CONCATENATED MODULE: ./src/vendors/octomind/provider.ts
+
+
+
+
+
+/**
+ * Octomind: `POST /apiKey/v3/execute` starts a test report, `GET .../test-reports/{id}` is polled
+ * until it leaves WAITING. Facts: Octomind's OpenAPI spec (v3, 2026-01) and its docs; where they
+ * are silent the code says "inferred".
+ */
+const octomind_provider_DISPLAY_NAME = 'Octomind';
 class OctomindProvider {
     deps;
     client;
@@ -36521,7 +36587,7 @@ class OctomindProvider {
         });
     }
     variant(settings) {
-        const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, provider_OWN_INPUTS);
+        const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, api_OWN_INPUTS);
         const parts = [browser, breakpoint].filter((part) => part !== undefined);
         return parts.length > 0 ? parts.join('/') : undefined;
     }
@@ -36540,8 +36606,8 @@ class OctomindProvider {
     }
     async trigger(request) {
         const response = await this.client.request('POST', '/apiKey/v3/execute', {
-            body: provider_buildExecuteBody(request),
-            schema: provider_executeResponseSchema,
+            body: api_buildExecuteBody(request),
+            schema: api_executeResponseSchema,
             retry: 'unsent-only'
         });
         const targetId = request.settings.targetId ?? '';
@@ -36577,7 +36643,7 @@ class OctomindProvider {
             schema: testReportListSchema,
             ...provider/* HISTORY_READ */.o9
         });
-        const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, provider_OWN_INPUTS);
+        const { browser, breakpoint } = (0,inputs/* ownInputs */.oi)(settings, api_OWN_INPUTS);
         const thisRun = {
             environment: settings.environment ?? 'default',
             // inferred: a run asked for neither runs Chromium on a desktop, the official action's defaults
@@ -36599,27 +36665,9 @@ class OctomindProvider {
         }
     }
 }
-/**
- * The finished reports among these, each with its duration (inferred: updatedAt − createdAt, a
- * report being last updated when it finishes) and what it states of how it ran. A report still
- * WAITING has no duration; an empty result list states no test count.
- */
-function pastReports(reports) {
-    return reports.flatMap((report) => {
-        const final = Object.hasOwn(REPORT_STATUS, report.status) && report.status !== 'WAITING';
-        const durationMs = Date.parse(report.updatedAt ?? '') - Date.parse(report.createdAt ?? '');
-        if (!final || !(durationMs > 0))
-            return [];
-        const traits = {
-            browser: report.browser ?? undefined,
-            breakpoint: report.breakpoint ?? undefined,
-            tests: report.testResults?.length || undefined
-        };
-        return [{ durationMs, traits }];
-    });
-}
 
 ;// CONCATENATED MODULE: ./src/vendors/octomind/index.ts
+
 
 
 /**
@@ -36631,10 +36679,10 @@ const octomind = (0,provider/* defineVendor */.W0)({
     name: 'octomind',
     displayName: octomind_provider_DISPLAY_NAME,
     inputs: ['target-id', 'url', 'environment', 'variables', 'tags'],
-    ownInputs: provider_OWN_INPUTS,
+    ownInputs: api_OWN_INPUTS,
     capabilities: { rerun: 'tests', history: true, testsUrl: true },
     facts: {
-        apiUrl: `${provider_DEFAULT_ORIGIN}/api`,
+        apiUrl: `${api_DEFAULT_ORIGIN}/api`,
         credentials: '`x-api-key: <api-key>`',
         key: {
             from: "an organisation's API key, created in the Octomind app's settings",
@@ -36648,23 +36696,18 @@ const octomind = (0,provider/* defineVendor */.W0)({
     create: (deps) => new OctomindProvider(deps)
 });
 
-;// CONCATENATED MODULE: ./src/vendors/testifly/provider.ts
-
+;// CONCATENATED MODULE: ./src/vendors/testifly/api.ts
 
 
 
 
 /**
- * Testifly: `POST /api/testExecution/{projId}` queues a job, `POST /api/jobs/{projId}` reports the
- * job's state and, once it has one, its test run id; `GET /api/testRun/{projId}/{runId}` has the
- * live and final results. Facts: Testifly's "Test Execution API Workflow" page; what it leaves open
- * is marked "inferred".
+ * Testifly's API as its "Test Execution API Workflow" page has it: job and test statuses, the
+ * answers testgate reads, and the execute body with its one selection.
  */
-// inferred: the page does not print the API origin; the documentation is served from here.
-const testifly_provider_DISPLAY_NAME = 'Testifly';
-const testifly_provider_DEFAULT_ORIGIN = 'https://testifly.dev';
+const testifly_api_DEFAULT_ORIGIN = 'https://testifly.dev';
 /** Inputs only Testifly reads: two of its selections, and the agent to route the job to. */
-const testifly_provider_OWN_INPUTS = {
+const testifly_api_OWN_INPUTS = {
     'feature-id': inputs/* optionalText */.mR,
     'suite-id': inputs/* optionalText */.mR,
     agent: inputs/* optionalText */.mR
@@ -36683,7 +36726,7 @@ function isJobOver(status) {
 }
 // Test statuses, from the labels of the run's `statuses` summary [doc]: Passed, Failed, Skipped,
 // Running, Scheduled.
-const provider_TEST_STATUS = {
+const api_TEST_STATUS = {
     Passed: 'passed',
     Failed: 'failed',
     Skipped: 'skipped',
@@ -36696,7 +36739,7 @@ function isAlreadyExists(error) {
         error.status < 500 &&
         error.message.includes('AlreadyExists'));
 }
-const testifly_provider_executeResponseSchema = schemas/* object */.Ikc({
+const testifly_api_executeResponseSchema = schemas/* object */.Ikc({
     success: schemas/* boolean */.zMY().optional(),
     scheduleStatus: schemas/* string */.YjP().optional(),
     jobId: schemas/* string */.YjP().optional(),
@@ -36738,7 +36781,7 @@ const testRunSchema = schemas/* object */.Ikc({
 /** Exactly one selection: feature, suite, or test ids (one id → testId, several → tests). */
 function selection(settings) {
     const chosen = [];
-    const own = (0,inputs/* ownInputs */.oi)(settings, testifly_provider_OWN_INPUTS);
+    const own = (0,inputs/* ownInputs */.oi)(settings, testifly_api_OWN_INPUTS);
     if (own['feature-id'])
         chosen.push(['feature-id', { featureId: own['feature-id'] }]);
     if (own['suite-id'])
@@ -36760,14 +36803,23 @@ function selection(settings) {
  * the only id a test has there (inferred: the page does not say that `_id` is the id `tests`
  * takes rather than a per-run record's).
  */
-function testifly_provider_buildExecuteBody(settings, rerun) {
-    const { agent } = (0,inputs/* ownInputs */.oi)(settings, testifly_provider_OWN_INPUTS);
+function testifly_api_buildExecuteBody(settings, rerun) {
+    const { agent } = (0,inputs/* ownInputs */.oi)(settings, testifly_api_OWN_INPUTS);
     const chosen = rerun ? idSelection(rerun.keys) : selection(settings);
     return { action: 'executeTests', ...chosen, ...(agent ? { agentName: agent } : {}) };
 }
 function idSelection(ids) {
     return ids.length === 1 ? { testId: ids[0] } : { tests: [...ids] };
 }
+
+;// CONCATENATED MODULE: ./src/vendors/testifly/mapping.ts
+
+
+
+/**
+ * A Testifly run report, mapped to the normalized model: each test with its status, error and
+ * the last steps of its timeline, and the run's counts.
+ */
 /** Timeline entries are undocumented: strings stay as they are, objects show their telling fields. */
 function timelineText(entries, last = 5) {
     const lines = entries.slice(-last).map((entry) => {
@@ -36796,7 +36848,7 @@ function errorText(error) {
     return JSON.stringify(error);
 }
 function mapTest(test, onUnknownStatus) {
-    const status = (0,provider/* mapStatus */.Rf)(provider_TEST_STATUS, test.status, 'running', onUnknownStatus);
+    const status = (0,provider/* mapStatus */.Rf)(api_TEST_STATUS, test.status, 'running', onUnknownStatus);
     const links = [];
     if (test.videoLink)
         links.push({ label: 'video', url: test.videoLink, kind: 'artifact' });
@@ -36812,6 +36864,44 @@ function mapTest(test, onUnknownStatus) {
     }
     return result;
 }
+/** Counts from the run's `statuses` summary ({label, count} per test status). */
+function countsFromSummary(statuses) {
+    const counts = (0,model/* countTests */.tu)([]);
+    for (const { label, count } of statuses) {
+        const status = Object.hasOwn(api_TEST_STATUS, label) ? api_TEST_STATUS[label] : undefined;
+        if (status === undefined)
+            continue;
+        counts.total += count;
+        if (status === 'running' || status === 'queued')
+            counts.pending += count;
+        else
+            counts[status] += count;
+    }
+    return counts;
+}
+/**
+ * The job counts as over once it is finished and no test is still running or scheduled
+ * (inferred: the page only says to keep refreshing while the job runs).
+ */
+function runSignal(jobSignal, counts) {
+    return (0,model/* isFinalSignal */.vK)(jobSignal) && counts.pending > 0 ? 'running' : jobSignal;
+}
+
+;// CONCATENATED MODULE: ./src/vendors/testifly/provider.ts
+
+
+
+
+
+
+/**
+ * Testifly: `POST /api/testExecution/{projId}` queues a job, `POST /api/jobs/{projId}` reports the
+ * job's state and, once it has one, its test run id; `GET /api/testRun/{projId}/{runId}` has the
+ * live and final results. Facts: Testifly's "Test Execution API Workflow" page; what it leaves open
+ * is marked "inferred".
+ */
+// inferred: the page does not print the API origin; the documentation is served from here.
+const testifly_provider_DISPLAY_NAME = 'Testifly';
 class TestiflyProvider {
     deps;
     client;
@@ -36821,7 +36911,7 @@ class TestiflyProvider {
         this.reportUnknown = (0,provider/* unknownStatusReporter */.a7)(testifly_provider_DISPLAY_NAME, deps.warn);
         this.client = deps.http({
             vendor: testifly_provider_DISPLAY_NAME,
-            baseUrl: new URL(deps.settings.apiUrl ?? testifly_provider_DEFAULT_ORIGIN).href,
+            baseUrl: new URL(deps.settings.apiUrl ?? testifly_api_DEFAULT_ORIGIN).href,
             headers: { 'x-api-key': deps.settings.apiKey }
         });
     }
@@ -36836,8 +36926,8 @@ class TestiflyProvider {
     schedule(settings, rerun) {
         return this.client
             .request('POST', this.projectPath('testExecution'), {
-            body: testifly_provider_buildExecuteBody(settings, rerun),
-            schema: testifly_provider_executeResponseSchema,
+            body: testifly_api_buildExecuteBody(settings, rerun),
+            schema: testifly_api_executeResponseSchema,
             retry: 'unsent-only'
         })
             .catch((error) => {
@@ -36943,30 +37033,9 @@ class TestiflyProvider {
         };
     }
 }
-/** Counts from the run's `statuses` summary ({label, count} per test status). */
-function countsFromSummary(statuses) {
-    const counts = (0,model/* countTests */.tu)([]);
-    for (const { label, count } of statuses) {
-        const status = Object.hasOwn(provider_TEST_STATUS, label) ? provider_TEST_STATUS[label] : undefined;
-        if (status === undefined)
-            continue;
-        counts.total += count;
-        if (status === 'running' || status === 'queued')
-            counts.pending += count;
-        else
-            counts[status] += count;
-    }
-    return counts;
-}
-/**
- * The job counts as over once it is finished and no test is still running or scheduled
- * (inferred: the page only says to keep refreshing while the job runs).
- */
-function runSignal(jobSignal, counts) {
-    return (0,model/* isFinalSignal */.vK)(jobSignal) && counts.pending > 0 ? 'running' : jobSignal;
-}
 
 ;// CONCATENATED MODULE: ./src/vendors/testifly/index.ts
+
 
 
 /**
@@ -36977,10 +37046,10 @@ const testifly = (0,provider/* defineVendor */.W0)({
     name: 'testifly',
     displayName: testifly_provider_DISPLAY_NAME,
     inputs: ['target-id', 'test-ids'],
-    ownInputs: testifly_provider_OWN_INPUTS,
+    ownInputs: testifly_api_OWN_INPUTS,
     capabilities: { rerun: 'tests' },
     facts: {
-        apiUrl: testifly_provider_DEFAULT_ORIGIN,
+        apiUrl: testifly_api_DEFAULT_ORIGIN,
         credentials: '`x-api-key: <api-key>`',
         key: { from: "the project's API key", secrets: ['TESTIFLY_API_KEY'] },
         target: { names: 'the project', from: "the project's id (24 hexadecimal digits)" },

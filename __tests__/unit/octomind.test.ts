@@ -5,11 +5,10 @@ import { parseInputs } from '../../src/inputs.js'
 import {
   buildExecuteBody,
   describeOctomindError,
-  mapReport,
   octomindApiBase,
-  octomindRerunProblem,
-  testIdentity
-} from '../../src/vendors/octomind/provider.js'
+  octomindRerunProblem
+} from '../../src/vendors/octomind/api.js'
+import { mapReport, testIdentity } from '../../src/vendors/octomind/mapping.js'
 import { judge } from '../../src/report/verdict.js'
 import {
   currentV3FinishedReport,

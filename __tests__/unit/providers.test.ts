@@ -8,9 +8,9 @@ import {
   empiricalOrigin,
   empiricalRerunProblem,
   empiricalRunId,
-  mapDetail,
   readSingleRun
-} from '../../src/vendors/empirical/provider.js'
+} from '../../src/vendors/empirical/api.js'
+import { mapDetail } from '../../src/vendors/empirical/mapping.js'
 import {
   rerunTriggerRequest,
   triggerRequestSchema as empiricalTriggerSchema
@@ -22,24 +22,19 @@ import {
 import {
   authHeaders,
   buildExecuteBody as futureAgiBody,
-  callIdentities,
-  evalVerdicts,
   futureAgiRerunProblem,
   inputProblems,
-  mapCall,
   unknownScenarios
-} from '../../src/vendors/futureagi/provider.js'
+} from '../../src/vendors/futureagi/api.js'
+import { callIdentities, evalVerdicts, mapCall } from '../../src/vendors/futureagi/mapping.js'
 import {
   completedExecutionPage,
   executeRequestSchema,
   executionDetailSchema,
   rerunExecuteRequest as futureAgiRerunRequest
 } from '../contracts/futureagi.js'
-import {
-  buildExecuteBody as testiflyBody,
-  countsFromSummary,
-  mapTest
-} from '../../src/vendors/testifly/provider.js'
+import { buildExecuteBody as testiflyBody } from '../../src/vendors/testifly/api.js'
+import { countsFromSummary, mapTest } from '../../src/vendors/testifly/mapping.js'
 
 function settings(provider: string, inputs: Record<string, string> = {}) {
   const all: Record<string, string> = { provider, 'api-key': 'k', ...inputs }

@@ -1,5 +1,6 @@
 import { defineVendor } from '../provider.js'
-import { DEFAULT_ORIGIN, DISPLAY_NAME, EmpiricalProvider } from './provider.js'
+import { DEFAULT_ORIGIN } from './api.js'
+import { DISPLAY_NAME, EmpiricalProvider } from './provider.js'
 
 /**
  * Empirical: Playwright tests of a project, run against an environment (and a build's URL). Facts:

@@ -1,5 +1,6 @@
 import { defineVendor } from '../provider.js'
-import { DEFAULT_BASE, DISPLAY_NAME, FutureAgiProvider, OWN_INPUTS } from './provider.js'
+import { DEFAULT_BASE, OWN_INPUTS } from './api.js'
+import { DISPLAY_NAME, FutureAgiProvider } from './provider.js'
 
 /**
  * Future AGI: simulated calls with a voice or chat agent, each scored and evaluated. Facts: Future

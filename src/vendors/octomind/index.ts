@@ -1,5 +1,6 @@
 import { defineVendor } from '../provider.js'
-import { DEFAULT_ORIGIN, DISPLAY_NAME, OctomindProvider, OWN_INPUTS } from './provider.js'
+import { DEFAULT_ORIGIN, OWN_INPUTS } from './api.js'
+import { DISPLAY_NAME, OctomindProvider } from './provider.js'
 
 /**
  * Octomind: end-to-end tests of a web app, run against the URL under test. Facts: Octomind's

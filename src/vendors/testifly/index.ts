@@ -1,5 +1,6 @@
 import { defineVendor } from '../provider.js'
-import { DEFAULT_ORIGIN, DISPLAY_NAME, OWN_INPUTS, TestiflyProvider } from './provider.js'
+import { DEFAULT_ORIGIN, OWN_INPUTS } from './api.js'
+import { DISPLAY_NAME, TestiflyProvider } from './provider.js'
 
 /**
  * Testifly: a project's tests run by an agent (a runner) against the app the project points at.

@@ -1,16 +1,6 @@
-import { z } from 'zod'
 import { VendorError, type HttpClient } from '../../http.js'
-import { InputError, optionalText, ownInputs, type Settings } from '../../inputs.js'
-import {
-  countTests,
-  isFinalSignal,
-  type Counts,
-  type Link,
-  type Observation,
-  type VendorSignal,
-  type TestResult,
-  type TestStatus
-} from '../../report/model.js'
+import { InputError, type Settings } from '../../inputs.js'
+import { countTests, isFinalSignal, type Observation } from '../../report/model.js'
 import {
   mapStatus,
   type VendorOperations,
@@ -20,6 +10,19 @@ import {
   type RunHandle,
   type TriggerRequest
 } from '../provider.js'
+import {
+  DEFAULT_ORIGIN,
+  JOB_STATUS,
+  ScheduleAnswer,
+  buildExecuteBody,
+  executeResponseSchema,
+  isAlreadyExists,
+  isJobOver,
+  jobsResponseSchema,
+  selection,
+  testRunSchema
+} from './api.js'
+import { countsFromSummary, mapTest, runSignal } from './mapping.js'
 
 /**
  * Testifly: `POST /api/testExecution/{projId}` queues a job, `POST /api/jobs/{projId}` reports the
@@ -30,192 +33,6 @@ import {
 
 // inferred: the page does not print the API origin; the documentation is served from here.
 export const DISPLAY_NAME = 'Testifly'
-
-export const DEFAULT_ORIGIN = 'https://testifly.dev'
-
-/** Inputs only Testifly reads: two of its selections, and the agent to route the job to. */
-export const OWN_INPUTS = {
-  'feature-id': optionalText,
-  'suite-id': optionalText,
-  agent: optionalText
-}
-
-interface JobState {
-  signal: VendorSignal
-  /** Shown in the progress line while the job has not started. */
-  phase?: string
-}
-
-// Job statuses [doc]: Pending, PendingAgentConnection, InProgress, Success, Failed.
-const JOB_STATUS: Record<string, JobState> = {
-  Pending: { signal: 'queued', phase: 'waiting to start' },
-  PendingAgentConnection: { signal: 'queued', phase: 'waiting for an agent to connect' },
-  InProgress: { signal: 'running' },
-  Success: { signal: 'finished' },
-  Failed: { signal: 'failed' }
-}
-
-function isJobOver(status: string): boolean {
-  const state = Object.hasOwn(JOB_STATUS, status) ? JOB_STATUS[status] : undefined
-  return state !== undefined && isFinalSignal(state.signal)
-}
-
-// Test statuses, from the labels of the run's `statuses` summary [doc]: Passed, Failed, Skipped,
-// Running, Scheduled.
-const TEST_STATUS: Record<string, TestStatus> = {
-  Passed: 'passed',
-  Failed: 'failed',
-  Skipped: 'skipped',
-  Running: 'running',
-  Scheduled: 'queued'
-}
-
-type ScheduleAnswer = z.infer<typeof executeResponseSchema>
-
-function isAlreadyExists(error: unknown): boolean {
-  return (
-    error instanceof VendorError &&
-    error.status !== undefined &&
-    error.status < 500 &&
-    error.message.includes('AlreadyExists')
-  )
-}
-
-const executeResponseSchema = z
-  .object({
-    success: z.boolean().optional(),
-    scheduleStatus: z.string().optional(),
-    jobId: z.string().optional(),
-    message: z.string().optional()
-  })
-  .loose()
-
-const jobsResponseSchema = z
-  .object({
-    jobs: z
-      .array(
-        z
-          .object({
-            jobId: z.string(),
-            status: z.string(),
-            updatedAt: z.string().nullish(),
-            testRunId: z.string().nullish()
-          })
-          .loose()
-      )
-      .default([]),
-    missingJobIds: z.array(z.string()).default([])
-  })
-  .loose()
-
-const testRunSchema = z
-  .object({
-    runId: z.string().optional(),
-    status: z.string().optional(),
-    startTime: z.string().nullish(),
-    statuses: z.array(z.object({ label: z.string(), count: z.number() }).loose()).nullish(),
-    tests: z
-      .array(
-        z
-          .object({
-            _id: z.string(),
-            title: z.string().nullish(),
-            status: z.string(),
-            duration: z.number().nullish(),
-            hasVideo: z.boolean().nullish(),
-            videoLink: z.string().nullish(),
-            startTime: z.string().nullish(),
-            timeline: z.array(z.unknown()).nullish(),
-            error: z.unknown().optional()
-          })
-          .loose()
-      )
-      .default([])
-  })
-  .loose()
-
-type TestiflyRun = z.infer<typeof testRunSchema>
-type TestiflyTest = TestiflyRun['tests'][number]
-
-/** Exactly one selection: feature, suite, or test ids (one id → testId, several → tests). */
-export function selection(settings: Settings): Record<string, unknown> {
-  const chosen: [string, Record<string, unknown>][] = []
-  const own = ownInputs(settings, OWN_INPUTS)
-  if (own['feature-id']) chosen.push(['feature-id', { featureId: own['feature-id'] }])
-  if (own['suite-id']) chosen.push(['suite-id', { testSuiteId: own['suite-id'] }])
-  if (settings.testIds.length > 0) chosen.push(['test-ids', idSelection(settings.testIds)])
-  if (chosen.length !== 1) {
-    const given =
-      chosen.length === 0
-        ? 'none is set'
-        : `${chosen.map(([name]) => `"${name}"`).join(' and ')} are set`
-    throw new InputError(
-      `Testifly runs one selection: set exactly one of "feature-id" (a feature's tests), "suite-id" (a suite's tests) or "test-ids" (one or more tests); ${given}.`
-    )
-  }
-  return chosen[0]?.[1] ?? {}
-}
-
-/**
- * The execute body: the action, one selection and the agent [doc]. A re-run of failed tests
- * selects them instead of the inputs' selection, as `test-ids` would: one as `testId`, several as
- * `tests` ("runs a custom list of test ids" [doc]). The ids are the run report's `tests[]._id`,
- * the only id a test has there (inferred: the page does not say that `_id` is the id `tests`
- * takes rather than a per-run record's).
- */
-export function buildExecuteBody(
-  settings: Settings,
-  rerun?: RerunSelection
-): Record<string, unknown> {
-  const { agent } = ownInputs(settings, OWN_INPUTS)
-  const chosen = rerun ? idSelection(rerun.keys) : selection(settings)
-  return { action: 'executeTests', ...chosen, ...(agent ? { agentName: agent } : {}) }
-}
-
-function idSelection(ids: readonly string[]): Record<string, unknown> {
-  return ids.length === 1 ? { testId: ids[0] } : { tests: [...ids] }
-}
-
-/** Timeline entries are undocumented: strings stay as they are, objects show their telling fields. */
-function timelineText(entries: readonly unknown[], last = 5): string | undefined {
-  const lines = entries.slice(-last).map((entry) => {
-    if (typeof entry === 'string') return entry
-    if (entry && typeof entry === 'object') {
-      const record = entry as Record<string, unknown>
-      const parts = ['status', 'title', 'name', 'action', 'description', 'message']
-        .map((key) => record[key])
-        .filter((value): value is string => typeof value === 'string' && value !== '')
-      return parts.length > 0 ? parts.join(' · ') : JSON.stringify(entry)
-    }
-    return String(entry)
-  })
-  return lines.length > 0
-    ? `Last steps:\n${lines.map((line) => `  ${line}`).join('\n')}`
-    : undefined
-}
-
-function errorText(error: unknown): string | undefined {
-  if (error === undefined || error === null || error === '') return undefined
-  if (typeof error === 'string') return error
-  if (typeof error === 'object' && 'message' in error && typeof error.message === 'string')
-    return error.message
-  return JSON.stringify(error)
-}
-
-export function mapTest(test: TestiflyTest, onUnknownStatus: (value: string) => void): TestResult {
-  const status = mapStatus(TEST_STATUS, test.status, 'running', onUnknownStatus)
-  const links: Link[] = []
-  if (test.videoLink) links.push({ label: 'video', url: test.videoLink, kind: 'artifact' })
-  const result: TestResult = { id: test._id, name: test.title || test._id, status, links }
-  if (typeof test.duration === 'number') result.durationMs = test.duration
-  if (status === 'failed') {
-    const error = [errorText(test.error), timelineText(test.timeline ?? [])]
-      .filter(Boolean)
-      .join('\n\n')
-    if (error) result.error = error
-  }
-  return result
-}
 
 export class TestiflyProvider implements VendorOperations {
   private readonly client: HttpClient
@@ -361,25 +178,4 @@ export class TestiflyProvider implements VendorOperations {
       tests
     }
   }
-}
-
-/** Counts from the run's `statuses` summary ({label, count} per test status). */
-export function countsFromSummary(statuses: readonly { label: string; count: number }[]): Counts {
-  const counts = countTests([])
-  for (const { label, count } of statuses) {
-    const status = Object.hasOwn(TEST_STATUS, label) ? TEST_STATUS[label] : undefined
-    if (status === undefined) continue
-    counts.total += count
-    if (status === 'running' || status === 'queued') counts.pending += count
-    else counts[status] += count
-  }
-  return counts
-}
-
-/**
- * The job counts as over once it is finished and no test is still running or scheduled
- * (inferred: the page only says to keep refreshing while the job runs).
- */
-function runSignal(jobSignal: VendorSignal, counts: Observation['counts']): VendorSignal {
-  return isFinalSignal(jobSignal) && counts.pending > 0 ? 'running' : jobSignal
 }

@@ -1,0 +1,148 @@
+import { z } from 'zod'
+import { type Link, type TestResult } from '../../report/model.js'
+import { mapStatus } from '../provider.js'
+import { CALL_STATUS, Call } from './api.js'
+
+/**
+ * Future AGI calls, mapped to the normalized model: each call a test keyed by its scenario, its
+ * evals judged, its score, transcript and recording.
+ */
+
+interface EvalVerdict {
+  name: string
+  outcome: 'passed' | 'failed' | 'errored' | 'not judged'
+  text: string
+}
+
+// Pass/Fail evals answer "Passed" or "Failed" [server tests: output_type "Pass/Fail"].
+const FAILING_VALUES = new Set(['failed', 'fail'])
+
+const evalOutputSchema = z
+  .object({
+    value: z.unknown(),
+    reason: z.string().nullish(),
+    type: z.string().nullish(),
+    name: z.string().nullish(),
+    error: z.boolean().nullish(),
+    status: z.string().nullish(),
+    skipped: z.boolean().nullish()
+  })
+  .loose()
+
+/**
+ * A call's evals [server: CallExecutionDetailSerializer.get_eval_outputs, keyed by eval config id:
+ * {value, reason, type, name, error, status, skipped}]. A Pass/Fail eval that failed fails the
+ * call; an eval that errored leaves it unjudged (errored). The call's overall_score is not judged
+ * here: the verdict policy (min-score, min-average-score) judges it, as it judges any vendor's.
+ */
+export function evalVerdicts(outputs: Record<string, unknown> | null | undefined): EvalVerdict[] {
+  return Object.entries(outputs ?? {}).flatMap(([id, raw]) => {
+    const parsed = evalOutputSchema.safeParse(raw)
+    if (!parsed.success || Object.keys(parsed.data).length === 0) return []
+    const output = parsed.data
+    const value = typeof output.value === 'string' ? output.value : JSON.stringify(output.value)
+    const outcome: EvalVerdict['outcome'] = output.skipped
+      ? 'not judged'
+      : output.error || output.status === 'error'
+        ? 'errored'
+        : FAILING_VALUES.has(String(output.value).trim().toLowerCase()) || output.value === false
+          ? 'failed'
+          : output.type === 'Pass/Fail'
+            ? 'passed'
+            : 'not judged'
+    const text = [value === undefined ? undefined : `${value}`, output.reason || undefined]
+    return [{ name: output.name || id, outcome, text: text.filter(Boolean).join(' · ') }]
+  })
+}
+
+function transcriptText(transcript: unknown): string | undefined {
+  if (typeof transcript === 'string') return transcript
+  if (!Array.isArray(transcript)) return undefined
+  return transcript
+    .map((turn) => {
+      if (!turn || typeof turn !== 'object') return String(turn)
+      const record = turn as Record<string, unknown>
+      const who = record.speaker_role ?? record.role ?? ''
+      const said = record.content ?? record.text ?? ''
+      return `${String(who)}: ${String(said)}`
+    })
+    .join('\n')
+}
+
+const EVAL_MARK: Record<EvalVerdict['outcome'], string> = {
+  passed: '✓',
+  failed: '✗',
+  errored: '!',
+  'not judged': '·'
+}
+
+export function mapCall(
+  call: Call,
+  identity: { id: string; rerunKey?: string; name: string },
+  onUnknownStatus: (value: string) => void
+): TestResult {
+  let status = mapStatus(CALL_STATUS, call.status.toLowerCase(), 'running', () =>
+    onUnknownStatus(call.status)
+  )
+  const evals = evalVerdicts(call.eval_outputs)
+  if (status === 'passed' && evals.some((e) => e.outcome === 'failed')) status = 'failed'
+  else if (status === 'passed' && evals.some((e) => e.outcome === 'errored')) status = 'errored'
+  const links: Link[] = []
+  if (call.audio_url && /^https?:\/\//.test(call.audio_url))
+    links.push({ label: 'recording', url: call.audio_url, kind: 'artifact' })
+  const test: TestResult = { ...identity, status, links }
+  if (typeof call.duration === 'number') test.durationMs = Math.round(call.duration * 1000)
+  if (typeof call.overall_score === 'number') test.score = call.overall_score
+  if (status === 'failed' || status === 'errored') test.error = failureText(call, evals)
+  return test
+}
+
+function failureText(call: Call, evals: EvalVerdict[]): string {
+  const lines: string[] = []
+  const failed = evals.filter((e) => e.outcome === 'failed' || e.outcome === 'errored')
+  if (failed.length > 0) lines.push(`Failed evals: ${failed.map((e) => e.name).join(', ')}`)
+  if (call.status.toLowerCase() === 'failed')
+    lines.push(`The call failed${call.ended_reason ? `: ${call.ended_reason}` : ''}`)
+  if (typeof call.overall_score === 'number') lines.push(`Overall score: ${call.overall_score}`)
+  for (const verdict of evals)
+    lines.push(`${EVAL_MARK[verdict.outcome]} ${verdict.name}: ${verdict.text}`)
+  const transcript = transcriptText(call.transcript)
+  if (transcript) lines.push('', 'Transcript (end):', transcript.slice(-1500))
+  return lines.join('\n')
+}
+
+/**
+ * A call is a test. Its identity is its scenario, the same on every run (a call id is new each
+ * time); a scenario with several calls (a dataset scenario, one call per row) numbers them in the
+ * order they started (inferred: the answer names no row).
+ */
+export function callIdentities(
+  calls: readonly Call[]
+): { id: string; rerunKey?: string; name: string }[] {
+  const key = (call: Call): string => call.scenario_id || call.scenario || call.id
+  const byScenario = new Map<string, Call[]>()
+  for (const call of calls) byScenario.set(key(call), [...(byScenario.get(key(call)) ?? []), call])
+  for (const group of byScenario.values())
+    group.sort(
+      (a, b) => (a.start_time ?? '').localeCompare(b.start_time ?? '') || a.id.localeCompare(b.id)
+    )
+  return calls.map((call) => {
+    const group = byScenario.get(key(call)) ?? [call]
+    const name = call.scenario || `call ${call.id}`
+    if (group.length < 2) return { id: key(call), name }
+    const index = group.indexOf(call) + 1
+    // A numbered call is re-run by its scenario: `scenario_ids` takes the scenario's UUID.
+    const rerunKey = call.scenario_id ? { rerunKey: call.scenario_id } : {}
+    return { id: `${key(call)}#${index}`, ...rerunKey, name: `${name} (call ${index})` }
+  })
+}
+
+/** inferred: the execution's answer has no times of its own; its calls' first start and last update stand in. */
+export function callTimes(
+  calls: readonly Call[],
+  final: boolean
+): { startedAt?: string; finishedAt?: string } {
+  const starts = calls.flatMap((call) => (call.start_time ? [call.start_time] : [])).sort()
+  const ends = calls.flatMap((call) => (call.timestamp ? [call.timestamp] : [])).sort()
+  return { startedAt: starts[0], finishedAt: final ? ends[ends.length - 1] : undefined }
+}
