@@ -30289,33 +30289,229 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8422:
+/***/ 513:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A9: () => (/* binding */ sharedInputNames),
-/* harmony export */   AU: () => (/* binding */ optionalChoice),
-/* harmony export */   Qi: () => (/* binding */ FAIL_CLASSES),
-/* harmony export */   Rj: () => (/* binding */ PROVIDER_SPECIFIC_INPUTS),
-/* harmony export */   TL: () => (/* binding */ parseInputs),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   hP: () => (/* binding */ parseInputsLeniently),
-/* harmony export */   mR: () => (/* binding */ optionalText),
-/* harmony export */   oi: () => (/* binding */ ownInputs),
-/* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
-/* harmony export */ });
-/* unused harmony exports FAIL_ON, COMMENT_MODES, COMMENT_ON, RERUN_MODES, INPUT_DEFAULTS, isAllowedApiUrl, inputNames, parseList, parseVariables */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9691);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8532);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qi: () => (/* reexport */ FAIL_CLASSES),
+  dz: () => (/* binding */ InputError),
+  Rj: () => (/* binding */ PROVIDER_SPECIFIC_INPUTS),
+  pH: () => (/* binding */ SECRET_INPUTS),
+  AU: () => (/* reexport */ optionalChoice),
+  mR: () => (/* reexport */ optionalText),
+  oi: () => (/* binding */ ownInputs),
+  TL: () => (/* binding */ parseInputs),
+  hP: () => (/* binding */ parseInputsLeniently),
+  A9: () => (/* binding */ sharedInputNames)
+});
+
+// UNUSED EXPORTS: COMMENT_MODES, COMMENT_ON, FAIL_ON, INPUT_DEFAULTS, RERUN_MODES, inputNames, isAllowedApiUrl, parseList, parseVariables
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
+var classic_schemas = __nccwpck_require__(9691);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
+var core = __nccwpck_require__(8532);
+;// CONCATENATED MODULE: ./src/input-fields.ts
+
+/**
+ * The schemas of the action's input fields, each reading the string the workflow wrote: texts,
+ * choices, plain decimals, URLs, lists and variables. src/inputs.ts puts them together.
+ */
+/** The statuses a team can choose to fail on, named as the `status` output names them. */
+const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'];
+/** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
+const FAIL_ON = ['failure', 'never'];
+const optionalText = classic_schemas/* string */.YjP()
+    .transform((value) => value.trim())
+    .transform((value) => (value === '' ? undefined : value));
+function requiredText(what) {
+    return classic_schemas/* string */.YjP()
+        .transform((value) => value.trim())
+        .refine((value) => value !== '', `is required: ${what}`);
+}
+function choice(values, caseOf) {
+    return classic_schemas/* string */.YjP()
+        .transform((value) => caseOf(value.trim()))
+        .pipe(classic_schemas/* enum */.k5n(values, { error: `expected one of ${values.join(', ')}` }));
+}
+function optionalChoice(values) {
+    return optionalText
+        .transform((value) => value?.toUpperCase())
+        .pipe(classic_schemas/* enum */.k5n(values, { error: `expected one of ${values.join(', ')}` }).optional());
+}
+// The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
+const booleanText = classic_schemas/* string */.YjP()
+    .transform((value) => value.trim())
+    .pipe(classic_schemas/* enum */.k5n(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
+    error: 'expected true or false'
+})
+    .transform((value) => value.toLowerCase() === 'true'));
+/** A plain decimal (`5`, `1.5`): not hex, not exponent notation, not blank. */
+function decimal(unit, min, max) {
+    const floor = min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`;
+    return classic_schemas/* string */.YjP()
+        .transform((value) => value.trim())
+        .refine((value) => /^\d+(\.\d+)?$/.test(value), `expected a plain number of ${unit}, e.g. 5 or 1.5`)
+        .transform(Number)
+        .pipe(classic_schemas/* number */.aig()
+        .refine((n) => (min.inclusive ? n >= min.value : n > min.value), `expected ${floor} ${unit}`)
+        .refine((n) => n <= max, `expected at most ${max} ${unit}`));
+}
+/** An optional plain decimal from 0 to `max`; blank when unset. */
+function optionalDecimal(unit, max) {
+    const number = decimal(unit, { value: 0, inclusive: true }, max);
+    return classic_schemas/* string */.YjP().transform((value, ctx) => {
+        if (value.trim() === '')
+            return undefined;
+        const parsed = number.safeParse(value);
+        if (parsed.success)
+            return parsed.data;
+        for (const issue of parsed.error.issues)
+            ctx.addIssue({ code: 'custom', message: issue.message });
+        return core/* NEVER */.tm;
+    });
+}
+/**
+ * A percent. A rate between 0 and 1 is a fraction written where a percent belongs (0.9 for 90 %):
+ * taken as written it would pass almost any run, so it is refused with the percent it meant.
+ */
+const passRate = optionalDecimal('percent', 100).refine((value) => value === undefined || value === 0 || value >= 1, { error: (issue) => fractionMessage(issue.input) });
+function fractionMessage(value) {
+    const percent = Math.round(value * 10_000) / 100;
+    return `expected a percent from 0 to 100: ${value} would be ${value} %; for ${percent} % write ${percent}`;
+}
+/** `failure`, `never`, or a comma- or newline-separated list of statuses, each one checked. */
+const failOn = classic_schemas/* string */.YjP().transform((text, ctx) => {
+    const word = text.trim().toLowerCase();
+    if (FAIL_ON.includes(word))
+        return word;
+    const items = parseList(word);
+    const unknown = items.filter((item) => !FAIL_CLASSES.includes(item));
+    if (items.length === 0 || unknown.length > 0) {
+        const named = unknown.length > 0 ? `unknown ${unknown.map((item) => `"${item}"`).join(', ')}; ` : '';
+        ctx.addIssue({
+            code: 'custom',
+            message: `${named}expected failure, never, or a list of ${FAIL_CLASSES.join(', ')}`
+        });
+        return core/* NEVER */.tm;
+    }
+    return items;
+});
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+/** https anywhere; plain http only on this machine (simulators, tunnels). */
+function isAllowedApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return false;
+    }
+    if (url.username || url.password)
+        return false;
+    return (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)));
+}
+const apiUrl = optionalText.refine((value) => value === undefined || isAllowedApiUrl(value), 'expected an https URL (http only on localhost), without credentials in it');
+const testmoUrl = apiUrl.transform((value) => value === undefined ? undefined : new URL(value).origin);
+const projectId = optionalText
+    .refine((value) => value === undefined || /^[1-9]\d*$/.test(value), 'expected a project id (a positive whole number)')
+    .transform((value) => (value === undefined ? undefined : Number(value)));
+// Testmo's CLI accepts these shapes; the API may reject others.
+const testmoSource = optionalText.refine((value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value), 'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)');
+const testmoTags = classic_schemas/* string */.YjP()
+    .transform((text) => parseList(text))
+    .refine((tags) => tags.every((tag) => /^[\w-]+$/.test(tag)), 'expected tags of letters, digits, _ and -');
+const urlUnderTest = optionalText.refine((value) => {
+    if (value === undefined)
+        return true;
+    try {
+        return ['http:', 'https:'].includes(new URL(value).protocol);
+    }
+    catch {
+        return false;
+    }
+}, 'expected an http(s) URL');
+const variables = classic_schemas/* string */.YjP().transform((text, ctx) => {
+    try {
+        return parseVariables(text);
+    }
+    catch (error) {
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return core/* NEVER */.tm;
+    }
+});
+// A leg's name goes into headings, the comment marker, the Testmo run name and a file name.
+const MAX_NAME_CHARS = 100;
+const runName = optionalText
+    .refine((value) => value === undefined || !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value), 'expected printable text on one line (no control or formatting characters)')
+    .refine((value) => value === undefined || [...value].length <= MAX_NAME_CHARS, `expected at most ${MAX_NAME_CHARS} characters`);
+const scalar = classic_schemas/* union */.KCZ([classic_schemas/* string */.YjP(), classic_schemas/* number */.aig(), classic_schemas/* boolean */.zMY()]);
+// comma- or newline-separated lists: tags, test ids
+const tags = classic_schemas/* string */.YjP().transform((text) => parseList(text));
+/** Comma- or newline-separated values, trimmed, without blanks or repeats. */
+function parseList(text) {
+    const items = text
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+    return [...new Set(items)];
+}
+/**
+ * `KEY=value` or `KEY: value` per line (the vendors' own actions use the colon form), or a JSON
+ * object. A repeated key collects its values in order. Blank lines and `#` comments are skipped.
+ */
+function parseVariables(text) {
+    const trimmed = text.trim();
+    const result = {};
+    const add = (key, value) => {
+        ;
+        (result[key] ??= []).push(value);
+    };
+    if (trimmed === '')
+        return result;
+    if (trimmed.startsWith('{')) {
+        let json;
+        try {
+            json = JSON.parse(trimmed);
+        }
+        catch {
+            throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse');
+        }
+        const object = classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* union */.KCZ([scalar, classic_schemas/* array */.YOg(scalar)])).safeParse(json);
+        if (!object.success) {
+            throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them');
+        }
+        for (const [key, value] of Object.entries(object.data)) {
+            for (const item of Array.isArray(value) ? value : [value])
+                add(key, String(item));
+        }
+        return result;
+    }
+    text.split(/\r?\n/).forEach((line, index) => {
+        const content = line.trim();
+        if (content === '' || content.startsWith('#'))
+            return;
+        const separator = content.search(/[=:]/);
+        const key = separator > 0 ? content.slice(0, separator).trim() : '';
+        if (key === '' || /\s/.test(key)) {
+            throw new Error(`line ${index + 1}: expected KEY=value or KEY: value`);
+        }
+        add(key, content.slice(separator + 1).trim());
+    });
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+// The inputs' one surface: the field schemas and parsers beside it are used through it too.
 
 /** A problem with what the workflow passed in; its message names the input. */
 class InputError extends Error {
     name = 'InputError';
 }
-/** The statuses a team can choose to fail on, named as the `status` output names them. */
-const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'];
-/** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
-const FAIL_ON = ['failure', 'never'];
 const COMMENT_MODES = ['auto', 'always', 'off'];
 /** When the PR comment is written: every run, failing runs (and the green run after), or changes. */
 const COMMENT_ON = ['always', 'failure', 'change'];
@@ -30346,135 +30542,8 @@ const INPUT_DEFAULTS = {
     rerun: 'all',
     summary: 'true'
 };
-const optionalText = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
-    .transform((value) => value.trim())
-    .transform((value) => (value === '' ? undefined : value));
-function requiredText(what) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
-        .transform((value) => value.trim())
-        .refine((value) => value !== '', `is required: ${what}`);
-}
-function choice(values, caseOf) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
-        .transform((value) => caseOf(value.trim()))
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }));
-}
-function optionalChoice(values) {
-    return optionalText
-        .transform((value) => value?.toUpperCase())
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(values, { error: `expected one of ${values.join(', ')}` }).optional());
-}
-// The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them.
-const booleanText = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
-    .transform((value) => value.trim())
-    .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* ["enum"] */ .k5n(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
-    error: 'expected true or false'
-})
-    .transform((value) => value.toLowerCase() === 'true'));
-/** A plain decimal (`5`, `1.5`): not hex, not exponent notation, not blank. */
-function decimal(unit, min, max) {
-    const floor = min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`;
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
-        .transform((value) => value.trim())
-        .refine((value) => /^\d+(\.\d+)?$/.test(value), `expected a plain number of ${unit}, e.g. 5 or 1.5`)
-        .transform(Number)
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig()
-        .refine((n) => (min.inclusive ? n >= min.value : n > min.value), `expected ${floor} ${unit}`)
-        .refine((n) => n <= max, `expected at most ${max} ${unit}`));
-}
-/** An optional plain decimal from 0 to `max`; blank when unset. */
-function optionalDecimal(unit, max) {
-    const number = decimal(unit, { value: 0, inclusive: true }, max);
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((value, ctx) => {
-        if (value.trim() === '')
-            return undefined;
-        const parsed = number.safeParse(value);
-        if (parsed.success)
-            return parsed.data;
-        for (const issue of parsed.error.issues)
-            ctx.addIssue({ code: 'custom', message: issue.message });
-        return zod__WEBPACK_IMPORTED_MODULE_1__/* .NEVER */ .tm;
-    });
-}
-/**
- * A percent. A rate between 0 and 1 is a fraction written where a percent belongs (0.9 for 90 %):
- * taken as written it would pass almost any run, so it is refused with the percent it meant.
- */
-const passRate = optionalDecimal('percent', 100).refine((value) => value === undefined || value === 0 || value >= 1, { error: (issue) => fractionMessage(issue.input) });
-function fractionMessage(value) {
-    const percent = Math.round(value * 10_000) / 100;
-    return `expected a percent from 0 to 100: ${value} would be ${value} %; for ${percent} % write ${percent}`;
-}
-/** `failure`, `never`, or a comma- or newline-separated list of statuses, each one checked. */
-const failOn = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((text, ctx) => {
-    const word = text.trim().toLowerCase();
-    if (FAIL_ON.includes(word))
-        return word;
-    const items = parseList(word);
-    const unknown = items.filter((item) => !FAIL_CLASSES.includes(item));
-    if (items.length === 0 || unknown.length > 0) {
-        const named = unknown.length > 0 ? `unknown ${unknown.map((item) => `"${item}"`).join(', ')}; ` : '';
-        ctx.addIssue({
-            code: 'custom',
-            message: `${named}expected failure, never, or a list of ${FAIL_CLASSES.join(', ')}`
-        });
-        return zod__WEBPACK_IMPORTED_MODULE_1__/* .NEVER */ .tm;
-    }
-    return items;
-});
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-/** https anywhere; plain http only on this machine (simulators, tunnels). */
-function isAllowedApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return false;
-    }
-    if (url.username || url.password)
-        return false;
-    return (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)));
-}
-const apiUrl = optionalText.refine((value) => value === undefined || isAllowedApiUrl(value), 'expected an https URL (http only on localhost), without credentials in it');
-const testmoUrl = apiUrl.transform((value) => value === undefined ? undefined : new URL(value).origin);
-const projectId = optionalText
-    .refine((value) => value === undefined || /^[1-9]\d*$/.test(value), 'expected a project id (a positive whole number)')
-    .transform((value) => (value === undefined ? undefined : Number(value)));
-// Testmo's CLI accepts these shapes; the API may reject others.
-const testmoSource = optionalText.refine((value) => value === undefined || /^[a-zA-Z][a-zA-Z0-9-]+$/.test(value), 'expected a short name of letters, digits and dashes, starting with a letter (e.g. e2e-octomind)');
-const testmoTags = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
-    .transform((text) => parseList(text))
-    .refine((tags) => tags.every((tag) => /^[\w-]+$/.test(tag)), 'expected tags of letters, digits, _ and -');
-const urlUnderTest = optionalText.refine((value) => {
-    if (value === undefined)
-        return true;
-    try {
-        return ['http:', 'https:'].includes(new URL(value).protocol);
-    }
-    catch {
-        return false;
-    }
-}, 'expected an http(s) URL');
-const variables = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((text, ctx) => {
-    try {
-        return parseVariables(text);
-    }
-    catch (error) {
-        ctx.addIssue({ code: 'custom', message: error.message });
-        return zod__WEBPACK_IMPORTED_MODULE_1__/* .NEVER */ .tm;
-    }
-});
-// A leg's name goes into headings, the comment marker, the Testmo run name and a file name.
-const MAX_NAME_CHARS = 100;
-const runName = optionalText
-    .refine((value) => value === undefined || !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value), 'expected printable text on one line (no control or formatting characters)')
-    .refine((value) => value === undefined || [...value].length <= MAX_NAME_CHARS, `expected at most ${MAX_NAME_CHARS} characters`);
-const scalar = zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig(), zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY()]);
-// comma- or newline-separated lists: tags, test ids
-const tags = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().transform((text) => parseList(text));
 function inputSchema(providers) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
+    return classic_schemas/* object */.Ikc({
         provider: choice(providers, (s) => s.toLowerCase()),
         name: runName,
         'api-key': requiredText('the vendor API key, e.g. ${{ secrets.VENDOR_API_KEY }}'),
@@ -30483,8 +30552,8 @@ function inputSchema(providers) {
         'target-id': optionalText,
         url: urlUnderTest,
         environment: optionalText,
-        variables,
-        tags,
+        variables: variables,
+        tags: tags,
         'test-ids': tags,
         'exclude-test-ids': tags,
         wait: booleanText,
@@ -30531,7 +30600,7 @@ function ownRaw(raw, own) {
 }
 /** A provider's typed view of its own inputs (already validated by parseInputs). */
 function ownInputs(settings, schemas) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc(schemas).parse(settings.own);
+    return classic_schemas/* object */.Ikc(schemas).parse(settings.own);
 }
 /**
  * Parses the raw input strings (as core.getInput returns them, '' when unset) into Settings.
@@ -30539,7 +30608,7 @@ function ownInputs(settings, schemas) {
  */
 function parseInputs(read, catalog) {
     const schema = inputSchema(catalog.names);
-    const ownSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc(allOwnInputs(catalog));
+    const ownSchema = classic_schemas/* object */.Ikc(allOwnInputs(catalog));
     const raw = {};
     const given = [];
     for (const name of [...Object.keys(schema.shape), ...Object.keys(ownSchema.shape)]) {
@@ -30683,58 +30752,6 @@ function hasUserInfo(value) {
 }
 function shortValue(value) {
     return value.length > 60 ? `${value.slice(0, 57)}...` : value;
-}
-/** Comma- or newline-separated values, trimmed, without blanks or repeats. */
-function parseList(text) {
-    const items = text
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-    return [...new Set(items)];
-}
-/**
- * `KEY=value` or `KEY: value` per line (the vendors' own actions use the colon form), or a JSON
- * object. A repeated key collects its values in order. Blank lines and `#` comments are skipped.
- */
-function parseVariables(text) {
-    const trimmed = text.trim();
-    const result = {};
-    const add = (key, value) => {
-        ;
-        (result[key] ??= []).push(value);
-    };
-    if (trimmed === '')
-        return result;
-    if (trimmed.startsWith('{')) {
-        let json;
-        try {
-            json = JSON.parse(trimmed);
-        }
-        catch {
-            throw new Error('expected KEY=value lines or a JSON object, but the JSON object does not parse');
-        }
-        const object = zod__WEBPACK_IMPORTED_MODULE_0__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KCZ([scalar, zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(scalar)])).safeParse(json);
-        if (!object.success) {
-            throw new Error('expected a JSON object whose values are strings, numbers, booleans or lists of them');
-        }
-        for (const [key, value] of Object.entries(object.data)) {
-            for (const item of Array.isArray(value) ? value : [value])
-                add(key, String(item));
-        }
-        return result;
-    }
-    text.split(/\r?\n/).forEach((line, index) => {
-        const content = line.trim();
-        if (content === '' || content.startsWith('#'))
-            return;
-        const separator = content.search(/[=:]/);
-        const key = separator > 0 ? content.slice(0, separator).trim() : '';
-        if (key === '' || /\s/.test(key)) {
-            throw new Error(`line ${index + 1}: expected KEY=value or KEY: value`);
-        }
-        add(key, content.slice(separator + 1).trim());
-    });
-    return result;
 }
 
 
@@ -30908,8 +30925,8 @@ var core = __nccwpck_require__(418);
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(513);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(8992);
 // EXTERNAL MODULE: ./src/report/model.ts
@@ -35155,7 +35172,7 @@ function errorMessage(error) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9691);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(513);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
 /* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2023);
@@ -35224,7 +35241,7 @@ async function post() {
 /* harmony export */   Q: () => (/* binding */ maskSecrets)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(513);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5625);
 
 
@@ -35401,8 +35418,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(7194);
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(513);
 // EXTERNAL MODULE: ./src/vendors/provider.ts
 var provider = __nccwpck_require__(3854);
 // EXTERNAL MODULE: ./src/text.ts
