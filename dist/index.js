@@ -29910,7 +29910,9 @@ module.exports = {
 /* unused harmony exports parseRetryAfter, genericErrorMessage, isProxyAuthRefusal, RedirectRefused, fetchSameOrigin, joinUrl */
 /* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9783);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6752);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8992);
+/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1066);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8992);
+
 
 
 
@@ -29992,8 +29994,10 @@ class HttpClient {
     backoffMaxMs;
     sleep;
     random;
+    redactor;
     constructor(options) {
         this.options = options;
+        this.redactor = new _redaction_js__WEBPACK_IMPORTED_MODULE_2__/* .Redactor */ .p(options.secrets);
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
         this.retries = options.retries ?? 3;
         this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
@@ -30062,7 +30066,7 @@ class HttpClient {
             json = text === '' ? null : JSON.parse(text);
         }
         catch {
-            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(text, 120))}`), { status: response.status });
+            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(this.redact(text), 120))}`), { status: response.status });
         }
         const parsed = options.schema.safeParse(json);
         if (!parsed.success) {
@@ -30112,15 +30116,11 @@ class HttpClient {
             // not JSON: use the text itself
         }
         const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
-        return (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(described || statusText || 'no message', 500);
+        // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
+        return (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(this.redact(described || statusText || 'no message'), 500);
     }
     redact(message) {
-        let result = message;
-        for (const secret of this.options.secrets) {
-            if (secret.length > 0)
-                result = result.split(secret).join('***');
-        }
-        return result;
+        return this.redactor.redact(message);
     }
 }
 function errorCode(error) {
@@ -30752,7 +30752,9 @@ function parseVariables(text) {
 /* harmony export */ });
 /* unused harmony export safeLine */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
+/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1066);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8992);
+
 
 
 /**
@@ -30762,26 +30764,17 @@ function parseVariables(text) {
  * message loses the secrets it may echo. Annotations (warning, error) go through the toolkit,
  * which escapes line breaks inside the command itself.
  */
-const secrets = new Set();
+const secrets = new _redaction_js__WEBPACK_IMPORTED_MODULE_1__/* .Redactor */ .p();
 /** Values no line of the log may contain, in any of the forms they could be echoed in. */
 function addSecrets(values) {
-    for (const value of values) {
-        if (value.length < 3)
-            continue;
-        secrets.add(value);
-        secrets.add(encodeURIComponent(value));
-    }
+    secrets.add(values);
 }
+/** The secret values added so far, as given. */
 function knownSecrets() {
-    return [...secrets];
+    return secrets.secrets;
 }
-function redact(text, values = secrets) {
-    let result = text;
-    // Longest first, so a secret that contains another is replaced whole.
-    for (const secret of [...values].sort((a, b) => b.length - a.length))
-        if (secret.length > 0)
-            result = result.split(secret).join('***');
-    return result;
+function redact(text) {
+    return secrets.redact(text);
 }
 /** A copy of a JSON-like value with every string redacted. */
 function redactDeep(value) {
@@ -30790,7 +30783,7 @@ function redactDeep(value) {
     if (Array.isArray(value))
         return value.map((item) => redactDeep(item));
     if (value && typeof value === 'object')
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)]));
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item)]));
     return value;
 }
 // Every line break the runner or a terminal could split on.
@@ -30802,15 +30795,188 @@ const COMMAND_START = /^(\s*)(::|##\[)/;
 const MAX_LINE_CHARS = 4_000;
 /** One line that cannot start a workflow command. */
 function safeLine(text) {
-    const line = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text).replace(LINE_BREAKS, ' ⏎ '), MAX_LINE_CHARS);
+    const line = (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(redact(text).replace(LINE_BREAKS, ' ⏎ '), MAX_LINE_CHARS);
     return line.replace(COMMAND_START, (_, space, start) => `${space}${start[0]} ${start.slice(1)}`);
 }
 const log = {
     info: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safeLine(text)),
-    warning: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS)),
-    error: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS)),
-    fail: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS))
+    warning: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS)),
+    error: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS)),
+    fail: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS))
 };
+
+
+/***/ }),
+
+/***/ 1066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ Redactor),
+/* harmony export */   r: () => (/* binding */ userInfoSecrets)
+/* harmony export */ });
+/**
+ * Finding a secret in text however it was echoed back: whole or in part (a URL's path, its
+ * credentials, one line of several), percent-encoded in any way (`encodeURI`, `encodeURIComponent`,
+ * either hex case, `+` for a space), JSON-escaped (`\/`, `\"`, `\n`, `\u0041`) or
+ * backslash-escaped as markdown does. A vendor that echoes a webhook URL's path in an error, or a
+ * key inside a JSON string, must not put it in the step log.
+ */
+// A whole secret shorter than this would blank ordinary text; the runner still masks it.
+const MIN_SECRET_CHARS = 3;
+// A part of a secret is looked for on its own only when it cannot be ordinary text: at least 8
+// characters, with a run of 6 letters and digits that mixes cases or digits, as generated tokens
+// do. So `/`, `/api/v1/users`, `x-access-token` or `-----BEGIN KEY-----` are never blanked.
+// A password is secret by definition: any of 8 characters or more is looked for.
+const MIN_PART_CHARS = 8;
+const TOKEN_RUN_CHARS = 6;
+/** The secrets to look for, and the text they are looked for in. */
+class Redactor {
+    values = new Set();
+    forms = new Set();
+    pattern;
+    constructor(values = []) {
+        this.add(values);
+    }
+    /** Whole secret values: an input's value as given. */
+    add(values) {
+        for (const value of values) {
+            if (value.length < MIN_SECRET_CHARS || this.values.has(value))
+                continue;
+            this.values.add(value);
+            for (const form of secretForms(value))
+                this.forms.add(form);
+            this.pattern = undefined;
+        }
+    }
+    /** The whole values added, for another Redactor (an HTTP client's) to start from. */
+    get secrets() {
+        return [...this.values];
+    }
+    redact(text) {
+        if (this.forms.size === 0)
+            return text;
+        this.pattern ??= echoPattern([...this.forms]);
+        return text.replace(this.pattern, '***');
+    }
+}
+/** What is looked for when a secret is `secret`: itself, and its parts that are secret enough. */
+function secretForms(secret) {
+    const url = absoluteUrl(secret);
+    const parts = [...lines(secret), ...(url ? urlParts(url) : [])].filter(looksGenerated);
+    const credentials = url ? userInfoForms(url.username, url.password) : [];
+    return unique([secret, ...(url ? [url.href] : []), ...credentials, ...parts]);
+}
+/**
+ * The credentials in every URL written in `text` (`https://user:password@host`), as far as they
+ * are secret enough to look for: an input's URL may carry a password without being a secret input.
+ */
+function userInfoSecrets(text) {
+    const found = [];
+    for (const match of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/?#]*)@/gi)) {
+        const [user = '', password = ''] = splitOnce(match[1] ?? '', ':');
+        found.push(...userInfoForms(user, password));
+    }
+    return unique(found);
+}
+function userInfoForms(encodedUser, encodedPassword) {
+    const user = decoded(encodedUser);
+    const password = decoded(encodedPassword);
+    const forms = looksGenerated(user) ? [user] : [];
+    if (password.length >= MIN_PART_CHARS)
+        forms.push(password, `${user}:${password}`);
+    return forms;
+}
+/** A URL's path, query, each query value and fragment: a webhook's secret is often its path. */
+function urlParts(url) {
+    return [
+        `${url.pathname}${url.search}`,
+        url.pathname,
+        url.search.slice(1),
+        ...url.searchParams.values(),
+        url.hash.slice(1)
+    ].map(decoded);
+}
+/** The lines of a secret of several lines (a key file), each of which may be echoed alone. */
+function lines(secret) {
+    const split = secret.split(/\r\n|[\r\n]/).map((line) => line.trim());
+    return split.length > 1 ? split : [];
+}
+function looksGenerated(part) {
+    if (part.length < MIN_PART_CHARS)
+        return false;
+    const runs = part.match(new RegExp(`[A-Za-z0-9]{${TOKEN_RUN_CHARS},}`, 'g')) ?? [];
+    return runs.some((run) => [/[a-z]/, /[A-Z]/, /[0-9]/].filter((kind) => kind.test(run)).length > 1);
+}
+/** A URL only when written with `scheme://`: `key:value` is not one. */
+function absoluteUrl(text) {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+        return undefined;
+    try {
+        return new URL(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+function unique(values) {
+    return [...new Set(values.filter((value) => value !== ''))];
+}
+// ---- Matching: one pattern for every form, each character in every way it can be written ----
+/** Longest first, so a secret that holds another (or one of its parts) is replaced whole. */
+function echoPattern(forms) {
+    const sorted = [...forms].sort((a, b) => b.length - a.length);
+    return new RegExp(sorted.map((form) => [...form].map(charPattern).join('')).join('|'), 'g');
+}
+// ASCII punctuation: what JSON (`\/`, `\"`), markdown and shells may put a backslash before.
+const PUNCTUATION = /^[!-/:-@[-`{-~]$/;
+/** Every way one character may stand in echoed text. */
+function charPattern(char) {
+    const ways = [regexLiteral(char), percentEncoded(char), jsonUnicodeEscaped(char)];
+    if (PUNCTUATION.test(char))
+        ways.push(`\\\\${regexLiteral(char)}`);
+    ways.push(...(SPECIAL_WAYS[char] ?? []));
+    return `(?:${ways.join('|')})`;
+}
+// Form encoding writes a space as `+` (and a decoded `+` reads as a space); JSON escapes line
+// breaks and tabs by letter; a line break may come back as CRLF.
+const SPECIAL_WAYS = {
+    ' ': ['\\+'],
+    '+': [' '],
+    '\n': ['\\r\\n', '\\\\n', '\\\\r\\\\n'],
+    '\r': ['\\\\r'],
+    '\t': ['\\\\t']
+};
+function regexLiteral(char) {
+    return char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+/** `%2F` or `%2f`, byte by byte of its UTF-8. */
+function percentEncoded(char) {
+    return [...new TextEncoder().encode(char)].map((byte) => `%${hexPattern(byte, 2)}`).join('');
+}
+/** `\u002F` or `\u002f`, code unit by code unit. */
+function jsonUnicodeEscaped(char) {
+    const units = Array.from({ length: char.length }, (_, i) => char.charCodeAt(i));
+    return units.map((unit) => `\\\\u${hexPattern(unit, 4)}`).join('');
+}
+function hexPattern(value, digits) {
+    const hex = value.toString(16).padStart(digits, '0');
+    return [...hex]
+        .map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit))
+        .join('');
+}
 
 
 /***/ }),
@@ -34071,7 +34237,8 @@ const testmoSink = {
             setIdOutput('testmo-run-id', String(runId));
             setUrlOutput('testmo-run-url', runUrl);
         });
-        const result = await publisher.publish({
+        // Not only the report: the URL under test may carry a password, and inputs may echo a secret.
+        const description = (0,log/* redactDeep */.KL)({
             report,
             context,
             vendor: vendor.displayName,
@@ -34079,6 +34246,7 @@ const testmoSink = {
             urlUnderTest: render.urlUnderTest,
             leg: render.leg
         });
+        const result = await publisher.publish(description);
         log/* log */.Rm.info(`Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`);
         return done([], [{ label: `Testmo run ${result.runId}`, url: result.runUrl }]);
     }
@@ -35226,6 +35394,8 @@ async function post() {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5625);
+/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1066);
+
 
 
 
@@ -35241,10 +35411,26 @@ function maskSecrets() {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
         (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)([value]);
     }
+    (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)((0,_redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .userInfoSecrets */ .r)(textsWithUrls(process.env).join('\n')));
+}
+// The variables the Actions toolkit (and so testgate) reads a proxy from.
+const PROXY_VARIABLES = ['https_proxy', 'http_proxy'];
+/**
+ * Every input as the runner passed it (`url`, `variables` and each vendor's own inputs may hold a
+ * URL with a password in it) and the proxy settings, whose credentials undici may echo.
+ */
+function textsWithUrls(env) {
+    return Object.entries(env)
+        .filter(([name]) => name.startsWith('INPUT_') || PROXY_VARIABLES.includes(name.toLowerCase()))
+        .map(([, value]) => value ?? '');
 }
 /** The values no message of ours may contain. */
 function secretsOf(settings) {
-    return [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token].filter((value) => Boolean(value));
+    const values = [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token];
+    return [
+        ...values.filter((value) => Boolean(value)),
+        ...(0,_redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .userInfoSecrets */ .r)(settings.url ?? '')
+    ];
 }
 
 

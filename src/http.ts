@@ -1,6 +1,7 @@
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { fetch, Pool, ProxyAgent } from 'undici'
 import type { z } from 'zod'
+import { Redactor } from './redaction.js'
 import { shorten } from './text.js'
 
 /**
@@ -145,8 +146,10 @@ export class HttpClient {
   private readonly backoffMaxMs: number
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
+  private readonly redactor: Redactor
 
   constructor(private readonly options: HttpClientOptions) {
+    this.redactor = new Redactor(options.secrets)
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.retries = options.retries ?? 3
     this.backoffBaseMs = options.backoffBaseMs ?? 1_000
@@ -227,7 +230,7 @@ export class HttpClient {
         this.options.vendor,
         'invalid-json',
         this.redact(
-          `${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(text, 120))}`
+          `${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(this.redact(text), 120))}`
         ),
         { status: response.status }
       )
@@ -307,15 +310,12 @@ export class HttpClient {
       // not JSON: use the text itself
     }
     const described = this.options.describeError?.(body) ?? genericErrorMessage(body)
-    return shorten(described || statusText || 'no message', 500)
+    // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
+    return shorten(this.redact(described || statusText || 'no message'), 500)
   }
 
   redact(message: string): string {
-    let result = message
-    for (const secret of this.options.secrets) {
-      if (secret.length > 0) result = result.split(secret).join('***')
-    }
-    return result
+    return this.redactor.redact(message)
   }
 }
 

@@ -76,6 +76,18 @@ describe('HttpClient', () => {
     expect(server.requestsTo('thing')).toHaveLength(1)
   })
 
+  it('redacts a secret echoed in part or cut in two by the shortening of a long error', async () => {
+    const hook = 'https://hooks.example.com/services/T0AB12CD/B0XY98ZW/AbCdEf123456'
+    const message = `${'a'.repeat(246)}sk-secret${'b'.repeat(400)} hook /services/T0AB12CD/B0XY98ZW/AbCdEf123456`
+    server.inject('thing', { kind: 'status', status: 400, body: { message } })
+    const error = (await client({ secrets: ['sk-secret', hook] })
+      .get('/thing', schema)
+      .catch((e: unknown) => e)) as VendorError
+    expect(error.message).toContain('…')
+    expect(error.message).not.toContain('sk-s')
+    expect(error.message).toMatch(/hook \*\*\*$/)
+  })
+
   it('never re-sends a POST that reached the server', async () => {
     server.inject('create', { kind: 'status', status: 502 })
     await expect(
