@@ -29898,274 +29898,24 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6803:
+/***/ 8427:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hi: () => (/* binding */ VendorError),
-/* harmony export */   JG: () => (/* binding */ defaultSleep),
-/* harmony export */   Qq: () => (/* binding */ HttpClient),
-/* harmony export */   q9: () => (/* binding */ proxyDispatcher)
+/* harmony export */   Jh: () => (/* binding */ RedirectRefused),
+/* harmony export */   fS: () => (/* binding */ isProxyAuthRefusal),
+/* harmony export */   q9: () => (/* binding */ proxyDispatcher),
+/* harmony export */   r2: () => (/* binding */ fetchSameOrigin),
+/* harmony export */   we: () => (/* binding */ joinUrl)
 /* harmony export */ });
-/* unused harmony exports parseRetryAfter, genericErrorMessage, isProxyAuthRefusal, RedirectRefused, fetchSameOrigin, joinUrl */
 /* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9783);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6752);
-/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1066);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8992);
-
-
 
 
 /**
- * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
- * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
- * vendor's own message but never a secret.
+ * The wire under the HTTP client: one exchange bounded by a time limit, through the runner's
+ * proxy, following redirects only within the origin the credentials are for.
  */
-// Connection errors that happen before a single byte of the request is sent.
-const UNSENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH'
-]);
-class VendorError extends Error {
-    vendor;
-    kind;
-    name = 'VendorError';
-    status;
-    retryAfterMs;
-    /** The socket error code of a network error (ECONNREFUSED…). */
-    code;
-    constructor(vendor, kind, message, details = {}) {
-        super(message);
-        this.vendor = vendor;
-        this.kind = kind;
-        this.status = details.status;
-        this.retryAfterMs = details.retryAfterMs;
-        this.code = details.code;
-    }
-    /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
-    get unsent() {
-        return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code);
-    }
-    /** Worth another try later: the vendor or the network may recover. */
-    get transient() {
-        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
-            return true;
-        return this.status !== undefined && (this.status === 429 || this.status >= 500);
-    }
-    get isAuth() {
-        return this.status === 401 || this.status === 403;
-    }
-    /**
-     * The vendor declined the request itself (a 4xx other than access or rate limits, or an answer
-     * that says no): nothing was started, so a different request cannot duplicate a run.
-     */
-    get refused() {
-        if (this.kind === 'refused')
-            return true;
-        const status = this.status ?? 0;
-        return (this.kind === 'http' &&
-            status >= 400 &&
-            status < 500 &&
-            ![401, 403, 407, 429].includes(status));
-    }
-}
-/** Waits ms, or less when the signal aborts first. */
-function defaultSleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, Math.max(0, ms));
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-class HttpClient {
-    options;
-    requestTimeoutMs;
-    retries;
-    backoffBaseMs;
-    backoffMaxMs;
-    sleep;
-    random;
-    redactor;
-    constructor(options) {
-        this.options = options;
-        this.redactor = new _redaction_js__WEBPACK_IMPORTED_MODULE_2__/* .Redactor */ .p(options.secrets);
-        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-        this.retries = options.retries ?? 3;
-        this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
-        this.backoffMaxMs = options.backoffMaxMs ?? 15_000;
-        this.sleep = options.sleep ?? defaultSleep;
-        this.random = options.random ?? Math.random;
-    }
-    get(path, schema) {
-        return this.request('GET', path, { schema, retry: 'safe' });
-    }
-    async request(method, path, options) {
-        for (let attempt = 0;; attempt++) {
-            try {
-                return await this.attempt(method, path, options);
-            }
-            catch (error) {
-                const vendorError = this.toVendorError(error, method, path);
-                const delayMs = this.retryDelay(vendorError, attempt, options.retry);
-                if (delayMs === undefined)
-                    throw vendorError;
-                this.options.log?.(`${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`);
-                await this.sleep(delayMs);
-            }
-        }
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt, policy) {
-        if (attempt >= this.retries || policy === 'once')
-            return undefined;
-        const retryable = policy === 'safe'
-            ? error.transient
-            : error.unsent || (policy === 'unapplied' && error.status === 429);
-        if (!retryable)
-            return undefined;
-        const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
-        // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
-        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
-        const deadline = this.options.deadline;
-        if (deadline !== undefined && Date.now() + delayMs >= deadline)
-            return undefined;
-        return delayMs;
-    }
-    async attempt(method, path, options) {
-        const url = joinUrl(this.options.baseUrl, path);
-        const headers = { accept: 'application/json', ...this.options.headers };
-        if (options.body !== undefined)
-            headers['content-type'] = 'application/json';
-        const { response, text } = await fetchSameOrigin(url, {
-            method,
-            headers,
-            body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            timeoutMs: Math.min(this.timeoutFor(), options.timeoutMs ?? Infinity)
-        }).catch((error) => {
-            throw this.fetchError(error, method, path);
-        });
-        if (!response.ok) {
-            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
-                status: response.status,
-                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
-            });
-        }
-        let json;
-        try {
-            json = text === '' ? null : JSON.parse(text);
-        }
-        catch {
-            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify((0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(this.redact(text), 120))}`), { status: response.status });
-        }
-        const parsed = options.schema.safeParse(json);
-        if (!parsed.success) {
-            const issues = parsed.error.issues
-                .slice(0, 5)
-                .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-                .join('; ');
-            throw new VendorError(this.options.vendor, 'unexpected-shape', this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`), { status: response.status });
-        }
-        return parsed.data;
-    }
-    /** A request never outlives the step's deadline, but always gets a moment to answer. */
-    timeoutFor() {
-        const deadline = this.options.deadline;
-        if (deadline === undefined)
-            return this.requestTimeoutMs;
-        return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
-    }
-    /** What a refused redirect or proxy means, in words; anything else is left to toVendorError. */
-    fetchError(error, method, path) {
-        const vendor = this.options.vendor;
-        if (error instanceof RedirectRefused)
-            return new VendorError(vendor, 'redirect', this.redact(`${vendor}: ${method} ${path} ${error.message}`), { status: error.status });
-        if (isProxyAuthRefusal(error))
-            return new VendorError(vendor, 'proxy-auth', `${vendor}: ${method} ${path} failed: the proxy refused the credentials (HTTP 407). Check the user and password in HTTPS_PROXY / HTTP_PROXY.`, { status: 407 });
-        return error;
-    }
-    toVendorError(error, method, path) {
-        if (error instanceof VendorError)
-            return error;
-        const vendor = this.options.vendor;
-        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-            return new VendorError(vendor, 'timeout', `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`);
-        }
-        const code = errorCode(error);
-        const detail = code ?? (error instanceof Error ? error.message : String(error));
-        return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
-            code
-        });
-    }
-    describeBody(text, statusText) {
-        let body = text;
-        try {
-            body = JSON.parse(text);
-        }
-        catch {
-            // not JSON: use the text itself
-        }
-        const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
-        // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
-        return (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(this.redact(described || statusText || 'no message'), 500);
-    }
-    redact(message) {
-        return this.redactor.redact(message);
-    }
-}
-function errorCode(error) {
-    // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
-    for (let current = error, depth = 0; current && depth < 4; depth++) {
-        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
-            return current.code;
-        }
-        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
-    }
-    return undefined;
-}
-/** Retry-After is either delay-seconds or an HTTP date. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds))
-        return Math.max(0, seconds * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
-function genericErrorMessage(body) {
-    if (typeof body === 'string')
-        return looksLikeHtml(body) ? '' : body.trim();
-    if (Array.isArray(body))
-        return body.map(genericErrorMessage).filter(Boolean).join('; ');
-    if (body && typeof body === 'object') {
-        const record = body;
-        for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
-            const value = record[key];
-            if (value === undefined || value === null)
-                continue;
-            const message = typeof value === 'object' ? genericErrorMessage(value) : String(value);
-            if (message)
-                return message;
-        }
-        return JSON.stringify(body);
-    }
-    return body === null || body === undefined ? '' : String(body);
-}
-function looksLikeHtml(text) {
-    return /^\s*<(!doctype|html)/i.test(text);
-}
 /**
  * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
  * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
@@ -30257,6 +30007,293 @@ function allowedRedirect(origin, current, location, status) {
 }
 function joinUrl(base, path) {
     return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+
+/***/ }),
+
+/***/ 4232:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient),
+  Hi: () => (/* reexport */ VendorError),
+  JG: () => (/* binding */ defaultSleep)
+});
+
+// UNUSED EXPORTS: parseRetryAfter
+
+;// CONCATENATED MODULE: ./src/http-errors.ts
+/**
+ * What a failed vendor or Testmo call was: its kind, HTTP status and Retry-After, whether it may
+ * be tried again or provably never left, and the message a vendor's error body carries.
+ */
+// Connection errors that happen before a single byte of the request is sent.
+const UNSENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH'
+]);
+class VendorError extends Error {
+    vendor;
+    kind;
+    name = 'VendorError';
+    status;
+    retryAfterMs;
+    /** The socket error code of a network error (ECONNREFUSED…). */
+    code;
+    constructor(vendor, kind, message, details = {}) {
+        super(message);
+        this.vendor = vendor;
+        this.kind = kind;
+        this.status = details.status;
+        this.retryAfterMs = details.retryAfterMs;
+        this.code = details.code;
+    }
+    /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
+    get unsent() {
+        return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code);
+    }
+    /** Worth another try later: the vendor or the network may recover. */
+    get transient() {
+        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
+            return true;
+        return this.status !== undefined && (this.status === 429 || this.status >= 500);
+    }
+    get isAuth() {
+        return this.status === 401 || this.status === 403;
+    }
+    /**
+     * The vendor declined the request itself (a 4xx other than access or rate limits, or an answer
+     * that says no): nothing was started, so a different request cannot duplicate a run.
+     */
+    get refused() {
+        if (this.kind === 'refused')
+            return true;
+        const status = this.status ?? 0;
+        return (this.kind === 'http' &&
+            status >= 400 &&
+            status < 500 &&
+            ![401, 403, 407, 429].includes(status));
+    }
+}
+/** The socket error code of a failed fetch, however deep undici wrapped it. */
+function errorCode(error) {
+    // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
+            return current.code;
+        }
+        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
+    }
+    return undefined;
+}
+/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
+function genericErrorMessage(body) {
+    if (typeof body === 'string')
+        return looksLikeHtml(body) ? '' : body.trim();
+    if (Array.isArray(body))
+        return body.map(genericErrorMessage).filter(Boolean).join('; ');
+    if (body && typeof body === 'object') {
+        const record = body;
+        for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
+            const value = record[key];
+            if (value === undefined || value === null)
+                continue;
+            const message = typeof value === 'object' ? genericErrorMessage(value) : String(value);
+            if (message)
+                return message;
+        }
+        return JSON.stringify(body);
+    }
+    return body === null || body === undefined ? '' : String(body);
+}
+function looksLikeHtml(text) {
+    return /^\s*<(!doctype|html)/i.test(text);
+}
+
+// EXTERNAL MODULE: ./src/http-transport.ts
+var http_transport = __nccwpck_require__(8427);
+// EXTERNAL MODULE: ./src/redaction.ts
+var redaction = __nccwpck_require__(1066);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+/**
+ * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
+ * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
+ * vendor's own message but never a secret.
+ */
+// Vendor modules import what they need from here: the client and the errors it throws.
+
+/** Waits ms, or less when the signal aborts first. */
+function defaultSleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+class HttpClient {
+    options;
+    requestTimeoutMs;
+    retries;
+    backoffBaseMs;
+    backoffMaxMs;
+    sleep;
+    random;
+    redactor;
+    constructor(options) {
+        this.options = options;
+        this.redactor = new redaction/* Redactor */.p(options.secrets);
+        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+        this.retries = options.retries ?? 3;
+        this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
+        this.backoffMaxMs = options.backoffMaxMs ?? 15_000;
+        this.sleep = options.sleep ?? defaultSleep;
+        this.random = options.random ?? Math.random;
+    }
+    get(path, schema) {
+        return this.request('GET', path, { schema, retry: 'safe' });
+    }
+    async request(method, path, options) {
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await this.attempt(method, path, options);
+            }
+            catch (error) {
+                const vendorError = this.toVendorError(error, method, path);
+                const delayMs = this.retryDelay(vendorError, attempt, options.retry);
+                if (delayMs === undefined)
+                    throw vendorError;
+                this.options.log?.(`${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`);
+                await this.sleep(delayMs);
+            }
+        }
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt, policy) {
+        if (attempt >= this.retries || policy === 'once')
+            return undefined;
+        const retryable = policy === 'safe'
+            ? error.transient
+            : error.unsent || (policy === 'unapplied' && error.status === 429);
+        if (!retryable)
+            return undefined;
+        const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
+        // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
+        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
+        const deadline = this.options.deadline;
+        if (deadline !== undefined && Date.now() + delayMs >= deadline)
+            return undefined;
+        return delayMs;
+    }
+    async attempt(method, path, options) {
+        const url = (0,http_transport/* joinUrl */.we)(this.options.baseUrl, path);
+        const headers = { accept: 'application/json', ...this.options.headers };
+        if (options.body !== undefined)
+            headers['content-type'] = 'application/json';
+        const { response, text } = await (0,http_transport/* fetchSameOrigin */.r2)(url, {
+            method,
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            timeoutMs: Math.min(this.timeoutFor(), options.timeoutMs ?? Infinity)
+        }).catch((error) => {
+            throw this.fetchError(error, method, path);
+        });
+        if (!response.ok) {
+            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
+                status: response.status,
+                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+            });
+        }
+        let json;
+        try {
+            json = text === '' ? null : JSON.parse(text);
+        }
+        catch {
+            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify((0,src_text/* shorten */.ml)(this.redact(text), 120))}`), { status: response.status });
+        }
+        const parsed = options.schema.safeParse(json);
+        if (!parsed.success) {
+            const issues = parsed.error.issues
+                .slice(0, 5)
+                .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+                .join('; ');
+            throw new VendorError(this.options.vendor, 'unexpected-shape', this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`), { status: response.status });
+        }
+        return parsed.data;
+    }
+    /** A request never outlives the step's deadline, but always gets a moment to answer. */
+    timeoutFor() {
+        const deadline = this.options.deadline;
+        if (deadline === undefined)
+            return this.requestTimeoutMs;
+        return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
+    }
+    /** What a refused redirect or proxy means, in words; anything else is left to toVendorError. */
+    fetchError(error, method, path) {
+        const vendor = this.options.vendor;
+        if (error instanceof http_transport/* RedirectRefused */.Jh)
+            return new VendorError(vendor, 'redirect', this.redact(`${vendor}: ${method} ${path} ${error.message}`), { status: error.status });
+        if ((0,http_transport/* isProxyAuthRefusal */.fS)(error))
+            return new VendorError(vendor, 'proxy-auth', `${vendor}: ${method} ${path} failed: the proxy refused the credentials (HTTP 407). Check the user and password in HTTPS_PROXY / HTTP_PROXY.`, { status: 407 });
+        return error;
+    }
+    toVendorError(error, method, path) {
+        if (error instanceof VendorError)
+            return error;
+        const vendor = this.options.vendor;
+        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+            return new VendorError(vendor, 'timeout', `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`);
+        }
+        const code = errorCode(error);
+        const detail = code ?? (error instanceof Error ? error.message : String(error));
+        return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
+            code
+        });
+    }
+    describeBody(text, statusText) {
+        let body = text;
+        try {
+            body = JSON.parse(text);
+        }
+        catch {
+            // not JSON: use the text itself
+        }
+        const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
+        // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
+        return (0,src_text/* shorten */.ml)(this.redact(described || statusText || 'no message'), 500);
+    }
+    redact(message) {
+        return this.redactor.redact(message);
+    }
+}
+/** Retry-After is either delay-seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds))
+        return Math.max(0, seconds * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 
@@ -31551,8 +31588,8 @@ function runAttempt(value) {
     return Number.isSafeInteger(attempt) && attempt > 1 ? attempt : 1;
 }
 
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/http.ts + 1 modules
+var http = __nccwpck_require__(4232);
 ;// CONCATENATED MODULE: ./src/report/leg.ts
 function legOf(settings, provider) {
     return { name: settings.name, variant: provider.variant?.(settings) };
@@ -32465,6 +32502,8 @@ throttling.triggersNotification = triggersNotification;
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ./src/http-transport.ts
+var http_transport = __nccwpck_require__(8427);
 ;// CONCATENATED MODULE: ./src/report/comment.ts
 
 /**
@@ -32819,7 +32858,7 @@ const githubAgents = new Map();
 function githubDispatcher(url) {
     const origin = new URL(url).origin;
     if (!githubAgents.has(origin))
-        githubAgents.set(origin, (0,http/* proxyDispatcher */.q9)(url, GITHUB_REQUEST_TIMEOUT_MS));
+        githubAgents.set(origin, (0,http_transport/* proxyDispatcher */.q9)(url, GITHUB_REQUEST_TIMEOUT_MS));
     return githubAgents.get(origin);
 }
 /** Octokit's own notes (deprecations, a failing limit handler) reach the step log through log.ts. */
@@ -35583,8 +35622,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: PROVIDERS, VENDORS, providerNames, vendorModule
 
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/http.ts + 1 modules
+var http = __nccwpck_require__(4232);
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(7194);
 // EXTERNAL MODULE: ./src/inputs.ts

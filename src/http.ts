@@ -1,6 +1,6 @@
-import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { fetch, Pool, ProxyAgent } from 'undici'
 import type { z } from 'zod'
+import { errorCode, genericErrorMessage, VendorError } from './http-errors.js'
+import { fetchSameOrigin, isProxyAuthRefusal, joinUrl, RedirectRefused } from './http-transport.js'
 import { Redactor } from './redaction.js'
 import { shorten } from './text.js'
 
@@ -10,76 +10,8 @@ import { shorten } from './text.js'
  * vendor's own message but never a secret.
  */
 
-// Connection errors that happen before a single byte of the request is sent.
-const UNSENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH'
-])
-
-export type ErrorKind =
-  | 'http'
-  | 'network'
-  | 'timeout'
-  | 'invalid-json'
-  | 'unexpected-shape'
-  | 'redirect'
-  | 'proxy-auth'
-  /** The vendor answered, and declined what was asked (e.g. `success: false`). */
-  | 'refused'
-
-export class VendorError extends Error {
-  override readonly name = 'VendorError'
-  readonly status?: number
-  readonly retryAfterMs?: number
-  /** The socket error code of a network error (ECONNREFUSED…). */
-  readonly code?: string
-
-  constructor(
-    readonly vendor: string,
-    readonly kind: ErrorKind,
-    message: string,
-    details: { status?: number; retryAfterMs?: number; code?: string } = {}
-  ) {
-    super(message)
-    this.status = details.status
-    this.retryAfterMs = details.retryAfterMs
-    this.code = details.code
-  }
-
-  /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
-  get unsent(): boolean {
-    return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code)
-  }
-
-  /** Worth another try later: the vendor or the network may recover. */
-  get transient(): boolean {
-    if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
-      return true
-    return this.status !== undefined && (this.status === 429 || this.status >= 500)
-  }
-
-  get isAuth(): boolean {
-    return this.status === 401 || this.status === 403
-  }
-
-  /**
-   * The vendor declined the request itself (a 4xx other than access or rate limits, or an answer
-   * that says no): nothing was started, so a different request cannot duplicate a run.
-   */
-  get refused(): boolean {
-    if (this.kind === 'refused') return true
-    const status = this.status ?? 0
-    return (
-      this.kind === 'http' &&
-      status >= 400 &&
-      status < 500 &&
-      ![401, 403, 407, 429].includes(status)
-    )
-  }
-}
+// Vendor modules import what they need from here: the client and the errors it throws.
+export { VendorError, type ErrorKind } from './http-errors.js'
 
 export interface HttpClientOptions {
   /** Display name used in messages, e.g. "Octomind". */
@@ -319,17 +251,6 @@ export class HttpClient {
   }
 }
 
-function errorCode(error: unknown): string | undefined {
-  // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
-      return current.code
-    }
-    current = typeof current === 'object' && 'cause' in current ? current.cause : undefined
-  }
-  return undefined
-}
-
 /** Retry-After is either delay-seconds or an HTTP date. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (value === null || value.trim() === '') return undefined
@@ -337,140 +258,4 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
-
-/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
-export function genericErrorMessage(body: unknown): string {
-  if (typeof body === 'string') return looksLikeHtml(body) ? '' : body.trim()
-  if (Array.isArray(body)) return body.map(genericErrorMessage).filter(Boolean).join('; ')
-  if (body && typeof body === 'object') {
-    const record = body as Record<string, unknown>
-    for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
-      const value = record[key]
-      if (value === undefined || value === null) continue
-      const message = typeof value === 'object' ? genericErrorMessage(value) : String(value)
-      if (message) return message
-    }
-    return JSON.stringify(body)
-  }
-  return body === null || body === undefined ? '' : String(body)
-}
-
-function looksLikeHtml(text: string): boolean {
-  return /^\s*<(!doctype|html)/i.test(text)
-}
-
-/**
- * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
- * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
- * always direct), so vendor calls go the same way as the step's GitHub API calls.
- *
- * A proxy agent is made for each request with that request's time limit on every phase, the
- * CONNECT to the proxy included: the request's abort signal does not reach that CONNECT, and
- * undici's own default waits 300 s for its answer. The caller closes the agent when done.
- */
-export function proxyDispatcher(url: string, timeoutMs: number): ProxyAgent | undefined {
-  const proxy = getProxyUrl(new URL(url))
-  if (!proxy) return undefined
-  const limits = { connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
-  return new ProxyAgent({
-    uri: proxy.href,
-    ...limits,
-    clientFactory: (origin, options) => new Pool(origin, { ...options, ...limits })
-  })
-}
-
-/** A 407 from the proxy to the CONNECT: undici reports it as an aborted request. */
-export function isProxyAuthRefusal(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    if (current instanceof Error && /\b407\b/.test(current.message)) return true
-    current = typeof current === 'object' && 'cause' in current ? current.cause : undefined
-  }
-  return false
-}
-
-export class RedirectRefused extends Error {
-  override readonly name = 'RedirectRefused'
-  constructor(
-    message: string,
-    readonly status: number
-  ) {
-    super(message)
-  }
-}
-
-const MAX_REDIRECTS = 5
-
-export interface SameOriginInit {
-  method: string
-  headers: Record<string, string>
-  body?: string
-  timeoutMs: number
-}
-
-/**
- * fetch that follows a redirect only within the origin it was given (and never from https to
- * http): the request carries credentials, and a redirect to another host must not receive them.
- * Any other redirect is refused with an error that names the target host. The whole exchange,
- * redirects included, is bounded by timeoutMs.
- */
-export async function fetchSameOrigin(
-  url: string,
-  init: SameOriginInit
-): Promise<{ response: Response; text: string }> {
-  const signal = AbortSignal.timeout(init.timeoutMs)
-  let current = new URL(url)
-  let { method, body } = init
-  for (let hop = 0; ; hop++) {
-    const dispatcher = proxyDispatcher(current.href, init.timeoutMs)
-    try {
-      const response = (await fetch(current.href, {
-        method,
-        headers: init.headers,
-        body,
-        signal,
-        redirect: 'manual',
-        dispatcher
-      })) as unknown as Response
-      const text = await response.text()
-      const location = response.headers.get('location')
-      if (response.status < 300 || response.status > 399 || location === null)
-        return { response, text }
-      const next = allowedRedirect(new URL(url), current, location, response.status)
-      if (hop >= MAX_REDIRECTS)
-        throw new RedirectRefused(
-          `was redirected more than ${MAX_REDIRECTS} times`,
-          response.status
-        )
-      if ([301, 302, 303].includes(response.status) && method !== 'GET') {
-        method = 'GET'
-        body = undefined
-      }
-      current = next
-    } finally {
-      void dispatcher?.close()
-    }
-  }
-}
-
-function allowedRedirect(origin: URL, current: URL, location: string, status: number): URL {
-  let next: URL
-  try {
-    next = new URL(location, current)
-  } catch {
-    throw new RedirectRefused(
-      `was redirected (HTTP ${status}) to an address that is not a URL`,
-      status
-    )
-  }
-  if (next.origin !== origin.origin)
-    throw new RedirectRefused(
-      `was redirected (HTTP ${status}) to another host, ${next.host}; testgate sends credentials only to ${origin.origin}, so it did not follow`,
-      status
-    )
-  return next
-}
-
-export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
 }
