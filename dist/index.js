@@ -30128,12 +30128,15 @@ var src_text = __nccwpck_require__(8992);
 
 
 /**
- * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
- * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
- * vendor's own message but never a secret.
+ * A small client for vendor APIs: answers in JSON (or as text, where asked) checked by zod,
+ * per-request timeout, retries with backoff and jitter for requests that are safe to repeat,
+ * Retry-After, and errors that carry the HTTP status and the vendor's own message but never a
+ * secret.
  */
 // Vendor modules import what they need from here: the client and the errors it throws.
 
+// What is asked for when the request names no narrower type.
+const DEFAULT_ACCEPT = { json: 'application/json', text: 'text/*' };
 /** Waits ms, or less when the signal aborts first. */
 function defaultSleep(ms, signal) {
     return new Promise((resolve) => {
@@ -30205,40 +30208,62 @@ class HttpClient {
         return delayMs;
     }
     async attempt(method, path, options) {
-        const url = (0,http_transport/* joinUrl */.we)(this.options.baseUrl, path);
-        const headers = { accept: 'application/json', ...this.options.headers };
-        if (options.body !== undefined)
-            headers['content-type'] = 'application/json';
-        const { response, text } = await (0,http_transport/* fetchSameOrigin */.r2)(url, {
+        const { response, text } = await (0,http_transport/* fetchSameOrigin */.r2)((0,http_transport/* joinUrl */.we)(this.options.baseUrl, path), {
             method,
-            headers,
+            headers: this.headersFor(options),
             body: options.body === undefined ? undefined : JSON.stringify(options.body),
             timeoutMs: Math.min(this.timeoutFor(), options.timeoutMs ?? Infinity)
         }).catch((error) => {
             throw this.fetchError(error, method, path);
         });
-        if (!response.ok) {
-            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
-                status: response.status,
-                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
-            });
-        }
-        let json;
+        const where = `${this.options.vendor}: ${method} ${path}`;
+        if (!response.ok)
+            throw this.httpError(where, response, text);
+        const answer = options.as === 'text' ? text : this.parsedJson(where, response.status, text);
+        const parsed = options.schema.safeParse(answer);
+        if (!parsed.success)
+            throw this.shapeError(where, response.status, parsed.error);
+        return parsed.data;
+    }
+    /** A request's own Accept header wins over the client's, which wins over the default. */
+    headersFor(options) {
+        const headers = {
+            accept: DEFAULT_ACCEPT[options.as ?? 'json'],
+            ...this.options.headers
+        };
+        if (options.accept)
+            headers.accept = options.accept;
+        if (options.body !== undefined)
+            headers['content-type'] = 'application/json';
+        return headers;
+    }
+    httpError(where, response, text) {
+        const message = `${where} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`;
+        return new VendorError(this.options.vendor, 'http', this.redact(message), {
+            status: response.status,
+            retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+        });
+    }
+    parsedJson(where, status, text) {
         try {
-            json = text === '' ? null : JSON.parse(text);
+            return text === '' ? null : JSON.parse(text);
         }
         catch {
-            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify((0,src_text/* shorten */.ml)(this.redact(text), 120))}`), { status: response.status });
+            // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
+            const quoted = JSON.stringify((0,src_text/* shorten */.ml)(this.redact(text), 120));
+            const message = `${where} returned a body that is not JSON: ${quoted}`;
+            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(message), { status });
         }
-        const parsed = options.schema.safeParse(json);
-        if (!parsed.success) {
-            const issues = parsed.error.issues
-                .slice(0, 5)
-                .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-                .join('; ');
-            throw new VendorError(this.options.vendor, 'unexpected-shape', this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`), { status: response.status });
-        }
-        return parsed.data;
+    }
+    shapeError(where, status, error) {
+        const issues = error.issues
+            .slice(0, 5)
+            .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+            .join('; ');
+        const message = `${where} returned an unexpected response (${issues})`;
+        return new VendorError(this.options.vendor, 'unexpected-shape', this.redact(message), {
+            status
+        });
     }
     /** A request never outlives the step's deadline, but always gets a moment to answer. */
     timeoutFor() {

@@ -5,9 +5,10 @@ import { Redactor } from './redaction.js'
 import { shorten } from './text.js'
 
 /**
- * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
- * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
- * vendor's own message but never a secret.
+ * A small client for vendor APIs: answers in JSON (or as text, where asked) checked by zod,
+ * per-request timeout, retries with backoff and jitter for requests that are safe to repeat,
+ * Retry-After, and errors that carry the HTTP status and the vendor's own message but never a
+ * secret.
  */
 
 // Vendor modules import what they need from here: the client and the errors it throws.
@@ -49,13 +50,32 @@ export type RetryPolicy =
   /** Reads that must not hold anything up (a history look-up): one try, whatever happens. */
   | 'once'
 
-export interface RequestOptions<T> {
+interface RequestBase {
+  /** Sent as JSON. */
   body?: unknown
-  schema: z.ZodType<T>
   retry: RetryPolicy
   /** A shorter time limit than the client's for this request; never a longer one. */
   timeoutMs?: number
+  /** The Accept header, when the answer's type is narrower than `as` says (e.g. `text/csv`). */
+  accept?: string
 }
+
+/** An answer in JSON (the default): parsed, then checked by the schema. */
+export interface JsonRequest<T> extends RequestBase {
+  as?: 'json'
+  schema: z.ZodType<T>
+}
+
+/** An answer that is not JSON (a log, CSV, XML): the schema checks the text itself. */
+export interface TextRequest<T> extends RequestBase {
+  as: 'text'
+  schema: z.ZodType<T, string>
+}
+
+export type RequestOptions<T> = JsonRequest<T> | TextRequest<T>
+
+// What is asked for when the request names no narrower type.
+const DEFAULT_ACCEPT = { json: 'application/json', text: 'text/*' } as const
 
 /** Waits ms, or less when the signal aborts first. */
 export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -130,59 +150,61 @@ export class HttpClient {
   }
 
   private async attempt<T>(method: string, path: string, options: RequestOptions<T>): Promise<T> {
-    const url = joinUrl(this.options.baseUrl, path)
-    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers }
-    if (options.body !== undefined) headers['content-type'] = 'application/json'
-    const { response, text } = await fetchSameOrigin(url, {
+    const { response, text } = await fetchSameOrigin(joinUrl(this.options.baseUrl, path), {
       method,
-      headers,
+      headers: this.headersFor(options),
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       timeoutMs: Math.min(this.timeoutFor(), options.timeoutMs ?? Infinity)
     }).catch((error: unknown) => {
       throw this.fetchError(error, method, path)
     })
-    if (!response.ok) {
-      throw new VendorError(
-        this.options.vendor,
-        'http',
-        this.redact(
-          `${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`
-        ),
-        {
-          status: response.status,
-          retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
-        }
-      )
-    }
-    let json: unknown
-    try {
-      json = text === '' ? null : JSON.parse(text)
-    } catch {
-      throw new VendorError(
-        this.options.vendor,
-        'invalid-json',
-        this.redact(
-          `${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(this.redact(text), 120))}`
-        ),
-        { status: response.status }
-      )
-    }
-    const parsed = options.schema.safeParse(json)
-    if (!parsed.success) {
-      const issues = parsed.error.issues
-        .slice(0, 5)
-        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-        .join('; ')
-      throw new VendorError(
-        this.options.vendor,
-        'unexpected-shape',
-        this.redact(
-          `${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`
-        ),
-        { status: response.status }
-      )
-    }
+    const where = `${this.options.vendor}: ${method} ${path}`
+    if (!response.ok) throw this.httpError(where, response, text)
+    const answer = options.as === 'text' ? text : this.parsedJson(where, response.status, text)
+    const parsed = options.schema.safeParse(answer)
+    if (!parsed.success) throw this.shapeError(where, response.status, parsed.error)
     return parsed.data
+  }
+
+  /** A request's own Accept header wins over the client's, which wins over the default. */
+  private headersFor(options: RequestOptions<unknown>): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: DEFAULT_ACCEPT[options.as ?? 'json'],
+      ...this.options.headers
+    }
+    if (options.accept) headers.accept = options.accept
+    if (options.body !== undefined) headers['content-type'] = 'application/json'
+    return headers
+  }
+
+  private httpError(where: string, response: Response, text: string): VendorError {
+    const message = `${where} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`
+    return new VendorError(this.options.vendor, 'http', this.redact(message), {
+      status: response.status,
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+    })
+  }
+
+  private parsedJson(where: string, status: number, text: string): unknown {
+    try {
+      return text === '' ? null : JSON.parse(text)
+    } catch {
+      // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
+      const quoted = JSON.stringify(shorten(this.redact(text), 120))
+      const message = `${where} returned a body that is not JSON: ${quoted}`
+      throw new VendorError(this.options.vendor, 'invalid-json', this.redact(message), { status })
+    }
+  }
+
+  private shapeError(where: string, status: number, error: z.ZodError): VendorError {
+    const issues = error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ')
+    const message = `${where} returned an unexpected response (${issues})`
+    return new VendorError(this.options.vendor, 'unexpected-shape', this.redact(message), {
+      status
+    })
   }
 
   /** A request never outlives the step's deadline, but always gets a moment to answer. */
