@@ -29898,274 +29898,24 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6803:
+/***/ 8427:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hi: () => (/* binding */ VendorError),
-/* harmony export */   JG: () => (/* binding */ defaultSleep),
-/* harmony export */   Qq: () => (/* binding */ HttpClient),
-/* harmony export */   q9: () => (/* binding */ proxyDispatcher)
+/* harmony export */   Jh: () => (/* binding */ RedirectRefused),
+/* harmony export */   fS: () => (/* binding */ isProxyAuthRefusal),
+/* harmony export */   q9: () => (/* binding */ proxyDispatcher),
+/* harmony export */   r2: () => (/* binding */ fetchSameOrigin),
+/* harmony export */   we: () => (/* binding */ joinUrl)
 /* harmony export */ });
-/* unused harmony exports parseRetryAfter, genericErrorMessage, isProxyAuthRefusal, RedirectRefused, fetchSameOrigin, joinUrl */
 /* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9783);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6752);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8992);
-
 
 
 /**
- * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
- * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
- * vendor's own message but never a secret.
+ * The wire under the HTTP client: one exchange bounded by a time limit, through the runner's
+ * proxy, following redirects only within the origin the credentials are for.
  */
-// Connection errors that happen before a single byte of the request is sent.
-const UNSENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH'
-]);
-class VendorError extends Error {
-    vendor;
-    kind;
-    name = 'VendorError';
-    status;
-    retryAfterMs;
-    /** The socket error code of a network error (ECONNREFUSED…). */
-    code;
-    constructor(vendor, kind, message, details = {}) {
-        super(message);
-        this.vendor = vendor;
-        this.kind = kind;
-        this.status = details.status;
-        this.retryAfterMs = details.retryAfterMs;
-        this.code = details.code;
-    }
-    /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
-    get unsent() {
-        return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code);
-    }
-    /** Worth another try later: the vendor or the network may recover. */
-    get transient() {
-        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
-            return true;
-        return this.status !== undefined && (this.status === 429 || this.status >= 500);
-    }
-    get isAuth() {
-        return this.status === 401 || this.status === 403;
-    }
-    /**
-     * The vendor declined the request itself (a 4xx other than access or rate limits, or an answer
-     * that says no): nothing was started, so a different request cannot duplicate a run.
-     */
-    get refused() {
-        if (this.kind === 'refused')
-            return true;
-        const status = this.status ?? 0;
-        return (this.kind === 'http' &&
-            status >= 400 &&
-            status < 500 &&
-            ![401, 403, 407, 429].includes(status));
-    }
-}
-/** Waits ms, or less when the signal aborts first. */
-function defaultSleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, Math.max(0, ms));
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-class HttpClient {
-    options;
-    requestTimeoutMs;
-    retries;
-    backoffBaseMs;
-    backoffMaxMs;
-    sleep;
-    random;
-    constructor(options) {
-        this.options = options;
-        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-        this.retries = options.retries ?? 3;
-        this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
-        this.backoffMaxMs = options.backoffMaxMs ?? 15_000;
-        this.sleep = options.sleep ?? defaultSleep;
-        this.random = options.random ?? Math.random;
-    }
-    get(path, schema) {
-        return this.request('GET', path, { schema, retry: 'safe' });
-    }
-    async request(method, path, options) {
-        for (let attempt = 0;; attempt++) {
-            try {
-                return await this.attempt(method, path, options);
-            }
-            catch (error) {
-                const vendorError = this.toVendorError(error, method, path);
-                const delayMs = this.retryDelay(vendorError, attempt, options.retry);
-                if (delayMs === undefined)
-                    throw vendorError;
-                this.options.log?.(`${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`);
-                await this.sleep(delayMs);
-            }
-        }
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt, policy) {
-        if (attempt >= this.retries || policy === 'once')
-            return undefined;
-        const retryable = policy === 'safe'
-            ? error.transient
-            : error.unsent || (policy === 'unapplied' && error.status === 429);
-        if (!retryable)
-            return undefined;
-        const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
-        // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
-        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
-        const deadline = this.options.deadline;
-        if (deadline !== undefined && Date.now() + delayMs >= deadline)
-            return undefined;
-        return delayMs;
-    }
-    async attempt(method, path, options) {
-        const url = joinUrl(this.options.baseUrl, path);
-        const headers = { accept: 'application/json', ...this.options.headers };
-        if (options.body !== undefined)
-            headers['content-type'] = 'application/json';
-        const { response, text } = await fetchSameOrigin(url, {
-            method,
-            headers,
-            body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            timeoutMs: Math.min(this.timeoutFor(), options.timeoutMs ?? Infinity)
-        }).catch((error) => {
-            throw this.fetchError(error, method, path);
-        });
-        if (!response.ok) {
-            throw new VendorError(this.options.vendor, 'http', this.redact(`${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`), {
-                status: response.status,
-                retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
-            });
-        }
-        let json;
-        try {
-            json = text === '' ? null : JSON.parse(text);
-        }
-        catch {
-            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(`${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(text, 120))}`), { status: response.status });
-        }
-        const parsed = options.schema.safeParse(json);
-        if (!parsed.success) {
-            const issues = parsed.error.issues
-                .slice(0, 5)
-                .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-                .join('; ');
-            throw new VendorError(this.options.vendor, 'unexpected-shape', this.redact(`${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`), { status: response.status });
-        }
-        return parsed.data;
-    }
-    /** A request never outlives the step's deadline, but always gets a moment to answer. */
-    timeoutFor() {
-        const deadline = this.options.deadline;
-        if (deadline === undefined)
-            return this.requestTimeoutMs;
-        return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
-    }
-    /** What a refused redirect or proxy means, in words; anything else is left to toVendorError. */
-    fetchError(error, method, path) {
-        const vendor = this.options.vendor;
-        if (error instanceof RedirectRefused)
-            return new VendorError(vendor, 'redirect', this.redact(`${vendor}: ${method} ${path} ${error.message}`), { status: error.status });
-        if (isProxyAuthRefusal(error))
-            return new VendorError(vendor, 'proxy-auth', `${vendor}: ${method} ${path} failed: the proxy refused the credentials (HTTP 407). Check the user and password in HTTPS_PROXY / HTTP_PROXY.`, { status: 407 });
-        return error;
-    }
-    toVendorError(error, method, path) {
-        if (error instanceof VendorError)
-            return error;
-        const vendor = this.options.vendor;
-        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-            return new VendorError(vendor, 'timeout', `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`);
-        }
-        const code = errorCode(error);
-        const detail = code ?? (error instanceof Error ? error.message : String(error));
-        return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
-            code
-        });
-    }
-    describeBody(text, statusText) {
-        let body = text;
-        try {
-            body = JSON.parse(text);
-        }
-        catch {
-            // not JSON: use the text itself
-        }
-        const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
-        return (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(described || statusText || 'no message', 500);
-    }
-    redact(message) {
-        let result = message;
-        for (const secret of this.options.secrets) {
-            if (secret.length > 0)
-                result = result.split(secret).join('***');
-        }
-        return result;
-    }
-}
-function errorCode(error) {
-    // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
-    for (let current = error, depth = 0; current && depth < 4; depth++) {
-        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
-            return current.code;
-        }
-        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
-    }
-    return undefined;
-}
-/** Retry-After is either delay-seconds or an HTTP date. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds))
-        return Math.max(0, seconds * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
-function genericErrorMessage(body) {
-    if (typeof body === 'string')
-        return looksLikeHtml(body) ? '' : body.trim();
-    if (Array.isArray(body))
-        return body.map(genericErrorMessage).filter(Boolean).join('; ');
-    if (body && typeof body === 'object') {
-        const record = body;
-        for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
-            const value = record[key];
-            if (value === undefined || value === null)
-                continue;
-            const message = typeof value === 'object' ? genericErrorMessage(value) : String(value);
-            if (message)
-                return message;
-        }
-        return JSON.stringify(body);
-    }
-    return body === null || body === undefined ? '' : String(body);
-}
-function looksLikeHtml(text) {
-    return /^\s*<(!doctype|html)/i.test(text);
-}
 /**
  * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
  * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
@@ -30257,6 +30007,318 @@ function allowedRedirect(origin, current, location, status) {
 }
 function joinUrl(base, path) {
     return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+
+/***/ }),
+
+/***/ 4232:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient),
+  Hi: () => (/* reexport */ VendorError),
+  JG: () => (/* binding */ defaultSleep)
+});
+
+// UNUSED EXPORTS: parseRetryAfter
+
+;// CONCATENATED MODULE: ./src/http-errors.ts
+/**
+ * What a failed vendor or Testmo call was: its kind, HTTP status and Retry-After, whether it may
+ * be tried again or provably never left, and the message a vendor's error body carries.
+ */
+// Connection errors that happen before a single byte of the request is sent.
+const UNSENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH'
+]);
+class VendorError extends Error {
+    vendor;
+    kind;
+    name = 'VendorError';
+    status;
+    retryAfterMs;
+    /** The socket error code of a network error (ECONNREFUSED…). */
+    code;
+    constructor(vendor, kind, message, details = {}) {
+        super(message);
+        this.vendor = vendor;
+        this.kind = kind;
+        this.status = details.status;
+        this.retryAfterMs = details.retryAfterMs;
+        this.code = details.code;
+    }
+    /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
+    get unsent() {
+        return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code);
+    }
+    /** Worth another try later: the vendor or the network may recover. */
+    get transient() {
+        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
+            return true;
+        return this.status !== undefined && (this.status === 429 || this.status >= 500);
+    }
+    get isAuth() {
+        return this.status === 401 || this.status === 403;
+    }
+    /**
+     * The vendor declined the request itself (a 4xx other than access or rate limits, or an answer
+     * that says no): nothing was started, so a different request cannot duplicate a run.
+     */
+    get refused() {
+        if (this.kind === 'refused')
+            return true;
+        const status = this.status ?? 0;
+        return (this.kind === 'http' &&
+            status >= 400 &&
+            status < 500 &&
+            ![401, 403, 407, 429].includes(status));
+    }
+}
+/** The socket error code of a failed fetch, however deep undici wrapped it. */
+function errorCode(error) {
+    // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
+            return current.code;
+        }
+        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
+    }
+    return undefined;
+}
+/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
+function genericErrorMessage(body) {
+    if (typeof body === 'string')
+        return looksLikeHtml(body) ? '' : body.trim();
+    if (Array.isArray(body))
+        return body.map(genericErrorMessage).filter(Boolean).join('; ');
+    if (body && typeof body === 'object') {
+        const record = body;
+        for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
+            const value = record[key];
+            if (value === undefined || value === null)
+                continue;
+            const message = typeof value === 'object' ? genericErrorMessage(value) : String(value);
+            if (message)
+                return message;
+        }
+        return JSON.stringify(body);
+    }
+    return body === null || body === undefined ? '' : String(body);
+}
+function looksLikeHtml(text) {
+    return /^\s*<(!doctype|html)/i.test(text);
+}
+
+// EXTERNAL MODULE: ./src/http-transport.ts
+var http_transport = __nccwpck_require__(8427);
+// EXTERNAL MODULE: ./src/redaction.ts
+var redaction = __nccwpck_require__(1066);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+/**
+ * A small client for vendor APIs: answers in JSON (or as text, where asked) checked by zod,
+ * per-request timeout, retries with backoff and jitter for requests that are safe to repeat,
+ * Retry-After, and errors that carry the HTTP status and the vendor's own message but never a
+ * secret.
+ */
+// Vendor modules import what they need from here: the client and the errors it throws.
+
+// What is asked for when the request names no narrower type.
+const DEFAULT_ACCEPT = { json: 'application/json', text: 'text/*' };
+/** Waits ms, or less when the signal aborts first. */
+function defaultSleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+class HttpClient {
+    options;
+    requestTimeoutMs;
+    retries;
+    backoffBaseMs;
+    backoffMaxMs;
+    sleep;
+    random;
+    redactor;
+    constructor(options) {
+        this.options = options;
+        this.redactor = new redaction/* Redactor */.p(options.secrets);
+        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+        this.retries = options.retries ?? 3;
+        this.backoffBaseMs = options.backoffBaseMs ?? 1_000;
+        this.backoffMaxMs = options.backoffMaxMs ?? 15_000;
+        this.sleep = options.sleep ?? defaultSleep;
+        this.random = options.random ?? Math.random;
+    }
+    get(path, schema) {
+        return this.request('GET', path, { schema, retry: 'safe' });
+    }
+    async request(method, path, options) {
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await this.attempt(method, path, options);
+            }
+            catch (error) {
+                const vendorError = this.toVendorError(error, method, path);
+                const delayMs = this.retryDelay(vendorError, attempt, options.retry);
+                if (delayMs === undefined)
+                    throw vendorError;
+                this.options.log?.(`${vendorError.message} — retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.retries + 1})`);
+                await this.sleep(delayMs);
+            }
+        }
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt, policy) {
+        if (attempt >= this.retries || policy === 'once')
+            return undefined;
+        const retryable = policy === 'safe'
+            ? error.transient
+            : error.unsent || (policy === 'unapplied' && error.status === 429);
+        if (!retryable)
+            return undefined;
+        const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
+        // Full jitter keeps many runners from retrying in step; Retry-After is a floor, not a hint.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const retryAfterMs = error.retryAfterMs ?? (error.status === 429 ? this.options.defaultRetryAfterMs : undefined);
+        const delayMs = Math.max(jittered, retryAfterMs ?? 0);
+        const deadline = this.options.deadline;
+        if (deadline !== undefined && Date.now() + delayMs >= deadline)
+            return undefined;
+        return delayMs;
+    }
+    async attempt(method, path, options) {
+        const { response, text } = await (0,http_transport/* fetchSameOrigin */.r2)((0,http_transport/* joinUrl */.we)(this.options.baseUrl, path), {
+            method,
+            headers: this.headersFor(options),
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            timeoutMs: Math.min(this.timeoutFor(), options.timeoutMs ?? Infinity)
+        }).catch((error) => {
+            throw this.fetchError(error, method, path);
+        });
+        const where = `${this.options.vendor}: ${method} ${path}`;
+        if (!response.ok)
+            throw this.httpError(where, response, text);
+        const answer = options.as === 'text' ? text : this.parsedJson(where, response.status, text);
+        const parsed = options.schema.safeParse(answer);
+        if (!parsed.success)
+            throw this.shapeError(where, response.status, parsed.error);
+        return parsed.data;
+    }
+    /** A request's own Accept header wins over the client's, which wins over the default. */
+    headersFor(options) {
+        const headers = {
+            accept: DEFAULT_ACCEPT[options.as ?? 'json'],
+            ...this.options.headers
+        };
+        if (options.accept)
+            headers.accept = options.accept;
+        if (options.body !== undefined)
+            headers['content-type'] = 'application/json';
+        return headers;
+    }
+    httpError(where, response, text) {
+        const message = `${where} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`;
+        return new VendorError(this.options.vendor, 'http', this.redact(message), {
+            status: response.status,
+            retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+        });
+    }
+    parsedJson(where, status, text) {
+        try {
+            return text === '' ? null : JSON.parse(text);
+        }
+        catch {
+            // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
+            const quoted = JSON.stringify((0,src_text/* shorten */.ml)(this.redact(text), 120));
+            const message = `${where} returned a body that is not JSON: ${quoted}`;
+            throw new VendorError(this.options.vendor, 'invalid-json', this.redact(message), { status });
+        }
+    }
+    shapeError(where, status, error) {
+        const issues = error.issues
+            .slice(0, 5)
+            .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+            .join('; ');
+        const message = `${where} returned an unexpected response (${issues})`;
+        return new VendorError(this.options.vendor, 'unexpected-shape', this.redact(message), {
+            status
+        });
+    }
+    /** A request never outlives the step's deadline, but always gets a moment to answer. */
+    timeoutFor() {
+        const deadline = this.options.deadline;
+        if (deadline === undefined)
+            return this.requestTimeoutMs;
+        return Math.max(1_000, Math.min(this.requestTimeoutMs, deadline - Date.now()));
+    }
+    /** What a refused redirect or proxy means, in words; anything else is left to toVendorError. */
+    fetchError(error, method, path) {
+        const vendor = this.options.vendor;
+        if (error instanceof http_transport/* RedirectRefused */.Jh)
+            return new VendorError(vendor, 'redirect', this.redact(`${vendor}: ${method} ${path} ${error.message}`), { status: error.status });
+        if ((0,http_transport/* isProxyAuthRefusal */.fS)(error))
+            return new VendorError(vendor, 'proxy-auth', `${vendor}: ${method} ${path} failed: the proxy refused the credentials (HTTP 407). Check the user and password in HTTPS_PROXY / HTTP_PROXY.`, { status: 407 });
+        return error;
+    }
+    toVendorError(error, method, path) {
+        if (error instanceof VendorError)
+            return error;
+        const vendor = this.options.vendor;
+        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+            return new VendorError(vendor, 'timeout', `${vendor}: ${method} ${path} got no answer within ${Math.round(this.timeoutFor() / 1000)}s`);
+        }
+        const code = errorCode(error);
+        const detail = code ?? (error instanceof Error ? error.message : String(error));
+        return new VendorError(vendor, 'network', this.redact(`${vendor}: ${method} ${path} failed: ${detail}`), {
+            code
+        });
+    }
+    describeBody(text, statusText) {
+        let body = text;
+        try {
+            body = JSON.parse(text);
+        }
+        catch {
+            // not JSON: use the text itself
+        }
+        const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
+        // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
+        return (0,src_text/* shorten */.ml)(this.redact(described || statusText || 'no message'), 500);
+    }
+    redact(message) {
+        return this.redactor.redact(message);
+    }
+}
+/** Retry-After is either delay-seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds))
+        return Math.max(0, seconds * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 
@@ -30769,7 +30831,9 @@ function shortValue(value) {
 /* harmony export */ });
 /* unused harmony export safeLine */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
+/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1066);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8992);
+
 
 
 /**
@@ -30779,26 +30843,17 @@ function shortValue(value) {
  * message loses the secrets it may echo. Annotations (warning, error) go through the toolkit,
  * which escapes line breaks inside the command itself.
  */
-const secrets = new Set();
+const secrets = new _redaction_js__WEBPACK_IMPORTED_MODULE_1__/* .Redactor */ .p();
 /** Values no line of the log may contain, in any of the forms they could be echoed in. */
 function addSecrets(values) {
-    for (const value of values) {
-        if (value.length < 3)
-            continue;
-        secrets.add(value);
-        secrets.add(encodeURIComponent(value));
-    }
+    secrets.add(values);
 }
+/** The secret values added so far, as given. */
 function knownSecrets() {
-    return [...secrets];
+    return secrets.secrets;
 }
-function redact(text, values = secrets) {
-    let result = text;
-    // Longest first, so a secret that contains another is replaced whole.
-    for (const secret of [...values].sort((a, b) => b.length - a.length))
-        if (secret.length > 0)
-            result = result.split(secret).join('***');
-    return result;
+function redact(text) {
+    return secrets.redact(text);
 }
 /** A copy of a JSON-like value with every string redacted. */
 function redactDeep(value) {
@@ -30807,7 +30862,7 @@ function redactDeep(value) {
     if (Array.isArray(value))
         return value.map((item) => redactDeep(item));
     if (value && typeof value === 'object')
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)]));
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item)]));
     return value;
 }
 // Every line break the runner or a terminal could split on.
@@ -30819,15 +30874,188 @@ const COMMAND_START = /^(\s*)(::|##\[)/;
 const MAX_LINE_CHARS = 4_000;
 /** One line that cannot start a workflow command. */
 function safeLine(text) {
-    const line = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text).replace(LINE_BREAKS, ' ⏎ '), MAX_LINE_CHARS);
+    const line = (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(redact(text).replace(LINE_BREAKS, ' ⏎ '), MAX_LINE_CHARS);
     return line.replace(COMMAND_START, (_, space, start) => `${space}${start[0]} ${start.slice(1)}`);
 }
 const log = {
     info: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safeLine(text)),
-    warning: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS)),
-    error: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS)),
-    fail: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS))
+    warning: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS)),
+    error: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS)),
+    fail: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .shorten */ .ml)(redact(text), MAX_LINE_CHARS))
 };
+
+
+/***/ }),
+
+/***/ 1066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ Redactor),
+/* harmony export */   r: () => (/* binding */ userInfoSecrets)
+/* harmony export */ });
+/**
+ * Finding a secret in text however it was echoed back: whole or in part (a URL's path, its
+ * credentials, one line of several), percent-encoded in any way (`encodeURI`, `encodeURIComponent`,
+ * either hex case, `+` for a space), JSON-escaped (`\/`, `\"`, `\n`, `\u0041`) or
+ * backslash-escaped as markdown does. A vendor that echoes a webhook URL's path in an error, or a
+ * key inside a JSON string, must not put it in the step log.
+ */
+// A whole secret shorter than this would blank ordinary text; the runner still masks it.
+const MIN_SECRET_CHARS = 3;
+// A part of a secret is looked for on its own only when it cannot be ordinary text: at least 8
+// characters, with a run of 6 letters and digits that mixes cases or digits, as generated tokens
+// do. So `/`, `/api/v1/users`, `x-access-token` or `-----BEGIN KEY-----` are never blanked.
+// A password is secret by definition: any of 8 characters or more is looked for.
+const MIN_PART_CHARS = 8;
+const TOKEN_RUN_CHARS = 6;
+/** The secrets to look for, and the text they are looked for in. */
+class Redactor {
+    values = new Set();
+    forms = new Set();
+    pattern;
+    constructor(values = []) {
+        this.add(values);
+    }
+    /** Whole secret values: an input's value as given. */
+    add(values) {
+        for (const value of values) {
+            if (value.length < MIN_SECRET_CHARS || this.values.has(value))
+                continue;
+            this.values.add(value);
+            for (const form of secretForms(value))
+                this.forms.add(form);
+            this.pattern = undefined;
+        }
+    }
+    /** The whole values added, for another Redactor (an HTTP client's) to start from. */
+    get secrets() {
+        return [...this.values];
+    }
+    redact(text) {
+        if (this.forms.size === 0)
+            return text;
+        this.pattern ??= echoPattern([...this.forms]);
+        return text.replace(this.pattern, '***');
+    }
+}
+/** What is looked for when a secret is `secret`: itself, and its parts that are secret enough. */
+function secretForms(secret) {
+    const url = absoluteUrl(secret);
+    const parts = [...lines(secret), ...(url ? urlParts(url) : [])].filter(looksGenerated);
+    const credentials = url ? userInfoForms(url.username, url.password) : [];
+    return unique([secret, ...(url ? [url.href] : []), ...credentials, ...parts]);
+}
+/**
+ * The credentials in every URL written in `text` (`https://user:password@host`), as far as they
+ * are secret enough to look for: an input's URL may carry a password without being a secret input.
+ */
+function userInfoSecrets(text) {
+    const found = [];
+    for (const match of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/?#]*)@/gi)) {
+        const [user = '', password = ''] = splitOnce(match[1] ?? '', ':');
+        found.push(...userInfoForms(user, password));
+    }
+    return unique(found);
+}
+function userInfoForms(encodedUser, encodedPassword) {
+    const user = decoded(encodedUser);
+    const password = decoded(encodedPassword);
+    const forms = looksGenerated(user) ? [user] : [];
+    if (password.length >= MIN_PART_CHARS)
+        forms.push(password, `${user}:${password}`);
+    return forms;
+}
+/** A URL's path, query, each query value and fragment: a webhook's secret is often its path. */
+function urlParts(url) {
+    return [
+        `${url.pathname}${url.search}`,
+        url.pathname,
+        url.search.slice(1),
+        ...url.searchParams.values(),
+        url.hash.slice(1)
+    ].map(decoded);
+}
+/** The lines of a secret of several lines (a key file), each of which may be echoed alone. */
+function lines(secret) {
+    const split = secret.split(/\r\n|[\r\n]/).map((line) => line.trim());
+    return split.length > 1 ? split : [];
+}
+function looksGenerated(part) {
+    if (part.length < MIN_PART_CHARS)
+        return false;
+    const runs = part.match(new RegExp(`[A-Za-z0-9]{${TOKEN_RUN_CHARS},}`, 'g')) ?? [];
+    return runs.some((run) => [/[a-z]/, /[A-Z]/, /[0-9]/].filter((kind) => kind.test(run)).length > 1);
+}
+/** A URL only when written with `scheme://`: `key:value` is not one. */
+function absoluteUrl(text) {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+        return undefined;
+    try {
+        return new URL(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+function unique(values) {
+    return [...new Set(values.filter((value) => value !== ''))];
+}
+// ---- Matching: one pattern for every form, each character in every way it can be written ----
+/** Longest first, so a secret that holds another (or one of its parts) is replaced whole. */
+function echoPattern(forms) {
+    const sorted = [...forms].sort((a, b) => b.length - a.length);
+    return new RegExp(sorted.map((form) => [...form].map(charPattern).join('')).join('|'), 'g');
+}
+// ASCII punctuation: what JSON (`\/`, `\"`), markdown and shells may put a backslash before.
+const PUNCTUATION = /^[!-/:-@[-`{-~]$/;
+/** Every way one character may stand in echoed text. */
+function charPattern(char) {
+    const ways = [regexLiteral(char), percentEncoded(char), jsonUnicodeEscaped(char)];
+    if (PUNCTUATION.test(char))
+        ways.push(`\\\\${regexLiteral(char)}`);
+    ways.push(...(SPECIAL_WAYS[char] ?? []));
+    return `(?:${ways.join('|')})`;
+}
+// Form encoding writes a space as `+` (and a decoded `+` reads as a space); JSON escapes line
+// breaks and tabs by letter; a line break may come back as CRLF.
+const SPECIAL_WAYS = {
+    ' ': ['\\+'],
+    '+': [' '],
+    '\n': ['\\r\\n', '\\\\n', '\\\\r\\\\n'],
+    '\r': ['\\\\r'],
+    '\t': ['\\\\t']
+};
+function regexLiteral(char) {
+    return char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+/** `%2F` or `%2f`, byte by byte of its UTF-8. */
+function percentEncoded(char) {
+    return [...new TextEncoder().encode(char)].map((byte) => `%${hexPattern(byte, 2)}`).join('');
+}
+/** `\u002F` or `\u002f`, code unit by code unit. */
+function jsonUnicodeEscaped(char) {
+    const units = Array.from({ length: char.length }, (_, i) => char.charCodeAt(i));
+    return units.map((unit) => `\\\\u${hexPattern(unit, 4)}`).join('');
+}
+function hexPattern(value, digits) {
+    const hex = value.toString(16).padStart(digits, '0');
+    return [...hex]
+        .map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit))
+        .join('');
+}
 
 
 /***/ }),
@@ -31402,8 +31630,8 @@ function runAttempt(value) {
     return Number.isSafeInteger(attempt) && attempt > 1 ? attempt : 1;
 }
 
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/http.ts + 1 modules
+var http = __nccwpck_require__(4232);
 ;// CONCATENATED MODULE: ./src/report/leg.ts
 function legOf(settings, provider) {
     return { name: settings.name, variant: provider.variant?.(settings) };
@@ -32316,6 +32544,8 @@ throttling.triggersNotification = triggersNotification;
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ./src/http-transport.ts
+var http_transport = __nccwpck_require__(8427);
 ;// CONCATENATED MODULE: ./src/report/comment.ts
 
 /**
@@ -32670,7 +32900,7 @@ const githubAgents = new Map();
 function githubDispatcher(url) {
     const origin = new URL(url).origin;
     if (!githubAgents.has(origin))
-        githubAgents.set(origin, (0,http/* proxyDispatcher */.q9)(url, GITHUB_REQUEST_TIMEOUT_MS));
+        githubAgents.set(origin, (0,http_transport/* proxyDispatcher */.q9)(url, GITHUB_REQUEST_TIMEOUT_MS));
     return githubAgents.get(origin);
 }
 /** Octokit's own notes (deprecations, a failing limit handler) reach the step log through log.ts. */
@@ -34088,7 +34318,8 @@ const testmoSink = {
             setIdOutput('testmo-run-id', String(runId));
             setUrlOutput('testmo-run-url', runUrl);
         });
-        const result = await publisher.publish({
+        // Not only the report: the URL under test may carry a password, and inputs may echo a secret.
+        const description = (0,log/* redactDeep */.KL)({
             report,
             context,
             vendor: vendor.displayName,
@@ -34096,6 +34327,7 @@ const testmoSink = {
             urlUnderTest: render.urlUnderTest,
             leg: render.leg
         });
+        const result = await publisher.publish(description);
         log/* log */.Rm.info(`Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`);
         return done([], [{ label: `Testmo run ${result.runId}`, url: result.runUrl }]);
     }
@@ -35243,6 +35475,8 @@ async function post() {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(513);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5625);
+/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1066);
+
 
 
 
@@ -35258,10 +35492,26 @@ function maskSecrets() {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
         (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)([value]);
     }
+    (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)((0,_redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .userInfoSecrets */ .r)(textsWithUrls(process.env).join('\n')));
+}
+// The variables the Actions toolkit (and so testgate) reads a proxy from.
+const PROXY_VARIABLES = ['https_proxy', 'http_proxy'];
+/**
+ * Every input as the runner passed it (`url`, `variables` and each vendor's own inputs may hold a
+ * URL with a password in it) and the proxy settings, whose credentials undici may echo.
+ */
+function textsWithUrls(env) {
+    return Object.entries(env)
+        .filter(([name]) => name.startsWith('INPUT_') || PROXY_VARIABLES.includes(name.toLowerCase()))
+        .map(([, value]) => value ?? '');
 }
 /** The values no message of ours may contain. */
 function secretsOf(settings) {
-    return [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token].filter((value) => Boolean(value));
+    const values = [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token];
+    return [
+        ...values.filter((value) => Boolean(value)),
+        ...(0,_redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .userInfoSecrets */ .r)(settings.url ?? '')
+    ];
 }
 
 
@@ -35414,8 +35664,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: PROVIDERS, VENDORS, providerNames, vendorModule
 
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/http.ts + 1 modules
+var http = __nccwpck_require__(4232);
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(7194);
 // EXTERNAL MODULE: ./src/inputs.ts + 1 modules

@@ -1,84 +1,18 @@
-import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { fetch, Pool, ProxyAgent } from 'undici'
 import type { z } from 'zod'
+import { errorCode, genericErrorMessage, VendorError } from './http-errors.js'
+import { fetchSameOrigin, isProxyAuthRefusal, joinUrl, RedirectRefused } from './http-transport.js'
+import { Redactor } from './redaction.js'
 import { shorten } from './text.js'
 
 /**
- * A small JSON client for vendor APIs: per-request timeout, retries with backoff and jitter for
- * requests that are safe to repeat, Retry-After, and errors that carry the HTTP status and the
- * vendor's own message but never a secret.
+ * A small client for vendor APIs: answers in JSON (or as text, where asked) checked by zod,
+ * per-request timeout, retries with backoff and jitter for requests that are safe to repeat,
+ * Retry-After, and errors that carry the HTTP status and the vendor's own message but never a
+ * secret.
  */
 
-// Connection errors that happen before a single byte of the request is sent.
-const UNSENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH'
-])
-
-export type ErrorKind =
-  | 'http'
-  | 'network'
-  | 'timeout'
-  | 'invalid-json'
-  | 'unexpected-shape'
-  | 'redirect'
-  | 'proxy-auth'
-  /** The vendor answered, and declined what was asked (e.g. `success: false`). */
-  | 'refused'
-
-export class VendorError extends Error {
-  override readonly name = 'VendorError'
-  readonly status?: number
-  readonly retryAfterMs?: number
-  /** The socket error code of a network error (ECONNREFUSED…). */
-  readonly code?: string
-
-  constructor(
-    readonly vendor: string,
-    readonly kind: ErrorKind,
-    message: string,
-    details: { status?: number; retryAfterMs?: number; code?: string } = {}
-  ) {
-    super(message)
-    this.status = details.status
-    this.retryAfterMs = details.retryAfterMs
-    this.code = details.code
-  }
-
-  /** The request provably never reached the server, so re-sending it cannot duplicate anything. */
-  get unsent(): boolean {
-    return this.kind === 'network' && this.code !== undefined && UNSENT_CODES.has(this.code)
-  }
-
-  /** Worth another try later: the vendor or the network may recover. */
-  get transient(): boolean {
-    if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-json')
-      return true
-    return this.status !== undefined && (this.status === 429 || this.status >= 500)
-  }
-
-  get isAuth(): boolean {
-    return this.status === 401 || this.status === 403
-  }
-
-  /**
-   * The vendor declined the request itself (a 4xx other than access or rate limits, or an answer
-   * that says no): nothing was started, so a different request cannot duplicate a run.
-   */
-  get refused(): boolean {
-    if (this.kind === 'refused') return true
-    const status = this.status ?? 0
-    return (
-      this.kind === 'http' &&
-      status >= 400 &&
-      status < 500 &&
-      ![401, 403, 407, 429].includes(status)
-    )
-  }
-}
+// Vendor modules import what they need from here: the client and the errors it throws.
+export { VendorError, type ErrorKind } from './http-errors.js'
 
 export interface HttpClientOptions {
   /** Display name used in messages, e.g. "Octomind". */
@@ -116,13 +50,32 @@ export type RetryPolicy =
   /** Reads that must not hold anything up (a history look-up): one try, whatever happens. */
   | 'once'
 
-export interface RequestOptions<T> {
+interface RequestBase {
+  /** Sent as JSON. */
   body?: unknown
-  schema: z.ZodType<T>
   retry: RetryPolicy
   /** A shorter time limit than the client's for this request; never a longer one. */
   timeoutMs?: number
+  /** The Accept header, when the answer's type is narrower than `as` says (e.g. `text/csv`). */
+  accept?: string
 }
+
+/** An answer in JSON (the default): parsed, then checked by the schema. */
+export interface JsonRequest<T> extends RequestBase {
+  as?: 'json'
+  schema: z.ZodType<T>
+}
+
+/** An answer that is not JSON (a log, CSV, XML): the schema checks the text itself. */
+export interface TextRequest<T> extends RequestBase {
+  as: 'text'
+  schema: z.ZodType<T, string>
+}
+
+export type RequestOptions<T> = JsonRequest<T> | TextRequest<T>
+
+// What is asked for when the request names no narrower type.
+const DEFAULT_ACCEPT = { json: 'application/json', text: 'text/*' } as const
 
 /** Waits ms, or less when the signal aborts first. */
 export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -145,8 +98,10 @@ export class HttpClient {
   private readonly backoffMaxMs: number
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
+  private readonly redactor: Redactor
 
   constructor(private readonly options: HttpClientOptions) {
+    this.redactor = new Redactor(options.secrets)
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.retries = options.retries ?? 3
     this.backoffBaseMs = options.backoffBaseMs ?? 1_000
@@ -195,59 +150,61 @@ export class HttpClient {
   }
 
   private async attempt<T>(method: string, path: string, options: RequestOptions<T>): Promise<T> {
-    const url = joinUrl(this.options.baseUrl, path)
-    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers }
-    if (options.body !== undefined) headers['content-type'] = 'application/json'
-    const { response, text } = await fetchSameOrigin(url, {
+    const { response, text } = await fetchSameOrigin(joinUrl(this.options.baseUrl, path), {
       method,
-      headers,
+      headers: this.headersFor(options),
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       timeoutMs: Math.min(this.timeoutFor(), options.timeoutMs ?? Infinity)
     }).catch((error: unknown) => {
       throw this.fetchError(error, method, path)
     })
-    if (!response.ok) {
-      throw new VendorError(
-        this.options.vendor,
-        'http',
-        this.redact(
-          `${this.options.vendor}: ${method} ${path} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`
-        ),
-        {
-          status: response.status,
-          retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
-        }
-      )
-    }
-    let json: unknown
-    try {
-      json = text === '' ? null : JSON.parse(text)
-    } catch {
-      throw new VendorError(
-        this.options.vendor,
-        'invalid-json',
-        this.redact(
-          `${this.options.vendor}: ${method} ${path} returned a body that is not JSON: ${JSON.stringify(shorten(text, 120))}`
-        ),
-        { status: response.status }
-      )
-    }
-    const parsed = options.schema.safeParse(json)
-    if (!parsed.success) {
-      const issues = parsed.error.issues
-        .slice(0, 5)
-        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-        .join('; ')
-      throw new VendorError(
-        this.options.vendor,
-        'unexpected-shape',
-        this.redact(
-          `${this.options.vendor}: ${method} ${path} returned an unexpected response (${issues})`
-        ),
-        { status: response.status }
-      )
-    }
+    const where = `${this.options.vendor}: ${method} ${path}`
+    if (!response.ok) throw this.httpError(where, response, text)
+    const answer = options.as === 'text' ? text : this.parsedJson(where, response.status, text)
+    const parsed = options.schema.safeParse(answer)
+    if (!parsed.success) throw this.shapeError(where, response.status, parsed.error)
     return parsed.data
+  }
+
+  /** A request's own Accept header wins over the client's, which wins over the default. */
+  private headersFor(options: RequestOptions<unknown>): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: DEFAULT_ACCEPT[options.as ?? 'json'],
+      ...this.options.headers
+    }
+    if (options.accept) headers.accept = options.accept
+    if (options.body !== undefined) headers['content-type'] = 'application/json'
+    return headers
+  }
+
+  private httpError(where: string, response: Response, text: string): VendorError {
+    const message = `${where} failed with HTTP ${response.status}: ${this.describeBody(text, response.statusText)}`
+    return new VendorError(this.options.vendor, 'http', this.redact(message), {
+      status: response.status,
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after'))
+    })
+  }
+
+  private parsedJson(where: string, status: number, text: string): unknown {
+    try {
+      return text === '' ? null : JSON.parse(text)
+    } catch {
+      // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
+      const quoted = JSON.stringify(shorten(this.redact(text), 120))
+      const message = `${where} returned a body that is not JSON: ${quoted}`
+      throw new VendorError(this.options.vendor, 'invalid-json', this.redact(message), { status })
+    }
+  }
+
+  private shapeError(where: string, status: number, error: z.ZodError): VendorError {
+    const issues = error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ')
+    const message = `${where} returned an unexpected response (${issues})`
+    return new VendorError(this.options.vendor, 'unexpected-shape', this.redact(message), {
+      status
+    })
   }
 
   /** A request never outlives the step's deadline, but always gets a moment to answer. */
@@ -307,27 +264,13 @@ export class HttpClient {
       // not JSON: use the text itself
     }
     const described = this.options.describeError?.(body) ?? genericErrorMessage(body)
-    return shorten(described || statusText || 'no message', 500)
+    // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
+    return shorten(this.redact(described || statusText || 'no message'), 500)
   }
 
   redact(message: string): string {
-    let result = message
-    for (const secret of this.options.secrets) {
-      if (secret.length > 0) result = result.split(secret).join('***')
-    }
-    return result
+    return this.redactor.redact(message)
   }
-}
-
-function errorCode(error: unknown): string | undefined {
-  // fetch wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') {
-      return current.code
-    }
-    current = typeof current === 'object' && 'cause' in current ? current.cause : undefined
-  }
-  return undefined
 }
 
 /** Retry-After is either delay-seconds or an HTTP date. */
@@ -337,140 +280,4 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
-
-/** The message most JSON error bodies carry: message, error, detail, or a list of errors. */
-export function genericErrorMessage(body: unknown): string {
-  if (typeof body === 'string') return looksLikeHtml(body) ? '' : body.trim()
-  if (Array.isArray(body)) return body.map(genericErrorMessage).filter(Boolean).join('; ')
-  if (body && typeof body === 'object') {
-    const record = body as Record<string, unknown>
-    for (const key of ['message', 'error', 'detail', 'errors', 'error_description']) {
-      const value = record[key]
-      if (value === undefined || value === null) continue
-      const message = typeof value === 'object' ? genericErrorMessage(value) : String(value)
-      if (message) return message
-    }
-    return JSON.stringify(body)
-  }
-  return body === null || body === undefined ? '' : String(body)
-}
-
-function looksLikeHtml(text: string): boolean {
-  return /^\s*<(!doctype|html)/i.test(text)
-}
-
-/**
- * Self-hosted runners often reach the internet only through HTTPS_PROXY / HTTP_PROXY; Node's fetch
- * ignores those. The proxy is chosen as the Actions toolkit chooses it (NO_PROXY honoured, loopback
- * always direct), so vendor calls go the same way as the step's GitHub API calls.
- *
- * A proxy agent is made for each request with that request's time limit on every phase, the
- * CONNECT to the proxy included: the request's abort signal does not reach that CONNECT, and
- * undici's own default waits 300 s for its answer. The caller closes the agent when done.
- */
-export function proxyDispatcher(url: string, timeoutMs: number): ProxyAgent | undefined {
-  const proxy = getProxyUrl(new URL(url))
-  if (!proxy) return undefined
-  const limits = { connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
-  return new ProxyAgent({
-    uri: proxy.href,
-    ...limits,
-    clientFactory: (origin, options) => new Pool(origin, { ...options, ...limits })
-  })
-}
-
-/** A 407 from the proxy to the CONNECT: undici reports it as an aborted request. */
-export function isProxyAuthRefusal(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    if (current instanceof Error && /\b407\b/.test(current.message)) return true
-    current = typeof current === 'object' && 'cause' in current ? current.cause : undefined
-  }
-  return false
-}
-
-export class RedirectRefused extends Error {
-  override readonly name = 'RedirectRefused'
-  constructor(
-    message: string,
-    readonly status: number
-  ) {
-    super(message)
-  }
-}
-
-const MAX_REDIRECTS = 5
-
-export interface SameOriginInit {
-  method: string
-  headers: Record<string, string>
-  body?: string
-  timeoutMs: number
-}
-
-/**
- * fetch that follows a redirect only within the origin it was given (and never from https to
- * http): the request carries credentials, and a redirect to another host must not receive them.
- * Any other redirect is refused with an error that names the target host. The whole exchange,
- * redirects included, is bounded by timeoutMs.
- */
-export async function fetchSameOrigin(
-  url: string,
-  init: SameOriginInit
-): Promise<{ response: Response; text: string }> {
-  const signal = AbortSignal.timeout(init.timeoutMs)
-  let current = new URL(url)
-  let { method, body } = init
-  for (let hop = 0; ; hop++) {
-    const dispatcher = proxyDispatcher(current.href, init.timeoutMs)
-    try {
-      const response = (await fetch(current.href, {
-        method,
-        headers: init.headers,
-        body,
-        signal,
-        redirect: 'manual',
-        dispatcher
-      })) as unknown as Response
-      const text = await response.text()
-      const location = response.headers.get('location')
-      if (response.status < 300 || response.status > 399 || location === null)
-        return { response, text }
-      const next = allowedRedirect(new URL(url), current, location, response.status)
-      if (hop >= MAX_REDIRECTS)
-        throw new RedirectRefused(
-          `was redirected more than ${MAX_REDIRECTS} times`,
-          response.status
-        )
-      if ([301, 302, 303].includes(response.status) && method !== 'GET') {
-        method = 'GET'
-        body = undefined
-      }
-      current = next
-    } finally {
-      void dispatcher?.close()
-    }
-  }
-}
-
-function allowedRedirect(origin: URL, current: URL, location: string, status: number): URL {
-  let next: URL
-  try {
-    next = new URL(location, current)
-  } catch {
-    throw new RedirectRefused(
-      `was redirected (HTTP ${status}) to an address that is not a URL`,
-      status
-    )
-  }
-  if (next.origin !== origin.origin)
-    throw new RedirectRefused(
-      `was redirected (HTTP ${status}) to another host, ${next.host}; testgate sends credentials only to ${origin.origin}, so it did not follow`,
-      status
-    )
-  return next
-}
-
-export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { Redactor } from './redaction.js'
 import { shorten } from './text.js'
 
 /**
@@ -9,27 +10,20 @@ import { shorten } from './text.js'
  * which escapes line breaks inside the command itself.
  */
 
-const secrets = new Set<string>()
+const secrets = new Redactor()
 
 /** Values no line of the log may contain, in any of the forms they could be echoed in. */
 export function addSecrets(values: readonly string[]): void {
-  for (const value of values) {
-    if (value.length < 3) continue
-    secrets.add(value)
-    secrets.add(encodeURIComponent(value))
-  }
+  secrets.add(values)
 }
 
+/** The secret values added so far, as given. */
 export function knownSecrets(): string[] {
-  return [...secrets]
+  return secrets.secrets
 }
 
-export function redact(text: string, values: Iterable<string> = secrets): string {
-  let result = text
-  // Longest first, so a secret that contains another is replaced whole.
-  for (const secret of [...values].sort((a, b) => b.length - a.length))
-    if (secret.length > 0) result = result.split(secret).join('***')
-  return result
+export function redact(text: string): string {
+  return secrets.redact(text)
 }
 
 /** A copy of a JSON-like value with every string redacted. */
@@ -38,7 +32,7 @@ export function redactDeep<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item)) as T
   if (value && typeof value === 'object')
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, redactDeep(item)])
+      Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item)])
     ) as T
   return value
 }

@@ -374,60 +374,133 @@ describe('redirects', () => {
 
 // ---- Secrets echoed back ----------------------------------------------------------------------
 
+/** Everything a user sees, by place: the log but the runner's own masks, summary, comment, outputs. */
+function seenByUser(result: ActionResult): [string, string][] {
+  const comments = github.commentsOn(5).map((comment) => comment.body)
+  return [
+    ['log', result.stdout.replace(/^::add-mask::.*$/gm, '') + result.stderr],
+    ['summary', result.summary],
+    ['comment', comments.join('\n')],
+    ['outputs', JSON.stringify(result.outputs)]
+  ]
+}
+
+/** An Octomind run that fails one test, echoing what it is given in its link, the test and its error. */
+function echoingOctomind(echo: { reportUrl: string; testId: string; error: string }): SimServer {
+  return new SimServer()
+    .route('execute', 'POST', '/api/apiKey/v3/execute', () => ({
+      status: 200,
+      body: { testReportUrl: echo.reportUrl, testReport: { id: 'rep-1', status: 'WAITING' } }
+    }))
+    .route('report', 'GET', '/api/apiKey/v3/test-targets/:t/test-reports/:r', () => ({
+      status: 200,
+      body: {
+        id: 'rep-1',
+        status: 'FAILED',
+        testResults: [
+          { id: 'r1', testCaseVersionId: echo.testId, status: 'FAILED', errorMessage: echo.error }
+        ]
+      }
+    }))
+}
+
+/** A run of that vendor published to every sink, and every place a user then sees. */
+async function runEverywhere(
+  vendor: SimServer,
+  inputs: { 'api-key': string; url: string }
+): Promise<{ result: ActionResult; places: [string, string][] }> {
+  const testmo = await started(new TestmoSimulator(TESTMO_TOKEN))
+  const dir = await mkdtemp(join(tmpdir(), 'testgate-secrets-'))
+  const result = await run({
+    provider: 'octomind',
+    'api-url': (await started(vendor)).url,
+    'target-id': UUID,
+    'report-path': join(dir, 'report.json'),
+    'junit-path': join(dir, 'junit.xml'),
+    'testmo-url': testmo.url,
+    'testmo-token': TESTMO_TOKEN,
+    'testmo-project-id': '1',
+    ...inputs
+  })
+  expect(github.commentsOn(5)).toHaveLength(1)
+  const places: [string, string][] = [
+    ...seenByUser(result),
+    ['report JSON', await readFile(join(dir, 'report.json'), 'utf8')],
+    ['JUnit', await readFile(join(dir, 'junit.xml'), 'utf8')],
+    ['Testmo', JSON.stringify(testmo.requests.map((request) => request.body))]
+  ]
+  return { result, places }
+}
+
+// A webhook-shaped key, whose secret is its path, and a URL under test with a password in it.
+const HOOK_PATH = '/services/T0AB12CD/B0XY98ZW/AbCdEf123456'
+const HOOK_KEY = `https://hooks.example.com${HOOK_PATH}`
+const STAGING = 'https://deploy:Tr0ub4dor-and-3@staging.example.com/'
+
+/** Neither secret's tail is anywhere, whichever way it was echoed. */
+function expectNoHookOrPassword(places: [string, string][]): void {
+  for (const [place, text] of places)
+    for (const tail of ['AbCdEf123456', 'Tr0ub4dor'])
+      expect(text, `${place} holds ${tail}`).not.toContain(tail)
+}
+
 describe('secrets echoed by a vendor', () => {
   it('are in no sink: summary, comment, outputs, report JSON, JUnit, Testmo, log', async () => {
-    const echo = `${KEY} ${encodeURIComponent(GITHUB_TOKEN)} ${TESTMO_TOKEN}`
-    const vendor = await started(
-      new SimServer()
-        .route('execute', 'POST', '/api/apiKey/v3/execute', () => ({
-          status: 200,
-          body: {
-            testReportUrl: `https://app.example/r?key=${KEY}`,
-            testReport: { id: 'rep-1', status: 'WAITING' }
-          }
-        }))
-        .route('report', 'GET', '/api/apiKey/v3/test-targets/:t/test-reports/:r', () => ({
-          status: 200,
-          body: {
-            id: 'rep-1',
-            status: 'FAILED',
-            testResults: [
-              { id: 'r1', testCaseVersionId: `v-${KEY}`, status: 'FAILED', errorMessage: echo }
-            ]
-          }
-        }))
-    )
-    const testmo = await started(new TestmoSimulator(TESTMO_TOKEN))
-    const dir = await mkdtemp(join(tmpdir(), 'testgate-secrets-'))
-    const result = await run({
-      provider: 'octomind',
+    const vendor = echoingOctomind({
+      reportUrl: `https://app.example/r?key=${KEY}`,
+      testId: `v-${KEY}`,
+      error: `${KEY} ${encodeURIComponent(GITHUB_TOKEN)} ${TESTMO_TOKEN}`
+    })
+    const { result, places } = await runEverywhere(vendor, {
       'api-key': KEY,
-      'api-url': vendor.url,
-      'target-id': UUID,
-      url: 'https://a.example',
-      'report-path': join(dir, 'report.json'),
-      'junit-path': join(dir, 'junit.xml'),
-      'testmo-url': testmo.url,
-      'testmo-token': TESTMO_TOKEN,
-      'testmo-project-id': '1'
+      url: 'https://a.example'
     })
 
-    const places: [string, string][] = [
-      ['summary', result.summary],
-      ['comment', github.commentsOn(5)[0]?.body ?? ''],
-      ['outputs', JSON.stringify(result.outputs)],
-      ['report JSON', await readFile(join(dir, 'report.json'), 'utf8')],
-      ['JUnit', await readFile(join(dir, 'junit.xml'), 'utf8')],
-      ['Testmo', JSON.stringify(testmo.requests.map((request) => request.body))],
-      ['log', result.stdout.replace(/^::add-mask::.*$/gm, '') + result.stderr]
-    ]
-    expect(github.commentsOn(5)).toHaveLength(1)
     for (const [place, text] of places)
       for (const secret of SECRETS) {
         expect(text, `${place} holds a secret`).not.toContain(secret)
         expect(text, `${place} holds an encoded secret`).not.toContain(encodeURIComponent(secret))
       }
     expect(result.summary).toContain('***')
+  })
+
+  it('are in no sink when echoed in part: a key URL by its path, a password of the URL under test', async () => {
+    const vendor = echoingOctomind({
+      reportUrl: `https://app.example${HOOK_PATH}`,
+      testId: 'v-1',
+      error: [
+        `no hook at ${HOOK_PATH}`,
+        `upstream said {"hook":"${HOOK_KEY.replace(/\//g, '\\/')}"}`,
+        `retry ${encodeURIComponent(HOOK_PATH)}`,
+        'login deploy:Tr0ub4dor-and-3 refused'
+      ].join('; ')
+    })
+    const { result, places } = await runEverywhere(vendor, { 'api-key': HOOK_KEY, url: STAGING })
+
+    expect(result.summary).toContain('https://***@staging.example.com/')
+    expectNoHookOrPassword(places)
+  })
+
+  it('is in no step error when a vendor echoes a key URL JSON-escaped', async () => {
+    const escaped = JSON.stringify({ hook: HOOK_KEY }).replace(/\//g, '\\/')
+    const vendor = await started(
+      new SimServer().route('execute', 'POST', '/api/apiKey/v3/execute', () => ({
+        status: 404,
+        body: { message: `no such hook; upstream answered ${escaped}` }
+      }))
+    )
+    const result = await run({
+      provider: 'octomind',
+      'api-key': HOOK_KEY,
+      'api-url': vendor.url,
+      'target-id': UUID,
+      url: 'https://a.example'
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.join('\n')).toContain('upstream answered {"hook":"***"}')
+    expect(github.commentsOn(5)).toHaveLength(1)
+    expectNoHookOrPassword(seenByUser(result))
   })
 })
 

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { genericErrorMessage, HttpClient, parseRetryAfter, VendorError } from '../../src/http.js'
+import { genericErrorMessage } from '../../src/http-errors.js'
+import { HttpClient, parseRetryAfter, VendorError } from '../../src/http.js'
 import { SimServer } from '../simulators/harness.js'
 
 const schema = z.object({ ok: z.boolean() })
@@ -29,6 +30,7 @@ beforeEach(async () => {
   server = new SimServer()
     .route('thing', 'GET', '/thing', () => ({ status: 200, body: { ok: true } }))
     .route('create', 'POST', '/things', () => ({ status: 201, body: { ok: true } }))
+    .route('log', 'GET', '/log', () => ({ status: 200, body: 'step 1 ok\nstep 2 ok\n' }))
   await server.start()
 })
 
@@ -74,6 +76,18 @@ describe('HttpClient', () => {
     expect(error.isAuth).toBe(true)
     expect(error.message).toBe('Acme: GET /thing failed with HTTP 401: bad key ***')
     expect(server.requestsTo('thing')).toHaveLength(1)
+  })
+
+  it('redacts a secret echoed in part or cut in two by the shortening of a long error', async () => {
+    const hook = 'https://hooks.example.com/services/T0AB12CD/B0XY98ZW/AbCdEf123456'
+    const message = `${'a'.repeat(246)}sk-secret${'b'.repeat(400)} hook /services/T0AB12CD/B0XY98ZW/AbCdEf123456`
+    server.inject('thing', { kind: 'status', status: 400, body: { message } })
+    const error = (await client({ secrets: ['sk-secret', hook] })
+      .get('/thing', schema)
+      .catch((e: unknown) => e)) as VendorError
+    expect(error.message).toContain('…')
+    expect(error.message).not.toContain('sk-s')
+    expect(error.message).toMatch(/hook \*\*\*$/)
   })
 
   it('never re-sends a POST that reached the server', async () => {
@@ -152,6 +166,62 @@ describe('HttpClient', () => {
   })
 })
 
+describe('answers that are not JSON', () => {
+  const lines = z.string().transform((text) => text.split('\n').filter(Boolean))
+  const text = { as: 'text' as const, schema: lines, retry: 'safe' as const }
+
+  it('reads a text answer through the schema, asking for what the caller accepts', async () => {
+    await expect(client().request('GET', '/log', text)).resolves.toEqual(['step 1 ok', 'step 2 ok'])
+    await client().request('GET', '/log', { ...text, accept: 'text/csv' })
+    await client().get('/thing', schema)
+    const accepts = server.requests.map((request) => request.headers.accept)
+    expect(accepts).toEqual(['text/*', 'text/csv', 'application/json'])
+  })
+
+  it('retries a text read by policy, Retry-After honoured, its error redacted', async () => {
+    server.inject(
+      'log',
+      { kind: 'status', status: 503, headers: { 'retry-after': '4' } },
+      { kind: 'status', status: 502, body: 'upstream sk-secret down' }
+    )
+    const logged: string[] = []
+    await expect(
+      client({ log: (line) => logged.push(line) }).request('GET', '/log', text)
+    ).resolves.toEqual(['step 1 ok', 'step 2 ok'])
+    expect(sleeps).toEqual([4000, 1500])
+    expect(logged[1]).toMatch(
+      /^Acme: GET \/log failed with HTTP 502: upstream \*\*\* down — retrying/
+    )
+    expect(server.requestsTo('log')).toHaveLength(3)
+  })
+
+  it('follows a redirect within the origin and gives up at the time limit', async () => {
+    server.inject('thing', {
+      kind: 'status',
+      status: 302,
+      headers: { location: `${server.url}/log` }
+    })
+    await expect(client().request('GET', '/thing', text)).resolves.toEqual([
+      'step 1 ok',
+      'step 2 ok'
+    ])
+    server.inject('log', { kind: 'delay', ms: 1500 })
+    const slow = (await client({ retries: 0 })
+      .request('GET', '/log', { ...text, timeoutMs: 200 })
+      .catch((e: unknown) => e)) as VendorError
+    expect(slow.kind).toBe('timeout')
+  })
+
+  it('reports text the schema refuses as an unexpected answer, without retrying', async () => {
+    const csv = z.string().startsWith('id,status')
+    const error = (await client()
+      .request('GET', '/log', { as: 'text', schema: csv, retry: 'safe' })
+      .catch((e: unknown) => e)) as VendorError
+    expect(error.kind).toBe('unexpected-shape')
+    expect(server.requestsTo('log')).toHaveLength(1)
+  })
+})
+
 describe('proxies', () => {
   let proxy: Server
   const tunnels: string[] = []
@@ -186,11 +256,13 @@ describe('proxies', () => {
     await new Promise((resolve) => proxy.close(resolve))
   })
 
-  it('sends vendor calls through HTTP_PROXY', async () => {
+  it('sends vendor calls through HTTP_PROXY, JSON and text alike', async () => {
     // The host exists only behind the proxy, which tunnels it to the simulator.
-    const result = await client({ baseUrl: 'http://vendor.test:8080' }).get('/thing', schema)
-    expect(result).toEqual({ ok: true })
-    expect(tunnels).toEqual(['vendor.test:8080'])
+    const behindProxy = client({ baseUrl: 'http://vendor.test:8080' })
+    expect(await behindProxy.get('/thing', schema)).toEqual({ ok: true })
+    const text = { as: 'text' as const, schema: z.string(), retry: 'safe' as const }
+    expect(await behindProxy.request('GET', '/log', text)).toBe('step 1 ok\nstep 2 ok\n')
+    expect(tunnels).toEqual(['vendor.test:8080', 'vendor.test:8080'])
   })
 
   it('goes direct to loopback, as the Actions toolkit does', async () => {

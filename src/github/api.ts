@@ -7,7 +7,7 @@ import {
   type Dispatcher,
   type RequestInit as UndiciRequestInit
 } from 'undici'
-import { proxyDispatcher } from '../http.js'
+import { proxyDispatcher } from '../http-transport.js'
 import { log } from '../log.js'
 import { pickPullRequest, type PullRequestRef, type RunContext } from './context.js'
 import { findOwnStickyComment, type CommentTarget } from './comments.js'

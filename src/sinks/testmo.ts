@@ -1,4 +1,4 @@
-import { knownSecrets, log } from '../log.js'
+import { knownSecrets, log, redactDeep } from '../log.js'
 import { setIdOutput, setUrlOutput } from '../outputs.js'
 import { createTestmoClient, TestmoPublisher } from './testmo-client.js'
 import { done, skipped, type Sink } from './sink.js'
@@ -26,7 +26,8 @@ export const testmoSink: Sink = {
       setIdOutput('testmo-run-id', String(runId))
       setUrlOutput('testmo-run-url', runUrl)
     })
-    const result = await publisher.publish({
+    // Not only the report: the URL under test may carry a password, and inputs may echo a secret.
+    const description = redactDeep({
       report,
       context,
       vendor: vendor.displayName,
@@ -34,6 +35,7 @@ export const testmoSink: Sink = {
       urlUnderTest: render.urlUnderTest,
       leg: render.leg
     })
+    const result = await publisher.publish(description)
     log.info(
       `Testmo: ${result.tests} tests published to ${result.runUrl} in ${result.requests} requests`
     )
