@@ -15,25 +15,25 @@ export default tseslint.config(
     }
   },
   {
-    // Outside text reaches the step log and outputs only through src/log.ts and src/outputs.ts,
+    // Outside text reaches the step log and outputs only through src/core/log.ts and src/core/outputs.ts,
     // which keep it from starting a workflow command and strip secrets.
     files: ['src/**'],
-    ignores: ['src/log.ts', 'src/outputs.ts'],
+    ignores: ['src/core/log.ts', 'src/core/outputs.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
           selector:
             "MemberExpression[object.name='core'][property.name=/^(info|warning|error|notice|debug|setFailed|setOutput)$/]",
-          message: 'Log through src/log.ts and set outputs through src/outputs.ts.'
+          message: 'Log through src/core/log.ts and set outputs through src/core/outputs.ts.'
         },
         {
           selector: "MemberExpression[object.name='console']",
-          message: 'Log through src/log.ts.'
+          message: 'Log through src/core/log.ts.'
         },
         {
           selector: "MemberExpression[object.property.name='stdout'][property.name='write']",
-          message: 'Log through src/log.ts.'
+          message: 'Log through src/core/log.ts.'
         }
       ]
     }

@@ -29898,7 +29898,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8427:
+/***/ 3151:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30012,7 +30012,7 @@ function joinUrl(base, path) {
 
 /***/ }),
 
-/***/ 4232:
+/***/ 8970:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30025,7 +30025,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: parseRetryAfter
 
-;// CONCATENATED MODULE: ./src/http-errors.ts
+;// CONCATENATED MODULE: ./src/core/http-errors.ts
 /**
  * What a failed vendor or Testmo call was: its kind, HTTP status and Retry-After, whether it may
  * be tried again or provably never left, and the message a vendor's error body carries.
@@ -30116,13 +30116,13 @@ function looksLikeHtml(text) {
     return /^\s*<(!doctype|html)/i.test(text);
 }
 
-// EXTERNAL MODULE: ./src/http-transport.ts
-var http_transport = __nccwpck_require__(8427);
-// EXTERNAL MODULE: ./src/redaction.ts
-var redaction = __nccwpck_require__(1066);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
-;// CONCATENATED MODULE: ./src/http.ts
+// EXTERNAL MODULE: ./src/core/http-transport.ts
+var http_transport = __nccwpck_require__(3151);
+// EXTERNAL MODULE: ./src/core/redaction.ts
+var redaction = __nccwpck_require__(3862);
+// EXTERNAL MODULE: ./src/core/text.ts
+var core_text = __nccwpck_require__(2020);
+;// CONCATENATED MODULE: ./src/core/http.ts
 
 
 
@@ -30250,7 +30250,7 @@ class HttpClient {
         }
         catch {
             // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
-            const quoted = JSON.stringify((0,src_text/* shorten */.ml)(this.redact(text), 120));
+            const quoted = JSON.stringify((0,core_text/* shorten */.ml)(this.redact(text), 120));
             const message = `${where} returned a body that is not JSON: ${quoted}`;
             throw new VendorError(this.options.vendor, 'invalid-json', this.redact(message), { status });
         }
@@ -30304,7 +30304,7 @@ class HttpClient {
         }
         const described = this.options.describeError?.(body) ?? genericErrorMessage(body);
         // Redacted before it is shortened: a secret cut in two by the ellipsis would be missed.
-        return (0,src_text/* shorten */.ml)(this.redact(described || statusText || 'no message'), 500);
+        return (0,core_text/* shorten */.ml)(this.redact(described || statusText || 'no message'), 500);
     }
     redact(message) {
         return this.redactor.redact(message);
@@ -30324,34 +30324,7 @@ function parseRetryAfter(value, now = Date.now()) {
 
 /***/ }),
 
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1393);
-/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(839);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
-
-
-
-
-// One bundle serves both steps, as actions/checkout does: the main step leaves a mark in its
-// saved state, and the runner gives that state to the post step.
-if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE_IS_POST */ ._p) === 'true') {
-    await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_2__/* .post */ .b)();
-}
-else {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE_IS_POST */ ._p, 'true');
-    await (0,_run_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .N)();
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 513:
+/***/ 5003:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30365,7 +30338,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   mR: () => (/* reexport */ optionalText),
   oi: () => (/* binding */ ownInputs),
   TL: () => (/* binding */ parseInputs),
-  hP: () => (/* binding */ parseInputsLeniently),
   A9: () => (/* binding */ sharedInputNames)
 });
 
@@ -30375,7 +30347,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 var classic_schemas = __nccwpck_require__(9691);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core = __nccwpck_require__(8532);
-;// CONCATENATED MODULE: ./src/input-fields.ts
+;// CONCATENATED MODULE: ./src/core/input-fields.ts
 
 /**
  * The schemas of the action's input fields, each reading the string the workflow wrote: texts,
@@ -30565,7 +30537,7 @@ function parseVariables(text) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/core/inputs.ts
 
 
 // The inputs' one surface: the field schemas and parsers beside it are used through it too.
@@ -30746,29 +30718,6 @@ function requireScores(input, scoring) {
         .join('\n'));
 }
 /**
- * Settings from the inputs with every input that does not parse left at its default (a missing
- * api-key stands in as "withheld"), so that a run that could not start can still say so in the
- * PR comment and the summary; undefined when even that does not parse (no provider).
- */
-function parseInputsLeniently(read, catalog) {
-    const failing = new Set();
-    const lenient = (name) => !failing.has(name) ? read(name) : name === 'api-key' ? 'withheld' : '';
-    for (;;) {
-        try {
-            return parseInputs(lenient, catalog);
-        }
-        catch (error) {
-            // Every message names its inputs in quotes: `Input "fail-on": …`, `missing: "testmo-url"`.
-            const named = [...String(error.message).matchAll(/"([a-z][a-z0-9-]*)"/g)];
-            const fresh = named.map((match) => match[1] ?? '').filter((name) => !failing.has(name));
-            if (fresh.length === 0)
-                return undefined;
-            for (const name of fresh)
-                failing.add(name);
-        }
-    }
-}
-/**
  * A team that sets min-pass-rate and leaves fail-on alone means the rate to judge failed tests:
  * "90 % must pass" lets 1 of 10 fail. Runs that errored, timed out or were cancelled still fail.
  */
@@ -30819,7 +30768,7 @@ function shortValue(value) {
 
 /***/ }),
 
-/***/ 5625:
+/***/ 4325:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30831,8 +30780,8 @@ function shortValue(value) {
 /* harmony export */ });
 /* unused harmony export safeLine */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1066);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8992);
+/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3862);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2020);
 
 
 
@@ -30887,7 +30836,7 @@ const log = {
 
 /***/ }),
 
-/***/ 1066:
+/***/ 3862:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31060,6 +31009,183 @@ function hexPattern(value, digits) {
 
 /***/ }),
 
+/***/ 8198:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ secretsOf),
+/* harmony export */   Q: () => (/* binding */ maskSecrets)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5003);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4325);
+/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3862);
+
+
+
+
+/**
+ * Masks every secret input the moment the step starts, before anything could print it, and
+ * hands it to the log, which redacts it from every line and message of ours.
+ */
+function maskSecrets() {
+    for (const name of _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .SECRET_INPUTS */ .pH) {
+        const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+        if (!value)
+            continue;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+        (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)([value]);
+    }
+    (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)((0,_redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .userInfoSecrets */ .r)(textsWithUrls(process.env).join('\n')));
+}
+// The variables the Actions toolkit (and so testgate) reads a proxy from.
+const PROXY_VARIABLES = ['https_proxy', 'http_proxy'];
+/**
+ * Every input as the runner passed it (`url`, `variables` and each vendor's own inputs may hold a
+ * URL with a password in it) and the proxy settings, whose credentials undici may echo.
+ */
+function textsWithUrls(env) {
+    return Object.entries(env)
+        .filter(([name]) => name.startsWith('INPUT_') || PROXY_VARIABLES.includes(name.toLowerCase()))
+        .map(([, value]) => value ?? '');
+}
+/** The values no message of ours may contain. */
+function secretsOf(settings) {
+    const values = [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token];
+    return [
+        ...values.filter((value) => Boolean(value)),
+        ...(0,_redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .userInfoSecrets */ .r)(settings.url ?? '')
+    ];
+}
+
+
+/***/ }),
+
+/***/ 7066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z6: () => (/* binding */ STATE_FINISHED),
+/* harmony export */   _p: () => (/* binding */ STATE_IS_POST),
+/* harmony export */   zT: () => (/* binding */ STATE_HANDLE)
+/* harmony export */ });
+/** Names of the values the main step saves for the post step (core.saveState). */
+const STATE_HANDLE = 'handle';
+const STATE_FINISHED = 'finished';
+/** Set by the main step, so the same bundle knows it runs as the post step next time. */
+const STATE_IS_POST = 'isPost';
+
+
+/***/ }),
+
+/***/ 2020:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   kU: () => (/* binding */ truncateMiddle),
+/* harmony export */   m_: () => (/* binding */ shortId),
+/* harmony export */   ml: () => (/* binding */ shorten),
+/* harmony export */   q3: () => (/* binding */ httpUrl),
+/* harmony export */   ty: () => (/* binding */ shortenName)
+/* harmony export */ });
+/**
+ * Text, time and URL helpers that several modules use: durations as people read them, text
+ * shortened around its middle, URL checks.
+ */
+function formatDuration(ms) {
+    const totalSeconds = Math.max(0, Math.round(ms / 1000));
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+    if (minutes > 0)
+        return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+    return `${seconds}s`;
+}
+/** Keeps the start and the end, where errors say the most. */
+function truncateMiddle(text, max) {
+    if (text.length <= max)
+        return text;
+    return keepEnds(text, max, `\n… ${text.length - max} characters omitted …\n`);
+}
+/** A test name of at most `max` characters, its start and end kept. */
+function shortenName(name, max) {
+    return name.length <= max ? name : keepEnds(name, max, ' … ');
+}
+/** The start and end of `text` around `marker`, `max` characters in all, no emoji cut in two. */
+function keepEnds(text, max, marker) {
+    const keep = Math.max(0, max - marker.length);
+    const headEnd = outsidePair(text, Math.ceil(keep / 2), -1);
+    const tailStart = outsidePair(text, text.length - Math.floor(keep / 2), 1);
+    return `${text.slice(0, headEnd)}${marker}${text.slice(tailStart)}`;
+}
+/** `index`, moved by `step` when it falls between the two halves of a surrogate pair. */
+function outsidePair(text, index, step) {
+    const code = text.charCodeAt(index);
+    const lowHalf = code >= 0xdc00 && code <= 0xdfff;
+    return lowHalf && index > 0 ? index + step : index;
+}
+/** An id from outside (a vendor's, a record's) as a message names it: at most 64 characters. */
+function shortId(id) {
+    return shorten(id, 64);
+}
+/** Text of at most `max` characters, its start and end kept around an ellipsis. */
+function shorten(text, max) {
+    return text.length <= max ? text : keepEnds(text, max, '…');
+}
+/**
+ * The URL as given when it is an absolute http(s) URL without line breaks or spaces (a URL
+ * parser would silently drop or encode those); else undefined.
+ */
+function httpUrl(value) {
+    if (!value || /\s/.test(value))
+        return undefined;
+    try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:' ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** "1 test", "2 tests": a count and its noun, for words whose plural adds an s. */
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2851);
+/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(839);
+/* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7066);
+
+
+
+
+// One bundle serves both steps, as actions/checkout does: the main step leaves a mark in its
+// saved state, and the runner gives that state to the post step.
+if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_core_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE_IS_POST */ ._p) === 'true') {
+    await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_2__/* .post */ .b)();
+}
+else {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_core_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE_IS_POST */ ._p, 'true');
+    await (0,_run_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .N)();
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
 /***/ 6867:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31136,7 +31262,7 @@ function testFolder(report) {
 
 /***/ }),
 
-/***/ 1393:
+/***/ 2851:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31153,10 +31279,10 @@ var core = __nccwpck_require__(418);
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(513);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
+// EXTERNAL MODULE: ./src/core/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(5003);
+// EXTERNAL MODULE: ./src/core/text.ts
+var core_text = __nccwpck_require__(2020);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
 ;// CONCATENATED MODULE: ./src/report/policy.ts
@@ -31275,7 +31401,7 @@ function checkText(check) {
     if (check.rule === 'min-pass-rate') {
         const value = check.value === undefined
             ? 'no test ran to an outcome'
-            : `${figure(check.value)}% of ${(0,src_text/* plural */.LS)(check.over, 'executed test')} passed`;
+            : `${figure(check.value)}% of ${(0,core_text/* plural */.LS)(check.over, 'executed test')} passed`;
         return `Pass rate: ${value} ${minimum}`;
     }
     if (check.value === undefined) {
@@ -31285,9 +31411,9 @@ function checkText(check) {
     }
     if (check.rule === 'min-score') {
         const below = check.below ? `, ${check.below} of ${check.over} below` : '';
-        return `Score: lowest ${figure(check.value, 2)} of ${(0,src_text/* plural */.LS)(check.over, 'scored test')}${below} ${minimum}`;
+        return `Score: lowest ${figure(check.value, 2)} of ${(0,core_text/* plural */.LS)(check.over, 'scored test')}${below} ${minimum}`;
     }
-    return `Score: average ${figure(check.value, 2)} over ${(0,src_text/* plural */.LS)(check.over, 'scored test')} ${minimum}`;
+    return `Score: average ${figure(check.value, 2)} over ${(0,core_text/* plural */.LS)(check.over, 'scored test')} ${minimum}`;
 }
 /**
  * Why a run with failed tests passes the step, in words: min-pass-rate judged them, or fail-on
@@ -31331,7 +31457,7 @@ function judge(observation) {
     const { counts } = observation;
     const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished';
     const note = unfinished
-        ? `The vendor ended the run with ${(0,src_text/* plural */.LS)(counts.pending, 'test')} unfinished.`
+        ? `The vendor ended the run with ${(0,core_text/* plural */.LS)(counts.pending, 'test')} unfinished.`
         : observation.note;
     return { ...rest, status, ...(note === undefined ? {} : { note }) };
 }
@@ -31368,7 +31494,7 @@ function verdictText(report) {
             return 'the run errored';
         case 'no-tests':
             return counts.skipped > 0
-                ? `no tests ran (${(0,src_text/* plural */.LS)(counts.skipped, 'test')} skipped)`
+                ? `no tests ran (${(0,core_text/* plural */.LS)(counts.skipped, 'test')} skipped)`
                 : 'no tests ran';
         case 'cancelled':
             return 'the run was cancelled';
@@ -31383,12 +31509,12 @@ function passedText(report) {
     const suppressed = tests.filter((test) => test.status === 'skipped' && test.suppressed).length;
     const flaky = tests.filter((test) => test.status === 'passed' && test.flaky).length;
     const parts = counts.passed === counts.total
-        ? [`all ${(0,src_text/* plural */.LS)(counts.total, 'test')} passed`]
-        : [`${counts.passed} of ${(0,src_text/* plural */.LS)(counts.total, 'test')} passed`];
+        ? [`all ${(0,core_text/* plural */.LS)(counts.total, 'test')} passed`]
+        : [`${counts.passed} of ${(0,core_text/* plural */.LS)(counts.total, 'test')} passed`];
     if (flaky > 0)
         parts.push(`${flaky} only after retries`);
     if (suppressed > 0)
-        parts.push(`${(0,src_text/* plural */.LS)(suppressed, 'known failure')} suppressed`);
+        parts.push(`${(0,core_text/* plural */.LS)(suppressed, 'known failure')} suppressed`);
     const skipped = counts.skipped - suppressed;
     if (skipped > 0)
         parts.push(`${skipped} skipped`);
@@ -31397,7 +31523,7 @@ function passedText(report) {
 function failedText(counts) {
     const bad = counts.failed + counts.errored;
     const errored = counts.errored > 0 ? ` (${counts.errored} errored)` : '';
-    return counts.total > 0 ? `${bad} of ${(0,src_text/* plural */.LS)(counts.total, 'test')} failed${errored}` : 'failed';
+    return counts.total > 0 ? `${bad} of ${(0,core_text/* plural */.LS)(counts.total, 'test')} failed${errored}` : 'failed';
 }
 
 ;// CONCATENATED MODULE: ./src/run/decide.ts
@@ -31590,7 +31716,7 @@ function contextFromEnvironment(env, event) {
         const status = event.deployment_status;
         context.deployment = {
             // Only an http(s) URL of the deployment is ever sent to a vendor as the URL under test.
-            url: (0,src_text/* httpUrl */.q3)(status?.environment_url) ?? (0,src_text/* httpUrl */.q3)(status?.target_url),
+            url: (0,core_text/* httpUrl */.q3)(status?.environment_url) ?? (0,core_text/* httpUrl */.q3)(status?.target_url),
             environment: deployment?.environment || status?.environment || undefined,
             state: status?.state
         };
@@ -31630,8 +31756,8 @@ function runAttempt(value) {
     return Number.isSafeInteger(attempt) && attempt > 1 ? attempt : 1;
 }
 
-// EXTERNAL MODULE: ./src/http.ts + 1 modules
-var http = __nccwpck_require__(4232);
+// EXTERNAL MODULE: ./src/core/http.ts + 1 modules
+var http = __nccwpck_require__(8970);
 ;// CONCATENATED MODULE: ./src/report/leg.ts
 function legOf(settings, provider) {
     return { name: settings.name, variant: provider.variant?.(settings) };
@@ -31643,8 +31769,8 @@ function legLabel(leg) {
     return distinct.length > 0 ? distinct.join(' · ') : undefined;
 }
 
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(5625);
+// EXTERNAL MODULE: ./src/core/log.ts
+var log = __nccwpck_require__(4325);
 ;// CONCATENATED MODULE: ./src/github/errors.ts
 /** What a failed GitHub API call means, told the way a user can act on. */
 /** The HTTP status of an Octokit error, if it has one. */
@@ -31786,7 +31912,7 @@ function listLine(icon, label, tests, invariable = false, after = '') {
     return `${icon} **${tests.length} ${word}**${note}: ${named.join(', ')}${more}`;
 }
 function testName(test) {
-    return escapeMarkdown((0,src_text/* shortenName */.ty)(test.name, MAX_NAME_CHARS));
+    return escapeMarkdown((0,core_text/* shortenName */.ty)(test.name, MAX_NAME_CHARS));
 }
 function goneLine(gone) {
     if (gone === 0)
@@ -31805,12 +31931,12 @@ function incompleteLine(changes) {
  * what the check of the re-run against its selection found.
  */
 function rerunLine(rerunOf, vendor) {
-    const tests = (0,src_text/* plural */.LS)(rerunOf.rerun, 'failed test');
+    const tests = (0,core_text/* plural */.LS)(rerunOf.rerun, 'failed test');
     const previous = markdown_text_link(`${vendor} report`, rerunOf.url);
     const from = `attempt ${rerunOf.attempt}${previous ? ` (${previous})` : ''}`;
     const passed = rerunOf.passed === 0
         ? 'no other test passed then'
-        : `the ${(0,src_text/* plural */.LS)(rerunOf.passed, 'other test')} that passed then count as passed`;
+        : `the ${(0,core_text/* plural */.LS)(rerunOf.passed, 'other test')} that passed then count as passed`;
     const lines = [`🔂 **Re-run of ${tests} from ${from}**; ${passed}.`];
     if (rerunOf.notRerun > 0)
         lines.push(`⚠️ ${escapeMarkdown(vendor)} returned no result for ${rerunOf.notRerun} of them: ${rerunOf.notRerun === 1 ? 'it counts' : 'they count'} as failed (not re-run).`);
@@ -31821,19 +31947,16 @@ function rerunLine(rerunOf, vendor) {
 function outsideLine(names, vendor) {
     const named = names
         .slice(0, NAMED_PER_LIST)
-        .map((name) => escapeMarkdown((0,src_text/* shortenName */.ty)(name, MAX_NAME_CHARS)));
+        .map((name) => escapeMarkdown((0,core_text/* shortenName */.ty)(name, MAX_NAME_CHARS)));
     const more = names.length > NAMED_PER_LIST ? `, and ${names.length - NAMED_PER_LIST} more` : '';
-    return `ℹ️ ${escapeMarkdown(vendor)} also ran ${(0,src_text/* plural */.LS)(names.length, 'test')} it was not asked to re-run, not counted: ${named.join(', ')}${more}.`;
+    return `ℹ️ ${escapeMarkdown(vendor)} also ran ${(0,core_text/* plural */.LS)(names.length, 'test')} it was not asked to re-run, not counted: ${named.join(', ')}${more}.`;
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/report/budget.ts
+/**
+ * The size limits of the summary and the comment, how each counts text, and the Budget a
+ * rendering adds its parts to while they fit.
+ */
 const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
 /** UTF-16 code units: an emoji counts two, so never fewer than characters or code points. */
 const utf16Units = (text) => text.length;
@@ -31852,145 +31975,6 @@ const COMMENT_LIMITS = {
     measure: utf16Units,
     maxErrorChars: 1_500
 };
-// Test names are shortened to this in the summary and the comment (the report file and JUnit keep
-// them whole). Start and end are kept: the start says what is tested, the end which case, where
-// generated names differ.
-const markdown_MAX_NAME_CHARS = 256;
-function shortenName(name) {
-    return (0,src_text/* shortenName */.ty)(name, markdown_MAX_NAME_CHARS);
-}
-function testLinks(test) {
-    return test.links
-        .map((item) => markdown_text_link(item.label, item.url))
-        .filter((item) => item !== undefined)
-        .join(' · ');
-}
-const STATUS_ICON = {
-    passed: '✅',
-    failed: '❌',
-    errored: '💥',
-    skipped: '⏭️',
-    running: '⏳',
-    queued: '⏳'
-};
-const HEADLINE_ICON = {
-    queued: '⏳',
-    running: '⏳',
-    passed: '✅',
-    failed: '❌',
-    errored: '💥',
-    cancelled: '🚫',
-    'timed-out': '⏱️',
-    'no-tests': '⚠️'
-};
-/** The verdict in a line; the words come from the verdict function, so they match the status. */
-function headline(report, context) {
-    const leg = context.leg ? ` (${escapeMarkdown(context.leg)})` : '';
-    const vendor = `${escapeMarkdown(context.vendor)}${leg}`;
-    if (context.startedOnly)
-        return `🚀 ${vendor}: run started`;
-    if (context.notStarted !== undefined)
-        return `💥 ${vendor}: this commit's run did not start`;
-    const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`;
-    const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report);
-    const policy = context.policy;
-    // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
-    if (policy?.fails && policy.decidedBy !== 'fail-on')
-        return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`;
-    return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`;
-}
-/**
- * The policy under the counts: each threshold beside the run's figure, then the rule that decided,
- * e.g. "Score: average 7.4 over 3 scored tests (minimum 8) ✗".
- */
-function policyLines(report, policy) {
-    const mark = { met: '✓', failed: '✗', 'not-applicable': '–' };
-    const lines = policy.checks.map((check) => `${escapeMarkdown(checkText(check))} ${mark[check.outcome]}`);
-    const failOn = `\`fail-on: ${failOnText(policy.failOn)}\``;
-    const passes = policy.failedJudgedByRate
-        ? escapeMarkdown(passingText(policy))
-        : `no rule failed the run (${failOn})`;
-    lines.push(policy.fails
-        ? `**The step fails**, ${escapeMarkdown(decidingText(policy, report.status))}.`
-        : `**The step passes**: ${passes}.`);
-    return lines.join('<br>\n');
-}
-function metaLine(report, context) {
-    const parts = [];
-    const reportLink = markdown_text_link('Full report', report.url);
-    if (reportLink)
-        parts.push(`**${reportLink}**`);
-    if (report.targetId)
-        parts.push(`target \`${inlineCode(report.targetId)}\``);
-    if (context.environment)
-        parts.push(`environment \`${inlineCode(context.environment)}\``);
-    const tested = safeUrl(context.urlUnderTest);
-    if (tested)
-        parts.push(`tested ${tested}`);
-    if (context.sha)
-        parts.push(`commit ${escapeMarkdown(context.sha.slice(0, 7))}`);
-    if (context.baseRef)
-        parts.push(`merge queue into \`${inlineCode(context.baseRef)}\``);
-    const duration = runDuration(report);
-    if (duration !== undefined)
-        parts.push((0,src_text/* formatDuration */.a3)(duration));
-    for (const published of context.published ?? []) {
-        const publishedLink = markdown_text_link(published.label, published.url);
-        if (publishedLink)
-            parts.push(publishedLink);
-    }
-    return parts.join(' · ');
-}
-function inlineCode(text) {
-    return text.replace(/[`\r\n]/g, '').replace(CONTROL_CHARS, '');
-}
-function runDuration(report) {
-    const start = Date.parse(report.startedAt ?? '');
-    const end = Date.parse(report.finishedAt ?? '');
-    return Number.isFinite(start) && Number.isFinite(end) && end >= start ? end - start : undefined;
-}
-function countsTable(report) {
-    const { counts } = report;
-    const columns = [
-        ['Total', counts.total],
-        ['✅ Passed', counts.passed],
-        ['❌ Failed', counts.failed]
-    ];
-    if (counts.errored)
-        columns.push(['💥 Errored', counts.errored]);
-    columns.push(['⏭️ Skipped', counts.skipped]);
-    if (counts.pending)
-        columns.push(['⏳ Not finished', counts.pending]);
-    return [
-        `| ${columns.map(([name]) => name).join(' | ')} |`,
-        `|${columns.map(() => ':---:').join('|')}|`,
-        `| ${columns.map(([, value]) => value).join(' | ')} |`
-    ].join('\n');
-}
-function failureEntry(test, limits) {
-    const details = [`${STATUS_ICON[test.status]} **${markdown_testName(test)}**`, test.status];
-    if (test.durationMs !== undefined)
-        details.push((0,src_text/* formatDuration */.a3)(test.durationMs));
-    if (test.score !== undefined)
-        details.push(`score ${test.score}`);
-    const links = testLinks(test);
-    if (links)
-        details.push(links);
-    const lines = [details.join(' · ')];
-    if (test.error)
-        lines.push('', codeBlock((0,src_text/* truncateMiddle */.kU)(test.error, limits.maxErrorChars)));
-    return lines.join('\n');
-}
-function markdown_testName(test) {
-    return escapeMarkdown(shortenName(test.name));
-}
-function tableRow(test, withScore) {
-    const duration = test.durationMs === undefined ? '' : (0,src_text/* formatDuration */.a3)(test.durationMs);
-    const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
-    const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : '';
-    const score = withScore ? ` ${test.score ?? ''} |` : '';
-    return `| ${STATUS_ICON[test.status]} ${markdown_testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
-}
 const SEPARATOR = '\n\n';
 /**
  * The parts of a rendering, added while they fit in `max` as `measure` counts. Room can be held
@@ -32037,67 +32021,58 @@ class Budget {
         return this.parts.join(SEPARATOR);
     }
 }
-function renderReport(report, context, limits, frame = {}) {
-    const budget = new Budget(limits.max - limits.measure(framed('', frame)), limits.measure);
-    // The count can only be smaller than all the tests: its line never outgrows this.
-    const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context));
-    addOverview(budget, report, context);
-    if (context.changes && !context.startedOnly)
-        addChanges(budget, context.changes, context.vendor);
-    const noticeAt = budget.length;
-    const notShown = context.startedOnly || context.notStarted ? 0 : addTests(budget, report, limits);
-    budget.release(noticeRoom);
-    // Near the top, where a reader learns first that the lists below are incomplete.
-    if (notShown > 0)
-        budget.add(notShownLine(notShown, report, context), noticeAt);
-    return framed(budget.text(), frame);
+
+;// CONCATENATED MODULE: ./src/report/test-list.ts
+
+
+/**
+ * The tests of a rendering: failures with their errors first, then the other tests folded by
+ * status, as many as the budget holds, and how many were left out.
+ */
+// Test names are shortened to this in the summary and the comment (the report file and JUnit keep
+// them whole). Start and end are kept: the start says what is tested, the end which case, where
+// generated names differ.
+const test_list_MAX_NAME_CHARS = 256;
+function shortenName(name) {
+    return (0,core_text/* shortenName */.ty)(name, test_list_MAX_NAME_CHARS);
 }
-function addOverview(budget, report, context) {
-    budget.add(`## ${headline(report, context)}`);
-    const meta = metaLine(report, context);
-    if (meta)
-        budget.add(meta);
-    if (report.note)
-        budget.add(`> ${escapeMarkdown(report.note)}`);
-    if (context.notStarted !== undefined) {
-        budget.add(notStartedLines(context.notStarted));
-        return;
-    }
-    if (report.rerunOf)
-        budget.add(rerunLine(report.rerunOf, context.vendor));
-    if (context.startedOnly) {
-        budget.add('testgate started the run and did not wait for its verdict (`wait: false`).');
-    }
-    else if (report.counts.total > 0) {
-        budget.add(countsTable(report));
-    }
-    if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
-        budget.add(policyLines(report, context.policy));
+function testLinks(test) {
+    return test.links
+        .map((item) => markdown_text_link(item.label, item.url))
+        .filter((item) => item !== undefined)
+        .join(' · ');
 }
-/** Why the run did not start, a line per problem, and that nothing else of it is known. */
-function notStartedLines(reason) {
-    const lines = reason.split('\n').filter((line) => line.trim() !== '');
-    const quoted = lines.map((line) => `> ${escapeMarkdown(line)}`).join('<br>\n');
-    return `${quoted}\n\nNo test ran for this commit: it has no verdict.`;
+const STATUS_ICON = {
+    passed: '✅',
+    failed: '❌',
+    errored: '💥',
+    skipped: '⏭️',
+    running: '⏳',
+    queued: '⏳'
+};
+function failureEntry(test, limits) {
+    const details = [`${STATUS_ICON[test.status]} **${test_list_testName(test)}**`, test.status];
+    if (test.durationMs !== undefined)
+        details.push((0,core_text/* formatDuration */.a3)(test.durationMs));
+    if (test.score !== undefined)
+        details.push(`score ${test.score}`);
+    const links = testLinks(test);
+    if (links)
+        details.push(links);
+    const lines = [details.join(' · ')];
+    if (test.error)
+        lines.push('', codeBlock((0,core_text/* truncateMiddle */.kU)(test.error, limits.maxErrorChars)));
+    return lines.join('\n');
 }
-/** Above the failures: what came, went and stayed since the last run. */
-function addChanges(budget, changes, vendor) {
-    const section = changesSection(changes, vendor);
-    if (section)
-        budget.add(section);
+function test_list_testName(test) {
+    return escapeMarkdown(shortenName(test.name));
 }
-/** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
-function hasPolicyNews(report, policy) {
-    return policy.checks.length > 0 || policy.fails || failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
-}
-/** Says how many tests are left out, and where every test is. */
-function notShownLine(count, report, context) {
-    const places = [markdown_text_link(`${context.vendor} report`, report.url)];
-    if (context.reportPath)
-        places.push(`the report file \`${inlineCode(context.reportPath)}\``);
-    const where = places.filter((place) => place !== undefined).join(' and ');
-    const tests = count === 1 ? 'test' : 'tests';
-    return `⚠️ **${count} ${tests} not shown here** to stay within GitHub's size limit${where ? `: see ${where}` : ''}.`;
+function tableRow(test, withScore) {
+    const duration = test.durationMs === undefined ? '' : (0,core_text/* formatDuration */.a3)(test.durationMs);
+    const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
+    const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : '';
+    const score = withScore ? ` ${test.score ?? ''} |` : '';
+    return `| ${STATUS_ICON[test.status]} ${test_list_testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
 }
 /** Failures with their errors, then the other tests folded; returns how many were left out. */
 function addTests(budget, report, limits) {
@@ -32190,6 +32165,175 @@ function foldedTail(omitted) {
 }
 function foldedLine(group) {
     return `${groupIcon(group)} ${group.tests.length} ${group.label} (list omitted to stay within GitHub's size limit)`;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
+
+
+
+
+
+
+
+
+const HEADLINE_ICON = {
+    queued: '⏳',
+    running: '⏳',
+    passed: '✅',
+    failed: '❌',
+    errored: '💥',
+    cancelled: '🚫',
+    'timed-out': '⏱️',
+    'no-tests': '⚠️'
+};
+/** The verdict in a line; the words come from the verdict function, so they match the status. */
+function headline(report, context) {
+    const leg = context.leg ? ` (${escapeMarkdown(context.leg)})` : '';
+    const vendor = `${escapeMarkdown(context.vendor)}${leg}`;
+    if (context.startedOnly)
+        return `🚀 ${vendor}: run started`;
+    if (context.notStarted !== undefined)
+        return `💥 ${vendor}: this commit's run did not start`;
+    const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`;
+    const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report);
+    const policy = context.policy;
+    // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
+    if (policy?.fails && policy.decidedBy !== 'fail-on')
+        return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`;
+    return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`;
+}
+/**
+ * The policy under the counts: each threshold beside the run's figure, then the rule that decided,
+ * e.g. "Score: average 7.4 over 3 scored tests (minimum 8) ✗".
+ */
+function policyLines(report, policy) {
+    const mark = { met: '✓', failed: '✗', 'not-applicable': '–' };
+    const lines = policy.checks.map((check) => `${escapeMarkdown(checkText(check))} ${mark[check.outcome]}`);
+    const failOn = `\`fail-on: ${failOnText(policy.failOn)}\``;
+    const passes = policy.failedJudgedByRate
+        ? escapeMarkdown(passingText(policy))
+        : `no rule failed the run (${failOn})`;
+    lines.push(policy.fails
+        ? `**The step fails**, ${escapeMarkdown(decidingText(policy, report.status))}.`
+        : `**The step passes**: ${passes}.`);
+    return lines.join('<br>\n');
+}
+function metaLine(report, context) {
+    const parts = [];
+    const reportLink = markdown_text_link('Full report', report.url);
+    if (reportLink)
+        parts.push(`**${reportLink}**`);
+    if (report.targetId)
+        parts.push(`target \`${inlineCode(report.targetId)}\``);
+    if (context.environment)
+        parts.push(`environment \`${inlineCode(context.environment)}\``);
+    const tested = safeUrl(context.urlUnderTest);
+    if (tested)
+        parts.push(`tested ${tested}`);
+    if (context.sha)
+        parts.push(`commit ${escapeMarkdown(context.sha.slice(0, 7))}`);
+    if (context.baseRef)
+        parts.push(`merge queue into \`${inlineCode(context.baseRef)}\``);
+    const duration = runDuration(report);
+    if (duration !== undefined)
+        parts.push((0,core_text/* formatDuration */.a3)(duration));
+    for (const published of context.published ?? []) {
+        const publishedLink = markdown_text_link(published.label, published.url);
+        if (publishedLink)
+            parts.push(publishedLink);
+    }
+    return parts.join(' · ');
+}
+function inlineCode(text) {
+    return text.replace(/[`\r\n]/g, '').replace(CONTROL_CHARS, '');
+}
+function runDuration(report) {
+    const start = Date.parse(report.startedAt ?? '');
+    const end = Date.parse(report.finishedAt ?? '');
+    return Number.isFinite(start) && Number.isFinite(end) && end >= start ? end - start : undefined;
+}
+function countsTable(report) {
+    const { counts } = report;
+    const columns = [
+        ['Total', counts.total],
+        ['✅ Passed', counts.passed],
+        ['❌ Failed', counts.failed]
+    ];
+    if (counts.errored)
+        columns.push(['💥 Errored', counts.errored]);
+    columns.push(['⏭️ Skipped', counts.skipped]);
+    if (counts.pending)
+        columns.push(['⏳ Not finished', counts.pending]);
+    return [
+        `| ${columns.map(([name]) => name).join(' | ')} |`,
+        `|${columns.map(() => ':---:').join('|')}|`,
+        `| ${columns.map(([, value]) => value).join(' | ')} |`
+    ].join('\n');
+}
+function renderReport(report, context, limits, frame = {}) {
+    const budget = new Budget(limits.max - limits.measure(framed('', frame)), limits.measure);
+    // The count can only be smaller than all the tests: its line never outgrows this.
+    const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context));
+    addOverview(budget, report, context);
+    if (context.changes && !context.startedOnly)
+        addChanges(budget, context.changes, context.vendor);
+    const noticeAt = budget.length;
+    const notShown = context.startedOnly || context.notStarted ? 0 : addTests(budget, report, limits);
+    budget.release(noticeRoom);
+    // Near the top, where a reader learns first that the lists below are incomplete.
+    if (notShown > 0)
+        budget.add(notShownLine(notShown, report, context), noticeAt);
+    return framed(budget.text(), frame);
+}
+function addOverview(budget, report, context) {
+    budget.add(`## ${headline(report, context)}`);
+    const meta = metaLine(report, context);
+    if (meta)
+        budget.add(meta);
+    if (report.note)
+        budget.add(`> ${escapeMarkdown(report.note)}`);
+    if (context.notStarted !== undefined) {
+        budget.add(notStartedLines(context.notStarted));
+        return;
+    }
+    if (report.rerunOf)
+        budget.add(rerunLine(report.rerunOf, context.vendor));
+    if (context.startedOnly) {
+        budget.add('testgate started the run and did not wait for its verdict (`wait: false`).');
+    }
+    else if (report.counts.total > 0) {
+        budget.add(countsTable(report));
+    }
+    if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
+        budget.add(policyLines(report, context.policy));
+}
+/** Why the run did not start, a line per problem, and that nothing else of it is known. */
+function notStartedLines(reason) {
+    const lines = reason.split('\n').filter((line) => line.trim() !== '');
+    const quoted = lines.map((line) => `> ${escapeMarkdown(line)}`).join('<br>\n');
+    return `${quoted}\n\nNo test ran for this commit: it has no verdict.`;
+}
+/** Above the failures: what came, went and stayed since the last run. */
+function addChanges(budget, changes, vendor) {
+    const section = changesSection(changes, vendor);
+    if (section)
+        budget.add(section);
+}
+/** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
+function hasPolicyNews(report, policy) {
+    return policy.checks.length > 0 || policy.fails || failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
+}
+/** Says how many tests are left out, and where every test is. */
+function notShownLine(count, report, context) {
+    const places = [markdown_text_link(`${context.vendor} report`, report.url)];
+    if (context.reportPath)
+        places.push(`the report file \`${inlineCode(context.reportPath)}\``);
+    const where = places.filter((place) => place !== undefined).join(' and ');
+    const tests = count === 1 ? 'test' : 'tests';
+    return `⚠️ **${count} ${tests} not shown here** to stay within GitHub's size limit${where ? `: see ${where}` : ''}.`;
 }
 /** The rendering between its frame's lines. */
 function framed(body, frame) {
@@ -32544,8 +32688,8 @@ throttling.triggersNotification = triggersNotification;
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
-// EXTERNAL MODULE: ./src/http-transport.ts
-var http_transport = __nccwpck_require__(8427);
+// EXTERNAL MODULE: ./src/core/http-transport.ts
+var http_transport = __nccwpck_require__(3151);
 ;// CONCATENATED MODULE: ./src/report/comment.ts
 
 /**
@@ -33827,7 +33971,7 @@ function notWritten(error, pr) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/outputs.ts
+;// CONCATENATED MODULE: ./src/core/outputs.ts
 
 
 
@@ -33840,7 +33984,7 @@ const PRINTABLE_ID = /^[\x21-\x7e]{1,256}$/;
 function setUrlOutput(name, value) {
     if (value === undefined)
         return;
-    const url = (0,src_text/* httpUrl */.q3)(value);
+    const url = (0,core_text/* httpUrl */.q3)(value);
     if (url)
         core/* setOutput */.uH(name, (0,log/* redact */.E$)(url));
     else
@@ -34088,7 +34232,7 @@ function toTestmoTest(test, folder) {
         fields.push({
             type: FIELD_CONSOLE,
             name: test.status === 'errored' ? 'Error' : 'Failure',
-            value: (0,src_text/* truncateMiddle */.kU)(test.error, MAX_FIELD_CHARS),
+            value: (0,core_text/* truncateMiddle */.kU)(test.error, MAX_FIELD_CHARS),
             is_highlight: true
         });
     }
@@ -34477,7 +34621,7 @@ async function reportNotStarted(env, progress, error) {
 function leniently(env, payload) {
     if (!payload)
         return undefined;
-    const settings = (0,inputs/* parseInputsLeniently */.hP)((name) => core/* getInput */.V4(name), (0,vendors/* vendorCatalog */.qh)());
+    const settings = parseInputsLeniently((name) => core/* getInput */.V4(name), (0,vendors/* vendorCatalog */.qh)());
     return settings && stepOf(settings, env, payload);
 }
 function notStartedInput(step, reason) {
@@ -34506,8 +34650,31 @@ async function bareSummary(reason) {
     });
     await core/* summary */.z.addRaw((0,log/* redact */.E$)(markdown)).write();
 }
+/**
+ * Settings from the inputs with every input that does not parse left at its default (a missing
+ * api-key stands in as "withheld"), so that a run that could not start can still say so in the
+ * PR comment and the summary; undefined when even that does not parse (no provider).
+ */
+function parseInputsLeniently(read, catalog) {
+    const failing = new Set();
+    const lenient = (name) => !failing.has(name) ? read(name) : name === 'api-key' ? 'withheld' : '';
+    for (;;) {
+        try {
+            return (0,inputs/* parseInputs */.TL)(lenient, catalog);
+        }
+        catch (error) {
+            // Every message names its inputs in quotes: `Input "fail-on": …`, `missing: "testmo-url"`.
+            const named = [...String(error.message).matchAll(/"([a-z][a-z0-9-]*)"/g)];
+            const fresh = named.map((match) => match[1] ?? '').filter((name) => !failing.has(name));
+            if (fresh.length === 0)
+                return undefined;
+            for (const name of fresh)
+                failing.add(name);
+        }
+    }
+}
 
-;// CONCATENATED MODULE: ./src/preflight.ts
+;// CONCATENATED MODULE: ./src/core/preflight.ts
 
 
 
@@ -34792,10 +34959,10 @@ function rerunStatus(vendorStatus, counts) {
     return 'passed';
 }
 
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(7194);
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
+// EXTERNAL MODULE: ./src/core/secrets.ts
+var secrets = __nccwpck_require__(8198);
+// EXTERNAL MODULE: ./src/core/state.ts
+var state = __nccwpck_require__(7066);
 ;// CONCATENATED MODULE: ./src/wait/schedule.ts
 /**
  * When to look at a run next: a pure function of what the poll loop knows. Times are ms since the
@@ -35015,7 +35182,7 @@ function logChange(options, seen, report, startedAt) {
     const key = progressKey(report);
     if (key === seen.lastKey && now() - seen.lastLineAt < (options.heartbeatMs ?? 120_000))
         return;
-    options.onProgress(`${options.label}: ${describeProgress(report)} [${(0,src_text/* formatDuration */.a3)(now() - startedAt)}]`);
+    options.onProgress(`${options.label}: ${describeProgress(report)} [${(0,core_text/* formatDuration */.a3)(now() - startedAt)}]`);
     seen.lastLineAt = now();
     seen.lastKey = key;
 }
@@ -35113,7 +35280,7 @@ function historyLine(vendor, answer) {
     const unverified = answer.unstated.length > 0
         ? `; weighed low, as ${vendor}'s list does not say their ${answer.unstated.join(' or ')}`
         : '';
-    const runs = (0,src_text/* plural */.LS)(answer.durationsMs.length, `recent ${vendor} run`);
+    const runs = (0,core_text/* plural */.LS)(answer.durationsMs.length, `recent ${vendor} run`);
     return `History: ${runs} like this one to predict its end${others}${unverified}.`;
 }
 /**
@@ -35402,11 +35569,11 @@ function errorMessage(error) {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
+/* harmony import */ var _core_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4325);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9691);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(513);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
+/* harmony import */ var _core_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5003);
+/* harmony import */ var _core_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8198);
+/* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7066);
 /* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2023);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 
@@ -35432,184 +35599,34 @@ const savedHandleSchema = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
  * cancelled or timed out while waiting), stop the run where the vendor allows it.
  */
 async function post() {
-    const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_7__/* .STATE_HANDLE */ .zT);
-    if (!saved || _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_7__/* .STATE_FINISHED */ .Z6) === 'true')
+    const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_core_state_js__WEBPACK_IMPORTED_MODULE_7__/* .STATE_HANDLE */ .zT);
+    if (!saved || _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_core_state_js__WEBPACK_IMPORTED_MODULE_7__/* .STATE_FINISHED */ .Z6) === 'true')
         return;
     if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('wait').trim().toLowerCase() === 'false')
         return;
     try {
-        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .Q)();
+        (0,_core_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .Q)();
         const { handle } = savedHandleSchema.parse(JSON.parse(saved));
-        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_vendors_index_js__WEBPACK_IMPORTED_MODULE_4__/* .vendorCatalog */ .qh)());
+        const settings = (0,_core_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), (0,_vendors_index_js__WEBPACK_IMPORTED_MODULE_4__/* .vendorCatalog */ .qh)());
         const provider = (0,_vendors_index_js__WEBPACK_IMPORTED_MODULE_4__/* .createProvider */ .Qd)(settings, {
-            log: _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info,
-            warn: _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.warning,
+            log: _core_log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info,
+            warn: _core_log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.warning,
             // A post step has little time: one quick try, one retry.
             client: { requestTimeoutMs: 10_000, retries: 1 }
         });
         const where = handle.url ? ` (${handle.url})` : '';
         if (!provider.capabilities.cancel) {
-            _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info(`${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`);
+            _core_log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info(`${provider.displayName} run ${handle.runId}${where} was left unfinished; ${provider.displayName} has no API to cancel it, so it runs on.`);
             return;
         }
         const result = await provider.cancel(handle);
-        _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info(result === 'cancelled'
+        _core_log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info(result === 'cancelled'
             ? `Asked ${provider.displayName} to stop run ${handle.runId}${where}: it is being cancelled.`
             : `${provider.displayName} run ${handle.runId}${where} had already finished; there was nothing to cancel.`);
     }
     catch (error) {
-        _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.warning(`Could not cancel the unfinished run: ${error instanceof Error ? error.message : String(error)}`);
+        _core_log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.warning(`Could not cancel the unfinished run: ${error instanceof Error ? error.message : String(error)}`);
     }
-}
-
-
-/***/ }),
-
-/***/ 7194:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F: () => (/* binding */ secretsOf),
-/* harmony export */   Q: () => (/* binding */ maskSecrets)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(513);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5625);
-/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1066);
-
-
-
-
-/**
- * Masks every secret input the moment the step starts, before anything could print it, and
- * hands it to the log, which redacts it from every line and message of ours.
- */
-function maskSecrets() {
-    for (const name of _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .SECRET_INPUTS */ .pH) {
-        const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
-        if (!value)
-            continue;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
-        (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)([value]);
-    }
-    (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .addSecrets */ .Nc)((0,_redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .userInfoSecrets */ .r)(textsWithUrls(process.env).join('\n')));
-}
-// The variables the Actions toolkit (and so testgate) reads a proxy from.
-const PROXY_VARIABLES = ['https_proxy', 'http_proxy'];
-/**
- * Every input as the runner passed it (`url`, `variables` and each vendor's own inputs may hold a
- * URL with a password in it) and the proxy settings, whose credentials undici may echo.
- */
-function textsWithUrls(env) {
-    return Object.entries(env)
-        .filter(([name]) => name.startsWith('INPUT_') || PROXY_VARIABLES.includes(name.toLowerCase()))
-        .map(([, value]) => value ?? '');
-}
-/** The values no message of ours may contain. */
-function secretsOf(settings) {
-    const values = [settings.apiKey, settings.apiSecret, settings.githubToken, settings.testmo?.token];
-    return [
-        ...values.filter((value) => Boolean(value)),
-        ...(0,_redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .userInfoSecrets */ .r)(settings.url ?? '')
-    ];
-}
-
-
-/***/ }),
-
-/***/ 2462:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Z6: () => (/* binding */ STATE_FINISHED),
-/* harmony export */   _p: () => (/* binding */ STATE_IS_POST),
-/* harmony export */   zT: () => (/* binding */ STATE_HANDLE)
-/* harmony export */ });
-/** Names of the values the main step saves for the post step (core.saveState). */
-const STATE_HANDLE = 'handle';
-const STATE_FINISHED = 'finished';
-/** Set by the main step, so the same bundle knows it runs as the post step next time. */
-const STATE_IS_POST = 'isPost';
-
-
-/***/ }),
-
-/***/ 8992:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LS: () => (/* binding */ plural),
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   kU: () => (/* binding */ truncateMiddle),
-/* harmony export */   m_: () => (/* binding */ shortId),
-/* harmony export */   ml: () => (/* binding */ shorten),
-/* harmony export */   q3: () => (/* binding */ httpUrl),
-/* harmony export */   ty: () => (/* binding */ shortenName)
-/* harmony export */ });
-/**
- * Text, time and URL helpers that several modules use: durations as people read them, text
- * shortened around its middle, URL checks.
- */
-function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h ${String(minutes).padStart(2, '0')}m`;
-    if (minutes > 0)
-        return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
-    return `${seconds}s`;
-}
-/** Keeps the start and the end, where errors say the most. */
-function truncateMiddle(text, max) {
-    if (text.length <= max)
-        return text;
-    return keepEnds(text, max, `\n… ${text.length - max} characters omitted …\n`);
-}
-/** A test name of at most `max` characters, its start and end kept. */
-function shortenName(name, max) {
-    return name.length <= max ? name : keepEnds(name, max, ' … ');
-}
-/** The start and end of `text` around `marker`, `max` characters in all, no emoji cut in two. */
-function keepEnds(text, max, marker) {
-    const keep = Math.max(0, max - marker.length);
-    const headEnd = outsidePair(text, Math.ceil(keep / 2), -1);
-    const tailStart = outsidePair(text, text.length - Math.floor(keep / 2), 1);
-    return `${text.slice(0, headEnd)}${marker}${text.slice(tailStart)}`;
-}
-/** `index`, moved by `step` when it falls between the two halves of a surrogate pair. */
-function outsidePair(text, index, step) {
-    const code = text.charCodeAt(index);
-    const lowHalf = code >= 0xdc00 && code <= 0xdfff;
-    return lowHalf && index > 0 ? index + step : index;
-}
-/** An id from outside (a vendor's, a record's) as a message names it: at most 64 characters. */
-function shortId(id) {
-    return shorten(id, 64);
-}
-/** Text of at most `max` characters, its start and end kept around an ellipsis. */
-function shorten(text, max) {
-    return text.length <= max ? text : keepEnds(text, max, '…');
-}
-/**
- * The URL as given when it is an absolute http(s) URL without line breaks or spaces (a URL
- * parser would silently drop or encode those); else undefined.
- */
-function httpUrl(value) {
-    if (!value || /\s/.test(value))
-        return undefined;
-    try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:' ? value : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** "1 test", "2 tests": a count and its noun, for words whose plural adds an s. */
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 
@@ -35664,16 +35681,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: PROVIDERS, VENDORS, providerNames, vendorModule
 
-// EXTERNAL MODULE: ./src/http.ts + 1 modules
-var http = __nccwpck_require__(4232);
-// EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(7194);
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(513);
+// EXTERNAL MODULE: ./src/core/http.ts + 1 modules
+var http = __nccwpck_require__(8970);
+// EXTERNAL MODULE: ./src/core/secrets.ts
+var core_secrets = __nccwpck_require__(8198);
+// EXTERNAL MODULE: ./src/core/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(5003);
 // EXTERNAL MODULE: ./src/vendors/provider.ts
 var provider = __nccwpck_require__(3854);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
+// EXTERNAL MODULE: ./src/core/text.ts
+var core_text = __nccwpck_require__(2020);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __nccwpck_require__(9691);
 ;// CONCATENATED MODULE: ./src/vendors/empirical/api.ts
@@ -35825,7 +35842,7 @@ function empiricalRunId(runId) {
 /** Why Empirical cannot re-run the earlier run's failures: its run id is not an integer. */
 function empiricalRerunProblem(rerun) {
     return empiricalRunId(rerun.previousRunId) === undefined
-        ? `Empirical re-runs a run by its integer id, and the earlier attempt's run id "${(0,src_text/* shortId */.m_)(rerun.previousRunId)}" is not one`
+        ? `Empirical re-runs a run by its integer id, and the earlier attempt's run id "${(0,core_text/* shortId */.m_)(rerun.previousRunId)}" is not one`
         : undefined;
 }
 /** Empirical's own action sends the slug lower-cased; GitHub environment names are often capitalised. */
@@ -36202,7 +36219,7 @@ function authHeaders(settings) {
 function futureAgiRerunProblem(rerun) {
     const bad = rerun.keys.filter((key) => !UUID.test(key));
     return bad.length > 0
-        ? `Future AGI re-runs calls by their scenario's id, which not every failed call of the earlier attempt named (${bad.slice(0, 3).map(src_text/* shortId */.m_).join(', ')})`
+        ? `Future AGI re-runs calls by their scenario's id, which not every failed call of the earlier attempt named (${bad.slice(0, 3).map(core_text/* shortId */.m_).join(', ')})`
         : undefined;
 }
 /** Input errors found before anything is sent: every one names its input. */
@@ -36735,7 +36752,7 @@ const api_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 function octomindRerunProblem(rerun) {
     const bad = rerun.keys.filter((key) => !api_UUID.test(key));
     return bad.length > 0
-        ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).map(src_text/* shortId */.m_).join(', ')})`
+        ? `Octomind re-runs tests by test-case version id (a UUID), which not every failure of the earlier attempt has (${bad.slice(0, 3).map(core_text/* shortId */.m_).join(', ')})`
         : undefined;
 }
 
@@ -37415,7 +37432,7 @@ function truthfulDefaults(vendor, operations) {
     };
 }
 function operationsOf(vendor, settings, setup) {
-    const secrets = (0,src_secrets/* secretsOf */.F)(settings);
+    const secrets = (0,core_secrets/* secretsOf */.F)(settings);
     return vendor.create({
         settings,
         http: (options) => new http/* HttpClient */.Qq({

@@ -4,7 +4,7 @@ import { vendorCatalog } from '../../src/vendors/index.js'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { z } from 'zod'
-import { INPUT_DEFAULTS, inputNames } from '../../src/inputs.js'
+import { INPUT_DEFAULTS, inputNames } from '../../src/core/inputs.js'
 import { ROOT } from '../simulators/runner.js'
 
 const actionSchema = z.object({

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RunContext } from '../../src/github/context.js'
-import { parseInputs } from '../../src/inputs.js'
+import { parseInputs } from '../../src/core/inputs.js'
 import { createProvider, vendorCatalog } from '../../src/vendors/index.js'
 import { comparableRuns, NO_HISTORY } from '../../src/vendors/history.js'
 import { pastReports } from '../../src/vendors/octomind/mapping.js'

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { genericErrorMessage } from '../../src/http-errors.js'
-import { HttpClient, parseRetryAfter, VendorError } from '../../src/http.js'
+import { genericErrorMessage } from '../../src/core/http-errors.js'
+import { HttpClient, parseRetryAfter, VendorError } from '../../src/core/http.js'
 import { SimServer } from '../simulators/harness.js'
 
 const schema = z.object({ ok: z.boolean() })

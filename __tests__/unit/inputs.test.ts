@@ -7,7 +7,7 @@ import {
   parseInputs,
   parseList,
   parseVariables
-} from '../../src/inputs.js'
+} from '../../src/core/inputs.js'
 
 const base: Record<string, string> = {
   provider: 'octomind',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseInputs } from '../../src/inputs.js'
+import { parseInputs } from '../../src/core/inputs.js'
 import { legLabel, legOf } from '../../src/report/leg.js'
 import { createProvider, vendorCatalog } from '../../src/vendors/index.js'
 

@@ -12,7 +12,7 @@ import {
 } from '../../src/report/markdown.js'
 import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
 import { summaryMarkdown } from '../../src/report/summary.js'
-import { shortenName, truncateMiddle } from '../../src/text.js'
+import { shortenName, truncateMiddle } from '../../src/core/text.js'
 
 function report(tests: TestResult[], status: RunReport['status'] = 'failed'): RunReport {
   return {

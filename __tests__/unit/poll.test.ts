@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { VendorError } from '../../src/http.js'
-import { formatDuration } from '../../src/text.js'
+import { VendorError } from '../../src/core/http.js'
+import { formatDuration } from '../../src/core/text.js'
 import { describeProgress, waitForVerdict, type PollOptions } from '../../src/wait/loop.js'
 import {
   countTests,

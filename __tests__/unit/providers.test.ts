@@ -1,7 +1,7 @@
 import { vendorCatalog } from '../../src/vendors/index.js'
 import { describe, expect, it } from 'vitest'
 import type { RunContext } from '../../src/github/context.js'
-import { parseInputs } from '../../src/inputs.js'
+import { parseInputs } from '../../src/core/inputs.js'
 import { mapStatus } from '../../src/vendors/provider.js'
 import {
   buildTriggerBody,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Redactor, userInfoSecrets } from '../../src/redaction.js'
+import { Redactor, userInfoSecrets } from '../../src/core/redaction.js'
 
 const WEBHOOK_PATH = '/services/T0AB12CD/B0XY98ZW/AbCdEf123456'
 const WEBHOOK = `HTTPS://Hooks.Example.COM:443${WEBHOOK_PATH}?token=Qx7Lm2Np9Rs4`

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { redact } from '../../src/log.js'
-import { maskSecrets } from '../../src/secrets.js'
+import { redact } from '../../src/core/log.js'
+import { maskSecrets } from '../../src/core/secrets.js'
 
 afterEach(() => {
   vi.unstubAllEnvs()

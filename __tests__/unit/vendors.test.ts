@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseInputs } from '../../src/inputs.js'
+import { parseInputs } from '../../src/core/inputs.js'
 import { planRerun } from '../../src/run/rerun.js'
 import { createProvider, vendorCatalog, VENDORS } from '../../src/vendors/index.js'
 import { defineVendor, type VendorOperations } from '../../src/vendors/provider.js'

@@ -7,8 +7,8 @@ import {
   type Dispatcher,
   type RequestInit as UndiciRequestInit
 } from 'undici'
-import { proxyDispatcher } from '../http-transport.js'
-import { log } from '../log.js'
+import { proxyDispatcher } from '../core/http-transport.js'
+import { log } from '../core/log.js'
 import { pickPullRequest, type PullRequestRef, type RunContext } from './context.js'
 import { findOwnStickyComment, type CommentTarget } from './comments.js'
 

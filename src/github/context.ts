@@ -1,4 +1,4 @@
-import { httpUrl } from '../text.js'
+import { httpUrl } from '../core/text.js'
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto'
 import type { RunContext } from './context.js'
-import type { Settings } from '../inputs.js'
+import type { Settings } from '../core/inputs.js'
 import type { Leg } from '../report/leg.js'
-import { log } from '../log.js'
+import { log } from '../core/log.js'
 
 /**
  * What a record in the PR comment must prove before a run trusts it: that a step of the same

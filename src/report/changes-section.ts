@@ -1,4 +1,4 @@
-import { plural, shortenName } from '../text.js'
+import { plural, shortenName } from '../core/text.js'
 import type { Changes } from './changes.js'
 import { escapeMarkdown, link } from './markdown-text.js'
 import type { EarlierAttempt, TestResult } from './model.js'

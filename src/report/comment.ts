@@ -1,4 +1,4 @@
-import type { COMMENT_ON } from '../inputs.js'
+import type { COMMENT_ON } from '../core/inputs.js'
 import type { Leg } from './leg.js'
 import type { Digest } from './digest.js'
 import type { RunReport } from './model.js'

@@ -1,4 +1,4 @@
-import type { Settings } from '../inputs.js'
+import type { Settings } from '../core/inputs.js'
 
 /**
  * One leg of a job: the legs of a matrix share the workflow, the job and usually the target, and

@@ -1,6 +1,6 @@
-import { FAIL_CLASSES } from '../inputs.js'
-import { formatDuration, shortenName as shortenTo, truncateMiddle } from '../text.js'
-import type { RunReport, TestResult } from './model.js'
+import { FAIL_CLASSES } from '../core/inputs.js'
+import { formatDuration } from '../core/text.js'
+import type { RunReport } from './model.js'
 import {
   checkText,
   decidingText,
@@ -20,8 +20,19 @@ import {
   neutralizeComments,
   safeUrl
 } from './markdown-text.js'
+import { Budget, type RenderLimits } from './budget.js'
+import { addTests } from './test-list.js'
 
 export { codeBlock, escapeMarkdown, link, neutralizeComments, safeUrl }
+export {
+  COMMENT_LIMITS,
+  SUMMARY_LIMITS,
+  utf16Units,
+  utf8Bytes,
+  type Measure,
+  type RenderLimits
+} from './budget.js'
+export { MAX_NAME_CHARS } from './test-list.js'
 
 /**
  * RunReport → markdown for the job summary and the PR comment. Everything that came from a vendor
@@ -53,62 +64,6 @@ export interface RenderContext {
   policy?: PolicyVerdict
   /** What changed since the last run the PR comment recorded, when it recorded one. */
   changes?: Changes
-}
-
-/** How a limit counts text. */
-export type Measure = (text: string) => number
-
-export const utf8Bytes: Measure = (text) => Buffer.byteLength(text, 'utf8')
-/** UTF-16 code units: an emoji counts two, so never fewer than characters or code points. */
-export const utf16Units: Measure = (text) => text.length
-
-export interface RenderLimits {
-  /** The most the whole text may take, first line and footer included, as `measure` counts. */
-  max: number
-  measure: Measure
-  /** Characters of one error message. */
-  maxErrorChars: number
-}
-
-// The runner drops a step summary over 1 MiB (1,048,576 bytes of the step's file) whole, so it is
-// counted in UTF-8 bytes (an emoji is 4). 16 KiB (1.6%) spare: the runner measures the file,
-// which core.summary appends to, so anything else written to it in this step still fits.
-export const SUMMARY_LIMITS: RenderLimits = {
-  max: 1_048_576 - 16_384,
-  measure: utf8Bytes,
-  maxErrorChars: 4_000
-}
-// GitHub refuses a comment over 65,536 characters (marker and footer included). UTF-16 units never
-// count fewer; 1,536 spare against a count that differs from ours, e.g. line breaks as CRLF.
-export const COMMENT_LIMITS: RenderLimits = {
-  max: 65_536 - 1_536,
-  measure: utf16Units,
-  maxErrorChars: 1_500
-}
-
-// Test names are shortened to this in the summary and the comment (the report file and JUnit keep
-// them whole). Start and end are kept: the start says what is tested, the end which case, where
-// generated names differ.
-export const MAX_NAME_CHARS = 256
-
-function shortenName(name: string): string {
-  return shortenTo(name, MAX_NAME_CHARS)
-}
-
-function testLinks(test: TestResult): string {
-  return test.links
-    .map((item) => link(item.label, item.url))
-    .filter((item): item is string => item !== undefined)
-    .join(' · ')
-}
-
-const STATUS_ICON: Record<TestResult['status'], string> = {
-  passed: '✅',
-  failed: '❌',
-  errored: '💥',
-  skipped: '⏭️',
-  running: '⏳',
-  queued: '⏳'
 }
 
 const HEADLINE_ICON: Record<RunReport['status'], string> = {
@@ -204,81 +159,6 @@ function countsTable(report: RunReport): string {
   ].join('\n')
 }
 
-function failureEntry(test: TestResult, limits: RenderLimits): string {
-  const details = [`${STATUS_ICON[test.status]} **${testName(test)}**`, test.status]
-  if (test.durationMs !== undefined) details.push(formatDuration(test.durationMs))
-  if (test.score !== undefined) details.push(`score ${test.score}`)
-  const links = testLinks(test)
-  if (links) details.push(links)
-  const lines = [details.join(' · ')]
-  if (test.error) lines.push('', codeBlock(truncateMiddle(test.error, limits.maxErrorChars)))
-  return lines.join('\n')
-}
-
-function testName(test: TestResult): string {
-  return escapeMarkdown(shortenName(test.name))
-}
-
-function tableRow(test: TestResult, withScore: boolean): string {
-  const duration = test.durationMs === undefined ? '' : formatDuration(test.durationMs)
-  const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : ''
-  const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : ''
-  const score = withScore ? ` ${test.score ?? ''} |` : ''
-  return `| ${STATUS_ICON[test.status]} ${testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`
-}
-
-const SEPARATOR = '\n\n'
-
-/**
- * The parts of a rendering, added while they fit in `max` as `measure` counts. Room can be held
- * for a line that must appear whatever else does (what was left out), and given back to add it.
- */
-class Budget {
-  private readonly parts: string[] = []
-  private used = 0
-  private held = 0
-  constructor(
-    private readonly max: number,
-    readonly measure: Measure
-  ) {}
-
-  /** What a part takes, its separator included. */
-  cost(text: string): number {
-    return this.measure(text) + this.measure(SEPARATOR)
-  }
-
-  fits(cost: number): boolean {
-    return this.used + this.held + cost <= this.max
-  }
-
-  add(text: string, at = this.parts.length): boolean {
-    const cost = this.cost(text)
-    if (!this.fits(cost)) return false
-    this.parts.splice(at, 0, text)
-    this.used += cost
-    return true
-  }
-
-  /** Keeps room for a line no longer than `longest`; returns what to release before adding it. */
-  hold(longest: string): number {
-    const cost = this.cost(longest)
-    this.held += cost
-    return cost
-  }
-
-  release(held: number): void {
-    this.held -= held
-  }
-
-  get length(): number {
-    return this.parts.length
-  }
-
-  text(): string {
-    return this.parts.join(SEPARATOR)
-  }
-}
-
 /** Lines around the rendering: the comment's hidden marker first, a footer last. */
 export interface Frame {
   header?: string
@@ -348,111 +228,6 @@ function notShownLine(count: number, report: RunReport, context: RenderContext):
   const where = places.filter((place): place is string => place !== undefined).join(' and ')
   const tests = count === 1 ? 'test' : 'tests'
   return `⚠️ **${count} ${tests} not shown here** to stay within GitHub's size limit${where ? `: see ${where}` : ''}.`
-}
-
-/** Failures with their errors, then the other tests folded; returns how many were left out. */
-function addTests(budget: Budget, report: RunReport, limits: RenderLimits): number {
-  const groups = foldedGroups(report.tests)
-  // Room for the line a folded group shrinks to, so each group is at least named.
-  const groupRooms = groups.map((group) => budget.hold(foldedLine(group)))
-  let notShown = addFailures(budget, report.tests.filter(isFailure), limits)
-  groups.forEach((group, i) => {
-    budget.release(groupRooms[i] ?? 0)
-    notShown += addFolded(budget, group)
-  })
-  return notShown
-}
-
-function isFailure(test: TestResult): boolean {
-  return test.status === 'failed' || test.status === 'errored'
-}
-
-function addFailures(budget: Budget, failures: TestResult[], limits: RenderLimits): number {
-  if (failures.length === 0) return 0
-  budget.add(`### Failed tests (${failures.length})`)
-  const cutRoom = budget.hold(failuresCut(failures.length))
-  const firstLeftOut = failures.findIndex((test) => !budget.add(failureEntry(test, limits)))
-  budget.release(cutRoom)
-  if (firstLeftOut === -1) return 0
-  budget.add(failuresCut(failures.length - firstLeftOut))
-  return failures.length - firstLeftOut
-}
-
-function failuresCut(count: number): string {
-  return `…and ${count} more failed tests, not shown here.`
-}
-
-interface FoldedGroup {
-  label: string
-  tests: TestResult[]
-}
-
-function foldedGroups(tests: TestResult[]): FoldedGroup[] {
-  const groups: FoldedGroup[] = [
-    {
-      label: 'not finished',
-      tests: tests.filter((test) => test.status === 'running' || test.status === 'queued')
-    },
-    { label: 'skipped', tests: tests.filter((test) => test.status === 'skipped') },
-    // flaky ones first: they passed, but someone should look
-    {
-      label: 'passed',
-      tests: tests
-        .filter((test) => test.status === 'passed')
-        .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)))
-    }
-  ]
-  return groups.filter((group) => group.tests.length > 0)
-}
-
-function groupIcon(group: FoldedGroup): string {
-  return STATUS_ICON[group.tests[0]?.status ?? 'passed']
-}
-
-/** A folded table of as many rows as fit, or one line naming the group; returns rows left out. */
-function addFolded(budget: Budget, group: FoldedGroup): number {
-  const head = foldedHead(group)
-  const rows = rowsThatFit(budget, group, head)
-  const omitted = group.tests.length - rows.length
-  if (rows.length > 0 && budget.add(`${head}${rows.join('')}${foldedTail(omitted)}`)) return omitted
-  budget.add(foldedLine(group)) // its room was held
-  return group.tests.length
-}
-
-// Agent simulations score each call: a Score column when any test has one.
-function hasScores(group: FoldedGroup): boolean {
-  return group.tests.some((test) => test.score !== undefined)
-}
-
-function rowsThatFit(budget: Budget, group: FoldedGroup, head: string): string[] {
-  const withScore = hasScores(group)
-  const rows: string[] = []
-  // the head and the tail at its longest, then rows while they fit
-  let cost = budget.cost(head) + budget.measure(foldedTail(group.tests.length))
-  for (const test of group.tests) {
-    const row = `\n${tableRow(test, withScore)}`
-    cost += budget.measure(row)
-    if (!budget.fits(cost)) break
-    rows.push(row)
-  }
-  return rows
-}
-
-function foldedHead(group: FoldedGroup): string {
-  const columns = hasScores(group)
-    ? '| Test | Duration | Score | Links |\n|---|---|---|---|'
-    : '| Test | Duration | Links |\n|---|---|---|'
-  const summary = `${groupIcon(group)} ${group.tests.length} ${group.label}`
-  return `<details><summary>${summary}</summary>\n\n${columns}`
-}
-
-function foldedTail(omitted: number): string {
-  const more = omitted > 0 ? `\n\n…and ${omitted} more, not shown here.` : ''
-  return `${more}\n\n</details>`
-}
-
-function foldedLine(group: FoldedGroup): string {
-  return `${groupIcon(group)} ${group.tests.length} ${group.label} (list omitted to stay within GitHub's size limit)`
 }
 
 /** The rendering between its frame's lines. */

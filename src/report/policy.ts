@@ -1,5 +1,5 @@
-import type { FailClass } from '../inputs.js'
-import { plural } from '../text.js'
+import type { FailClass } from '../core/inputs.js'
+import { plural } from '../core/text.js'
 import { isTerminal, type RunReport, type RunStatus } from './model.js'
 
 /**

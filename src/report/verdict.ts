@@ -1,4 +1,4 @@
-import { plural } from '../text.js'
+import { plural } from '../core/text.js'
 import { type Counts, type Observation, type RunReport, type RunStatus } from './model.js'
 
 /**

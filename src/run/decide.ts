@@ -1,5 +1,5 @@
-import { FAIL_CLASSES } from '../inputs.js'
-import type { Settings } from '../inputs.js'
+import { FAIL_CLASSES } from '../core/inputs.js'
+import type { Settings } from '../core/inputs.js'
 import type { RunReport } from '../report/model.js'
 import {
   decidingText,

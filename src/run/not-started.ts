@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 import { TokenRejectedError } from '../github/errors.js'
 import { withheldSecretsReason, type EventPayload } from '../github/context.js'
-import { parseInputsLeniently } from '../inputs.js'
-import { log, redact } from '../log.js'
+import { parseInputs, type Settings, type VendorCatalog } from '../core/inputs.js'
+import { log, redact } from '../core/log.js'
 import { vendorCatalog } from '../vendors/index.js'
 import { countTests, type RunReport } from '../report/model.js'
 import { summaryMarkdown } from '../report/summary.js'
@@ -83,4 +83,29 @@ async function bareSummary(reason: string): Promise<void> {
     notStarted: reason
   })
   await core.summary.addRaw(redact(markdown)).write()
+}
+
+/**
+ * Settings from the inputs with every input that does not parse left at its default (a missing
+ * api-key stands in as "withheld"), so that a run that could not start can still say so in the
+ * PR comment and the summary; undefined when even that does not parse (no provider).
+ */
+function parseInputsLeniently(
+  read: (name: string) => string,
+  catalog: VendorCatalog
+): Settings | undefined {
+  const failing = new Set<string>()
+  const lenient = (name: string): string =>
+    !failing.has(name) ? read(name) : name === 'api-key' ? 'withheld' : ''
+  for (;;) {
+    try {
+      return parseInputs(lenient, catalog)
+    } catch (error) {
+      // Every message names its inputs in quotes: `Input "fail-on": …`, `missing: "testmo-url"`.
+      const named = [...String((error as Error).message).matchAll(/"([a-z][a-z0-9-]*)"/g)]
+      const fresh = named.map((match) => match[1] ?? '').filter((name) => !failing.has(name))
+      if (fresh.length === 0) return undefined
+      for (const name of fresh) failing.add(name)
+    }
+  }
 }

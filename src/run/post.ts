@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
-import { log } from '../log.js'
+import { log } from '../core/log.js'
 import { z } from 'zod'
-import { parseInputs } from '../inputs.js'
-import { maskSecrets } from '../secrets.js'
-import { STATE_FINISHED, STATE_HANDLE } from '../state.js'
+import { parseInputs } from '../core/inputs.js'
+import { maskSecrets } from '../core/secrets.js'
+import { STATE_FINISHED, STATE_HANDLE } from '../core/state.js'
 import { createProvider, vendorCatalog } from '../vendors/index.js'
 import { RUN_STATUSES } from '../report/model.js'
 

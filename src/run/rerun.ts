@@ -1,6 +1,6 @@
 import type { RunContext } from '../github/context.js'
 import type { PreviousRun } from '../github/previous.js'
-import type { Settings } from '../inputs.js'
+import type { Settings } from '../core/inputs.js'
 import { rerunFallbackLine, type RerunSelection } from '../vendors/provider.js'
 import { selectionKey, type Digest, type DigestFailure } from '../report/digest.js'
 import {

@@ -6,9 +6,9 @@ import {
   type EventPayload,
   type RunContext
 } from '../github/context.js'
-import type { Settings } from '../inputs.js'
+import type { Settings } from '../core/inputs.js'
 import { legLabel, legOf, type Leg } from '../report/leg.js'
-import { log } from '../log.js'
+import { log } from '../core/log.js'
 import { createProvider } from '../vendors/index.js'
 import type { Provider } from '../vendors/provider.js'
 import { configId, type CommentIdentity } from '../github/identity.js'

@@ -1,6 +1,6 @@
 import { writeStickyComment } from '../github/api.js'
 import { githubStatus, isRateLimited, tokenRejected } from '../github/errors.js'
-import { log, redact } from '../log.js'
+import { log, redact } from '../core/log.js'
 import { commentBody, commentWanted } from '../report/comment.js'
 import { digestOf, encodeDigest, type Digest } from '../report/digest.js'
 import { findOwnStickyComment } from '../github/comments.js'

@@ -1,6 +1,6 @@
 import type { GitHubClient } from '../github/api.js'
 import { writeGroupSection, type LegSection } from '../github/group-writer.js'
-import { log, redact } from '../log.js'
+import { log, redact } from '../core/log.js'
 import { warnSharedComment, writtenBySibling } from '../github/identity.js'
 import { readDigest } from '../report/digest.js'
 import { groupSectionOf, legSectionKeys } from '../report/group-comment.js'

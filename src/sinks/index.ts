@@ -1,4 +1,4 @@
-import { log } from '../log.js'
+import { log } from '../core/log.js'
 import { commentSink } from './comment.js'
 import { junitSink } from './junit.js'
 import { reportFileSink } from './report-file.js'

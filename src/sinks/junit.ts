@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { log, redact } from '../log.js'
-import { setOwnOutput } from '../outputs.js'
+import { log, redact } from '../core/log.js'
+import { setOwnOutput } from '../core/outputs.js'
 import { junitXml } from '../report/junit.js'
 import { done, skipped, type Sink } from './sink.js'
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { setOwnOutput } from '../outputs.js'
+import { setOwnOutput } from '../core/outputs.js'
 import { done, type Sink } from './sink.js'
 
 /** The normalized report as JSON: written first, so whatever fails later, the data is on disk. */

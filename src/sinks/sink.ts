@@ -1,6 +1,6 @@
 import type { GitHubClient } from '../github/api.js'
 import type { RunContext } from '../github/context.js'
-import type { Settings } from '../inputs.js'
+import type { Settings } from '../core/inputs.js'
 import type { Leg } from '../report/leg.js'
 import type { RenderContext } from '../report/markdown.js'
 import type { Link, RunReport } from '../report/model.js'

@@ -1,4 +1,4 @@
-import { setIdOutput, setOwnOutput, setUrlOutput } from '../outputs.js'
+import { setIdOutput, setOwnOutput, setUrlOutput } from '../core/outputs.js'
 import { done, type Sink } from './sink.js'
 
 /** The step's outputs: the verdict, the ids and links, and the counts once there are any. */

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { redact } from '../log.js'
+import { redact } from '../core/log.js'
 import { summaryMarkdown } from '../report/summary.js'
 import { done, skipped, type Sink } from './sink.js'
 import { withEarlierLinks } from './links.js'

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { RunContext } from '../github/context.js'
-import { HttpClient, VendorError } from '../http.js'
-import type { TestmoSettings } from '../inputs.js'
+import { HttpClient, VendorError } from '../core/http.js'
+import type { TestmoSettings } from '../core/inputs.js'
 import { runDuration, safeUrl } from '../report/markdown.js'
-import { truncateMiddle } from '../text.js'
+import { truncateMiddle } from '../core/text.js'
 import { testFolder, type RunReport, type TestResult } from '../report/model.js'
 
 /**

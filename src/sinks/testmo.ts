@@ -1,5 +1,5 @@
-import { knownSecrets, log, redactDeep } from '../log.js'
-import { setIdOutput, setUrlOutput } from '../outputs.js'
+import { knownSecrets, log, redactDeep } from '../core/log.js'
+import { setIdOutput, setUrlOutput } from '../core/outputs.js'
 import { createTestmoClient, TestmoPublisher } from './testmo-client.js'
 import { done, skipped, type Sink } from './sink.js'
 

@@ -1,6 +1,6 @@
 import type { RunContext } from '../github/context.js'
-import type { HttpClient } from '../http.js'
-import type { OwnInputs, Settings } from '../inputs.js'
+import type { HttpClient } from '../core/http.js'
+import type { OwnInputs, Settings } from '../core/inputs.js'
 import type { Counts, Observation, RunStatus } from '../report/model.js'
 import type { History } from './history.js'
 

@@ -1,8 +1,8 @@
-import { defaultSleep, VendorError } from '../http.js'
+import { defaultSleep, VendorError } from '../core/http.js'
 import { nextWaitMs, type Progress } from './schedule.js'
 import { NO_HISTORY, type History } from '../vendors/history.js'
 import { isTerminal, type RunReport } from '../report/model.js'
-import { formatDuration } from '../text.js'
+import { formatDuration } from '../core/text.js'
 
 export interface PollOptions {
   /** One look at the run. */

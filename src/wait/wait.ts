@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
-import type { Settings } from '../inputs.js'
-import { log } from '../log.js'
+import type { Settings } from '../core/inputs.js'
+import { log } from '../core/log.js'
 import { waitForVerdict, type PollOutcome } from './loop.js'
 import { NO_HISTORY, type History } from '../vendors/history.js'
 import type { Provider, RunHandle, TriggerRequest } from '../vendors/provider.js'
 import { countTests, type RunReport } from '../report/model.js'
 import { judge } from '../report/verdict.js'
-import { STATE_FINISHED } from '../state.js'
-import { plural } from '../text.js'
+import { STATE_FINISHED } from '../core/state.js'
+import { plural } from '../core/text.js'
 
 /**
  * Waiting for a started run's verdict: the poll loop with the provider's looks judged, the job's

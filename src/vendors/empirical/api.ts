@@ -1,4 +1,4 @@
-import { shortId } from '../../text.js'
+import { shortId } from '../../core/text.js'
 import { z } from 'zod'
 import { type TestStatus, type VendorSignal } from '../../report/model.js'
 import { type RerunSelection, type TriggerRequest } from '../provider.js'

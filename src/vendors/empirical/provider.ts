@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { VendorError, type HttpClient } from '../../http.js'
-import { InputError } from '../../inputs.js'
+import { VendorError, type HttpClient } from '../../core/http.js'
+import { InputError } from '../../core/inputs.js'
 import { countTests, isFinalSignal, type Counts, type Observation } from '../../report/model.js'
 import {
   mapStatus,

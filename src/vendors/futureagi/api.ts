@@ -1,6 +1,6 @@
-import { shortId } from '../../text.js'
+import { shortId } from '../../core/text.js'
 import { z } from 'zod'
-import { optionalText, ownInputs, type Settings } from '../../inputs.js'
+import { optionalText, ownInputs, type Settings } from '../../core/inputs.js'
 import { type TestStatus, type VendorSignal } from '../../report/model.js'
 import { type RerunSelection } from '../provider.js'
 

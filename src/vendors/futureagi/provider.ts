@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import type { HttpClient } from '../../http.js'
-import { InputError, ownInputs, type Settings } from '../../inputs.js'
+import type { HttpClient } from '../../core/http.js'
+import { InputError, ownInputs, type Settings } from '../../core/inputs.js'
 import { countTests, isFinalSignal, type Counts, type Observation } from '../../report/model.js'
 import {
   mapStatus,

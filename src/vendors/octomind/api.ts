@@ -1,6 +1,6 @@
-import { shortId } from '../../text.js'
+import { shortId } from '../../core/text.js'
 import { z } from 'zod'
-import { optionalChoice, ownInputs } from '../../inputs.js'
+import { optionalChoice, ownInputs } from '../../core/inputs.js'
 import { type TestStatus, type VendorSignal } from '../../report/model.js'
 import { type RerunSelection, type TriggerRequest } from '../provider.js'
 

@@ -1,5 +1,5 @@
-import type { HttpClient } from '../../http.js'
-import { InputError, ownInputs, type Settings } from '../../inputs.js'
+import type { HttpClient } from '../../core/http.js'
+import { InputError, ownInputs, type Settings } from '../../core/inputs.js'
 import { type Counts, type Observation } from '../../report/model.js'
 import { comparableRuns, testCountOf, type History } from '../history.js'
 import {

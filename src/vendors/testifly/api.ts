@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { VendorError } from '../../http.js'
-import { InputError, optionalText, ownInputs, type Settings } from '../../inputs.js'
+import { VendorError } from '../../core/http.js'
+import { InputError, optionalText, ownInputs, type Settings } from '../../core/inputs.js'
 import { isFinalSignal, type VendorSignal, type TestStatus } from '../../report/model.js'
 import { type RerunSelection } from '../provider.js'
 

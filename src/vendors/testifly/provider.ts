@@ -1,5 +1,5 @@
-import { VendorError, type HttpClient } from '../../http.js'
-import { InputError, type Settings } from '../../inputs.js'
+import { VendorError, type HttpClient } from '../../core/http.js'
+import { InputError, type Settings } from '../../core/inputs.js'
 import { countTests, isFinalSignal, type Observation } from '../../report/model.js'
 import {
   mapStatus,

@@ -312,31 +312,6 @@ function requireScores(input: z.infer<ReturnType<typeof inputSchema>>, scoring: 
 }
 
 /**
- * Settings from the inputs with every input that does not parse left at its default (a missing
- * api-key stands in as "withheld"), so that a run that could not start can still say so in the
- * PR comment and the summary; undefined when even that does not parse (no provider).
- */
-export function parseInputsLeniently(
-  read: (name: string) => string,
-  catalog: VendorCatalog
-): Settings | undefined {
-  const failing = new Set<string>()
-  const lenient = (name: string): string =>
-    !failing.has(name) ? read(name) : name === 'api-key' ? 'withheld' : ''
-  for (;;) {
-    try {
-      return parseInputs(lenient, catalog)
-    } catch (error) {
-      // Every message names its inputs in quotes: `Input "fail-on": …`, `missing: "testmo-url"`.
-      const named = [...String((error as Error).message).matchAll(/"([a-z][a-z0-9-]*)"/g)]
-      const fresh = named.map((match) => match[1] ?? '').filter((name) => !failing.has(name))
-      if (fresh.length === 0) return undefined
-      for (const name of fresh) failing.add(name)
-    }
-  }
-}
-
-/**
  * A team that sets min-pass-rate and leaves fail-on alone means the rate to judge failed tests:
  * "90 % must pass" lets 1 of 10 fail. Runs that errored, timed out or were cancelled still fail.
  */
