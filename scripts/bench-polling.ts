@@ -3,7 +3,7 @@
 // the official action's fixed 5 s loop (a look right after the trigger and every 5 s, then a 5 s
 // sleep after the verdict). Lateness: from the vendor's finish to the step's exit, testgate's
 // measured time from the verdict to the exit included.
-import { parseInputs } from '../src/inputs.js'
+import { parseInputs } from '../src/core/inputs.js'
 import { createProvider, vendorCatalog } from '../src/vendors/index.js'
 import { waitForReport } from '../src/wait/wait.js'
 import {

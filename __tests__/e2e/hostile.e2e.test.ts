@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { GitHubSimulator } from '../simulators/github.js'
-import { SimServer, type Reply } from '../simulators/harness.js'
+import { SimServer } from '../simulators/harness.js'
 import { OctomindSimulator, sampleTestCases, scriptedRun } from '../simulators/octomind.js'
 import { runAction, type ActionResult, type ActionRun } from '../simulators/runner.js'
 import { TestmoSimulator } from '../simulators/testmo.js'
+import { KITS } from '../vendors/index.js'
 
 /**
  * The hostile world: vendors, proxies and GitHub that send what they should not. Every outside
@@ -88,154 +89,11 @@ function expectNoInjectedCommand(result: ActionResult): void {
 
 // ---- Hostile vendors: every field that reaches the log carries every payload ----------------
 
-function hostileOctomind(): SimServer {
-  let polls = 0
-  const report = (status: string) => ({
-    id: `rep${ALL}`,
-    status,
-    createdAt: '2026-01-01T00:00:00Z',
-    updatedAt: '2026-01-01T00:01:00Z',
-    testResults: [
-      {
-        id: `res${ALL}`,
-        testCaseVersionId: `ver${ALL}`,
-        status: status === 'WAITING' ? 'WAITING' : 'FAILED',
-        errorMessage: `err${ALL}`,
-        traceUrl: `https://t.example/${ALL}`
-      }
-    ]
-  })
-  return new SimServer()
-    .route('execute', 'POST', '/api/apiKey/v3/execute', () => ({
-      status: 200,
-      body: { testReportUrl: `https://app.example/r${ALL}`, testReport: report('WAITING') }
-    }))
-    .route('report', 'GET', '/api/apiKey/v3/test-targets/:t/test-reports/:r', (): Reply => {
-      polls++
-      if (polls === 1) return { status: 503, body: { message: `down${ALL}` } }
-      if (polls === 2) return { status: 429, body: `slow${ALL}`, headers: { 'retry-after': '0' } }
-      return { status: 200, body: report('FAILED') }
-    })
-}
-
-function hostileTestifly(): SimServer {
-  let polls = 0
-  return new SimServer()
-    .route('execute', 'POST', '/api/testExecution/:p', () => ({
-      status: 200,
-      body: { success: true, scheduleStatus: 'Success', jobId: `job${ALL}` }
-    }))
-    .route('jobs', 'POST', '/api/jobs/:p', (req): Reply => {
-      polls++
-      if (polls === 1) return { status: 500, body: { message: `down${ALL}` } }
-      const jobId = (req.body as { jobIds: string[] }).jobIds[0]
-      return {
-        status: 200,
-        body: {
-          success: true,
-          jobs: [{ jobId, status: 'Failed', updatedAt: 'x', testRunId: `run${ALL}` }],
-          missingJobIds: []
-        }
-      }
-    })
-    .route('run', 'GET', '/api/testRun/:p/:r', () => ({
-      status: 200,
-      body: {
-        runId: 'r',
-        tests: [{ _id: `t${ALL}`, title: `title${ALL}`, status: 'Failed', error: `e${ALL}` }]
-      }
-    }))
-}
-
-function hostileFutureAgi(): SimServer {
-  let reads = 0
-  return new SimServer()
-    .route('execute', 'POST', '/simulate/run-tests/:id/execute/', () => ({
-      status: 200,
-      body: { execution_id: `ex${ALL}`, total_scenarios: 1, total_calls: 1 }
-    }))
-    .route('execution', 'GET', '/simulate/test-executions/:id/', (): Reply => {
-      reads++
-      if (reads === 1) return { status: 502, body: { detail: `bad gateway${ALL}` } }
-      return {
-        status: 200,
-        body: {
-          count: 1,
-          next: null,
-          status: 'completed',
-          results: [
-            {
-              id: `call${ALL}`,
-              status: 'failed',
-              scenario: `scenario${ALL}`,
-              scenario_id: `sc${ALL}`,
-              ended_reason: `ended${ALL}`,
-              overall_score: 3,
-              eval_outputs: {
-                e: { value: 'Failed', reason: `why${ALL}`, type: 'Pass/Fail', name: `eval${ALL}` }
-              }
-            }
-          ]
-        }
-      }
-    })
-}
-
-function hostileEmpirical(): SimServer {
-  let reads = 0
-  return new SimServer()
-    .route('trigger', 'PUT', '/api/test-runs', () => ({
-      status: 200,
-      body: { data: { test_run: { id: 77, state: 'queued' } } }
-    }))
-    .route('list', 'GET', '/api/test-runs', (): Reply => {
-      reads++
-      if (reads === 1) return { status: 503, body: { error: `down${ALL}` } }
-      return {
-        status: 200,
-        body: {
-          data: {
-            project: { slug: `slug${ALL}` },
-            test_runs: { items: [{ id: 77, state: 'error', total_count: 1, error_code: ALL }] }
-          }
-        }
-      }
-    })
-    .route('run', 'GET', '/api/test-runs/:id', () => ({
-      status: 200,
-      body: {
-        data: {
-          test_run: {
-            testRun: { id: 77, state: 'error', error_code: `code${ALL}` },
-            flattenedSummaryDetails: [{ name: `name${ALL}`, status: 'failed', error: `e${ALL}` }]
-          }
-        }
-      }
-    }))
-}
-
-const HOSTILE_VENDORS: {
-  provider: string
-  server: () => SimServer
-  inputs: Record<string, string>
-}[] = [
-  {
-    provider: 'octomind',
-    server: hostileOctomind,
-    inputs: { 'target-id': UUID, url: 'https://a.example' }
-  },
-  {
-    provider: 'testifly',
-    server: hostileTestifly,
-    inputs: { 'target-id': 'p1', 'feature-id': 'f1' }
-  },
-  {
-    provider: 'futureagi',
-    server: hostileFutureAgi,
-    inputs: { 'target-id': UUID, 'api-secret': SECRET }
-  },
-  { provider: 'empirical', server: hostileEmpirical, inputs: { environment: 'staging' } }
-]
+const HOSTILE_VENDORS = KITS.map((kit) => ({
+  provider: kit.provider,
+  server: () => kit.hostile.server(ALL),
+  inputs: kit.hostile.inputs(SECRET)
+}))
 
 describe.each(HOSTILE_VENDORS)('a hostile $provider', (vendor) => {
   it('never gets a workflow command into the step log, an output or a line of its own', async () => {

@@ -1,23 +1,24 @@
 import { describe, expect, it } from 'vitest'
-import { EmpiricalSimulator, type EmpiricalOptions } from '../simulators/empirical.js'
-import {
-  FutureAgiSimulator,
-  type FutureAgiOptions,
-  type FutureAgiScenario
-} from '../simulators/futureagi.js'
-import type { SimServer } from '../simulators/harness.js'
+import type { EmpiricalOptions } from '../simulators/empirical.js'
+import type { FutureAgiOptions, FutureAgiScenario } from '../simulators/futureagi.js'
 import { worldPerTest } from '../simulators/world.js'
 import { runAction, type ActionRun } from '../simulators/runner.js'
+import type { TestiflyOptions } from '../simulators/testifly.js'
+import { empiricalSim as kitEmpiricalSim } from '../vendors/empirical.js'
 import {
-  TestiflySimulator,
-  type TestiflyOptions,
-  type TestiflyStep
-} from '../simulators/testifly.js'
+  FAGI_SECRET,
+  futureAgiSim as kitFutureAgiSim,
+  RUN_TEST,
+  SCENARIO,
+  scenarios
+} from '../vendors/futureagi.js'
+import { KITS } from '../vendors/index.js'
+import { PROJECT, TESTIFLY_IDS, testiflySim as kitTestiflySim } from '../vendors/testifly.js'
 
 /**
- * The same end-to-end matrix for every provider besides Octomind (which has its own, longer file):
- * pass, fail, input errors, a fault survived with one trigger, an auth failure, an input that does
- * not apply. Then what is particular to each vendor.
+ * The same end-to-end matrix for every vendor, from its test kit (__tests__/vendors/): pass,
+ * fail, input errors, a fault survived with one trigger, an auth failure, an input that does not
+ * apply. Then what is particular to each vendor (Octomind's in its own file).
  */
 
 const KEY = 'vendor-key-0123456789'
@@ -48,223 +49,20 @@ function run(inputs: Record<string, string>, overrides: Partial<ActionRun> = {})
   })
 }
 
-// ---- Testifly --------------------------------------------------------------------------------
-
-const PROJECT = '67f8cb3fe236b8d41b7700ac'
-
-// The project's tests, by the ids its run reports give them (the selection takes these).
-const TESTIFLY_IDS = [
-  '6804f1f1d2d4e0a1c1a0d701',
-  '6804f1f1d2d4e0a1c1a0d702',
-  '6804f1f1d2d4e0a1c1a0d703'
-]
-
-function testiflyScript(outcome: 'pass' | 'fail'): TestiflyStep[] {
-  const titles = ['Login works for valid users', 'Cart keeps items', 'Checkout charges the card']
-  const final = titles.map((title, i) =>
-    outcome === 'fail' && i === 2
-      ? {
-          id: TESTIFLY_IDS[i],
-          title,
-          status: 'Failed',
-          error: 'Expected "Order placed" but saw "Card declined"',
-          timeline: [
-            { title: 'Click Pay', status: 'passed' },
-            { title: 'See confirmation', status: 'failed' }
-          ]
-        }
-      : { id: TESTIFLY_IDS[i], title, status: 'Passed' }
-  )
-  return [
-    { job: 'Pending' },
-    { job: 'PendingAgentConnection' },
-    {
-      job: 'InProgress',
-      tests: titles.map((title, i) => ({
-        id: TESTIFLY_IDS[i],
-        title,
-        status: i === 0 ? 'Passed' : 'Running'
-      }))
-    },
-    { job: outcome === 'fail' ? 'Failed' : 'Success', tests: final }
-  ]
-}
-
-function testiflySim(outcome: 'pass' | 'fail', options: Partial<TestiflyOptions> = {}) {
-  return new TestiflySimulator({
-    apiKey: KEY,
-    projectId: PROJECT,
-    script: testiflyScript(outcome),
-    ...options
-  })
-}
-
-// ---- Future AGI ------------------------------------------------------------------------------
-
-const RUN_TEST = '0b5a4d0e-1111-4222-8333-444455556666'
-
-const FAGI_SECRET = 'fagi-secret-key-9876'
-const SCENARIO = {
-  refund: 'a1a1a1a1-0000-4000-8000-000000000001',
-  angry: 'a1a1a1a1-0000-4000-8000-000000000002',
-  billing: 'a1a1a1a1-0000-4000-8000-000000000003'
-}
-
-function scenarios(outcome: 'pass' | 'fail'): FutureAgiScenario[] {
-  const passing = {
-    status: 'completed',
-    overall_score: 0.92,
-    evals: [{ name: 'Task completion', type: 'Pass/Fail' as const, value: 'Passed' }]
-  }
-  return [
-    { id: SCENARIO.refund, name: 'Refund request', calls: 2, outcome: passing },
-    {
-      id: SCENARIO.angry,
-      name: 'Angry customer',
-      calls: 1,
-      outcome:
-        outcome === 'fail'
-          ? {
-              status: 'completed',
-              overall_score: 0.31,
-              evals: [
-                {
-                  name: 'Task completion',
-                  type: 'Pass/Fail',
-                  value: 'Failed',
-                  reason: 'Agent never offered the refund'
-                },
-                { name: 'Tone', type: 'score', value: 8 }
-              ],
-              transcript: [
-                { speaker_role: 'user', content: 'I want my money back!' },
-                { speaker_role: 'assistant', content: 'Please hold.' }
-              ],
-              audio_url: 'https://recordings.futureagi.example/call-3.wav'
-            }
-          : passing
-    }
-  ]
-}
-
-function futureAgiSim(outcome: 'pass' | 'fail', options: Partial<FutureAgiOptions> = {}) {
-  return new FutureAgiSimulator({
-    apiKey: KEY,
-    apiSecret: FAGI_SECRET,
-    runTestId: RUN_TEST,
-    scenarios: scenarios(outcome),
-    steps: [
-      { status: 'running', calls: 'pending' },
-      { status: 'running', calls: 'ongoing' },
-      { status: 'evaluating', calls: 'ongoing' },
-      { status: 'completed', calls: 'final' }
-    ],
-    ...options
-  })
-}
-
-// ---- Empirical -------------------------------------------------------------------------------
-
-function empiricalSim(outcome: 'pass' | 'fail', options: Partial<EmpiricalOptions> = {}) {
-  return new EmpiricalSimulator({
-    apiKey: KEY,
-    environments: ['staging', 'preview', 'production'],
-    projectSlug: 'acme-shop',
-    states: ['queued', 'started', 'ended'],
-    tests: [
-      { name: 'home page renders', status: 'passed' },
-      { name: 'search returns products', status: outcome === 'fail' ? 'failed' : 'passed' },
-      { name: 'checkout completes', status: 'flaky' }
-    ],
-    ...options
-  })
-}
-
-// ---- the matrix ------------------------------------------------------------------------------
-
-interface VendorCase {
-  provider: string
-  display: string
-  simulator: (outcome: 'pass' | 'fail') => SimServer
-  inputs: (url: string) => Record<string, string>
-  triggerRoute: string
-  pollRoute: string
-  total: number
-  failingTest: string
-  failingError: string
-  badInput: { inputs: Record<string, string>; message: string }
-  ignoredInput: Record<string, string>
-}
-
-const VENDORS: VendorCase[] = [
-  {
-    provider: 'testifly',
-    display: 'Testifly',
-    simulator: (outcome) => testiflySim(outcome),
-    inputs: (url) => ({
-      provider: 'testifly',
-      'api-key': KEY,
-      'api-url': url,
-      'target-id': PROJECT,
-      'feature-id': 'feat-1'
-    }),
-    triggerRoute: 'execute',
-    pollRoute: 'jobs',
-    total: 3,
-    failingTest: 'Checkout charges the card',
-    failingError: 'Expected "Order placed" but saw "Card declined"',
-    badInput: { inputs: { 'suite-id': 'suite-9' }, message: 'set exactly one of "feature-id"' },
-    ignoredInput: { browser: 'FIREFOX' }
-  },
-  {
-    provider: 'futureagi',
-    display: 'Future AGI',
-    simulator: (outcome) => futureAgiSim(outcome),
-    inputs: (url) => ({
-      provider: 'futureagi',
-      'api-key': KEY,
-      'api-secret': FAGI_SECRET,
-      'api-url': url,
-      'target-id': RUN_TEST
-    }),
-    triggerRoute: 'execute',
-    pollRoute: 'execution',
-    total: 3,
-    failingTest: 'Angry customer',
-    failingError: 'Failed evals: Task completion',
-    badInput: {
-      inputs: { 'test-ids': 'a', 'exclude-test-ids': 'b' },
-      message: 'either "test-ids"'
-    },
-    ignoredInput: { 'feature-id': 'feat-1' }
-  },
-  {
-    provider: 'empirical',
-    display: 'Empirical',
-    simulator: (outcome) => empiricalSim(outcome),
-    inputs: (url) => ({
-      provider: 'empirical',
-      'api-key': KEY,
-      'api-url': url,
-      environment: 'staging'
-    }),
-    triggerRoute: 'trigger',
-    pollRoute: 'list',
-    total: 3,
-    failingTest: 'search returns products',
-    failingError: '',
-    badInput: {
-      inputs: { environment: '' },
-      message: 'Input "environment" is required for Empirical'
-    },
-    ignoredInput: { 'target-id': 'abc' }
-  }
-]
+const VENDORS = KITS.map((kit) => ({ provider: kit.provider, display: kit.display, ...kit.matrix }))
+const testiflySim = (outcome: 'pass' | 'fail', options: Partial<TestiflyOptions> = {}) =>
+  kitTestiflySim(outcome, KEY, options)
+const futureAgiSim = (outcome: 'pass' | 'fail', options: Partial<FutureAgiOptions> = {}) =>
+  kitFutureAgiSim(outcome, KEY, options)
+const empiricalSim = (outcome: 'pass' | 'fail', options: Partial<EmpiricalOptions> = {}) =>
+  kitEmpiricalSim(outcome, KEY, options)
 
 describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase) => {
+  const simulator = (outcome: 'pass' | 'fail') => vendorCase.simulator(outcome, KEY)
+  const inputsAt = (url: string) => vendorCase.inputs(url, KEY)
   it('passes: outputs, job summary and PR comment from its report', async () => {
-    const sim = await start(vendorCase.simulator('pass'))
-    const result = await run(vendorCase.inputs(sim.url))
+    const sim = await start(simulator('pass'))
+    const result = await run(inputsAt(sim.url))
 
     expect(result.exitCode, result.stdout).toBe(0)
     expect(result.outputs).toMatchObject({
@@ -282,8 +80,8 @@ describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase
   })
 
   it('fails the step and puts the failing test first in the comment', async () => {
-    const sim = await start(vendorCase.simulator('fail'))
-    const result = await run(vendorCase.inputs(sim.url))
+    const sim = await start(simulator('fail'))
+    const result = await run(inputsAt(sim.url))
 
     expect(result.exitCode).toBe(1)
     expect(result.outputs).toMatchObject({ status: 'failed', failed: '1' })
@@ -297,8 +95,8 @@ describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase
   })
 
   it('rejects a bad input before calling the vendor', async () => {
-    const sim = await start(vendorCase.simulator('pass'))
-    const result = await run({ ...vendorCase.inputs(sim.url), ...vendorCase.badInput.inputs })
+    const sim = await start(simulator('pass'))
+    const result = await run({ ...inputsAt(sim.url), ...vendorCase.badInput.inputs })
 
     expect(result.exitCode).toBe(1)
     expect(result.errors.join('\n')).toContain(vendorCase.badInput.message)
@@ -306,7 +104,7 @@ describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase
   })
 
   it('survives a 500 and a 429 while polling, with one trigger', async () => {
-    const sim = await start(vendorCase.simulator('pass'))
+    const sim = await start(simulator('pass'))
     sim.inject(
       vendorCase.pollRoute,
       { kind: 'status', status: 500, body: { message: 'internal error' } },
@@ -318,7 +116,7 @@ describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase
       },
       { kind: 'bad-json' }
     )
-    const result = await run(vendorCase.inputs(sim.url))
+    const result = await run(inputsAt(sim.url))
 
     expect(result.exitCode, result.stdout).toBe(0)
     expect(sim.requestsTo(vendorCase.triggerRoute)).toHaveLength(1)
@@ -326,8 +124,8 @@ describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase
   })
 
   it('reports an auth failure with the status and the vendor message, never the key', async () => {
-    const sim = await start(vendorCase.simulator('pass'))
-    const result = await run({ ...vendorCase.inputs(sim.url), 'api-key': 'wrong-key-42' })
+    const sim = await start(simulator('pass'))
+    const result = await run({ ...inputsAt(sim.url), 'api-key': 'wrong-key-42' })
 
     expect(result.exitCode).toBe(1)
     expect(result.errors.join('\n')).toMatch(
@@ -340,14 +138,31 @@ describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase
   })
 
   it('warns about an input that does not apply to it', async () => {
-    const sim = await start(vendorCase.simulator('pass'))
-    const result = await run({ ...vendorCase.inputs(sim.url), ...vendorCase.ignoredInput })
+    const sim = await start(simulator('pass'))
+    const result = await run({ ...inputsAt(sim.url), ...vendorCase.ignoredInput })
 
     const [name] = Object.keys(vendorCase.ignoredInput)
     expect(result.exitCode).toBe(0)
     expect(result.warnings.join('\n')).toContain(
       `Input "${name}" does not apply to ${vendorCase.display}; it is ignored.`
     )
+  })
+})
+
+describe.each(KITS)("$display: the self-test workflow's run", (kit) => {
+  it('passes with its 5 tests, as .github/workflows/self-test.yml expects', async () => {
+    const sim = await start(kit.selfTest.simulator('sim-key', 'sim-secret'))
+    const result = await run({
+      provider: kit.provider,
+      'api-key': 'sim-key',
+      'api-secret': kit.provider === 'futureagi' ? 'sim-secret' : '',
+      'api-url': sim.url,
+      ...kit.selfTest.inputs,
+      comment: 'off'
+    })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs).toMatchObject({ status: 'passed', total: '5' })
   })
 })
 
@@ -787,8 +602,8 @@ describe('Empirical specifics', () => {
 // ---- the verdict policy ----------------------------------------------------------------------
 
 describe('verdict policy, end to end through dist/index.js', () => {
-  const testifly = (url: string) => VENDORS[0]?.inputs(url) ?? {}
-  const futureAgi = (url: string) => VENDORS[1]?.inputs(url) ?? {}
+  const testifly = (url: string) => KITS[1]?.matrix.inputs(url, KEY) ?? {}
+  const futureAgi = (url: string) => KITS[2]?.matrix.inputs(url, KEY) ?? {}
 
   /** Three calls, all passing their evals; Future AGI's overall_score is 1–10. */
   const scoredCalls = (): FutureAgiScenario[] => {

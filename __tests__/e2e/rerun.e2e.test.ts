@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { encodeDigest, readDigest } from '../../src/report/digest.js'
-import { EmpiricalSimulator, type EmpiricalTest } from '../simulators/empirical.js'
 import { FutureAgiSimulator, type FutureAgiScenario } from '../simulators/futureagi.js'
 import type { SimServer } from '../simulators/harness.js'
-import {
-  OctomindSimulator,
-  octomindInputs,
-  sampleTestCases,
-  scriptedRun,
-  versionIdOf
-} from '../simulators/octomind.js'
+import type { OctomindSimulator } from '../simulators/octomind.js'
 import { worldPerTest } from '../simulators/world.js'
 import { runAction, type ActionResult } from '../simulators/runner.js'
-import { TestiflySimulator, type TestiflyStep } from '../simulators/testifly.js'
+import { TestiflySimulator } from '../simulators/testifly.js'
+import { FAGI_SECRET, RUN_TEST, SCENARIO_IDS } from '../vendors/futureagi.js'
+import { KITS } from '../vendors/index.js'
+import type { VendorKit } from '../vendors/kit.js'
+import { RERUN_CASES } from '../vendors/octomind.js'
+import { PROJECT, RERUN_IDS } from '../vendors/testifly.js'
 
 /**
  * "Re-run only what failed", end to end through dist/index.js for every vendor: attempt 1 of a
@@ -35,7 +33,6 @@ const PR_EVENT = {
 }
 /** Attempt 1 fails these of the 5 tests (0-based): the 2nd and the 4th. */
 const FAILING = [1, 3]
-const fails = (i: number) => FAILING.includes(i)
 
 const world = worldPerTest(GITHUB_TOKEN)
 const start = world.start
@@ -63,226 +60,44 @@ function attempt(
 const ourComment = () =>
   world.github.commentsOn(PR).find((comment) => comment.body.startsWith('<!-- testgate:'))
 
-// ---- the vendors, each scripted: 5 tests, the 2nd and 4th fail, until passNext() -------------
+// ---- the vendors, from their test kits: 5 tests, the 2nd and 4th fail, until passNext() -------
 
+/** A kit's re-run case bound to the simulator it starts in this test's world. */
 interface RerunCase {
   display: string
-  /** Starts the vendor's simulator; its first run fails the FAILING tests. */
   start(): Promise<SimServer>
   inputs(url: string): Record<string, string>
   triggerRoute: string
-  /** Scripts the vendor so that whatever runs next passes. */
   passNext(): void
-  /** The re-run's trigger selected exactly attempt 1's failures, in the vendor's own field. */
   expectRerun(body: Record<string, unknown>, first: ActionResult): void
-  /** A trigger that runs every test, as on attempt 1. */
   expectAll(body: Record<string, unknown>): void
 }
 
-// Octomind: a test is its test-case version; `testCaseVersionIds` selects versions.
-const OCTOMIND_TARGET = '3435918b-3d29-4ebd-8c68-9a540532f45a'
-const OCTOMIND_CASES = sampleTestCases(5)
-function octomindCase(): RerunCase {
-  let sim: OctomindSimulator
-  const script = (failing: boolean) =>
-    scriptedRun(
-      OCTOMIND_CASES.map((c, i) =>
-        failing && fails(i)
-          ? { testCaseId: c.id, status: 'FAILED', errorMessage: `step ${i} failed` }
-          : { testCaseId: c.id, status: 'PASSED' }
-      )
-    )
-  return {
-    display: 'Octomind',
-    start: async () =>
-      (sim = await start(
-        new OctomindSimulator({ apiKey: KEY, testCases: OCTOMIND_CASES, script: script(true) })
-      )),
-    inputs: (url) => ({
-      ...octomindInputs(
-        { url },
-        { apiKey: KEY, targetId: OCTOMIND_TARGET, githubToken: GITHUB_TOKEN }
-      ),
-      tags: 'smoke'
-    }),
-    triggerRoute: 'execute',
-    passNext: () => (sim.options.script = script(false)),
-    expectRerun: (body) => {
-      expect([...(body.testCaseVersionIds as string[])].sort()).toEqual(
-        FAILING.map((i) => versionIdOf(OCTOMIND_CASES[i]!)).sort()
-      )
-      // The tags narrowed attempt 1 already; with versions they are not sent (see the provider).
-      expect(body).not.toHaveProperty('tags')
-      expect(body).toMatchObject({ testTargetId: OCTOMIND_TARGET, environmentName: 'default' })
-    },
-    expectAll: (body) => {
-      expect(body).not.toHaveProperty('testCaseVersionIds')
-      expect(body.tags).toEqual(['smoke'])
+function caseOf(kit: VendorKit): () => RerunCase {
+  return () => {
+    let sim: SimServer | undefined
+    const started = (): SimServer => {
+      if (!sim) throw new Error('start the simulator first')
+      return sim
+    }
+    return {
+      display: kit.display,
+      start: async () => (sim = await start(kit.rerun.simulator(KEY))),
+      inputs: (url) => kit.rerun.inputs(url, KEY),
+      triggerRoute: kit.rerun.triggerRoute,
+      passNext: () => kit.rerun.passNext(started()),
+      expectRerun: (body, first) => kit.rerun.expectRerun(body, first, started()),
+      expectAll: (body) => kit.rerun.expectAll(body)
     }
   }
 }
 
-// Testifly: a test is its run-report `_id`; `tests` (several) or `testId` (one) selects them.
-const TESTIFLY_PROJECT = '67f8cb3fe236b8d41b7700ac'
-const TESTIFLY_IDS = [0, 1, 2, 3, 4].map((i) => `6804f1f1d2d4e0a1c1a0d7${i}0`)
-function testiflyCase(): RerunCase {
-  let sim: TestiflySimulator
-  const script = (failing: boolean): TestiflyStep[] => {
-    const tests = TESTIFLY_IDS.map((id, i) => ({
-      id,
-      title: `Flow ${i + 1}`,
-      status: failing && fails(i) ? 'Failed' : 'Passed',
-      ...(failing && fails(i) ? { error: `Flow ${i + 1} broke` } : {})
-    }))
-    return [
-      { job: 'Pending' },
-      { job: 'InProgress', tests: tests.map((test) => ({ ...test, status: 'Running' })) },
-      { job: tests.some((test) => test.status === 'Failed') ? 'Failed' : 'Success', tests }
-    ]
-  }
-  return {
-    display: 'Testifly',
-    start: async () =>
-      (sim = await start(
-        new TestiflySimulator({ apiKey: KEY, projectId: TESTIFLY_PROJECT, script: script(true) })
-      )),
-    inputs: (url) => ({
-      provider: 'testifly',
-      'api-key': KEY,
-      'api-url': url,
-      'target-id': TESTIFLY_PROJECT,
-      'feature-id': 'feat-checkout',
-      agent: 'runner-7'
-    }),
-    triggerRoute: 'execute',
-    passNext: () => (sim.options.script = script(false)),
-    expectRerun: (body) => {
-      // The failed tests instead of the feature: exactly one selection, as Testifly takes it.
-      expect(Object.keys(body).sort()).toEqual(['action', 'agentName', 'tests'])
-      expect([...(body.tests as string[])].sort()).toEqual(FAILING.map((i) => TESTIFLY_IDS[i]))
-      expect(body).toMatchObject({ action: 'executeTests', agentName: 'runner-7' })
-    },
-    expectAll: (body) =>
-      expect(body).toEqual({
-        action: 'executeTests',
-        featureId: 'feat-checkout',
-        agentName: 'runner-7'
-      })
-  }
-}
-
-// Future AGI: a call is its scenario (one call each here); `scenario_ids` runs exactly those.
-const RUN_TEST = '0b5a4d0e-1111-4222-8333-444455556666'
-const FAGI_SECRET = 'fagi-secret-key-9876'
-const SCENARIO_IDS = [1, 2, 3, 4, 5].map((n) => `a1a1a1a1-0000-4000-8000-00000000000${n}`)
-function futureAgiCase(): RerunCase {
-  let sim: FutureAgiSimulator
-  const scenarios = (failing: boolean): FutureAgiScenario[] =>
-    SCENARIO_IDS.map((id, i) => ({
-      id,
-      name: `Scenario ${i + 1}`,
-      calls: 1,
-      outcome: {
-        status: 'completed',
-        overall_score: failing && fails(i) ? 0.2 : 0.9,
-        evals: [
-          {
-            name: 'Task completion',
-            type: 'Pass/Fail' as const,
-            value: failing && fails(i) ? 'Failed' : 'Passed'
-          }
-        ]
-      }
-    }))
-  return {
-    display: 'Future AGI',
-    start: async () =>
-      (sim = await start(
-        new FutureAgiSimulator({
-          apiKey: KEY,
-          apiSecret: FAGI_SECRET,
-          runTestId: RUN_TEST,
-          scenarios: scenarios(true),
-          steps: [
-            { status: 'running', calls: 'ongoing' },
-            { status: 'completed', calls: 'final' }
-          ]
-        })
-      )),
-    inputs: (url) => ({
-      provider: 'futureagi',
-      'api-key': KEY,
-      'api-secret': FAGI_SECRET,
-      'api-url': url,
-      'target-id': RUN_TEST
-    }),
-    triggerRoute: 'execute',
-    passNext: () => (sim.options.scenarios = scenarios(false)),
-    expectRerun: (body) => {
-      expect(Object.keys(body)).toEqual(['scenario_ids'])
-      expect([...(body.scenario_ids as string[])].sort()).toEqual(
-        FAILING.map((i) => SCENARIO_IDS[i])
-      )
-      // The server ran exactly those.
-      const executions = [...sim.executions.values()]
-      expect(
-        executions
-          .at(-1)
-          ?.scenarios.map((s) => s.id)
-          .sort()
-      ).toEqual(FAILING.map((i) => SCENARIO_IDS[i]))
-    },
-    expectAll: (body) => expect(body).toEqual({})
-  }
-}
-
-// Empirical: re-runs a run by its id; it picks the failed tests itself.
-function empiricalCase(): RerunCase {
-  let sim: EmpiricalSimulator
-  const tests = (failing: boolean): EmpiricalTest[] =>
-    [0, 1, 2, 3, 4].map((i) => ({
-      name: `spec ${i + 1}`,
-      status: failing && fails(i) ? 'failed' : 'passed'
-    }))
-  return {
-    display: 'Empirical',
-    start: async () =>
-      (sim = await start(
-        new EmpiricalSimulator({
-          apiKey: KEY,
-          environments: ['staging'],
-          projectSlug: 'acme-shop',
-          states: ['queued', 'started', 'ended'],
-          tests: tests(true)
-        })
-      )),
-    inputs: (url) => ({
-      provider: 'empirical',
-      'api-key': KEY,
-      'api-url': url,
-      environment: 'staging',
-      tags: '@smoke'
-    }),
-    triggerRoute: 'trigger',
-    passNext: () => (sim.options.tests = tests(false)),
-    expectRerun: (body, first) => {
-      expect(body).toMatchObject({
-        environment: 'staging',
-        rerun_source_id: Number(first.outputs['run-id']),
-        rerun_only_failed: true
-      })
-      expect(body).not.toHaveProperty('tags')
-      // Empirical ran the source run's 2 failures again, nothing else.
-      const rerun = [...sim.runs.values()].at(-1)
-      expect(rerun?.tests.map((test) => test.name).sort()).toEqual(['spec 2', 'spec 4'])
-    },
-    expectAll: (body) => {
-      expect(body).not.toHaveProperty('rerun_source_id')
-      expect(body).not.toHaveProperty('rerun_only_failed')
-      expect(body.tags).toEqual(['@smoke'])
-    }
-  }
-}
+const [octomindCase, testiflyCase, futureAgiCase, empiricalCase] = KITS.map(caseOf) as [
+  () => RerunCase,
+  () => RerunCase,
+  () => RerunCase,
+  () => RerunCase
+]
 
 const CASES = [octomindCase, testiflyCase, futureAgiCase, empiricalCase].map((make) => ({
   display: make().display,
@@ -499,7 +314,7 @@ describe('re-run fallbacks particular to a vendor', () => {
 
   it('Testifly: one failed test is re-run as testId', async () => {
     const tests = (failing: boolean) =>
-      TESTIFLY_IDS.map((id, i) => ({
+      RERUN_IDS.map((id, i) => ({
         id,
         title: `Flow ${i + 1}`,
         status: failing && i === 2 ? 'Failed' : 'Passed'
@@ -507,7 +322,7 @@ describe('re-run fallbacks particular to a vendor', () => {
     const sim = await start(
       new TestiflySimulator({
         apiKey: KEY,
-        projectId: TESTIFLY_PROJECT,
+        projectId: PROJECT,
         script: [{ job: 'Failed', tests: tests(true) }]
       })
     )
@@ -519,7 +334,7 @@ describe('re-run fallbacks particular to a vendor', () => {
     const second = await attempt(2, { ...inputs, rerun: 'failed' })
 
     expect(second.exitCode, second.stdout).toBe(0)
-    expect(triggers(sim, 'execute')[1]).toEqual({ action: 'executeTests', testId: TESTIFLY_IDS[2] })
+    expect(triggers(sim, 'execute')[1]).toEqual({ action: 'executeTests', testId: RERUN_IDS[2] })
     expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
   })
 
@@ -531,12 +346,12 @@ describe('re-run fallbacks particular to a vendor', () => {
         status: failing && i === 2 ? 'Failed' : 'Passed'
       }))
     // Should a run report's `_id` name the result, not the test, the next run's ids differ.
-    const nextIds = TESTIFLY_IDS.map((id) => id.replace(/^6804/, '6805'))
+    const nextIds = RERUN_IDS.map((id) => id.replace(/^6804/, '6805'))
     const sim = await start(
       new TestiflySimulator({
         apiKey: KEY,
-        projectId: TESTIFLY_PROJECT,
-        script: [{ job: 'Failed', tests: tests(TESTIFLY_IDS, true) }]
+        projectId: PROJECT,
+        script: [{ job: 'Failed', tests: tests(RERUN_IDS, true) }]
       })
     )
     const inputs = { ...testiflyCase().inputs(sim.url), agent: '', rerun: 'failed' }
@@ -550,7 +365,7 @@ describe('re-run fallbacks particular to a vendor', () => {
       "rerun: failed, but running every test: Testifly refused the failed tests' selection ("
     )
     const sent = triggers(sim, 'execute')
-    expect(sent[1]).toEqual({ action: 'executeTests', testId: TESTIFLY_IDS[2] })
+    expect(sent[1]).toEqual({ action: 'executeTests', testId: RERUN_IDS[2] })
     expect(sent[2]).toMatchObject({ action: 'executeTests', featureId: expect.any(String) })
     expect(sim.jobs.size).toBe(2) // attempt 1's and the full run: the refused one made none
     expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
@@ -564,7 +379,7 @@ describe('re-run fallbacks particular to a vendor', () => {
     expect((await attempt(1, inputs)).outputs).toMatchObject({ total: '5', failed: '2' })
 
     // Someone fixed the failing tests in Octomind: each has a new version now.
-    sim.options.testCases = OCTOMIND_CASES.map((c) => ({ ...c, versionId: randomUUID() }))
+    sim.options.testCases = RERUN_CASES.map((c) => ({ ...c, versionId: randomUUID() }))
     octomind.passNext()
     const second = await attempt(2, inputs)
 
@@ -598,7 +413,7 @@ describe('a re-run is checked against the tests it asked for', () => {
     expect(triggers(sim, 'execute')[1]).toHaveProperty('testCaseVersionIds')
     return second
   }
-  const caseIds = (...indexes: number[]) => new Set(indexes.map((i) => OCTOMIND_CASES[i]!.id))
+  const caseIds = (...indexes: number[]) => new Set(indexes.map((i) => RERUN_CASES[i]!.id))
 
   it('a failed test the vendor returns no result for counts as failed: the gate stays red', async () => {
     const second = await rerunWhere(() => caseIds(FAILING[0]!))
