@@ -69,4 +69,9 @@ export interface DemoCase {
   inputs(url: string, key: string, secret: string): Record<string, string>
   /** The `status` output the scripted run ends with. */
   expected: string
+  /**
+   * What the demo's story does next with the same simulator, where the kit tells one: the failed
+   * test fixed (for a re-run), then another test broken (for the next commit).
+   */
+  story?: { fix(simulator: SimServer): void; breakAnother(simulator: SimServer): void }
 }
