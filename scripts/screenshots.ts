@@ -3,7 +3,7 @@
 // markdown CSS) in Chromium, and saves screenshots under docs/images/.
 //   npm run screenshots    (needs Debian's chromium and cmark-gfm: apt install chromium cmark-gfm)
 import { execFileSync } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
