@@ -20,6 +20,21 @@ const REGIONS: Record<string, Region> = {
       ['vendor', 'what the re-run sends'],
       vendors.map((vendor) => [vendor.displayName, rerunCell(vendor)])
     ),
+  /** README "Pick your vendor": what a first run needs, and where each value is found. */
+  pick: (vendors) =>
+    table(
+      ['vendor', '`provider:`', 'a first run needs', 'the API key', '`target-id`', 'secrets'],
+      vendors.map((vendor) => [
+        vendor.displayName,
+        `\`${vendor.name}\``,
+        vendor.facts.firstRun,
+        vendor.facts.key.from,
+        vendor.facts.target
+          ? `${vendor.facts.target.names}: ${vendor.facts.target.from}`
+          : '(none)',
+        vendor.facts.key.secrets.map((name) => `\`${name}\``).join(', ')
+      ])
+    ),
   /** SECURITY.md "The test platform". */
   hosts: (vendors) =>
     table(
