@@ -29,9 +29,7 @@ const REGIONS: Record<string, Region> = {
         `\`${vendor.name}\``,
         vendor.facts.firstRun,
         vendor.facts.key.from,
-        vendor.facts.target
-          ? `${vendor.facts.target.names}: ${vendor.facts.target.from}`
-          : '(none)',
+        vendor.facts.target?.from ?? '(none: the key names the project)',
         vendor.facts.key.secrets.map((name) => `\`${name}\``).join(', ')
       ])
     ),
