@@ -51,7 +51,7 @@ const REGIONS: Record<string, Region> = {
 function rerunCell(vendor: VendorModule): string {
   if (vendor.capabilities.rerun === 'none')
     return 'nothing: it cannot re-run only some tests, so every test runs'
-  return vendor.facts.rerunSends
+  return vendor.facts.rerunSends ?? ''
 }
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {

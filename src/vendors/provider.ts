@@ -147,8 +147,8 @@ export interface VendorFacts {
   target?: { names: string; from: string }
   /** What the trigger sends the vendor (besides the credentials). */
   sends: string
-  /** What a re-run of the failed tests sends instead. */
-  rerunSends: string
+  /** What a re-run of the failed tests sends instead; only for a vendor that re-runs a selection. */
+  rerunSends?: string
   /** Where these facts come from: server code, OpenAPI file, client, doc page (and when read). */
   sources: string
 }
