@@ -31371,6 +31371,7 @@ function minScoreCheck(report, threshold) {
         value: Math.min(...all),
         over: all.length,
         below,
+        unscored: unscoredTests(report),
         outcome: below === 0 ? 'met' : 'failed'
     };
 }
@@ -31384,8 +31385,14 @@ function averageScoreCheck(report, threshold) {
         threshold,
         value: mean,
         over: all.length,
+        unscored: unscoredTests(report),
         outcome: mean >= threshold ? 'met' : 'failed'
     };
+}
+/** Tests that passed or failed without a score: a score rule does not judge them. */
+function unscoredTests(report) {
+    const ran = (test) => test.status === 'passed' || test.status === 'failed' || test.status === 'errored';
+    return report.tests.filter((test) => ran(test) && test.score === undefined).length;
 }
 /**
  * A figure as shown: at most `digits` decimals, cut rather than rounded, so a value below its
@@ -31409,11 +31416,14 @@ function checkText(check) {
         const why = check.outcome === 'failed' ? 'no test has a score' : 'no test ran to an outcome';
         return `Score (${what}): ${why} ${minimum}`;
     }
+    const unscored = check.unscored
+        ? `; ${(0,core_text/* plural */.LS)(check.unscored, 'test')} without a score, not judged`
+        : '';
     if (check.rule === 'min-score') {
         const below = check.below ? `, ${check.below} of ${check.over} below` : '';
-        return `Score: lowest ${figure(check.value, 2)} of ${(0,core_text/* plural */.LS)(check.over, 'scored test')}${below} ${minimum}`;
+        return `Score: lowest ${figure(check.value, 2)} of ${(0,core_text/* plural */.LS)(check.over, 'scored test')}${below} ${minimum}${unscored}`;
     }
-    return `Score: average ${figure(check.value, 2)} over ${(0,core_text/* plural */.LS)(check.over, 'scored test')} ${minimum}`;
+    return `Score: average ${figure(check.value, 2)} over ${(0,core_text/* plural */.LS)(check.over, 'scored test')} ${minimum}${unscored}`;
 }
 /**
  * Why a run with failed tests passes the step, in words: min-pass-rate judged them, or fail-on
@@ -31440,9 +31450,46 @@ function decidingText(verdict, status) {
     const check = verdict.checks.find((item) => item.rule === verdict.decidedBy);
     return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`;
 }
+/**
+ * The report as the step decided it: each test the vendor passed whose score broke a score rule
+ * that failed the run is failed, marked with the rule, and counted so (the tests below min-score;
+ * under a failed min-average-score, the tests below it, which pulled the mean down). The summary,
+ * the comment and the outputs show this, so a threshold failure reads as the failures it is; the
+ * vendor's own results (report file, JUnit, Testmo, the record) stay as the vendor sent them.
+ */
+function withThresholdFailures(report, verdict) {
+    const failedScoreRules = verdict.checks.filter(isFailedScoreRule);
+    let broken = 0;
+    const tests = report.tests.map((test) => {
+        const rule = failedScoreRules.find((check) => test.score !== undefined && test.score < check.threshold);
+        if (test.status !== 'passed' || !rule)
+            return test;
+        broken++;
+        const belowThreshold = { rule: rule.rule, threshold: rule.threshold };
+        return { ...test, status: 'failed', belowThreshold };
+    });
+    if (broken === 0)
+        return report;
+    const counts = {
+        ...report.counts,
+        passed: report.counts.passed - broken,
+        failed: report.counts.failed + broken
+    };
+    const status = report.status === 'passed' ? 'failed' : report.status;
+    return { ...report, status, counts, tests };
+}
+function isFailedScoreRule(check) {
+    return check.outcome === 'failed' && check.rule !== 'min-pass-rate';
+}
+/**
+ * The `status` output: the run's status, except that a run the vendor passed and a threshold
+ * failed is `failed`, so that `passed` always means a step that passed.
+ */
+function stepStatus(report, verdict) {
+    return verdict.fails && report.status === 'passed' ? 'failed' : report.status;
+}
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
-
 /**
  * The one verdict function. Providers only say what the vendor said of the run (its signal) and
  * map the vendor's tests; from those two things this decides the run's status and the words that
@@ -31457,7 +31504,7 @@ function judge(observation) {
     const { counts } = observation;
     const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished';
     const note = unfinished
-        ? `The vendor ended the run with ${(0,core_text/* plural */.LS)(counts.pending, 'test')} unfinished.`
+        ? `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`
         : observation.note;
     return { ...rest, status, ...(note === undefined ? {} : { note }) };
 }
@@ -31489,12 +31536,12 @@ function verdictText(report) {
         case 'passed':
             return passedText(report);
         case 'failed':
-            return failedText(counts);
+            return failedText(report);
         case 'errored':
             return 'the run errored';
         case 'no-tests':
             return counts.skipped > 0
-                ? `no tests ran (${(0,core_text/* plural */.LS)(counts.skipped, 'test')} skipped)`
+                ? `no tests ran (${countOf(counts.skipped, 'test')} skipped)`
                 : 'no tests ran';
         case 'cancelled':
             return 'the run was cancelled';
@@ -31509,21 +31556,55 @@ function passedText(report) {
     const suppressed = tests.filter((test) => test.status === 'skipped' && test.suppressed).length;
     const flaky = tests.filter((test) => test.status === 'passed' && test.flaky).length;
     const parts = counts.passed === counts.total
-        ? [`all ${(0,core_text/* plural */.LS)(counts.total, 'test')} passed`]
-        : [`${counts.passed} of ${(0,core_text/* plural */.LS)(counts.total, 'test')} passed`];
+        ? [`all ${countOf(counts.total, 'test')} passed`]
+        : [`${formatCount(counts.passed)} of ${countOf(counts.total, 'test')} passed`];
     if (flaky > 0)
-        parts.push(`${flaky} only after retries`);
+        parts.push(`${formatCount(flaky)} only after retries`);
     if (suppressed > 0)
-        parts.push(`${(0,core_text/* plural */.LS)(suppressed, 'known failure')} suppressed`);
+        parts.push(`${countOf(suppressed, 'known failure')} suppressed`);
     const skipped = counts.skipped - suppressed;
     if (skipped > 0)
-        parts.push(`${skipped} skipped`);
+        parts.push(`${formatCount(skipped)} skipped`);
     return parts.join(', ');
 }
-function failedText(counts) {
-    const bad = counts.failed + counts.errored;
-    const errored = counts.errored > 0 ? ` (${counts.errored} errored)` : '';
-    return counts.total > 0 ? `${bad} of ${(0,core_text/* plural */.LS)(counts.total, 'test')} failed${errored}` : 'failed';
+/**
+ * "7 of 2,000 tests failed, 5 errored": the same two figures as the counts table's Failed and
+ * Errored columns, so the words and the table never disagree. A test that failed only by a score
+ * threshold is counted as failed, and the words say how many did.
+ */
+function failedText(report) {
+    const { counts } = report;
+    if (counts.total === 0)
+        return 'failed';
+    const of = `of ${countOf(counts.total, 'test')}`;
+    const parts = counts.failed > 0
+        ? [`${formatCount(counts.failed)} ${of} failed`]
+        : [`${formatCount(counts.errored)} ${of} errored`];
+    if (counts.failed > 0 && counts.errored > 0)
+        parts.push(`${formatCount(counts.errored)} errored`);
+    const below = belowThresholdText(report);
+    return below ? `${parts.join(', ')} (${below})` : parts.join(', ');
+}
+/** "1 below min-score 6": the tests a score threshold failed, by the first rule each broke. */
+function belowThresholdText(report) {
+    const rules = new Map();
+    for (const test of report.tests) {
+        if (!test.belowThreshold)
+            continue;
+        const rule = `${test.belowThreshold.rule} ${test.belowThreshold.threshold}`;
+        rules.set(rule, (rules.get(rule) ?? 0) + 1);
+    }
+    if (rules.size === 0)
+        return undefined;
+    return [...rules].map(([rule, n]) => `${formatCount(n)} below ${rule}`).join(', ');
+}
+/** A count as people read it: 2,000, not 2000. */
+function formatCount(n) {
+    return n.toLocaleString('en-US');
+}
+/** "1 test", "2,000 tests": a count and its noun, for words whose plural adds an s. */
+function countOf(n, word) {
+    return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/run/decide.ts
@@ -31912,7 +31993,7 @@ function listLine(icon, label, tests, invariable = false, after = '') {
     return `${icon} **${tests.length} ${word}**${note}: ${named.join(', ')}${more}`;
 }
 function testName(test) {
-    return escapeMarkdown((0,core_text/* shortenName */.ty)(test.name, MAX_NAME_CHARS));
+    return escapeMarkdown((0,core_text/* shortenName */.ty)(test.shortName ?? test.name, MAX_NAME_CHARS));
 }
 function goneLine(gone) {
     if (gone === 0)
@@ -32025,9 +32106,12 @@ class Budget {
 ;// CONCATENATED MODULE: ./src/report/test-list.ts
 
 
+
 /**
  * The tests of a rendering: failures with their errors first, then the other tests folded by
- * status, as many as the budget holds, and how many were left out.
+ * status, as many as the budget holds. What was left out is said where it was left out: in the
+ * fold it belongs to, or after the failures; the renderer says it above the failures only when
+ * failures were left out.
  */
 // Test names are shortened to this in the summary and the comment (the report file and JUnit keep
 // them whole). Start and end are kept: the start says what is tested, the end which case, where
@@ -32036,8 +32120,14 @@ const test_list_MAX_NAME_CHARS = 256;
 function shortenName(name) {
     return (0,core_text/* shortenName */.ty)(name, test_list_MAX_NAME_CHARS);
 }
+/** The vendor's page for the test: its name links there, and it is not repeated beside it. */
+function pageLink(test) {
+    return test.links.find((item) => item.kind === 'page' && markdown_text_link(item.label, item.url));
+}
 function testLinks(test) {
+    const page = pageLink(test);
     return test.links
+        .filter((item) => item !== page)
         .map((item) => markdown_text_link(item.label, item.url))
         .filter((item) => item !== undefined)
         .join(' · ');
@@ -32051,11 +32141,13 @@ const STATUS_ICON = {
     queued: '⏳'
 };
 function failureEntry(test, limits) {
-    const details = [`${STATUS_ICON[test.status]} **${test_list_testName(test)}**`, test.status];
+    const details = [`${STATUS_ICON[test.status]} **${test_list_testName(test)}**`, failureKind(test)];
     if (test.durationMs !== undefined)
         details.push((0,core_text/* formatDuration */.a3)(test.durationMs));
-    if (test.score !== undefined)
+    if (test.score !== undefined && !test.belowThreshold)
         details.push(`score ${test.score}`);
+    if (test.score === undefined && test.scoreNote)
+        details.push(`score ${escapeMarkdown(test.scoreNote)}`);
     const links = testLinks(test);
     if (links)
         details.push(links);
@@ -32064,27 +32156,43 @@ function failureEntry(test, limits) {
         lines.push('', codeBlock((0,core_text/* truncateMiddle */.kU)(test.error, limits.maxErrorChars)));
     return lines.join('\n');
 }
+/** "failed", or for a test only a threshold failed: "score 5.5, below min-score 6". */
+function failureKind(test) {
+    const below = test.belowThreshold;
+    if (!below)
+        return test.status;
+    return `score ${test.score ?? '?'}, below ${below.rule} ${below.threshold}`;
+}
+/** The test's name as shown, linked to its page at the vendor when it has one. */
 function test_list_testName(test) {
-    return escapeMarkdown(shortenName(test.name));
+    const name = shortenName(test.shortName ?? test.name);
+    const page = pageLink(test);
+    return (page && markdown_text_link(name, page.url)) ?? escapeMarkdown(name);
+}
+function scoreCell(test) {
+    if (test.score !== undefined)
+        return String(test.score);
+    return test.scoreNote ? escapeMarkdown(test.scoreNote) : '';
 }
 function tableRow(test, withScore) {
     const duration = test.durationMs === undefined ? '' : (0,core_text/* formatDuration */.a3)(test.durationMs);
     const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
     const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : '';
-    const score = withScore ? ` ${test.score ?? ''} |` : '';
+    const score = withScore ? ` ${scoreCell(test)} |` : '';
     return `| ${STATUS_ICON[test.status]} ${test_list_testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
 }
-/** Failures with their errors, then the other tests folded; returns how many were left out. */
-function addTests(budget, report, limits) {
-    const groups = foldedGroups(report.tests);
+/** Failures with their errors, then the other tests folded; returns what was left out. */
+function addTests(budget, report, limits, elsewhere) {
+    const groups = foldedGroups(report);
     // Room for the line a folded group shrinks to, so each group is at least named.
-    const groupRooms = groups.map((group) => budget.hold(foldedLine(group)));
-    let notShown = addFailures(budget, report.tests.filter(isFailure), limits);
+    const groupRooms = groups.map((group) => budget.hold(foldedLine(group, elsewhere)));
+    const failures = addFailures(budget, report.tests.filter(isFailure), limits);
+    let others = 0;
     groups.forEach((group, i) => {
         budget.release(groupRooms[i] ?? 0);
-        notShown += addFolded(budget, group);
+        others += addFolded(budget, group, elsewhere);
     });
-    return notShown;
+    return { failures, others };
 }
 function isFailure(test) {
     return test.status === 'failed' || test.status === 'errored';
@@ -32092,7 +32200,7 @@ function isFailure(test) {
 function addFailures(budget, failures, limits) {
     if (failures.length === 0)
         return 0;
-    budget.add(`### Failed tests (${failures.length})`);
+    budget.add(`### Failed tests (${formatCount(failures.length)})`);
     const cutRoom = budget.hold(failuresCut(failures.length));
     const firstLeftOut = failures.findIndex((test) => !budget.add(failureEntry(test, limits)));
     budget.release(cutRoom);
@@ -32102,47 +32210,63 @@ function addFailures(budget, failures, limits) {
     return failures.length - firstLeftOut;
 }
 function failuresCut(count) {
-    return `…and ${count} more failed tests, not shown here.`;
+    return `…and ${countOf(count, 'more failed test')}, not listed here.`;
 }
-function foldedGroups(tests) {
+function foldedGroups(report) {
+    const { tests } = report;
+    const group = (label, members) => ({
+        label,
+        tests: members,
+        total: members.length
+    });
     const groups = [
-        {
-            label: 'not finished',
-            tests: tests.filter((test) => test.status === 'running' || test.status === 'queued')
-        },
-        { label: 'skipped', tests: tests.filter((test) => test.status === 'skipped') },
-        // flaky ones first: they passed, but someone should look
-        {
-            label: 'passed',
-            tests: tests
-                .filter((test) => test.status === 'passed')
-                .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)))
-        }
+        group('not finished', tests.filter((test) => test.status === 'running' || test.status === 'queued')),
+        group('skipped', tests.filter((test) => test.status === 'skipped')),
+        passedGroup(report)
     ];
-    return groups.filter((group) => group.tests.length > 0);
+    return groups.filter((item) => item.total > 0);
+}
+/**
+ * The passed tests, flaky ones first (they passed, but someone should look). A re-run counts the
+ * earlier attempt's passes without listing them: the group counts them, and says so.
+ */
+function passedGroup(report) {
+    const listed = report.tests
+        .filter((test) => test.status === 'passed')
+        .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)));
+    const counted = Math.max(listed.length, report.counts.passed);
+    const earlier = counted - listed.length;
+    const group = { label: 'passed', tests: listed, total: counted };
+    if (earlier === 0)
+        return group;
+    const when = report.rerunOf ? `in attempt ${report.rerunOf.attempt}` : 'by the vendor';
+    return { ...group, unlisted: `${formatCount(earlier)} of them ${when}, counted, not listed` };
 }
 function groupIcon(group) {
     return STATUS_ICON[group.tests[0]?.status ?? 'passed'];
 }
 /** A folded table of as many rows as fit, or one line naming the group; returns rows left out. */
-function addFolded(budget, group) {
-    const head = foldedHead(group);
-    const rows = rowsThatFit(budget, group, head);
+function addFolded(budget, group, elsewhere) {
+    const rows = rowsThatFit(budget, group, elsewhere);
     const omitted = group.tests.length - rows.length;
-    if (rows.length > 0 && budget.add(`${head}${rows.join('')}${foldedTail(omitted)}`))
-        return omitted;
-    budget.add(foldedLine(group)); // its room was held
+    if (rows.length > 0) {
+        const folded = `${foldedHead(group, omitted)}${rows.join('')}${foldedTail(group, omitted, elsewhere)}`;
+        if (budget.add(folded))
+            return omitted;
+    }
+    budget.add(foldedLine(group, elsewhere)); // its room was held
     return group.tests.length;
 }
 // Agent simulations score each call: a Score column when any test has one.
 function hasScores(group) {
-    return group.tests.some((test) => test.score !== undefined);
+    return group.tests.some((test) => test.score !== undefined || test.scoreNote !== undefined);
 }
-function rowsThatFit(budget, group, head) {
+function rowsThatFit(budget, group, elsewhere) {
     const withScore = hasScores(group);
     const rows = [];
-    // the head and the tail at its longest, then rows while they fit
-    let cost = budget.cost(head) + budget.measure(foldedTail(group.tests.length));
+    // the head and the tail at their longest, then rows while they fit
+    const most = group.tests.length;
+    let cost = budget.cost(foldedHead(group, most)) + budget.measure(foldedTail(group, most, elsewhere));
     for (const test of group.tests) {
         const row = `\n${tableRow(test, withScore)}`;
         cost += budget.measure(row);
@@ -32152,19 +32276,39 @@ function rowsThatFit(budget, group, head) {
     }
     return rows;
 }
-function foldedHead(group) {
+/** "✅ 1,988 passed · 1,822 not listed here": what a reader sees without opening the fold. */
+function foldSummary(group, omitted) {
+    const parts = [`${groupIcon(group)} ${formatCount(group.total)} ${group.label}`];
+    if (group.unlisted)
+        parts.push(group.unlisted);
+    if (omitted > 0)
+        parts.push(`${formatCount(omitted)} not listed here`);
+    return parts.join(' · ');
+}
+function foldedHead(group, omitted) {
     const columns = hasScores(group)
         ? '| Test | Duration | Score | Links |\n|---|---|---|---|'
         : '| Test | Duration | Links |\n|---|---|---|';
-    const summary = `${groupIcon(group)} ${group.tests.length} ${group.label}`;
-    return `<details><summary>${summary}</summary>\n\n${columns}`;
+    return `<details><summary>${foldSummary(group, omitted)}</summary>\n\n${columns}`;
 }
-function foldedTail(omitted) {
-    const more = omitted > 0 ? `\n\n…and ${omitted} more, not shown here.` : '';
+function foldedTail(group, omitted, elsewhere) {
+    const more = omitted > 0 ? `\n\n${leftOutText(omitted, group.label, elsewhere)}` : '';
     return `${more}\n\n</details>`;
 }
-function foldedLine(group) {
-    return `${groupIcon(group)} ${group.tests.length} ${group.label} (list omitted to stay within GitHub's size limit)`;
+/** A group with no row listed: its count, and why and where its tests are. */
+function foldedLine(group, elsewhere) {
+    const summary = foldSummary(group, 0);
+    if (group.tests.length === 0)
+        return summary;
+    return `${summary}, not listed here to stay within GitHub's size limit${seeText(elsewhere)}.`;
+}
+/** "…and 1,822 more passed tests, not listed here to stay within GitHub's size limit: see …". */
+function leftOutText(count, label, elsewhere) {
+    const tests = `${formatCount(count)} more ${label} ${count === 1 ? 'test' : 'tests'}`;
+    return `…and ${tests}, not listed here to stay within GitHub's size limit${seeText(elsewhere)}.`;
+}
+function seeText(elsewhere) {
+    return elsewhere ? `: see ${elsewhere}` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -32189,7 +32333,11 @@ const HEADLINE_ICON = {
     'timed-out': '⏱️',
     'no-tests': '⚠️'
 };
-/** The verdict in a line; the words come from the verdict function, so they match the status. */
+/**
+ * The verdict in a line; the words come from the verdict function, so they match the status.
+ * `report` is the report as shown (withThresholdFailures), whose words name the tests a score
+ * threshold failed.
+ */
 function headline(report, context) {
     const leg = context.leg ? ` (${escapeMarkdown(context.leg)})` : '';
     const vendor = `${escapeMarkdown(context.vendor)}${leg}`;
@@ -32199,11 +32347,26 @@ function headline(report, context) {
         return `💥 ${vendor}: this commit's run did not start`;
     const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`;
     const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report);
-    const policy = context.policy;
+    const rule = ruleWords(report, context.policy);
     // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
-    if (policy?.fails && policy.decidedBy !== 'fail-on')
-        return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`;
+    if (rule)
+        return `❌ ${vendor}: ${escapeMarkdown(`${text}, ${rule}`)}`;
     return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`;
+}
+/**
+ * The threshold that failed the run, when the verdict's words do not already name it through the
+ * tests it failed: "below min-pass-rate", or "min-score not checked: no test has a score".
+ */
+function ruleWords(report, policy) {
+    if (!policy?.fails || policy.decidedBy === 'fail-on' || policy.decidedBy === 'none')
+        return undefined;
+    const rule = policy.decidedBy;
+    if (report.tests.some((test) => test.belowThreshold?.rule === rule))
+        return undefined;
+    const check = policy.checks.find((item) => item.rule === rule);
+    return check && check.value === undefined
+        ? `${rule} not checked: no test has a score`
+        : `below ${rule}`;
 }
 /**
  * The policy under the counts: each threshold beside the run's figure, then the rule that decided,
@@ -32270,22 +32433,27 @@ function countsTable(report) {
     return [
         `| ${columns.map(([name]) => name).join(' | ')} |`,
         `|${columns.map(() => ':---:').join('|')}|`,
-        `| ${columns.map(([, value]) => value).join(' | ')} |`
+        `| ${columns.map(([, value]) => formatCount(value)).join(' | ')} |`
     ].join('\n');
 }
 function renderReport(report, context, limits, frame = {}) {
+    const shown = context.policy ? withThresholdFailures(report, context.policy) : report;
     const budget = new Budget(limits.max - limits.measure(framed('', frame)), limits.measure);
-    // The count can only be smaller than all the tests: its line never outgrows this.
-    const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context));
-    addOverview(budget, report, context);
+    const elsewhere = elsewhereText(shown, context);
+    const failures = shown.tests.filter((test) => test.status === 'failed' || test.status === 'errored');
+    // The count can only be smaller than all the failures: its line never outgrows this.
+    const noticeRoom = budget.hold(failuresLeftOutLine(failures.length, failures.length, elsewhere));
+    addOverview(budget, shown, context);
     if (context.changes && !context.startedOnly)
         addChanges(budget, context.changes, context.vendor);
     const noticeAt = budget.length;
-    const notShown = context.startedOnly || context.notStarted ? 0 : addTests(budget, report, limits);
+    const listed = !context.startedOnly && context.notStarted === undefined;
+    const leftOut = listed ? addTests(budget, shown, limits, elsewhere) : undefined;
     budget.release(noticeRoom);
-    // Near the top, where a reader learns first that the lists below are incomplete.
-    if (notShown > 0)
-        budget.add(notShownLine(notShown, report, context), noticeAt);
+    // Above the failures, where a reader learns first that their list is incomplete; tests of the
+    // folds left out are said in their fold.
+    if (leftOut && leftOut.failures > 0)
+        budget.add(failuresLeftOutLine(leftOut.failures, failures.length, elsewhere), noticeAt);
     return framed(budget.text(), frame);
 }
 function addOverview(budget, report, context) {
@@ -32326,14 +32494,24 @@ function addChanges(budget, changes, vendor) {
 function hasPolicyNews(report, policy) {
     return policy.checks.length > 0 || policy.fails || failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
 }
-/** Says how many tests are left out, and where every test is. */
-function notShownLine(count, report, context) {
-    const places = [markdown_text_link(`${context.vendor} report`, report.url)];
+/** Says how many failures are left out, and where every test is. */
+function failuresLeftOutLine(count, of, elsewhere) {
+    const where = elsewhere ? `: see ${elsewhere}` : '';
+    return `⚠️ **${formatCount(count)} of ${countOf(of, 'failed test')} not listed here**, to stay within GitHub's size limit${where}.`;
+}
+/**
+ * Where every test can be read: the vendor's report; in the job summary the report file on the
+ * runner too; in a comment without a vendor report, the job summary of the workflow run.
+ */
+function elsewhereText(report, context) {
+    const vendorReport = markdown_text_link(`${context.vendor} report`, report.url);
+    const places = vendorReport ? [`the ${vendorReport}`] : [];
     if (context.reportPath)
         places.push(`the report file \`${inlineCode(context.reportPath)}\``);
-    const where = places.filter((place) => place !== undefined).join(' and ');
-    const tests = count === 1 ? 'test' : 'tests';
-    return `⚠️ **${count} ${tests} not shown here** to stay within GitHub's size limit${where ? `: see ${where}` : ''}.`;
+    if (places.length > 0)
+        return places.join(' and ');
+    const run = markdown_text_link('workflow run', context.runUrl);
+    return run ? `the job summary of the ${run}` : undefined;
 }
 /** The rendering between its frame's lines. */
 function framed(body, frame) {
@@ -32714,13 +32892,17 @@ function commentMarker(provider, targetId, job, leg = {}, workflow) {
 function encodeMarkerText(text) {
     return encodeURIComponent(text).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
+/** The render context of a comment: the report file is on the runner, which a PR reader cannot open. */
+function forComment(context) {
+    return { ...context, reportPath: undefined };
+}
 /**
  * The comment: `header` (the marker, then the hidden record line) first, the report under it, in
  * which no vendor text can start an HTML comment (a marker or a record of its own).
  */
 function commentBody(report, context, header) {
     const footer = footerLine(context, ['this comment is updated on every run']);
-    const body = renderReport(report, context, COMMENT_LIMITS, { header, footer });
+    const body = renderReport(report, forComment(context), COMMENT_LIMITS, { header, footer });
     return `${header}${neutralizeComments(body.slice(header.length))}`;
 }
 /**
@@ -33520,7 +33702,7 @@ function renderSection(report, context, options) {
     const measure = COMMENT_LIMITS.measure;
     const limits = { ...COMMENT_LIMITS, max: max - measure(`${head}\n`) - measure(end) };
     // renderReport ends its text with a line break; the end marker takes the next line.
-    const body = renderReport(report, context, limits, { footer });
+    const body = renderReport(report, forComment(context), limits, { footer });
     return `${head}\n${neutralizeComments(body)}${end}`;
 }
 /**
@@ -34142,14 +34324,21 @@ const reportFileSink = {
 ;// CONCATENATED MODULE: ./src/sinks/step-outputs.ts
 
 
-/** The step's outputs: the verdict, the ids and links, and the counts once there are any. */
+
+/**
+ * The step's outputs: the verdict, the ids and links, and the counts once there are any. They say
+ * what the step decided, as the summary and the comment do: a run a threshold failed is `failed`,
+ * and the tests below the threshold count as failed.
+ */
 const stepOutputsSink = {
     name: 'step outputs',
     async write({ report, render }) {
-        const { counts } = report;
-        setOwnOutput('status', report.status);
-        if (render.policy && !render.startedOnly)
-            setOwnOutput('decided-by', render.policy.decidedBy);
+        const policy = render.startedOnly ? undefined : render.policy;
+        const shown = policy ? withThresholdFailures(report, policy) : report;
+        const { counts } = shown;
+        setOwnOutput('status', policy ? stepStatus(shown, policy) : shown.status);
+        if (policy)
+            setOwnOutput('decided-by', policy.decidedBy);
         setIdOutput('run-id', report.runId);
         setUrlOutput('report-url', report.url);
         if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))
@@ -36799,26 +36988,36 @@ function mapResult(result, reportLink, mapping) {
 /**
  * Who a result is, the same on every run: its test case where the report names one, else its
  * test-case version (current v3 reports name nothing else), never the result, which is new each
- * run. The name is the case's own where known; Octomind documents no way from a version to its
- * case or name, so a version alone is labelled by its id, and the result link leads to the test.
+ * run. The name is the case's own where any answer carries one (a v2 result's `name`, the test
+ * case list's `description` for a result that names its case). Octomind's spec has no route from
+ * a version to its case or name (openapi.yaml at OctoMind-dev/cli f9ca737; its newest CLI, 117fc23,
+ * still prints only `testCaseVersionId`), so a test known by an id alone keeps the whole id as its
+ * name (JUnit, Testmo and the report file key on it) and gets a short one for the summary and the
+ * comment: the id's first 8 characters, which the result link beside it leads from.
  */
 function testIdentity(result, caseNames) {
     const caseName = result.testCaseId ? caseNames.get(result.testCaseId) : undefined;
     const id = result.testCaseId || result.testCaseVersionId || result.id || 'unknown result';
-    const label = result.testCaseId
-        ? `test case ${result.testCaseId}`
-        : result.testCaseVersionId
-            ? `test case version ${result.testCaseVersionId}`
-            : `result ${id}`;
-    const identity = {
-        id,
-        name: result.name || caseName || label
-    };
+    const named = result.name || caseName;
+    const identity = named
+        ? { id, name: named }
+        : { id, ...idLabels(result, id) };
     // A re-run selects versions (`testCaseVersionIds`), so a result named by its case keeps its
     // version beside it; a current v3 result's id is its version already.
     if (result.testCaseVersionId && result.testCaseVersionId !== id)
         identity.rerunKey = result.testCaseVersionId;
     return identity;
+}
+const SHORT_ID_CHARS = 8;
+/** A test known only by an id: the id whole as its name, and its first characters as a label. */
+function idLabels(result, id) {
+    const kind = result.testCaseId
+        ? 'test case'
+        : result.testCaseVersionId
+            ? 'test case version'
+            : 'result';
+    const short = id.length > SHORT_ID_CHARS ? `${id.slice(0, SHORT_ID_CHARS)}…` : id;
+    return { name: `${kind} ${id}`, shortName: `${kind === 'result' ? 'result' : 'test'} ${short}` };
 }
 /**
  * The finished reports among these, each with its duration (inferred: updatedAt − createdAt, a

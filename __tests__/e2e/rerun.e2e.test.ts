@@ -147,6 +147,13 @@ describe.each(CASES)('$display: re-run only what failed, through dist/index.js',
       passed: '5',
       failed: '0'
     })
+    // the fold counts what the headline does, and says which of its passes it does not list
+    for (const markdown of [second.summary, ourComment()?.body ?? '']) {
+      expect(markdown).toContain('all 5 tests passed')
+      expect(markdown).toContain(
+        '<summary>✅ 5 passed · 3 of them in attempt 1, counted, not listed</summary>'
+      )
+    }
   })
 
   it('rerun: failed on attempt 2 without an earlier comment runs every test, and says why', async () => {

@@ -235,6 +235,6 @@ describe('planSection: the budget of a leg', () => {
     const body = renderGroupComment('e2e', sections)
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMITS.max)
     expect(parseGroupComment(body)).toHaveLength(4)
-    for (const section of parseGroupComment(body)) expect(section.text).toContain('not shown here')
+    for (const section of parseGroupComment(body)) expect(section.text).toContain('not listed here')
   })
 })

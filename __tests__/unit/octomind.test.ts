@@ -10,6 +10,7 @@ import {
 } from '../../src/vendors/octomind/api.js'
 import { mapReport, testIdentity } from '../../src/vendors/octomind/mapping.js'
 import { judge } from '../../src/report/verdict.js'
+import { summaryMarkdown } from '../../src/report/summary.js'
 import {
   currentV3FinishedReport,
   earlyV3Result,
@@ -246,6 +247,16 @@ describe('Octomind contract (OpenAPI file of 2026-01)', () => {
     expect(first.counts).toMatchObject({ passed: 1, failed: 1, errored: 1 })
   })
 
+  it('shows a test known by its version alone by a short id, linked to its result', () => {
+    const report = judge(mapReport(currentV3FinishedReport, mapping))
+    const md = summaryMarkdown(report, { vendor: 'Octomind' })
+    const result = `https://app.octomind.dev/testtargets/${mapping.targetId}/testreports/${currentV3FinishedReport.id}/testresults/333d3f57-00cf-4ce9-8d34-89093a08681a`
+    expect(report.tests[0]?.shortName).toBe('test 9876fedc…')
+    expect(md).toContain(`[test 9876fedc…](${result})`)
+    expect(md).not.toContain('test case version')
+    expect(md).not.toContain('9876fedc-ba98')
+  })
+
   it('still reads older reports: testCaseId named from the test cases, and a v2 name', () => {
     const names = new Map([[earlyV3Result.testCaseId, 'User can log in']])
     const report = (results: unknown[]) =>
@@ -288,7 +299,8 @@ describe('Octomind re-run of failed tests', () => {
     // Current v3: the version is the id, nothing more to keep.
     expect(testIdentity({ id: 'r', testCaseVersionId: V1, status: 'FAILED' }, new Map())).toEqual({
       id: V1,
-      name: `test case version ${V1}`
+      name: `test case version ${V1}`,
+      shortName: 'test 5432fedc…'
     })
     // A result that names its case and its version: the case is who it is, the version re-runs it.
     expect(

@@ -1,4 +1,4 @@
-import { encodeMarkerText } from './comment.js'
+import { encodeMarkerText, forComment } from './comment.js'
 import {
   COMMENT_LIMITS,
   escapeMarkdown,
@@ -239,7 +239,7 @@ export function renderSection(
   const measure = COMMENT_LIMITS.measure
   const limits = { ...COMMENT_LIMITS, max: max - measure(`${head}\n`) - measure(end) }
   // renderReport ends its text with a line break; the end marker takes the next line.
-  const body = renderReport(report, context, limits, { footer })
+  const body = renderReport(report, forComment(context), limits, { footer })
   return `${head}\n${neutralizeComments(body)}${end}`
 }
 
