@@ -31899,8 +31899,8 @@ function responseHeaders(error) {
     return headers && typeof headers === 'object' ? headers : {};
 }
 
-// EXTERNAL MODULE: ./src/vendors/index.ts + 16 modules
-var vendors = __nccwpck_require__(2023);
+// EXTERNAL MODULE: ./src/vendors/index.ts + 17 modules
+var vendors = __nccwpck_require__(9619);
 ;// CONCATENATED MODULE: ./src/report/markdown-text.ts
 /** Markdown for text testgate does not control: escaped, fenced, or linked only as http(s). */
 // eslint-disable-next-line no-control-regex
@@ -35763,7 +35763,7 @@ function errorMessage(error) {
 /* harmony import */ var _core_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5003);
 /* harmony import */ var _core_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8198);
 /* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7066);
-/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2023);
+/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9619);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 
 
@@ -35858,7 +35858,7 @@ function testCountOf(counts) {
 
 /***/ }),
 
-/***/ 2023:
+/***/ 9619:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36342,6 +36342,9 @@ const callSchema = schemas/* object */.Ikc({
     scenario: schemas/* string */.YjP().nullish(),
     scenario_id: schemas/* string */.YjP().nullish(),
     overall_score: schemas/* number */.aig().nullish(),
+    // the CSAT evaluator's own result, where it ran on a chat or SDK call [server:
+    // CallExecutionDetailSerializer.get_csat_score]; see ./score.ts
+    csat_score: schemas/* number */.aig().nullish(),
     eval_outputs: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
     audio_url: schemas/* string */.YjP().nullish(),
     ended_reason: schemas/* string */.YjP().nullish()
@@ -36447,7 +36450,29 @@ function unknownScenarios(settings, runTestScenarios) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/vendors/futureagi/score.ts
+const LOWEST = 1;
+const HIGHEST = 10;
+function callScore(call) {
+    if (typeof call.csat_score === 'number' && onScale(call.csat_score))
+        return { score: call.csat_score };
+    const overall = call.overall_score;
+    if (typeof overall !== 'number')
+        return {};
+    if (onScale(overall) && overall !== LOWEST)
+        return { score: overall };
+    if (overall === 0)
+        return { scoreNote: '0: fallback (success evaluation false), not judged' };
+    if (overall === LOWEST)
+        return { scoreNote: '1: fallback or a score of 1, not judged' };
+    return { scoreNote: `${overall}: not on the 1–10 scale, not judged` };
+}
+function onScale(value) {
+    return value >= LOWEST && value <= HIGHEST;
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/futureagi/mapping.ts
+
 
 
 
@@ -36521,24 +36546,25 @@ function mapCall(call, identity, onUnknownStatus) {
     const links = [];
     if (call.audio_url && /^https?:\/\//.test(call.audio_url))
         links.push({ label: 'recording', url: call.audio_url, kind: 'artifact' });
-    const test = { ...identity, status, links };
+    const scored = callScore(call);
+    const test = { ...identity, status, links, ...scored };
     if (typeof call.duration === 'number')
         test.durationMs = Math.round(call.duration * 1000);
-    if (typeof call.overall_score === 'number')
-        test.score = call.overall_score;
     if (status === 'failed' || status === 'errored')
-        test.error = failureText(call, evals);
+        test.error = failureText(call, evals, scored);
     return test;
 }
-function failureText(call, evals) {
+function failureText(call, evals, scored) {
     const lines = [];
     const failed = evals.filter((e) => e.outcome === 'failed' || e.outcome === 'errored');
     if (failed.length > 0)
         lines.push(`Failed evals: ${failed.map((e) => e.name).join(', ')}`);
     if (call.status.toLowerCase() === 'failed')
         lines.push(`The call failed${call.ended_reason ? `: ${call.ended_reason}` : ''}`);
-    if (typeof call.overall_score === 'number')
-        lines.push(`Overall score: ${call.overall_score}`);
+    if (scored.score !== undefined)
+        lines.push(`Overall score: ${scored.score}`);
+    else if (scored.scoreNote)
+        lines.push(`Overall score: ${scored.scoreNote}`);
     for (const verdict of evals)
         lines.push(`${EVAL_MARK[verdict.outcome]} ${verdict.name}: ${verdict.text}`);
     const transcript = transcriptText(call.transcript);
@@ -36783,7 +36809,7 @@ const futureAgi = (0,provider/* defineVendor */.W0)({
     displayName: provider_DISPLAY_NAME,
     inputs: ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'],
     ownInputs: OWN_INPUTS,
-    // Each call's overall_score [server: CallExecution.overall_score].
+    // Each call's satisfaction score, 1–10, where it is not the server's 0/1 fallback (./score.ts).
     capabilities: { rerun: 'tests', cancel: true, history: true, scores: true },
     facts: {
         apiUrl: DEFAULT_BASE,

@@ -343,8 +343,8 @@ describe('Future AGI specifics', () => {
     expect(result.summary).toContain('user: I want my money back!')
     expect(result.summary).toContain('[recording](https://recordings.futureagi.example/call-3.wav)')
     expect(result.summary).toContain('| Test | Duration | Score | Links |')
-    expect(result.summary).toContain('| ✅ Refund request \\(call 1\\) | 42s | 0.92 |')
-    expect(result.summary).toContain('❌ **Angry customer** · failed · 42s · score 0.31')
+    expect(result.summary).toContain('| ✅ Refund request \\(call 1\\) | 42s | 9 |')
+    expect(result.summary).toContain('❌ **Angry customer** · failed · 42s · score 3')
   })
 
   it('reads every page of calls', async () => {
@@ -721,6 +721,24 @@ describe('verdict policy, end to end through dist/index.js', () => {
     expect(result.summary).not.toContain('| ✅ Angry customer')
     expect(result.summary).toContain(
       'Score: lowest 6.5 of 3 scored tests, 1 of 3 below \\(minimum 7\\) ✗'
+    )
+  })
+
+  it("does not judge the 0/1 fallback Future AGI's server stores when a call's score failed", async () => {
+    // CSAT failed on one call: the server stored its success evaluation, "true", as 1.0
+    const scenarios = scoredCalls().map((scenario, i) =>
+      i === 1 ? { ...scenario, outcome: { ...scenario.outcome, overall_score: 1 } } : scenario
+    )
+    const sim = await start(futureAgiSim('pass', { scenarios }))
+    const result = await run({ ...futureAgi(sim.url), 'min-score': '6' })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs).toMatchObject({ status: 'passed', 'decided-by': 'none', failed: '0' })
+    expect(result.summary).toContain(
+      'Score: lowest 9 of 2 scored tests \\(minimum 6\\); 1 test without a score, not judged ✓'
+    )
+    expect(result.summary).toContain(
+      '| ✅ Angry customer | 42s | 1: fallback or a score of 1, not judged |'
     )
   })
 
