@@ -31164,7 +31164,7 @@ function plural(n, word) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2851);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3208);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(839);
 /* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7066);
 
@@ -31262,7 +31262,7 @@ function testFolder(report) {
 
 /***/ }),
 
-/***/ 2851:
+/***/ 3208:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32182,11 +32182,13 @@ function tableRow(test, withScore) {
     return `| ${STATUS_ICON[test.status]} ${test_list_testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
 }
 /** Failures with their errors, then the other tests folded; returns what was left out. */
-function addTests(budget, report, limits, elsewhere) {
+function addTests(budget, report, limits, place) {
+    const { elsewhere } = place;
     const groups = foldedGroups(report);
     // Room for the line a folded group shrinks to, so each group is at least named.
     const groupRooms = groups.map((group) => budget.hold(foldedLine(group, elsewhere)));
-    const failures = addFailures(budget, report.tests.filter(isFailure), limits);
+    const heading = `${place.section ? '####' : '###'} Failed tests`;
+    const failures = addFailures(budget, report.tests.filter(isFailure), limits, heading);
     let others = 0;
     groups.forEach((group, i) => {
         budget.release(groupRooms[i] ?? 0);
@@ -32197,10 +32199,10 @@ function addTests(budget, report, limits, elsewhere) {
 function isFailure(test) {
     return test.status === 'failed' || test.status === 'errored';
 }
-function addFailures(budget, failures, limits) {
+function addFailures(budget, failures, limits, heading) {
     if (failures.length === 0)
         return 0;
-    budget.add(`### Failed tests (${formatCount(failures.length)})`);
+    budget.add(`${heading} (${formatCount(failures.length)})`);
     const cutRoom = budget.hold(failuresCut(failures.length));
     const firstLeftOut = failures.findIndex((test) => !budget.add(failureEntry(test, limits)));
     budget.release(cutRoom);
@@ -32408,6 +32410,10 @@ function metaLine(report, context) {
         if (publishedLink)
             parts.push(publishedLink);
     }
+    // A section has no footer of its own: its workflow run is linked here.
+    const run = context.section ? markdown_text_link('workflow run', context.runUrl) : undefined;
+    if (run)
+        parts.push(run);
     return parts.join(' · ');
 }
 function inlineCode(text) {
@@ -32448,7 +32454,8 @@ function renderReport(report, context, limits, frame = {}) {
         addChanges(budget, context.changes, context.vendor);
     const noticeAt = budget.length;
     const listed = !context.startedOnly && context.notStarted === undefined;
-    const leftOut = listed ? addTests(budget, shown, limits, elsewhere) : undefined;
+    const place = { elsewhere, section: context.section };
+    const leftOut = listed ? addTests(budget, shown, limits, place) : undefined;
     budget.release(noticeRoom);
     // Above the failures, where a reader learns first that their list is incomplete; tests of the
     // folds left out are said in their fold.
@@ -32457,7 +32464,7 @@ function renderReport(report, context, limits, frame = {}) {
     return framed(budget.text(), frame);
 }
 function addOverview(budget, report, context) {
-    budget.add(`## ${headline(report, context)}`);
+    budget.add(`${context.section ? '###' : '##'} ${headline(report, context)}`);
     const meta = metaLine(report, context);
     if (meta)
         budget.add(meta);
@@ -32472,10 +32479,10 @@ function addOverview(budget, report, context) {
     if (context.startedOnly) {
         budget.add('testgate started the run and did not wait for its verdict (`wait: false`).');
     }
-    else if (report.counts.total > 0) {
+    else if (report.counts.total > 0 && !context.section) {
         budget.add(countsTable(report));
     }
-    if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
+    if (context.policy && !context.startedOnly && hasPolicyNews(report, context))
         budget.add(policyLines(report, context.policy));
 }
 /** Why the run did not start, a line per problem, and that nothing else of it is known. */
@@ -32490,9 +32497,18 @@ function addChanges(budget, changes, vendor) {
     if (section)
         budget.add(section);
 }
-/** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
-function hasPolicyNews(report, policy) {
-    return policy.checks.length > 0 || policy.fails || failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
+/**
+ * A passed run under fail-on alone needs no word on the policy: the headline says it all. In a
+ * leg's section, neither does a run that fail-on failed: its headline's ❌ says so.
+ */
+function hasPolicyNews(report, context) {
+    const policy = context.policy;
+    if (!policy)
+        return false;
+    const failingStatus = failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
+    if (context.section)
+        return (policy.checks.length > 0 || (policy.fails ? policy.decidedBy !== 'fail-on' : failingStatus));
+    return policy.checks.length > 0 || policy.fails || failingStatus;
 }
 /** Says how many failures are left out, and where every test is. */
 function failuresLeftOutLine(count, of, elsewhere) {
@@ -33523,7 +33539,126 @@ function fromWire(wire) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/report/group-heading.ts
+
+
+
+const VERDICT_LINE = /^<!-- testgate-verdict:([a-z-]+):(fails|passes):([A-Za-z0-9._%-]*) -->$/;
+const PENDING = new Set(['queued', 'running', 'started']);
+/**
+ * The hidden line a leg's section carries under its record: its state, whether its step fails,
+ * and its label (percent-encoded, so it holds neither a space nor ">").
+ */
+function verdictLine(state, fails, label) {
+    const safeState = state.replace(/[^a-z-]/g, '');
+    return `<!-- testgate-verdict:${safeState}:${fails ? 'fails' : 'passes'}:${encode(label)} -->`;
+}
+function encode(text) {
+    return encodeURIComponent(text).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+/** A section's verdict, from its verdict line, else from its headline's icon. */
+function legVerdict(sectionText) {
+    const lines = sectionText.split('\n');
+    for (const line of lines) {
+        const found = VERDICT_LINE.exec(line);
+        if (found)
+            return fromLine(found[1] ?? '', found[2] === 'fails', found[3] ?? '');
+        if (!line.startsWith('<!-- '))
+            break;
+    }
+    return fromHeadline(lines.find((line) => /^#{2,3} /.test(line)) ?? '');
+}
+function fromLine(state, fails, encoded) {
+    let label;
+    try {
+        label = decodeURIComponent(encoded);
+    }
+    catch {
+        label = encoded;
+    }
+    return { outcome: outcomeOf(state, fails), label: escapeMarkdown((0,core_text/* shorten */.ml)(label, MAX_LABEL)) };
+}
+function outcomeOf(state, fails) {
+    if (fails)
+        return 'failed';
+    if (state === 'passed')
+        return 'passed';
+    return PENDING.has(state) ? 'pending' : 'other';
+}
+// What an older testgate's headline icon says (src/report/markdown.ts HEADLINE_ICON).
+const ICON_OUTCOME = {
+    '✅': 'passed',
+    '⏳': 'pending',
+    '🚀': 'pending',
+    '❌': 'failed',
+    '💥': 'failed',
+    '⏱️': 'failed',
+    '🚫': 'failed',
+    '⚠️': 'failed'
+};
+/** "## ❌ Octomind \\(FIREFOX\\): 1 of 3 tests failed" → failed, "Octomind (FIREFOX)". */
+function fromHeadline(headline) {
+    const found = /^#{2,3} (\S+) ?(.*)$/.exec(headline);
+    const outcome = ICON_OUTCOME[found?.[1] ?? ''] ?? 'other';
+    const rest = found?.[2] ?? '';
+    const colon = rest.indexOf(': ');
+    const label = unescapeMarkdown((colon === -1 ? rest : rest.slice(0, colon)) || 'a leg');
+    return { outcome, label: escapeMarkdown((0,core_text/* shorten */.ml)(label, MAX_LABEL)) };
+}
+/** The text escapeMarkdown was given, near enough to escape it again after shortening. */
+function unescapeMarkdown(text) {
+    return text
+        .replace(/\\([\\`*_[\]()#!~|$])/g, '$1')
+        .replace(/@\u200b/g, '@')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
+}
+const MAX_LABEL = 60;
+const NAMED = 3;
+/** The heading line of a group's comment holding these sections. */
+function groupHeading(group, sections) {
+    const plain = `## testgate · ${escapeMarkdown(group)}`;
+    if (sections.length === 0)
+        return plain;
+    const legs = sections.map((section) => legVerdict(section.text));
+    const named = headingOf(group, legs, true);
+    // Labels that escape long (a name of "&"s) give up their names rather than the legs' room.
+    return named.length <= plain.length + HEADING_ROOM ? named : headingOf(group, legs, false);
+}
+function headingOf(group, legs, withNames) {
+    const of = (outcome) => legs.filter((leg) => leg.outcome === outcome);
+    const [failed, pending, other] = [of('failed'), of('pending'), of('other')];
+    const passed = of('passed').length;
+    const total = countOf(legs.length, 'leg');
+    const list = (some) => (withNames ? ` — ${names(some)}` : '');
+    const parts = [
+        failed.length > 0
+            ? `${failed.length} of ${total} failed${list(failed)}`
+            : passed === legs.length
+                ? `${legs.length === 1 ? 'its' : 'all'} ${total} passed`
+                : `${passed} of ${total} passed`
+    ];
+    if (other.length > 0)
+        parts.push(`${other.length} did not pass${list(other)}`);
+    if (pending.length > 0)
+        parts.push(`${pending.length} without a verdict yet${list(pending)}`);
+    const icon = failed.length > 0 ? '❌' : other.length > 0 ? '⚠️' : pending.length > 0 ? '⏳' : '✅';
+    return `## ${icon} ${escapeMarkdown(group)}: ${parts.join('; ')}`;
+}
+/** Up to NAMED labels, and how many more. */
+function names(legs) {
+    const named = legs.slice(0, NAMED).map((leg) => leg.label);
+    const more = legs.length > NAMED ? `, and ${legs.length - NAMED} more` : '';
+    return `${named.join(', ')}${more}`;
+}
+/** The most the heading may add to the one of a comment without sections, in characters. */
+const HEADING_ROOM = 600;
+
 ;// CONCATENATED MODULE: ./src/report/group-comment.ts
+
+
+
 
 
 /**
@@ -33533,12 +33668,12 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  *
  *   <!-- testgate-group:e2e -->
  *
- *   ## testgate · e2e
+ *   ## ❌ e2e: 1 of 2 legs failed — Octomind (FIREFOX)
  *
  *   <!-- testgate-leg:octomind:tt-1:e2e-tests:variant=CHROMIUM -->
- *   (hidden lines of the leg's own, e.g. a digest)
- *   ## ✅ Octomind (CHROMIUM): all 5 tests passed
- *   …the leg's report, as renderReport writes it…
+ *   (hidden lines of the leg's own: its digest, then its verdict line)
+ *   ### ✅ Octomind (CHROMIUM): all 5 tests passed
+ *   …the leg's failures, its passes folded, as renderReport writes a section…
  *   <!-- /testgate-leg:octomind:tt-1:e2e-tests:variant=CHROMIUM -->
  *
  *   <!-- testgate-leg:… -->
@@ -33633,18 +33768,25 @@ function otherSections(comments, ownKey) {
 const group_comment_SEPARATOR = '\n\n';
 const FOOTER = "<sub>testgate · one section per leg, each updated by that leg's run</sub>";
 /**
- * The whole comment: marker, heading, the sections sorted by key (by code unit, not locale: every
- * leg sorts them alike, so the order never flaps), footer.
+ * The whole comment: marker, the group's overall verdict (from the sections it holds), the
+ * sections sorted by key (by code unit, not locale: every leg sorts them alike, so the order never
+ * flaps), footer.
  */
 function renderGroupComment(group, sections) {
     const sorted = [...sections].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const parts = [
         groupMarker(group),
-        `## testgate · ${escapeMarkdown(group)}`,
+        groupHeading(group, sorted),
         ...sorted.map((section) => section.text),
         FOOTER
     ];
     return `${parts.join(group_comment_SEPARATOR)}\n`;
+}
+/** The heading a comment has, and the one its sections give: a stale one is written again. */
+function headingIsCurrent(group, body) {
+    const lines = body.replace(/\r\n?/g, '\n').split('\n');
+    const heading = lines.find((line) => line.startsWith('## '));
+    return heading === groupHeading(group, parseGroupComment(body));
 }
 // A leg never takes more than a 1/MIN_SHARES share, even when it sees fewer legs: the legs that
 // have not written yet still find room.
@@ -33661,7 +33803,8 @@ const MIN_SHARES = 4;
 function planSection(group, others) {
     const measure = COMMENT_LIMITS.measure;
     const separator = measure(group_comment_SEPARATOR);
-    const room = COMMENT_LIMITS.max - measure(renderGroupComment(group, []));
+    // The heading grows with the legs it names: its most is kept aside.
+    const room = COMMENT_LIMITS.max - measure(renderGroupComment(group, [])) - HEADING_ROOM;
     const share = Math.floor(room / Math.max(MIN_SHARES, others.length + 1)) - separator;
     const kept = [...others];
     const left = () => room - kept.reduce((sum, section) => sum + measure(section.text) + separator, separator);
@@ -33676,14 +33819,18 @@ function planSection(group, others) {
     return { max: Math.max(0, Math.min(share, left())), others: kept };
 }
 const SHORTENED = "<sub>Shortened to make room for the group's other legs: this leg's next run writes it in full.</sub>";
-/** A section cut to its start marker, its hidden lines (a digest), its headline and a note. */
+/**
+ * A section cut to its start marker, its hidden lines (a digest, its verdict), its headline and a
+ * note.
+ */
 function shortened(section) {
     const lines = section.text.split('\n');
     const hidden = [];
     let i = 1;
     for (; i < lines.length - 1 && (lines[i] ?? '').startsWith('<!-- '); i++)
         hidden.push(lines[i] ?? '');
-    const headline = (lines[i] ?? '').startsWith('## ') ? [lines[i] ?? ''] : [];
+    // "###" in a section of today, "##" in an older testgate's
+    const headline = /^#{2,3} /.test(lines[i] ?? '') ? [lines[i] ?? ''] : [];
     const text = [
         sectionStart(section.key),
         ...hidden,
@@ -33694,24 +33841,39 @@ function shortened(section) {
     ];
     return { key: section.key, text: text.join('\n') };
 }
-/** A leg's section: its report as its own comment would show it, between its markers. */
+/**
+ * A leg's section, compact under the group's heading: its hidden lines (record, then verdict), a
+ * short headline, its failures and its passes folded, between its markers.
+ */
 function renderSection(report, context, options) {
-    const { key, header, footer, max } = options;
-    const head = header ? `${sectionStart(key)}\n${header}` : sectionStart(key);
+    const { key, header, max } = options;
+    const hidden = [sectionStart(key), header, legVerdictLine(report, context)];
+    const head = hidden.filter((line) => Boolean(line)).join('\n');
     const end = sectionEnd(key);
     const measure = COMMENT_LIMITS.measure;
     const limits = { ...COMMENT_LIMITS, max: max - measure(`${head}\n`) - measure(end) };
     // renderReport ends its text with a line break; the end marker takes the next line.
-    const body = renderReport(report, forComment(context), limits, { footer });
+    const body = renderReport(report, { ...forComment(context), section: true }, limits);
     return `${head}\n${neutralizeComments(body)}${end}`;
+}
+/** What the group's heading reads of this leg: its state, whether its step fails, its name. */
+function legVerdictLine(report, context) {
+    const label = context.leg ? `${context.vendor} (${context.leg})` : context.vendor;
+    if (context.notStarted !== undefined)
+        return verdictLine('not-started', true, label);
+    if (context.startedOnly)
+        return verdictLine('started', false, label);
+    const { policy } = context;
+    const state = policy ? stepStatus(report, policy) : report.status;
+    const fails = policy ? policy.fails : failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
+    return verdictLine(state, fails, label);
 }
 /**
  * A leg's section as the writer needs it: its text under whatever key and budget the comment
  * leaves it. `header`: the hidden lines the leg's own comment has after its marker (a record).
  */
 function groupSectionOf(report, context, header) {
-    const footer = footerLine(context);
-    return (max, key) => renderSection(report, context, { key, header, footer, max });
+    return (max, key) => renderSection(report, context, { key, header, max });
 }
 
 ;// CONCATENATED MODULE: ./src/github/group-writer.ts
@@ -33820,11 +33982,16 @@ function placement(body, leg) {
 function othersThan(bodies, place) {
     return otherSections(bodies, place.key).filter((section) => !place.dropped.includes(section.key));
 }
-/** The group has one comment, and this leg's section in it is what the leg would write now. */
+/**
+ * The group has one comment, this leg's section in it is what the leg would write now, and its
+ * heading is the verdict of the sections it holds.
+ */
 function isCurrent(seen, leg, group) {
     if (!seen.keeper || seen.copies.length > 0)
         return false;
     const body = seen.keeper.body;
+    if (!headingIsCurrent(group, body))
+        return false;
     const place = placement(body, leg);
     if (place.dropped.some((key) => sectionOf(body, key) !== undefined))
         return false;

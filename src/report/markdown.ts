@@ -68,6 +68,11 @@ export interface RenderContext {
   policy?: PolicyVerdict
   /** What changed since the last run the PR comment recorded, when it recorded one. */
   changes?: Changes
+  /**
+   * A leg's section of a combined comment, under the group's heading: a short headline (###) that
+   * carries the counts, one line of links, the failures and the passes folded; no counts table.
+   */
+  section?: boolean
 }
 
 const HEADLINE_ICON: Record<RunReport['status'], string> = {
@@ -151,6 +156,9 @@ function metaLine(report: RunReport, context: RenderContext): string {
     const publishedLink = link(published.label, published.url)
     if (publishedLink) parts.push(publishedLink)
   }
+  // A section has no footer of its own: its workflow run is linked here.
+  const run = context.section ? link('workflow run', context.runUrl) : undefined
+  if (run) parts.push(run)
   return parts.join(' · ')
 }
 
@@ -205,7 +213,8 @@ export function renderReport(
   if (context.changes && !context.startedOnly) addChanges(budget, context.changes, context.vendor)
   const noticeAt = budget.length
   const listed = !context.startedOnly && context.notStarted === undefined
-  const leftOut = listed ? addTests(budget, shown, limits, elsewhere) : undefined
+  const place = { elsewhere, section: context.section }
+  const leftOut = listed ? addTests(budget, shown, limits, place) : undefined
   budget.release(noticeRoom)
   // Above the failures, where a reader learns first that their list is incomplete; tests of the
   // folds left out are said in their fold.
@@ -215,7 +224,7 @@ export function renderReport(
 }
 
 function addOverview(budget: Budget, report: RunReport, context: RenderContext): void {
-  budget.add(`## ${headline(report, context)}`)
+  budget.add(`${context.section ? '###' : '##'} ${headline(report, context)}`)
   const meta = metaLine(report, context)
   if (meta) budget.add(meta)
   if (report.note) budget.add(`> ${escapeMarkdown(report.note)}`)
@@ -226,10 +235,10 @@ function addOverview(budget: Budget, report: RunReport, context: RenderContext):
   if (report.rerunOf) budget.add(rerunLine(report.rerunOf, context.vendor))
   if (context.startedOnly) {
     budget.add('testgate started the run and did not wait for its verdict (`wait: false`).')
-  } else if (report.counts.total > 0) {
+  } else if (report.counts.total > 0 && !context.section) {
     budget.add(countsTable(report))
   }
-  if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
+  if (context.policy && !context.startedOnly && hasPolicyNews(report, context))
     budget.add(policyLines(report, context.policy))
 }
 
@@ -246,9 +255,19 @@ function addChanges(budget: Budget, changes: Changes, vendor: string): void {
   if (section) budget.add(section)
 }
 
-/** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
-function hasPolicyNews(report: RunReport, policy: PolicyVerdict): boolean {
-  return policy.checks.length > 0 || policy.fails || failsOnStatus(report.status, FAIL_CLASSES)
+/**
+ * A passed run under fail-on alone needs no word on the policy: the headline says it all. In a
+ * leg's section, neither does a run that fail-on failed: its headline's ❌ says so.
+ */
+function hasPolicyNews(report: RunReport, context: RenderContext): boolean {
+  const policy = context.policy
+  if (!policy) return false
+  const failingStatus = failsOnStatus(report.status, FAIL_CLASSES)
+  if (context.section)
+    return (
+      policy.checks.length > 0 || (policy.fails ? policy.decidedBy !== 'fail-on' : failingStatus)
+    )
+  return policy.checks.length > 0 || policy.fails || failingStatus
 }
 
 /** Says how many failures are left out, and where every test is. */

@@ -92,17 +92,25 @@ function tableRow(test: TestResult, withScore: boolean): string {
   return `| ${STATUS_ICON[test.status]} ${testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`
 }
 
+/** Where the list goes: its own report (its failures under ###), or a leg's section (####). */
+export interface ListPlace {
+  elsewhere: Elsewhere
+  section?: boolean
+}
+
 /** Failures with their errors, then the other tests folded; returns what was left out. */
 export function addTests(
   budget: Budget,
   report: RunReport,
   limits: RenderLimits,
-  elsewhere: Elsewhere
+  place: ListPlace
 ): LeftOut {
+  const { elsewhere } = place
   const groups = foldedGroups(report)
   // Room for the line a folded group shrinks to, so each group is at least named.
   const groupRooms = groups.map((group) => budget.hold(foldedLine(group, elsewhere)))
-  const failures = addFailures(budget, report.tests.filter(isFailure), limits)
+  const heading = `${place.section ? '####' : '###'} Failed tests`
+  const failures = addFailures(budget, report.tests.filter(isFailure), limits, heading)
   let others = 0
   groups.forEach((group, i) => {
     budget.release(groupRooms[i] ?? 0)
@@ -115,9 +123,14 @@ function isFailure(test: TestResult): boolean {
   return test.status === 'failed' || test.status === 'errored'
 }
 
-function addFailures(budget: Budget, failures: TestResult[], limits: RenderLimits): number {
+function addFailures(
+  budget: Budget,
+  failures: TestResult[],
+  limits: RenderLimits,
+  heading: string
+): number {
   if (failures.length === 0) return 0
-  budget.add(`### Failed tests (${formatCount(failures.length)})`)
+  budget.add(`${heading} (${formatCount(failures.length)})`)
   const cutRoom = budget.hold(failuresCut(failures.length))
   const firstLeftOut = failures.findIndex((test) => !budget.add(failureEntry(test, limits)))
   budget.release(cutRoom)
