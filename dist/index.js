@@ -37144,7 +37144,7 @@ function octomindRerunProblem(rerun) {
 
 function mapReport(report, mapping) {
     const reportLink = `${mapping.origin}/testtargets/${encodeURIComponent(mapping.targetId)}/testreports/${encodeURIComponent(report.id)}`;
-    const tests = (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping));
+    const tests = distinctShortNames((report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping)));
     const signal = (0,provider/* mapStatus */.Rf)(REPORT_STATUS, report.status, 'running', (value) => mapping.onUnknownStatus('report', value));
     return {
         provider: 'octomind',
@@ -37209,8 +37209,26 @@ function idLabels(result, id) {
         : result.testCaseVersionId
             ? 'test case version'
             : 'result';
-    const short = id.length > SHORT_ID_CHARS ? `${id.slice(0, SHORT_ID_CHARS)}…` : id;
-    return { name: `${kind} ${id}`, shortName: `${kind === 'result' ? 'result' : 'test'} ${short}` };
+    return { name: `${kind} ${id}`, shortName: shortLabel(id, SHORT_ID_CHARS) };
+}
+function shortLabel(id, chars) {
+    return `test ${id.length > chars ? `${id.slice(0, chars)}…` : id}`;
+}
+/**
+ * Short labels that tell the tests of a report apart: an id's first 8 characters, or as many
+ * more as it takes where two ids of the report start alike.
+ */
+function distinctShortNames(tests) {
+    const ids = tests.filter((test) => test.shortName !== undefined).map((test) => test.id);
+    return tests.map((test) => {
+        if (test.shortName === undefined)
+            return test;
+        let chars = SHORT_ID_CHARS;
+        const sharesPrefix = (other) => other !== test.id && other.slice(0, chars) === test.id.slice(0, chars);
+        while (chars < test.id.length && ids.some(sharesPrefix))
+            chars++;
+        return { ...test, shortName: shortLabel(test.id, chars) };
+    });
 }
 /**
  * The finished reports among these, each with its duration (inferred: updatedAt − createdAt, a

@@ -257,6 +257,41 @@ describe('Octomind contract (OpenAPI file of 2026-01)', () => {
     expect(md).not.toContain('9876fedc-ba98')
   })
 
+  it('lengthens the short ids of versions that start alike, so no two tests read the same', () => {
+    const alike = ['abcdef12-0000-4000-8000-000000000001', 'abcdef12-0000-4000-8000-000000000002']
+    const report = mapReport(
+      {
+        ...currentV3FinishedReport,
+        testResults: alike.map((id, i) => ({
+          id: `r${i}`,
+          testCaseVersionId: id,
+          status: 'PASSED'
+        }))
+      },
+      mapping
+    )
+    expect(report.tests.map((test) => test.shortName)).toEqual([
+      'test abcdef12-0000-4000-8000-000000000001',
+      'test abcdef12-0000-4000-8000-000000000002'
+    ])
+    const apart = mapReport(
+      {
+        ...currentV3FinishedReport,
+        testResults: [
+          { id: 'r0', testCaseVersionId: 'abcdef12-1111-4000-8000-000000000001', status: 'PASSED' },
+          { id: 'r1', testCaseVersionId: 'abcdef12-2222-4000-8000-000000000002', status: 'PASSED' },
+          { id: 'r2', testCaseVersionId: '5432fedc-ba98-7654-3210-fedcba543210', status: 'PASSED' }
+        ]
+      },
+      mapping
+    )
+    expect(apart.tests.map((test) => test.shortName)).toEqual([
+      'test abcdef12-1…',
+      'test abcdef12-2…',
+      'test 5432fedc…'
+    ])
+  })
+
   it('still reads older reports: testCaseId named from the test cases, and a v2 name', () => {
     const names = new Map([[earlyV3Result.testCaseId, 'User can log in']])
     const report = (results: unknown[]) =>

@@ -31,7 +31,9 @@ export interface ReportMapping {
 
 export function mapReport(report: OctomindReport, mapping: ReportMapping): Observation {
   const reportLink = `${mapping.origin}/testtargets/${encodeURIComponent(mapping.targetId)}/testreports/${encodeURIComponent(report.id)}`
-  const tests = (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping))
+  const tests = distinctShortNames(
+    (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping))
+  )
   const signal = mapStatus(REPORT_STATUS, report.status, 'running', (value) =>
     mapping.onUnknownStatus('report', value)
   )
@@ -105,8 +107,27 @@ function idLabels(result: OctomindResult, id: string): { name: string; shortName
     : result.testCaseVersionId
       ? 'test case version'
       : 'result'
-  const short = id.length > SHORT_ID_CHARS ? `${id.slice(0, SHORT_ID_CHARS)}…` : id
-  return { name: `${kind} ${id}`, shortName: `${kind === 'result' ? 'result' : 'test'} ${short}` }
+  return { name: `${kind} ${id}`, shortName: shortLabel(id, SHORT_ID_CHARS) }
+}
+
+function shortLabel(id: string, chars: number): string {
+  return `test ${id.length > chars ? `${id.slice(0, chars)}…` : id}`
+}
+
+/**
+ * Short labels that tell the tests of a report apart: an id's first 8 characters, or as many
+ * more as it takes where two ids of the report start alike.
+ */
+function distinctShortNames(tests: TestResult[]): TestResult[] {
+  const ids = tests.filter((test) => test.shortName !== undefined).map((test) => test.id)
+  return tests.map((test) => {
+    if (test.shortName === undefined) return test
+    let chars = SHORT_ID_CHARS
+    const sharesPrefix = (other: string): boolean =>
+      other !== test.id && other.slice(0, chars) === test.id.slice(0, chars)
+    while (chars < test.id.length && ids.some(sharesPrefix)) chars++
+    return { ...test, shortName: shortLabel(test.id, chars) }
+  })
 }
 
 /**
