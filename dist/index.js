@@ -31164,7 +31164,7 @@ function plural(n, word) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2851);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3208);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(839);
 /* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7066);
 
@@ -31262,7 +31262,7 @@ function testFolder(report) {
 
 /***/ }),
 
-/***/ 2851:
+/***/ 3208:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31371,6 +31371,7 @@ function minScoreCheck(report, threshold) {
         value: Math.min(...all),
         over: all.length,
         below,
+        unscored: unscoredTests(report),
         outcome: below === 0 ? 'met' : 'failed'
     };
 }
@@ -31384,8 +31385,14 @@ function averageScoreCheck(report, threshold) {
         threshold,
         value: mean,
         over: all.length,
+        unscored: unscoredTests(report),
         outcome: mean >= threshold ? 'met' : 'failed'
     };
+}
+/** Tests that passed or failed without a score: a score rule does not judge them. */
+function unscoredTests(report) {
+    const ran = (test) => test.status === 'passed' || test.status === 'failed' || test.status === 'errored';
+    return report.tests.filter((test) => ran(test) && test.score === undefined).length;
 }
 /**
  * A figure as shown: at most `digits` decimals, cut rather than rounded, so a value below its
@@ -31409,11 +31416,14 @@ function checkText(check) {
         const why = check.outcome === 'failed' ? 'no test has a score' : 'no test ran to an outcome';
         return `Score (${what}): ${why} ${minimum}`;
     }
+    const unscored = check.unscored
+        ? `; ${(0,core_text/* plural */.LS)(check.unscored, 'test')} without a score, not judged`
+        : '';
     if (check.rule === 'min-score') {
         const below = check.below ? `, ${check.below} of ${check.over} below` : '';
-        return `Score: lowest ${figure(check.value, 2)} of ${(0,core_text/* plural */.LS)(check.over, 'scored test')}${below} ${minimum}`;
+        return `Score: lowest ${figure(check.value, 2)} of ${(0,core_text/* plural */.LS)(check.over, 'scored test')}${below} ${minimum}${unscored}`;
     }
-    return `Score: average ${figure(check.value, 2)} over ${(0,core_text/* plural */.LS)(check.over, 'scored test')} ${minimum}`;
+    return `Score: average ${figure(check.value, 2)} over ${(0,core_text/* plural */.LS)(check.over, 'scored test')} ${minimum}${unscored}`;
 }
 /**
  * Why a run with failed tests passes the step, in words: min-pass-rate judged them, or fail-on
@@ -31440,9 +31450,46 @@ function decidingText(verdict, status) {
     const check = verdict.checks.find((item) => item.rule === verdict.decidedBy);
     return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`;
 }
+/**
+ * The report as the step decided it: each test the vendor passed whose score broke a score rule
+ * that failed the run is failed, marked with the rule, and counted so (the tests below min-score;
+ * under a failed min-average-score, the tests below it, which pulled the mean down). The summary,
+ * the comment and the outputs show this, so a threshold failure reads as the failures it is; the
+ * vendor's own results (report file, JUnit, Testmo, the record) stay as the vendor sent them.
+ */
+function withThresholdFailures(report, verdict) {
+    const failedScoreRules = verdict.checks.filter(isFailedScoreRule);
+    let broken = 0;
+    const tests = report.tests.map((test) => {
+        const rule = failedScoreRules.find((check) => test.score !== undefined && test.score < check.threshold);
+        if (test.status !== 'passed' || !rule)
+            return test;
+        broken++;
+        const belowThreshold = { rule: rule.rule, threshold: rule.threshold };
+        return { ...test, status: 'failed', belowThreshold };
+    });
+    if (broken === 0)
+        return report;
+    const counts = {
+        ...report.counts,
+        passed: report.counts.passed - broken,
+        failed: report.counts.failed + broken
+    };
+    const status = report.status === 'passed' ? 'failed' : report.status;
+    return { ...report, status, counts, tests };
+}
+function isFailedScoreRule(check) {
+    return check.outcome === 'failed' && check.rule !== 'min-pass-rate';
+}
+/**
+ * The `status` output: the run's status, except that a run the vendor passed and a threshold
+ * failed is `failed`, so that `passed` always means a step that passed.
+ */
+function stepStatus(report, verdict) {
+    return verdict.fails && report.status === 'passed' ? 'failed' : report.status;
+}
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
-
 /**
  * The one verdict function. Providers only say what the vendor said of the run (its signal) and
  * map the vendor's tests; from those two things this decides the run's status and the words that
@@ -31457,7 +31504,7 @@ function judge(observation) {
     const { counts } = observation;
     const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished';
     const note = unfinished
-        ? `The vendor ended the run with ${(0,core_text/* plural */.LS)(counts.pending, 'test')} unfinished.`
+        ? `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`
         : observation.note;
     return { ...rest, status, ...(note === undefined ? {} : { note }) };
 }
@@ -31489,12 +31536,12 @@ function verdictText(report) {
         case 'passed':
             return passedText(report);
         case 'failed':
-            return failedText(counts);
+            return failedText(report);
         case 'errored':
             return 'the run errored';
         case 'no-tests':
             return counts.skipped > 0
-                ? `no tests ran (${(0,core_text/* plural */.LS)(counts.skipped, 'test')} skipped)`
+                ? `no tests ran (${countOf(counts.skipped, 'test')} skipped)`
                 : 'no tests ran';
         case 'cancelled':
             return 'the run was cancelled';
@@ -31509,21 +31556,55 @@ function passedText(report) {
     const suppressed = tests.filter((test) => test.status === 'skipped' && test.suppressed).length;
     const flaky = tests.filter((test) => test.status === 'passed' && test.flaky).length;
     const parts = counts.passed === counts.total
-        ? [`all ${(0,core_text/* plural */.LS)(counts.total, 'test')} passed`]
-        : [`${counts.passed} of ${(0,core_text/* plural */.LS)(counts.total, 'test')} passed`];
+        ? [`all ${countOf(counts.total, 'test')} passed`]
+        : [`${formatCount(counts.passed)} of ${countOf(counts.total, 'test')} passed`];
     if (flaky > 0)
-        parts.push(`${flaky} only after retries`);
+        parts.push(`${formatCount(flaky)} only after retries`);
     if (suppressed > 0)
-        parts.push(`${(0,core_text/* plural */.LS)(suppressed, 'known failure')} suppressed`);
+        parts.push(`${countOf(suppressed, 'known failure')} suppressed`);
     const skipped = counts.skipped - suppressed;
     if (skipped > 0)
-        parts.push(`${skipped} skipped`);
+        parts.push(`${formatCount(skipped)} skipped`);
     return parts.join(', ');
 }
-function failedText(counts) {
-    const bad = counts.failed + counts.errored;
-    const errored = counts.errored > 0 ? ` (${counts.errored} errored)` : '';
-    return counts.total > 0 ? `${bad} of ${(0,core_text/* plural */.LS)(counts.total, 'test')} failed${errored}` : 'failed';
+/**
+ * "7 of 2,000 tests failed, 5 errored": the same two figures as the counts table's Failed and
+ * Errored columns, so the words and the table never disagree. A test that failed only by a score
+ * threshold is counted as failed, and the words say how many did.
+ */
+function failedText(report) {
+    const { counts } = report;
+    if (counts.total === 0)
+        return 'failed';
+    const of = `of ${countOf(counts.total, 'test')}`;
+    const parts = counts.failed > 0
+        ? [`${formatCount(counts.failed)} ${of} failed`]
+        : [`${formatCount(counts.errored)} ${of} errored`];
+    if (counts.failed > 0 && counts.errored > 0)
+        parts.push(`${formatCount(counts.errored)} errored`);
+    const below = belowThresholdText(report);
+    return below ? `${parts.join(', ')} (${below})` : parts.join(', ');
+}
+/** "1 below min-score 6": the tests a score threshold failed, by the first rule each broke. */
+function belowThresholdText(report) {
+    const rules = new Map();
+    for (const test of report.tests) {
+        if (!test.belowThreshold)
+            continue;
+        const rule = `${test.belowThreshold.rule} ${test.belowThreshold.threshold}`;
+        rules.set(rule, (rules.get(rule) ?? 0) + 1);
+    }
+    if (rules.size === 0)
+        return undefined;
+    return [...rules].map(([rule, n]) => `${formatCount(n)} below ${rule}`).join(', ');
+}
+/** A count as people read it: 2,000, not 2000. */
+function formatCount(n) {
+    return n.toLocaleString('en-US');
+}
+/** "1 test", "2,000 tests": a count and its noun, for words whose plural adds an s. */
+function countOf(n, word) {
+    return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/run/decide.ts
@@ -31818,8 +31899,8 @@ function responseHeaders(error) {
     return headers && typeof headers === 'object' ? headers : {};
 }
 
-// EXTERNAL MODULE: ./src/vendors/index.ts + 16 modules
-var vendors = __nccwpck_require__(2023);
+// EXTERNAL MODULE: ./src/vendors/index.ts + 17 modules
+var vendors = __nccwpck_require__(9619);
 ;// CONCATENATED MODULE: ./src/report/markdown-text.ts
 /** Markdown for text testgate does not control: escaped, fenced, or linked only as http(s). */
 // eslint-disable-next-line no-control-regex
@@ -31912,7 +31993,7 @@ function listLine(icon, label, tests, invariable = false, after = '') {
     return `${icon} **${tests.length} ${word}**${note}: ${named.join(', ')}${more}`;
 }
 function testName(test) {
-    return escapeMarkdown((0,core_text/* shortenName */.ty)(test.name, MAX_NAME_CHARS));
+    return escapeMarkdown((0,core_text/* shortenName */.ty)(test.shortName ?? test.name, MAX_NAME_CHARS));
 }
 function goneLine(gone) {
     if (gone === 0)
@@ -32025,9 +32106,12 @@ class Budget {
 ;// CONCATENATED MODULE: ./src/report/test-list.ts
 
 
+
 /**
  * The tests of a rendering: failures with their errors first, then the other tests folded by
- * status, as many as the budget holds, and how many were left out.
+ * status, as many as the budget holds. What was left out is said where it was left out: in the
+ * fold it belongs to, or after the failures; the renderer says it above the failures only when
+ * failures were left out.
  */
 // Test names are shortened to this in the summary and the comment (the report file and JUnit keep
 // them whole). Start and end are kept: the start says what is tested, the end which case, where
@@ -32036,8 +32120,14 @@ const test_list_MAX_NAME_CHARS = 256;
 function shortenName(name) {
     return (0,core_text/* shortenName */.ty)(name, test_list_MAX_NAME_CHARS);
 }
+/** The vendor's page for the test: its name links there, and it is not repeated beside it. */
+function pageLink(test) {
+    return test.links.find((item) => item.kind === 'page' && markdown_text_link(item.label, item.url));
+}
 function testLinks(test) {
+    const page = pageLink(test);
     return test.links
+        .filter((item) => item !== page)
         .map((item) => markdown_text_link(item.label, item.url))
         .filter((item) => item !== undefined)
         .join(' · ');
@@ -32051,11 +32141,13 @@ const STATUS_ICON = {
     queued: '⏳'
 };
 function failureEntry(test, limits) {
-    const details = [`${STATUS_ICON[test.status]} **${test_list_testName(test)}**`, test.status];
+    const details = [`${STATUS_ICON[test.status]} **${test_list_testName(test)}**`, failureKind(test)];
     if (test.durationMs !== undefined)
         details.push((0,core_text/* formatDuration */.a3)(test.durationMs));
-    if (test.score !== undefined)
+    if (test.score !== undefined && !test.belowThreshold)
         details.push(`score ${test.score}`);
+    if (test.score === undefined && test.scoreNote)
+        details.push(`score ${escapeMarkdown(test.scoreNote)}`);
     const links = testLinks(test);
     if (links)
         details.push(links);
@@ -32064,35 +32156,53 @@ function failureEntry(test, limits) {
         lines.push('', codeBlock((0,core_text/* truncateMiddle */.kU)(test.error, limits.maxErrorChars)));
     return lines.join('\n');
 }
+/** "failed", or for a test only a threshold failed: "score 5.5, below min-score 6". */
+function failureKind(test) {
+    const below = test.belowThreshold;
+    if (!below)
+        return test.status;
+    return `score ${test.score ?? '?'}, below ${below.rule} ${below.threshold}`;
+}
+/** The test's name as shown, linked to its page at the vendor when it has one. */
 function test_list_testName(test) {
-    return escapeMarkdown(shortenName(test.name));
+    const name = shortenName(test.shortName ?? test.name);
+    const page = pageLink(test);
+    return (page && markdown_text_link(name, page.url)) ?? escapeMarkdown(name);
+}
+function scoreCell(test) {
+    if (test.score !== undefined)
+        return String(test.score);
+    return test.scoreNote ? escapeMarkdown(test.scoreNote) : '';
 }
 function tableRow(test, withScore) {
     const duration = test.durationMs === undefined ? '' : (0,core_text/* formatDuration */.a3)(test.durationMs);
     const flaky = test.flaky ? ' ⚠️ flaky: passed after retries' : '';
     const suppressed = test.suppressed ? ` — ${escapeMarkdown(shortenName(test.suppressed))}` : '';
-    const score = withScore ? ` ${test.score ?? ''} |` : '';
+    const score = withScore ? ` ${scoreCell(test)} |` : '';
     return `| ${STATUS_ICON[test.status]} ${test_list_testName(test)}${flaky}${suppressed} | ${duration} |${score} ${testLinks(test)} |`;
 }
-/** Failures with their errors, then the other tests folded; returns how many were left out. */
-function addTests(budget, report, limits) {
-    const groups = foldedGroups(report.tests);
+/** Failures with their errors, then the other tests folded; returns what was left out. */
+function addTests(budget, report, limits, place) {
+    const { elsewhere } = place;
+    const groups = foldedGroups(report);
     // Room for the line a folded group shrinks to, so each group is at least named.
-    const groupRooms = groups.map((group) => budget.hold(foldedLine(group)));
-    let notShown = addFailures(budget, report.tests.filter(isFailure), limits);
+    const groupRooms = groups.map((group) => budget.hold(foldedLine(group, elsewhere)));
+    const heading = `${place.section ? '####' : '###'} Failed tests`;
+    const failures = addFailures(budget, report.tests.filter(isFailure), limits, heading);
+    let others = 0;
     groups.forEach((group, i) => {
         budget.release(groupRooms[i] ?? 0);
-        notShown += addFolded(budget, group);
+        others += addFolded(budget, group, elsewhere);
     });
-    return notShown;
+    return { failures, others };
 }
 function isFailure(test) {
     return test.status === 'failed' || test.status === 'errored';
 }
-function addFailures(budget, failures, limits) {
+function addFailures(budget, failures, limits, heading) {
     if (failures.length === 0)
         return 0;
-    budget.add(`### Failed tests (${failures.length})`);
+    budget.add(`${heading} (${formatCount(failures.length)})`);
     const cutRoom = budget.hold(failuresCut(failures.length));
     const firstLeftOut = failures.findIndex((test) => !budget.add(failureEntry(test, limits)));
     budget.release(cutRoom);
@@ -32102,47 +32212,63 @@ function addFailures(budget, failures, limits) {
     return failures.length - firstLeftOut;
 }
 function failuresCut(count) {
-    return `…and ${count} more failed tests, not shown here.`;
+    return `…and ${countOf(count, 'more failed test')}, not listed here.`;
 }
-function foldedGroups(tests) {
+function foldedGroups(report) {
+    const { tests } = report;
+    const group = (label, members) => ({
+        label,
+        tests: members,
+        total: members.length
+    });
     const groups = [
-        {
-            label: 'not finished',
-            tests: tests.filter((test) => test.status === 'running' || test.status === 'queued')
-        },
-        { label: 'skipped', tests: tests.filter((test) => test.status === 'skipped') },
-        // flaky ones first: they passed, but someone should look
-        {
-            label: 'passed',
-            tests: tests
-                .filter((test) => test.status === 'passed')
-                .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)))
-        }
+        group('not finished', tests.filter((test) => test.status === 'running' || test.status === 'queued')),
+        group('skipped', tests.filter((test) => test.status === 'skipped')),
+        passedGroup(report)
     ];
-    return groups.filter((group) => group.tests.length > 0);
+    return groups.filter((item) => item.total > 0);
+}
+/**
+ * The passed tests, flaky ones first (they passed, but someone should look). A re-run counts the
+ * earlier attempt's passes without listing them: the group counts them, and says so.
+ */
+function passedGroup(report) {
+    const listed = report.tests
+        .filter((test) => test.status === 'passed')
+        .sort((a, b) => Number(Boolean(b.flaky)) - Number(Boolean(a.flaky)));
+    const counted = Math.max(listed.length, report.counts.passed);
+    const earlier = counted - listed.length;
+    const group = { label: 'passed', tests: listed, total: counted };
+    if (earlier === 0)
+        return group;
+    const when = report.rerunOf ? `in attempt ${report.rerunOf.attempt}` : 'by the vendor';
+    return { ...group, unlisted: `${formatCount(earlier)} of them ${when}, counted, not listed` };
 }
 function groupIcon(group) {
     return STATUS_ICON[group.tests[0]?.status ?? 'passed'];
 }
 /** A folded table of as many rows as fit, or one line naming the group; returns rows left out. */
-function addFolded(budget, group) {
-    const head = foldedHead(group);
-    const rows = rowsThatFit(budget, group, head);
+function addFolded(budget, group, elsewhere) {
+    const rows = rowsThatFit(budget, group, elsewhere);
     const omitted = group.tests.length - rows.length;
-    if (rows.length > 0 && budget.add(`${head}${rows.join('')}${foldedTail(omitted)}`))
-        return omitted;
-    budget.add(foldedLine(group)); // its room was held
+    if (rows.length > 0) {
+        const folded = `${foldedHead(group, omitted)}${rows.join('')}${foldedTail(group, omitted, elsewhere)}`;
+        if (budget.add(folded))
+            return omitted;
+    }
+    budget.add(foldedLine(group, elsewhere)); // its room was held
     return group.tests.length;
 }
 // Agent simulations score each call: a Score column when any test has one.
 function hasScores(group) {
-    return group.tests.some((test) => test.score !== undefined);
+    return group.tests.some((test) => test.score !== undefined || test.scoreNote !== undefined);
 }
-function rowsThatFit(budget, group, head) {
+function rowsThatFit(budget, group, elsewhere) {
     const withScore = hasScores(group);
     const rows = [];
-    // the head and the tail at its longest, then rows while they fit
-    let cost = budget.cost(head) + budget.measure(foldedTail(group.tests.length));
+    // the head and the tail at their longest, then rows while they fit
+    const most = group.tests.length;
+    let cost = budget.cost(foldedHead(group, most)) + budget.measure(foldedTail(group, most, elsewhere));
     for (const test of group.tests) {
         const row = `\n${tableRow(test, withScore)}`;
         cost += budget.measure(row);
@@ -32152,19 +32278,39 @@ function rowsThatFit(budget, group, head) {
     }
     return rows;
 }
-function foldedHead(group) {
+/** "✅ 1,988 passed · 1,822 not listed here": what a reader sees without opening the fold. */
+function foldSummary(group, omitted) {
+    const parts = [`${groupIcon(group)} ${formatCount(group.total)} ${group.label}`];
+    if (group.unlisted)
+        parts.push(group.unlisted);
+    if (omitted > 0)
+        parts.push(`${formatCount(omitted)} not listed here`);
+    return parts.join(' · ');
+}
+function foldedHead(group, omitted) {
     const columns = hasScores(group)
         ? '| Test | Duration | Score | Links |\n|---|---|---|---|'
         : '| Test | Duration | Links |\n|---|---|---|';
-    const summary = `${groupIcon(group)} ${group.tests.length} ${group.label}`;
-    return `<details><summary>${summary}</summary>\n\n${columns}`;
+    return `<details><summary>${foldSummary(group, omitted)}</summary>\n\n${columns}`;
 }
-function foldedTail(omitted) {
-    const more = omitted > 0 ? `\n\n…and ${omitted} more, not shown here.` : '';
+function foldedTail(group, omitted, elsewhere) {
+    const more = omitted > 0 ? `\n\n${leftOutText(omitted, group.label, elsewhere)}` : '';
     return `${more}\n\n</details>`;
 }
-function foldedLine(group) {
-    return `${groupIcon(group)} ${group.tests.length} ${group.label} (list omitted to stay within GitHub's size limit)`;
+/** A group with no row listed: its count, and why and where its tests are. */
+function foldedLine(group, elsewhere) {
+    const summary = foldSummary(group, 0);
+    if (group.tests.length === 0)
+        return summary;
+    return `${summary}, not listed here to stay within GitHub's size limit${seeText(elsewhere)}.`;
+}
+/** "…and 1,822 more passed tests, not listed here to stay within GitHub's size limit: see …". */
+function leftOutText(count, label, elsewhere) {
+    const tests = `${formatCount(count)} more ${label} ${count === 1 ? 'test' : 'tests'}`;
+    return `…and ${tests}, not listed here to stay within GitHub's size limit${seeText(elsewhere)}.`;
+}
+function seeText(elsewhere) {
+    return elsewhere ? `: see ${elsewhere}` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -32189,7 +32335,11 @@ const HEADLINE_ICON = {
     'timed-out': '⏱️',
     'no-tests': '⚠️'
 };
-/** The verdict in a line; the words come from the verdict function, so they match the status. */
+/**
+ * The verdict in a line; the words come from the verdict function, so they match the status.
+ * `report` is the report as shown (withThresholdFailures), whose words name the tests a score
+ * threshold failed.
+ */
 function headline(report, context) {
     const leg = context.leg ? ` (${escapeMarkdown(context.leg)})` : '';
     const vendor = `${escapeMarkdown(context.vendor)}${leg}`;
@@ -32199,11 +32349,26 @@ function headline(report, context) {
         return `💥 ${vendor}: this commit's run did not start`;
     const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`;
     const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report);
-    const policy = context.policy;
+    const rule = ruleWords(report, context.policy);
     // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
-    if (policy?.fails && policy.decidedBy !== 'fail-on')
-        return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`;
+    if (rule)
+        return `❌ ${vendor}: ${escapeMarkdown(`${text}, ${rule}`)}`;
     return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`;
+}
+/**
+ * The threshold that failed the run, when the verdict's words do not already name it through the
+ * tests it failed: "below min-pass-rate", or "min-score not checked: no test has a score".
+ */
+function ruleWords(report, policy) {
+    if (!policy?.fails || policy.decidedBy === 'fail-on' || policy.decidedBy === 'none')
+        return undefined;
+    const rule = policy.decidedBy;
+    if (report.tests.some((test) => test.belowThreshold?.rule === rule))
+        return undefined;
+    const check = policy.checks.find((item) => item.rule === rule);
+    return check && check.value === undefined
+        ? `${rule} not checked: no test has a score`
+        : `below ${rule}`;
 }
 /**
  * The policy under the counts: each threshold beside the run's figure, then the rule that decided,
@@ -32245,6 +32410,10 @@ function metaLine(report, context) {
         if (publishedLink)
             parts.push(publishedLink);
     }
+    // A section has no footer of its own: its workflow run is linked here.
+    const run = context.section ? markdown_text_link('workflow run', context.runUrl) : undefined;
+    if (run)
+        parts.push(run);
     return parts.join(' · ');
 }
 function inlineCode(text) {
@@ -32270,26 +32439,32 @@ function countsTable(report) {
     return [
         `| ${columns.map(([name]) => name).join(' | ')} |`,
         `|${columns.map(() => ':---:').join('|')}|`,
-        `| ${columns.map(([, value]) => value).join(' | ')} |`
+        `| ${columns.map(([, value]) => formatCount(value)).join(' | ')} |`
     ].join('\n');
 }
 function renderReport(report, context, limits, frame = {}) {
+    const shown = context.policy ? withThresholdFailures(report, context.policy) : report;
     const budget = new Budget(limits.max - limits.measure(framed('', frame)), limits.measure);
-    // The count can only be smaller than all the tests: its line never outgrows this.
-    const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context));
-    addOverview(budget, report, context);
+    const elsewhere = elsewhereText(shown, context);
+    const failures = shown.tests.filter((test) => test.status === 'failed' || test.status === 'errored');
+    // The count can only be smaller than all the failures: its line never outgrows this.
+    const noticeRoom = budget.hold(failuresLeftOutLine(failures.length, failures.length, elsewhere));
+    addOverview(budget, shown, context);
     if (context.changes && !context.startedOnly)
         addChanges(budget, context.changes, context.vendor);
     const noticeAt = budget.length;
-    const notShown = context.startedOnly || context.notStarted ? 0 : addTests(budget, report, limits);
+    const listed = !context.startedOnly && context.notStarted === undefined;
+    const place = { elsewhere, section: context.section };
+    const leftOut = listed ? addTests(budget, shown, limits, place) : undefined;
     budget.release(noticeRoom);
-    // Near the top, where a reader learns first that the lists below are incomplete.
-    if (notShown > 0)
-        budget.add(notShownLine(notShown, report, context), noticeAt);
+    // Above the failures, where a reader learns first that their list is incomplete; tests of the
+    // folds left out are said in their fold.
+    if (leftOut && leftOut.failures > 0)
+        budget.add(failuresLeftOutLine(leftOut.failures, failures.length, elsewhere), noticeAt);
     return framed(budget.text(), frame);
 }
 function addOverview(budget, report, context) {
-    budget.add(`## ${headline(report, context)}`);
+    budget.add(`${context.section ? '###' : '##'} ${headline(report, context)}`);
     const meta = metaLine(report, context);
     if (meta)
         budget.add(meta);
@@ -32304,10 +32479,10 @@ function addOverview(budget, report, context) {
     if (context.startedOnly) {
         budget.add('testgate started the run and did not wait for its verdict (`wait: false`).');
     }
-    else if (report.counts.total > 0) {
+    else if (report.counts.total > 0 && !context.section) {
         budget.add(countsTable(report));
     }
-    if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
+    if (context.policy && !context.startedOnly && hasPolicyNews(report, context))
         budget.add(policyLines(report, context.policy));
 }
 /** Why the run did not start, a line per problem, and that nothing else of it is known. */
@@ -32322,18 +32497,37 @@ function addChanges(budget, changes, vendor) {
     if (section)
         budget.add(section);
 }
-/** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
-function hasPolicyNews(report, policy) {
-    return policy.checks.length > 0 || policy.fails || failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
+/**
+ * A passed run under fail-on alone needs no word on the policy: the headline says it all. In a
+ * leg's section, neither does a run that fail-on failed: its headline's ❌ says so.
+ */
+function hasPolicyNews(report, context) {
+    const policy = context.policy;
+    if (!policy)
+        return false;
+    const failingStatus = failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
+    if (context.section)
+        return (policy.checks.length > 0 || (policy.fails ? policy.decidedBy !== 'fail-on' : failingStatus));
+    return policy.checks.length > 0 || policy.fails || failingStatus;
 }
-/** Says how many tests are left out, and where every test is. */
-function notShownLine(count, report, context) {
-    const places = [markdown_text_link(`${context.vendor} report`, report.url)];
+/** Says how many failures are left out, and where every test is. */
+function failuresLeftOutLine(count, of, elsewhere) {
+    const where = elsewhere ? `: see ${elsewhere}` : '';
+    return `⚠️ **${formatCount(count)} of ${countOf(of, 'failed test')} not listed here**, to stay within GitHub's size limit${where}.`;
+}
+/**
+ * Where every test can be read: the vendor's report; in the job summary the report file on the
+ * runner too; in a comment without a vendor report, the job summary of the workflow run.
+ */
+function elsewhereText(report, context) {
+    const vendorReport = markdown_text_link(`${context.vendor} report`, report.url);
+    const places = vendorReport ? [`the ${vendorReport}`] : [];
     if (context.reportPath)
         places.push(`the report file \`${inlineCode(context.reportPath)}\``);
-    const where = places.filter((place) => place !== undefined).join(' and ');
-    const tests = count === 1 ? 'test' : 'tests';
-    return `⚠️ **${count} ${tests} not shown here** to stay within GitHub's size limit${where ? `: see ${where}` : ''}.`;
+    if (places.length > 0)
+        return places.join(' and ');
+    const run = markdown_text_link('workflow run', context.runUrl);
+    return run ? `the job summary of the ${run}` : undefined;
 }
 /** The rendering between its frame's lines. */
 function framed(body, frame) {
@@ -32714,13 +32908,17 @@ function commentMarker(provider, targetId, job, leg = {}, workflow) {
 function encodeMarkerText(text) {
     return encodeURIComponent(text).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
+/** The render context of a comment: the report file is on the runner, which a PR reader cannot open. */
+function forComment(context) {
+    return { ...context, reportPath: undefined };
+}
 /**
  * The comment: `header` (the marker, then the hidden record line) first, the report under it, in
  * which no vendor text can start an HTML comment (a marker or a record of its own).
  */
 function commentBody(report, context, header) {
     const footer = footerLine(context, ['this comment is updated on every run']);
-    const body = renderReport(report, context, COMMENT_LIMITS, { header, footer });
+    const body = renderReport(report, forComment(context), COMMENT_LIMITS, { header, footer });
     return `${header}${neutralizeComments(body.slice(header.length))}`;
 }
 /**
@@ -33341,7 +33539,126 @@ function fromWire(wire) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/report/group-heading.ts
+
+
+
+const VERDICT_LINE = /^<!-- testgate-verdict:([a-z-]+):(fails|passes):([A-Za-z0-9._%-]*) -->$/;
+const PENDING = new Set(['queued', 'running', 'started']);
+/**
+ * The hidden line a leg's section carries under its record: its state, whether its step fails,
+ * and its label (percent-encoded, so it holds neither a space nor ">").
+ */
+function verdictLine(state, fails, label) {
+    const safeState = state.replace(/[^a-z-]/g, '');
+    return `<!-- testgate-verdict:${safeState}:${fails ? 'fails' : 'passes'}:${encode(label)} -->`;
+}
+function encode(text) {
+    return encodeURIComponent(text).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+/** A section's verdict, from its verdict line, else from its headline's icon. */
+function legVerdict(sectionText) {
+    const lines = sectionText.split('\n');
+    for (const line of lines) {
+        const found = VERDICT_LINE.exec(line);
+        if (found)
+            return fromLine(found[1] ?? '', found[2] === 'fails', found[3] ?? '');
+        if (!line.startsWith('<!-- '))
+            break;
+    }
+    return fromHeadline(lines.find((line) => /^#{2,3} /.test(line)) ?? '');
+}
+function fromLine(state, fails, encoded) {
+    let label;
+    try {
+        label = decodeURIComponent(encoded);
+    }
+    catch {
+        label = encoded;
+    }
+    return { outcome: outcomeOf(state, fails), label: escapeMarkdown((0,core_text/* shorten */.ml)(label, MAX_LABEL)) };
+}
+function outcomeOf(state, fails) {
+    if (fails)
+        return 'failed';
+    if (state === 'passed')
+        return 'passed';
+    return PENDING.has(state) ? 'pending' : 'other';
+}
+// What an older testgate's headline icon says (src/report/markdown.ts HEADLINE_ICON).
+const ICON_OUTCOME = {
+    '✅': 'passed',
+    '⏳': 'pending',
+    '🚀': 'pending',
+    '❌': 'failed',
+    '💥': 'failed',
+    '⏱️': 'failed',
+    '🚫': 'failed',
+    '⚠️': 'failed'
+};
+/** "## ❌ Octomind \\(FIREFOX\\): 1 of 3 tests failed" → failed, "Octomind (FIREFOX)". */
+function fromHeadline(headline) {
+    const found = /^#{2,3} (\S+) ?(.*)$/.exec(headline);
+    const outcome = ICON_OUTCOME[found?.[1] ?? ''] ?? 'other';
+    const rest = found?.[2] ?? '';
+    const colon = rest.indexOf(': ');
+    const label = unescapeMarkdown((colon === -1 ? rest : rest.slice(0, colon)) || 'a leg');
+    return { outcome, label: escapeMarkdown((0,core_text/* shorten */.ml)(label, MAX_LABEL)) };
+}
+/** The text escapeMarkdown was given, near enough to escape it again after shortening. */
+function unescapeMarkdown(text) {
+    return text
+        .replace(/\\([\\`*_[\]()#!~|$])/g, '$1')
+        .replace(/@\u200b/g, '@')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
+}
+const MAX_LABEL = 60;
+const NAMED = 3;
+/** The heading line of a group's comment holding these sections. */
+function groupHeading(group, sections) {
+    const plain = `## testgate · ${escapeMarkdown(group)}`;
+    if (sections.length === 0)
+        return plain;
+    const legs = sections.map((section) => legVerdict(section.text));
+    const named = headingOf(group, legs, true);
+    // Labels that escape long (a name of "&"s) give up their names rather than the legs' room.
+    return named.length <= plain.length + HEADING_ROOM ? named : headingOf(group, legs, false);
+}
+function headingOf(group, legs, withNames) {
+    const of = (outcome) => legs.filter((leg) => leg.outcome === outcome);
+    const [failed, pending, other] = [of('failed'), of('pending'), of('other')];
+    const passed = of('passed').length;
+    const total = countOf(legs.length, 'leg');
+    const list = (some) => (withNames ? ` — ${names(some)}` : '');
+    const parts = [
+        failed.length > 0
+            ? `${failed.length} of ${total} failed${list(failed)}`
+            : passed === legs.length
+                ? `${legs.length === 1 ? 'its' : 'all'} ${total} passed`
+                : `${passed} of ${total} passed`
+    ];
+    if (other.length > 0)
+        parts.push(`${other.length} did not pass${list(other)}`);
+    if (pending.length > 0)
+        parts.push(`${pending.length} without a verdict yet${list(pending)}`);
+    const icon = failed.length > 0 ? '❌' : other.length > 0 ? '⚠️' : pending.length > 0 ? '⏳' : '✅';
+    return `## ${icon} ${escapeMarkdown(group)}: ${parts.join('; ')}`;
+}
+/** Up to NAMED labels, and how many more. */
+function names(legs) {
+    const named = legs.slice(0, NAMED).map((leg) => leg.label);
+    const more = legs.length > NAMED ? `, and ${legs.length - NAMED} more` : '';
+    return `${named.join(', ')}${more}`;
+}
+/** The most the heading may add to the one of a comment without sections, in characters. */
+const HEADING_ROOM = 600;
+
 ;// CONCATENATED MODULE: ./src/report/group-comment.ts
+
+
+
 
 
 /**
@@ -33351,12 +33668,12 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  *
  *   <!-- testgate-group:e2e -->
  *
- *   ## testgate · e2e
+ *   ## ❌ e2e: 1 of 2 legs failed — Octomind (FIREFOX)
  *
  *   <!-- testgate-leg:octomind:tt-1:e2e-tests:variant=CHROMIUM -->
- *   (hidden lines of the leg's own, e.g. a digest)
- *   ## ✅ Octomind (CHROMIUM): all 5 tests passed
- *   …the leg's report, as renderReport writes it…
+ *   (hidden lines of the leg's own: its digest, then its verdict line)
+ *   ### ✅ Octomind (CHROMIUM): all 5 tests passed
+ *   …the leg's failures, its passes folded, as renderReport writes a section…
  *   <!-- /testgate-leg:octomind:tt-1:e2e-tests:variant=CHROMIUM -->
  *
  *   <!-- testgate-leg:… -->
@@ -33451,18 +33768,25 @@ function otherSections(comments, ownKey) {
 const group_comment_SEPARATOR = '\n\n';
 const FOOTER = "<sub>testgate · one section per leg, each updated by that leg's run</sub>";
 /**
- * The whole comment: marker, heading, the sections sorted by key (by code unit, not locale: every
- * leg sorts them alike, so the order never flaps), footer.
+ * The whole comment: marker, the group's overall verdict (from the sections it holds), the
+ * sections sorted by key (by code unit, not locale: every leg sorts them alike, so the order never
+ * flaps), footer.
  */
 function renderGroupComment(group, sections) {
     const sorted = [...sections].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const parts = [
         groupMarker(group),
-        `## testgate · ${escapeMarkdown(group)}`,
+        groupHeading(group, sorted),
         ...sorted.map((section) => section.text),
         FOOTER
     ];
     return `${parts.join(group_comment_SEPARATOR)}\n`;
+}
+/** The heading a comment has, and the one its sections give: a stale one is written again. */
+function headingIsCurrent(group, body) {
+    const lines = body.replace(/\r\n?/g, '\n').split('\n');
+    const heading = lines.find((line) => line.startsWith('## '));
+    return heading === groupHeading(group, parseGroupComment(body));
 }
 // A leg never takes more than a 1/MIN_SHARES share, even when it sees fewer legs: the legs that
 // have not written yet still find room.
@@ -33479,7 +33803,8 @@ const MIN_SHARES = 4;
 function planSection(group, others) {
     const measure = COMMENT_LIMITS.measure;
     const separator = measure(group_comment_SEPARATOR);
-    const room = COMMENT_LIMITS.max - measure(renderGroupComment(group, []));
+    // The heading grows with the legs it names: its most is kept aside.
+    const room = COMMENT_LIMITS.max - measure(renderGroupComment(group, [])) - HEADING_ROOM;
     const share = Math.floor(room / Math.max(MIN_SHARES, others.length + 1)) - separator;
     const kept = [...others];
     const left = () => room - kept.reduce((sum, section) => sum + measure(section.text) + separator, separator);
@@ -33494,14 +33819,18 @@ function planSection(group, others) {
     return { max: Math.max(0, Math.min(share, left())), others: kept };
 }
 const SHORTENED = "<sub>Shortened to make room for the group's other legs: this leg's next run writes it in full.</sub>";
-/** A section cut to its start marker, its hidden lines (a digest), its headline and a note. */
+/**
+ * A section cut to its start marker, its hidden lines (a digest, its verdict), its headline and a
+ * note.
+ */
 function shortened(section) {
     const lines = section.text.split('\n');
     const hidden = [];
     let i = 1;
     for (; i < lines.length - 1 && (lines[i] ?? '').startsWith('<!-- '); i++)
         hidden.push(lines[i] ?? '');
-    const headline = (lines[i] ?? '').startsWith('## ') ? [lines[i] ?? ''] : [];
+    // "###" in a section of today, "##" in an older testgate's
+    const headline = /^#{2,3} /.test(lines[i] ?? '') ? [lines[i] ?? ''] : [];
     const text = [
         sectionStart(section.key),
         ...hidden,
@@ -33512,24 +33841,39 @@ function shortened(section) {
     ];
     return { key: section.key, text: text.join('\n') };
 }
-/** A leg's section: its report as its own comment would show it, between its markers. */
+/**
+ * A leg's section, compact under the group's heading: its hidden lines (record, then verdict), a
+ * short headline, its failures and its passes folded, between its markers.
+ */
 function renderSection(report, context, options) {
-    const { key, header, footer, max } = options;
-    const head = header ? `${sectionStart(key)}\n${header}` : sectionStart(key);
+    const { key, header, max } = options;
+    const hidden = [sectionStart(key), header, legVerdictLine(report, context)];
+    const head = hidden.filter((line) => Boolean(line)).join('\n');
     const end = sectionEnd(key);
     const measure = COMMENT_LIMITS.measure;
     const limits = { ...COMMENT_LIMITS, max: max - measure(`${head}\n`) - measure(end) };
     // renderReport ends its text with a line break; the end marker takes the next line.
-    const body = renderReport(report, context, limits, { footer });
+    const body = renderReport(report, { ...forComment(context), section: true }, limits);
     return `${head}\n${neutralizeComments(body)}${end}`;
+}
+/** What the group's heading reads of this leg: its state, whether its step fails, its name. */
+function legVerdictLine(report, context) {
+    const label = context.leg ? `${context.vendor} (${context.leg})` : context.vendor;
+    if (context.notStarted !== undefined)
+        return verdictLine('not-started', true, label);
+    if (context.startedOnly)
+        return verdictLine('started', false, label);
+    const { policy } = context;
+    const state = policy ? stepStatus(report, policy) : report.status;
+    const fails = policy ? policy.fails : failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
+    return verdictLine(state, fails, label);
 }
 /**
  * A leg's section as the writer needs it: its text under whatever key and budget the comment
  * leaves it. `header`: the hidden lines the leg's own comment has after its marker (a record).
  */
 function groupSectionOf(report, context, header) {
-    const footer = footerLine(context);
-    return (max, key) => renderSection(report, context, { key, header, footer, max });
+    return (max, key) => renderSection(report, context, { key, header, max });
 }
 
 ;// CONCATENATED MODULE: ./src/github/group-writer.ts
@@ -33638,11 +33982,16 @@ function placement(body, leg) {
 function othersThan(bodies, place) {
     return otherSections(bodies, place.key).filter((section) => !place.dropped.includes(section.key));
 }
-/** The group has one comment, and this leg's section in it is what the leg would write now. */
+/**
+ * The group has one comment, this leg's section in it is what the leg would write now, and its
+ * heading is the verdict of the sections it holds.
+ */
 function isCurrent(seen, leg, group) {
     if (!seen.keeper || seen.copies.length > 0)
         return false;
     const body = seen.keeper.body;
+    if (!headingIsCurrent(group, body))
+        return false;
     const place = placement(body, leg);
     if (place.dropped.some((key) => sectionOf(body, key) !== undefined))
         return false;
@@ -34142,14 +34491,21 @@ const reportFileSink = {
 ;// CONCATENATED MODULE: ./src/sinks/step-outputs.ts
 
 
-/** The step's outputs: the verdict, the ids and links, and the counts once there are any. */
+
+/**
+ * The step's outputs: the verdict, the ids and links, and the counts once there are any. They say
+ * what the step decided, as the summary and the comment do: a run a threshold failed is `failed`,
+ * and the tests below the threshold count as failed.
+ */
 const stepOutputsSink = {
     name: 'step outputs',
     async write({ report, render }) {
-        const { counts } = report;
-        setOwnOutput('status', report.status);
-        if (render.policy && !render.startedOnly)
-            setOwnOutput('decided-by', render.policy.decidedBy);
+        const policy = render.startedOnly ? undefined : render.policy;
+        const shown = policy ? withThresholdFailures(report, policy) : report;
+        const { counts } = shown;
+        setOwnOutput('status', policy ? stepStatus(shown, policy) : shown.status);
+        if (policy)
+            setOwnOutput('decided-by', policy.decidedBy);
         setIdOutput('run-id', report.runId);
         setUrlOutput('report-url', report.url);
         if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))
@@ -35574,7 +35930,7 @@ function errorMessage(error) {
 /* harmony import */ var _core_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5003);
 /* harmony import */ var _core_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8198);
 /* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7066);
-/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2023);
+/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9619);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 
 
@@ -35669,7 +36025,7 @@ function testCountOf(counts) {
 
 /***/ }),
 
-/***/ 2023:
+/***/ 9619:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36154,6 +36510,9 @@ const callSchema = schemas/* object */.Ikc({
     scenario: schemas/* string */.YjP().nullish(),
     scenario_id: schemas/* string */.YjP().nullish(),
     overall_score: schemas/* number */.aig().nullish(),
+    // the CSAT evaluator's own result, where it ran on a chat or SDK call [server:
+    // CallExecutionDetailSerializer.get_csat_score]; see ./score.ts
+    csat_score: schemas/* number */.aig().nullish(),
     eval_outputs: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
     audio_url: schemas/* string */.YjP().nullish(),
     ended_reason: schemas/* string */.YjP().nullish()
@@ -36259,7 +36618,29 @@ function unknownScenarios(settings, runTestScenarios) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/vendors/futureagi/score.ts
+const LOWEST = 1;
+const HIGHEST = 10;
+function callScore(call) {
+    if (typeof call.csat_score === 'number' && onScale(call.csat_score))
+        return { score: call.csat_score };
+    const overall = call.overall_score;
+    if (typeof overall !== 'number')
+        return {};
+    if (onScale(overall) && overall !== LOWEST)
+        return { score: overall };
+    if (overall === 0)
+        return { scoreNote: '0: fallback (success evaluation false), not judged' };
+    if (overall === LOWEST)
+        return { scoreNote: '1: fallback or a score of 1, not judged' };
+    return { scoreNote: `${overall}: not on the 1–10 scale, not judged` };
+}
+function onScale(value) {
+    return value >= LOWEST && value <= HIGHEST;
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/futureagi/mapping.ts
+
 
 
 
@@ -36333,24 +36714,25 @@ function mapCall(call, identity, onUnknownStatus) {
     const links = [];
     if (call.audio_url && /^https?:\/\//.test(call.audio_url))
         links.push({ label: 'recording', url: call.audio_url, kind: 'artifact' });
-    const test = { ...identity, status, links };
+    const scored = callScore(call);
+    const test = { ...identity, status, links, ...scored };
     if (typeof call.duration === 'number')
         test.durationMs = Math.round(call.duration * 1000);
-    if (typeof call.overall_score === 'number')
-        test.score = call.overall_score;
     if (status === 'failed' || status === 'errored')
-        test.error = failureText(call, evals);
+        test.error = failureText(call, evals, scored);
     return test;
 }
-function failureText(call, evals) {
+function failureText(call, evals, scored) {
     const lines = [];
     const failed = evals.filter((e) => e.outcome === 'failed' || e.outcome === 'errored');
     if (failed.length > 0)
         lines.push(`Failed evals: ${failed.map((e) => e.name).join(', ')}`);
     if (call.status.toLowerCase() === 'failed')
         lines.push(`The call failed${call.ended_reason ? `: ${call.ended_reason}` : ''}`);
-    if (typeof call.overall_score === 'number')
-        lines.push(`Overall score: ${call.overall_score}`);
+    if (scored.score !== undefined)
+        lines.push(`Overall score: ${scored.score}`);
+    else if (scored.scoreNote)
+        lines.push(`Overall score: ${scored.scoreNote}`);
     for (const verdict of evals)
         lines.push(`${EVAL_MARK[verdict.outcome]} ${verdict.name}: ${verdict.text}`);
     const transcript = transcriptText(call.transcript);
@@ -36595,7 +36977,7 @@ const futureAgi = (0,provider/* defineVendor */.W0)({
     displayName: provider_DISPLAY_NAME,
     inputs: ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'],
     ownInputs: OWN_INPUTS,
-    // Each call's overall_score [server: CallExecution.overall_score].
+    // Each call's satisfaction score, 1–10, where it is not the server's 0/1 fallback (./score.ts).
     capabilities: { rerun: 'tests', cancel: true, history: true, scores: true },
     facts: {
         apiUrl: DEFAULT_BASE,
@@ -36764,7 +37146,7 @@ function octomindRerunProblem(rerun) {
 
 function mapReport(report, mapping) {
     const reportLink = `${mapping.origin}/testtargets/${encodeURIComponent(mapping.targetId)}/testreports/${encodeURIComponent(report.id)}`;
-    const tests = (report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping));
+    const tests = distinctShortNames((report.testResults ?? []).map((result) => mapResult(result, reportLink, mapping)));
     const signal = (0,provider/* mapStatus */.Rf)(REPORT_STATUS, report.status, 'running', (value) => mapping.onUnknownStatus('report', value));
     return {
         provider: 'octomind',
@@ -36801,26 +37183,54 @@ function mapResult(result, reportLink, mapping) {
 /**
  * Who a result is, the same on every run: its test case where the report names one, else its
  * test-case version (current v3 reports name nothing else), never the result, which is new each
- * run. The name is the case's own where known; Octomind documents no way from a version to its
- * case or name, so a version alone is labelled by its id, and the result link leads to the test.
+ * run. The name is the case's own where any answer carries one (a v2 result's `name`, the test
+ * case list's `description` for a result that names its case). Octomind's spec has no route from
+ * a version to its case or name (openapi.yaml at OctoMind-dev/cli f9ca737; its newest CLI, 117fc23,
+ * still prints only `testCaseVersionId`), so a test known by an id alone keeps the whole id as its
+ * name (JUnit, Testmo and the report file key on it) and gets a short one for the summary and the
+ * comment: the id's first 8 characters, which the result link beside it leads from.
  */
 function testIdentity(result, caseNames) {
     const caseName = result.testCaseId ? caseNames.get(result.testCaseId) : undefined;
     const id = result.testCaseId || result.testCaseVersionId || result.id || 'unknown result';
-    const label = result.testCaseId
-        ? `test case ${result.testCaseId}`
-        : result.testCaseVersionId
-            ? `test case version ${result.testCaseVersionId}`
-            : `result ${id}`;
-    const identity = {
-        id,
-        name: result.name || caseName || label
-    };
+    const named = result.name || caseName;
+    const identity = named
+        ? { id, name: named }
+        : { id, ...idLabels(result, id) };
     // A re-run selects versions (`testCaseVersionIds`), so a result named by its case keeps its
     // version beside it; a current v3 result's id is its version already.
     if (result.testCaseVersionId && result.testCaseVersionId !== id)
         identity.rerunKey = result.testCaseVersionId;
     return identity;
+}
+const SHORT_ID_CHARS = 8;
+/** A test known only by an id: the id whole as its name, and its first characters as a label. */
+function idLabels(result, id) {
+    const kind = result.testCaseId
+        ? 'test case'
+        : result.testCaseVersionId
+            ? 'test case version'
+            : 'result';
+    return { name: `${kind} ${id}`, shortName: shortLabel(id, SHORT_ID_CHARS) };
+}
+function shortLabel(id, chars) {
+    return `test ${id.length > chars ? `${id.slice(0, chars)}…` : id}`;
+}
+/**
+ * Short labels that tell the tests of a report apart: an id's first 8 characters, or as many
+ * more as it takes where two ids of the report start alike.
+ */
+function distinctShortNames(tests) {
+    const ids = tests.filter((test) => test.shortName !== undefined).map((test) => test.id);
+    return tests.map((test) => {
+        if (test.shortName === undefined)
+            return test;
+        let chars = SHORT_ID_CHARS;
+        const sharesPrefix = (other) => other !== test.id && other.slice(0, chars) === test.id.slice(0, chars);
+        while (chars < test.id.length && ids.some(sharesPrefix))
+            chars++;
+        return { ...test, shortName: shortLabel(test.id, chars) };
+    });
 }
 /**
  * The finished reports among these, each with its duration (inferred: updatedAt − createdAt, a

@@ -81,6 +81,7 @@ export const callSchema = z.looseObject({
   scenario: z.string(),
   scenario_id: uuid.nullable(),
   overall_score: z.number().nullable(),
+  csat_score: z.number().nullable(),
   audio_url: z.string().nullable(),
   eval_outputs: z.record(z.string(), evalOutputSchema),
   ended_reason: z.string().nullable(),
@@ -154,9 +155,17 @@ export function unknownFieldsError(keys: string[]): Record<string, unknown> {
   return errorEnvelope(400, message, details)
 }
 
-/** A completed execution page as the server serializes it: one call passed its evals, one did not. */
+/**
+ * A completed execution page as the server serializes it: one call passed its evals, one did not,
+ * one passed with no satisfaction score. `overall_score` is the CSAT evaluator's choice, "1" to
+ * "10" stored as a float; where that evaluation failed, the voice paths store the provider's
+ * success evaluation instead, 1.0 for "true" (`simulate/services/test_executor.py`;
+ * `ee/voice/temporal/activities/voice_xl.py` calculate_voice_csat_score). `csat_score` is
+ * conversation_metrics_data's, null on a voice call the CSAT block scored (it writes only
+ * overall_score).
+ */
 export const completedExecutionPage = {
-  count: 2,
+  count: 3,
   next: null,
   previous: null,
   results: [
@@ -168,7 +177,8 @@ export const completedExecutionPage = {
       timestamp: '2026-08-01T09:02:00Z',
       scenario: 'Refund request',
       scenario_id: 'a1a1a1a1-0000-4000-8000-000000000001',
-      overall_score: 0.42,
+      overall_score: 4,
+      csat_score: null,
       audio_url: null,
       eval_outputs: {
         '5d2c1b0a-0000-4000-8000-00000000e001': {
@@ -201,7 +211,8 @@ export const completedExecutionPage = {
       timestamp: '2026-08-01T09:01:30Z',
       scenario: 'Order status',
       scenario_id: 'a1a1a1a1-0000-4000-8000-000000000002',
-      overall_score: 0.93,
+      overall_score: 9,
+      csat_score: null,
       audio_url: 'https://storage.futureagi.example/recordings/8d1f7b63.mp3',
       eval_outputs: {
         '5d2c1b0a-0000-4000-8000-00000000e001': {
@@ -215,6 +226,32 @@ export const completedExecutionPage = {
         }
       },
       ended_reason: 'assistant-ended-call',
+      test_execution_id: '0e0e0e0e-1111-4222-8333-444455556666'
+    },
+    {
+      id: '9e2a8c74-4d3f-4e7b-9c0a-5b6c7d8e9fa2',
+      status: 'completed',
+      duration: 38,
+      start_time: '2026-08-01T09:00:07Z',
+      timestamp: '2026-08-01T09:01:10Z',
+      scenario: 'Address change',
+      scenario_id: 'a1a1a1a1-0000-4000-8000-000000000003',
+      // the CSAT evaluation failed: the provider's successEvaluation "true", stored as 1.0
+      overall_score: 1,
+      csat_score: null,
+      audio_url: null,
+      eval_outputs: {
+        '5d2c1b0a-0000-4000-8000-00000000e001': {
+          value: 'Passed',
+          reason: 'Stayed within policy.',
+          type: 'Pass/Fail',
+          name: 'Policy adherence',
+          error: false,
+          status: 'completed',
+          skipped: false
+        }
+      },
+      ended_reason: 'customer-ended-call',
       test_execution_id: '0e0e0e0e-1111-4222-8333-444455556666'
     }
   ],

@@ -94,9 +94,13 @@ function shownTests(markdown: string): number {
   return failures.length + rows.length
 }
 
-function notShownCount(markdown: string): number | undefined {
-  const match = /\*\*(\d+) tests not shown here\*\*/.exec(markdown)
-  return match ? Number(match[1]) : undefined
+/** The tests a rendering says it left out: failures above their list, passes in their fold. */
+function notShownCount(markdown: string): number {
+  const figure = (text: string | undefined): number => Number((text ?? '0').replace(/,/g, ''))
+  const failures = /\*\*([\d,]+) of [\d,]+ failed tests not listed here\*\*/.exec(markdown)
+  const inFold = /…and ([\d,]+) more passed tests?, not listed here/.exec(markdown)
+  const wholeFold = /^✅ ([\d,]+) passed, not listed here/m.exec(markdown)
+  return figure(failures?.[1]) + figure(inFold?.[1]) + figure(wholeFold?.[1])
 }
 
 describe('a run of 5,000 failures with emoji and 10,000-character names', () => {
@@ -132,17 +136,23 @@ describe('a run of 5,000 failures with emoji and 10,000-character names', () => 
     expect(failures[0]?.id).toBe(cases[0]?.id)
   })
 
-  it('says in both how many tests are not shown, and where the full report is', () => {
+  it('says in both how many tests are not listed, and where the full report is', () => {
     const reportUrl = result.outputs['report-url'] ?? ''
+    const reportPath = result.outputs['report-path'] ?? ''
     expect(reportUrl).toContain('/testreports/')
     for (const markdown of [result.summary, comment]) {
       const shown = shownTests(markdown)
       expect(shown).toBeGreaterThan(0)
       expect(notShownCount(markdown)).toBe(FAILING + PASSING - shown)
-      const line = markdown.split('\n').find((text) => text.includes('tests not shown here')) ?? ''
+      const line = markdown
+        .split('\n')
+        .find((text) => text.includes('failed tests not listed here'))
       expect(line).toContain(`](${reportUrl})`)
-      expect(line).toContain(result.outputs['report-path'])
+      expect(markdown.indexOf(line ?? '')).toBeLessThan(markdown.indexOf('### Failed tests'))
     }
+    // the report file is on the runner: the job summary names it, the PR comment does not
+    expect(result.summary).toContain(`the report file \`${reportPath}\``)
+    expect(comment).not.toContain(reportPath)
   })
 
   it('shortens the 10,000-character names there, keeping their start and end', () => {
@@ -151,8 +161,9 @@ describe('a run of 5,000 failures with emoji and 10,000-character names', () => 
         const name = longName(i)
         // booleans: a failing toContain would print the whole megabyte
         expect(markdown.includes(name.slice(0, 1_000)), `name ${i} in full`).toBe(false)
-        expect(markdown.includes(`❌ **${name.slice(0, 60)}`), `start of name ${i}`).toBe(true)
-        expect(markdown.includes(`${name.slice(-25)}**`), `end of name ${i}`).toBe(true)
+        // each name links to its result in Octomind
+        expect(markdown.includes(`❌ **[${name.slice(0, 60)}`), `start of name ${i}`).toBe(true)
+        expect(markdown.includes(`${name.slice(-25)}](`), `end of name ${i}`).toBe(true)
       }
       const entries = markdown.split('\n').filter((line) => line.startsWith('❌ **'))
       expect(Math.max(...entries.map((line) => line.length))).toBeLessThan(700)

@@ -147,37 +147,45 @@ const KEYS = [
 
 describe('comment-group: one combined comment for the legs of a matrix', () => {
   it('holds every leg’s section, round after round, when four legs write at once', async () => {
-    const rounds: { pass: Record<Browser | 'testifly', boolean>; headlines: string[] }[] = [
+    const rounds: {
+      pass: Record<Browser | 'testifly', boolean>
+      heading: string
+      headlines: string[]
+    }[] = [
       {
         pass: { CHROMIUM: true, FIREFOX: false, SAFARI: true, testifly: true },
+        heading: '## ❌ e2e · browsers: 1 of 4 legs failed — Octomind \\(FIREFOX\\)',
         headlines: [
-          '## ✅ Octomind (CHROMIUM): all 3 tests passed',
-          '## ❌ Octomind (FIREFOX): 1 of 3 tests failed',
-          '## ✅ Octomind (SAFARI): all 3 tests passed',
-          '## ✅ Testifly (eu): all 2 tests passed'
+          '### ✅ Octomind (CHROMIUM): all 3 tests passed',
+          '### ❌ Octomind (FIREFOX): 1 of 3 tests failed',
+          '### ✅ Octomind (SAFARI): all 3 tests passed',
+          '### ✅ Testifly (eu): all 2 tests passed'
         ]
       },
       {
         pass: { CHROMIUM: false, FIREFOX: true, SAFARI: true, testifly: false },
+        heading:
+          '## ❌ e2e · browsers: 2 of 4 legs failed — Octomind \\(CHROMIUM\\), Testifly \\(eu\\)',
         headlines: [
-          '## ❌ Octomind (CHROMIUM): 1 of 3 tests failed',
-          '## ✅ Octomind (FIREFOX): all 3 tests passed',
-          '## ✅ Octomind (SAFARI): all 3 tests passed',
-          '## ❌ Testifly (eu): 1 of 2 tests failed'
+          '### ❌ Octomind (CHROMIUM): 1 of 3 tests failed',
+          '### ✅ Octomind (FIREFOX): all 3 tests passed',
+          '### ✅ Octomind (SAFARI): all 3 tests passed',
+          '### ❌ Testifly (eu): 1 of 2 tests failed'
         ]
       },
       {
         pass: { CHROMIUM: true, FIREFOX: true, SAFARI: false, testifly: true },
+        heading: '## ❌ e2e · browsers: 1 of 4 legs failed — Octomind \\(SAFARI\\)',
         headlines: [
-          '## ✅ Octomind (CHROMIUM): all 3 tests passed',
-          '## ✅ Octomind (FIREFOX): all 3 tests passed',
-          '## ❌ Octomind (SAFARI): 1 of 3 tests failed',
-          '## ✅ Testifly (eu): all 2 tests passed'
+          '### ✅ Octomind (CHROMIUM): all 3 tests passed',
+          '### ✅ Octomind (FIREFOX): all 3 tests passed',
+          '### ❌ Octomind (SAFARI): 1 of 3 tests failed',
+          '### ✅ Testifly (eu): all 2 tests passed'
         ]
       }
     ]
     let commentId: number | undefined
-    for (const [round, { pass, headlines }] of rounds.entries()) {
+    for (const [round, { pass, heading, headlines }] of rounds.entries()) {
       for (const browser of BROWSERS)
         octomind[browser].options.script = octomindScript(pass[browser])
       testifly.options.script = testiflyScript(pass.testifly)
@@ -204,13 +212,17 @@ describe('comment-group: one combined comment for the legs of a matrix', () => {
       expect(sections.map((s) => s.key)).toEqual(KEYS)
       sections.forEach((section, i) => {
         expect(section.text.split('\n')[0]).toBe(sectionStart(KEYS[i] ?? ''))
-        // the leg's hidden record of its run, then its report
+        // the leg's hidden record of its run and its verdict, then its report
         expect(section.text.split('\n')[1]).toMatch(
           /^<!-- testgate-digest:2:[\w-]+\.[\w-]{22} -->$/
         )
-        expect(section.text.split('\n')[2], `round ${round + 1}`).toBe(headlines[i])
+        expect(section.text.split('\n')[2]).toMatch(/^<!-- testgate-verdict:\w+:\w+:\S+ -->$/)
+        expect(section.text.split('\n')[3], `round ${round + 1}`).toBe(headlines[i])
+        // compact: no counts table of its own
+        expect(section.text).not.toContain('| Total |')
       })
-      expect(comment?.body).toContain('## testgate · e2e · browsers')
+      // the group's overall verdict first, from the sections as the last leg to write saw them
+      expect(comment?.body.split('\n')[2], `round ${round + 1}`).toBe(heading)
       expect(comment?.body.length).toBeLessThanOrEqual(65_536)
     }
   }, 180_000)
@@ -251,7 +263,8 @@ describe('comment-group: one combined comment for the legs of a matrix', () => {
     expect(firefoxSection).toContain('Re-run of 1 failed test from attempt 1')
     expect(firefoxSection).toContain('⚠️ **1 flaky** (failed, then passed on the same commit)')
     expect(firefoxSection).toContain('all 3 tests passed')
-    expect(sections[0]?.text).toContain('## ✅ Octomind (CHROMIUM): all 3 tests passed')
+    expect(sections[0]?.text).toContain('### ✅ Octomind (CHROMIUM): all 3 tests passed')
+    expect(comment?.body.split('\n')[2]).toBe('## ✅ e2e · browsers: all 2 legs passed')
   }, 60_000)
 
   it('keeps the oldest of two copies, moving the newer one’s sections into it', async () => {
@@ -277,8 +290,12 @@ describe('comment-group: one combined comment for the legs of a matrix', () => {
     const sections = parseGroupComment(oldest.body)
     expect(sections.map((s) => s.key)).toEqual([KEYS[0], KEYS[1], gone])
     expect(sections[0]?.text).toContain('## ⏳ old')
-    expect(sections[1]?.text).toContain('## ✅ Octomind (FIREFOX): all 3 tests passed')
+    expect(sections[1]?.text).toContain('### ✅ Octomind (FIREFOX): all 3 tests passed')
     expect(sections[2]?.text).toContain('## ✅ a leg of its own')
+    // an older testgate's sections count by their headlines
+    expect(oldest.body.split('\n')[2]).toBe(
+      '## ⏳ e2e · browsers: 2 of 3 legs passed; 1 without a verdict yet — old'
+    )
     expect(stranger.body).toBe(`${groupMarker(GROUP)}\nmine`)
   })
 

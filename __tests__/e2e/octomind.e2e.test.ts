@@ -37,6 +37,9 @@ const deploymentEvent = {
 
 /** Current v3 results name only their test-case version (OpenAPI file of 2026-01). */
 const label = (testCase: OctomindTestCase): string => `test case version ${versionIdOf(testCase)}`
+/** How the summary and the comment show such a test: its version's first 8 characters, linked to its result. */
+const shown = (testCase: OctomindTestCase): string =>
+  `[test ${versionIdOf(testCase).slice(0, 8)}…](`
 
 const allPass = CASES.map((c) => ({ testCaseId: c.id, status: 'PASSED' }))
 const oneFails = [
@@ -106,7 +109,7 @@ describe('octomind, end to end through dist/index.js', () => {
       `${octomind.url}/testreports/${result.outputs['run-id']}`
     )
     expect(result.summary).toContain('✅ Octomind: all 3 tests passed')
-    for (const testCase of CASES) expect(result.summary).toContain(label(testCase))
+    for (const testCase of CASES) expect(result.summary).toContain(shown(testCase))
 
     const [execute, ...moreExecutes] = octomind.requestsTo('execute')
     expect(moreExecutes).toHaveLength(0)
@@ -147,7 +150,7 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(result.errors.join('\n')).toContain('Octomind: 1 of 3 tests failed')
     const comment = github.commentsOn(7)[0]?.body ?? ''
     expect(comment).toContain('❌ Octomind: 1 of 3 tests failed')
-    const failure = comment.indexOf(`**${label(CASES[1]!)}**`)
+    const failure = comment.indexOf(`**${shown(CASES[1]!)}`)
     const passedFold = comment.indexOf('2 passed')
     expect(failure).toBeGreaterThan(0)
     expect(failure).toBeLessThan(passedFold)
@@ -155,8 +158,9 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(comment).toMatch(
       /\[trace\]\(https:\/\/storage\.example\.test\/traces\/[0-9a-f-]{36}-trace\.zip\)/
     )
+    // the result's page is the name's link
     expect(comment).toMatch(
-      /\[result\]\(http:\/\/127\.0\.0\.1:\d+\/testtargets\/3435918b[^)]+\/testresults\//
+      /\*\*\[test [0-9a-f]{8}…\]\(http:\/\/127\.0\.0\.1:\d+\/testtargets\/3435918b[^)]+\/testresults\//
     )
   })
 
@@ -481,7 +485,9 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(report.tests.map((test) => [test.id, test.name])).toEqual(
       CASES.map((testCase) => [versionIdOf(testCase), label(testCase)])
     )
-    for (const testCase of CASES) expect(result.summary).toContain(label(testCase))
+    // the summary shows the version short, linked to its result; the report file keeps it whole
+    for (const testCase of CASES) expect(result.summary).toContain(shown(testCase))
+    expect(result.summary).not.toContain('test case version')
     // the result, new each run, is only the link that leads to it
     for (const id of resultIds) expect(result.summary).toContain(`/testresults/${id})`)
     expect(octomind.requestsTo('test-cases')).toHaveLength(0)

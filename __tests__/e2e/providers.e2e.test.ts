@@ -90,7 +90,9 @@ describe.each(VENDORS)('$display, end to end through dist/index.js', (vendorCase
       `${vendorCase.display}: 1 of ${vendorCase.total} tests failed`
     )
     const body = world.github.commentsOn(21)[0]?.body ?? ''
-    expect(body).toContain(`❌ **${vendorCase.failingTest}**`)
+    // named as it is, or linked to its page where the vendor has one (Octomind's result)
+    const entry = [`❌ **${vendorCase.failingTest}**`, `❌ **[${vendorCase.failingTest}](`]
+    expect(entry.some((text) => body.includes(text))).toBe(true)
     expect(body).toContain(vendorCase.failingError)
     expect(body.indexOf(vendorCase.failingTest)).toBeLessThan(body.indexOf('passed</summary>'))
   })
@@ -343,8 +345,8 @@ describe('Future AGI specifics', () => {
     expect(result.summary).toContain('user: I want my money back!')
     expect(result.summary).toContain('[recording](https://recordings.futureagi.example/call-3.wav)')
     expect(result.summary).toContain('| Test | Duration | Score | Links |')
-    expect(result.summary).toContain('| ✅ Refund request \\(call 1\\) | 42s | 0.92 |')
-    expect(result.summary).toContain('❌ **Angry customer** · failed · 42s · score 0.31')
+    expect(result.summary).toContain('| ✅ Refund request \\(call 1\\) | 42s | 9 |')
+    expect(result.summary).toContain('❌ **Angry customer** · failed · 42s · score 3')
   })
 
   it('reads every page of calls', async () => {
@@ -498,9 +500,11 @@ describe('Empirical specifics', () => {
 
     expect(result.exitCode).toBe(1)
     expect(result.outputs).toMatchObject({ status: 'failed', passed: '1', failed: '1' })
-    expect(result.summary).toContain('❌ Empirical: 1 of 2 tests failed \\(1 errored\\)')
+    // the words name the errored test as the counts table does: Failed 0, Errored 1
+    expect(result.summary).toContain('❌ Empirical: 1 of 2 tests errored')
+    expect(result.summary).toContain('| 2 | 1 | 0 | 1 | 0 |')
     expect(result.summary).not.toContain('all 2 tests passed')
-    expect(result.errors.join('\n')).toContain('Empirical: 1 of 2 tests failed (1 errored)')
+    expect(result.errors.join('\n')).toContain('Empirical: 1 of 2 tests errored')
   })
 
   it('fails an ended run with no tests by default', async () => {
@@ -699,13 +703,44 @@ describe('verdict policy, end to end through dist/index.js', () => {
     const result = await run({ ...futureAgi(sim.url), 'min-score': '7' })
 
     expect(result.exitCode).toBe(1)
-    expect(result.outputs).toMatchObject({ status: 'passed', 'decided-by': 'min-score' })
+    // the outputs say what the step decided: `passed` only ever for a step that passed
+    expect(result.outputs).toMatchObject({
+      status: 'failed',
+      'decided-by': 'min-score',
+      passed: '2',
+      failed: '1'
+    })
     expect(result.errors.join('\n')).toContain(
       'Future AGI: all 3 tests passed%0AThe step fails, decided by min-score: Score: lowest 6.5 of 3 scored tests, 1 of 3 below (minimum 7).'
     )
-    expect(result.summary).toContain('❌ Future AGI: all 3 tests passed, below min-score')
+    // the call that broke the threshold is a failure, listed first, its score beside the threshold
+    expect(result.summary).toContain('❌ Future AGI: 1 of 3 tests failed \\(1 below min-score 7\\)')
+    expect(result.summary).toContain('| 3 | 2 | 1 | 0 |')
+    expect(result.summary).toContain('❌ **Angry customer** · score 6.5, below min-score 7')
+    expect(result.summary.indexOf('Angry customer')).toBeLessThan(
+      result.summary.indexOf('✅ 2 passed</summary>')
+    )
+    expect(result.summary).not.toContain('| ✅ Angry customer')
     expect(result.summary).toContain(
       'Score: lowest 6.5 of 3 scored tests, 1 of 3 below \\(minimum 7\\) ✗'
+    )
+  })
+
+  it("does not judge the 0/1 fallback Future AGI's server stores when a call's score failed", async () => {
+    // CSAT failed on one call: the server stored its success evaluation, "true", as 1.0
+    const scenarios = scoredCalls().map((scenario, i) =>
+      i === 1 ? { ...scenario, outcome: { ...scenario.outcome, overall_score: 1 } } : scenario
+    )
+    const sim = await start(futureAgiSim('pass', { scenarios }))
+    const result = await run({ ...futureAgi(sim.url), 'min-score': '6' })
+
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs).toMatchObject({ status: 'passed', 'decided-by': 'none', failed: '0' })
+    expect(result.summary).toContain(
+      'Score: lowest 9 of 2 scored tests \\(minimum 6\\); 1 test without a score, not judged ✓'
+    )
+    expect(result.summary).toContain(
+      '| ✅ Angry customer | 42s | 1: fallback or a score of 1, not judged |'
     )
   })
 

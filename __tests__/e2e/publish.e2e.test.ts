@@ -233,10 +233,10 @@ describe('publishing to Testmo', () => {
     expect(errors).toContain(
       'Testmo run: Testmo: POST /projects/1/automation/runs failed with HTTP 401: Unauthenticated.'
     )
-    expect(errors).toContain('Octomind: 2 of 12 tests failed')
+    expect(errors).toContain('Octomind: 1 of 12 tests failed, 1 errored')
     expect(result.outputs).toMatchObject({ status: 'failed', total: '12', 'report-path': path })
     expect(result.outputs['testmo-run-id']).toBeUndefined()
-    expect(result.summary).toContain('❌ Octomind: 2 of 12 tests failed')
+    expect(result.summary).toContain('❌ Octomind: 1 of 12 tests failed, 1 errored')
     expect(github.commentsOn(9)).toHaveLength(1)
     expect(JSON.parse(await readFile(path, 'utf8')).counts.total).toBe(12)
     const printed = result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'))

@@ -178,6 +178,13 @@ describe.each(CASES)(
           passed: '5',
           failed: '0'
         })
+        // the fold counts what the headline does, and says which of its passes it does not list
+        for (const markdown of [second.summary, ourComment()?.body ?? '']) {
+          expect(markdown).toContain('all 5 tests passed')
+          expect(markdown).toContain(
+            '<summary>✅ 5 passed · 3 of them in attempt 1, counted, not listed</summary>'
+          )
+        }
       }
     )
 

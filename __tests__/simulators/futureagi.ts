@@ -37,7 +37,10 @@ export interface FutureAgiScenario {
   outcome: {
     status: string
     evals?: FutureAgiEval[]
+    /** The CSAT evaluator's 1–10, or where it failed the 0/1 fallback (see the contract). */
     overall_score?: number
+    /** conversation_metrics_data's CSAT, set on chat and SDK calls only. */
+    csat_score?: number
     transcript?: { speaker_role: string; content: string }[]
     audio_url?: string
     ended_reason?: string
@@ -248,6 +251,7 @@ export class FutureAgiSimulator extends SimServer {
           scenario: scenario.name,
           scenario_id: scenario.id,
           overall_score: null,
+          csat_score: null,
           audio_url: null,
           eval_outputs: {},
           ended_reason: null,
@@ -280,6 +284,7 @@ function finalCall(scenario: FutureAgiScenario, callIndex: number): Record<strin
   return {
     duration: 42 + callIndex,
     overall_score: outcome.overall_score ?? null,
+    csat_score: outcome.csat_score ?? null,
     audio_url: outcome.audio_url ?? null,
     ended_reason: outcome.ended_reason ?? 'customer-ended-call',
     transcript: outcome.transcript ?? [],

@@ -3,6 +3,7 @@ import { commentMarker } from '../../src/report/comment.js'
 import {
   groupMarker,
   groupSectionOf,
+  headingIsCurrent,
   MIN_SHARES,
   otherSections,
   parseGroupComment,
@@ -16,7 +17,9 @@ import {
   shortened,
   type Section
 } from '../../src/report/group-comment.js'
-import { COMMENT_LIMITS } from '../../src/report/markdown.js'
+import { COMMENT_LIMITS, type RenderContext } from '../../src/report/markdown.js'
+import { groupHeading, HEADING_ROOM } from '../../src/report/group-heading.js'
+import { evaluatePolicy } from '../../src/report/policy.js'
 import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
 
 const test = (
@@ -52,12 +55,7 @@ function sectionFor(
   const text = renderSection(
     report(tests),
     { vendor: 'Octomind', leg: leg.variant },
-    {
-      key,
-      header,
-      footer: '<sub>testgate</sub>',
-      max
-    }
+    { key, header, max }
   )
   return { key, text }
 }
@@ -95,11 +93,11 @@ describe('renderGroupComment and parseGroupComment', () => {
     expect(body.split('\n').slice(0, 3)).toEqual([
       '<!-- testgate-group:e2e -->',
       '',
-      '## testgate · e2e'
+      '## ❌ e2e: 1 of 3 legs failed — Octomind \\(FIREFOX\\)'
     ])
     expect(renderGroupComment('e2e', [firefox, safari, chromium])).toBe(body)
     expect(parseGroupComment(body)).toEqual([chromium, firefox, safari])
-    expect(sectionOf(body, firefox.key)).toContain('❌ Octomind (FIREFOX): 1 of 1 test failed')
+    expect(sectionOf(body, firefox.key)).toContain('### ❌ Octomind (FIREFOX): 1 of 1 test failed')
   })
 
   it("replaces one leg's section and keeps the others byte for byte", () => {
@@ -107,7 +105,11 @@ describe('renderGroupComment and parseGroupComment', () => {
     const fixed = sectionFor({ variant: 'FIREFOX' }, [test('Login', 'passed')])
     const after = renderGroupComment('e2e', [...otherSections([before], fixed.key), fixed])
     expect(parseGroupComment(after)).toEqual([chromium, fixed, safari])
-    expect(after.replace(fixed.text, firefox.text)).toBe(before)
+    // the heading is the verdict of the sections the comment holds now
+    expect(after.split('\n')[2]).toBe('## ✅ e2e: all 3 legs passed')
+    expect(after.replace(fixed.text, firefox.text).split('\n').slice(3)).toEqual(
+      before.split('\n').slice(3)
+    )
   })
 
   it('drops what is not a whole section, and reads a body whose lines end in CRLF', () => {
@@ -124,18 +126,19 @@ describe('renderGroupComment and parseGroupComment', () => {
     expect(parseGroupComment(body)).toEqual([chromium, safari])
   })
 
-  it('carries hidden lines of the leg right after its start marker (a digest)', () => {
+  it('carries hidden lines of the leg right after its start marker (a digest, its verdict)', () => {
     const digest = '<!-- testgate-digest:1:abc -->'
     const section = sectionFor({ variant: 'CHROMIUM' }, [test('Login', 'passed')], digest)
-    expect(section.text.split('\n').slice(0, 3)).toEqual([
+    expect(section.text.split('\n').slice(0, 4)).toEqual([
       sectionStart(section.key),
       digest,
-      '## ✅ Octomind (CHROMIUM): all 1 test passed'
+      '<!-- testgate-verdict:passed:passes:Octomind%20%28CHROMIUM%29 -->',
+      '### ✅ Octomind (CHROMIUM): all 1 test passed'
     ])
     const body = renderGroupComment('e2e', [section, firefox])
     expect(sectionOf(body, section.key)).toBe(section.text)
-    expect(shortened(section).text.split('\n').slice(0, 3)).toEqual(
-      section.text.split('\n').slice(0, 3)
+    expect(shortened(section).text.split('\n').slice(0, 4)).toEqual(
+      section.text.split('\n').slice(0, 4)
     )
   })
 
@@ -145,6 +148,90 @@ describe('renderGroupComment and parseGroupComment', () => {
     const copy = renderGroupComment('e2e', [stale, safari])
     expect(otherSections([oldest, copy], firefox.key)).toEqual([chromium, safari])
     expect(otherSections([oldest, copy], chromium.key)).toEqual([safari])
+  })
+})
+
+describe("the group's overall verdict", () => {
+  const leg = (variant: string, tests: TestResult[]) => sectionFor({ variant }, tests)
+  const pass = [test('Login', 'passed')]
+  const fail = [test('Login', 'failed', { error: 'boom' }), test('Cart', 'passed')]
+
+  it('opens the comment with the legs that failed, named, whichever order they write in', () => {
+    const legs = [
+      leg('CHROMIUM', pass),
+      leg('FIREFOX', fail),
+      leg('SAFARI', pass),
+      leg('EDGE', fail)
+    ]
+    const body = renderGroupComment('e2e', legs)
+    expect(body.split('\n')[2]).toBe(
+      '## ❌ e2e: 2 of 4 legs failed — Octomind \\(EDGE\\), Octomind \\(FIREFOX\\)'
+    )
+    expect(renderGroupComment('e2e', [...legs].reverse())).toBe(body)
+    expect(groupHeading('e2e', [leg('CHROMIUM', pass)])).toBe('## ✅ e2e: its 1 leg passed')
+    expect(groupHeading('e2e', [])).toBe('## testgate · e2e')
+  })
+
+  it('is computed from the sections present, never left as it was', () => {
+    const failing = leg('FIREFOX', fail)
+    const before = renderGroupComment('e2e', [leg('CHROMIUM', pass), failing])
+    expect(headingIsCurrent('e2e', before)).toBe(true)
+    const fixed = leg('FIREFOX', pass)
+    const after = renderGroupComment('e2e', [...otherSections([before], fixed.key), fixed])
+    expect(after.split('\n')[2]).toBe('## ✅ e2e: all 2 legs passed')
+    // a heading that does not say what the sections under it say is stale
+    const stale = after.replace('## ✅ e2e: all 2 legs passed', '## testgate · e2e')
+    expect(headingIsCurrent('e2e', stale)).toBe(false)
+    expect(headingIsCurrent('e2e', after.replace(/\n/g, '\r\n'))).toBe(true)
+  })
+
+  it('says which legs have no verdict yet or did not pass without failing the step', () => {
+    const section = (variant: string, run: RunReport, context: Partial<RenderContext>) => {
+      const key = keyOf({ variant })
+      const text = renderSection(
+        run,
+        { vendor: 'Octomind', leg: variant, ...context },
+        { key, max: planSection('e2e', []).max }
+      )
+      return { key, text }
+    }
+    const started = section('SAFARI', report([]), { startedOnly: true })
+    // fail-on: never lets a failed run pass the step: not a failed leg, not a passed one
+    const allowed = section('EDGE', report(fail), {
+      policy: evaluatePolicy(report(fail), { failOn: [] })
+    })
+    expect(groupHeading('e2e', [leg('CHROMIUM', pass), started, allowed])).toBe(
+      '## ⚠️ e2e: 1 of 3 legs passed; 1 did not pass — Octomind \\(EDGE\\); 1 without a verdict yet — Octomind \\(SAFARI\\)'
+    )
+  })
+
+  it('reads a section an older testgate wrote by its headline', () => {
+    const key = keyOf({ variant: 'WEBKIT' })
+    const headline = '## ❌ Octomind (WEBKIT): 1 of 3 tests failed'
+    const older = { key, text: [sectionStart(key), headline, sectionEnd(key)].join('\n') }
+    expect(groupHeading('e2e', [older, leg('CHROMIUM', pass)])).toBe(
+      '## ❌ e2e: 1 of 2 legs failed — Octomind \\(WEBKIT\\)'
+    )
+  })
+
+  it('names three legs and counts the rest, and stays within its room', () => {
+    const legs = ['A', 'B', 'C', 'D', 'E'].map((v) => leg(`${v}${'&'.repeat(80)}`, fail))
+    const heading = groupHeading('e2e', legs)
+    expect(heading.length).toBeLessThanOrEqual(groupHeading('e2e', []).length + HEADING_ROOM)
+    expect(heading.startsWith('## ❌ e2e: 5 of 5 legs failed')).toBe(true)
+    const short = ['A', 'B', 'C', 'D', 'E'].map((v) => leg(v, fail))
+    expect(groupHeading('e2e', short)).toBe(
+      '## ❌ e2e: 5 of 5 legs failed — Octomind \\(A\\), Octomind \\(B\\), Octomind \\(C\\), and 2 more'
+    )
+  })
+
+  it('keeps each leg compact: a short headline, its failures, its passes folded', () => {
+    const section = leg('FIREFOX', fail).text
+    expect(section).toContain('### ❌ Octomind (FIREFOX): 1 of 2 tests failed')
+    expect(section).not.toContain('| Total |')
+    expect(section).not.toContain('<sub>')
+    expect(section).toContain('#### Failed tests (1)\n\n❌ **Login** · failed')
+    expect(section).toContain('<details><summary>✅ 1 passed</summary>')
   })
 })
 
@@ -162,10 +249,11 @@ describe('hostile text cannot forge a section', () => {
     const attacker = sectionFor({ variant: 'FIREFOX' }, [
       test(`evil ${forgery}`, 'failed', { error: `boom\n${forgery}\nmore` })
     ])
-    // No line of the attacker's section but its own two markers reads as a marker.
+    // No line of the attacker's section but its own markers and verdict reads as a marker.
     const lines = attacker.text.split('\n')
     expect(lines.filter((line) => line.startsWith('<!--'))).toEqual([
       sectionStart(attacker.key),
+      '<!-- testgate-verdict:failed:fails:Octomind%20%28FIREFOX%29 -->',
       sectionEnd(attacker.key)
     ])
     expect(attacker.text).toContain('\uFE64!-- testgate-leg:octomind:tt-1:e2e:variant=CHROMIUM -->')
@@ -192,7 +280,7 @@ describe('hostile text cannot forge a section', () => {
 })
 
 describe('planSection: the budget of a leg', () => {
-  const room = COMMENT_LIMITS.max - renderGroupComment('g', []).length
+  const room = COMMENT_LIMITS.max - renderGroupComment('g', []).length - HEADING_ROOM
   const big = (n: number, size: number): Section => {
     const key = `octomind:t:j:name=leg${n}`
     const filler = 'x'.repeat(size - sectionStart(key).length - sectionEnd(key).length - 2)
@@ -235,6 +323,6 @@ describe('planSection: the budget of a leg', () => {
     const body = renderGroupComment('e2e', sections)
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMITS.max)
     expect(parseGroupComment(body)).toHaveLength(4)
-    for (const section of parseGroupComment(body)) expect(section.text).toContain('not shown here')
+    for (const section of parseGroupComment(body)) expect(section.text).toContain('not listed here')
   })
 })

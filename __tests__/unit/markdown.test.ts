@@ -12,6 +12,7 @@ import {
 } from '../../src/report/markdown.js'
 import { countTests, type RunReport, type TestResult } from '../../src/report/model.js'
 import { summaryMarkdown } from '../../src/report/summary.js'
+import { SUMMARY_LIMITS } from '../../src/report/budget.js'
 import { shortenName, truncateMiddle } from '../../src/core/text.js'
 
 function report(tests: TestResult[], status: RunReport['status'] = 'failed'): RunReport {
@@ -171,8 +172,50 @@ describe('renderReport', () => {
     expect(body).toContain('failing test number 0')
     expect(body).toMatch(/…and \d+ more failed tests/)
     expect(body).toContain('characters omitted')
-    expect(body).toContain('3000 passed')
+    expect(body).toContain('3,000 passed')
     expect(body.trimEnd().endsWith('</sub>')).toBe(true)
+  })
+
+  it("counts a re-run's earlier passes in its fold, and says they are counted, not listed", () => {
+    /** A re-run of one test after attempt 1, in which 4 others passed. */
+    const rerun = (status: 'passed' | 'failed'): RunReport => {
+      const own = report([test('Scenario 2', status)], status)
+      const counts = { ...own.counts, total: 5, passed: own.counts.passed + 4 }
+      const rerunOf = { attempt: 1, runId: 'r0', rerun: 1, passed: 4, notRerun: 0, outside: [] }
+      return { ...own, counts, rerunOf }
+    }
+    const md = summaryMarkdown(rerun('passed'), { vendor: 'Octomind' })
+    expect(md).toContain('## ✅ Octomind: all 5 tests passed')
+    expect(md).toContain(
+      '<details><summary>✅ 5 passed · 4 of them in attempt 1, counted, not listed</summary>'
+    )
+    expect(md).toContain('| ✅ Scenario 2 |')
+    // a re-run whose selection all failed still counts the earlier passes, in a line of their own
+    const failing = summaryMarkdown(rerun('failed'), { vendor: 'Octomind' })
+    expect(failing).toContain('\n✅ 4 passed · 4 of them in attempt 1, counted, not listed\n')
+    expect(failing).not.toContain('<details>')
+  })
+
+  it("links a test's name to its page at the vendor, and shows a short name where there is one", () => {
+    const page = { label: 'result', url: 'https://app.example/r/1/t/1', kind: 'page' as const }
+    const trace = { label: 'trace', url: 'https://t.example/1.zip', kind: 'artifact' as const }
+    const md = summaryMarkdown(
+      report([
+        test('test case version feedface-0000-4000-8000-000000000001', 'failed', {
+          shortName: 'test feedface',
+          links: [page, trace],
+          error: 'boom'
+        }),
+        test('Checkout', 'passed', { links: [{ ...page, url: 'https://app.example/r/1/t/2' }] })
+      ]),
+      { vendor: 'Octomind' }
+    )
+    expect(md).toContain(
+      '❌ **[test feedface](https://app.example/r/1/t/1)** · failed · [trace](https://t.example/1.zip)'
+    )
+    expect(md).toContain('| ✅ [Checkout](https://app.example/r/1/t/2) |  |  |')
+    expect(md).not.toContain('[result]')
+    expect(md).not.toContain('feedface-0000')
   })
 
   it('says a run was only started, and explains a timeout', () => {
@@ -249,13 +292,23 @@ describe('size budgets', () => {
   }
   const failures = (count: number, name: (i: number) => string, error: string): TestResult[] =>
     Array.from({ length: count }, (_, i) => test(name(i), 'failed', { error }))
-  const notShown = (markdown: string): number | undefined => {
-    const match = /\*\*(\d+) tests? not shown here\*\*/.exec(markdown)
-    return match ? Number(match[1]) : undefined
+  /** Every test a rendering says it left out: failures, and the tests of each fold. */
+  const notShown = (markdown: string): number => {
+    const figure = (text: string): number => Number(text.replace(/,/g, ''))
+    const failures = /\*\*([\d,]+) of [\d,]+ failed tests? not listed here\*\*/.exec(markdown)
+    const folds = [
+      ...markdown.matchAll(/…and ([\d,]+) more (?:passed|skipped) tests?, not listed/g)
+    ]
+    const wholeFolds = [...markdown.matchAll(/^(?:✅|⏭️) ([\d,]+) \w+, not listed here/gm)]
+    return (
+      (failures ? figure(failures[1]!) : 0) +
+      [...folds, ...wholeFolds].reduce((sum, match) => sum + figure(match[1]!), 0)
+    )
   }
   /** Failure entries and table rows a rendering shows. */
   const shown = (markdown: string): number =>
-    (markdown.match(/^❌ \*\*/gm) ?? []).length + (markdown.match(/^\| (✅|⏭️) /gm) ?? []).length
+    (markdown.match(/^(❌|💥) \*\*/gmu) ?? []).length +
+    (markdown.match(/^\| (✅|⏭️) /gm) ?? []).length
 
   it('counts UTF-8 bytes as GitHub does: emoji 4, CJK 3', () => {
     expect(utf8Bytes('🔥')).toBe(4)
@@ -297,49 +350,83 @@ describe('size budgets', () => {
     expect(notShown(body)).toBe(2_000 - shown(body))
   })
 
-  it('counts every test left out, of failures and folded tables, in one line with both places', () => {
+  it('says above the failures how many failures are left out, and where every test is', () => {
     const tests = [
       ...failures(300, (i) => `failing ${i}`, 'E'.repeat(1_400)),
       ...Array.from({ length: 3_000 }, (_, i) => test(`passing ${i}`, 'passed')),
       ...Array.from({ length: 40 }, (_, i) => test(`skipped ${i}`, 'skipped'))
     ]
-    const body = commentBody(report(tests), context, marker)
-    const lines = body.split('\n').filter((line) => line.includes('not shown here**'))
-    expect(lines).toHaveLength(1)
-    expect(notShown(body)).toBe(3_340 - shown(body))
-    expect(lines[0]).toContain('[Octomind report](https://app.example/r/1)')
-    expect(lines[0]).toContain(
-      'the report file `/home/runner/work/_temp/testgate/octomind-run-1.json`'
-    )
-    // the line comes before the lists it speaks of
-    expect(body.indexOf(lines[0]!)).toBeLessThan(body.indexOf('### Failed tests'))
+    const md = renderReport(report(tests), context, { ...SUMMARY_LIMITS, max: 200_000 })
+    const line = md.split('\n').find((text) => text.includes('failed tests not listed here**'))
+    expect(line).toMatch(/^⚠️ \*\*[\d,]+ of 300 failed tests not listed here\*\*/)
+    expect(line).toContain('[Octomind report](https://app.example/r/1)')
+    // the job summary names the report file, on the runner where the summary is read
+    expect(line).toContain('the report file `/home/runner/work/_temp/testgate/octomind-run-1.json`')
+    expect(md.indexOf(line!)).toBeLessThan(md.indexOf('### Failed tests'))
+    expect(notShown(md)).toBe(3_340 - shown(md))
   })
 
-  it('fits the not-shown line and every group even when almost nothing else fits', () => {
+  it('says in the fold which passed tests it left out, never above failures it lists whole', () => {
+    const tests = [
+      ...failures(7, (i) => `failing ${i}`, 'boom'),
+      ...Array.from({ length: 5 }, (_, i) => test(`erroring ${i}`, 'errored', { error: 'crash' })),
+      ...Array.from({ length: 1_988 }, (_, i) =>
+        test(`Passing check number ${i} with a name long enough to take room`, 'passed')
+      )
+    ]
+    const body = commentBody(report(tests), context, marker)
+    expect(body).toContain('## ❌ Octomind: 7 of 2,000 tests failed, 5 errored')
+    expect(body).toContain('| 2,000 | 1,988 | 7 | 5 | 0 |')
+    expect(body).not.toContain('⚠️')
+    expect(body).not.toContain('failed tests not listed')
+    const summary = /<summary>✅ 1,988 passed · ([\d,]+) not listed here<\/summary>/.exec(body)
+    expect(summary).not.toBeNull()
+    expect(body).toContain(
+      `…and ${summary![1]} more passed tests, not listed here to stay within GitHub's size limit: see the [Octomind report](https://app.example/r/1).`
+    )
+    // a PR reader cannot open a file on the runner: the comment does not point there
+    expect(body).not.toContain('report file')
+    expect(body.indexOf('### Failed tests (12)')).toBeLessThan(body.indexOf('<details>'))
+    expect(notShown(body)).toBe(2_000 - shown(body))
+  })
+
+  it('fits the not-listed lines and every group even when almost nothing else fits', () => {
     const tests = [
       ...failures(50, (i) => `failing ${i}`, 'E'.repeat(500)),
       ...Array.from({ length: 50 }, (_, i) => test(`passing ${i} ${'p'.repeat(200)}`, 'passed'))
     ]
-    for (let max = 700; max <= 3_000; max += 100) {
+    for (let max = 800; max <= 3_000; max += 100) {
       const limits = { max, measure: utf16Units, maxErrorChars: 500 }
       const md = renderReport(report(tests), context, limits, { header: marker, footer: 'footer' })
       expect(md.length).toBeLessThanOrEqual(max)
       expect(notShown(md)).toBe(100 - shown(md))
-      expect(md).toMatch(/…and \d+ more failed tests, not shown here\./)
+      expect(md).toMatch(/…and [\d,]+ more failed tests, not listed here\./)
       expect(md).toMatch(/✅ 50 passed/)
     }
-    const tight = { max: 800, measure: utf16Units, maxErrorChars: 500 }
+    const tight = { max: 900, measure: utf16Units, maxErrorChars: 500 }
     const md = renderReport(report(tests), context, tight, { header: marker, footer: 'footer' })
-    expect(md).toContain('…and 50 more failed tests, not shown here.')
-    expect(md).toContain("✅ 50 passed (list omitted to stay within GitHub's size limit)")
+    expect(md).toContain('…and 50 more failed tests, not listed here.')
+    expect(md).toContain(
+      "✅ 50 passed, not listed here to stay within GitHub's size limit: see the [Octomind report](https://app.example/r/1) and the report file"
+    )
   })
 
-  it('says nothing is left out when everything fits, and names what it can when no path is known', () => {
+  it('says nothing is left out when everything fits, and names the job summary when no report is', () => {
     const small = summaryMarkdown(report([test('a', 'failed'), test('b', 'passed')]), context)
-    expect(small).not.toContain('not shown here')
+    expect(small).not.toContain('not listed here')
     const tests = failures(500, (i) => `failing ${i}`, 'E'.repeat(1_400))
-    const body = commentBody({ ...report(tests), url: undefined }, { vendor: 'Octomind' }, marker)
-    expect(body).toMatch(/\*\*\d+ tests not shown here\*\* to stay within GitHub's size limit\.\n/)
+    const body = commentBody({ ...report(tests), url: undefined }, context, marker)
+    expect(body).toMatch(
+      /\*\*[\d,]+ of 500 failed tests not listed here\*\*, to stay within GitHub's size limit: see the job summary of the \[workflow run\]\(https:\/\/github.com\/acme\/shop\/actions\/runs\/1\)\.\n/
+    )
+    const nowhere = commentBody(
+      { ...report(tests), url: undefined },
+      { vendor: 'Octomind' },
+      marker
+    )
+    expect(nowhere).toMatch(
+      /failed tests not listed here\*\*, to stay within GitHub's size limit\.\n/
+    )
   })
 
   it('shortens 10,000-character names in the summary and the comment', () => {

@@ -10,6 +10,7 @@ import {
 } from '../../src/vendors/octomind/api.js'
 import { mapReport, testIdentity } from '../../src/vendors/octomind/mapping.js'
 import { judge } from '../../src/report/verdict.js'
+import { summaryMarkdown } from '../../src/report/summary.js'
 import {
   currentV3FinishedReport,
   earlyV3Result,
@@ -246,6 +247,51 @@ describe('Octomind contract (OpenAPI file of 2026-01)', () => {
     expect(first.counts).toMatchObject({ passed: 1, failed: 1, errored: 1 })
   })
 
+  it('shows a test known by its version alone by a short id, linked to its result', () => {
+    const report = judge(mapReport(currentV3FinishedReport, mapping))
+    const md = summaryMarkdown(report, { vendor: 'Octomind' })
+    const result = `https://app.octomind.dev/testtargets/${mapping.targetId}/testreports/${currentV3FinishedReport.id}/testresults/333d3f57-00cf-4ce9-8d34-89093a08681a`
+    expect(report.tests[0]?.shortName).toBe('test 9876fedc…')
+    expect(md).toContain(`[test 9876fedc…](${result})`)
+    expect(md).not.toContain('test case version')
+    expect(md).not.toContain('9876fedc-ba98')
+  })
+
+  it('lengthens the short ids of versions that start alike, so no two tests read the same', () => {
+    const alike = ['abcdef12-0000-4000-8000-000000000001', 'abcdef12-0000-4000-8000-000000000002']
+    const report = mapReport(
+      {
+        ...currentV3FinishedReport,
+        testResults: alike.map((id, i) => ({
+          id: `r${i}`,
+          testCaseVersionId: id,
+          status: 'PASSED'
+        }))
+      },
+      mapping
+    )
+    expect(report.tests.map((test) => test.shortName)).toEqual([
+      'test abcdef12-0000-4000-8000-000000000001',
+      'test abcdef12-0000-4000-8000-000000000002'
+    ])
+    const apart = mapReport(
+      {
+        ...currentV3FinishedReport,
+        testResults: [
+          { id: 'r0', testCaseVersionId: 'abcdef12-1111-4000-8000-000000000001', status: 'PASSED' },
+          { id: 'r1', testCaseVersionId: 'abcdef12-2222-4000-8000-000000000002', status: 'PASSED' },
+          { id: 'r2', testCaseVersionId: '5432fedc-ba98-7654-3210-fedcba543210', status: 'PASSED' }
+        ]
+      },
+      mapping
+    )
+    expect(apart.tests.map((test) => test.shortName)).toEqual([
+      'test abcdef12-1…',
+      'test abcdef12-2…',
+      'test 5432fedc…'
+    ])
+  })
+
   it('still reads older reports: testCaseId named from the test cases, and a v2 name', () => {
     const names = new Map([[earlyV3Result.testCaseId, 'User can log in']])
     const report = (results: unknown[]) =>
@@ -288,7 +334,8 @@ describe('Octomind re-run of failed tests', () => {
     // Current v3: the version is the id, nothing more to keep.
     expect(testIdentity({ id: 'r', testCaseVersionId: V1, status: 'FAILED' }, new Map())).toEqual({
       id: V1,
-      name: `test case version ${V1}`
+      name: `test case version ${V1}`,
+      shortName: 'test 5432fedc…'
     })
     // A result that names its case and its version: the case is who it is, the version re-runs it.
     expect(

@@ -5,6 +5,8 @@ import {
   evaluatePolicy,
   figure,
   passRate,
+  stepStatus,
+  withThresholdFailures,
   type VerdictPolicy
 } from '../../src/report/policy.js'
 import { headline, policyLines, renderReport, SUMMARY_LIMITS } from '../../src/report/markdown.js'
@@ -128,6 +130,7 @@ describe('evaluatePolicy: scores', () => {
       value: 6.5,
       over: 3,
       below: 1,
+      unscored: 0,
       outcome: 'failed'
     })
     expect(evaluatePolicy(scored, policy({ minScore: 6.5 })).fails).toBe(false)
@@ -140,11 +143,14 @@ describe('evaluatePolicy: scores', () => {
     expect(evaluatePolicy(scored, policy({ minAverageScore: 7.8 })).fails).toBe(false)
   })
 
-  it('judges only the tests that have a score', () => {
+  it('judges only the tests that have a score, and says how many have none', () => {
     const run = report('failed', [test('passed', 9), test('errored')])
     const verdict = evaluatePolicy(run, policy({ failOn: [], minScore: 8, minAverageScore: 9 }))
     expect(verdict.fails).toBe(false)
     expect(verdict.checks.map((check) => check.over)).toEqual([1, 1])
+    expect(checkText(verdict.checks[0]!)).toBe(
+      'Score: lowest 9 of 1 scored test (minimum 8); 1 test without a score, not judged'
+    )
   })
 
   it('fails a threshold no test could be measured against, when tests ran', () => {
@@ -168,6 +174,56 @@ describe('evaluatePolicy: scores', () => {
       'min-score',
       'min-average-score'
     ])
+  })
+})
+
+describe('a threshold failure, as the step decided it', () => {
+  it('fails the tests below min-score the vendor passed, and counts them failed', () => {
+    const low = { ...test('passed', 5.5), name: 'Angry customer' }
+    const run = report('passed', [test('passed', 8), low, test('passed', 9), test('failed', 2)])
+    const verdict = evaluatePolicy(run, policy({ failOn: [], minScore: 6 }))
+    const shown = withThresholdFailures(run, verdict)
+    expect(shown.status).toBe('failed')
+    expect(shown.counts).toMatchObject({ total: 4, passed: 2, failed: 2 })
+    const failed = shown.tests.filter((t) => t.belowThreshold)
+    expect(failed.map((t) => [t.name, t.status, t.belowThreshold])).toEqual([
+      ['Angry customer', 'failed', { rule: 'min-score', threshold: 6 }]
+    ])
+    // the vendor's own failure stays as the vendor sent it
+    expect(shown.tests[3]).toEqual(run.tests[3])
+  })
+
+  it('under a failed min-average-score, fails the tests below it; a met one fails none', () => {
+    const run = report('passed', [test('passed', 9), test('passed', 5), test('passed', 7)])
+    const failing = evaluatePolicy(run, policy({ minAverageScore: 8 }))
+    expect(withThresholdFailures(run, failing).tests.map((t) => t.status)).toEqual([
+      'passed',
+      'failed',
+      'failed'
+    ])
+    const met = evaluatePolicy(run, policy({ minAverageScore: 7 }))
+    expect(withThresholdFailures(run, met)).toBe(run)
+  })
+
+  it('keeps `passed` as the status only for a step that passes', () => {
+    const run = report('passed', [test('passed')])
+    const unscored = evaluatePolicy(run, policy({ minScore: 6 }))
+    expect(stepStatus(run, unscored)).toBe('failed')
+    expect(stepStatus(run, evaluatePolicy(run, policy()))).toBe('passed')
+    const failed = report('failed', [test('failed')])
+    expect(stepStatus(failed, evaluatePolicy(failed, policy({ failOn: [] })))).toBe('failed')
+  })
+
+  it('lists the broken tests with the failures, their score beside the threshold', () => {
+    const low = { ...test('passed', 5.5), name: 'Angry customer' }
+    const run = report('passed', [test('passed', 8), low])
+    const context = { vendor: 'Future AGI', policy: evaluatePolicy(run, policy({ minScore: 6 })) }
+    const md = renderReport(run, context, SUMMARY_LIMITS)
+    expect(md).toContain('| 2 | 1 | 1 | 0 |')
+    expect(md).toContain('### Failed tests (1)')
+    expect(md).toContain('❌ **Angry customer** · score 5.5, below min-score 6')
+    expect(md).toContain('<details><summary>✅ 1 passed</summary>')
+    expect(md.indexOf('Angry customer')).toBeLessThan(md.indexOf('<details>'))
   })
 })
 
@@ -204,12 +260,20 @@ describe('what the policy says', () => {
     const run = report('passed', [test('passed', 8), test('passed', 6.8)])
     const verdict = evaluatePolicy(run, policy({ minAverageScore: 8 }))
     const context = { vendor: 'Future AGI', policy: verdict }
-    expect(headline(run, context)).toBe(
-      '❌ Future AGI: all 2 tests passed, below min-average-score'
-    )
     const summary = renderReport(run, context, SUMMARY_LIMITS)
+    expect(summary).toContain(
+      '## ❌ Future AGI: 1 of 2 tests failed \\(1 below min-average-score 8\\)'
+    )
     expect(summary).toContain('Score: average 7.4 over 2 scored tests \\(minimum 8\\) ✗')
     expect(summary).toContain('**The step fails**, decided by min-average-score')
+  })
+
+  it('names the rule when no test can be blamed: a run without scores', () => {
+    const run = report('passed', [test('passed'), test('passed')])
+    const verdict = evaluatePolicy(run, policy({ minScore: 6 }))
+    expect(headline(run, { vendor: 'Future AGI', policy: verdict })).toBe(
+      '❌ Future AGI: all 2 tests passed, min-score not checked: no test has a score'
+    )
   })
 
   it('says the step passes, and under which fail-on, when no rule failed the run', () => {

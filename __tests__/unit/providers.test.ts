@@ -27,6 +27,7 @@ import {
   unknownScenarios
 } from '../../src/vendors/futureagi/api.js'
 import { callIdentities, evalVerdicts, mapCall } from '../../src/vendors/futureagi/mapping.js'
+import { callScore } from '../../src/vendors/futureagi/score.js'
 import {
   completedExecutionPage,
   executeRequestSchema,
@@ -213,13 +214,20 @@ describe('Future AGI mapping (server contract)', () => {
     const identities = callIdentities(calls)
     expect(identities).toEqual([
       { id: 'a1a1a1a1-0000-4000-8000-000000000001', name: 'Refund request' },
-      { id: 'a1a1a1a1-0000-4000-8000-000000000002', name: 'Order status' }
+      { id: 'a1a1a1a1-0000-4000-8000-000000000002', name: 'Order status' },
+      { id: 'a1a1a1a1-0000-4000-8000-000000000003', name: 'Address change' }
     ])
-    const [failed, passed] = calls.map((call, i) => mapCall(call, identities[i]!, () => {}))
-    expect(failed).toMatchObject({ status: 'failed', durationMs: 61_500, score: 0.42 })
+    const [failed, passed, fallback] = calls.map((call, i) =>
+      mapCall(call, identities[i]!, () => {})
+    )
+    expect(failed).toMatchObject({ status: 'failed', durationMs: 61_500, score: 4 })
     expect(failed?.error).toContain('Failed evals: Policy adherence')
-    expect(failed?.error).toContain('Overall score: 0.42')
-    expect(passed).toMatchObject({ status: 'passed', score: 0.93 })
+    expect(failed?.error).toContain('Overall score: 4')
+    expect(passed).toMatchObject({ status: 'passed', score: 9 })
+    // the CSAT evaluation failed and the server stored the success evaluation's 1.0: no score
+    expect(fallback).toMatchObject({ status: 'passed' })
+    expect(fallback?.score).toBeUndefined()
+    expect(fallback?.scoreNote).toBe('1: fallback or a score of 1, not judged')
     expect(passed?.links).toEqual([
       {
         label: 'recording',
@@ -227,6 +235,22 @@ describe('Future AGI mapping (server contract)', () => {
         kind: 'artifact'
       }
     ])
+  })
+
+  it('judges only 1–10 satisfaction scores, never the 0/1 fallback the server stores for them', () => {
+    const score = (overall: number | null, csat: number | null = null) =>
+      callScore({ overall_score: overall, csat_score: csat })
+    expect(score(7)).toEqual({ score: 7 })
+    expect(score(10)).toEqual({ score: 10 })
+    expect(score(null)).toEqual({})
+    // the success evaluation's "false" and "true", and a provider's own number
+    expect(score(0)).toEqual({ scoreNote: '0: fallback (success evaluation false), not judged' })
+    expect(score(1)).toEqual({ scoreNote: '1: fallback or a score of 1, not judged' })
+    expect(score(0.93)).toEqual({ scoreNote: '0.93: not on the 1–10 scale, not judged' })
+    expect(score(85)).toEqual({ scoreNote: '85: not on the 1–10 scale, not judged' })
+    // the CSAT evaluator's own result (chat and SDK calls) is the score, a 1 included
+    expect(score(1, 1)).toEqual({ score: 1 })
+    expect(score(0, 6)).toEqual({ score: 6 })
   })
 
   it('numbers the calls of one scenario by start time, the same on every run', () => {

@@ -75,13 +75,25 @@ describe('verdictText', () => {
     ).toBe('2 of 3 tests passed, 1 only after retries, 1 known failure suppressed')
   })
 
-  it('counts errored tests among the failed ones and says how many errored', () => {
-    expect(text('finished', [test('passed'), test('errored')])).toBe(
-      '1 of 2 tests failed (1 errored)'
-    )
+  it('names failed and errored tests apart, with the figures of the counts table', () => {
+    expect(text('finished', [test('passed'), test('errored')])).toBe('1 of 2 tests errored')
     expect(text('failed', [test('failed'), test('failed'), test('passed')])).toBe(
       '2 of 3 tests failed'
     )
+    const tests = [
+      ...Array.from({ length: 7 }, () => test('failed')),
+      ...Array.from({ length: 5 }, () => test('errored')),
+      ...Array.from({ length: 1988 }, () => test('passed'))
+    ]
+    expect(text('failed', tests)).toBe('7 of 2,000 tests failed, 5 errored')
+  })
+
+  it('says how many tests a score threshold failed', () => {
+    const below = { rule: 'min-score' as const, threshold: 6 }
+    const report = judge(
+      observe('finished', [test('failed', { belowThreshold: below }), test('passed')])
+    )
+    expect(verdictText(report)).toBe('1 of 2 tests failed (1 below min-score 6)')
   })
 
   it('names the empty and the unfinished run', () => {

@@ -20,7 +20,7 @@ export const SCENARIO = {
 export function scenarios(outcome: 'pass' | 'fail'): FutureAgiScenario[] {
   const passing = {
     status: 'completed',
-    overall_score: 0.92,
+    overall_score: 9,
     evals: [{ name: 'Task completion', type: 'Pass/Fail' as const, value: 'Passed' }]
   }
   return [
@@ -33,7 +33,7 @@ export function scenarios(outcome: 'pass' | 'fail'): FutureAgiScenario[] {
         outcome === 'fail'
           ? {
               status: 'completed',
-              overall_score: 0.31,
+              overall_score: 3,
               evals: [
                 {
                   name: 'Task completion',
@@ -88,7 +88,7 @@ function rerunScenarios(failing: boolean): FutureAgiScenario[] {
       calls: 1,
       outcome: {
         status: 'completed',
-        overall_score: fails ? 0.2 : 0.9,
+        overall_score: fails ? 3 : 9,
         evals: [
           {
             name: 'Task completion',
@@ -224,7 +224,7 @@ export const futureAgiKit: VendorKit = {
             calls: 2,
             outcome: {
               status: 'completed',
-              overall_score: 0.94,
+              overall_score: 9,
               evals: [{ name: 'Task completion', type: 'Pass/Fail', value: 'Passed' }]
             }
           },
@@ -234,7 +234,7 @@ export const futureAgiKit: VendorKit = {
             calls: 1,
             outcome: {
               status: 'completed',
-              overall_score: 0.41,
+              overall_score: 4,
               evals: [
                 {
                   name: 'Policy adherence',

@@ -3,6 +3,7 @@ import type { GitHubClient } from './api.js'
 import { githubStatus } from './errors.js'
 import {
   groupMarker,
+  headingIsCurrent,
   otherSections,
   planSection,
   renderGroupComment,
@@ -32,9 +33,11 @@ import { findOwnComments } from './comments.js'
  *     did, so the delay is twice this leg's own read-to-write time (at least MIN_SETTLE_MS), with
  *     jitter so that legs which keep overwriting each other drift apart (and a random wait of up
  *     to FIRST_WRITE_SPREAD_MS before the first write, as legs of a matrix often end together);
- *  4. when its section is there as it would write it now and the group has one comment, it is
- *     done; else it merges again into what it read and writes again, at most MAX_WRITES times,
- *     with a random backoff that grows with each write.
+ *  4. when its section is there as it would write it now, the heading is the one the sections
+ *     under it give (the group's overall verdict: every write computes it from the sections it
+ *     writes, so only a comment an older testgate wrote, or a hand edit, has another) and the
+ *     group has one comment, it is done; else it merges again into what it read and writes again,
+ *     at most MAX_WRITES times, with a random backoff that grows with each write.
  *
  * What is left: a leg whose write is delayed past another leg's check (a GitHub retry after a 5xx)
  * can still drop that leg's section after it was confirmed; the next run of that leg restores it.
@@ -186,10 +189,14 @@ function othersThan(bodies: readonly string[], place: { key: string; dropped: st
   return otherSections(bodies, place.key).filter((section) => !place.dropped.includes(section.key))
 }
 
-/** The group has one comment, and this leg's section in it is what the leg would write now. */
+/**
+ * The group has one comment, this leg's section in it is what the leg would write now, and its
+ * heading is the verdict of the sections it holds.
+ */
 function isCurrent(seen: Look, leg: LegSection, group: string): boolean {
   if (!seen.keeper || seen.copies.length > 0) return false
   const body = seen.keeper.body
+  if (!headingIsCurrent(group, body)) return false
   const place = placement(body, leg)
   if (place.dropped.some((key) => sectionOf(body, key) !== undefined)) return false
   const own = leg.render(planSection(group, othersThan([body], place)).max, place.key)

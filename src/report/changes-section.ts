@@ -51,7 +51,7 @@ function listLine(
 }
 
 function testName(test: TestResult): string {
-  return escapeMarkdown(shortenName(test.name, MAX_NAME_CHARS))
+  return escapeMarkdown(shortenName(test.shortName ?? test.name, MAX_NAME_CHARS))
 }
 
 function goneLine(gone: number): string | undefined {

@@ -45,13 +45,18 @@ export function encodeMarkerText(text: string): string {
   )
 }
 
+/** The render context of a comment: the report file is on the runner, which a PR reader cannot open. */
+export function forComment(context: RenderContext): RenderContext {
+  return { ...context, reportPath: undefined }
+}
+
 /**
  * The comment: `header` (the marker, then the hidden record line) first, the report under it, in
  * which no vendor text can start an HTML comment (a marker or a record of its own).
  */
 export function commentBody(report: RunReport, context: RenderContext, header: string): string {
   const footer = footerLine(context, ['this comment is updated on every run'])
-  const body = renderReport(report, context, COMMENT_LIMITS, { header, footer })
+  const body = renderReport(report, forComment(context), COMMENT_LIMITS, { header, footer })
   return `${header}${neutralizeComments(body.slice(header.length))}`
 }
 

@@ -1,13 +1,9 @@
-import { encodeMarkerText } from './comment.js'
-import {
-  COMMENT_LIMITS,
-  escapeMarkdown,
-  footerLine,
-  neutralizeComments,
-  renderReport,
-  type RenderContext
-} from './markdown.js'
+import { encodeMarkerText, forComment } from './comment.js'
+import { groupHeading, HEADING_ROOM, verdictLine, type LegState } from './group-heading.js'
+import { COMMENT_LIMITS, neutralizeComments, renderReport, type RenderContext } from './markdown.js'
 import type { RunReport } from './model.js'
+import { failsOnStatus, stepStatus } from './policy.js'
+import { FAIL_CLASSES } from '../core/inputs.js'
 
 /**
  * The combined PR comment of a group of legs (`comment-group`): one comment, one section per leg,
@@ -16,12 +12,12 @@ import type { RunReport } from './model.js'
  *
  *   <!-- testgate-group:e2e -->
  *
- *   ## testgate · e2e
+ *   ## ❌ e2e: 1 of 2 legs failed — Octomind (FIREFOX)
  *
  *   <!-- testgate-leg:octomind:tt-1:e2e-tests:variant=CHROMIUM -->
- *   (hidden lines of the leg's own, e.g. a digest)
- *   ## ✅ Octomind (CHROMIUM): all 5 tests passed
- *   …the leg's report, as renderReport writes it…
+ *   (hidden lines of the leg's own: its digest, then its verdict line)
+ *   ### ✅ Octomind (CHROMIUM): all 5 tests passed
+ *   …the leg's failures, its passes folded, as renderReport writes a section…
  *   <!-- /testgate-leg:octomind:tt-1:e2e-tests:variant=CHROMIUM -->
  *
  *   <!-- testgate-leg:… -->
@@ -140,18 +136,26 @@ const SEPARATOR = '\n\n'
 const FOOTER = "<sub>testgate · one section per leg, each updated by that leg's run</sub>"
 
 /**
- * The whole comment: marker, heading, the sections sorted by key (by code unit, not locale: every
- * leg sorts them alike, so the order never flaps), footer.
+ * The whole comment: marker, the group's overall verdict (from the sections it holds), the
+ * sections sorted by key (by code unit, not locale: every leg sorts them alike, so the order never
+ * flaps), footer.
  */
 export function renderGroupComment(group: string, sections: readonly Section[]): string {
   const sorted = [...sections].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const parts = [
     groupMarker(group),
-    `## testgate · ${escapeMarkdown(group)}`,
+    groupHeading(group, sorted),
     ...sorted.map((section) => section.text),
     FOOTER
   ]
   return `${parts.join(SEPARATOR)}\n`
+}
+
+/** The heading a comment has, and the one its sections give: a stale one is written again. */
+export function headingIsCurrent(group: string, body: string): boolean {
+  const lines = body.replace(/\r\n?/g, '\n').split('\n')
+  const heading = lines.find((line) => line.startsWith('## '))
+  return heading === groupHeading(group, parseGroupComment(body))
 }
 
 // A leg never takes more than a 1/MIN_SHARES share, even when it sees fewer legs: the legs that
@@ -177,7 +181,8 @@ export interface SectionPlan {
 export function planSection(group: string, others: readonly Section[]): SectionPlan {
   const measure = COMMENT_LIMITS.measure
   const separator = measure(SEPARATOR)
-  const room = COMMENT_LIMITS.max - measure(renderGroupComment(group, []))
+  // The heading grows with the legs it names: its most is kept aside.
+  const room = COMMENT_LIMITS.max - measure(renderGroupComment(group, [])) - HEADING_ROOM
   const share = Math.floor(room / Math.max(MIN_SHARES, others.length + 1)) - separator
   const kept = [...others]
   const left = (): number =>
@@ -195,14 +200,18 @@ export function planSection(group: string, others: readonly Section[]): SectionP
 const SHORTENED =
   "<sub>Shortened to make room for the group's other legs: this leg's next run writes it in full.</sub>"
 
-/** A section cut to its start marker, its hidden lines (a digest), its headline and a note. */
+/**
+ * A section cut to its start marker, its hidden lines (a digest, its verdict), its headline and a
+ * note.
+ */
 export function shortened(section: Section): Section {
   const lines = section.text.split('\n')
   const hidden: string[] = []
   let i = 1
   for (; i < lines.length - 1 && (lines[i] ?? '').startsWith('<!-- '); i++)
     hidden.push(lines[i] ?? '')
-  const headline = (lines[i] ?? '').startsWith('## ') ? [lines[i] ?? ''] : []
+  // "###" in a section of today, "##" in an older testgate's
+  const headline = /^#{2,3} /.test(lines[i] ?? '') ? [lines[i] ?? ''] : []
   const text = [
     sectionStart(section.key),
     ...hidden,
@@ -222,25 +231,39 @@ export interface SectionOptions {
    * never vendor text. The same text the leg's own comment has after its marker.
    */
   header?: string
-  footer?: string
   /** The most the section may take, markers included (planSection's max). */
   max: number
 }
 
-/** A leg's section: its report as its own comment would show it, between its markers. */
+/**
+ * A leg's section, compact under the group's heading: its hidden lines (record, then verdict), a
+ * short headline, its failures and its passes folded, between its markers.
+ */
 export function renderSection(
   report: RunReport,
   context: RenderContext,
   options: SectionOptions
 ): string {
-  const { key, header, footer, max } = options
-  const head = header ? `${sectionStart(key)}\n${header}` : sectionStart(key)
+  const { key, header, max } = options
+  const hidden = [sectionStart(key), header, legVerdictLine(report, context)]
+  const head = hidden.filter((line): line is string => Boolean(line)).join('\n')
   const end = sectionEnd(key)
   const measure = COMMENT_LIMITS.measure
   const limits = { ...COMMENT_LIMITS, max: max - measure(`${head}\n`) - measure(end) }
   // renderReport ends its text with a line break; the end marker takes the next line.
-  const body = renderReport(report, context, limits, { footer })
+  const body = renderReport(report, { ...forComment(context), section: true }, limits)
   return `${head}\n${neutralizeComments(body)}${end}`
+}
+
+/** What the group's heading reads of this leg: its state, whether its step fails, its name. */
+function legVerdictLine(report: RunReport, context: RenderContext): string {
+  const label = context.leg ? `${context.vendor} (${context.leg})` : context.vendor
+  if (context.notStarted !== undefined) return verdictLine('not-started', true, label)
+  if (context.startedOnly) return verdictLine('started', false, label)
+  const { policy } = context
+  const state: LegState = policy ? stepStatus(report, policy) : report.status
+  const fails = policy ? policy.fails : failsOnStatus(report.status, FAIL_CLASSES)
+  return verdictLine(state, fails, label)
 }
 
 /**
@@ -252,6 +275,5 @@ export function groupSectionOf(
   context: RenderContext,
   header?: string
 ): (max: number, key: string) => string {
-  const footer = footerLine(context)
-  return (max, key) => renderSection(report, context, { key, header, footer, max })
+  return (max, key) => renderSection(report, context, { key, header, max })
 }

@@ -7,9 +7,10 @@ import {
   failOnText,
   failsOnStatus,
   passingText,
+  withThresholdFailures,
   type PolicyVerdict
 } from './policy.js'
-import { verdictText } from './verdict.js'
+import { countOf, formatCount, verdictText } from './verdict.js'
 import { changesSection, rerunLine } from './changes-section.js'
 import type { Changes } from './changes.js'
 import {
@@ -21,7 +22,7 @@ import {
   safeUrl
 } from './markdown-text.js'
 import { Budget, type RenderLimits } from './budget.js'
-import { addTests } from './test-list.js'
+import { addTests, type Elsewhere } from './test-list.js'
 
 export { codeBlock, escapeMarkdown, link, neutralizeComments, safeUrl }
 export {
@@ -58,12 +59,20 @@ export interface RenderContext {
   notStarted?: string
   /** Where else the report went (a Testmo run…), linked from the summary and the comment. */
   published?: { label: string; url: string }[]
-  /** Where the normalized report JSON is written: named when tests are left out for size. */
+  /**
+   * Where the normalized report JSON is written: named in the job summary when tests are left out
+   * for size (it is on the runner: a PR comment's reader cannot open it).
+   */
   reportPath?: string
   /** The verdict policy as evaluated: the deciding rule and each threshold beside its figure. */
   policy?: PolicyVerdict
   /** What changed since the last run the PR comment recorded, when it recorded one. */
   changes?: Changes
+  /**
+   * A leg's section of a combined comment, under the group's heading: a short headline (###) that
+   * carries the counts, one line of links, the failures and the passes folded; no counts table.
+   */
+  section?: boolean
 }
 
 const HEADLINE_ICON: Record<RunReport['status'], string> = {
@@ -77,7 +86,11 @@ const HEADLINE_ICON: Record<RunReport['status'], string> = {
   'no-tests': '⚠️'
 }
 
-/** The verdict in a line; the words come from the verdict function, so they match the status. */
+/**
+ * The verdict in a line; the words come from the verdict function, so they match the status.
+ * `report` is the report as shown (withThresholdFailures), whose words name the tests a score
+ * threshold failed.
+ */
 export function headline(report: RunReport, context: RenderContext): string {
   const leg = context.leg ? ` (${escapeMarkdown(context.leg)})` : ''
   const vendor = `${escapeMarkdown(context.vendor)}${leg}`
@@ -85,11 +98,25 @@ export function headline(report: RunReport, context: RenderContext): string {
   if (context.notStarted !== undefined) return `💥 ${vendor}: this commit's run did not start`
   const limit = context.timeoutMinutes === undefined ? '' : ` within ${context.timeoutMinutes} min`
   const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report)
-  const policy = context.policy
+  const rule = ruleWords(report, context.policy)
   // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
-  if (policy?.fails && policy.decidedBy !== 'fail-on')
-    return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`
+  if (rule) return `❌ ${vendor}: ${escapeMarkdown(`${text}, ${rule}`)}`
   return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`
+}
+
+/**
+ * The threshold that failed the run, when the verdict's words do not already name it through the
+ * tests it failed: "below min-pass-rate", or "min-score not checked: no test has a score".
+ */
+function ruleWords(report: RunReport, policy: PolicyVerdict | undefined): string | undefined {
+  if (!policy?.fails || policy.decidedBy === 'fail-on' || policy.decidedBy === 'none')
+    return undefined
+  const rule = policy.decidedBy
+  if (report.tests.some((test) => test.belowThreshold?.rule === rule)) return undefined
+  const check = policy.checks.find((item) => item.rule === rule)
+  return check && check.value === undefined
+    ? `${rule} not checked: no test has a score`
+    : `below ${rule}`
 }
 
 /**
@@ -129,6 +156,9 @@ function metaLine(report: RunReport, context: RenderContext): string {
     const publishedLink = link(published.label, published.url)
     if (publishedLink) parts.push(publishedLink)
   }
+  // A section has no footer of its own: its workflow run is linked here.
+  const run = context.section ? link('workflow run', context.runUrl) : undefined
+  if (run) parts.push(run)
   return parts.join(' · ')
 }
 
@@ -155,7 +185,7 @@ function countsTable(report: RunReport): string {
   return [
     `| ${columns.map(([name]) => name).join(' | ')} |`,
     `|${columns.map(() => ':---:').join('|')}|`,
-    `| ${columns.map(([, value]) => value).join(' | ')} |`
+    `| ${columns.map(([, value]) => formatCount(value)).join(' | ')} |`
   ].join('\n')
 }
 
@@ -171,21 +201,30 @@ export function renderReport(
   limits: RenderLimits,
   frame: Frame = {}
 ): string {
+  const shown = context.policy ? withThresholdFailures(report, context.policy) : report
   const budget = new Budget(limits.max - limits.measure(framed('', frame)), limits.measure)
-  // The count can only be smaller than all the tests: its line never outgrows this.
-  const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context))
-  addOverview(budget, report, context)
+  const elsewhere = elsewhereText(shown, context)
+  const failures = shown.tests.filter(
+    (test) => test.status === 'failed' || test.status === 'errored'
+  )
+  // The count can only be smaller than all the failures: its line never outgrows this.
+  const noticeRoom = budget.hold(failuresLeftOutLine(failures.length, failures.length, elsewhere))
+  addOverview(budget, shown, context)
   if (context.changes && !context.startedOnly) addChanges(budget, context.changes, context.vendor)
   const noticeAt = budget.length
-  const notShown = context.startedOnly || context.notStarted ? 0 : addTests(budget, report, limits)
+  const listed = !context.startedOnly && context.notStarted === undefined
+  const place = { elsewhere, section: context.section }
+  const leftOut = listed ? addTests(budget, shown, limits, place) : undefined
   budget.release(noticeRoom)
-  // Near the top, where a reader learns first that the lists below are incomplete.
-  if (notShown > 0) budget.add(notShownLine(notShown, report, context), noticeAt)
+  // Above the failures, where a reader learns first that their list is incomplete; tests of the
+  // folds left out are said in their fold.
+  if (leftOut && leftOut.failures > 0)
+    budget.add(failuresLeftOutLine(leftOut.failures, failures.length, elsewhere), noticeAt)
   return framed(budget.text(), frame)
 }
 
 function addOverview(budget: Budget, report: RunReport, context: RenderContext): void {
-  budget.add(`## ${headline(report, context)}`)
+  budget.add(`${context.section ? '###' : '##'} ${headline(report, context)}`)
   const meta = metaLine(report, context)
   if (meta) budget.add(meta)
   if (report.note) budget.add(`> ${escapeMarkdown(report.note)}`)
@@ -196,10 +235,10 @@ function addOverview(budget: Budget, report: RunReport, context: RenderContext):
   if (report.rerunOf) budget.add(rerunLine(report.rerunOf, context.vendor))
   if (context.startedOnly) {
     budget.add('testgate started the run and did not wait for its verdict (`wait: false`).')
-  } else if (report.counts.total > 0) {
+  } else if (report.counts.total > 0 && !context.section) {
     budget.add(countsTable(report))
   }
-  if (context.policy && !context.startedOnly && hasPolicyNews(report, context.policy))
+  if (context.policy && !context.startedOnly && hasPolicyNews(report, context))
     budget.add(policyLines(report, context.policy))
 }
 
@@ -216,18 +255,38 @@ function addChanges(budget: Budget, changes: Changes, vendor: string): void {
   if (section) budget.add(section)
 }
 
-/** A passed run under fail-on alone needs no word on the policy: the headline says it all. */
-function hasPolicyNews(report: RunReport, policy: PolicyVerdict): boolean {
-  return policy.checks.length > 0 || policy.fails || failsOnStatus(report.status, FAIL_CLASSES)
+/**
+ * A passed run under fail-on alone needs no word on the policy: the headline says it all. In a
+ * leg's section, neither does a run that fail-on failed: its headline's ❌ says so.
+ */
+function hasPolicyNews(report: RunReport, context: RenderContext): boolean {
+  const policy = context.policy
+  if (!policy) return false
+  const failingStatus = failsOnStatus(report.status, FAIL_CLASSES)
+  if (context.section)
+    return (
+      policy.checks.length > 0 || (policy.fails ? policy.decidedBy !== 'fail-on' : failingStatus)
+    )
+  return policy.checks.length > 0 || policy.fails || failingStatus
 }
 
-/** Says how many tests are left out, and where every test is. */
-function notShownLine(count: number, report: RunReport, context: RenderContext): string {
-  const places = [link(`${context.vendor} report`, report.url)]
+/** Says how many failures are left out, and where every test is. */
+function failuresLeftOutLine(count: number, of: number, elsewhere: Elsewhere): string {
+  const where = elsewhere ? `: see ${elsewhere}` : ''
+  return `⚠️ **${formatCount(count)} of ${countOf(of, 'failed test')} not listed here**, to stay within GitHub's size limit${where}.`
+}
+
+/**
+ * Where every test can be read: the vendor's report; in the job summary the report file on the
+ * runner too; in a comment without a vendor report, the job summary of the workflow run.
+ */
+function elsewhereText(report: RunReport, context: RenderContext): Elsewhere {
+  const vendorReport = link(`${context.vendor} report`, report.url)
+  const places = vendorReport ? [`the ${vendorReport}`] : []
   if (context.reportPath) places.push(`the report file \`${inlineCode(context.reportPath)}\``)
-  const where = places.filter((place): place is string => place !== undefined).join(' and ')
-  const tests = count === 1 ? 'test' : 'tests'
-  return `⚠️ **${count} ${tests} not shown here** to stay within GitHub's size limit${where ? `: see ${where}` : ''}.`
+  if (places.length > 0) return places.join(' and ')
+  const run = link('workflow run', context.runUrl)
+  return run ? `the job summary of the ${run}` : undefined
 }
 
 /** The rendering between its frame's lines. */

@@ -38,6 +38,11 @@ export interface TestResult {
    */
   rerunKey?: string
   name: string
+  /**
+   * A shorter label for the summary and the comment, where `name` is only an id (an Octomind
+   * test-case version): JUnit, Testmo and the report file keep `name`, which stays unique.
+   */
+  shortName?: string
   status: TestStatus
   durationMs?: number
   error?: string
@@ -45,6 +50,16 @@ export interface TestResult {
   flaky?: boolean
   /** The vendor's overall score of the test, where it scores them (agent simulations). */
   score?: number
+  /**
+   * What the vendor sent in place of a score that is not one on its scale (Future AGI's 0/1
+   * fallback), shown beside the test and never judged, e.g. "none (fallback 1)".
+   */
+  scoreNote?: string
+  /**
+   * Set by the verdict policy, on a test the vendor passed that a score threshold fails (its score
+   * below min-score): shown and counted as failed by the summary, the comment and the outputs.
+   */
+  belowThreshold?: { rule: 'min-score' | 'min-average-score'; threshold: number }
   /**
    * A failure the vendor suppresses by the team's choice (a snoozed or muted test): counted as
    * skipped, and this says why, e.g. "failed; snoozed in Empirical".

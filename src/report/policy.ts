@@ -1,6 +1,6 @@
 import type { FailClass } from '../core/inputs.js'
 import { plural } from '../core/text.js'
-import { isTerminal, type RunReport, type RunStatus } from './model.js'
+import { isTerminal, type RunReport, type RunStatus, type TestResult } from './model.js'
 
 /**
  * The verdict policy: which run statuses fail the step (`fail-on`) and the thresholds a run must
@@ -37,6 +37,8 @@ export interface ThresholdCheck {
   over: number
   /** Tests below `min-score` (only for that rule). */
   below?: number
+  /** Executed tests without a score (score rules only): not judged, and said so. */
+  unscored?: number
   /** Met, failed, or not applicable (nothing to measure in a run that has its own verdict). */
   outcome: 'met' | 'failed' | 'not-applicable'
 }
@@ -141,6 +143,7 @@ function minScoreCheck(report: RunReport, threshold: number): ThresholdCheck {
     value: Math.min(...all),
     over: all.length,
     below,
+    unscored: unscoredTests(report),
     outcome: below === 0 ? 'met' : 'failed'
   }
 }
@@ -154,8 +157,16 @@ function averageScoreCheck(report: RunReport, threshold: number): ThresholdCheck
     threshold,
     value: mean,
     over: all.length,
+    unscored: unscoredTests(report),
     outcome: mean >= threshold ? 'met' : 'failed'
   }
+}
+
+/** Tests that passed or failed without a score: a score rule does not judge them. */
+function unscoredTests(report: RunReport): number {
+  const ran = (test: TestResult): boolean =>
+    test.status === 'passed' || test.status === 'failed' || test.status === 'errored'
+  return report.tests.filter((test) => ran(test) && test.score === undefined).length
 }
 
 /**
@@ -182,11 +193,14 @@ export function checkText(check: ThresholdCheck): string {
     const why = check.outcome === 'failed' ? 'no test has a score' : 'no test ran to an outcome'
     return `Score (${what}): ${why} ${minimum}`
   }
+  const unscored = check.unscored
+    ? `; ${plural(check.unscored, 'test')} without a score, not judged`
+    : ''
   if (check.rule === 'min-score') {
     const below = check.below ? `, ${check.below} of ${check.over} below` : ''
-    return `Score: lowest ${figure(check.value, 2)} of ${plural(check.over, 'scored test')}${below} ${minimum}`
+    return `Score: lowest ${figure(check.value, 2)} of ${plural(check.over, 'scored test')}${below} ${minimum}${unscored}`
   }
-  return `Score: average ${figure(check.value, 2)} over ${plural(check.over, 'scored test')} ${minimum}`
+  return `Score: average ${figure(check.value, 2)} over ${plural(check.over, 'scored test')} ${minimum}${unscored}`
 }
 
 /**
@@ -213,4 +227,47 @@ export function decidingText(verdict: PolicyVerdict, status: RunStatus): string 
   if (verdict.decidedBy === 'fail-on') return `decided by fail-on, which includes ${status}`
   const check = verdict.checks.find((item) => item.rule === verdict.decidedBy)
   return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`
+}
+
+/**
+ * The report as the step decided it: each test the vendor passed whose score broke a score rule
+ * that failed the run is failed, marked with the rule, and counted so (the tests below min-score;
+ * under a failed min-average-score, the tests below it, which pulled the mean down). The summary,
+ * the comment and the outputs show this, so a threshold failure reads as the failures it is; the
+ * vendor's own results (report file, JUnit, Testmo, the record) stay as the vendor sent them.
+ */
+export function withThresholdFailures(report: RunReport, verdict: PolicyVerdict): RunReport {
+  const failedScoreRules = verdict.checks.filter(isFailedScoreRule)
+  let broken = 0
+  const tests = report.tests.map((test) => {
+    const rule = failedScoreRules.find(
+      (check) => test.score !== undefined && test.score < check.threshold
+    )
+    if (test.status !== 'passed' || !rule) return test
+    broken++
+    const belowThreshold = { rule: rule.rule, threshold: rule.threshold }
+    return { ...test, status: 'failed' as const, belowThreshold }
+  })
+  if (broken === 0) return report
+  const counts = {
+    ...report.counts,
+    passed: report.counts.passed - broken,
+    failed: report.counts.failed + broken
+  }
+  const status = report.status === 'passed' ? 'failed' : report.status
+  return { ...report, status, counts, tests }
+}
+
+function isFailedScoreRule(
+  check: ThresholdCheck
+): check is ThresholdCheck & { rule: 'min-score' | 'min-average-score' } {
+  return check.outcome === 'failed' && check.rule !== 'min-pass-rate'
+}
+
+/**
+ * The `status` output: the run's status, except that a run the vendor passed and a threshold
+ * failed is `failed`, so that `passed` always means a step that passed.
+ */
+export function stepStatus(report: RunReport, verdict: PolicyVerdict): RunStatus {
+  return verdict.fails && report.status === 'passed' ? 'failed' : report.status
 }

@@ -1,4 +1,3 @@
-import { plural } from '../core/text.js'
 import { type Counts, type Observation, type RunReport, type RunStatus } from './model.js'
 
 /**
@@ -16,7 +15,7 @@ export function judge(observation: Observation): RunReport {
   const { counts } = observation
   const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished'
   const note = unfinished
-    ? `The vendor ended the run with ${plural(counts.pending, 'test')} unfinished.`
+    ? `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`
     : observation.note
   return { ...rest, status, ...(note === undefined ? {} : { note }) }
 }
@@ -52,12 +51,12 @@ export function verdictText(report: RunReport): string {
     case 'passed':
       return passedText(report)
     case 'failed':
-      return failedText(counts)
+      return failedText(report)
     case 'errored':
       return 'the run errored'
     case 'no-tests':
       return counts.skipped > 0
-        ? `no tests ran (${plural(counts.skipped, 'test')} skipped)`
+        ? `no tests ran (${countOf(counts.skipped, 'test')} skipped)`
         : 'no tests ran'
     case 'cancelled':
       return 'the run was cancelled'
@@ -74,17 +73,51 @@ function passedText(report: RunReport): string {
   const flaky = tests.filter((test) => test.status === 'passed' && test.flaky).length
   const parts =
     counts.passed === counts.total
-      ? [`all ${plural(counts.total, 'test')} passed`]
-      : [`${counts.passed} of ${plural(counts.total, 'test')} passed`]
-  if (flaky > 0) parts.push(`${flaky} only after retries`)
-  if (suppressed > 0) parts.push(`${plural(suppressed, 'known failure')} suppressed`)
+      ? [`all ${countOf(counts.total, 'test')} passed`]
+      : [`${formatCount(counts.passed)} of ${countOf(counts.total, 'test')} passed`]
+  if (flaky > 0) parts.push(`${formatCount(flaky)} only after retries`)
+  if (suppressed > 0) parts.push(`${countOf(suppressed, 'known failure')} suppressed`)
   const skipped = counts.skipped - suppressed
-  if (skipped > 0) parts.push(`${skipped} skipped`)
+  if (skipped > 0) parts.push(`${formatCount(skipped)} skipped`)
   return parts.join(', ')
 }
 
-function failedText(counts: Counts): string {
-  const bad = counts.failed + counts.errored
-  const errored = counts.errored > 0 ? ` (${counts.errored} errored)` : ''
-  return counts.total > 0 ? `${bad} of ${plural(counts.total, 'test')} failed${errored}` : 'failed'
+/**
+ * "7 of 2,000 tests failed, 5 errored": the same two figures as the counts table's Failed and
+ * Errored columns, so the words and the table never disagree. A test that failed only by a score
+ * threshold is counted as failed, and the words say how many did.
+ */
+function failedText(report: RunReport): string {
+  const { counts } = report
+  if (counts.total === 0) return 'failed'
+  const of = `of ${countOf(counts.total, 'test')}`
+  const parts =
+    counts.failed > 0
+      ? [`${formatCount(counts.failed)} ${of} failed`]
+      : [`${formatCount(counts.errored)} ${of} errored`]
+  if (counts.failed > 0 && counts.errored > 0) parts.push(`${formatCount(counts.errored)} errored`)
+  const below = belowThresholdText(report)
+  return below ? `${parts.join(', ')} (${below})` : parts.join(', ')
+}
+
+/** "1 below min-score 6": the tests a score threshold failed, by the first rule each broke. */
+function belowThresholdText(report: RunReport): string | undefined {
+  const rules = new Map<string, number>()
+  for (const test of report.tests) {
+    if (!test.belowThreshold) continue
+    const rule = `${test.belowThreshold.rule} ${test.belowThreshold.threshold}`
+    rules.set(rule, (rules.get(rule) ?? 0) + 1)
+  }
+  if (rules.size === 0) return undefined
+  return [...rules].map(([rule, n]) => `${formatCount(n)} below ${rule}`).join(', ')
+}
+
+/** A count as people read it: 2,000, not 2000. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
+/** "1 test", "2,000 tests": a count and its noun, for words whose plural adds an s. */
+export function countOf(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`
 }

@@ -1,13 +1,20 @@
 import { setIdOutput, setOwnOutput, setUrlOutput } from '../core/outputs.js'
+import { stepStatus, withThresholdFailures } from '../report/policy.js'
 import { done, type Sink } from './sink.js'
 
-/** The step's outputs: the verdict, the ids and links, and the counts once there are any. */
+/**
+ * The step's outputs: the verdict, the ids and links, and the counts once there are any. They say
+ * what the step decided, as the summary and the comment do: a run a threshold failed is `failed`,
+ * and the tests below the threshold count as failed.
+ */
 export const stepOutputsSink: Sink = {
   name: 'step outputs',
   async write({ report, render }) {
-    const { counts } = report
-    setOwnOutput('status', report.status)
-    if (render.policy && !render.startedOnly) setOwnOutput('decided-by', render.policy.decidedBy)
+    const policy = render.startedOnly ? undefined : render.policy
+    const shown = policy ? withThresholdFailures(report, policy) : report
+    const { counts } = shown
+    setOwnOutput('status', policy ? stepStatus(shown, policy) : shown.status)
+    if (policy) setOwnOutput('decided-by', policy.decidedBy)
     setIdOutput('run-id', report.runId)
     setUrlOutput('report-url', report.url)
     if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))

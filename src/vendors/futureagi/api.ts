@@ -67,6 +67,9 @@ const callSchema = z
     scenario: z.string().nullish(),
     scenario_id: z.string().nullish(),
     overall_score: z.number().nullish(),
+    // the CSAT evaluator's own result, where it ran on a chat or SDK call [server:
+    // CallExecutionDetailSerializer.get_csat_score]; see ./score.ts
+    csat_score: z.number().nullish(),
     eval_outputs: z.record(z.string(), z.unknown()).nullish(),
     audio_url: z.string().nullish(),
     ended_reason: z.string().nullish()

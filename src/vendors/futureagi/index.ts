@@ -12,7 +12,7 @@ export const futureAgi = defineVendor({
   displayName: DISPLAY_NAME,
   inputs: ['api-secret', 'target-id', 'test-ids', 'exclude-test-ids'],
   ownInputs: OWN_INPUTS,
-  // Each call's overall_score [server: CallExecution.overall_score].
+  // Each call's satisfaction score, 1–10, where it is not the server's 0/1 fallback (./score.ts).
   capabilities: { rerun: 'tests', cancel: true, history: true, scores: true },
   facts: {
     apiUrl: DEFAULT_BASE,

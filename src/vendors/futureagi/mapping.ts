@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { type Link, type TestResult } from '../../report/model.js'
 import { mapStatus } from '../provider.js'
 import { CALL_STATUS, Call } from './api.js'
+import { callScore, type CallScore } from './score.js'
 
 /**
  * Future AGI calls, mapped to the normalized model: each call a test keyed by its scenario, its
@@ -90,20 +91,21 @@ export function mapCall(
   const links: Link[] = []
   if (call.audio_url && /^https?:\/\//.test(call.audio_url))
     links.push({ label: 'recording', url: call.audio_url, kind: 'artifact' })
-  const test: TestResult = { ...identity, status, links }
+  const scored = callScore(call)
+  const test: TestResult = { ...identity, status, links, ...scored }
   if (typeof call.duration === 'number') test.durationMs = Math.round(call.duration * 1000)
-  if (typeof call.overall_score === 'number') test.score = call.overall_score
-  if (status === 'failed' || status === 'errored') test.error = failureText(call, evals)
+  if (status === 'failed' || status === 'errored') test.error = failureText(call, evals, scored)
   return test
 }
 
-function failureText(call: Call, evals: EvalVerdict[]): string {
+function failureText(call: Call, evals: EvalVerdict[], scored: CallScore): string {
   const lines: string[] = []
   const failed = evals.filter((e) => e.outcome === 'failed' || e.outcome === 'errored')
   if (failed.length > 0) lines.push(`Failed evals: ${failed.map((e) => e.name).join(', ')}`)
   if (call.status.toLowerCase() === 'failed')
     lines.push(`The call failed${call.ended_reason ? `: ${call.ended_reason}` : ''}`)
-  if (typeof call.overall_score === 'number') lines.push(`Overall score: ${call.overall_score}`)
+  if (scored.score !== undefined) lines.push(`Overall score: ${scored.score}`)
+  else if (scored.scoreNote) lines.push(`Overall score: ${scored.scoreNote}`)
   for (const verdict of evals)
     lines.push(`${EVAL_MARK[verdict.outcome]} ${verdict.name}: ${verdict.text}`)
   const transcript = transcriptText(call.transcript)
