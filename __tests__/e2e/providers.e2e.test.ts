@@ -711,7 +711,7 @@ describe('verdict policy, end to end through dist/index.js', () => {
       failed: '1'
     })
     expect(result.errors.join('\n')).toContain(
-      'Future AGI: all 3 tests passed%0AThe step fails, decided by min-score: Score: lowest 6.5 of 3 scored tests, 1 of 3 below (minimum 7).'
+      'Future AGI: 1 of 3 tests failed (1 below min-score 7)%0AThe step fails, decided by min-score: Score: lowest 6.5 of 3 scored tests, 1 of 3 below (minimum 7).'
     )
     // the call that broke the threshold is a failure, listed first, its score beside the threshold
     expect(result.summary).toContain('❌ Future AGI: 1 of 3 tests failed \\(1 below min-score 7\\)')

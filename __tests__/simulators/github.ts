@@ -62,7 +62,6 @@ export function secondaryRateLimit(status: 403 | 429, retryAfterSeconds: number)
  * requests remaining, and when the window resets, in epoch seconds.
  */
 export function primaryRateLimit(resetInSeconds: number): Fault {
-  const reset = Math.ceil(Date.now() / 1000) + resetInSeconds
   return {
     kind: 'status',
     status: 403,
@@ -70,7 +69,11 @@ export function primaryRateLimit(resetInSeconds: number): Fault {
       'x-ratelimit-limit': '5000',
       'x-ratelimit-remaining': '0',
       'x-ratelimit-used': '5000',
-      'x-ratelimit-reset': String(reset),
+      // Counted from when the answer is sent, not from when the test queued it: a slow start of
+      // the action must not eat into the wait the test measures.
+      get 'x-ratelimit-reset'() {
+        return String(Math.ceil(Date.now() / 1000) + resetInSeconds)
+      },
       'x-ratelimit-resource': 'core'
     },
     body: {

@@ -6,6 +6,7 @@ import {
   evaluatePolicy,
   failOnText,
   failsOnStatus,
+  withThresholdFailures,
   type PolicyVerdict
 } from '../report/policy.js'
 import { verdictText } from '../report/verdict.js'
@@ -45,7 +46,8 @@ export function decide(
   vendor: string
 ): Decision {
   const verdict = evaluatePolicy(report, policy)
-  const message = verdictMessage(report, policy, vendor)
+  // Worded as the summary and the comment show it: a test a score rule failed reads as failed.
+  const message = verdictMessage(withThresholdFailures(report, verdict), policy, vendor)
   const problems: string[] = []
   let notice: Decision['notice']
   if (verdict.fails) problems.push(withRule(message, verdict, report))
