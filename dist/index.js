@@ -30341,7 +30341,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   A9: () => (/* binding */ sharedInputNames)
 });
 
-// UNUSED EXPORTS: COMMENT_MODES, COMMENT_ON, FAIL_ON, INPUT_DEFAULTS, RERUN_MODES, inputNames, isAllowedApiUrl, parseList, parseVariables
+// UNUSED EXPORTS: COMMENT_MODES, COMMENT_ON, FAIL_ON, FAIL_ON_ITEMS, INPUT_DEFAULTS, RERUN_MODES, inputNames, isAllowedApiUrl, parseList, parseVariables
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var classic_schemas = __nccwpck_require__(9691);
@@ -30355,8 +30355,16 @@ var core = __nccwpck_require__(8532);
  */
 /** The statuses a team can choose to fail on, named as the `status` output names them. */
 const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'];
-/** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
-const FAIL_ON = ['failure', 'never'];
+/**
+ * What `fail-on` may list: the statuses, and `new-failures`, which judges failed tests against the
+ * base branch instead of failing on every one (in place of `failed`).
+ */
+const FAIL_ON_ITEMS = [...FAIL_CLASSES, 'new-failures'];
+/**
+ * The words `fail-on` takes alone; else it is a list of FAIL_ON_ITEMS. `new-failures` alone is
+ * `failure` with failed tests judged against the base branch.
+ */
+const FAIL_ON = ['failure', 'never', 'new-failures'];
 const optionalText = classic_schemas/* string */.YjP()
     .transform((value) => value.trim())
     .transform((value) => (value === '' ? undefined : value));
@@ -30416,18 +30424,29 @@ function fractionMessage(value) {
     const percent = Math.round(value * 10_000) / 100;
     return `expected a percent from 0 to 100: ${value} would be ${value} %; for ${percent} % write ${percent}`;
 }
-/** `failure`, `never`, or a comma- or newline-separated list of statuses, each one checked. */
+/**
+ * `failure`, `never`, `new-failures`, or a comma- or newline-separated list of statuses (and
+ * `new-failures`), each one checked.
+ */
 const failOn = classic_schemas/* string */.YjP().transform((text, ctx) => {
     const word = text.trim().toLowerCase();
     if (FAIL_ON.includes(word))
         return word;
     const items = parseList(word);
-    const unknown = items.filter((item) => !FAIL_CLASSES.includes(item));
+    const unknown = items.filter((item) => !FAIL_ON_ITEMS.includes(item));
     if (items.length === 0 || unknown.length > 0) {
         const named = unknown.length > 0 ? `unknown ${unknown.map((item) => `"${item}"`).join(', ')}; ` : '';
         ctx.addIssue({
             code: 'custom',
-            message: `${named}expected failure, never, or a list of ${FAIL_CLASSES.join(', ')}`
+            message: `${named}expected failure, never, new-failures, or a list of ${FAIL_ON_ITEMS.join(', ')}`
+        });
+        return core/* NEVER */.tm;
+    }
+    // Both would fail the step on every failed test and on new ones only: a contradiction.
+    if (items.includes('failed') && items.includes('new-failures')) {
+        ctx.addIssue({
+            code: 'custom',
+            message: 'lists both failed and new-failures: failed fails on every failed test, new-failures only on those new against the base branch; keep one'
         });
         return core/* NEVER */.tm;
     }
@@ -30726,15 +30745,17 @@ function rateJudgesFailures(input, given) {
 }
 /**
  * The statuses that fail the step. `failure` is every failing status, a run without tests among
- * them unless allow-no-tests, and failed tests unless min-pass-rate judges them; `never` is none.
- * A list is taken as written, and a list that fails on no-tests while allow-no-tests is true
- * contradicts itself.
+ * them unless allow-no-tests, and failed tests unless min-pass-rate judges them; `new-failures`
+ * is the same with failed tests judged against the base branch; `never` is none. A list is taken
+ * as written, and a list that fails on no-tests while allow-no-tests is true contradicts itself.
  */
 function failClasses(value, allowNoTests, failedJudgedByRate) {
     if (value === 'never')
         return [];
-    if (value === 'failure')
-        return FAIL_CLASSES.filter((item) => !(allowNoTests && item === 'no-tests') && !(failedJudgedByRate && item === 'failed'));
+    if (value === 'failure' || value === 'new-failures') {
+        const failed = value === 'new-failures' ? 'new-failures' : 'failed';
+        return FAIL_CLASSES.filter((item) => !(allowNoTests && item === 'no-tests') && !(failedJudgedByRate && item === 'failed')).map((item) => (item === 'failed' ? failed : item));
+    }
     if (allowNoTests && value.includes('no-tests'))
         throw new InputError('Input "fail-on" lists no-tests while "allow-no-tests" is true: drop one of them.');
     return value;
@@ -31164,7 +31185,7 @@ function plural(n, word) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2851);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5598);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(839);
 /* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7066);
 
@@ -31262,7 +31283,7 @@ function testFolder(report) {
 
 /***/ }),
 
-/***/ 2851:
+/***/ 5598:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31283,18 +31304,332 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var inputs = __nccwpck_require__(5003);
 // EXTERNAL MODULE: ./src/core/text.ts
 var core_text = __nccwpck_require__(2020);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
+var schemas = __nccwpck_require__(9691);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
+;// CONCATENATED MODULE: ./src/report/digest.ts
+
+
+
+
+/**
+ * The record (digest): what a later run needs of this one, hidden in the sticky comment on the
+ * line right after its marker. A re-run reads which tests failed (and how the vendor selects
+ * them); the next run reads them to say what changed. Encoded as compact JSON, raw-deflated,
+ * base64url, and signed with an HMAC keyed by the vendor api-key, inside one HTML comment line:
+ *   <!-- testgate-digest:2:<base64url>.<signature> -->
+ * The number is the format's version: a reader skips a record whose version it does not know.
+ * The signature proves that a step holding the same api-key wrote it: a comment edited by hand,
+ * or a record written with another key, is not one of this step's.
+ */
+const DIGEST_VERSION = 2;
+/** The most a digest may take of the comment, in characters (base64url is ASCII). */
+const MAX_DIGEST_CHARS = 12_000;
+/** The longest test id a record keeps; a failure with a longer one is counted, not listed. */
+const MAX_RECORD_ID_CHARS = 512;
+// A digest inflates to at most this: anything bigger is not one of ours (a deflate bomb).
+const MAX_INFLATED_BYTES = 1_048_576;
+const PREFIX = `<!-- testgate-digest:`;
+const SIGNATURE_CHARS = 22; // 128 bits of HMAC-SHA256, base64url
+// `new-failures` came later: an older testgate reads a record it decided as damaged, and runs all.
+const DECIDING_RULES = [
+    'fail-on',
+    'new-failures',
+    'min-pass-rate',
+    'min-score',
+    'min-average-score',
+    'none'
+];
+const recordId = schemas/* string */.YjP().min(1).max(MAX_RECORD_ID_CHARS);
+// On the wire: short keys and tuples; deflate makes the rest small.
+const wireFailure = schemas/* union */.KCZ([recordId, schemas/* tuple */.PVZ([recordId, recordId])]);
+const wireSchema = schemas/* object */.Ikc({
+    c: schemas/* string */.YjP().max(64),
+    s: schemas/* string */.YjP().max(64),
+    w: schemas/* string */.YjP().max(32).optional(),
+    a: schemas/* number */.aig().int().positive().optional(),
+    r: schemas/* string */.YjP().max(512),
+    u: schemas/* string */.YjP().max(2048).optional(),
+    t: schemas/* enum */.k5n(model/* RUN_STATUSES */.LV),
+    x: schemas/* boolean */.zMY(),
+    d: schemas/* enum */.k5n(DECIDING_RULES),
+    p: schemas/* number */.aig().int().nonnegative(),
+    n: schemas/* number */.aig().int().nonnegative(),
+    o: schemas/* number */.aig().int().nonnegative(),
+    f: schemas/* array */.YOg(wireFailure),
+    m: schemas/* number */.aig().int().nonnegative()
+});
+/** The digest of a finished report, its failures cut to fit MAX_DIGEST_CHARS. */
+function digestOf(source, key) {
+    const { report } = source;
+    const failed = digest_failedTests(report.tests);
+    // An id too long to keep cannot be selected again: it is counted among the unlisted.
+    const failures = failed.filter((test) => test.id.length <= MAX_RECORD_ID_CHARS);
+    const full = {
+        version: DIGEST_VERSION,
+        config: source.config,
+        sha: source.sha,
+        workflowRunId: source.workflowRunId,
+        attempt: source.attempt,
+        runId: report.runId.slice(0, 512),
+        url: report.url && report.url.length <= 2048 ? report.url : undefined,
+        status: report.status,
+        fails: source.verdict.fails,
+        decidedBy: source.verdict.decidedBy,
+        passed: report.counts.passed,
+        total: report.counts.total,
+        passedOutside: passedOutside(report, failures),
+        failures: failures.map(toDigestFailure),
+        unlisted: failed.length - failures.length
+    };
+    return fitted(full, Math.min(source.maxChars ?? MAX_DIGEST_CHARS, MAX_DIGEST_CHARS), key);
+}
+function digest_failedTests(tests) {
+    return tests.filter((test) => test.status === 'failed' || test.status === 'errored');
+}
+/** What the vendor's selection takes to run a test again. */
+function selectionKey(test) {
+    return test.rerunKey ?? test.id;
+}
+/**
+ * Passed tests whose selection key no failure shares: a re-run of the failures leaves them alone
+ * (a Future AGI scenario with a failed call runs all its calls again, the passed ones too).
+ */
+function passedOutside(report, failures) {
+    const selected = new Set(failures.map(selectionKey));
+    const passed = report.tests.filter((test) => test.status === 'passed');
+    const listedOutside = passed.filter((test) => !selected.has(selectionKey(test))).length;
+    // Passes the vendor counted without listing them are outside any selection too.
+    return listedOutside + Math.max(0, report.counts.passed - passed.length);
+}
+function toDigestFailure(test) {
+    const rerunKey = test.rerunKey && test.rerunKey.length <= MAX_RECORD_ID_CHARS && test.rerunKey;
+    return rerunKey && rerunKey !== test.id ? { id: test.id, rerunKey } : { id: test.id };
+}
+/** The longest prefix of the failures whose encoding fits; found by bisection (each try deflates). */
+function fitted(digest, maxChars, key) {
+    const listed = digest.failures.length;
+    const listing = (count) => ({
+        ...digest,
+        failures: digest.failures.slice(0, count),
+        unlisted: digest.unlisted + listed - count
+    });
+    const fits = (candidate) => encodeDigest(candidate, key).length <= maxChars;
+    if (fits(listing(listed)))
+        return listing(listed);
+    let low = 0;
+    let high = listed;
+    while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (fits(listing(middle)))
+            low = middle;
+        else
+            high = middle;
+    }
+    return listing(low);
+}
+/** The digest as the comment line that carries it, signed with `key` (the vendor api-key). */
+function encodeDigest(digest, key) {
+    const json = JSON.stringify(toWire(digest));
+    const packed = (0,external_node_zlib_.deflateRawSync)(Buffer.from(json, 'utf8'), { level: 9 }).toString('base64url');
+    return `${PREFIX}${DIGEST_VERSION}:${packed}.${signature(packed, key)} -->`;
+}
+function signature(packed, key) {
+    return (0,external_node_crypto_.createHmac)('sha256', `testgate-record:${key}`)
+        .update(`${DIGEST_VERSION}:${packed}`)
+        .digest('base64url')
+        .slice(0, SIGNATURE_CHARS);
+}
+function toWire(digest) {
+    return {
+        c: digest.config,
+        s: digest.sha,
+        w: digest.workflowRunId,
+        a: digest.attempt,
+        r: digest.runId,
+        u: digest.url,
+        t: digest.status,
+        x: digest.fails,
+        d: digest.decidedBy,
+        p: digest.passed,
+        n: digest.total,
+        o: digest.passedOutside,
+        f: digest.failures.map((failure) => failure.rerunKey ? [failure.id, failure.rerunKey] : failure.id),
+        m: digest.unlisted
+    };
+}
+/**
+ * The digest of a comment or a leg's section: only on the line right after its first line (the
+ * marker), where testgate writes it; a line anywhere else is text, whoever wrote it. None in an
+ * older testgate's comment; unreadable if damaged, of another format, or not signed with `key`.
+ */
+function readDigest(body, key) {
+    const line = body.replace(/\r\n?/g, '\n').split('\n', 2)[1] ?? '';
+    if (!line.startsWith(PREFIX))
+        return { kind: 'none' };
+    if (!line.endsWith(' -->'))
+        return { kind: 'unreadable', reason: 'it is cut short' };
+    const [version = '', content = ''] = line.slice(PREFIX.length, -' -->'.length).split(':');
+    if (version !== String(DIGEST_VERSION))
+        return {
+            kind: 'unreadable',
+            reason: `its format ${version.slice(0, 8)} is not one this testgate reads`
+        };
+    const [packed = '', signed = ''] = content.split('.');
+    if (!sameSignature(signed, signature(packed, key)))
+        return {
+            kind: 'unreadable',
+            reason: "it is not signed with this step's api-key (written with another key, or edited since)"
+        };
+    try {
+        return { kind: 'found', digest: fromWire(unpack(packed)) };
+    }
+    catch {
+        return { kind: 'unreadable', reason: 'it is damaged' };
+    }
+}
+function sameSignature(given, expected) {
+    const a = Buffer.from(given);
+    const b = Buffer.from(expected);
+    return a.length === b.length && (0,external_node_crypto_.timingSafeEqual)(a, b);
+}
+function unpack(packed) {
+    if (!/^[A-Za-z0-9_-]*$/.test(packed) || packed.length > MAX_DIGEST_CHARS)
+        throw new Error('not a digest');
+    const buffer = Buffer.from(packed, 'base64url');
+    const json = (0,external_node_zlib_.inflateRawSync)(buffer, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8');
+    return wireSchema.parse(JSON.parse(json));
+}
+function fromWire(wire) {
+    return {
+        version: DIGEST_VERSION,
+        config: wire.c,
+        sha: wire.s,
+        workflowRunId: wire.w,
+        attempt: wire.a,
+        runId: wire.r,
+        url: wire.u,
+        status: wire.t,
+        fails: wire.x,
+        decidedBy: wire.d,
+        passed: wire.p,
+        total: wire.n,
+        passedOutside: wire.o,
+        failures: wire.f.map((entry) => typeof entry === 'string' ? { id: entry } : { id: entry[0], rerunKey: entry[1] }),
+        unlisted: wire.m
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/base.ts
+
+/**
+ * Only a base run that ran its tests to a verdict says anything of them: one that errored, timed
+ * out, was cancelled or ran nothing has no results to compare with.
+ */
+function ranTests(record) {
+    return record.digest.status === 'passed' || record.digest.status === 'failed';
+}
+function outcomeIn(digest, id) {
+    if (digest.failures.some((failure) => failure.id === id))
+        return 'failed';
+    return digest.unlisted === 0 ? 'not-failed' : 'unknown';
+}
+function compareWithBase(reading, report) {
+    const usable = reading.records.filter(ranTests);
+    const failing = failedTests(report.tests);
+    const comparison = {
+        branch: reading.branch,
+        runs: usable.map(({ digest, checkUrl }) => ({
+            sha: digest.sha,
+            runId: digest.runId,
+            url: digest.url,
+            status: digest.status,
+            checkUrl
+        })),
+        problem: usable.length > 0 ? undefined : (reading.problem ?? noResults(reading)),
+        newFailures: [],
+        failingOnBase: [],
+        flakyOnBase: [],
+        unknown: [],
+        unlisted: Math.max(0, report.counts.failed + report.counts.errored - failing.length)
+    };
+    for (const test of failing)
+        listOf(comparison, classOf(usable, test.id)).push(test);
+    return comparison;
+}
+/** From the base runs, newest first: the newest that knows decides, the older ones show a mix. */
+function classOf(records, id) {
+    const known = records
+        .map((record) => outcomeIn(record.digest, id))
+        .filter((outcome) => outcome !== 'unknown');
+    if (known.length === 0)
+        return 'unknown';
+    if (known[0] === 'failed')
+        return 'failing';
+    return known.includes('failed') ? 'flaky' : 'new';
+}
+function listOf(comparison, verdict) {
+    if (verdict === 'new')
+        return comparison.newFailures;
+    if (verdict === 'failing')
+        return comparison.failingOnBase;
+    if (verdict === 'flaky')
+        return comparison.flakyOnBase;
+    return comparison.unknown;
+}
+function noResults(reading) {
+    return reading.records.length > 0
+        ? `the latest runs of this configuration on ${reading.branch} have no test results (they errored, timed out, were cancelled or ran nothing)`
+        : `no run of this configuration on ${reading.branch} left a record`;
+}
+/**
+ * The failures that count as new for `fail-on: new-failures`: the new ones, those no base run
+ * says anything of, and those the report does not list. A failed run whose failures cannot be
+ * told apart at all counts as one new failure: without evidence, a failure is new.
+ */
+function newFailureCount(report, base) {
+    const failures = base ? failureCount(base) : report.counts.failed + report.counts.errored;
+    if (report.status === 'failed' && failures === 0)
+        return 1;
+    return base ? base.newFailures.length + base.unknown.length + base.unlisted : failures;
+}
+/** How many failures of the run were judged (or counted without a name). */
+function failureCount(base) {
+    return (base.newFailures.length +
+        base.failingOnBase.length +
+        base.flakyOnBase.length +
+        base.unknown.length +
+        base.unlisted);
+}
+/** Every failure of the run is in one of the lists (or unlisted): nothing to show when none. */
+function hasFailures(base) {
+    return failureCount(base) > 0;
+}
+
 ;// CONCATENATED MODULE: ./src/report/policy.ts
 
 
-/** Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing. */
-function evaluatePolicy(report, policy) {
+
+/**
+ * Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing.
+ * `base` judges failed tests under `fail-on: new-failures`; without it, every failure is new.
+ */
+function evaluatePolicy(report, policy, base) {
     const judged = (0,model/* isTerminal */.Hd)(report.status);
     const checks = judged ? thresholdChecks(report, policy) : [];
     const failedRules = [];
+    const newFailures = judgesNewFailures(report, policy)
+        ? { count: newFailureCount(report, base), branch: base?.branch }
+        : undefined;
     if (judged && failsOnStatus(report.status, policy.failOn))
         failedRules.push('fail-on');
+    else if (newFailures && newFailures.count > 0)
+        failedRules.push('new-failures');
     for (const check of checks)
         if (check.outcome === 'failed')
             failedRules.push(check.rule);
@@ -31304,8 +31639,13 @@ function evaluatePolicy(report, policy) {
         failedRules,
         failOn: policy.failOn,
         checks,
-        failedJudgedByRate: policy.failedJudgedByRate === true
+        failedJudgedByRate: policy.failedJudgedByRate === true,
+        ...(newFailures ? { newFailures } : {})
     };
+}
+/** A failed run under `fail-on: new-failures`: its failures are judged against the base branch. */
+function judgesNewFailures(report, policy) {
+    return report.status === 'failed' && policy.failOn.includes('new-failures');
 }
 function failsOnStatus(status, failOn) {
     return failOn.includes(status);
@@ -31437,8 +31777,19 @@ function decidingText(verdict, status) {
         return 'no rule failed the run';
     if (verdict.decidedBy === 'fail-on')
         return `decided by fail-on, which includes ${status}`;
+    if (verdict.decidedBy === 'new-failures')
+        return newFailuresText(verdict.newFailures);
     const check = verdict.checks.find((item) => item.rule === verdict.decidedBy);
     return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`;
+}
+/** "decided by new-failures: 1 failed test is new against main". */
+function newFailuresText(found) {
+    const count = found?.count ?? 0;
+    const tests = count === 1 ? '1 failed test is' : `${count} failed tests are`;
+    const against = found?.branch
+        ? `new against ${found.branch}`
+        : 'new (no base branch to compare with)';
+    return `decided by new-failures: ${tests} ${against}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
@@ -31534,10 +31885,11 @@ function failedText(counts) {
  * From the verdict, the policy and what the sinks did, to the step's outcome: the policy
  * (`evaluatePolicy`, the same function the summary was rendered with) fails the step and names the
  * rule that decided; a failing status the policy lets pass is a warning; a sink that failed fails
- * the step in every case, after all the others ran.
+ * the step in every case, after all the others ran. `base` judges failed tests under
+ * `fail-on: new-failures`, as it did for the summary.
  */
-function decide(report, policy, sinks, vendor) {
-    const verdict = evaluatePolicy(report, policy);
+function decide(report, policy, sinks, vendor, base) {
+    const verdict = evaluatePolicy(report, policy, base);
     const message = verdictMessage(report, policy, vendor);
     const problems = [];
     let notice;
@@ -31556,11 +31908,14 @@ function decide(report, policy, sinks, vendor) {
         decidedBy: verdict.decidedBy
     };
 }
-/** Which rule let a failing status pass: min-pass-rate, or fail-on. */
+/** Which rule let a failing status pass: min-pass-rate, new-failures, or fail-on. */
 function passingRule(verdict) {
-    return verdict.failedJudgedByRate
-        ? 'failed tests judged by min-pass-rate, which the run meets'
-        : `fail-on: ${failOnText(verdict.failOn)}`;
+    if (verdict.failedJudgedByRate)
+        return 'failed tests judged by min-pass-rate, which the run meets';
+    const branch = verdict.newFailures?.branch;
+    if (verdict.newFailures && branch)
+        return `no failure is new against ${branch}; fail-on: ${failOnText(verdict.failOn)}`;
+    return `fail-on: ${failOnText(verdict.failOn)}`;
 }
 /** The verdict's message with the deciding rule after it, and every other rule that failed. */
 function withRule(message, verdict, report) {
@@ -31579,8 +31934,6 @@ function verdictMessage(report, policy, vendor) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
-var schemas = __nccwpck_require__(9691);
 ;// CONCATENATED MODULE: ./src/github/context.ts
 
 
@@ -31952,6 +32305,56 @@ function outsideLine(names, vendor) {
     return `ℹ️ ${escapeMarkdown(vendor)} also ran ${(0,core_text/* plural */.LS)(names.length, 'test')} it was not asked to re-run, not counted: ${named.join(', ')}${more}.`;
 }
 
+;// CONCATENATED MODULE: ./src/report/base-section.ts
+
+
+
+
+/**
+ * The "Against <base branch>" section the summary and the comment show above the failures, beside
+ * "Since the last run": each failure of the run as new, failing on the base branch too, flaky
+ * there, or unknown (no base run says anything of it).
+ */
+const NAMED_UNKNOWN = 8;
+const base_section_MAX_NAME_CHARS = 120;
+function baseSection(base, vendor) {
+    if (!hasFailures(base))
+        return undefined;
+    const branch = escapeMarkdown(base.branch);
+    const lines = [
+        listLine('🆕', 'new', base.newFailures, true, `(not failing on ${branch})`),
+        listLine('❌', `failing on ${branch} too`, base.failingOnBase, true),
+        listLine('🎲', `flaky on ${branch}`, base.flakyOnBase, true, '(mixed results in its recent runs)'),
+        unknownLine(base)
+    ].filter((line) => line !== undefined);
+    return [`### Against ${branch}${comparedWith(base, vendor)}`, lines.join('<br>\n')].join('\n\n');
+}
+/** " (latest of 3 runs: commit abc1234, Octomind report)", or nothing when none was read. */
+function comparedWith(base, vendor) {
+    const [latest] = base.runs;
+    if (!latest)
+        return '';
+    const commit = `commit ${escapeMarkdown(latest.sha.slice(0, 7))}`;
+    const report = markdown_text_link(`${vendor} report`, latest.url) ?? markdown_text_link('check run', latest.checkUrl);
+    const what = report ? `${commit}, ${report}` : commit;
+    return base.runs.length === 1 ? ` (${what})` : ` (latest of ${base.runs.length} runs: ${what})`;
+}
+/** The failures no base run says anything of, with why when no base run could be read at all. */
+function unknownLine(base) {
+    const count = base.unknown.length + base.unlisted;
+    if (count === 0)
+        return undefined;
+    const named = base.unknown
+        .slice(0, NAMED_UNKNOWN)
+        .map((test) => escapeMarkdown((0,core_text/* shortenName */.ty)(test.name, base_section_MAX_NAME_CHARS)));
+    const rest = count - named.length;
+    const list = named.length === 0 ? '' : `: ${named.join(', ')}${rest > 0 ? `, and ${rest} more` : ''}`;
+    const why = base.problem
+        ? escapeMarkdown(base.problem)
+        : `no run on ${escapeMarkdown(base.branch)} says anything of ${count === 1 ? 'it' : 'them'}`;
+    return `❔ **${count} unknown** (${why})${list}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/budget.ts
 /**
  * The size limits of the summary and the comment, how each counts text, and the Budget a
@@ -32179,6 +32582,7 @@ function foldedLine(group) {
 
 
 
+
 const HEADLINE_ICON = {
     queued: '⏳',
     running: '⏳',
@@ -32201,7 +32605,7 @@ function headline(report, context) {
     const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report);
     const policy = context.policy;
     // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
-    if (policy?.fails && policy.decidedBy !== 'fail-on')
+    if (policy?.fails && policy.checks.some((check) => check.rule === policy.decidedBy))
         return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`;
     return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`;
 }
@@ -32280,6 +32684,9 @@ function renderReport(report, context, limits, frame = {}) {
     addOverview(budget, report, context);
     if (context.changes && !context.startedOnly)
         addChanges(budget, context.changes, context.vendor);
+    const against = context.base && !context.startedOnly && baseSection(context.base, context.vendor);
+    if (against)
+        budget.add(against);
     const noticeAt = budget.length;
     const notShown = context.startedOnly || context.notStarted ? 0 : addTests(budget, report, limits);
     budget.release(noticeRoom);
@@ -33122,221 +33529,6 @@ async function writeStickyComment(client, { owner, repo, issueNumber }, body, ex
         body
     });
     return { action: 'created', url: data.html_url };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/report/digest.ts
-
-
-
-
-/**
- * The record (digest): what a later run needs of this one, hidden in the sticky comment on the
- * line right after its marker. A re-run reads which tests failed (and how the vendor selects
- * them); the next run reads them to say what changed. Encoded as compact JSON, raw-deflated,
- * base64url, and signed with an HMAC keyed by the vendor api-key, inside one HTML comment line:
- *   <!-- testgate-digest:2:<base64url>.<signature> -->
- * The number is the format's version: a reader skips a record whose version it does not know.
- * The signature proves that a step holding the same api-key wrote it: a comment edited by hand,
- * or a record written with another key, is not one of this step's.
- */
-const DIGEST_VERSION = 2;
-/** The most a digest may take of the comment, in characters (base64url is ASCII). */
-const MAX_DIGEST_CHARS = 12_000;
-/** The longest test id a record keeps; a failure with a longer one is counted, not listed. */
-const MAX_RECORD_ID_CHARS = 512;
-// A digest inflates to at most this: anything bigger is not one of ours (a deflate bomb).
-const MAX_INFLATED_BYTES = 1_048_576;
-const PREFIX = `<!-- testgate-digest:`;
-const SIGNATURE_CHARS = 22; // 128 bits of HMAC-SHA256, base64url
-const DECIDING_RULES = [
-    'fail-on',
-    'min-pass-rate',
-    'min-score',
-    'min-average-score',
-    'none'
-];
-const recordId = schemas/* string */.YjP().min(1).max(MAX_RECORD_ID_CHARS);
-// On the wire: short keys and tuples; deflate makes the rest small.
-const wireFailure = schemas/* union */.KCZ([recordId, schemas/* tuple */.PVZ([recordId, recordId])]);
-const wireSchema = schemas/* object */.Ikc({
-    c: schemas/* string */.YjP().max(64),
-    s: schemas/* string */.YjP().max(64),
-    w: schemas/* string */.YjP().max(32).optional(),
-    a: schemas/* number */.aig().int().positive().optional(),
-    r: schemas/* string */.YjP().max(512),
-    u: schemas/* string */.YjP().max(2048).optional(),
-    t: schemas/* enum */.k5n(model/* RUN_STATUSES */.LV),
-    x: schemas/* boolean */.zMY(),
-    d: schemas/* enum */.k5n(DECIDING_RULES),
-    p: schemas/* number */.aig().int().nonnegative(),
-    n: schemas/* number */.aig().int().nonnegative(),
-    o: schemas/* number */.aig().int().nonnegative(),
-    f: schemas/* array */.YOg(wireFailure),
-    m: schemas/* number */.aig().int().nonnegative()
-});
-/** The digest of a finished report, its failures cut to fit MAX_DIGEST_CHARS. */
-function digestOf(source, key) {
-    const { report } = source;
-    const failed = failedTests(report.tests);
-    // An id too long to keep cannot be selected again: it is counted among the unlisted.
-    const failures = failed.filter((test) => test.id.length <= MAX_RECORD_ID_CHARS);
-    const full = {
-        version: DIGEST_VERSION,
-        config: source.config,
-        sha: source.sha,
-        workflowRunId: source.workflowRunId,
-        attempt: source.attempt,
-        runId: report.runId.slice(0, 512),
-        url: report.url && report.url.length <= 2048 ? report.url : undefined,
-        status: report.status,
-        fails: source.verdict.fails,
-        decidedBy: source.verdict.decidedBy,
-        passed: report.counts.passed,
-        total: report.counts.total,
-        passedOutside: passedOutside(report, failures),
-        failures: failures.map(toDigestFailure),
-        unlisted: failed.length - failures.length
-    };
-    return fitted(full, Math.min(source.maxChars ?? MAX_DIGEST_CHARS, MAX_DIGEST_CHARS), key);
-}
-function failedTests(tests) {
-    return tests.filter((test) => test.status === 'failed' || test.status === 'errored');
-}
-/** What the vendor's selection takes to run a test again. */
-function selectionKey(test) {
-    return test.rerunKey ?? test.id;
-}
-/**
- * Passed tests whose selection key no failure shares: a re-run of the failures leaves them alone
- * (a Future AGI scenario with a failed call runs all its calls again, the passed ones too).
- */
-function passedOutside(report, failures) {
-    const selected = new Set(failures.map(selectionKey));
-    const passed = report.tests.filter((test) => test.status === 'passed');
-    const listedOutside = passed.filter((test) => !selected.has(selectionKey(test))).length;
-    // Passes the vendor counted without listing them are outside any selection too.
-    return listedOutside + Math.max(0, report.counts.passed - passed.length);
-}
-function toDigestFailure(test) {
-    const rerunKey = test.rerunKey && test.rerunKey.length <= MAX_RECORD_ID_CHARS && test.rerunKey;
-    return rerunKey && rerunKey !== test.id ? { id: test.id, rerunKey } : { id: test.id };
-}
-/** The longest prefix of the failures whose encoding fits; found by bisection (each try deflates). */
-function fitted(digest, maxChars, key) {
-    const listed = digest.failures.length;
-    const listing = (count) => ({
-        ...digest,
-        failures: digest.failures.slice(0, count),
-        unlisted: digest.unlisted + listed - count
-    });
-    const fits = (candidate) => encodeDigest(candidate, key).length <= maxChars;
-    if (fits(listing(listed)))
-        return listing(listed);
-    let low = 0;
-    let high = listed;
-    while (high - low > 1) {
-        const middle = Math.floor((low + high) / 2);
-        if (fits(listing(middle)))
-            low = middle;
-        else
-            high = middle;
-    }
-    return listing(low);
-}
-/** The digest as the comment line that carries it, signed with `key` (the vendor api-key). */
-function encodeDigest(digest, key) {
-    const json = JSON.stringify(toWire(digest));
-    const packed = (0,external_node_zlib_.deflateRawSync)(Buffer.from(json, 'utf8'), { level: 9 }).toString('base64url');
-    return `${PREFIX}${DIGEST_VERSION}:${packed}.${signature(packed, key)} -->`;
-}
-function signature(packed, key) {
-    return (0,external_node_crypto_.createHmac)('sha256', `testgate-record:${key}`)
-        .update(`${DIGEST_VERSION}:${packed}`)
-        .digest('base64url')
-        .slice(0, SIGNATURE_CHARS);
-}
-function toWire(digest) {
-    return {
-        c: digest.config,
-        s: digest.sha,
-        w: digest.workflowRunId,
-        a: digest.attempt,
-        r: digest.runId,
-        u: digest.url,
-        t: digest.status,
-        x: digest.fails,
-        d: digest.decidedBy,
-        p: digest.passed,
-        n: digest.total,
-        o: digest.passedOutside,
-        f: digest.failures.map((failure) => failure.rerunKey ? [failure.id, failure.rerunKey] : failure.id),
-        m: digest.unlisted
-    };
-}
-/**
- * The digest of a comment or a leg's section: only on the line right after its first line (the
- * marker), where testgate writes it; a line anywhere else is text, whoever wrote it. None in an
- * older testgate's comment; unreadable if damaged, of another format, or not signed with `key`.
- */
-function readDigest(body, key) {
-    const line = body.replace(/\r\n?/g, '\n').split('\n', 2)[1] ?? '';
-    if (!line.startsWith(PREFIX))
-        return { kind: 'none' };
-    if (!line.endsWith(' -->'))
-        return { kind: 'unreadable', reason: 'it is cut short' };
-    const [version = '', content = ''] = line.slice(PREFIX.length, -' -->'.length).split(':');
-    if (version !== String(DIGEST_VERSION))
-        return {
-            kind: 'unreadable',
-            reason: `its format ${version.slice(0, 8)} is not one this testgate reads`
-        };
-    const [packed = '', signed = ''] = content.split('.');
-    if (!sameSignature(signed, signature(packed, key)))
-        return {
-            kind: 'unreadable',
-            reason: "it is not signed with this step's api-key (written with another key, or edited since)"
-        };
-    try {
-        return { kind: 'found', digest: fromWire(unpack(packed)) };
-    }
-    catch {
-        return { kind: 'unreadable', reason: 'it is damaged' };
-    }
-}
-function sameSignature(given, expected) {
-    const a = Buffer.from(given);
-    const b = Buffer.from(expected);
-    return a.length === b.length && (0,external_node_crypto_.timingSafeEqual)(a, b);
-}
-function unpack(packed) {
-    if (!/^[A-Za-z0-9_-]*$/.test(packed) || packed.length > MAX_DIGEST_CHARS)
-        throw new Error('not a digest');
-    const buffer = Buffer.from(packed, 'base64url');
-    const json = (0,external_node_zlib_.inflateRawSync)(buffer, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8');
-    return wireSchema.parse(JSON.parse(json));
-}
-function fromWire(wire) {
-    return {
-        version: DIGEST_VERSION,
-        config: wire.c,
-        sha: wire.s,
-        workflowRunId: wire.w,
-        attempt: wire.a,
-        runId: wire.r,
-        url: wire.u,
-        status: wire.t,
-        fails: wire.x,
-        decidedBy: wire.d,
-        passed: wire.p,
-        total: wire.n,
-        passedOutside: wire.o,
-        failures: wire.f.map((entry) => typeof entry === 'string' ? { id: entry } : { id: entry[0], rerunKey: entry[1] }),
-        unlisted: wire.m
-    };
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -34809,7 +35001,7 @@ function changesSince(previous, report, sha) {
         sameCommit: previous.sha === sha
     };
     const before = new Set(previous.failures.map((failure) => failure.id));
-    const failing = failedTests(report.tests);
+    const failing = digest_failedTests(report.tests);
     const byId = new Map(report.tests.map((test) => [test.id, test]));
     const passedNow = [...before].flatMap((id) => {
         const test = byId.get(id);

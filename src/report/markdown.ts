@@ -11,6 +11,8 @@ import {
 } from './policy.js'
 import { verdictText } from './verdict.js'
 import { changesSection, rerunLine } from './changes-section.js'
+import { baseSection } from './base-section.js'
+import type { BaseComparison } from './base.js'
 import type { Changes } from './changes.js'
 import {
   CONTROL_CHARS,
@@ -64,6 +66,8 @@ export interface RenderContext {
   policy?: PolicyVerdict
   /** What changed since the last run the PR comment recorded, when it recorded one. */
   changes?: Changes
+  /** Each failure judged against the base branch, on a PR whose base could be compared with. */
+  base?: BaseComparison
 }
 
 const HEADLINE_ICON: Record<RunReport['status'], string> = {
@@ -87,7 +91,7 @@ export function headline(report: RunReport, context: RenderContext): string {
   const text = report.status === 'timed-out' ? `no verdict${limit}` : verdictText(report)
   const policy = context.policy
   // A threshold can fail a run the vendor passed: the headline must not read as a pass then.
-  if (policy?.fails && policy.decidedBy !== 'fail-on')
+  if (policy?.fails && policy.checks.some((check) => check.rule === policy.decidedBy))
     return `❌ ${vendor}: ${escapeMarkdown(text)}, below ${policy.decidedBy}`
   return `${HEADLINE_ICON[report.status]} ${vendor}: ${escapeMarkdown(text)}`
 }
@@ -176,6 +180,8 @@ export function renderReport(
   const noticeRoom = budget.hold(notShownLine(report.tests.length, report, context))
   addOverview(budget, report, context)
   if (context.changes && !context.startedOnly) addChanges(budget, context.changes, context.vendor)
+  const against = context.base && !context.startedOnly && baseSection(context.base, context.vendor)
+  if (against) budget.add(against)
   const noticeAt = budget.length
   const notShown = context.startedOnly || context.notStarted ? 0 : addTests(budget, report, limits)
   budget.release(noticeRoom)
