@@ -30593,7 +30593,8 @@ const INPUT_DEFAULTS = {
     comment: 'auto',
     'comment-on': 'always',
     rerun: 'all',
-    summary: 'true'
+    summary: 'true',
+    'check-run': 'true'
 };
 function inputSchema(providers) {
     return classic_schemas/* object */.Ikc({
@@ -30624,6 +30625,7 @@ function inputSchema(providers) {
         // Shown in the combined comment's heading and its marker: the same rules as a leg's name.
         'comment-group': runName,
         summary: booleanText,
+        'check-run': booleanText,
         'github-token': optionalText,
         'report-path': optionalText,
         'junit-path': optionalText,
@@ -30716,6 +30718,7 @@ function parseInputs(read, catalog) {
         rerun: input.rerun,
         commentGroup: input['comment-group'],
         summary: input.summary,
+        checkRun: input['check-run'],
         githubToken: input['github-token'],
         reportPath: input['report-path'],
         junitPath: input['junit-path'],
@@ -31185,7 +31188,7 @@ function plural(n, word) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5598);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2113);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(839);
 /* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7066);
 
@@ -31283,7 +31286,7 @@ function testFolder(report) {
 
 /***/ }),
 
-/***/ 5598:
+/***/ 2113:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34132,8 +34135,11 @@ const commentSink = {
         }
     }
 };
-/** What the comment records of this run for the next one (see src/report/digest.ts). */
-function runDigest({ report, context, settings, render, comment }) {
+/**
+ * What the comment records of this run for the next one (see src/report/digest.ts); the check run
+ * keeps the same record, at most `maxChars`.
+ */
+function runDigest({ report, context, settings, render, comment }, maxChars) {
     const verdict = render.policy ?? { fails: false, decidedBy: 'none' };
     return digestOf({
         report,
@@ -34143,7 +34149,7 @@ function runDigest({ report, context, settings, render, comment }) {
         workflowRunId: context.workflowRunId,
         attempt: context.runAttempt ?? 1,
         // A leg's section shares the comment with the other legs: its record is kept smaller.
-        maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
+        maxChars: maxChars ?? (settings.commentGroup ? GROUP_DIGEST_CHARS : undefined)
     }, settings.apiKey);
 }
 function notWritten(error, pr) {
@@ -34158,6 +34164,223 @@ function notWritten(error, pr) {
         throw error;
     log/* log */.Rm.warning(`Could not comment on PR #${pr} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
         '(PRs from forks get a read-only token). The job summary has the full report.');
+    return Promise.resolve(skipped(`HTTP ${status}`));
+}
+
+;// CONCATENATED MODULE: ./src/github/checks.ts
+
+/**
+ * The check-run calls testgate makes: create one on a commit, list a commit's check runs of one
+ * name, and list a branch's latest commits. Facts from GitHub's REST reference and its OpenAPI
+ * description (api.github.com, as @octokit/openapi-types 29 carries it):
+ * - `POST /repos/{owner}/{repo}/check-runs` needs `checks: write`; `name` and `head_sha` are
+ *   required, `conclusion` sets `status` to `completed`, and `output.summary` and `output.text`
+ *   hold at most 65,535 characters each (docs.github.com/rest/checks/runs#create-a-check-run).
+ * - `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` takes `check_name`, `filter` (`latest`,
+ *   the default, or `all`), `per_page` (at most 100) and answers `{ total_count, check_runs }`,
+ *   each with `output.summary` (docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference);
+ *   it needs `checks: read` on a private repository.
+ * - `GET /repos/{owner}/{repo}/commits?sha=<branch>` lists the commits reachable from a branch,
+ *   newest first (docs.github.com/rest/commits/commits#list-commits); `contents: read` lets the job's
+ *   token list commits (docs.github.com/actions/using-jobs/assigning-permissions-to-jobs).
+ * Inferred, since no page says so: the order of the listed check runs (testgate sorts them by
+ * `completed_at` itself), and that an HTML comment in `output.summary` comes back as written.
+ */
+// GitHub's limit, counted in characters; its own issue tracker (github/rest-api-description#5399)
+// reports that it counts UTF-8 bytes in practice: testgate measures bytes, never fewer.
+const CHECK_RUN_SUMMARY_MAX = 65_535;
+const checkRunSchema = schemas/* object */.Ikc({
+    id: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP().regex(/^\d+$/)]).transform(Number),
+    name: schemas/* string */.YjP(),
+    head_sha: schemas/* string */.YjP(),
+    status: schemas/* string */.YjP(),
+    completed_at: schemas/* string */.YjP().nullish(),
+    html_url: schemas/* string */.YjP().nullish(),
+    output: schemas/* object */.Ikc({ summary: schemas/* string */.YjP().nullish() }).partial().nullish()
+});
+const checkRunListSchema = schemas/* object */.Ikc({
+    total_count: schemas/* number */.aig().int().nonnegative(),
+    check_runs: schemas/* array */.YOg(checkRunSchema)
+});
+const commitListSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ sha: schemas/* string */.YjP().regex(/^[0-9a-f]{40}$/i) }));
+/** Creates a completed check run; its page, as GitHub gives it. */
+async function createCheckRun(client, run) {
+    const { data } = await client.request('POST /repos/{owner}/{repo}/check-runs', {
+        owner: run.owner,
+        repo: run.repo,
+        name: run.name,
+        head_sha: run.headSha,
+        status: 'completed',
+        conclusion: run.conclusion,
+        completed_at: run.completedAt,
+        ...(run.startedAt ? { started_at: run.startedAt } : {}),
+        ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
+        ...(run.externalId ? { external_id: run.externalId } : {}),
+        output: { title: run.title, summary: run.summary }
+    });
+    const created = checkRunSchema.parse(data);
+    return { id: created.id, url: created.html_url ?? undefined };
+}
+/** The latest commits of a branch, newest first. */
+async function listBranchCommits(client, where, signal) {
+    const { data } = await client.request('GET /repos/{owner}/{repo}/commits', {
+        owner: where.owner,
+        repo: where.repo,
+        sha: where.branch,
+        per_page: where.count,
+        request: { signal }
+    });
+    return commitListSchema.parse(data).map((commit) => commit.sha);
+}
+/** Every completed check run of that name on a commit (re-runs and schedules too), newest first. */
+async function listCheckRuns(client, where, signal) {
+    const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+        owner: where.owner,
+        repo: where.repo,
+        ref: where.sha,
+        check_name: where.name,
+        filter: 'all',
+        status: 'completed',
+        per_page: where.max,
+        request: { signal }
+    });
+    const runs = checkRunListSchema.parse(data).check_runs;
+    return runs
+        .filter((run) => run.name === where.name && run.status === 'completed')
+        .sort((a, b) => (b.completed_at ?? '').localeCompare(a.completed_at ?? ''));
+}
+
+;// CONCATENATED MODULE: ./src/report/check-run.ts
+
+
+
+/**
+ * The check run a finished run leaves on its commit: named for the leg, concluded as the policy
+ * decided, its summary the report with the run's record hidden on the line after the marker, as in
+ * the sticky comment. Runs on pushes, schedules and merge queues have no comment: this is where a
+ * pull request's run finds what the base branch's runs recorded.
+ */
+// GitHub refuses a summary over 65,535 characters; bytes are counted (never fewer), with 1,535
+// spare against a count that differs from ours.
+const CHECK_RUN_LIMITS = {
+    max: 65_535 - 1_535,
+    measure: utf8Bytes,
+    maxErrorChars: 1_500
+};
+// No page gives a limit for a check run's name or title: kept short (inferred).
+const check_run_MAX_NAME_CHARS = 120;
+const MAX_TITLE_CHARS = 200;
+/**
+ * "testgate · Octomind", or "testgate · Octomind · firefox" for a leg: the same on every commit,
+ * so a pull request's run finds the base branch's by it. Steps of other jobs or workflows may
+ * share it; the record in each says which configuration wrote it.
+ */
+function checkRunName(vendor, leg) {
+    return (0,core_text/* shorten */.ml)(['testgate', vendor, leg].filter(Boolean).join(' · '), check_run_MAX_NAME_CHARS);
+}
+/** "Octomind: 2 of 6 tests failed", as the headline says it, without markdown. */
+function checkRunTitle(report, vendor) {
+    return (0,core_text/* shorten */.ml)(`${vendor}: ${verdictText(report)}`, MAX_TITLE_CHARS);
+}
+/** The summary: `header` (the marker, then the record line), and the report, no vendor comment. */
+function checkRunSummary(report, context, header) {
+    const body = renderReport(report, context, CHECK_RUN_LIMITS, {
+        header,
+        footer: footerLine(context)
+    });
+    return `${header}${neutralizeComments(body.slice(header.length))}`;
+}
+/** Failure when the step fails on the verdict, success when the run passed, else neutral. */
+function checkRunConclusion(report, policy) {
+    if (policy?.fails)
+        return 'failure';
+    return report.status === 'passed' ? 'success' : 'neutral';
+}
+
+;// CONCATENATED MODULE: ./src/sinks/check-run.ts
+
+
+
+
+
+
+
+
+
+/**
+ * A check run on the tested commit, named for the leg, whose summary is the report with the run's
+ * signed record: on pushes, schedules and merge queues, which have no PR comment, it is what a
+ * pull request's run reads to judge its failures against the base branch; on a PR it is an entry
+ * in the Checks tab. Written for every run with a verdict, unless `check-run: false`.
+ */
+const checkRunSink = {
+    name: 'check run',
+    async write(input) {
+        const { settings, context, github, render } = input;
+        if (!settings.checkRun)
+            return skipped('check-run: false');
+        if (render.startedOnly)
+            return skipped('no verdict yet (wait: false)');
+        if (!github)
+            return skipped('no github-token');
+        if (!/^[0-9a-f]{40}$/i.test(context.sha))
+            return skipped('no commit to check');
+        const name = checkRunName(input.vendor.displayName, render.leg);
+        const commit = `commit ${context.sha.slice(0, 7)}`;
+        try {
+            const created = await createCheckRun(github, newCheckRun(input, name));
+            log/* log */.Rm.info(`Check run "${name}" on ${commit}${created.url ? `: ${created.url}` : ''}`);
+            return done([], created.url ? [{ label: 'check run', url: created.url }] : []);
+        }
+        catch (error) {
+            return check_run_notWritten(error, name, commit);
+        }
+    }
+};
+function newCheckRun(input, name) {
+    const { report, settings, context, render, comment } = input;
+    const record = encodeDigest(runDigest(input, MAX_DIGEST_CHARS), settings.apiKey);
+    const summary = checkRunSummary(report, withEarlierLinks(input), `${comment.marker}\n${record}`);
+    return {
+        owner: context.owner,
+        repo: context.repo,
+        name,
+        headSha: context.sha,
+        conclusion: checkRunConclusion(report, render.policy),
+        title: (0,log/* redact */.E$)(checkRunTitle(report, input.vendor.displayName)),
+        summary: (0,log/* redact */.E$)(summary),
+        detailsUrl: redactedUrl(report.url),
+        externalId: (0,log/* redact */.E$)(report.runId.slice(0, 256)),
+        startedAt: validTime(report.startedAt),
+        completedAt: validTime(report.finishedAt) ?? new Date().toISOString()
+    };
+}
+/** The vendor's page for the run, when it is a plain http(s) URL. */
+function redactedUrl(url) {
+    const plain = (0,core_text/* httpUrl */.q3)(url);
+    return plain && (0,log/* redact */.E$)(plain);
+}
+/** A vendor's timestamp as GitHub takes it (ISO 8601), or nothing. */
+function validTime(value) {
+    const time = Date.parse(value ?? '');
+    return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
+}
+/**
+ * A token without `checks: write` (the job's own under restricted defaults or a `permissions:`
+ * list without it, a fork's read-only one) is a warning that says how to grant it or turn the
+ * check run off; a token GitHub rejects fails the step, as for the comment.
+ */
+function check_run_notWritten(error, name, commit) {
+    const status = githubStatus(error);
+    if (status === 401)
+        throw tokenRejected(`writing the check run "${name}"`);
+    const denied = (status === 403 && !isRateLimited(error)) || status === 404;
+    if (!denied)
+        throw error;
+    log/* log */.Rm.warning(`Could not write the check run "${name}" on ${commit} (HTTP ${status}): the token needs ` +
+        '`permissions: checks: write` (PRs from forks get a read-only token). Pull requests read ' +
+        "the base branch's check runs to tell a new failure from one already there; set " +
+        '`check-run: false` to write none.');
     return Promise.resolve(skipped(`HTTP ${status}`));
 }
 
@@ -34677,15 +34900,17 @@ const testmoSink = {
 
 
 
+
 /**
  * Where a report goes, in order. The report file is first, so the data is on disk whatever fails
- * later; Testmo comes before the summary and the comment, which link to the run it made.
+ * later; Testmo and the check run come before the summary and the comment, which link to them.
  */
 const SINKS = [
     reportFileSink,
     stepOutputsSink,
     junitSink,
     testmoSink,
+    checkRunSink,
     summarySink,
     commentSink
 ];

@@ -75,6 +75,14 @@ describe('parseInputs', () => {
     })
   })
 
+  it('writes a check run unless check-run is false', () => {
+    expect(parse({}).checkRun).toBe(true)
+    expect(parse({ 'check-run': 'false' }).checkRun).toBe(false)
+    expect(errorOf({ 'check-run': 'sometimes' })).toContain(
+      'Input "check-run": expected true or false'
+    )
+  })
+
   it('reads fail-on as failure, never or a list of statuses, each one checked', () => {
     const all = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests']
     expect(parse({ 'fail-on': 'Failure' }).failOn).toEqual(all)

@@ -91,6 +91,8 @@ export interface Settings {
   /** One combined PR comment for the legs that name this group, each leg owning its section. */
   commentGroup?: string
   summary: boolean
+  /** Record every finished run as a check run on its commit (`check-run`). */
+  checkRun: boolean
   githubToken?: string
   reportPath?: string
   junitPath?: string
@@ -136,7 +138,8 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   comment: 'auto',
   'comment-on': 'always',
   rerun: 'all',
-  summary: 'true'
+  summary: 'true',
+  'check-run': 'true'
 }
 
 function inputSchema(providers: readonly string[]) {
@@ -168,6 +171,7 @@ function inputSchema(providers: readonly string[]) {
     // Shown in the combined comment's heading and its marker: the same rules as a leg's name.
     'comment-group': runName,
     summary: booleanText,
+    'check-run': booleanText,
     'github-token': optionalText,
     'report-path': optionalText,
     'junit-path': optionalText,
@@ -288,6 +292,7 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
     rerun: input.rerun,
     commentGroup: input['comment-group'],
     summary: input.summary,
+    checkRun: input['check-run'],
     githubToken: input['github-token'],
     reportPath: input['report-path'],
     junitPath: input['junit-path'],
