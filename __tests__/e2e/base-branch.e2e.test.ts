@@ -36,7 +36,7 @@ async function octomindRun(
 ): Promise<ActionResult> {
   const octomind = await world.start(
     new OctomindSimulator({
-      apiKey: KEY,
+      apiKey: inputs['api-key'] ?? KEY,
       testCases: CASES,
       shape: 'v3-case',
       script: scriptedRun(
@@ -134,5 +134,184 @@ describe('every finished run leaves a check run with its record', () => {
     expect(warning).toContain('`permissions: checks: write`')
     expect(warning).toContain('`check-run: false`')
     expect(result.summary).toContain('## ✅ Octomind: all 6 tests passed')
+  })
+})
+
+/** The section "Against <base>" of a rendering, up to the next heading or table. */
+function againstOf(markdown: string): string {
+  const start = markdown.indexOf('### Against ')
+  if (start < 0) return ''
+  const rest = markdown.slice(start)
+  const end = rest.search(/\n\n(###|<details>|\|)/)
+  return end < 0 ? rest : rest.slice(0, end)
+}
+
+const comment = () =>
+  world.github.commentsOn(PR).find((c) => c.body.startsWith('<!-- testgate:'))?.body ?? ''
+
+describe('a pull request judges each failure against the base branch', () => {
+  it('a push to main fails T2, then a PR fails T2 and T5: T5 is new, T2 failing on main too', async () => {
+    repository()
+    const push = await octomindRun({ kind: 'push', sha: MAIN_2 }, ['T2'])
+    expect(push.exitCode).toBe(1)
+    const pr = await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T2', 'T5'])
+
+    expect(pr.exitCode).toBe(1) // fail-on: failure, the default, fails on every failed test
+    const [mainRun, prRun] = world.github.checks.runs
+    for (const markdown of [pr.summary, comment(), prRun?.output.summary ?? '']) {
+      const section = againstOf(markdown)
+      expect(section).toContain('### Against main (commit 2222222, [Octomind report](')
+      expect(section).toContain('🆕 **1 new** (not failing on main): T5')
+      expect(section).toContain('❌ **1 failing on main too**: T2')
+      expect(section).not.toContain('unknown')
+      // above the failures, beside "Since the last run"
+      expect(markdown.indexOf('### Against main')).toBeLessThan(
+        markdown.indexOf('### Failed tests')
+      )
+    }
+    // The log says which base runs were read.
+    expect(pr.stdout).toMatch(
+      new RegExp(
+        `Base branch main: comparing with 1 run of this configuration: commit 2222222 \\(run [\\w-]+, failed, ${mainRun?.html_url}\\)`
+      )
+    )
+    expect(pr.outputs['new-failures']).toBe('1')
+    expect(prRun).toMatchObject({ head_sha: PR_HEAD, name: 'testgate · Octomind' })
+    // main's history was read with the check run's name, no further back than a few commits
+    const [listed] = world.github.requestsTo('list-commits')
+    expect(listed?.query.get('sha')).toBe('main')
+    expect(Number(listed?.query.get('per_page'))).toBeLessThanOrEqual(10)
+    expect(
+      world.github.requestsTo('list-check-runs').map((request) => request.query.get('check_name'))
+    ).toEqual(['testgate · Octomind', 'testgate · Octomind'])
+  })
+
+  it('with fail-on: new-failures, only the new failure fails the step', async () => {
+    repository()
+    await octomindRun({ kind: 'push', sha: MAIN_2 }, ['T2'], { 'fail-on': 'new-failures' })
+    const both = await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T2', 'T5'], {
+      'fail-on': 'new-failures'
+    })
+
+    expect(both.exitCode).toBe(1)
+    expect(both.errors.join('\n')).toContain(
+      'The step fails, decided by new-failures: 1 failed test is new against main.'
+    )
+    expect(both.outputs['decided-by']).toBe('new-failures')
+    expect(both.summary).toContain(
+      '**The step fails**, decided by new-failures: 1 failed test is new against main.'
+    )
+
+    const known = await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T2'], {
+      'fail-on': 'new-failures'
+    })
+    expect(known.exitCode).toBe(0)
+    expect(known.outputs['decided-by']).toBe('none')
+    expect(known.outputs['new-failures']).toBe('0')
+    expect(known.warnings.join('\n')).toMatch(
+      /Octomind: 1 of 6 tests failed — \S+ \(no failure is new against main; fail-on: new-failures, errored, timed-out, cancelled, no-tests\)/
+    )
+    expect(againstOf(known.summary)).toContain('❌ **1 failing on main too**: T2')
+  })
+
+  it("calls a test flaky on main when main's recent runs disagree on it", async () => {
+    repository()
+    await octomindRun({ kind: 'push', sha: MAIN_1 }, ['T3'])
+    await octomindRun({ kind: 'push', sha: MAIN_2 }, [])
+    const pr = await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T3'], {
+      'fail-on': 'new-failures'
+    })
+
+    expect(againstOf(pr.summary)).toContain(
+      '### Against main (latest of 2 runs: commit 2222222, [Octomind report]('
+    )
+    expect(againstOf(pr.summary)).toContain(
+      '🎲 **1 flaky on main** (mixed results in its recent runs): T3'
+    )
+    expect(pr.exitCode).toBe(0)
+    expect(pr.stdout).toContain('Base branch main: comparing with 2 runs of this configuration')
+  })
+
+  it('ignores a base record of another configuration or signed with another key: its failures are unknown, and new to the policy', async () => {
+    repository()
+    // main runs against another URL, and with another key
+    await octomindRun({ kind: 'push', sha: MAIN_1 }, ['T2'], {
+      url: 'https://staging.shop.example'
+    })
+    await octomindRun({ kind: 'push', sha: MAIN_2 }, ['T2'], { 'api-key': 'another-vendor-key' })
+    const pr = await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T2'], {
+      'fail-on': 'new-failures'
+    })
+
+    expect(pr.stdout).toContain(
+      'Base branch main: left out 1 check run "testgate · Octomind": its record was written with other inputs'
+    )
+    expect(pr.stdout).toContain(
+      'Base branch main: left out 1 check run "testgate · Octomind": its record cannot be used: it is not signed with this step\'s api-key'
+    )
+    expect(pr.stdout).toContain(
+      'Base branch main: no run of this configuration in its last 5 commits; every failure is "unknown".'
+    )
+    expect(againstOf(pr.summary)).toBe(
+      '### Against main\n\n❔ **1 unknown** (no run of this configuration on main left a record): T2'
+    )
+    expect(pr.exitCode).toBe(1)
+    expect(pr.outputs['decided-by']).toBe('new-failures')
+  })
+
+  it('leaves every failure unknown, with a log line, when the base records cannot be read', async () => {
+    repository()
+    await octomindRun({ kind: 'push', sha: MAIN_2 }, ['T2'])
+    world.github.checks.access = { checks: 'none', contents: 'read' }
+    const pr = await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T2', 'T5'])
+
+    const why =
+      'the check runs of main could not be read: HTTP 403 (the token needs `checks: read` and `contents: read`)'
+    expect(pr.stdout).toContain(`Base branch main: ${why}; every failure is "unknown".`)
+    const section = againstOf(pr.summary)
+    expect(section).toContain(
+      '### Against main\n\n❔ **2 unknown** (the check runs of main could not be read: HTTP 403'
+    )
+    expect(section).toMatch(/\): T2, T5$/)
+    expect(pr.exitCode).toBe(1)
+    expect(pr.summary).toContain('## ❌ Octomind: 2 of 6 tests failed')
+  })
+
+  it('reads a record edited since it was written as no record', async () => {
+    repository()
+    await octomindRun({ kind: 'push', sha: MAIN_2 }, ['T2', 'T5'])
+    const [run] = world.github.checks.runs
+    if (!run?.output.summary) throw new Error('no check run')
+    // someone with checks: write rewrites the record to say that T5 failed on main too
+    const [marker, record = '', ...rest] = run.output.summary.split('\n')
+    run.output.summary = [
+      marker,
+      record.replace(/\.[\w-]{22} -->$/, '.AAAAAAAAAAAAAAAAAAAAAA -->'),
+      ...rest
+    ].join('\n')
+    const pr = await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T2', 'T5'], {
+      'fail-on': 'new-failures'
+    })
+
+    expect(pr.stdout).toContain(
+      "its record cannot be used: it is not signed with this step's api-key (written with another key, or edited since)"
+    )
+    expect(againstOf(pr.summary)).toContain('❔ **2 unknown**')
+    expect(pr.exitCode).toBe(1)
+  })
+
+  it('check-run: false writes none on main, and a PR still reads what main has', async () => {
+    repository()
+    const push = await octomindRun({ kind: 'push', sha: MAIN_2 }, ['T2'], { 'check-run': 'false' })
+    expect(push.exitCode).toBe(1)
+    expect(world.github.requestsTo('create-check-run')).toEqual([])
+    const pr = await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T2'], {
+      'check-run': 'false'
+    })
+
+    expect(world.github.requestsTo('create-check-run')).toEqual([])
+    expect(againstOf(pr.summary)).toContain(
+      '❔ **1 unknown** (no run of this configuration on main left a record): T2'
+    )
   })
 })

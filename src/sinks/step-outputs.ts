@@ -1,4 +1,5 @@
 import { setIdOutput, setOwnOutput, setUrlOutput } from '../core/outputs.js'
+import { newFailureCount } from '../report/base.js'
 import { done, type Sink } from './sink.js'
 
 /** The step's outputs: the verdict, the ids and links, and the counts once there are any. */
@@ -8,6 +9,8 @@ export const stepOutputsSink: Sink = {
     const { counts } = report
     setOwnOutput('status', report.status)
     if (render.policy && !render.startedOnly) setOwnOutput('decided-by', render.policy.decidedBy)
+    // Off a pull request there is no base to compare with: every failure counts as new.
+    if (!render.startedOnly) setOwnOutput('new-failures', newFailureCount(report, render.base))
     setIdOutput('run-id', report.runId)
     setUrlOutput('report-url', report.url)
     if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))
