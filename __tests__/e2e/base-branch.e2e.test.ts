@@ -315,3 +315,20 @@ describe('a pull request judges each failure against the base branch', () => {
     )
   })
 })
+
+describe('reading the base branch is bounded', () => {
+  it('gives up on a GitHub that does not answer in time: the failures are unknown, the step ends as the verdict says', async () => {
+    repository()
+    await octomindRun({ kind: 'push', sha: MAIN_2 }, ['T2'])
+    world.github.inject('list-commits', { kind: 'delay', ms: 8_000 })
+    const pr = await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T2'])
+
+    // the harness runs time 20 times faster: 10 s are 0.5 s
+    expect(pr.stdout).toContain(
+      'Base branch main: the check runs of main could not be read: GitHub did not list them within 0.5 s; every failure is "unknown".'
+    )
+    expect(againstOf(pr.summary)).toContain('❔ **1 unknown**')
+    expect(pr.exitCode).toBe(1)
+    expect(world.github.requestsTo('list-check-runs')).toEqual([])
+  })
+})

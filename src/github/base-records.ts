@@ -44,16 +44,20 @@ export async function readBaseRecords(
 ): Promise<BaseReading> {
   const { branch } = source
   const stop = new AbortController()
-  const timer = setTimeout(() => stop.abort(), timeoutMs)
+  let timer: NodeJS.Timeout | undefined
+  // Whatever is under way then (a request, Octokit's wait before a retry) is given up on at once.
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      stop.abort()
+      reject(new Error(`GitHub did not list them within ${timeoutMs / 1000} s`))
+    }, timeoutMs)
+  })
   try {
-    const { records, leftOut } = await collect(source, stop.signal)
+    const { records, leftOut } = await Promise.race([collect(source, stop.signal), timeout])
     logReading(source, records, leftOut)
     return { branch, records }
   } catch (error) {
-    const why = stop.signal.aborted
-      ? `GitHub did not list them within ${timeoutMs / 1000} s`
-      : failureText(error)
-    const problem = `the check runs of ${branch} could not be read: ${why}`
+    const problem = `the check runs of ${branch} could not be read: ${failureText(error)}`
     log.info(`Base branch ${branch}: ${problem}; every failure is "unknown".`)
     return { branch, records: [], problem }
   } finally {

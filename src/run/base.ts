@@ -1,9 +1,10 @@
-import { readBaseRecords } from '../github/base-records.js'
+import { BASE_READ_TIMEOUT_MS, readBaseRecords } from '../github/base-records.js'
 import { log } from '../core/log.js'
 import type { BaseReading } from '../report/base.js'
 import { checkRunName } from '../report/check-run.js'
 import { legLabel } from '../report/leg.js'
 import type { Step } from './step.js'
+import { pollScale } from '../wait/wait.js'
 
 /**
  * On a pull request, the base branch's latest records of this configuration, read beside the wait
@@ -23,7 +24,7 @@ export function startBaseRead(step: Step): Promise<BaseReading> | undefined {
     log.info(`No github-token: the failures are not compared with ${branch}.`)
     return undefined
   }
-  return readBaseRecords({
+  const source = {
     github,
     owner: context.owner,
     repo: context.repo,
@@ -31,5 +32,7 @@ export function startBaseRead(step: Step): Promise<BaseReading> | undefined {
     checkName: checkRunName(provider.displayName, legLabel(leg)),
     identity,
     apiKey: settings.apiKey
-  })
+  }
+  // The test harness runs time faster (TESTGATE_POLL_SCALE), this bound with it.
+  return readBaseRecords(source, BASE_READ_TIMEOUT_MS * pollScale(process.env.TESTGATE_POLL_SCALE))
 }
