@@ -36669,6 +36669,7 @@ const empirical = (0,provider/* defineVendor */.W0)({
             from: "a project's API key, from the Empirical dashboard",
             secrets: ['EMPIRICAL_API_KEY']
         },
+        firstRun: "`environment` (on `deployment_status`: the deployment's)",
         sends: '`environment`, the build (URL under test, branch, commit SHA, commit URL, the tag of a tag push), metadata (PR number, workflow run URL, actor, repository) and the actor as `github_actor`, `variables`, `tags`',
         rerunSends: "`rerun_only_failed: true` with `rerun_source_id`: the previous run's id; `tags` are left out",
         sources: "API doc pages, empirical-run/dispatch-action, the dashboard's public tests"
@@ -37184,6 +37185,7 @@ const futureAgi = (0,provider/* defineVendor */.W0)({
             from: "the API key and secret key pair of the Future AGI account's keys",
             secrets: ['FUTUREAGI_API_KEY', 'FUTUREAGI_SECRET_KEY']
         },
+        firstRun: '`api-secret`, `target-id`',
         target: { names: 'the run test', from: "the run test's id (a UUID)" },
         sends: 'the run test (`target-id`), the scenario ids and `simulator-id`. No GitHub context',
         rerunSends: "`scenario_ids`: the failed calls' scenarios, each once, left out if the run test no longer has it",
@@ -37553,6 +37555,7 @@ const octomind = (0,provider/* defineVendor */.W0)({
             from: "an organisation's API key, created in the Octomind app's settings",
             secrets: ['OCTOMIND_API_KEY']
         },
+        firstRun: "`target-id`, `url` (on `deployment_status`: the deployment's)",
         target: { names: 'the test target', from: "the test target's id in the Octomind app (a UUID)" },
         sends: "the test target, the URL under test, `environment`, `variables`, `tags`, `browser`, `breakpoint`, and a `github` context: repository owner and name, the commit SHA and ref under test, the PR number and node id, and the actor's login",
         rerunSends: "`testCaseVersionIds`: the failed results' test case versions; `tags` are left out (the versions were chosen by them already), browser, breakpoint and variables stay",
@@ -37917,6 +37920,7 @@ const testifly = (0,provider/* defineVendor */.W0)({
         apiUrl: testifly_api_DEFAULT_ORIGIN,
         credentials: '`x-api-key: <api-key>`',
         key: { from: "the project's API key", secrets: ['TESTIFLY_API_KEY'] },
+        firstRun: '`target-id` and one of `feature-id`, `suite-id`, `test-ids`',
         target: { names: 'the project', from: "the project's id (24 hexadecimal digits)" },
         sends: 'the project (`target-id`), the selection (`feature-id`, `suite-id` or `test-ids`) and `agent`. No GitHub context',
         rerunSends: "`tests` (`testId` for one): the failed tests' `_id`s, instead of `feature-id` / `suite-id` / `test-ids`",

@@ -20,6 +20,19 @@ const REGIONS: Record<string, Region> = {
       ['vendor', 'what the re-run sends'],
       vendors.map((vendor) => [vendor.displayName, rerunCell(vendor)])
     ),
+  /** README "Pick your vendor": what a first run needs, and where each value is found. */
+  pick: (vendors) =>
+    table(
+      ['vendor', '`provider:`', 'a first run needs', 'the API key', '`target-id`', 'secrets'],
+      vendors.map((vendor) => [
+        vendor.displayName,
+        `\`${vendor.name}\``,
+        vendor.facts.firstRun,
+        vendor.facts.key.from,
+        vendor.facts.target?.from ?? '(none: the key names the project)',
+        vendor.facts.key.secrets.map((name) => `\`${name}\``).join(', ')
+      ])
+    ),
   /** SECURITY.md "The test platform". */
   hosts: (vendors) =>
     table(
@@ -38,7 +51,7 @@ const REGIONS: Record<string, Region> = {
 function rerunCell(vendor: VendorModule): string {
   if (vendor.capabilities.rerun === 'none')
     return 'nothing: it cannot re-run only some tests, so every test runs'
-  return vendor.facts.rerunSends
+  return vendor.facts.rerunSends ?? ''
 }
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -12,7 +12,8 @@ import {
   SCENARIO,
   scenarios
 } from '../vendors/futureagi.js'
-import { KITS } from '../vendors/index.js'
+import { vendorModule } from '../../src/vendors/index.js'
+import { KITS, kitOf } from '../vendors/index.js'
 import { PROJECT, TESTIFLY_IDS, testiflySim as kitTestiflySim } from '../vendors/testifly.js'
 
 /**
@@ -155,7 +156,8 @@ describe.each(KITS)("$display: the self-test workflow's run", (kit) => {
     const result = await run({
       provider: kit.provider,
       'api-key': 'sim-key',
-      'api-secret': kit.provider === 'futureagi' ? 'sim-secret' : '',
+      // A vendor that reads a second credential gets it, as the self-test workflow passes it.
+      'api-secret': vendorModule(kit.provider).inputs.includes('api-secret') ? 'sim-secret' : '',
       'api-url': sim.url,
       ...kit.selfTest.inputs,
       comment: 'off'
@@ -602,8 +604,8 @@ describe('Empirical specifics', () => {
 // ---- the verdict policy ----------------------------------------------------------------------
 
 describe('verdict policy, end to end through dist/index.js', () => {
-  const testifly = (url: string) => KITS[1]?.matrix.inputs(url, KEY) ?? {}
-  const futureAgi = (url: string) => KITS[2]?.matrix.inputs(url, KEY) ?? {}
+  const testifly = (url: string) => kitOf('testifly').matrix.inputs(url, KEY)
+  const futureAgi = (url: string) => kitOf('futureagi').matrix.inputs(url, KEY)
 
   /** Three calls, all passing their evals; Future AGI's overall_score is 1–10. */
   const scoredCalls = (): FutureAgiScenario[] => {

@@ -8,7 +8,8 @@ import { worldPerTest } from '../simulators/world.js'
 import { runAction, type ActionResult } from '../simulators/runner.js'
 import { TestiflySimulator } from '../simulators/testifly.js'
 import { FAGI_SECRET, RUN_TEST, SCENARIO_IDS } from '../vendors/futureagi.js'
-import { KITS } from '../vendors/index.js'
+import { vendorModule } from '../../src/vendors/index.js'
+import { KITS, kitOf } from '../vendors/index.js'
 import type { VendorKit } from '../vendors/kit.js'
 import { RERUN_CASES } from '../vendors/octomind.js'
 import { PROJECT, RERUN_IDS } from '../vendors/testifly.js'
@@ -92,98 +93,130 @@ function caseOf(kit: VendorKit): () => RerunCase {
   }
 }
 
-const [octomindCase, testiflyCase, futureAgiCase, empiricalCase] = KITS.map(caseOf) as [
-  () => RerunCase,
-  () => RerunCase,
-  () => RerunCase,
-  () => RerunCase
-]
+const octomindCase = caseOf(kitOf('octomind'))
+const testiflyCase = caseOf(kitOf('testifly'))
+const futureAgiCase = caseOf(kitOf('futureagi'))
+const empiricalCase = caseOf(kitOf('empirical'))
 
-const CASES = [octomindCase, testiflyCase, futureAgiCase, empiricalCase].map((make) => ({
-  display: make().display,
-  make
+// Every kit, however many; whether its vendor re-runs a selection is its module's to say.
+const CASES = KITS.map((kit) => ({
+  display: kit.display,
+  make: caseOf(kit),
+  selects: vendorModule(kit.provider).capabilities.rerun !== 'none'
 }))
 
 const triggers = (sim: SimServer, route: string) =>
   sim.requestsTo(route).map((request) => request.body as Record<string, unknown>)
 
-describe.each(CASES)('$display: re-run only what failed, through dist/index.js', ({ make }) => {
-  it('attempt 2 with rerun: failed runs only the 2 failed tests, and counts the 3 passed before', async () => {
-    const vendorCase = make()
-    const sim = await vendorCase.start()
-    const inputs = vendorCase.inputs(sim.url)
+describe.each(CASES)(
+  '$display: re-run only what failed, through dist/index.js',
+  ({ make, selects }) => {
+    it.runIf(!selects)(
+      'a vendor that re-runs no selection runs every test again, and says why',
+      async () => {
+        const vendorCase = make()
+        const sim = await vendorCase.start()
+        const inputs = { ...vendorCase.inputs(sim.url), rerun: 'failed' }
+        expect((await attempt(1, inputs)).exitCode).toBe(1)
+        vendorCase.passNext()
+        const second = await attempt(2, inputs)
 
-    const first = await attempt(1, { ...inputs, rerun: 'failed' })
-    expect(first.exitCode, first.stdout).toBe(1)
-    expect(first.outputs).toMatchObject({ status: 'failed', total: '5', passed: '3', failed: '2' })
-    // Attempt 1 runs everything, rerun: failed or not, and says nothing of a re-run.
-    expect(first.stdout).not.toContain('Re-running')
-    expect(first.stdout).not.toContain('rerun: failed, but')
-    const digest = readDigest(ourComment()?.body ?? '', KEY)
-    expect(digest.kind).toBe('found')
+        expect(second.exitCode, second.stdout).toBe(0)
+        expect(second.stdout).toContain('rerun: failed, but running every test: ')
+        expect(second.stdout).toContain('cannot re-run only some of its tests')
+        for (const body of triggers(sim, vendorCase.triggerRoute)) vendorCase.expectAll(body)
+        expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+      }
+    )
 
-    vendorCase.passNext()
-    const second = await attempt(2, { ...inputs, rerun: 'failed' })
+    it.runIf(selects)(
+      'attempt 2 with rerun: failed runs only the 2 failed tests, and counts the 3 passed before',
+      async () => {
+        const vendorCase = make()
+        const sim = await vendorCase.start()
+        const inputs = vendorCase.inputs(sim.url)
 
-    expect(second.exitCode, second.stdout).toBe(0)
-    const sent = triggers(sim, vendorCase.triggerRoute)
-    expect(sent).toHaveLength(2)
-    vendorCase.expectAll(sent[0]!)
-    vendorCase.expectRerun(sent[1]!, first)
-    expect(second.stdout).toContain('Re-running the 2 tests that failed in attempt 1')
-    if (first.outputs['report-url']) expect(second.stdout).toContain(first.outputs['report-url'])
-    expect(second.stdout).not.toContain('rerun: failed, but')
+        const first = await attempt(1, { ...inputs, rerun: 'failed' })
+        expect(first.exitCode, first.stdout).toBe(1)
+        expect(first.outputs).toMatchObject({
+          status: 'failed',
+          total: '5',
+          passed: '3',
+          failed: '2'
+        })
+        // Attempt 1 runs everything, rerun: failed or not, and says nothing of a re-run.
+        expect(first.stdout).not.toContain('Re-running')
+        expect(first.stdout).not.toContain('rerun: failed, but')
+        const digest = readDigest(ourComment()?.body ?? '', KEY)
+        expect(digest.kind).toBe('found')
 
-    const rerunLine = second.summary.split('\n').find((line) => line.includes('Re-run of 2 failed'))
-    expect(rerunLine, second.summary).toContain('Re-run of 2 failed tests from attempt 1')
-    expect(rerunLine).toMatch(/\b3\b/)
-    expect(ourComment()?.body).toContain('Re-run of 2 failed tests from attempt 1')
-    expect(
-      world.github.commentsOn(PR).filter((c) => c.body.startsWith('<!-- testgate:'))
-    ).toHaveLength(1)
-    expect(second.outputs).toMatchObject({
-      status: 'passed',
-      total: '5',
-      passed: '5',
-      failed: '0'
+        vendorCase.passNext()
+        const second = await attempt(2, { ...inputs, rerun: 'failed' })
+
+        expect(second.exitCode, second.stdout).toBe(0)
+        const sent = triggers(sim, vendorCase.triggerRoute)
+        expect(sent).toHaveLength(2)
+        vendorCase.expectAll(sent[0]!)
+        vendorCase.expectRerun(sent[1]!, first)
+        expect(second.stdout).toContain('Re-running the 2 tests that failed in attempt 1')
+        if (first.outputs['report-url'])
+          expect(second.stdout).toContain(first.outputs['report-url'])
+        expect(second.stdout).not.toContain('rerun: failed, but')
+
+        const rerunLine = second.summary
+          .split('\n')
+          .find((line) => line.includes('Re-run of 2 failed'))
+        expect(rerunLine, second.summary).toContain('Re-run of 2 failed tests from attempt 1')
+        expect(rerunLine).toMatch(/\b3\b/)
+        expect(ourComment()?.body).toContain('Re-run of 2 failed tests from attempt 1')
+        expect(
+          world.github.commentsOn(PR).filter((c) => c.body.startsWith('<!-- testgate:'))
+        ).toHaveLength(1)
+        expect(second.outputs).toMatchObject({
+          status: 'passed',
+          total: '5',
+          passed: '5',
+          failed: '0'
+        })
+      }
+    )
+
+    it('rerun: failed on attempt 2 without an earlier comment runs every test, and says why', async () => {
+      const vendorCase = make()
+      const sim = await vendorCase.start()
+      vendorCase.passNext()
+
+      const result = await attempt(2, { ...vendorCase.inputs(sim.url), rerun: 'failed' })
+
+      expect(result.exitCode, result.stdout).toBe(0)
+      expect(result.stdout).toContain('rerun: failed, but running every test: ')
+      expect(result.stdout).not.toContain('Re-running')
+      const sent = triggers(sim, vendorCase.triggerRoute)
+      expect(sent).toHaveLength(1)
+      vendorCase.expectAll(sent[0]!)
+      expect(result.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+      expect(result.summary).not.toContain('Re-run of')
     })
-  })
 
-  it('rerun: failed on attempt 2 without an earlier comment runs every test, and says why', async () => {
-    const vendorCase = make()
-    const sim = await vendorCase.start()
-    vendorCase.passNext()
+    it('rerun: all (the default) on attempt 2 runs every test, though attempt 1 left its failures', async () => {
+      const vendorCase = make()
+      const sim = await vendorCase.start()
+      const inputs = vendorCase.inputs(sim.url)
+      const first = await attempt(1, inputs)
+      expect(first.exitCode, first.stdout).toBe(1)
 
-    const result = await attempt(2, { ...vendorCase.inputs(sim.url), rerun: 'failed' })
+      vendorCase.passNext()
+      const second = await attempt(2, inputs)
 
-    expect(result.exitCode, result.stdout).toBe(0)
-    expect(result.stdout).toContain('rerun: failed, but running every test: ')
-    expect(result.stdout).not.toContain('Re-running')
-    const sent = triggers(sim, vendorCase.triggerRoute)
-    expect(sent).toHaveLength(1)
-    vendorCase.expectAll(sent[0]!)
-    expect(result.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
-    expect(result.summary).not.toContain('Re-run of')
-  })
-
-  it('rerun: all (the default) on attempt 2 runs every test, though attempt 1 left its failures', async () => {
-    const vendorCase = make()
-    const sim = await vendorCase.start()
-    const inputs = vendorCase.inputs(sim.url)
-    const first = await attempt(1, inputs)
-    expect(first.exitCode, first.stdout).toBe(1)
-
-    vendorCase.passNext()
-    const second = await attempt(2, inputs)
-
-    expect(second.exitCode, second.stdout).toBe(0)
-    const sent = triggers(sim, vendorCase.triggerRoute)
-    expect(sent).toHaveLength(2)
-    vendorCase.expectAll(sent[1]!)
-    expect(second.stdout).not.toContain('Re-running')
-    expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
-  })
-})
+      expect(second.exitCode, second.stdout).toBe(0)
+      const sent = triggers(sim, vendorCase.triggerRoute)
+      expect(sent).toHaveLength(2)
+      vendorCase.expectAll(sent[1]!)
+      expect(second.stdout).not.toContain('Re-running')
+      expect(second.outputs).toMatchObject({ status: 'passed', total: '5', passed: '5' })
+    })
+  }
+)
 
 describe('re-run fallbacks particular to a vendor', () => {
   it("Empirical: a saved run id that is not Empirical's integer id runs every test, naming it", async () => {

@@ -32,6 +32,29 @@ describe.each(DOC_FILES.map((file) => ({ file })))('$file', ({ file }) => {
   })
 })
 
+describe('the lists of vendors written by hand', () => {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { description: string }>
+  }
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const readmeRow = (input: string) =>
+    readme.split('\n').find((line) => line.startsWith(`| \`${input}\` `)) ?? ''
+
+  it('name every vendor in the provider input', () => {
+    for (const vendor of VENDORS) {
+      expect(action.inputs.provider?.description).toContain(vendor.name)
+      expect(readmeRow('provider')).toContain(`\`${vendor.name}\``)
+    }
+  })
+
+  it('name every vendor that takes a target in the target-id input', () => {
+    for (const vendor of VENDORS.filter((candidate) => candidate.facts.target)) {
+      expect(action.inputs['target-id']?.description).toContain(vendor.displayName)
+      expect(readmeRow('target-id')).toContain(vendor.displayName)
+    }
+  })
+})
+
 describe('action.yml', () => {
   const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
     inputs: Record<string, { description: string }>

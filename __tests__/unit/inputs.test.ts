@@ -1,4 +1,4 @@
-import { vendorCatalog } from '../../src/vendors/index.js'
+import { vendorCatalog, VENDORS } from '../../src/vendors/index.js'
 import { describe, expect, it } from 'vitest'
 import {
   InputError,
@@ -201,7 +201,7 @@ describe('parseInputs', () => {
       comment: 'sometimes'
     })
     expect(message).toContain(
-      'Input "provider": expected one of octomind, testifly, futureagi, empirical (got "cypress")'
+      `Input "provider": expected one of ${VENDORS.map((vendor) => vendor.name).join(', ')} (got "cypress")`
     )
     expect(message).toContain(
       'Input "timeout-minutes": expected a plain number of minutes, e.g. 5 or 1.5 (got "-3")'
@@ -333,6 +333,6 @@ describe('vendorCatalog', () => {
     const catalog = vendorCatalog()
     const own = Object.values(catalog.ownInputs).flatMap((inputs) => Object.keys(inputs))
     expect(new Set(own).size).toBe(own.length)
-    expect(catalog.names).toEqual(['octomind', 'testifly', 'futureagi', 'empirical'])
+    expect(catalog.names).toEqual(VENDORS.map((vendor) => vendor.name))
   })
 })

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
-import { VENDORS } from '../../src/vendors/index.js'
+import { vendorModule, VENDORS } from '../../src/vendors/index.js'
 import { ROOT } from '../simulators/runner.js'
 import { KITS } from '../vendors/index.js'
 
@@ -33,6 +33,11 @@ describe('test kits', () => {
     const step = job.steps.find((candidate) => candidate.uses === './')
     for (const kit of KITS) {
       const leg = include.find((candidate) => candidate.vendor === kit.provider) ?? {}
+      // A vendor that takes a second credential gets the simulator's secret from its leg.
+      const secret = vendorModule(kit.provider).inputs.includes('api-secret')
+        ? 'sim-secret'
+        : undefined
+      expect(leg['api-secret'], `${kit.provider}: api-secret`).toBe(secret)
       for (const [input, value] of Object.entries(kit.selfTest.inputs)) {
         // The step passes the input on from the matrix, and the matrix holds the kit's value.
         expect(step?.with?.[input], `${kit.provider}: ${input}`).toBe(`\${{ matrix.${input} }}`)

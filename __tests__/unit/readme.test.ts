@@ -240,3 +240,46 @@ describe('the README block checker', () => {
     expect(check(steps("'echo ${{ github.sha }}'"))).toEqual([])
   })
 })
+
+describe('README for users', () => {
+  /** Words of prose: outside code blocks, tables and HTML lines. */
+  function proseWords(markdown: string): number {
+    let inCode = false
+    const prose = markdown.split('\n').filter((line) => {
+      if (/^\s*(`{3,}|~{3,})/.test(line)) {
+        inCode = !inCode
+        return false
+      }
+      return !inCode && !/^\s*[|<]/.test(line)
+    })
+    return prose.join('\n').match(/[A-Za-z0-9][\w'’.-]*/g)?.length ?? 0
+  }
+
+  it('keeps its prose outside code and tables within 3,500 words', () => {
+    expect(proseWords(readme)).toBeLessThanOrEqual(3_500)
+  })
+
+  it('shows the summary and the comment near the top, as files in the repository', () => {
+    const top = readme.slice(0, readme.indexOf('\n## '))
+    for (const image of ['docs/images/comment.png', 'docs/images/summary.png']) {
+      expect(top).toContain(`src="${image}"`)
+      expect(() => readFileSync(join(ROOT, image))).not.toThrow()
+    }
+  })
+
+  it('has a table of contents whose links lead to its headings', () => {
+    const anchors = new Set(
+      [...readme.matchAll(/^#{2,3} (.+)$/gm)].map((match) =>
+        (match[1] ?? '')
+          .toLowerCase()
+          .replace(/[^\w\s-]/g, '')
+          .trim()
+          .replace(/\s/g, '-')
+      )
+    )
+    const contents = readme.slice(readme.indexOf('## Contents'), readme.indexOf('## Quick start'))
+    const links = [...contents.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1])
+    expect(links.length).toBeGreaterThan(5)
+    for (const link of links) expect(anchors, link).toContain(link)
+  })
+})

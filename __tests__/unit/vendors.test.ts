@@ -30,7 +30,10 @@ describe.each(VENDORS.map((vendor) => ({ vendor, name: vendor.name })))('$name',
   })
 
   it('says where its key is found, what it is sent, and what a re-run sends', () => {
-    for (const fact of [vendor.facts.key.from, vendor.facts.sends, vendor.facts.rerunSends])
+    const { key, sends, rerunSends, firstRun } = vendor.facts
+    // What a re-run sends is said exactly when the vendor re-runs a selection.
+    expect(rerunSends === undefined).toBe(vendor.capabilities.rerun === 'none')
+    for (const fact of [key.from, sends, rerunSends ?? '', firstRun].filter(Boolean))
       expect(fact.length).toBeGreaterThan(10)
     expect(vendor.facts.apiUrl).toMatch(/^https:\/\//)
     expect(vendor.facts.key.secrets.length).toBeGreaterThan(0)
@@ -52,8 +55,8 @@ describe('a vendor module that declares nothing', () => {
       apiUrl: 'https://bare.example',
       credentials: '',
       key: { from: '', secrets: [] },
+      firstRun: '',
       sends: '',
-      rerunSends: '',
       sources: ''
     },
     create: () => bare

@@ -13,7 +13,10 @@ export interface VendorKit {
   display: string
   /** The shared matrix: one run that passes, or fails one test, of `total` tests. */
   matrix: MatrixCase
-  /** Re-running only what failed: 5 tests, the 2nd and 4th failing until `passNext`. */
+  /**
+   * Re-running only what failed: 5 tests, the 2nd and 4th failing until `passNext`. A vendor whose
+   * module declares no selective re-run runs every test again: its `expectAll` holds for both.
+   */
   rerun: RerunCase
   /** A vendor whose every field that reaches the log carries `payload`. */
   hostile: HostileCase
@@ -45,7 +48,10 @@ export interface RerunCase {
   triggerRoute: string
   /** Scripts the vendor so that whatever runs next passes. */
   passNext(simulator: SimServer): void
-  /** The re-run's trigger selected exactly attempt 1's failures, in the vendor's own field. */
+  /**
+   * The re-run's trigger selected exactly attempt 1's failures, in the vendor's own field (only
+   * asked of a vendor that re-runs a selection).
+   */
   expectRerun(body: Record<string, unknown>, first: ActionResult, simulator: SimServer): void
   /** A trigger that runs every test, as on attempt 1. */
   expectAll(body: Record<string, unknown>): void
@@ -69,4 +75,9 @@ export interface DemoCase {
   inputs(url: string, key: string, secret: string): Record<string, string>
   /** The `status` output the scripted run ends with. */
   expected: string
+  /**
+   * What the demo's story does next with the same simulator, where the kit tells one: the failed
+   * test fixed (for a re-run), then another test broken (for the next commit).
+   */
+  story?: { fix(simulator: SimServer): void; breakAnother(simulator: SimServer): void }
 }

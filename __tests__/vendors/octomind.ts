@@ -75,6 +75,32 @@ function hostileServer(payload: string): SimServer {
     })
 }
 
+// ---- the demo: six test cases of a shop, the checkout failing first ---------------------------
+
+const DEMO_CASES = sampleTestCases(6)
+const DEMO_FAILURE = {
+  index: 1,
+  message: [
+    'Error: expect(locator).toBeVisible() failed',
+    '',
+    "Locator: getByRole('heading', { name: 'Thank you for your order' })",
+    'Expected: visible',
+    'Timeout: 5000ms',
+    'Error: element(s) not found'
+  ].join('\n')
+}
+
+function demoScript(failure?: { index: number; message: string }) {
+  return scriptedRun(
+    DEMO_CASES.map((testCase, i) =>
+      i === failure?.index
+        ? { testCaseId: testCase.id, status: 'FAILED', errorMessage: failure.message }
+        : { testCaseId: testCase.id, status: 'PASSED' }
+    ),
+    { waitingPolls: 2 }
+  )
+}
+
 export const octomindKit: VendorKit = {
   provider: 'octomind',
   display: 'Octomind',
@@ -125,28 +151,11 @@ export const octomindKit: VendorKit = {
   demo: {
     title: 'Octomind (a preview deployment; one test fails, a poll answered 503)',
     simulator: (key) => {
-      const cases = sampleTestCases(6)
-      const finals = cases.map((testCase, i) =>
-        i === 1
-          ? {
-              testCaseId: testCase.id,
-              status: 'FAILED',
-              errorMessage: [
-                'Error: expect(locator).toBeVisible() failed',
-                '',
-                "Locator: getByRole('heading', { name: 'Thank you for your order' })",
-                'Expected: visible',
-                'Timeout: 5000ms',
-                'Error: element(s) not found'
-              ].join('\n')
-            }
-          : { testCaseId: testCase.id, status: 'PASSED' }
-      )
-      // current v3 reports: results name only their test-case version
       const sim = new OctomindSimulator({
         apiKey: key,
-        testCases: cases,
-        script: scriptedRun(finals, { waitingPolls: 2 })
+        testCases: DEMO_CASES,
+        // current v3 reports: results name only their test-case version, which a re-run selects
+        script: demoScript(DEMO_FAILURE)
       })
       // A flaky moment while polling, to show it is survived.
       sim.inject('report', null, {
@@ -164,7 +173,15 @@ export const octomindKit: VendorKit = {
       url: 'https://shop-git-feature-checkout.vercel.app',
       tags: 'smoke, checkout'
     }),
-    expected: 'failed'
+    expected: 'failed',
+    story: {
+      fix: (sim) => ((sim as OctomindSimulator).options.script = demoScript()),
+      breakAnother: (sim) =>
+        ((sim as OctomindSimulator).options.script = demoScript({
+          index: 4,
+          message: 'Error: expected 3 items in the cart, found 2'
+        }))
+    }
   },
   selfTest: {
     simulator: (key) => {

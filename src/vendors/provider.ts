@@ -141,12 +141,14 @@ export interface VendorFacts {
   credentials: string
   /** Where in the vendor's app the key (and secret) are found, and the secret names we suggest. */
   key: { from: string; secrets: readonly string[] }
+  /** The inputs a first run needs besides `provider` and `api-key`, as the README says them. */
+  firstRun: string
   /** What `target-id` names and where it is found; undefined: the vendor takes no target. */
   target?: { names: string; from: string }
   /** What the trigger sends the vendor (besides the credentials). */
   sends: string
-  /** What a re-run of the failed tests sends instead. */
-  rerunSends: string
+  /** What a re-run of the failed tests sends instead; only for a vendor that re-runs a selection. */
+  rerunSends?: string
   /** Where these facts come from: server code, OpenAPI file, client, doc page (and when read). */
   sources: string
 }

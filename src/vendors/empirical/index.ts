@@ -20,6 +20,7 @@ export const empirical = defineVendor({
       from: "a project's API key, from the Empirical dashboard",
       secrets: ['EMPIRICAL_API_KEY']
     },
+    firstRun: "`environment` (on `deployment_status`: the deployment's)",
     sends:
       '`environment`, the build (URL under test, branch, commit SHA, commit URL, the tag of a tag push), metadata (PR number, workflow run URL, actor, repository) and the actor as `github_actor`, `variables`, `tags`',
     rerunSends:

@@ -21,6 +21,7 @@ export const futureAgi = defineVendor({
       from: "the API key and secret key pair of the Future AGI account's keys",
       secrets: ['FUTUREAGI_API_KEY', 'FUTUREAGI_SECRET_KEY']
     },
+    firstRun: '`api-secret`, `target-id`',
     target: { names: 'the run test', from: "the run test's id (a UUID)" },
     sends: 'the run test (`target-id`), the scenario ids and `simulator-id`. No GitHub context',
     rerunSends:

@@ -20,6 +20,7 @@ export const octomind = defineVendor({
       from: "an organisation's API key, created in the Octomind app's settings",
       secrets: ['OCTOMIND_API_KEY']
     },
+    firstRun: "`target-id`, `url` (on `deployment_status`: the deployment's)",
     target: { names: 'the test target', from: "the test target's id in the Octomind app (a UUID)" },
     sends:
       "the test target, the URL under test, `environment`, `variables`, `tags`, `browser`, `breakpoint`, and a `github` context: repository owner and name, the commit SHA and ref under test, the PR number and node id, and the actor's login",

@@ -16,6 +16,7 @@ export const testifly = defineVendor({
     apiUrl: DEFAULT_ORIGIN,
     credentials: '`x-api-key: <api-key>`',
     key: { from: "the project's API key", secrets: ['TESTIFLY_API_KEY'] },
+    firstRun: '`target-id` and one of `feature-id`, `suite-id`, `test-ids`',
     target: { names: 'the project', from: "the project's id (24 hexadecimal digits)" },
     sends:
       'the project (`target-id`), the selection (`feature-id`, `suite-id` or `test-ids`) and `agent`. No GitHub context',
