@@ -31555,6 +31555,7 @@ function compareWithBase(reading, report) {
             checkUrl
         })),
         problem: usable.length > 0 ? undefined : (reading.problem ?? noResults(reading)),
+        absent: reading.absent === true,
         newFailures: [],
         failingOnBase: [],
         flakyOnBase: [],
@@ -34344,7 +34345,7 @@ const checkRunSink = {
             return done([], created.url ? [{ label: 'check run', url: created.url }] : []);
         }
         catch (error) {
-            return check_run_notWritten(error, name, commit);
+            return check_run_notWritten(error, name, commit, input.settings.given.includes('check-run'));
         }
     }
 };
@@ -34378,17 +34379,20 @@ function validTime(value) {
 }
 /**
  * A token without `checks: write` (the job's own under restricted defaults or a `permissions:`
- * list without it, a fork's read-only one) is a warning that says how to grant it or turn the
- * check run off; a token GitHub rejects fails the step, as for the comment.
+ * list without it, a fork's read-only one) is said with how to grant it or turn the check run
+ * off: a warning when the workflow asked for the check run (`check-run: true`), a log line when it
+ * is only the default, so that a workflow that never wanted one is not warned on every run. A
+ * token GitHub rejects fails the step, as for the comment.
  */
-function check_run_notWritten(error, name, commit) {
+function check_run_notWritten(error, name, commit, asked) {
     const status = githubStatus(error);
     if (status === 401)
         throw tokenRejected(`writing the check run "${name}"`);
     const denied = (status === 403 && !isRateLimited(error)) || status === 404;
     if (!denied)
         throw error;
-    log/* log */.Rm.warning(`Could not write the check run "${name}" on ${commit} (HTTP ${status}): the token needs ` +
+    const say = asked ? log/* log */.Rm.warning : log/* log */.Rm.info;
+    say(`Could not write the check run "${name}" on ${commit} (HTTP ${status}): the token needs ` +
         '`permissions: checks: write` (PRs from forks get a read-only token). Pull requests read ' +
         "the base branch's check runs to tell a new failure from one already there; set " +
         '`check-run: false` to write none.');
@@ -35307,7 +35311,8 @@ async function readBaseRecords(source, timeoutMs = BASE_READ_TIMEOUT_MS) {
     try {
         const { records, leftOut } = await Promise.race([collect(source, stop.signal), timeout]);
         logReading(source, records, leftOut);
-        return { branch, records };
+        const absent = records.length === 0 && leftOut.size === 0;
+        return { branch, records, ...(absent ? { absent } : {}) };
     }
     catch (error) {
         const problem = `the check runs of ${branch} could not be read: ${failureText(error)}`;
@@ -35352,7 +35357,10 @@ function logReading(source, records, leftOut) {
     for (const [why, count] of leftOut)
         log/* log */.Rm.info(`Base branch ${branch}: left out ${(0,core_text/* plural */.LS)(count, 'check run')} "${checkName}": ${why}.`);
     if (records.length === 0) {
-        log/* log */.Rm.info(`Base branch ${branch}: no run of this configuration in its last ${BASE_COMMITS} commits; every failure is "unknown".`);
+        const none = leftOut.size === 0
+            ? `no check run "${checkName}" in its last ${BASE_COMMITS} commits (is this step run there, with \`checks: write\`?)`
+            : `no run of this configuration in its last ${BASE_COMMITS} commits`;
+        log/* log */.Rm.info(`Base branch ${branch}: ${none}; every failure is "unknown".`);
         return;
     }
     const runs = records.map(({ digest, checkUrl }) => {
@@ -35374,6 +35382,178 @@ function failureText(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/run/base.ts
+
+
+
+
+
+/**
+ * On a pull request, the base branch's latest records of this configuration, read beside the wait
+ * for the verdict: started after the trigger, so it never delays it, and never failing the step.
+ * Undefined where there is no base to compare with (not a PR, no verdict awaited, no token).
+ */
+function startBaseRead(step) {
+    const { settings, context, github, provider, leg, identity } = step;
+    const pr = context.pullRequest;
+    if (!pr || !settings.wait)
+        return undefined;
+    const branch = pr.baseRef;
+    if (!branch) {
+        log/* log */.Rm.info(`PR #${pr.number}: the event names no base branch to compare the failures with.`);
+        return undefined;
+    }
+    if (!github) {
+        log/* log */.Rm.info(`No github-token: the failures are not compared with ${branch}.`);
+        return undefined;
+    }
+    const source = {
+        github,
+        owner: context.owner,
+        repo: context.repo,
+        branch,
+        checkName: checkRunName(provider.displayName, legLabel(leg)),
+        identity,
+        apiKey: settings.apiKey
+    };
+    return readBaseRecords(source);
+}
+/**
+ * Each failure judged against the base branch's records, for the summary, the comment and the
+ * policy. A base branch where this step leaves no check run at all (a workflow that runs on pull
+ * requests only) has nothing to tell a reader: no section then, unless `fail-on: new-failures`
+ * judges by it, where it shows why every failure counts as new.
+ */
+function judgedAgainstBase(reading, report, settings) {
+    const comparison = compareWithBase(reading, report);
+    return comparison.absent && !settings.failOn.includes('new-failures') ? undefined : comparison;
+}
+
+;// CONCATENATED MODULE: ./src/run/rerun.ts
+
+
+
+/** Whether this run should look for the previous attempt's failures before it starts. */
+function wantsRerun(settings, context) {
+    return settings.rerun === 'failed' && (context.runAttempt ?? 1) > 1;
+}
+/**
+ * `vendorProblem` is the provider's `rerunProblem`: why the vendor cannot select these keys (e.g.
+ * Empirical's run id is not an integer); then every test runs, and the earlier passes are not
+ * added to a run that ran them again.
+ */
+function planRerun(context, previous, vendorProblem) {
+    const { digest } = previous;
+    const refusal = digest ? refusalOf(digest, context) : previous.reason;
+    if (!digest || refusal)
+        return { explanation: (0,vendors_provider/* rerunFallbackLine */.XZ)(refusal ?? 'the PR comment has no record') };
+    const keys = [...new Set(digest.failures.map(selectionKey))];
+    const problem = vendorProblem?.({ previousRunId: digest.runId, keys });
+    if (problem)
+        return { explanation: (0,vendors_provider/* rerunFallbackLine */.XZ)(problem) };
+    const failed = digest.failures.length;
+    const tests = failed === 1 ? 'the 1 test that' : `the ${failed} tests that`;
+    // Several calls of one scenario are one selection: say so when the counts differ.
+    const sent = keys.length === failed ? '' : ` (${keys.length} to select)`;
+    const link = digest.url ? `: ${digest.url}` : '';
+    return {
+        selection: { previousRunId: digest.runId, keys },
+        earlier: digest,
+        explanation: `Re-running ${tests} failed in attempt ${digest.attempt}${sent}${link}`
+    };
+}
+/** Why a digest cannot choose this attempt's tests; undefined when it can. */
+function refusalOf(digest, context) {
+    const attempt = `attempt ${digest.attempt ?? '?'}`;
+    if (!digest.workflowRunId || digest.workflowRunId !== context.workflowRunId)
+        return `the PR comment records workflow run ${digest.workflowRunId ?? '(unknown)'}, not an earlier attempt of this one`;
+    if (!digest.attempt || digest.attempt >= (context.runAttempt ?? 1))
+        return `the PR comment records ${attempt}, not an earlier one`;
+    if (digest.status !== 'failed')
+        return `${attempt} ended ${digest.status}, not with failed tests, so there is nothing to narrow to`;
+    if (digest.unlisted > 0)
+        return `${attempt} had ${digest.failures.length + digest.unlisted} failed tests, more than its digest lists (${digest.failures.length})`;
+    return digest.failures.length === 0 ? `${attempt} had no failed tests` : undefined;
+}
+/**
+ * The re-run's report, checked against the selection it asked for, with the earlier attempt's
+ * passes counted. No vendor documents what it does with an id it no longer knows, so nothing is
+ * taken on trust:
+ * - every failure of the earlier attempt must come back with a result: one without (not run, or
+ *   only skipped) counts as failed, "not re-run";
+ * - a test outside the selection is reported and never counted as a pass; one that failed is a
+ *   failure of this commit and counts;
+ * - the earlier attempt's passes outside the selection count as passed: they passed on this
+ *   commit and were not run again. Their names are not kept (the record holds failures only), so
+ *   they count in the totals and the pass rate, not in the list of tests.
+ * A run the vendor did not finish (cancelled, timed out) keeps its status; what it left undone is
+ * not turned into failures.
+ */
+function rerunReport(report, earlier, vendor) {
+    const finished = FINISHED.has(report.status);
+    const selected = new Set(earlier.failures.map((failure) => failure.id));
+    const keys = new Set(earlier.failures.map(selectionKey));
+    const inSelection = (test) => selected.has(test.id) || keys.has(selectionKey(test));
+    const outside = report.tests.filter((test) => !inSelection(test));
+    const results = new Map(report.tests.filter(inSelection).map((test) => [test.id, test]));
+    const missing = earlier.failures.filter((failure) => !hasResult(results.get(failure.id)));
+    const notRerun = finished ? missing.map((failure) => notRerunTest(failure, vendor)) : [];
+    const tests = [
+        ...[...results.values()].filter((test) => (finished ? hasResult(test) : true)),
+        ...notRerun,
+        ...outside.filter(rerun_isFailure)
+    ];
+    const own = (0,model/* countTests */.tu)(tests);
+    const counts = {
+        ...own,
+        passed: own.passed + earlier.passedOutside,
+        total: own.total + earlier.passedOutside
+    };
+    const rerunOf = {
+        attempt: earlier.attempt ?? 0,
+        runId: earlier.runId,
+        url: earlier.url,
+        rerun: earlier.failures.length,
+        passed: earlier.passedOutside,
+        notRerun: notRerun.length,
+        outside: outside.filter((test) => !rerun_isFailure(test)).map((test) => test.name)
+    };
+    const status = finished ? rerunStatus(report.status, own) : report.status;
+    return { ...report, status, counts, tests, rerunOf };
+}
+const FINISHED = new Set(['passed', 'failed', 'errored', 'no-tests']);
+/** A selected test came back with a result: it ran to a pass or a failure, or the team muted it. */
+function hasResult(test) {
+    if (!test)
+        return false;
+    return test.status !== 'skipped' || test.suppressed !== undefined;
+}
+function rerun_isFailure(test) {
+    return test.status === 'failed' || test.status === 'errored';
+}
+function notRerunTest(failure, vendor) {
+    return {
+        id: failure.id,
+        ...(failure.rerunKey ? { rerunKey: failure.rerunKey } : {}),
+        name: failure.id,
+        status: 'failed',
+        error: `Not re-run by ${vendor}: it failed in the earlier attempt, was selected again, and the re-run has no result for it. It counts as failed.`,
+        links: []
+    };
+}
+/** The re-run's status from its checked tests: a selection that did not all pass fails. */
+function rerunStatus(vendorStatus, counts) {
+    if (counts.failed + counts.errored > 0)
+        return 'failed';
+    if (vendorStatus === 'errored' || counts.pending > 0)
+        return 'errored';
+    return 'passed';
+}
+
+// EXTERNAL MODULE: ./src/core/secrets.ts
+var secrets = __nccwpck_require__(8198);
+// EXTERNAL MODULE: ./src/core/state.ts
+var state = __nccwpck_require__(7066);
 ;// CONCATENATED MODULE: ./src/wait/schedule.ts
 /**
  * When to look at a run next: a pure function of what the poll loop knows. Times are ms since the
@@ -35616,8 +35796,6 @@ function describeProgress(report) {
     return `${status} — ${done} of ${counts.total} tests done (${parts.join(', ')})`;
 }
 
-// EXTERNAL MODULE: ./src/core/state.ts
-var state = __nccwpck_require__(7066);
 ;// CONCATENATED MODULE: ./src/wait/wait.ts
 
 
@@ -35768,169 +35946,7 @@ function startedReport(provider, handle) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/run/base.ts
-
-
-
-
-
-/**
- * On a pull request, the base branch's latest records of this configuration, read beside the wait
- * for the verdict: started after the trigger, so it never delays it, and never failing the step.
- * Undefined where there is no base to compare with (not a PR, no verdict awaited, no token).
- */
-function startBaseRead(step) {
-    const { settings, context, github, provider, leg, identity } = step;
-    const pr = context.pullRequest;
-    if (!pr || !settings.wait)
-        return undefined;
-    const branch = pr.baseRef;
-    if (!branch) {
-        log/* log */.Rm.info(`PR #${pr.number}: the event names no base branch to compare the failures with.`);
-        return undefined;
-    }
-    if (!github) {
-        log/* log */.Rm.info(`No github-token: the failures are not compared with ${branch}.`);
-        return undefined;
-    }
-    const source = {
-        github,
-        owner: context.owner,
-        repo: context.repo,
-        branch,
-        checkName: checkRunName(provider.displayName, legLabel(leg)),
-        identity,
-        apiKey: settings.apiKey
-    };
-    // The test harness runs time faster (TESTGATE_POLL_SCALE), this bound with it.
-    return readBaseRecords(source, BASE_READ_TIMEOUT_MS * pollScale(process.env.TESTGATE_POLL_SCALE));
-}
-
-;// CONCATENATED MODULE: ./src/run/rerun.ts
-
-
-
-/** Whether this run should look for the previous attempt's failures before it starts. */
-function wantsRerun(settings, context) {
-    return settings.rerun === 'failed' && (context.runAttempt ?? 1) > 1;
-}
-/**
- * `vendorProblem` is the provider's `rerunProblem`: why the vendor cannot select these keys (e.g.
- * Empirical's run id is not an integer); then every test runs, and the earlier passes are not
- * added to a run that ran them again.
- */
-function planRerun(context, previous, vendorProblem) {
-    const { digest } = previous;
-    const refusal = digest ? refusalOf(digest, context) : previous.reason;
-    if (!digest || refusal)
-        return { explanation: (0,vendors_provider/* rerunFallbackLine */.XZ)(refusal ?? 'the PR comment has no record') };
-    const keys = [...new Set(digest.failures.map(selectionKey))];
-    const problem = vendorProblem?.({ previousRunId: digest.runId, keys });
-    if (problem)
-        return { explanation: (0,vendors_provider/* rerunFallbackLine */.XZ)(problem) };
-    const failed = digest.failures.length;
-    const tests = failed === 1 ? 'the 1 test that' : `the ${failed} tests that`;
-    // Several calls of one scenario are one selection: say so when the counts differ.
-    const sent = keys.length === failed ? '' : ` (${keys.length} to select)`;
-    const link = digest.url ? `: ${digest.url}` : '';
-    return {
-        selection: { previousRunId: digest.runId, keys },
-        earlier: digest,
-        explanation: `Re-running ${tests} failed in attempt ${digest.attempt}${sent}${link}`
-    };
-}
-/** Why a digest cannot choose this attempt's tests; undefined when it can. */
-function refusalOf(digest, context) {
-    const attempt = `attempt ${digest.attempt ?? '?'}`;
-    if (!digest.workflowRunId || digest.workflowRunId !== context.workflowRunId)
-        return `the PR comment records workflow run ${digest.workflowRunId ?? '(unknown)'}, not an earlier attempt of this one`;
-    if (!digest.attempt || digest.attempt >= (context.runAttempt ?? 1))
-        return `the PR comment records ${attempt}, not an earlier one`;
-    if (digest.status !== 'failed')
-        return `${attempt} ended ${digest.status}, not with failed tests, so there is nothing to narrow to`;
-    if (digest.unlisted > 0)
-        return `${attempt} had ${digest.failures.length + digest.unlisted} failed tests, more than its digest lists (${digest.failures.length})`;
-    return digest.failures.length === 0 ? `${attempt} had no failed tests` : undefined;
-}
-/**
- * The re-run's report, checked against the selection it asked for, with the earlier attempt's
- * passes counted. No vendor documents what it does with an id it no longer knows, so nothing is
- * taken on trust:
- * - every failure of the earlier attempt must come back with a result: one without (not run, or
- *   only skipped) counts as failed, "not re-run";
- * - a test outside the selection is reported and never counted as a pass; one that failed is a
- *   failure of this commit and counts;
- * - the earlier attempt's passes outside the selection count as passed: they passed on this
- *   commit and were not run again. Their names are not kept (the record holds failures only), so
- *   they count in the totals and the pass rate, not in the list of tests.
- * A run the vendor did not finish (cancelled, timed out) keeps its status; what it left undone is
- * not turned into failures.
- */
-function rerunReport(report, earlier, vendor) {
-    const finished = FINISHED.has(report.status);
-    const selected = new Set(earlier.failures.map((failure) => failure.id));
-    const keys = new Set(earlier.failures.map(selectionKey));
-    const inSelection = (test) => selected.has(test.id) || keys.has(selectionKey(test));
-    const outside = report.tests.filter((test) => !inSelection(test));
-    const results = new Map(report.tests.filter(inSelection).map((test) => [test.id, test]));
-    const missing = earlier.failures.filter((failure) => !hasResult(results.get(failure.id)));
-    const notRerun = finished ? missing.map((failure) => notRerunTest(failure, vendor)) : [];
-    const tests = [
-        ...[...results.values()].filter((test) => (finished ? hasResult(test) : true)),
-        ...notRerun,
-        ...outside.filter(rerun_isFailure)
-    ];
-    const own = (0,model/* countTests */.tu)(tests);
-    const counts = {
-        ...own,
-        passed: own.passed + earlier.passedOutside,
-        total: own.total + earlier.passedOutside
-    };
-    const rerunOf = {
-        attempt: earlier.attempt ?? 0,
-        runId: earlier.runId,
-        url: earlier.url,
-        rerun: earlier.failures.length,
-        passed: earlier.passedOutside,
-        notRerun: notRerun.length,
-        outside: outside.filter((test) => !rerun_isFailure(test)).map((test) => test.name)
-    };
-    const status = finished ? rerunStatus(report.status, own) : report.status;
-    return { ...report, status, counts, tests, rerunOf };
-}
-const FINISHED = new Set(['passed', 'failed', 'errored', 'no-tests']);
-/** A selected test came back with a result: it ran to a pass or a failure, or the team muted it. */
-function hasResult(test) {
-    if (!test)
-        return false;
-    return test.status !== 'skipped' || test.suppressed !== undefined;
-}
-function rerun_isFailure(test) {
-    return test.status === 'failed' || test.status === 'errored';
-}
-function notRerunTest(failure, vendor) {
-    return {
-        id: failure.id,
-        ...(failure.rerunKey ? { rerunKey: failure.rerunKey } : {}),
-        name: failure.id,
-        status: 'failed',
-        error: `Not re-run by ${vendor}: it failed in the earlier attempt, was selected again, and the re-run has no result for it. It counts as failed.`,
-        links: []
-    };
-}
-/** The re-run's status from its checked tests: a selection that did not all pass fails. */
-function rerunStatus(vendorStatus, counts) {
-    if (counts.failed + counts.errored > 0)
-        return 'failed';
-    if (vendorStatus === 'errored' || counts.pending > 0)
-        return 'errored';
-    return 'passed';
-}
-
-// EXTERNAL MODULE: ./src/core/secrets.ts
-var secrets = __nccwpck_require__(8198);
 ;// CONCATENATED MODULE: ./src/run/main.ts
-
 
 
 
@@ -36019,7 +36035,7 @@ async function pipeline(env, progress) {
             renderContext.changes = changesSince(lastRun.digest, report, context.sha);
         const base = await baseRead;
         if (base)
-            renderContext.base = compareWithBase(base, report);
+            renderContext.base = judgedAgainstBase(base, report, settings);
     }
     else {
         report = startedReport(provider, handle);

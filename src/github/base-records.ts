@@ -22,7 +22,7 @@ const BASE_RUNS = 5
 /** Check runs of the name looked at per commit (a schedule and re-runs add to a commit's). */
 const RUNS_PER_COMMIT = 10
 /** Started beside the wait for the verdict: past this, the failures are unknown. */
-export const BASE_READ_TIMEOUT_MS = 10_000
+const BASE_READ_TIMEOUT_MS = 10_000
 
 export interface BaseSource {
   github: GitHubClient
@@ -55,7 +55,8 @@ export async function readBaseRecords(
   try {
     const { records, leftOut } = await Promise.race([collect(source, stop.signal), timeout])
     logReading(source, records, leftOut)
-    return { branch, records }
+    const absent = records.length === 0 && leftOut.size === 0
+    return { branch, records, ...(absent ? { absent } : {}) }
   } catch (error) {
     const problem = `the check runs of ${branch} could not be read: ${failureText(error)}`
     log.info(`Base branch ${branch}: ${problem}; every failure is "unknown".`)
@@ -114,9 +115,11 @@ function logReading(source: BaseSource, records: readonly BaseRecord[], leftOut:
       `Base branch ${branch}: left out ${plural(count, 'check run')} "${checkName}": ${why}.`
     )
   if (records.length === 0) {
-    log.info(
-      `Base branch ${branch}: no run of this configuration in its last ${BASE_COMMITS} commits; every failure is "unknown".`
-    )
+    const none =
+      leftOut.size === 0
+        ? `no check run "${checkName}" in its last ${BASE_COMMITS} commits (is this step run there, with \`checks: write\`?)`
+        : `no run of this configuration in its last ${BASE_COMMITS} commits`
+    log.info(`Base branch ${branch}: ${none}; every failure is "unknown".`)
     return
   }
   const runs = records.map(({ digest, checkUrl }) => {

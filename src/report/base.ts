@@ -24,6 +24,11 @@ export interface BaseReading {
   records: BaseRecord[]
   /** Why nothing (or not everything) could be read: the failures are then unknown. */
   problem?: string
+  /**
+   * No check run of this step's name on the base branch's latest commits, whatever wrote it:
+   * testgate does not run there (or writes no check run), so there is nothing to tell a reader.
+   */
+  absent?: boolean
 }
 
 /** A base run compared with, as the summary and the comment name it. */
@@ -41,6 +46,8 @@ export interface BaseComparison {
   runs: BaseRun[]
   /** Why no base run could be compared with. */
   problem?: string
+  /** The base branch has no check run of this step's name at all (see BaseReading.absent). */
+  absent: boolean
   /** Did not fail in the base's recent runs. */
   newFailures: TestResult[]
   /** Failed in the base's latest run that says anything of them. */
@@ -82,6 +89,7 @@ export function compareWithBase(reading: BaseReading, report: RunReport): BaseCo
       checkUrl
     })),
     problem: usable.length > 0 ? undefined : (reading.problem ?? noResults(reading)),
+    absent: reading.absent === true,
     newFailures: [],
     failingOnBase: [],
     flakyOnBase: [],

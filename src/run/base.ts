@@ -1,10 +1,10 @@
-import { BASE_READ_TIMEOUT_MS, readBaseRecords } from '../github/base-records.js'
+import { readBaseRecords } from '../github/base-records.js'
 import { log } from '../core/log.js'
-import type { BaseReading } from '../report/base.js'
+import { compareWithBase, type BaseComparison, type BaseReading } from '../report/base.js'
+import type { RunReport } from '../report/model.js'
 import { checkRunName } from '../report/check-run.js'
 import { legLabel } from '../report/leg.js'
 import type { Step } from './step.js'
-import { pollScale } from '../wait/wait.js'
 
 /**
  * On a pull request, the base branch's latest records of this configuration, read beside the wait
@@ -33,6 +33,20 @@ export function startBaseRead(step: Step): Promise<BaseReading> | undefined {
     identity,
     apiKey: settings.apiKey
   }
-  // The test harness runs time faster (TESTGATE_POLL_SCALE), this bound with it.
-  return readBaseRecords(source, BASE_READ_TIMEOUT_MS * pollScale(process.env.TESTGATE_POLL_SCALE))
+  return readBaseRecords(source)
+}
+
+/**
+ * Each failure judged against the base branch's records, for the summary, the comment and the
+ * policy. A base branch where this step leaves no check run at all (a workflow that runs on pull
+ * requests only) has nothing to tell a reader: no section then, unless `fail-on: new-failures`
+ * judges by it, where it shows why every failure counts as new.
+ */
+export function judgedAgainstBase(
+  reading: BaseReading,
+  report: RunReport,
+  settings: Step['settings']
+): BaseComparison | undefined {
+  const comparison = compareWithBase(reading, report)
+  return comparison.absent && !settings.failOn.includes('new-failures') ? undefined : comparison
 }

@@ -25,8 +25,7 @@ import {
   type TriggerRequest
 } from '../vendors/provider.js'
 import { changesSince } from '../report/changes.js'
-import { compareWithBase } from '../report/base.js'
-import { startBaseRead } from './base.js'
+import { judgedAgainstBase, startBaseRead } from './base.js'
 import type { RunReport } from '../report/model.js'
 import { evaluatePolicy } from '../report/policy.js'
 import { planRerun, rerunReport, wantsRerun } from './rerun.js'
@@ -102,7 +101,7 @@ async function pipeline(env: NodeJS.ProcessEnv, progress: Progress): Promise<voi
     lastRun ??= await readPrevious()
     if (lastRun.digest) renderContext.changes = changesSince(lastRun.digest, report, context.sha)
     const base = await baseRead
-    if (base) renderContext.base = compareWithBase(base, report)
+    if (base) renderContext.base = judgedAgainstBase(base, report, settings)
   } else {
     report = startedReport(provider, handle)
     renderContext.startedOnly = true

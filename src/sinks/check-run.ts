@@ -34,7 +34,7 @@ export const checkRunSink: Sink = {
       log.info(`Check run "${name}" on ${commit}${created.url ? `: ${created.url}` : ''}`)
       return done([], created.url ? [{ label: 'check run', url: created.url }] : [])
     } catch (error) {
-      return notWritten(error, name, commit)
+      return notWritten(error, name, commit, input.settings.given.includes('check-run'))
     }
   }
 }
@@ -72,15 +72,23 @@ function validTime(value: string | undefined): string | undefined {
 
 /**
  * A token without `checks: write` (the job's own under restricted defaults or a `permissions:`
- * list without it, a fork's read-only one) is a warning that says how to grant it or turn the
- * check run off; a token GitHub rejects fails the step, as for the comment.
+ * list without it, a fork's read-only one) is said with how to grant it or turn the check run
+ * off: a warning when the workflow asked for the check run (`check-run: true`), a log line when it
+ * is only the default, so that a workflow that never wanted one is not warned on every run. A
+ * token GitHub rejects fails the step, as for the comment.
  */
-function notWritten(error: unknown, name: string, commit: string): ReturnType<Sink['write']> {
+function notWritten(
+  error: unknown,
+  name: string,
+  commit: string,
+  asked: boolean
+): ReturnType<Sink['write']> {
   const status = githubStatus(error)
   if (status === 401) throw tokenRejected(`writing the check run "${name}"`)
   const denied = (status === 403 && !isRateLimited(error)) || status === 404
   if (!denied) throw error
-  log.warning(
+  const say = asked ? log.warning : log.info
+  say(
     `Could not write the check run "${name}" on ${commit} (HTTP ${status}): the token needs ` +
       '`permissions: checks: write` (PRs from forks get a read-only token). Pull requests read ' +
       "the base branch's check runs to tell a new failure from one already there; set " +
