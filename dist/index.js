@@ -30341,10 +30341,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   A9: () => (/* binding */ sharedInputNames)
 });
 
-// UNUSED EXPORTS: COMMENT_MODES, COMMENT_ON, FAIL_ON, INPUT_DEFAULTS, RERUN_MODES, inputNames, isAllowedApiUrl, parseList, parseVariables
+// UNUSED EXPORTS: COMMENT_MODES, COMMENT_ON, FAIL_ON, FAIL_ON_ITEMS, INPUT_DEFAULTS, RERUN_MODES, inputNames, isAllowedApiUrl, parseList, parseVariables
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
-var classic_schemas = __nccwpck_require__(9691);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 13 modules
+var classic_schemas = __nccwpck_require__(5491);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core = __nccwpck_require__(8532);
 ;// CONCATENATED MODULE: ./src/core/input-fields.ts
@@ -30355,8 +30355,16 @@ var core = __nccwpck_require__(8532);
  */
 /** The statuses a team can choose to fail on, named as the `status` output names them. */
 const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'];
-/** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
-const FAIL_ON = ['failure', 'never'];
+/**
+ * What `fail-on` may list: the statuses, and `new-failures`, which judges failed tests against the
+ * base branch instead of failing on every one (in place of `failed`).
+ */
+const FAIL_ON_ITEMS = [...FAIL_CLASSES, 'new-failures'];
+/**
+ * The words `fail-on` takes alone; else it is a list of FAIL_ON_ITEMS. `new-failures` alone is
+ * `failure` with failed tests judged against the base branch.
+ */
+const FAIL_ON = ['failure', 'never', 'new-failures'];
 const optionalText = classic_schemas/* string */.YjP()
     .transform((value) => value.trim())
     .transform((value) => (value === '' ? undefined : value));
@@ -30416,18 +30424,29 @@ function fractionMessage(value) {
     const percent = Math.round(value * 10_000) / 100;
     return `expected a percent from 0 to 100: ${value} would be ${value} %; for ${percent} % write ${percent}`;
 }
-/** `failure`, `never`, or a comma- or newline-separated list of statuses, each one checked. */
+/**
+ * `failure`, `never`, `new-failures`, or a comma- or newline-separated list of statuses (and
+ * `new-failures`), each one checked.
+ */
 const failOn = classic_schemas/* string */.YjP().transform((text, ctx) => {
     const word = text.trim().toLowerCase();
     if (FAIL_ON.includes(word))
         return word;
     const items = parseList(word);
-    const unknown = items.filter((item) => !FAIL_CLASSES.includes(item));
+    const unknown = items.filter((item) => !FAIL_ON_ITEMS.includes(item));
     if (items.length === 0 || unknown.length > 0) {
         const named = unknown.length > 0 ? `unknown ${unknown.map((item) => `"${item}"`).join(', ')}; ` : '';
         ctx.addIssue({
             code: 'custom',
-            message: `${named}expected failure, never, or a list of ${FAIL_CLASSES.join(', ')}`
+            message: `${named}expected failure, never, new-failures, or a list of ${FAIL_ON_ITEMS.join(', ')}`
+        });
+        return core/* NEVER */.tm;
+    }
+    // Both would fail the step on every failed test and on new ones only: a contradiction.
+    if (items.includes('failed') && items.includes('new-failures')) {
+        ctx.addIssue({
+            code: 'custom',
+            message: 'lists both failed and new-failures: failed fails on every failed test, new-failures only on those new against the base branch; keep one'
         });
         return core/* NEVER */.tm;
     }
@@ -30574,7 +30593,8 @@ const INPUT_DEFAULTS = {
     comment: 'auto',
     'comment-on': 'always',
     rerun: 'all',
-    summary: 'true'
+    summary: 'true',
+    'check-run': 'true'
 };
 function inputSchema(providers) {
     return classic_schemas/* object */.Ikc({
@@ -30605,6 +30625,7 @@ function inputSchema(providers) {
         // Shown in the combined comment's heading and its marker: the same rules as a leg's name.
         'comment-group': runName,
         summary: booleanText,
+        'check-run': booleanText,
         'github-token': optionalText,
         'report-path': optionalText,
         'junit-path': optionalText,
@@ -30697,6 +30718,7 @@ function parseInputs(read, catalog) {
         rerun: input.rerun,
         commentGroup: input['comment-group'],
         summary: input.summary,
+        checkRun: input['check-run'],
         githubToken: input['github-token'],
         reportPath: input['report-path'],
         junitPath: input['junit-path'],
@@ -30726,15 +30748,17 @@ function rateJudgesFailures(input, given) {
 }
 /**
  * The statuses that fail the step. `failure` is every failing status, a run without tests among
- * them unless allow-no-tests, and failed tests unless min-pass-rate judges them; `never` is none.
- * A list is taken as written, and a list that fails on no-tests while allow-no-tests is true
- * contradicts itself.
+ * them unless allow-no-tests, and failed tests unless min-pass-rate judges them; `new-failures`
+ * is the same with failed tests judged against the base branch; `never` is none. A list is taken
+ * as written, and a list that fails on no-tests while allow-no-tests is true contradicts itself.
  */
 function failClasses(value, allowNoTests, failedJudgedByRate) {
     if (value === 'never')
         return [];
-    if (value === 'failure')
-        return FAIL_CLASSES.filter((item) => !(allowNoTests && item === 'no-tests') && !(failedJudgedByRate && item === 'failed'));
+    if (value === 'failure' || value === 'new-failures') {
+        const failed = value === 'new-failures' ? 'new-failures' : 'failed';
+        return FAIL_CLASSES.filter((item) => !(allowNoTests && item === 'no-tests') && !(failedJudgedByRate && item === 'failed')).map((item) => (item === 'failed' ? failed : item));
+    }
     if (allowNoTests && value.includes('no-tests'))
         throw new InputError('Input "fail-on" lists no-tests while "allow-no-tests" is true: drop one of them.');
     return value;
@@ -31164,7 +31188,7 @@ function plural(n, word) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
-/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3208);
+/* harmony import */ var _run_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3704);
 /* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(839);
 /* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7066);
 
@@ -31262,7 +31286,7 @@ function testFolder(report) {
 
 /***/ }),
 
-/***/ 3208:
+/***/ 3704:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31283,18 +31307,333 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var inputs = __nccwpck_require__(5003);
 // EXTERNAL MODULE: ./src/core/text.ts
 var core_text = __nccwpck_require__(2020);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 13 modules
+var schemas = __nccwpck_require__(5491);
 // EXTERNAL MODULE: ./src/report/model.ts
 var model = __nccwpck_require__(6867);
+;// CONCATENATED MODULE: ./src/report/digest.ts
+
+
+
+
+/**
+ * The record (digest): what a later run needs of this one, hidden in the sticky comment on the
+ * line right after its marker. A re-run reads which tests failed (and how the vendor selects
+ * them); the next run reads them to say what changed. Encoded as compact JSON, raw-deflated,
+ * base64url, and signed with an HMAC keyed by the vendor api-key, inside one HTML comment line:
+ *   <!-- testgate-digest:2:<base64url>.<signature> -->
+ * The number is the format's version: a reader skips a record whose version it does not know.
+ * The signature proves that a step holding the same api-key wrote it: a comment edited by hand,
+ * or a record written with another key, is not one of this step's.
+ */
+const DIGEST_VERSION = 2;
+/** The most a digest may take of the comment, in characters (base64url is ASCII). */
+const MAX_DIGEST_CHARS = 12_000;
+/** The longest test id a record keeps; a failure with a longer one is counted, not listed. */
+const MAX_RECORD_ID_CHARS = 512;
+// A digest inflates to at most this: anything bigger is not one of ours (a deflate bomb).
+const MAX_INFLATED_BYTES = 1_048_576;
+const PREFIX = `<!-- testgate-digest:`;
+const SIGNATURE_CHARS = 22; // 128 bits of HMAC-SHA256, base64url
+// `new-failures` came later: an older testgate reads a record it decided as damaged, and runs all.
+const DECIDING_RULES = [
+    'fail-on',
+    'new-failures',
+    'min-pass-rate',
+    'min-score',
+    'min-average-score',
+    'none'
+];
+const recordId = schemas/* string */.YjP().min(1).max(MAX_RECORD_ID_CHARS);
+// On the wire: short keys and tuples; deflate makes the rest small.
+const wireFailure = schemas/* union */.KCZ([recordId, schemas/* tuple */.PVZ([recordId, recordId])]);
+const wireSchema = schemas/* object */.Ikc({
+    c: schemas/* string */.YjP().max(64),
+    s: schemas/* string */.YjP().max(64),
+    w: schemas/* string */.YjP().max(32).optional(),
+    a: schemas/* number */.aig().int().positive().optional(),
+    r: schemas/* string */.YjP().max(512),
+    u: schemas/* string */.YjP().max(2048).optional(),
+    t: schemas/* enum */.k5n(model/* RUN_STATUSES */.LV),
+    x: schemas/* boolean */.zMY(),
+    d: schemas/* enum */.k5n(DECIDING_RULES),
+    p: schemas/* number */.aig().int().nonnegative(),
+    n: schemas/* number */.aig().int().nonnegative(),
+    o: schemas/* number */.aig().int().nonnegative(),
+    f: schemas/* array */.YOg(wireFailure),
+    m: schemas/* number */.aig().int().nonnegative()
+});
+/** The digest of a finished report, its failures cut to fit MAX_DIGEST_CHARS. */
+function digestOf(source, key) {
+    const { report } = source;
+    const failed = failedTests(report.tests);
+    // An id too long to keep cannot be selected again: it is counted among the unlisted.
+    const failures = failed.filter((test) => test.id.length <= MAX_RECORD_ID_CHARS);
+    const full = {
+        version: DIGEST_VERSION,
+        config: source.config,
+        sha: source.sha,
+        workflowRunId: source.workflowRunId,
+        attempt: source.attempt,
+        runId: report.runId.slice(0, 512),
+        url: report.url && report.url.length <= 2048 ? report.url : undefined,
+        status: report.status,
+        fails: source.verdict.fails,
+        decidedBy: source.verdict.decidedBy,
+        passed: report.counts.passed,
+        total: report.counts.total,
+        passedOutside: passedOutside(report, failures),
+        failures: failures.map(toDigestFailure),
+        unlisted: failed.length - failures.length
+    };
+    return fitted(full, Math.min(source.maxChars ?? MAX_DIGEST_CHARS, MAX_DIGEST_CHARS), key);
+}
+function failedTests(tests) {
+    return tests.filter((test) => test.status === 'failed' || test.status === 'errored');
+}
+/** What the vendor's selection takes to run a test again. */
+function selectionKey(test) {
+    return test.rerunKey ?? test.id;
+}
+/**
+ * Passed tests whose selection key no failure shares: a re-run of the failures leaves them alone
+ * (a Future AGI scenario with a failed call runs all its calls again, the passed ones too).
+ */
+function passedOutside(report, failures) {
+    const selected = new Set(failures.map(selectionKey));
+    const passed = report.tests.filter((test) => test.status === 'passed');
+    const listedOutside = passed.filter((test) => !selected.has(selectionKey(test))).length;
+    // Passes the vendor counted without listing them are outside any selection too.
+    return listedOutside + Math.max(0, report.counts.passed - passed.length);
+}
+function toDigestFailure(test) {
+    const rerunKey = test.rerunKey && test.rerunKey.length <= MAX_RECORD_ID_CHARS && test.rerunKey;
+    return rerunKey && rerunKey !== test.id ? { id: test.id, rerunKey } : { id: test.id };
+}
+/** The longest prefix of the failures whose encoding fits; found by bisection (each try deflates). */
+function fitted(digest, maxChars, key) {
+    const listed = digest.failures.length;
+    const listing = (count) => ({
+        ...digest,
+        failures: digest.failures.slice(0, count),
+        unlisted: digest.unlisted + listed - count
+    });
+    const fits = (candidate) => encodeDigest(candidate, key).length <= maxChars;
+    if (fits(listing(listed)))
+        return listing(listed);
+    let low = 0;
+    let high = listed;
+    while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (fits(listing(middle)))
+            low = middle;
+        else
+            high = middle;
+    }
+    return listing(low);
+}
+/** The digest as the comment line that carries it, signed with `key` (the vendor api-key). */
+function encodeDigest(digest, key) {
+    const json = JSON.stringify(toWire(digest));
+    const packed = (0,external_node_zlib_.deflateRawSync)(Buffer.from(json, 'utf8'), { level: 9 }).toString('base64url');
+    return `${PREFIX}${DIGEST_VERSION}:${packed}.${signature(packed, key)} -->`;
+}
+function signature(packed, key) {
+    return (0,external_node_crypto_.createHmac)('sha256', `testgate-record:${key}`)
+        .update(`${DIGEST_VERSION}:${packed}`)
+        .digest('base64url')
+        .slice(0, SIGNATURE_CHARS);
+}
+function toWire(digest) {
+    return {
+        c: digest.config,
+        s: digest.sha,
+        w: digest.workflowRunId,
+        a: digest.attempt,
+        r: digest.runId,
+        u: digest.url,
+        t: digest.status,
+        x: digest.fails,
+        d: digest.decidedBy,
+        p: digest.passed,
+        n: digest.total,
+        o: digest.passedOutside,
+        f: digest.failures.map((failure) => failure.rerunKey ? [failure.id, failure.rerunKey] : failure.id),
+        m: digest.unlisted
+    };
+}
+/**
+ * The digest of a comment or a leg's section: only on the line right after its first line (the
+ * marker), where testgate writes it; a line anywhere else is text, whoever wrote it. None in an
+ * older testgate's comment; unreadable if damaged, of another format, or not signed with `key`.
+ */
+function readDigest(body, key) {
+    const line = body.replace(/\r\n?/g, '\n').split('\n', 2)[1] ?? '';
+    if (!line.startsWith(PREFIX))
+        return { kind: 'none' };
+    if (!line.endsWith(' -->'))
+        return { kind: 'unreadable', reason: 'it is cut short' };
+    const [version = '', content = ''] = line.slice(PREFIX.length, -' -->'.length).split(':');
+    if (version !== String(DIGEST_VERSION))
+        return {
+            kind: 'unreadable',
+            reason: `its format ${version.slice(0, 8)} is not one this testgate reads`
+        };
+    const [packed = '', signed = ''] = content.split('.');
+    if (!sameSignature(signed, signature(packed, key)))
+        return {
+            kind: 'unreadable',
+            reason: "it is not signed with this step's api-key (written with another key, or edited since)"
+        };
+    try {
+        return { kind: 'found', digest: fromWire(unpack(packed)) };
+    }
+    catch {
+        return { kind: 'unreadable', reason: 'it is damaged' };
+    }
+}
+function sameSignature(given, expected) {
+    const a = Buffer.from(given);
+    const b = Buffer.from(expected);
+    return a.length === b.length && (0,external_node_crypto_.timingSafeEqual)(a, b);
+}
+function unpack(packed) {
+    if (!/^[A-Za-z0-9_-]*$/.test(packed) || packed.length > MAX_DIGEST_CHARS)
+        throw new Error('not a digest');
+    const buffer = Buffer.from(packed, 'base64url');
+    const json = (0,external_node_zlib_.inflateRawSync)(buffer, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8');
+    return wireSchema.parse(JSON.parse(json));
+}
+function fromWire(wire) {
+    return {
+        version: DIGEST_VERSION,
+        config: wire.c,
+        sha: wire.s,
+        workflowRunId: wire.w,
+        attempt: wire.a,
+        runId: wire.r,
+        url: wire.u,
+        status: wire.t,
+        fails: wire.x,
+        decidedBy: wire.d,
+        passed: wire.p,
+        total: wire.n,
+        passedOutside: wire.o,
+        failures: wire.f.map((entry) => typeof entry === 'string' ? { id: entry } : { id: entry[0], rerunKey: entry[1] }),
+        unlisted: wire.m
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/base.ts
+
+/**
+ * Only a base run that ran its tests to a verdict says anything of them: one that errored, timed
+ * out, was cancelled or ran nothing has no results to compare with.
+ */
+function ranTests(record) {
+    return record.digest.status === 'passed' || record.digest.status === 'failed';
+}
+function outcomeIn(digest, id) {
+    if (digest.failures.some((failure) => failure.id === id))
+        return 'failed';
+    return digest.unlisted === 0 ? 'not-failed' : 'unknown';
+}
+function compareWithBase(reading, report) {
+    const usable = reading.records.filter(ranTests);
+    const failing = failedTests(report.tests);
+    const comparison = {
+        branch: reading.branch,
+        runs: usable.map(({ digest, checkUrl }) => ({
+            sha: digest.sha,
+            runId: digest.runId,
+            url: digest.url,
+            status: digest.status,
+            checkUrl
+        })),
+        problem: usable.length > 0 ? undefined : (reading.problem ?? noResults(reading)),
+        absent: reading.absent === true,
+        newFailures: [],
+        failingOnBase: [],
+        flakyOnBase: [],
+        unknown: [],
+        unlisted: Math.max(0, report.counts.failed + report.counts.errored - failing.length)
+    };
+    for (const test of failing)
+        listOf(comparison, classOf(usable, test.id)).push(test);
+    return comparison;
+}
+/** From the base runs, newest first: the newest that knows decides, the older ones show a mix. */
+function classOf(records, id) {
+    const known = records
+        .map((record) => outcomeIn(record.digest, id))
+        .filter((outcome) => outcome !== 'unknown');
+    if (known.length === 0)
+        return 'unknown';
+    if (known[0] === 'failed')
+        return 'failing';
+    return known.includes('failed') ? 'flaky' : 'new';
+}
+function listOf(comparison, verdict) {
+    if (verdict === 'new')
+        return comparison.newFailures;
+    if (verdict === 'failing')
+        return comparison.failingOnBase;
+    if (verdict === 'flaky')
+        return comparison.flakyOnBase;
+    return comparison.unknown;
+}
+function noResults(reading) {
+    return reading.records.length > 0
+        ? `the latest runs of this configuration on ${reading.branch} have no test results (they errored, timed out, were cancelled or ran nothing)`
+        : `no run of this configuration on ${reading.branch} left a record`;
+}
+/**
+ * The failures that count as new for `fail-on: new-failures`: the new ones, those no base run
+ * says anything of, and those the report does not list. A failed run whose failures cannot be
+ * told apart at all counts as one new failure: without evidence, a failure is new.
+ */
+function newFailureCount(report, base) {
+    const failures = base ? failureCount(base) : report.counts.failed + report.counts.errored;
+    if (report.status === 'failed' && failures === 0)
+        return 1;
+    return base ? base.newFailures.length + base.unknown.length + base.unlisted : failures;
+}
+/** How many failures of the run were judged (or counted without a name). */
+function failureCount(base) {
+    return (base.newFailures.length +
+        base.failingOnBase.length +
+        base.flakyOnBase.length +
+        base.unknown.length +
+        base.unlisted);
+}
+/** Every failure of the run is in one of the lists (or unlisted): nothing to show when none. */
+function hasFailures(base) {
+    return failureCount(base) > 0;
+}
+
 ;// CONCATENATED MODULE: ./src/report/policy.ts
 
 
-/** Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing. */
-function evaluatePolicy(report, policy) {
+
+/**
+ * Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing.
+ * `base` judges failed tests under `fail-on: new-failures`; without it, every failure is new.
+ */
+function evaluatePolicy(report, policy, base) {
     const judged = (0,model/* isTerminal */.Hd)(report.status);
     const checks = judged ? thresholdChecks(report, policy) : [];
     const failedRules = [];
+    const newFailures = judgesNewFailures(report, policy)
+        ? { count: newFailureCount(report, base), branch: base?.branch }
+        : undefined;
     if (judged && failsOnStatus(report.status, policy.failOn))
         failedRules.push('fail-on');
+    else if (newFailures && newFailures.count > 0)
+        failedRules.push('new-failures');
     for (const check of checks)
         if (check.outcome === 'failed')
             failedRules.push(check.rule);
@@ -31304,8 +31643,13 @@ function evaluatePolicy(report, policy) {
         failedRules,
         failOn: policy.failOn,
         checks,
-        failedJudgedByRate: policy.failedJudgedByRate === true
+        failedJudgedByRate: policy.failedJudgedByRate === true,
+        ...(newFailures ? { newFailures } : {})
     };
+}
+/** A failed run under `fail-on: new-failures`: its failures are judged against the base branch. */
+function judgesNewFailures(report, policy) {
+    return report.status === 'failed' && policy.failOn.includes('new-failures');
 }
 function failsOnStatus(status, failOn) {
     return failOn.includes(status);
@@ -31447,6 +31791,8 @@ function decidingText(verdict, status) {
         return 'no rule failed the run';
     if (verdict.decidedBy === 'fail-on')
         return `decided by fail-on, which includes ${status}`;
+    if (verdict.decidedBy === 'new-failures')
+        return newFailuresText(verdict.newFailures);
     const check = verdict.checks.find((item) => item.rule === verdict.decidedBy);
     return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`;
 }
@@ -31487,6 +31833,15 @@ function isFailedScoreRule(check) {
  */
 function stepStatus(report, verdict) {
     return verdict.fails && report.status === 'passed' ? 'failed' : report.status;
+}
+/** "decided by new-failures: 1 failed test is new against main". */
+function newFailuresText(found) {
+    const count = found?.count ?? 0;
+    const tests = count === 1 ? '1 failed test is' : `${count} failed tests are`;
+    const against = found?.branch
+        ? `new against ${found.branch}`
+        : 'new (no base branch to compare with)';
+    return `decided by new-failures: ${tests} ${against}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
@@ -31615,10 +31970,11 @@ function countOf(n, word) {
  * From the verdict, the policy and what the sinks did, to the step's outcome: the policy
  * (`evaluatePolicy`, the same function the summary was rendered with) fails the step and names the
  * rule that decided; a failing status the policy lets pass is a warning; a sink that failed fails
- * the step in every case, after all the others ran.
+ * the step in every case, after all the others ran. `base` judges failed tests under
+ * `fail-on: new-failures`, as it did for the summary.
  */
-function decide(report, policy, sinks, vendor) {
-    const verdict = evaluatePolicy(report, policy);
+function decide(report, policy, sinks, vendor, base) {
+    const verdict = evaluatePolicy(report, policy, base);
     // Worded as the summary and the comment show it: a test a score rule failed reads as failed.
     const message = verdictMessage(withThresholdFailures(report, verdict), policy, vendor);
     const problems = [];
@@ -31638,11 +31994,14 @@ function decide(report, policy, sinks, vendor) {
         decidedBy: verdict.decidedBy
     };
 }
-/** Which rule let a failing status pass: min-pass-rate, or fail-on. */
+/** Which rule let a failing status pass: min-pass-rate, new-failures, or fail-on. */
 function passingRule(verdict) {
-    return verdict.failedJudgedByRate
-        ? 'failed tests judged by min-pass-rate, which the run meets'
-        : `fail-on: ${failOnText(verdict.failOn)}`;
+    if (verdict.failedJudgedByRate)
+        return 'failed tests judged by min-pass-rate, which the run meets';
+    const branch = verdict.newFailures?.branch;
+    if (verdict.newFailures && branch)
+        return `no failure is new against ${branch}; fail-on: ${failOnText(verdict.failOn)}`;
+    return `fail-on: ${failOnText(verdict.failOn)}`;
 }
 /** The verdict's message with the deciding rule after it, and every other rule that failed. */
 function withRule(message, verdict, report) {
@@ -31661,8 +32020,6 @@ function verdictMessage(report, policy, vendor) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
-var schemas = __nccwpck_require__(9691);
 ;// CONCATENATED MODULE: ./src/github/context.ts
 
 
@@ -31681,7 +32038,10 @@ const eventSchema = schemas/* object */.Ikc({
         })
             .partial()
             .optional(),
-        base: schemas/* object */.Ikc({ repo: schemas/* object */.Ikc({ full_name: schemas/* string */.YjP() }).partial().nullish() })
+        base: schemas/* object */.Ikc({
+            ref: schemas/* string */.YjP(),
+            repo: schemas/* object */.Ikc({ full_name: schemas/* string */.YjP() }).partial().nullish()
+        })
             .partial()
             .optional()
     })
@@ -31791,7 +32151,12 @@ function contextFromEnvironment(env, event) {
         context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
     }
     if (pr)
-        context.pullRequest = { number: pr.number, nodeId: pr.node_id, source: 'event' };
+        context.pullRequest = {
+            number: pr.number,
+            nodeId: pr.node_id,
+            source: 'event',
+            baseRef: pr.base?.ref || undefined
+        };
     if (mergeGroup)
         context.mergeGroup = { baseRef: mergeGroup.base_ref, baseSha: mergeGroup.base_sha };
     if (deployment || event.deployment_status) {
@@ -31824,7 +32189,10 @@ function needsPullRequestLookup(context) {
 function pickPullRequest(sha, pulls) {
     const open = pulls.filter((pull) => pull.state === undefined || pull.state === 'open');
     const chosen = open.find((pull) => pull.head?.sha === sha) ?? open[0];
-    return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined;
+    if (!chosen)
+        return undefined;
+    const baseRef = chosen.base?.ref || undefined;
+    return { number: chosen.number, nodeId: chosen.node_id, source: 'commit', baseRef };
 }
 /** `owner/repo/.github/workflows/e2e.yml@refs/heads/main` → `e2e.yml`. */
 function workflowFile(ref) {
@@ -32032,6 +32400,56 @@ function outsideLine(names, vendor) {
         .map((name) => escapeMarkdown((0,core_text/* shortenName */.ty)(name, MAX_NAME_CHARS)));
     const more = names.length > NAMED_PER_LIST ? `, and ${names.length - NAMED_PER_LIST} more` : '';
     return `ℹ️ ${escapeMarkdown(vendor)} also ran ${(0,core_text/* plural */.LS)(names.length, 'test')} it was not asked to re-run, not counted: ${named.join(', ')}${more}.`;
+}
+
+;// CONCATENATED MODULE: ./src/report/base-section.ts
+
+
+
+
+/**
+ * The "Against <base branch>" section the summary and the comment show above the failures, beside
+ * "Since the last run": each failure of the run as new, failing on the base branch too, flaky
+ * there, or unknown (no base run says anything of it).
+ */
+const NAMED_UNKNOWN = 8;
+const base_section_MAX_NAME_CHARS = 120;
+function baseSection(base, vendor) {
+    if (!hasFailures(base))
+        return undefined;
+    const branch = escapeMarkdown(base.branch);
+    const lines = [
+        listLine('🆕', 'new', base.newFailures, true, `(not failing on ${branch})`),
+        listLine('❌', `failing on ${branch} too`, base.failingOnBase, true),
+        listLine('🎲', `flaky on ${branch}`, base.flakyOnBase, true, '(mixed results in its recent runs)'),
+        unknownLine(base)
+    ].filter((line) => line !== undefined);
+    return [`### Against ${branch}${comparedWith(base, vendor)}`, lines.join('<br>\n')].join('\n\n');
+}
+/** " (latest of 3 runs: commit abc1234, Octomind report)", or nothing when none was read. */
+function comparedWith(base, vendor) {
+    const [latest] = base.runs;
+    if (!latest)
+        return '';
+    const commit = `commit ${escapeMarkdown(latest.sha.slice(0, 7))}`;
+    const report = markdown_text_link(`${vendor} report`, latest.url) ?? markdown_text_link('check run', latest.checkUrl);
+    const what = report ? `${commit}, ${report}` : commit;
+    return base.runs.length === 1 ? ` (${what})` : ` (latest of ${base.runs.length} runs: ${what})`;
+}
+/** The failures no base run says anything of, with why when no base run could be read at all. */
+function unknownLine(base) {
+    const count = base.unknown.length + base.unlisted;
+    if (count === 0)
+        return undefined;
+    const named = base.unknown
+        .slice(0, NAMED_UNKNOWN)
+        .map((test) => escapeMarkdown((0,core_text/* shortenName */.ty)(test.name, base_section_MAX_NAME_CHARS)));
+    const rest = count - named.length;
+    const list = named.length === 0 ? '' : `: ${named.join(', ')}${rest > 0 ? `, and ${rest} more` : ''}`;
+    const why = base.problem
+        ? escapeMarkdown(base.problem)
+        : `no run on ${escapeMarkdown(base.branch)} says anything of ${count === 1 ? 'it' : 'them'}`;
+    return `❔ **${count} unknown** (${why})${list}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/budget.ts
@@ -32326,6 +32744,7 @@ function seeText(elsewhere) {
 
 
 
+
 const HEADLINE_ICON = {
     queued: '⏳',
     running: '⏳',
@@ -32361,15 +32780,14 @@ function headline(report, context) {
  * tests it failed: "below min-pass-rate", or "min-score not checked: no test has a score".
  */
 function ruleWords(report, policy) {
-    if (!policy?.fails || policy.decidedBy === 'fail-on' || policy.decidedBy === 'none')
+    // Only a threshold has a check: fail-on and new-failures are named by the verdict's own words.
+    const rule = policy?.decidedBy;
+    const check = policy?.fails ? policy.checks.find((item) => item.rule === rule) : undefined;
+    if (!check || !rule)
         return undefined;
-    const rule = policy.decidedBy;
     if (report.tests.some((test) => test.belowThreshold?.rule === rule))
         return undefined;
-    const check = policy.checks.find((item) => item.rule === rule);
-    return check && check.value === undefined
-        ? `${rule} not checked: no test has a score`
-        : `below ${rule}`;
+    return check.value === undefined ? `${rule} not checked: no test has a score` : `below ${rule}`;
 }
 /**
  * The policy under the counts: each threshold beside the run's figure, then the rule that decided,
@@ -32453,6 +32871,9 @@ function renderReport(report, context, limits, frame = {}) {
     addOverview(budget, shown, context);
     if (context.changes && !context.startedOnly)
         addChanges(budget, context.changes, context.vendor);
+    const against = context.base && !context.startedOnly && baseSection(context.base, context.vendor);
+    if (against)
+        budget.add(against);
     const noticeAt = budget.length;
     const listed = !context.startedOnly && context.notStarted === undefined;
     const place = { elsewhere, section: context.section };
@@ -33323,221 +33744,6 @@ async function writeStickyComment(client, { owner, repo, issueNumber }, body, ex
     return { action: 'created', url: data.html_url };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/report/digest.ts
-
-
-
-
-/**
- * The record (digest): what a later run needs of this one, hidden in the sticky comment on the
- * line right after its marker. A re-run reads which tests failed (and how the vendor selects
- * them); the next run reads them to say what changed. Encoded as compact JSON, raw-deflated,
- * base64url, and signed with an HMAC keyed by the vendor api-key, inside one HTML comment line:
- *   <!-- testgate-digest:2:<base64url>.<signature> -->
- * The number is the format's version: a reader skips a record whose version it does not know.
- * The signature proves that a step holding the same api-key wrote it: a comment edited by hand,
- * or a record written with another key, is not one of this step's.
- */
-const DIGEST_VERSION = 2;
-/** The most a digest may take of the comment, in characters (base64url is ASCII). */
-const MAX_DIGEST_CHARS = 12_000;
-/** The longest test id a record keeps; a failure with a longer one is counted, not listed. */
-const MAX_RECORD_ID_CHARS = 512;
-// A digest inflates to at most this: anything bigger is not one of ours (a deflate bomb).
-const MAX_INFLATED_BYTES = 1_048_576;
-const PREFIX = `<!-- testgate-digest:`;
-const SIGNATURE_CHARS = 22; // 128 bits of HMAC-SHA256, base64url
-const DECIDING_RULES = [
-    'fail-on',
-    'min-pass-rate',
-    'min-score',
-    'min-average-score',
-    'none'
-];
-const recordId = schemas/* string */.YjP().min(1).max(MAX_RECORD_ID_CHARS);
-// On the wire: short keys and tuples; deflate makes the rest small.
-const wireFailure = schemas/* union */.KCZ([recordId, schemas/* tuple */.PVZ([recordId, recordId])]);
-const wireSchema = schemas/* object */.Ikc({
-    c: schemas/* string */.YjP().max(64),
-    s: schemas/* string */.YjP().max(64),
-    w: schemas/* string */.YjP().max(32).optional(),
-    a: schemas/* number */.aig().int().positive().optional(),
-    r: schemas/* string */.YjP().max(512),
-    u: schemas/* string */.YjP().max(2048).optional(),
-    t: schemas/* enum */.k5n(model/* RUN_STATUSES */.LV),
-    x: schemas/* boolean */.zMY(),
-    d: schemas/* enum */.k5n(DECIDING_RULES),
-    p: schemas/* number */.aig().int().nonnegative(),
-    n: schemas/* number */.aig().int().nonnegative(),
-    o: schemas/* number */.aig().int().nonnegative(),
-    f: schemas/* array */.YOg(wireFailure),
-    m: schemas/* number */.aig().int().nonnegative()
-});
-/** The digest of a finished report, its failures cut to fit MAX_DIGEST_CHARS. */
-function digestOf(source, key) {
-    const { report } = source;
-    const failed = failedTests(report.tests);
-    // An id too long to keep cannot be selected again: it is counted among the unlisted.
-    const failures = failed.filter((test) => test.id.length <= MAX_RECORD_ID_CHARS);
-    const full = {
-        version: DIGEST_VERSION,
-        config: source.config,
-        sha: source.sha,
-        workflowRunId: source.workflowRunId,
-        attempt: source.attempt,
-        runId: report.runId.slice(0, 512),
-        url: report.url && report.url.length <= 2048 ? report.url : undefined,
-        status: report.status,
-        fails: source.verdict.fails,
-        decidedBy: source.verdict.decidedBy,
-        passed: report.counts.passed,
-        total: report.counts.total,
-        passedOutside: passedOutside(report, failures),
-        failures: failures.map(toDigestFailure),
-        unlisted: failed.length - failures.length
-    };
-    return fitted(full, Math.min(source.maxChars ?? MAX_DIGEST_CHARS, MAX_DIGEST_CHARS), key);
-}
-function failedTests(tests) {
-    return tests.filter((test) => test.status === 'failed' || test.status === 'errored');
-}
-/** What the vendor's selection takes to run a test again. */
-function selectionKey(test) {
-    return test.rerunKey ?? test.id;
-}
-/**
- * Passed tests whose selection key no failure shares: a re-run of the failures leaves them alone
- * (a Future AGI scenario with a failed call runs all its calls again, the passed ones too).
- */
-function passedOutside(report, failures) {
-    const selected = new Set(failures.map(selectionKey));
-    const passed = report.tests.filter((test) => test.status === 'passed');
-    const listedOutside = passed.filter((test) => !selected.has(selectionKey(test))).length;
-    // Passes the vendor counted without listing them are outside any selection too.
-    return listedOutside + Math.max(0, report.counts.passed - passed.length);
-}
-function toDigestFailure(test) {
-    const rerunKey = test.rerunKey && test.rerunKey.length <= MAX_RECORD_ID_CHARS && test.rerunKey;
-    return rerunKey && rerunKey !== test.id ? { id: test.id, rerunKey } : { id: test.id };
-}
-/** The longest prefix of the failures whose encoding fits; found by bisection (each try deflates). */
-function fitted(digest, maxChars, key) {
-    const listed = digest.failures.length;
-    const listing = (count) => ({
-        ...digest,
-        failures: digest.failures.slice(0, count),
-        unlisted: digest.unlisted + listed - count
-    });
-    const fits = (candidate) => encodeDigest(candidate, key).length <= maxChars;
-    if (fits(listing(listed)))
-        return listing(listed);
-    let low = 0;
-    let high = listed;
-    while (high - low > 1) {
-        const middle = Math.floor((low + high) / 2);
-        if (fits(listing(middle)))
-            low = middle;
-        else
-            high = middle;
-    }
-    return listing(low);
-}
-/** The digest as the comment line that carries it, signed with `key` (the vendor api-key). */
-function encodeDigest(digest, key) {
-    const json = JSON.stringify(toWire(digest));
-    const packed = (0,external_node_zlib_.deflateRawSync)(Buffer.from(json, 'utf8'), { level: 9 }).toString('base64url');
-    return `${PREFIX}${DIGEST_VERSION}:${packed}.${signature(packed, key)} -->`;
-}
-function signature(packed, key) {
-    return (0,external_node_crypto_.createHmac)('sha256', `testgate-record:${key}`)
-        .update(`${DIGEST_VERSION}:${packed}`)
-        .digest('base64url')
-        .slice(0, SIGNATURE_CHARS);
-}
-function toWire(digest) {
-    return {
-        c: digest.config,
-        s: digest.sha,
-        w: digest.workflowRunId,
-        a: digest.attempt,
-        r: digest.runId,
-        u: digest.url,
-        t: digest.status,
-        x: digest.fails,
-        d: digest.decidedBy,
-        p: digest.passed,
-        n: digest.total,
-        o: digest.passedOutside,
-        f: digest.failures.map((failure) => failure.rerunKey ? [failure.id, failure.rerunKey] : failure.id),
-        m: digest.unlisted
-    };
-}
-/**
- * The digest of a comment or a leg's section: only on the line right after its first line (the
- * marker), where testgate writes it; a line anywhere else is text, whoever wrote it. None in an
- * older testgate's comment; unreadable if damaged, of another format, or not signed with `key`.
- */
-function readDigest(body, key) {
-    const line = body.replace(/\r\n?/g, '\n').split('\n', 2)[1] ?? '';
-    if (!line.startsWith(PREFIX))
-        return { kind: 'none' };
-    if (!line.endsWith(' -->'))
-        return { kind: 'unreadable', reason: 'it is cut short' };
-    const [version = '', content = ''] = line.slice(PREFIX.length, -' -->'.length).split(':');
-    if (version !== String(DIGEST_VERSION))
-        return {
-            kind: 'unreadable',
-            reason: `its format ${version.slice(0, 8)} is not one this testgate reads`
-        };
-    const [packed = '', signed = ''] = content.split('.');
-    if (!sameSignature(signed, signature(packed, key)))
-        return {
-            kind: 'unreadable',
-            reason: "it is not signed with this step's api-key (written with another key, or edited since)"
-        };
-    try {
-        return { kind: 'found', digest: fromWire(unpack(packed)) };
-    }
-    catch {
-        return { kind: 'unreadable', reason: 'it is damaged' };
-    }
-}
-function sameSignature(given, expected) {
-    const a = Buffer.from(given);
-    const b = Buffer.from(expected);
-    return a.length === b.length && (0,external_node_crypto_.timingSafeEqual)(a, b);
-}
-function unpack(packed) {
-    if (!/^[A-Za-z0-9_-]*$/.test(packed) || packed.length > MAX_DIGEST_CHARS)
-        throw new Error('not a digest');
-    const buffer = Buffer.from(packed, 'base64url');
-    const json = (0,external_node_zlib_.inflateRawSync)(buffer, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8');
-    return wireSchema.parse(JSON.parse(json));
-}
-function fromWire(wire) {
-    return {
-        version: DIGEST_VERSION,
-        config: wire.c,
-        sha: wire.s,
-        workflowRunId: wire.w,
-        attempt: wire.a,
-        runId: wire.r,
-        url: wire.u,
-        status: wire.t,
-        fails: wire.x,
-        decidedBy: wire.d,
-        passed: wire.p,
-        total: wire.n,
-        passedOutside: wire.o,
-        failures: wire.f.map((entry) => typeof entry === 'string' ? { id: entry } : { id: entry[0], rerunKey: entry[1] }),
-        unlisted: wire.m
-    };
-}
-
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/report/group-heading.ts
@@ -34290,8 +34496,11 @@ const commentSink = {
         }
     }
 };
-/** What the comment records of this run for the next one (see src/report/digest.ts). */
-function runDigest({ report, context, settings, render, comment }) {
+/**
+ * What the comment records of this run for the next one (see src/report/digest.ts); the check run
+ * keeps the same record, at most `maxChars`.
+ */
+function runDigest({ report, context, settings, render, comment }, maxChars) {
     const verdict = render.policy ?? { fails: false, decidedBy: 'none' };
     return digestOf({
         report,
@@ -34301,7 +34510,7 @@ function runDigest({ report, context, settings, render, comment }) {
         workflowRunId: context.workflowRunId,
         attempt: context.runAttempt ?? 1,
         // A leg's section shares the comment with the other legs: its record is kept smaller.
-        maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
+        maxChars: maxChars ?? (settings.commentGroup ? GROUP_DIGEST_CHARS : undefined)
     }, settings.apiKey);
 }
 function notWritten(error, pr) {
@@ -34316,6 +34525,226 @@ function notWritten(error, pr) {
         throw error;
     log/* log */.Rm.warning(`Could not comment on PR #${pr} (HTTP ${status}): the token needs \`permissions: pull-requests: write\` ` +
         '(PRs from forks get a read-only token). The job summary has the full report.');
+    return Promise.resolve(skipped(`HTTP ${status}`));
+}
+
+;// CONCATENATED MODULE: ./src/github/checks.ts
+
+/**
+ * The check-run calls testgate makes: create one on a commit, list a commit's check runs of one
+ * name, and list a branch's latest commits. Facts from GitHub's REST reference and its OpenAPI
+ * description (api.github.com, as @octokit/openapi-types 29 carries it):
+ * - `POST /repos/{owner}/{repo}/check-runs` needs `checks: write`; `name` and `head_sha` are
+ *   required, `conclusion` sets `status` to `completed`, and `output.summary` and `output.text`
+ *   hold at most 65,535 characters each (docs.github.com/rest/checks/runs#create-a-check-run).
+ * - `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` takes `check_name`, `filter` (`latest`,
+ *   the default, or `all`), `per_page` (at most 100) and answers `{ total_count, check_runs }`,
+ *   each with `output.summary` (docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference);
+ *   it needs `checks: read` on a private repository.
+ * - `GET /repos/{owner}/{repo}/commits?sha=<branch>` lists the commits reachable from a branch,
+ *   newest first (docs.github.com/rest/commits/commits#list-commits); `contents: read` lets the job's
+ *   token list commits (docs.github.com/actions/using-jobs/assigning-permissions-to-jobs).
+ * Inferred, since no page says so: the order of the listed check runs (testgate sorts them by
+ * `completed_at` itself), and that an HTML comment in `output.summary` comes back as written.
+ */
+// GitHub's limit, counted in characters; its own issue tracker (github/rest-api-description#5399)
+// reports that it counts UTF-8 bytes in practice: testgate measures bytes, never fewer.
+const CHECK_RUN_SUMMARY_MAX = 65_535;
+const checkRunSchema = schemas/* object */.Ikc({
+    id: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP().regex(/^\d+$/)]).transform(Number),
+    name: schemas/* string */.YjP(),
+    head_sha: schemas/* string */.YjP(),
+    status: schemas/* string */.YjP(),
+    completed_at: schemas/* string */.YjP().nullish(),
+    html_url: schemas/* string */.YjP().nullish(),
+    output: schemas/* object */.Ikc({ summary: schemas/* string */.YjP().nullish() }).partial().nullish()
+});
+const checkRunListSchema = schemas/* object */.Ikc({
+    total_count: schemas/* number */.aig().int().nonnegative(),
+    check_runs: schemas/* array */.YOg(checkRunSchema)
+});
+const commitListSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ sha: schemas/* string */.YjP().regex(/^[0-9a-f]{40}$/i) }));
+/** Creates a completed check run; its page, as GitHub gives it. */
+async function createCheckRun(client, run) {
+    const { data } = await client.request('POST /repos/{owner}/{repo}/check-runs', {
+        owner: run.owner,
+        repo: run.repo,
+        name: run.name,
+        head_sha: run.headSha,
+        status: 'completed',
+        conclusion: run.conclusion,
+        completed_at: run.completedAt,
+        ...(run.startedAt ? { started_at: run.startedAt } : {}),
+        ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
+        ...(run.externalId ? { external_id: run.externalId } : {}),
+        output: { title: run.title, summary: run.summary }
+    });
+    const created = checkRunSchema.parse(data);
+    return { id: created.id, url: created.html_url ?? undefined };
+}
+/** The latest commits of a branch, newest first. */
+async function listBranchCommits(client, where, signal) {
+    const { data } = await client.request('GET /repos/{owner}/{repo}/commits', {
+        owner: where.owner,
+        repo: where.repo,
+        sha: where.branch,
+        per_page: where.count,
+        request: { signal }
+    });
+    return commitListSchema.parse(data).map((commit) => commit.sha);
+}
+/** Every completed check run of that name on a commit (re-runs and schedules too), newest first. */
+async function listCheckRuns(client, where, signal) {
+    const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+        owner: where.owner,
+        repo: where.repo,
+        ref: where.sha,
+        check_name: where.name,
+        filter: 'all',
+        status: 'completed',
+        per_page: where.max,
+        request: { signal }
+    });
+    const runs = checkRunListSchema.parse(data).check_runs;
+    return runs
+        .filter((run) => run.name === where.name && run.status === 'completed')
+        .sort((a, b) => (b.completed_at ?? '').localeCompare(a.completed_at ?? ''));
+}
+
+;// CONCATENATED MODULE: ./src/report/check-run.ts
+
+
+
+/**
+ * The check run a finished run leaves on its commit: named for the leg, concluded as the policy
+ * decided, its summary the report with the run's record hidden on the line after the marker, as in
+ * the sticky comment. Runs on pushes, schedules and merge queues have no comment: this is where a
+ * pull request's run finds what the base branch's runs recorded.
+ */
+// GitHub refuses a summary over 65,535 characters; bytes are counted (never fewer), with 1,535
+// spare against a count that differs from ours.
+const CHECK_RUN_LIMITS = {
+    max: 65_535 - 1_535,
+    measure: utf8Bytes,
+    maxErrorChars: 1_500
+};
+// No page gives a limit for a check run's name or title: kept short (inferred).
+const check_run_MAX_NAME_CHARS = 120;
+const MAX_TITLE_CHARS = 200;
+/**
+ * "testgate · Octomind", or "testgate · Octomind · firefox" for a leg: the same on every commit,
+ * so a pull request's run finds the base branch's by it. Steps of other jobs or workflows may
+ * share it; the record in each says which configuration wrote it.
+ */
+function checkRunName(vendor, leg) {
+    return (0,core_text/* shorten */.ml)(['testgate', vendor, leg].filter(Boolean).join(' · '), check_run_MAX_NAME_CHARS);
+}
+/** "Octomind: 2 of 6 tests failed", as the headline says it, without markdown. */
+function checkRunTitle(report, vendor) {
+    return (0,core_text/* shorten */.ml)(`${vendor}: ${verdictText(report)}`, MAX_TITLE_CHARS);
+}
+/** The summary: `header` (the marker, then the record line), and the report, no vendor comment. */
+function checkRunSummary(report, context, header) {
+    const body = renderReport(report, context, CHECK_RUN_LIMITS, {
+        header,
+        footer: footerLine(context)
+    });
+    return `${header}${neutralizeComments(body.slice(header.length))}`;
+}
+/** Failure when the step fails on the verdict, success when the run passed, else neutral. */
+function checkRunConclusion(report, policy) {
+    if (policy?.fails)
+        return 'failure';
+    return report.status === 'passed' ? 'success' : 'neutral';
+}
+
+;// CONCATENATED MODULE: ./src/sinks/check-run.ts
+
+
+
+
+
+
+
+
+
+/**
+ * A check run on the tested commit, named for the leg, whose summary is the report with the run's
+ * signed record: on pushes, schedules and merge queues, which have no PR comment, it is what a
+ * pull request's run reads to judge its failures against the base branch; on a PR it is an entry
+ * in the Checks tab. Written for every run with a verdict, unless `check-run: false`.
+ */
+const checkRunSink = {
+    name: 'check run',
+    async write(input) {
+        const { settings, context, github, render } = input;
+        if (!settings.checkRun)
+            return skipped('check-run: false');
+        if (render.startedOnly)
+            return skipped('no verdict yet (wait: false)');
+        if (!github)
+            return skipped('no github-token');
+        if (!/^[0-9a-f]{40}$/i.test(context.sha))
+            return skipped('no commit to check');
+        const name = checkRunName(input.vendor.displayName, render.leg);
+        const commit = `commit ${context.sha.slice(0, 7)}`;
+        try {
+            const created = await createCheckRun(github, newCheckRun(input, name));
+            log/* log */.Rm.info(`Check run "${name}" on ${commit}${created.url ? `: ${created.url}` : ''}`);
+            return done([], created.url ? [{ label: 'check run', url: created.url }] : []);
+        }
+        catch (error) {
+            return check_run_notWritten(error, name, commit, input.settings.given.includes('check-run'));
+        }
+    }
+};
+function newCheckRun(input, name) {
+    const { report, settings, context, render, comment } = input;
+    const record = encodeDigest(runDigest(input, MAX_DIGEST_CHARS), settings.apiKey);
+    const summary = checkRunSummary(report, withEarlierLinks(input), `${comment.marker}\n${record}`);
+    return {
+        owner: context.owner,
+        repo: context.repo,
+        name,
+        headSha: context.sha,
+        conclusion: checkRunConclusion(report, render.policy),
+        title: (0,log/* redact */.E$)(checkRunTitle(report, input.vendor.displayName)),
+        summary: (0,log/* redact */.E$)(summary),
+        detailsUrl: redactedUrl(report.url),
+        externalId: (0,log/* redact */.E$)(report.runId.slice(0, 256)),
+        startedAt: validTime(report.startedAt),
+        completedAt: validTime(report.finishedAt) ?? new Date().toISOString()
+    };
+}
+/** The vendor's page for the run, when it is a plain http(s) URL. */
+function redactedUrl(url) {
+    const plain = (0,core_text/* httpUrl */.q3)(url);
+    return plain && (0,log/* redact */.E$)(plain);
+}
+/** A vendor's timestamp as GitHub takes it (ISO 8601), or nothing. */
+function validTime(value) {
+    const time = Date.parse(value ?? '');
+    return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
+}
+/**
+ * A token without `checks: write` (the job's own under restricted defaults or a `permissions:`
+ * list without it, a fork's read-only one) is said with how to grant it or turn the check run
+ * off: a warning when the workflow asked for the check run (`check-run: true`), a log line when it
+ * is only the default, so that a workflow that never wanted one is not warned on every run. A
+ * token GitHub rejects fails the step, as for the comment.
+ */
+function check_run_notWritten(error, name, commit, asked) {
+    const status = githubStatus(error);
+    if (status === 401)
+        throw tokenRejected(`writing the check run "${name}"`);
+    const denied = (status === 403 && !isRateLimited(error)) || status === 404;
+    if (!denied)
+        throw error;
+    const say = asked ? log/* log */.Rm.warning : log/* log */.Rm.info;
+    say(`Could not write the check run "${name}" on ${commit} (HTTP ${status}): the token needs ` +
+        '`permissions: checks: write` (PRs from forks get a read-only token). Pull requests read ' +
+        "the base branch's check runs to tell a new failure from one already there; set " +
+        '`check-run: false` to write none.');
     return Promise.resolve(skipped(`HTTP ${status}`));
 }
 
@@ -34493,6 +34922,7 @@ const reportFileSink = {
 
 
 
+
 /**
  * The step's outputs: the verdict, the ids and links, and the counts once there are any. They say
  * what the step decided, as the summary and the comment do: a run a threshold failed is `failed`,
@@ -34507,6 +34937,9 @@ const stepOutputsSink = {
         setOwnOutput('status', policy ? stepStatus(shown, policy) : shown.status);
         if (policy)
             setOwnOutput('decided-by', policy.decidedBy);
+        // Off a pull request there is no base to compare with: every failure counts as new.
+        if (!render.startedOnly)
+            setOwnOutput('new-failures', newFailureCount(report, render.base));
         setIdOutput('run-id', report.runId);
         setUrlOutput('report-url', report.url);
         if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))
@@ -34842,15 +35275,17 @@ const testmoSink = {
 
 
 
+
 /**
  * Where a report goes, in order. The report file is first, so the data is on disk whatever fails
- * later; Testmo comes before the summary and the comment, which link to the run it made.
+ * later; Testmo and the check run come before the summary and the comment, which link to them.
  */
 const SINKS = [
     reportFileSink,
     stepOutputsSink,
     junitSink,
     testmoSink,
+    checkRunSink,
     summarySink,
     commentSink
 ];
@@ -35193,6 +35628,161 @@ function isQuiet(changes) {
         changes.flaky.length +
         changes.gone ===
         0);
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/errors.js
+var errors = __nccwpck_require__(3342);
+;// CONCATENATED MODULE: ./src/github/base-records.ts
+
+
+
+
+
+
+/**
+ * The base branch's latest records of this configuration, as its runs left them in their check
+ * runs. The memory rule holds: a record counts only when it is signed with this step's api-key
+ * and names this step's configuration; any other is left out, and the log says why. A nicety,
+ * read while the run is under way: it never fails the step, and a slow GitHub is given up on.
+ */
+/** The base branch's latest commits looked at. */
+const BASE_COMMITS = 5;
+/** Records compared with, at most: the latest, and a few before it to tell a flaky test. */
+const BASE_RUNS = 5;
+/** Check runs of the name looked at per commit (a schedule and re-runs add to a commit's). */
+const RUNS_PER_COMMIT = 10;
+/** Started beside the wait for the verdict: past this, the failures are unknown. */
+const BASE_READ_TIMEOUT_MS = 10_000;
+async function readBaseRecords(source, timeoutMs = BASE_READ_TIMEOUT_MS) {
+    const { branch } = source;
+    const stop = new AbortController();
+    let timer;
+    // Whatever is under way then (a request, Octokit's wait before a retry) is given up on at once.
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            stop.abort();
+            reject(new Error(`GitHub did not list them within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+    });
+    try {
+        const { records, leftOut } = await Promise.race([collect(source, stop.signal), timeout]);
+        logReading(source, records, leftOut);
+        const absent = records.length === 0 && leftOut.size === 0;
+        return { branch, records, ...(absent ? { absent } : {}) };
+    }
+    catch (error) {
+        const problem = `the check runs of ${branch} could not be read: ${failureText(error)}`;
+        log/* log */.Rm.info(`Base branch ${branch}: ${problem}; every failure is "unknown".`);
+        return { branch, records: [], problem };
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+async function collect(source, signal) {
+    const { github, owner, repo, branch, checkName } = source;
+    const commits = await listBranchCommits(github, { owner, repo, branch, count: BASE_COMMITS }, signal);
+    // Newest commit first, and on each the newest run first: the order records are compared in.
+    const perCommit = await Promise.all(commits.map((sha) => listCheckRuns(github, { owner, repo, sha, name: checkName, max: RUNS_PER_COMMIT }, signal)));
+    const leftOut = new Map();
+    const records = [];
+    for (const run of perCommit.flat()) {
+        const record = base_records_ownRecord(run, source, leftOut);
+        if (record && records.length < BASE_RUNS)
+            records.push(record);
+    }
+    return { records, leftOut };
+}
+/** The check run's record when it is this configuration's; else why not, counted. */
+function base_records_ownRecord(run, source, leftOut) {
+    const reading = readDigest(run.output?.summary ?? '', source.apiKey);
+    const checkUrl = run.html_url ?? undefined;
+    if (reading.kind === 'found' && reading.digest.config === source.identity.config)
+        return { digest: reading.digest, checkUrl };
+    const why = reading.kind === 'none'
+        ? 'it holds no record of testgate'
+        : reading.kind === 'unreadable'
+            ? `its record cannot be used: ${reading.reason}`
+            : 'its record was written with other inputs (another leg, job or workflow, or inputs changed since)';
+    leftOut.set(why, (leftOut.get(why) ?? 0) + 1);
+    return undefined;
+}
+/** Which base runs were read, and what was left out and why. */
+function logReading(source, records, leftOut) {
+    const { branch, checkName } = source;
+    for (const [why, count] of leftOut)
+        log/* log */.Rm.info(`Base branch ${branch}: left out ${(0,core_text/* plural */.LS)(count, 'check run')} "${checkName}": ${why}.`);
+    if (records.length === 0) {
+        const none = leftOut.size === 0
+            ? `no check run "${checkName}" in its last ${BASE_COMMITS} commits (is this step run there, with \`checks: write\`?)`
+            : `no run of this configuration in its last ${BASE_COMMITS} commits`;
+        log/* log */.Rm.info(`Base branch ${branch}: ${none}; every failure is "unknown".`);
+        return;
+    }
+    const runs = records.map(({ digest, checkUrl }) => {
+        const where = checkUrl ? `, ${checkUrl}` : '';
+        return `commit ${digest.sha.slice(0, 7)} (run ${digest.runId.slice(0, 64)}, ${digest.status}${where})`;
+    });
+    log/* log */.Rm.info(`Base branch ${branch}: comparing with ${(0,core_text/* plural */.LS)(records.length, 'run')} of this configuration: ${runs.join('; ')}.`);
+}
+function failureText(error) {
+    const status = githubStatus(error);
+    if (status === 403)
+        return 'HTTP 403 (the token needs `checks: read` and `contents: read`)';
+    if (status === 404)
+        return 'HTTP 404 (no such branch, or a token without `contents: read`)';
+    if (status)
+        return `HTTP ${status}`;
+    if (error instanceof errors/* ZodError */.G)
+        return "GitHub's answer is not of the documented shape";
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/run/base.ts
+
+
+
+
+
+/**
+ * On a pull request, the base branch's latest records of this configuration, read beside the wait
+ * for the verdict: started after the trigger, so it never delays it, and never failing the step.
+ * Undefined where there is no base to compare with (not a PR, no verdict awaited, no token).
+ */
+function startBaseRead(step) {
+    const { settings, context, github, provider, leg, identity } = step;
+    const pr = context.pullRequest;
+    if (!pr || !settings.wait)
+        return undefined;
+    const branch = pr.baseRef;
+    if (!branch) {
+        log/* log */.Rm.info(`PR #${pr.number}: the event names no base branch to compare the failures with.`);
+        return undefined;
+    }
+    if (!github) {
+        log/* log */.Rm.info(`No github-token: the failures are not compared with ${branch}.`);
+        return undefined;
+    }
+    const source = {
+        github,
+        owner: context.owner,
+        repo: context.repo,
+        branch,
+        checkName: checkRunName(provider.displayName, legLabel(leg)),
+        identity,
+        apiKey: settings.apiKey
+    };
+    return readBaseRecords(source);
+}
+/**
+ * Each failure judged against the base branch's records, for the summary, the comment and the
+ * policy. A base branch where this step leaves no check run at all (a workflow that runs on pull
+ * requests only) has nothing to tell a reader: no section then, unless `fail-on: new-failures`
+ * judges by it, where it shows why every failure counts as new.
+ */
+function judgedAgainstBase(reading, report, settings) {
+    const comparison = compareWithBase(reading, report);
+    return comparison.absent && !settings.failOn.includes('new-failures') ? undefined : comparison;
 }
 
 ;// CONCATENATED MODULE: ./src/run/rerun.ts
@@ -35736,6 +36326,7 @@ function startedReport(provider, handle) {
 
 
 
+
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 async function run(env = process.env) {
     const progress = { started: false };
@@ -35777,6 +36368,8 @@ async function pipeline(env, progress) {
     const triggered = { ...request, rerun: plan.selection };
     const handle = await trigger(provider, triggered);
     progress.started = true;
+    // Read beside the wait, once the run is started: it never delays the trigger.
+    const baseRead = startBaseRead(step);
     core/* saveState */.LZ(state/* STATE_HANDLE */.zT, JSON.stringify({ provider: provider.name, handle }));
     log/* log */.Rm.info(`Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`);
     setIdOutput('run-id', handle.runId);
@@ -35796,13 +36389,16 @@ async function pipeline(env, progress) {
         lastRun ??= await readPrevious();
         if (lastRun.digest)
             renderContext.changes = changesSince(lastRun.digest, report, context.sha);
+        const base = await baseRead;
+        if (base)
+            renderContext.base = judgedAgainstBase(base, report, settings);
     }
     else {
         report = startedReport(provider, handle);
         renderContext.startedOnly = true;
     }
     // The same function decide() ends the step with: the summary and the comment name its rule.
-    renderContext.policy = evaluatePolicy(report, settings);
+    renderContext.policy = evaluatePolicy(report, settings, renderContext.base);
     const sinks = await publishAll({
         // Vendor text may echo a secret (a key in a URL, a token in an error): no sink sees it.
         report: (0,log/* redactDeep */.KL)(report),
@@ -35816,7 +36412,7 @@ async function pipeline(env, progress) {
         reportPath,
         comment: { ...identity, previous: lastRun }
     });
-    apply(decide(report, settings, sinks, provider.displayName));
+    apply(decide(report, settings, sinks, provider.displayName, renderContext.base));
 }
 function warnAboutDeploymentState(context) {
     const state = context.deployment?.state;
@@ -35927,7 +36523,7 @@ function errorMessage(error) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
 /* harmony import */ var _core_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4325);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9691);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5491);
 /* harmony import */ var _core_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5003);
 /* harmony import */ var _core_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8198);
 /* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7066);
@@ -36048,8 +36644,8 @@ var inputs = __nccwpck_require__(5003);
 var provider = __nccwpck_require__(3854);
 // EXTERNAL MODULE: ./src/core/text.ts
 var core_text = __nccwpck_require__(2020);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
-var schemas = __nccwpck_require__(9691);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 13 modules
+var schemas = __nccwpck_require__(5491);
 ;// CONCATENATED MODULE: ./src/vendors/empirical/api.ts
 
 
@@ -41159,7 +41755,78 @@ class RequestError extends Error {
 
 /***/ }),
 
-/***/ 9691:
+/***/ 3342:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ ZodError),
+/* harmony export */   g: () => (/* binding */ ZodRealError)
+/* harmony export */ });
+/* harmony import */ var _core_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7428);
+/* harmony import */ var _core_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8532);
+/* harmony import */ var _core_util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4723);
+
+
+
+/* Prototypes that already carry the lazy helper methods. Seeded with the
+ * intrinsics so that `init` on a foreign object — it accepts any object —
+ * can never install an accessor onto a prototype we do not own. */
+const _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+/* Helper methods live as non-enumerable lazy getters on the shared
+ * prototype instead of own properties on every instance. On first
+ * access the getter allocates the per-instance closure and caches it
+ * as a non-enumerable own property, so detached usage still works and
+ * the allocation only happens for methods actually touched. */
+function _lazyMethod(proto, key, make) {
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        enumerable: false,
+        get() {
+            const value = make(this);
+            Object.defineProperty(this, key, { value, configurable: true, writable: true });
+            return value;
+        },
+        set(value) {
+            Object.defineProperty(this, key, { value, configurable: true, writable: true });
+        },
+    });
+}
+const initializer = (inst, issues) => {
+    _core_index_js__WEBPACK_IMPORTED_MODULE_0__/* .$ZodError */ .a$.init(inst, issues);
+    inst.name = "ZodError";
+    const proto = Object.getPrototypeOf(inst);
+    if (_installedErrorProtos.has(proto))
+        return;
+    _installedErrorProtos.add(proto);
+    _lazyMethod(proto, "format", (self) => (mapper) => _core_index_js__WEBPACK_IMPORTED_MODULE_0__/* .formatError */ .Wk(self, mapper));
+    _lazyMethod(proto, "flatten", (self) => (mapper) => _core_index_js__WEBPACK_IMPORTED_MODULE_0__/* .flattenError */ .JM(self, mapper));
+    _lazyMethod(proto, "addIssue", (self) => (issue) => {
+        self.issues.push(issue);
+        self.message = JSON.stringify(self.issues, _core_util_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonStringifyReplacer */ .k8, 2);
+    });
+    _lazyMethod(proto, "addIssues", (self) => (issues) => {
+        self.issues.push(...issues);
+        self.message = JSON.stringify(self.issues, _core_util_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonStringifyReplacer */ .k8, 2);
+    });
+    Object.defineProperty(proto, "isEmpty", {
+        configurable: true,
+        enumerable: false,
+        get() {
+            return this.issues.length === 0;
+        },
+    });
+};
+const ZodError = /*@__PURE__*/ _core_index_js__WEBPACK_IMPORTED_MODULE_2__/* .$constructor */ .xI("ZodError", initializer);
+const ZodRealError = /*@__PURE__*/ _core_index_js__WEBPACK_IMPORTED_MODULE_2__/* .$constructor */ .xI("ZodError", initializer, undefined, {
+    Parent: Error,
+});
+// /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
+// export type ErrorMapCtx = core.$ZodErrorMapCtx;
+
+
+/***/ }),
+
+/***/ 5491:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47640,275 +48307,8 @@ const error = () => {
     };
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/errors.js
-
-
-/* Computing the message eagerly is expensive (pretty-printed JSON of all
- * issues), so defer it until first read. The accessor functions and
- * descriptors are shared across instances to keep error construction
- * cheap; the computed message is cached on the internals object. The
- * setter preserves plain assignment semantics for consumers that
- * overwrite `message`. */
-function _getMessage() {
-    const internals = this._zod;
-    internals.message ?? (internals.message = JSON.stringify(internals.def, core_util/* jsonStringifyReplacer */.k8, 2));
-    return internals.message;
-}
-function _setMessage(value) {
-    this._zod.message = value;
-}
-const _messageDesc = {
-    get: _getMessage,
-    set: _setMessage,
-    enumerable: true,
-    configurable: true,
-};
-const _issuesDesc = { value: undefined, enumerable: false };
-/* Prototypes that already carry the lazy `toString`. Seeded with the
- * intrinsics so that `init` on a foreign object — it accepts any object —
- * can never install an accessor onto a prototype we do not own. */
-const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-const initializer = (inst, def) => {
-    inst.name = "$ZodError";
-    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
-    _issuesDesc.value = def;
-    Object.defineProperty(inst, "issues", _issuesDesc);
-    // Clear the shared slot; a retained `value` pins the last error's issues.
-    _issuesDesc.value = undefined;
-    Object.defineProperty(inst, "message", _messageDesc);
-    /* `toString` lives as a non-enumerable lazy getter on the shared
-     * prototype; on first access it caches a per-instance closure so
-     * detached usage still works. */
-    const proto = Object.getPrototypeOf(inst);
-    if (!_installedToString.has(proto)) {
-        _installedToString.add(proto);
-        Object.defineProperty(proto, "toString", {
-            configurable: true,
-            enumerable: false,
-            get() {
-                const value = () => this.message;
-                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-                return value;
-            },
-            set(value) {
-                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-            },
-        });
-    }
-};
-const $ZodError = (0,core_core/* $constructor */.xI)("$ZodError", initializer);
-const $ZodRealError = (0,core_core/* $constructor */.xI)("$ZodError", initializer, undefined, {
-    Parent: Error,
-});
-/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
- * ("toString", "constructor") would otherwise read through to the prototype, and assigning
- * "__proto__" would hit the setter instead of creating a key. */
-function node(obj, key, make) {
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
-        if (key === "__proto__") {
-            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
-        }
-        else {
-            obj[key] = make();
-        }
-    }
-    return obj[key];
-}
-function flattenError(error, mapper = (issue) => issue.message) {
-    const fieldErrors = {};
-    const formErrors = [];
-    for (const sub of error.issues) {
-        if (sub.path.length > 0) {
-            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
-        }
-        else {
-            formErrors.push(mapper(sub));
-        }
-    }
-    return { formErrors, fieldErrors };
-}
-function formatError(error, mapper = (issue) => issue.message) {
-    const fieldErrors = { _errors: [] };
-    const processError = (error, path = []) => {
-        for (const issue of error.issues) {
-            if (issue.code === "invalid_union" && issue.errors.length) {
-                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
-            }
-            else if (issue.code === "invalid_key") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else if (issue.code === "invalid_element") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else {
-                const fullpath = [...path, ...issue.path];
-                if (fullpath.length === 0) {
-                    fieldErrors._errors.push(mapper(issue));
-                }
-                else {
-                    let curr = fieldErrors;
-                    let i = 0;
-                    while (i < fullpath.length) {
-                        const el = fullpath[i];
-                        const terminal = i === fullpath.length - 1;
-                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
-                        if (el === "_errors") {
-                            if (terminal)
-                                curr._errors.push(mapper(issue));
-                            i++;
-                            continue;
-                        }
-                        // A path element may collide with an inherited property name such as
-                        // "__proto__" or "constructor". Truthiness checks read the prototype
-                        // (so no node is created, then ._errors.push throws), and bracket
-                        // assignment of "__proto__" hits the setter instead of creating an
-                        // own key. Guard the read with hasOwnProperty and create the node
-                        // with defineProperty so any path element becomes a real own key.
-                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
-                            Object.defineProperty(curr, el, {
-                                value: { _errors: [] },
-                                enumerable: true,
-                                writable: true,
-                                configurable: true,
-                            });
-                        }
-                        const node = curr[el];
-                        if (terminal) {
-                            node._errors.push(mapper(issue));
-                        }
-                        curr = node;
-                        i++;
-                    }
-                }
-            }
-        }
-    };
-    processError(error);
-    return fieldErrors;
-}
-function treeifyError(error, mapper = (issue) => issue.message) {
-    const result = { errors: [] };
-    const processError = (error, path = []) => {
-        var _a;
-        for (const issue of error.issues) {
-            if (issue.code === "invalid_union" && issue.errors.length) {
-                // regular union error
-                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
-            }
-            else if (issue.code === "invalid_key") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else if (issue.code === "invalid_element") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else {
-                const fullpath = [...path, ...issue.path];
-                if (fullpath.length === 0) {
-                    result.errors.push(mapper(issue));
-                    continue;
-                }
-                let curr = result;
-                let i = 0;
-                while (i < fullpath.length) {
-                    const el = fullpath[i];
-                    const terminal = i === fullpath.length - 1;
-                    if (typeof el === "string") {
-                        curr.properties ?? (curr.properties = {});
-                        // el may collide with an inherited property name ("__proto__",
-                        // "constructor", ...); ??= reads the prototype so the node is never
-                        // created and curr.errors.push throws. Guard with hasOwnProperty and
-                        // create the node with defineProperty so "__proto__" becomes a real
-                        // own key rather than invoking the prototype setter.
-                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
-                            Object.defineProperty(curr.properties, el, {
-                                value: { errors: [] },
-                                enumerable: true,
-                                writable: true,
-                                configurable: true,
-                            });
-                        }
-                        curr = curr.properties[el];
-                    }
-                    else {
-                        curr.items ?? (curr.items = []);
-                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
-                        curr = curr.items[el];
-                    }
-                    if (terminal) {
-                        curr.errors.push(mapper(issue));
-                    }
-                    i++;
-                }
-            }
-        }
-    };
-    processError(error);
-    return result;
-}
-/** Format a ZodError as a human-readable string in the following form.
- *
- * From
- *
- * ```ts
- * ZodError {
- *   issues: [
- *     {
- *       expected: 'string',
- *       code: 'invalid_type',
- *       path: [ 'username' ],
- *       message: 'Invalid input: expected string'
- *     },
- *     {
- *       expected: 'number',
- *       code: 'invalid_type',
- *       path: [ 'favoriteNumbers', 1 ],
- *       message: 'Invalid input: expected number'
- *     }
- *   ];
- * }
- * ```
- *
- * to
- *
- * ```
- * username
- *   ✖ Expected number, received string at "username
- * favoriteNumbers[0]
- *   ✖ Invalid input: expected number
- * ```
- */
-function toDotPath(_path) {
-    const segs = [];
-    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
-    for (const seg of path) {
-        if (typeof seg === "number")
-            segs.push(`[${seg}]`);
-        else if (typeof seg === "symbol")
-            segs.push(`[${JSON.stringify(String(seg))}]`);
-        else if (/[^\w$]/.test(seg))
-            segs.push(`[${JSON.stringify(seg)}]`);
-        else {
-            if (segs.length)
-                segs.push(".");
-            segs.push(seg);
-        }
-    }
-    return segs.join("");
-}
-function prettifyError(error) {
-    const lines = [];
-    // sort by path length
-    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
-    // Process each issue
-    for (const issue of issues) {
-        lines.push(`✖ ${issue.message}`);
-        if (issue.path?.length)
-            lines.push(`  → at ${toDotPath(issue.path)}`);
-    }
-    // Convert Map to formatted string
-    return lines.join("\n");
-}
-
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/errors.js
+var errors = __nccwpck_require__(7428);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
 
 
@@ -47933,7 +48333,7 @@ const _parse = (_Err) => {
     };
     return fn;
 };
-const parse_parse = /* @__PURE__*/ _parse($ZodRealError);
+const parse_parse = /* @__PURE__*/ _parse(errors/* $ZodRealError */.Kd);
 const _parseAsync = (_Err) => {
     const fn = async (schema, value, _ctx, params) => {
         const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -47949,7 +48349,7 @@ const _parseAsync = (_Err) => {
     };
     return fn;
 };
-const parse_parseAsync = /* @__PURE__*/ _parseAsync($ZodRealError);
+const parse_parseAsync = /* @__PURE__*/ _parseAsync(errors/* $ZodRealError */.Kd);
 const _safeParse = (_Err) => (schema, value, _ctx) => {
     const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
     const result = schema._zod.run({ value, issues: [] }, ctx);
@@ -47958,7 +48358,7 @@ const _safeParse = (_Err) => (schema, value, _ctx) => {
     }
     return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
 };
-const safeParse = /* @__PURE__*/ _safeParse($ZodRealError);
+const safeParse = /* @__PURE__*/ _safeParse(errors/* $ZodRealError */.Kd);
 // the error is built on the first read of `error`: finalizing the issues and constructing the instance is most of a failing parse, and a caller that only branches on `success` never pays it. a getter in the literal keeps this small; the alternative, one shared accessor descriptor plus a hidden state slot, reads ~15% faster but costs ~75 B gzipped in every bundle
 function failure(Err, issues, ctx) {
     let error;
@@ -47988,7 +48388,7 @@ const _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
         result = await result;
     return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
 };
-const safeParseAsync = /* @__PURE__*/ _safeParseAsync($ZodRealError);
+const safeParseAsync = /* @__PURE__*/ _safeParseAsync(errors/* $ZodRealError */.Kd);
 // registry mirrors of the compiler's sentinels, so this module never imports the compiler
 const COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 const COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
@@ -48041,7 +48441,7 @@ const _encode = (_Err) => {
     };
     return fn;
 };
-const encode = /* @__PURE__*/ _encode($ZodRealError);
+const encode = /* @__PURE__*/ _encode(errors/* $ZodRealError */.Kd);
 const _decode = (_Err) => {
     const parse = _parse(_Err);
     const fn = (schema, value, _ctx, _params) => {
@@ -48049,7 +48449,7 @@ const _decode = (_Err) => {
     };
     return fn;
 };
-const decode = /* @__PURE__*/ _decode($ZodRealError);
+const decode = /* @__PURE__*/ _decode(errors/* $ZodRealError */.Kd);
 const _encodeAsync = (_Err) => {
     const parseAsync = _parseAsync(_Err);
     const fn = async (schema, value, _ctx, _params) => {
@@ -48058,7 +48458,7 @@ const _encodeAsync = (_Err) => {
     };
     return fn;
 };
-const encodeAsync = /* @__PURE__*/ _encodeAsync($ZodRealError);
+const encodeAsync = /* @__PURE__*/ _encodeAsync(errors/* $ZodRealError */.Kd);
 const _decodeAsync = (_Err) => {
     const parseAsync = _parseAsync(_Err);
     const fn = async (schema, value, _ctx, _params) => {
@@ -48066,102 +48466,45 @@ const _decodeAsync = (_Err) => {
     };
     return fn;
 };
-const decodeAsync = /* @__PURE__*/ _decodeAsync($ZodRealError);
+const decodeAsync = /* @__PURE__*/ _decodeAsync(errors/* $ZodRealError */.Kd);
 const _safeEncode = (_Err) => (schema, value, _ctx) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
     return _safeParse(_Err)(schema, value, ctx);
 };
-const safeEncode = /* @__PURE__*/ _safeEncode($ZodRealError);
+const safeEncode = /* @__PURE__*/ _safeEncode(errors/* $ZodRealError */.Kd);
 const _safeDecode = (_Err) => (schema, value, _ctx) => {
     return _safeParse(_Err)(schema, value, _ctx);
 };
-const safeDecode = /* @__PURE__*/ _safeDecode($ZodRealError);
+const safeDecode = /* @__PURE__*/ _safeDecode(errors/* $ZodRealError */.Kd);
 const _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
     return _safeParseAsync(_Err)(schema, value, ctx);
 };
-const safeEncodeAsync = /* @__PURE__*/ _safeEncodeAsync($ZodRealError);
+const safeEncodeAsync = /* @__PURE__*/ _safeEncodeAsync(errors/* $ZodRealError */.Kd);
 const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
     return _safeParseAsync(_Err)(schema, value, _ctx);
 };
-const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
+const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync(errors/* $ZodRealError */.Kd);
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
-
-
-
-/* Prototypes that already carry the lazy helper methods. Seeded with the
- * intrinsics so that `init` on a foreign object — it accepts any object —
- * can never install an accessor onto a prototype we do not own. */
-const _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-/* Helper methods live as non-enumerable lazy getters on the shared
- * prototype instead of own properties on every instance. On first
- * access the getter allocates the per-instance closure and caches it
- * as a non-enumerable own property, so detached usage still works and
- * the allocation only happens for methods actually touched. */
-function _lazyMethod(proto, key, make) {
-    Object.defineProperty(proto, key, {
-        configurable: true,
-        enumerable: false,
-        get() {
-            const value = make(this);
-            Object.defineProperty(this, key, { value, configurable: true, writable: true });
-            return value;
-        },
-        set(value) {
-            Object.defineProperty(this, key, { value, configurable: true, writable: true });
-        },
-    });
-}
-const errors_initializer = (inst, issues) => {
-    $ZodError.init(inst, issues);
-    inst.name = "ZodError";
-    const proto = Object.getPrototypeOf(inst);
-    if (_installedErrorProtos.has(proto))
-        return;
-    _installedErrorProtos.add(proto);
-    _lazyMethod(proto, "format", (self) => (mapper) => formatError(self, mapper));
-    _lazyMethod(proto, "flatten", (self) => (mapper) => flattenError(self, mapper));
-    _lazyMethod(proto, "addIssue", (self) => (issue) => {
-        self.issues.push(issue);
-        self.message = JSON.stringify(self.issues, core_util/* jsonStringifyReplacer */.k8, 2);
-    });
-    _lazyMethod(proto, "addIssues", (self) => (issues) => {
-        self.issues.push(...issues);
-        self.message = JSON.stringify(self.issues, core_util/* jsonStringifyReplacer */.k8, 2);
-    });
-    Object.defineProperty(proto, "isEmpty", {
-        configurable: true,
-        enumerable: false,
-        get() {
-            return this.issues.length === 0;
-        },
-    });
-};
-const ZodError = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodError", errors_initializer)));
-const ZodRealError = /*@__PURE__*/ core_core/* $constructor */.xI("ZodError", errors_initializer, undefined, {
-    Parent: Error,
-});
-// /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
-// export type ErrorMapCtx = core.$ZodErrorMapCtx;
-
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/errors.js
+var classic_errors = __nccwpck_require__(3342);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/parse.js
 
 
-const classic_parse_parse = /* @__PURE__ */ _parse(ZodRealError);
-const classic_parse_parseAsync = /* @__PURE__ */ _parseAsync(ZodRealError);
-const parse_safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
-const parse_safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
+const classic_parse_parse = /* @__PURE__ */ _parse(classic_errors/* ZodRealError */.g);
+const classic_parse_parseAsync = /* @__PURE__ */ _parseAsync(classic_errors/* ZodRealError */.g);
+const parse_safeParse = /* @__PURE__ */ _safeParse(classic_errors/* ZodRealError */.g);
+const parse_safeParseAsync = /* @__PURE__ */ _safeParseAsync(classic_errors/* ZodRealError */.g);
 
 // Codec functions
-const parse_encode = /* @__PURE__ */ _encode(ZodRealError);
-const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
-const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
-const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
-const parse_safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
-const parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
-const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
-const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
+const parse_encode = /* @__PURE__ */ _encode(classic_errors/* ZodRealError */.g);
+const parse_decode = /* @__PURE__ */ _decode(classic_errors/* ZodRealError */.g);
+const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(classic_errors/* ZodRealError */.g);
+const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(classic_errors/* ZodRealError */.g);
+const parse_safeEncode = /* @__PURE__ */ _safeEncode(classic_errors/* ZodRealError */.g);
+const parse_safeDecode = /* @__PURE__ */ _safeDecode(classic_errors/* ZodRealError */.g);
+const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(classic_errors/* ZodRealError */.g);
+const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(classic_errors/* ZodRealError */.g);
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/schemas.js
 
@@ -49856,6 +50199,289 @@ function config(newConfig) {
     if (newConfig)
         Object.assign(globalConfig, newConfig);
     return globalConfig;
+}
+
+
+/***/ }),
+
+/***/ 7428:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JM: () => (/* binding */ flattenError),
+/* harmony export */   Kd: () => (/* binding */ $ZodRealError),
+/* harmony export */   Wk: () => (/* binding */ formatError),
+/* harmony export */   a$: () => (/* binding */ $ZodError)
+/* harmony export */ });
+/* unused harmony exports treeifyError, toDotPath, prettifyError */
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8532);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+
+
+/* Computing the message eagerly is expensive (pretty-printed JSON of all
+ * issues), so defer it until first read. The accessor functions and
+ * descriptors are shared across instances to keep error construction
+ * cheap; the computed message is cached on the internals object. The
+ * setter preserves plain assignment semantics for consumers that
+ * overwrite `message`. */
+function _getMessage() {
+    const internals = this._zod;
+    internals.message ?? (internals.message = JSON.stringify(internals.def, _util_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonStringifyReplacer */ .k8, 2));
+    return internals.message;
+}
+function _setMessage(value) {
+    this._zod.message = value;
+}
+const _messageDesc = {
+    get: _getMessage,
+    set: _setMessage,
+    enumerable: true,
+    configurable: true,
+};
+const _issuesDesc = { value: undefined, enumerable: false };
+/* Prototypes that already carry the lazy `toString`. Seeded with the
+ * intrinsics so that `init` on a foreign object — it accepts any object —
+ * can never install an accessor onto a prototype we do not own. */
+const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+const initializer = (inst, def) => {
+    inst.name = "$ZodError";
+    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
+    _issuesDesc.value = def;
+    Object.defineProperty(inst, "issues", _issuesDesc);
+    // Clear the shared slot; a retained `value` pins the last error's issues.
+    _issuesDesc.value = undefined;
+    Object.defineProperty(inst, "message", _messageDesc);
+    /* `toString` lives as a non-enumerable lazy getter on the shared
+     * prototype; on first access it caches a per-instance closure so
+     * detached usage still works. */
+    const proto = Object.getPrototypeOf(inst);
+    if (!_installedToString.has(proto)) {
+        _installedToString.add(proto);
+        Object.defineProperty(proto, "toString", {
+            configurable: true,
+            enumerable: false,
+            get() {
+                const value = () => this.message;
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+                return value;
+            },
+            set(value) {
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+            },
+        });
+    }
+};
+const $ZodError = (0,_core_js__WEBPACK_IMPORTED_MODULE_1__/* .$constructor */ .xI)("$ZodError", initializer);
+const $ZodRealError = (0,_core_js__WEBPACK_IMPORTED_MODULE_1__/* .$constructor */ .xI)("$ZodError", initializer, undefined, {
+    Parent: Error,
+});
+/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
+ * ("toString", "constructor") would otherwise read through to the prototype, and assigning
+ * "__proto__" would hit the setter instead of creating a key. */
+function node(obj, key, make) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+        if (key === "__proto__") {
+            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
+        }
+        else {
+            obj[key] = make();
+        }
+    }
+    return obj[key];
+}
+function flattenError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = {};
+    const formErrors = [];
+    for (const sub of error.issues) {
+        if (sub.path.length > 0) {
+            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
+        }
+        else {
+            formErrors.push(mapper(sub));
+        }
+    }
+    return { formErrors, fieldErrors };
+}
+function formatError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = { _errors: [] };
+    const processError = (error, path = []) => {
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    fieldErrors._errors.push(mapper(issue));
+                }
+                else {
+                    let curr = fieldErrors;
+                    let i = 0;
+                    while (i < fullpath.length) {
+                        const el = fullpath[i];
+                        const terminal = i === fullpath.length - 1;
+                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
+                        if (el === "_errors") {
+                            if (terminal)
+                                curr._errors.push(mapper(issue));
+                            i++;
+                            continue;
+                        }
+                        // A path element may collide with an inherited property name such as
+                        // "__proto__" or "constructor". Truthiness checks read the prototype
+                        // (so no node is created, then ._errors.push throws), and bracket
+                        // assignment of "__proto__" hits the setter instead of creating an
+                        // own key. Guard the read with hasOwnProperty and create the node
+                        // with defineProperty so any path element becomes a real own key.
+                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
+                            Object.defineProperty(curr, el, {
+                                value: { _errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        const node = curr[el];
+                        if (terminal) {
+                            node._errors.push(mapper(issue));
+                        }
+                        curr = node;
+                        i++;
+                    }
+                }
+            }
+        }
+    };
+    processError(error);
+    return fieldErrors;
+}
+function treeifyError(error, mapper = (issue) => issue.message) {
+    const result = { errors: [] };
+    const processError = (error, path = []) => {
+        var _a;
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                // regular union error
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    result.errors.push(mapper(issue));
+                    continue;
+                }
+                let curr = result;
+                let i = 0;
+                while (i < fullpath.length) {
+                    const el = fullpath[i];
+                    const terminal = i === fullpath.length - 1;
+                    if (typeof el === "string") {
+                        curr.properties ?? (curr.properties = {});
+                        // el may collide with an inherited property name ("__proto__",
+                        // "constructor", ...); ??= reads the prototype so the node is never
+                        // created and curr.errors.push throws. Guard with hasOwnProperty and
+                        // create the node with defineProperty so "__proto__" becomes a real
+                        // own key rather than invoking the prototype setter.
+                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
+                            Object.defineProperty(curr.properties, el, {
+                                value: { errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        curr = curr.properties[el];
+                    }
+                    else {
+                        curr.items ?? (curr.items = []);
+                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
+                        curr = curr.items[el];
+                    }
+                    if (terminal) {
+                        curr.errors.push(mapper(issue));
+                    }
+                    i++;
+                }
+            }
+        }
+    };
+    processError(error);
+    return result;
+}
+/** Format a ZodError as a human-readable string in the following form.
+ *
+ * From
+ *
+ * ```ts
+ * ZodError {
+ *   issues: [
+ *     {
+ *       expected: 'string',
+ *       code: 'invalid_type',
+ *       path: [ 'username' ],
+ *       message: 'Invalid input: expected string'
+ *     },
+ *     {
+ *       expected: 'number',
+ *       code: 'invalid_type',
+ *       path: [ 'favoriteNumbers', 1 ],
+ *       message: 'Invalid input: expected number'
+ *     }
+ *   ];
+ * }
+ * ```
+ *
+ * to
+ *
+ * ```
+ * username
+ *   ✖ Expected number, received string at "username
+ * favoriteNumbers[0]
+ *   ✖ Invalid input: expected number
+ * ```
+ */
+function toDotPath(_path) {
+    const segs = [];
+    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
+    for (const seg of path) {
+        if (typeof seg === "number")
+            segs.push(`[${seg}]`);
+        else if (typeof seg === "symbol")
+            segs.push(`[${JSON.stringify(String(seg))}]`);
+        else if (/[^\w$]/.test(seg))
+            segs.push(`[${JSON.stringify(seg)}]`);
+        else {
+            if (segs.length)
+                segs.push(".");
+            segs.push(seg);
+        }
+    }
+    return segs.join("");
+}
+function prettifyError(error) {
+    const lines = [];
+    // sort by path length
+    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
+    // Process each issue
+    for (const issue of issues) {
+        lines.push(`✖ ${issue.message}`);
+        if (issue.path?.length)
+            lines.push(`  → at ${toDotPath(issue.path)}`);
+    }
+    // Convert Map to formatted string
+    return lines.join("\n");
 }
 
 

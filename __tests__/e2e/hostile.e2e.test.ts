@@ -135,6 +135,10 @@ describe.each(HOSTILE_VENDORS)('a re-run after a hostile $provider', (vendor) =>
     // the digest went into the comment as one hidden line, whatever the ids and URLs held
     const comment = github.commentsOn(5)[0]?.body ?? ''
     expect(comment.split('\n')[1]).toMatch(/^<!-- testgate-digest:2:[\w-]+\.[\w-]{22} -->$/)
+    // and into the check run, where no vendor text starts an HTML comment of its own
+    const summary = github.checks.runs[0]?.output.summary ?? ''
+    expect(summary.split('\n')[1]).toMatch(/^<!-- testgate-digest:2:[\w-]+\.[\w-]{22} -->$/)
+    expect(summary.split('\n').slice(2).join('\n')).not.toContain('<!--')
 
     const second = await run(inputs, { env: { GITHUB_RUN_ATTEMPT: '2' } })
     expectNoInjectedCommand(second)
@@ -232,13 +236,17 @@ describe('redirects', () => {
 
 // ---- Secrets echoed back ----------------------------------------------------------------------
 
-/** Everything a user sees, by place: the log but the runner's own masks, summary, comment, outputs. */
+/**
+ * Everything a user sees, by place: the log but the runner's own masks, summary, comment, check
+ * run, outputs.
+ */
 function seenByUser(result: ActionResult): [string, string][] {
   const comments = github.commentsOn(5).map((comment) => comment.body)
   return [
     ['log', result.stdout.replace(/^::add-mask::.*$/gm, '') + result.stderr],
     ['summary', result.summary],
     ['comment', comments.join('\n')],
+    ['check run', JSON.stringify(github.checks.runs)],
     ['outputs', JSON.stringify(result.outputs)]
   ]
 }

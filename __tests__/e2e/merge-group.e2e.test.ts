@@ -64,7 +64,7 @@ afterEach(async () => {
 })
 
 describe('merge_group, end to end through dist/index.js', () => {
-  it('tests the merge group head at the given url, shows the base branch, and writes no comment', async () => {
+  it('tests the merge group head at the given url, shows the base branch, and writes no comment but a check run', async () => {
     const result = await run({ url: 'https://staging.shop.example' })
 
     expect(result.exitCode, result.stdout).toBe(0)
@@ -75,8 +75,12 @@ describe('merge_group, end to end through dist/index.js', () => {
     })
     expect(result.summary).toContain('merge queue into `refs/heads/main`')
     expect(result.summary).toContain('commit c0ffee0')
-    // No PR is looked up for a merge group, and comment: auto writes none.
-    expect(github.requests).toHaveLength(0)
+    // No PR is looked up for a merge group, and comment: auto writes none; the queue's commit
+    // gets the run's check run, where a later PR's run finds its record.
+    expect(github.requests.map((request) => request.route)).toEqual(['create-check-run'])
+    expect(github.checks.runs).toMatchObject([
+      { name: 'testgate · Octomind', head_sha: QUEUE_SHA, conclusion: 'success' }
+    ])
     expect(result.warnings).toEqual([])
   })
 
@@ -85,7 +89,7 @@ describe('merge_group, end to end through dist/index.js', () => {
 
     expect(result.exitCode).toBe(0)
     expect(result.warnings.join('\n')).toContain('no pull request was found')
-    expect(github.requests).toHaveLength(0)
+    expect(github.requests.map((request) => request.route)).toEqual(['create-check-run'])
   })
 
   it('without url fails at once, saying a merge group has no deployment URL', async () => {

@@ -1,10 +1,12 @@
+import { SimChecks } from './github-checks.js'
 import { SimServer, type Fault, type Handler, type Reply, type RouteRequest } from './harness.js'
 
 /**
  * The slice of GitHub's API testgate uses: issue comments over REST (list with Link pagination,
  * get one, create, update with the last write winning, as GitHub has no conditional update, delete), the PRs
  * of a commit, `GET /user`, and the GraphQL query that finds the sticky
- * comment among the comments of an issue or PR.
+ * comment among the comments of an issue or PR; check runs and a branch's commits in `checks`
+ * (github-checks.ts).
  *
  * Every comment has an author. Comments written through the REST API with this simulator's token
  * are authored by `viewerLogin` (`github-actions[bot]` unless told otherwise); GraphQL's
@@ -31,6 +33,7 @@ export interface SimPull {
   node_id: string
   state: 'open' | 'closed'
   head: { sha: string; ref: string }
+  base?: { ref: string }
 }
 
 export interface SeedOptions {
@@ -91,6 +94,8 @@ const GRAPHQL_MAX_FIRST = 100
 export class GitHubSimulator extends SimServer {
   readonly comments = new Map<number, SimComment[]>()
   readonly commitPulls = new Map<string, SimPull[]>()
+  /** Check runs, branches and commits, and what the token may do with them. */
+  readonly checks: SimChecks
   private nextId = FIRST_COMMENT_ID
   /** Each request's time on the wire, in ms (0: none). */
   latencyMs = 0
@@ -133,6 +138,10 @@ export class GitHubSimulator extends SimServer {
     )
     this.route('user', 'GET', '/user', (req) => this.authorized(req) ?? this.user())
     this.route('graphql', 'POST', '/graphql', (req) => this.authorized(req) ?? this.graphql(req))
+    this.checks = new SimChecks(
+      (name, method, path, handler) => this.route(name, method, path, handler),
+      (req) => this.authorized(req)
+    )
   }
 
   /** Every route answers after the latency; a test can still replace one with `route`. */

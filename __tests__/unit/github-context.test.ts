@@ -32,7 +32,14 @@ describe('contextFromEnvironment', () => {
   it('uses the PR head, not the merge commit, on pull_request', () => {
     const context = contextFromEnvironment(
       { ...env, GITHUB_EVENT_NAME: 'pull_request' },
-      { pull_request: { number: 7, node_id: 'PR_7', head: { sha: 'head123', ref: 'feature/x' } } }
+      {
+        pull_request: {
+          number: 7,
+          node_id: 'PR_7',
+          head: { sha: 'head123', ref: 'feature/x' },
+          base: { ref: 'main' }
+        }
+      }
     )
     expect(context).toMatchObject({
       owner: 'acme',
@@ -41,7 +48,7 @@ describe('contextFromEnvironment', () => {
       ref: 'feature/x',
       actor: 'octocat',
       job: 'e2e',
-      pullRequest: { number: 7, nodeId: 'PR_7', source: 'event' },
+      pullRequest: { number: 7, nodeId: 'PR_7', source: 'event', baseRef: 'main' },
       runUrl: 'https://github.com/acme/shop/actions/runs/99'
     })
     expect(needsPullRequestLookup(context)).toBe(false)
@@ -145,6 +152,11 @@ describe('pickPullRequest', () => {
       pickPullRequest('abc', [{ number: 2, state: 'open', head: { sha: 'other' } }])?.number
     ).toBe(2)
     expect(pickPullRequest('abc', [{ number: 1, state: 'closed' }])).toBeUndefined()
+  })
+
+  it('keeps the branch the PR merges into, to judge failures against', () => {
+    const pull = { number: 4, state: 'open', head: { sha: 'abc' }, base: { ref: 'release/2' } }
+    expect(pickPullRequest('abc', [pull])?.baseRef).toBe('release/2')
   })
 })
 

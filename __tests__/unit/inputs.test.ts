@@ -50,6 +50,39 @@ describe('parseInputs', () => {
     )
   })
 
+  it('reads fail-on: new-failures as failure with failed tests judged against the base branch', () => {
+    expect(parse({ 'fail-on': 'New-Failures' }).failOn).toEqual([
+      'new-failures',
+      'errored',
+      'timed-out',
+      'cancelled',
+      'no-tests'
+    ])
+    expect(parse({ 'fail-on': 'new-failures', 'allow-no-tests': 'true' }).failOn).not.toContain(
+      'no-tests'
+    )
+    expect(parse({ 'fail-on': 'new-failures, timed-out' }).failOn).toEqual([
+      'new-failures',
+      'timed-out'
+    ])
+    expect(errorOf({ 'fail-on': 'failed, new-failures' })).toContain(
+      'Input "fail-on": lists both failed and new-failures'
+    )
+    // min-pass-rate judges failed tests only when fail-on is left unset
+    expect(parse({ 'fail-on': 'new-failures', 'min-pass-rate': '90' })).toMatchObject({
+      failedJudgedByRate: false,
+      failOn: expect.arrayContaining(['new-failures']) as unknown
+    })
+  })
+
+  it('writes a check run unless check-run is false', () => {
+    expect(parse({}).checkRun).toBe(true)
+    expect(parse({ 'check-run': 'false' }).checkRun).toBe(false)
+    expect(errorOf({ 'check-run': 'sometimes' })).toContain(
+      'Input "check-run": expected true or false'
+    )
+  })
+
   it('reads fail-on as failure, never or a list of statuses, each one checked', () => {
     const all = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests']
     expect(parse({ 'fail-on': 'Failure' }).failOn).toEqual(all)
@@ -63,7 +96,7 @@ describe('parseInputs', () => {
       'no-tests'
     ])
     expect(errorOf({ 'fail-on': 'failed, flaky' })).toBe(
-      'Input "fail-on": unknown "flaky"; expected failure, never, or a list of failed, errored, timed-out, cancelled, no-tests (got "failed, flaky")'
+      'Input "fail-on": unknown "flaky"; expected failure, never, new-failures, or a list of failed, errored, timed-out, cancelled, no-tests, new-failures (got "failed, flaky")'
     )
     expect(errorOf({ 'fail-on': 'failure, never' })).toContain('unknown "failure", "never"')
     expect(errorOf({ 'fail-on': ',' })).toContain('Input "fail-on": expected failure, never')

@@ -9,8 +9,18 @@ import { z } from 'zod'
 export const FAIL_CLASSES = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'] as const
 export type FailClass = (typeof FAIL_CLASSES)[number]
 
-/** The words `fail-on` takes alone; else it is a list of FAIL_CLASSES. */
-export const FAIL_ON = ['failure', 'never'] as const
+/**
+ * What `fail-on` may list: the statuses, and `new-failures`, which judges failed tests against the
+ * base branch instead of failing on every one (in place of `failed`).
+ */
+export const FAIL_ON_ITEMS = [...FAIL_CLASSES, 'new-failures'] as const
+export type FailOnItem = (typeof FAIL_ON_ITEMS)[number]
+
+/**
+ * The words `fail-on` takes alone; else it is a list of FAIL_ON_ITEMS. `new-failures` alone is
+ * `failure` with failed tests judged against the base branch.
+ */
+export const FAIL_ON = ['failure', 'never', 'new-failures'] as const
 
 export const optionalText = z
   .string()
@@ -101,22 +111,34 @@ function fractionMessage(value: number): string {
   return `expected a percent from 0 to 100: ${value} would be ${value} %; for ${percent} % write ${percent}`
 }
 
-/** `failure`, `never`, or a comma- or newline-separated list of statuses, each one checked. */
+/**
+ * `failure`, `never`, `new-failures`, or a comma- or newline-separated list of statuses (and
+ * `new-failures`), each one checked.
+ */
 export const failOn = z.string().transform((text, ctx) => {
   const word = text.trim().toLowerCase()
   if ((FAIL_ON as readonly string[]).includes(word)) return word as (typeof FAIL_ON)[number]
   const items = parseList(word)
-  const unknown = items.filter((item) => !(FAIL_CLASSES as readonly string[]).includes(item))
+  const unknown = items.filter((item) => !(FAIL_ON_ITEMS as readonly string[]).includes(item))
   if (items.length === 0 || unknown.length > 0) {
     const named =
       unknown.length > 0 ? `unknown ${unknown.map((item) => `"${item}"`).join(', ')}; ` : ''
     ctx.addIssue({
       code: 'custom',
-      message: `${named}expected failure, never, or a list of ${FAIL_CLASSES.join(', ')}`
+      message: `${named}expected failure, never, new-failures, or a list of ${FAIL_ON_ITEMS.join(', ')}`
     })
     return z.NEVER
   }
-  return items as FailClass[]
+  // Both would fail the step on every failed test and on new ones only: a contradiction.
+  if (items.includes('failed') && items.includes('new-failures')) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'lists both failed and new-failures: failed fails on every failed test, new-failures only on those new against the base branch; keep one'
+    })
+    return z.NEVER
+  }
+  return items as FailOnItem[]
 })
 
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/

@@ -19,19 +19,21 @@ import {
   urlUnderTest,
   variables,
   type FAIL_ON,
-  type FailClass
+  type FailOnItem
 } from './input-fields.js'
 
 // The inputs' one surface: the field schemas and parsers beside it are used through it too.
 export {
   FAIL_CLASSES,
   FAIL_ON,
+  FAIL_ON_ITEMS,
   isAllowedApiUrl,
   optionalChoice,
   optionalText,
   parseList,
   parseVariables,
-  type FailClass
+  type FailClass,
+  type FailOnItem
 } from './input-fields.js'
 
 /** A problem with what the workflow passed in; its message names the input. */
@@ -68,8 +70,11 @@ export interface Settings {
   wait: boolean
   timeoutMinutes: number
   pollIntervalSeconds: number
-  /** The run statuses that fail the step (`fail-on`, with `failure` and `never` resolved). */
-  failOn: FailClass[]
+  /**
+   * The run statuses that fail the step (`fail-on`, with `failure`, `never` and `new-failures`
+   * resolved); `new-failures` in place of `failed`: failed tests judged against the base branch.
+   */
+  failOn: FailOnItem[]
   /** A finished run in which no test ran passes the step instead of failing it. */
   allowNoTests: boolean
   /** Percent of executed tests that must pass (`min-pass-rate`). */
@@ -86,6 +91,8 @@ export interface Settings {
   /** One combined PR comment for the legs that name this group, each leg owning its section. */
   commentGroup?: string
   summary: boolean
+  /** Record every finished run as a check run on its commit (`check-run`). */
+  checkRun: boolean
   githubToken?: string
   reportPath?: string
   junitPath?: string
@@ -131,7 +138,8 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   comment: 'auto',
   'comment-on': 'always',
   rerun: 'all',
-  summary: 'true'
+  summary: 'true',
+  'check-run': 'true'
 }
 
 function inputSchema(providers: readonly string[]) {
@@ -163,6 +171,7 @@ function inputSchema(providers: readonly string[]) {
     // Shown in the combined comment's heading and its marker: the same rules as a leg's name.
     'comment-group': runName,
     summary: booleanText,
+    'check-run': booleanText,
     'github-token': optionalText,
     'report-path': optionalText,
     'junit-path': optionalText,
@@ -283,6 +292,7 @@ export function parseInputs(read: (name: string) => string, catalog: VendorCatal
     rerun: input.rerun,
     commentGroup: input['comment-group'],
     summary: input.summary,
+    checkRun: input['check-run'],
     githubToken: input['github-token'],
     reportPath: input['report-path'],
     junitPath: input['junit-path'],
@@ -324,20 +334,22 @@ function rateJudgesFailures(
 
 /**
  * The statuses that fail the step. `failure` is every failing status, a run without tests among
- * them unless allow-no-tests, and failed tests unless min-pass-rate judges them; `never` is none.
- * A list is taken as written, and a list that fails on no-tests while allow-no-tests is true
- * contradicts itself.
+ * them unless allow-no-tests, and failed tests unless min-pass-rate judges them; `new-failures`
+ * is the same with failed tests judged against the base branch; `never` is none. A list is taken
+ * as written, and a list that fails on no-tests while allow-no-tests is true contradicts itself.
  */
 function failClasses(
-  value: (typeof FAIL_ON)[number] | FailClass[],
+  value: (typeof FAIL_ON)[number] | FailOnItem[],
   allowNoTests: boolean,
   failedJudgedByRate: boolean
-): FailClass[] {
+): FailOnItem[] {
   if (value === 'never') return []
-  if (value === 'failure')
+  if (value === 'failure' || value === 'new-failures') {
+    const failed: FailOnItem = value === 'new-failures' ? 'new-failures' : 'failed'
     return FAIL_CLASSES.filter(
       (item) => !(allowNoTests && item === 'no-tests') && !(failedJudgedByRate && item === 'failed')
-    )
+    ).map((item) => (item === 'failed' ? failed : item))
+  }
   if (allowNoTests && value.includes('no-tests'))
     throw new InputError(
       'Input "fail-on" lists no-tests while "allow-no-tests" is true: drop one of them.'

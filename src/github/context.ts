@@ -37,6 +37,8 @@ export interface PullRequestRef {
   nodeId?: string
   /** How the PR was found: from the event itself, or from the commit. */
   source: 'event' | 'commit'
+  /** The branch the PR merges into, as GitHub names it (`main`). */
+  baseRef?: string
 }
 
 // Only the parts of the event payloads testgate reads; everything else is ignored.
@@ -57,7 +59,10 @@ const eventSchema = z
           .partial()
           .optional(),
         base: z
-          .object({ repo: z.object({ full_name: z.string() }).partial().nullish() })
+          .object({
+            ref: z.string(),
+            repo: z.object({ full_name: z.string() }).partial().nullish()
+          })
           .partial()
           .optional()
       })
@@ -173,7 +178,13 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv, event: EventPaylo
     const attempt = (context.runAttempt ?? 1) > 1 ? `/attempts/${context.runAttempt}` : ''
     context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`
   }
-  if (pr) context.pullRequest = { number: pr.number, nodeId: pr.node_id, source: 'event' }
+  if (pr)
+    context.pullRequest = {
+      number: pr.number,
+      nodeId: pr.node_id,
+      source: 'event',
+      baseRef: pr.base?.ref || undefined
+    }
   if (mergeGroup)
     context.mergeGroup = { baseRef: mergeGroup.base_ref, baseSha: mergeGroup.base_sha }
   if (deployment || event.deployment_status) {
@@ -211,6 +222,7 @@ export interface CommitPull {
   node_id?: string
   state?: string
   head?: { sha?: string }
+  base?: { ref?: string }
 }
 
 /** Of the PRs a commit belongs to, the open one whose head it is; else any open one. */
@@ -220,7 +232,9 @@ export function pickPullRequest(
 ): PullRequestRef | undefined {
   const open = pulls.filter((pull) => pull.state === undefined || pull.state === 'open')
   const chosen = open.find((pull) => pull.head?.sha === sha) ?? open[0]
-  return chosen ? { number: chosen.number, nodeId: chosen.node_id, source: 'commit' } : undefined
+  if (!chosen) return undefined
+  const baseRef = chosen.base?.ref || undefined
+  return { number: chosen.number, nodeId: chosen.node_id, source: 'commit', baseRef }
 }
 
 /** `owner/repo/.github/workflows/e2e.yml@refs/heads/main` → `e2e.yml`. */

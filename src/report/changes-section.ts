@@ -35,7 +35,7 @@ function sinceText(changes: Changes, vendor: string): string {
   return report ? `${commit}, ${report}` : commit
 }
 
-function listLine(
+export function listLine(
   icon: string,
   label: string,
   tests: readonly TestResult[],

@@ -59,8 +59,10 @@ export interface Digest {
   unlisted: number
 }
 
+// `new-failures` came later: an older testgate reads a record it decided as damaged, and runs all.
 const DECIDING_RULES = [
   'fail-on',
+  'new-failures',
   'min-pass-rate',
   'min-score',
   'min-average-score',

@@ -12,6 +12,8 @@ import {
 } from './policy.js'
 import { countOf, formatCount, verdictText } from './verdict.js'
 import { changesSection, rerunLine } from './changes-section.js'
+import { baseSection } from './base-section.js'
+import type { BaseComparison } from './base.js'
 import type { Changes } from './changes.js'
 import {
   CONTROL_CHARS,
@@ -73,6 +75,8 @@ export interface RenderContext {
    * carries the counts, one line of links, the failures and the passes folded; no counts table.
    */
   section?: boolean
+  /** Each failure judged against the base branch, on a PR whose base could be compared with. */
+  base?: BaseComparison
 }
 
 const HEADLINE_ICON: Record<RunReport['status'], string> = {
@@ -109,14 +113,12 @@ export function headline(report: RunReport, context: RenderContext): string {
  * tests it failed: "below min-pass-rate", or "min-score not checked: no test has a score".
  */
 function ruleWords(report: RunReport, policy: PolicyVerdict | undefined): string | undefined {
-  if (!policy?.fails || policy.decidedBy === 'fail-on' || policy.decidedBy === 'none')
-    return undefined
-  const rule = policy.decidedBy
+  // Only a threshold has a check: fail-on and new-failures are named by the verdict's own words.
+  const rule = policy?.decidedBy
+  const check = policy?.fails ? policy.checks.find((item) => item.rule === rule) : undefined
+  if (!check || !rule) return undefined
   if (report.tests.some((test) => test.belowThreshold?.rule === rule)) return undefined
-  const check = policy.checks.find((item) => item.rule === rule)
-  return check && check.value === undefined
-    ? `${rule} not checked: no test has a score`
-    : `below ${rule}`
+  return check.value === undefined ? `${rule} not checked: no test has a score` : `below ${rule}`
 }
 
 /**
@@ -211,6 +213,8 @@ export function renderReport(
   const noticeRoom = budget.hold(failuresLeftOutLine(failures.length, failures.length, elsewhere))
   addOverview(budget, shown, context)
   if (context.changes && !context.startedOnly) addChanges(budget, context.changes, context.vendor)
+  const against = context.base && !context.startedOnly && baseSection(context.base, context.vendor)
+  if (against) budget.add(against)
   const noticeAt = budget.length
   const listed = !context.startedOnly && context.notStarted === undefined
   const place = { elsewhere, section: context.section }

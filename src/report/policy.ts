@@ -1,5 +1,6 @@
-import type { FailClass } from '../core/inputs.js'
+import type { FailOnItem } from '../core/inputs.js'
 import { plural } from '../core/text.js'
+import { newFailureCount, type BaseComparison } from './base.js'
 import { isTerminal, type RunReport, type RunStatus, type TestResult } from './model.js'
 
 /**
@@ -10,8 +11,11 @@ import { isTerminal, type RunReport, type RunStatus, type TestResult } from './m
  */
 
 export interface VerdictPolicy {
-  /** The statuses that fail the step; empty under `fail-on: never`. */
-  failOn: readonly FailClass[]
+  /**
+   * The statuses that fail the step; empty under `fail-on: never`. `new-failures` in place of
+   * `failed`: a failed run fails it only with a failure new against the base branch.
+   */
+  failOn: readonly FailOnItem[]
   /** Percent (0–100) of executed tests that must pass. */
   minPassRate?: number
   /** The lowest score any scored test may have. */
@@ -22,10 +26,14 @@ export interface VerdictPolicy {
   failedJudgedByRate?: boolean
 }
 
-/** The input whose rule failed the run, or `none` when no rule did. */
-export type DecidingRule = 'fail-on' | 'min-pass-rate' | 'min-score' | 'min-average-score' | 'none'
+/**
+ * The input whose rule failed the run, or `none` when no rule did; `new-failures` is fail-on's
+ * judging of failed tests against the base branch.
+ */
+export type DecidingRule =
+  'fail-on' | 'new-failures' | 'min-pass-rate' | 'min-score' | 'min-average-score' | 'none'
 
-export type ThresholdRule = Exclude<DecidingRule, 'fail-on' | 'none'>
+export type ThresholdRule = Exclude<DecidingRule, 'fail-on' | 'new-failures' | 'none'>
 
 /** One threshold as the run measured against it. */
 export interface ThresholdCheck {
@@ -51,19 +59,32 @@ export interface PolicyVerdict {
   /** Every rule that failed the run, in that order. */
   failedRules: DecidingRule[]
   /** The statuses that fail the step, as the policy had them. */
-  failOn: readonly FailClass[]
+  failOn: readonly FailOnItem[]
   /** The thresholds set, measured. */
   checks: ThresholdCheck[]
   /** Failed tests were judged by min-pass-rate rather than fail-on. */
   failedJudgedByRate: boolean
+  /** Under `fail-on: new-failures`, a failed run's failures that count as new, and against what. */
+  newFailures?: { count: number; branch?: string }
 }
 
-/** Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing. */
-export function evaluatePolicy(report: RunReport, policy: VerdictPolicy): PolicyVerdict {
+/**
+ * Evaluates the policy against a report; a run without a verdict yet (wait: false) fails nothing.
+ * `base` judges failed tests under `fail-on: new-failures`; without it, every failure is new.
+ */
+export function evaluatePolicy(
+  report: RunReport,
+  policy: VerdictPolicy,
+  base?: BaseComparison
+): PolicyVerdict {
   const judged = isTerminal(report.status)
   const checks = judged ? thresholdChecks(report, policy) : []
   const failedRules: DecidingRule[] = []
+  const newFailures = judgesNewFailures(report, policy)
+    ? { count: newFailureCount(report, base), branch: base?.branch }
+    : undefined
   if (judged && failsOnStatus(report.status, policy.failOn)) failedRules.push('fail-on')
+  else if (newFailures && newFailures.count > 0) failedRules.push('new-failures')
   for (const check of checks) if (check.outcome === 'failed') failedRules.push(check.rule)
   return {
     fails: failedRules.length > 0,
@@ -71,11 +92,17 @@ export function evaluatePolicy(report: RunReport, policy: VerdictPolicy): Policy
     failedRules,
     failOn: policy.failOn,
     checks,
-    failedJudgedByRate: policy.failedJudgedByRate === true
+    failedJudgedByRate: policy.failedJudgedByRate === true,
+    ...(newFailures ? { newFailures } : {})
   }
 }
 
-export function failsOnStatus(status: RunStatus, failOn: readonly FailClass[]): boolean {
+/** A failed run under `fail-on: new-failures`: its failures are judged against the base branch. */
+function judgesNewFailures(report: RunReport, policy: VerdictPolicy): boolean {
+  return report.status === 'failed' && policy.failOn.includes('new-failures')
+}
+
+export function failsOnStatus(status: RunStatus, failOn: readonly FailOnItem[]): boolean {
   return (failOn as readonly string[]).includes(status)
 }
 
@@ -214,7 +241,7 @@ export function passingText(verdict: PolicyVerdict): string {
 }
 
 /** What `fail-on` is, as a user wrote it: "never" or the statuses. */
-export function failOnText(failOn: readonly FailClass[]): string {
+export function failOnText(failOn: readonly FailOnItem[]): string {
   return failOn.length === 0 ? 'never' : failOn.join(', ')
 }
 
@@ -225,6 +252,7 @@ export function failOnText(failOn: readonly FailClass[]): string {
 export function decidingText(verdict: PolicyVerdict, status: RunStatus): string {
   if (verdict.decidedBy === 'none') return 'no rule failed the run'
   if (verdict.decidedBy === 'fail-on') return `decided by fail-on, which includes ${status}`
+  if (verdict.decidedBy === 'new-failures') return newFailuresText(verdict.newFailures)
   const check = verdict.checks.find((item) => item.rule === verdict.decidedBy)
   return `decided by ${verdict.decidedBy}: ${check ? checkText(check) : 'below the threshold'}`
 }
@@ -270,4 +298,14 @@ function isFailedScoreRule(
  */
 export function stepStatus(report: RunReport, verdict: PolicyVerdict): RunStatus {
   return verdict.fails && report.status === 'passed' ? 'failed' : report.status
+}
+
+/** "decided by new-failures: 1 failed test is new against main". */
+function newFailuresText(found: PolicyVerdict['newFailures']): string {
+  const count = found?.count ?? 0
+  const tests = count === 1 ? '1 failed test is' : `${count} failed tests are`
+  const against = found?.branch
+    ? `new against ${found.branch}`
+    : 'new (no base branch to compare with)'
+  return `decided by new-failures: ${tests} ${against}`
 }

@@ -1,5 +1,6 @@
 import { FAIL_CLASSES } from '../core/inputs.js'
 import type { Settings } from '../core/inputs.js'
+import type { BaseComparison } from '../report/base.js'
 import type { RunReport } from '../report/model.js'
 import {
   decidingText,
@@ -37,15 +38,17 @@ export type Policy = Pick<
  * From the verdict, the policy and what the sinks did, to the step's outcome: the policy
  * (`evaluatePolicy`, the same function the summary was rendered with) fails the step and names the
  * rule that decided; a failing status the policy lets pass is a warning; a sink that failed fails
- * the step in every case, after all the others ran.
+ * the step in every case, after all the others ran. `base` judges failed tests under
+ * `fail-on: new-failures`, as it did for the summary.
  */
 export function decide(
   report: RunReport,
   policy: Policy,
   sinks: readonly SinkResult[],
-  vendor: string
+  vendor: string,
+  base?: BaseComparison
 ): Decision {
-  const verdict = evaluatePolicy(report, policy)
+  const verdict = evaluatePolicy(report, policy, base)
   // Worded as the summary and the comment show it: a test a score rule failed reads as failed.
   const message = verdictMessage(withThresholdFailures(report, verdict), policy, vendor)
   const problems: string[] = []
@@ -67,11 +70,13 @@ export function decide(
   }
 }
 
-/** Which rule let a failing status pass: min-pass-rate, or fail-on. */
+/** Which rule let a failing status pass: min-pass-rate, new-failures, or fail-on. */
 function passingRule(verdict: PolicyVerdict): string {
-  return verdict.failedJudgedByRate
-    ? 'failed tests judged by min-pass-rate, which the run meets'
-    : `fail-on: ${failOnText(verdict.failOn)}`
+  if (verdict.failedJudgedByRate) return 'failed tests judged by min-pass-rate, which the run meets'
+  const branch = verdict.newFailures?.branch
+  if (verdict.newFailures && branch)
+    return `no failure is new against ${branch}; fail-on: ${failOnText(verdict.failOn)}`
+  return `fail-on: ${failOnText(verdict.failOn)}`
 }
 
 /** The verdict's message with the deciding rule after it, and every other rule that failed. */

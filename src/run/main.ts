@@ -25,6 +25,7 @@ import {
   type TriggerRequest
 } from '../vendors/provider.js'
 import { changesSince } from '../report/changes.js'
+import { judgedAgainstBase, startBaseRead } from './base.js'
 import type { RunReport } from '../report/model.js'
 import { evaluatePolicy } from '../report/policy.js'
 import { planRerun, rerunReport, wantsRerun } from './rerun.js'
@@ -76,6 +77,8 @@ async function pipeline(env: NodeJS.ProcessEnv, progress: Progress): Promise<voi
   const triggered = { ...request, rerun: plan.selection }
   const handle = await trigger(provider, triggered)
   progress.started = true
+  // Read beside the wait, once the run is started: it never delays the trigger.
+  const baseRead = startBaseRead(step)
   core.saveState(STATE_HANDLE, JSON.stringify({ provider: provider.name, handle }))
   log.info(
     `Started ${provider.displayName} run ${handle.runId}${handle.url ? `: ${handle.url}` : ''}`
@@ -97,12 +100,14 @@ async function pipeline(env: NodeJS.ProcessEnv, progress: Progress): Promise<voi
     report = explainNoTests(report, settings)
     lastRun ??= await readPrevious()
     if (lastRun.digest) renderContext.changes = changesSince(lastRun.digest, report, context.sha)
+    const base = await baseRead
+    if (base) renderContext.base = judgedAgainstBase(base, report, settings)
   } else {
     report = startedReport(provider, handle)
     renderContext.startedOnly = true
   }
   // The same function decide() ends the step with: the summary and the comment name its rule.
-  renderContext.policy = evaluatePolicy(report, settings)
+  renderContext.policy = evaluatePolicy(report, settings, renderContext.base)
 
   const sinks = await publishAll({
     // Vendor text may echo a secret (a key in a URL, a token in an error): no sink sees it.
@@ -117,7 +122,7 @@ async function pipeline(env: NodeJS.ProcessEnv, progress: Progress): Promise<voi
     reportPath,
     comment: { ...identity, previous: lastRun }
   })
-  apply(decide(report, settings, sinks, provider.displayName))
+  apply(decide(report, settings, sinks, provider.displayName, renderContext.base))
 }
 
 function warnAboutDeploymentState(context: RunContext): void {

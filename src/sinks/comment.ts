@@ -71,8 +71,14 @@ export const commentSink: Sink = {
   }
 }
 
-/** What the comment records of this run for the next one (see src/report/digest.ts). */
-function runDigest({ report, context, settings, render, comment }: SinkInput): Digest {
+/**
+ * What the comment records of this run for the next one (see src/report/digest.ts); the check run
+ * keeps the same record, at most `maxChars`.
+ */
+export function runDigest(
+  { report, context, settings, render, comment }: SinkInput,
+  maxChars?: number
+): Digest {
   const verdict = render.policy ?? { fails: false, decidedBy: 'none' as const }
   return digestOf(
     {
@@ -83,7 +89,7 @@ function runDigest({ report, context, settings, render, comment }: SinkInput): D
       workflowRunId: context.workflowRunId,
       attempt: context.runAttempt ?? 1,
       // A leg's section shares the comment with the other legs: its record is kept smaller.
-      maxChars: settings.commentGroup ? GROUP_DIGEST_CHARS : undefined
+      maxChars: maxChars ?? (settings.commentGroup ? GROUP_DIGEST_CHARS : undefined)
     },
     settings.apiKey
   )

@@ -1,4 +1,5 @@
 import { log } from '../core/log.js'
+import { checkRunSink } from './check-run.js'
 import { commentSink } from './comment.js'
 import { junitSink } from './junit.js'
 import { reportFileSink } from './report-file.js'
@@ -9,13 +10,14 @@ import { testmoSink } from './testmo.js'
 
 /**
  * Where a report goes, in order. The report file is first, so the data is on disk whatever fails
- * later; Testmo comes before the summary and the comment, which link to the run it made.
+ * later; Testmo and the check run come before the summary and the comment, which link to them.
  */
 export const SINKS: readonly Sink[] = [
   reportFileSink,
   stepOutputsSink,
   junitSink,
   testmoSink,
+  checkRunSink,
   summarySink,
   commentSink
 ]

@@ -1,5 +1,6 @@
 import { setIdOutput, setOwnOutput, setUrlOutput } from '../core/outputs.js'
 import { stepStatus, withThresholdFailures } from '../report/policy.js'
+import { newFailureCount } from '../report/base.js'
 import { done, type Sink } from './sink.js'
 
 /**
@@ -15,6 +16,8 @@ export const stepOutputsSink: Sink = {
     const { counts } = shown
     setOwnOutput('status', policy ? stepStatus(shown, policy) : shown.status)
     if (policy) setOwnOutput('decided-by', policy.decidedBy)
+    // Off a pull request there is no base to compare with: every failure counts as new.
+    if (!render.startedOnly) setOwnOutput('new-failures', newFailureCount(report, render.base))
     setIdOutput('run-id', report.runId)
     setUrlOutput('report-url', report.url)
     if (report.status === 'queued' || (report.status === 'running' && counts.total === 0))

@@ -1,0 +1,52 @@
+import { readBaseRecords } from '../github/base-records.js'
+import { log } from '../core/log.js'
+import { compareWithBase, type BaseComparison, type BaseReading } from '../report/base.js'
+import type { RunReport } from '../report/model.js'
+import { checkRunName } from '../report/check-run.js'
+import { legLabel } from '../report/leg.js'
+import type { Step } from './step.js'
+
+/**
+ * On a pull request, the base branch's latest records of this configuration, read beside the wait
+ * for the verdict: started after the trigger, so it never delays it, and never failing the step.
+ * Undefined where there is no base to compare with (not a PR, no verdict awaited, no token).
+ */
+export function startBaseRead(step: Step): Promise<BaseReading> | undefined {
+  const { settings, context, github, provider, leg, identity } = step
+  const pr = context.pullRequest
+  if (!pr || !settings.wait) return undefined
+  const branch = pr.baseRef
+  if (!branch) {
+    log.info(`PR #${pr.number}: the event names no base branch to compare the failures with.`)
+    return undefined
+  }
+  if (!github) {
+    log.info(`No github-token: the failures are not compared with ${branch}.`)
+    return undefined
+  }
+  const source = {
+    github,
+    owner: context.owner,
+    repo: context.repo,
+    branch,
+    checkName: checkRunName(provider.displayName, legLabel(leg)),
+    identity,
+    apiKey: settings.apiKey
+  }
+  return readBaseRecords(source)
+}
+
+/**
+ * Each failure judged against the base branch's records, for the summary, the comment and the
+ * policy. A base branch where this step leaves no check run at all (a workflow that runs on pull
+ * requests only) has nothing to tell a reader: no section then, unless `fail-on: new-failures`
+ * judges by it, where it shows why every failure counts as new.
+ */
+export function judgedAgainstBase(
+  reading: BaseReading,
+  report: RunReport,
+  settings: Step['settings']
+): BaseComparison | undefined {
+  const comparison = compareWithBase(reading, report)
+  return comparison.absent && !settings.failOn.includes('new-failures') ? undefined : comparison
+}
