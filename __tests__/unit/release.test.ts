@@ -144,10 +144,14 @@ describe('changelogSection', () => {
     expect(changelogSection(CHANGELOG, '0x2x0')).toBeUndefined()
   })
 
-  it('reads the project changelog: Unreleased and 0.1.0 have entries', () => {
+  it("reads the project changelog: each release has entries, and package.json's version is the newest", () => {
     const changelog = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')
-    expect(changelogSection(changelog, 'Unreleased')).toMatch(/^### /)
+    const version = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    ).version
+    expect(changelogSection(changelog, version)).toMatch(/^### Added/)
     expect(changelogSection(changelog, '0.1.0')).toMatch(/^### Added/)
+    expect(changelog.indexOf(`## [${version}]`)).toBeLessThan(changelog.indexOf('## [0.1.0]'))
     expect(changelog).toMatch(/^\[Unreleased\]: https:\/\/github\.com\/testgate\/testgate\//m)
   })
 })
