@@ -37999,6 +37999,7 @@ const octomind = (0,provider/* defineVendor */.W0)({
  * Testifly's API as its "Test Execution API Workflow" page has it: job and test statuses, the
  * answers testgate reads, and the execute body with its one selection.
  */
+// inferred: the page does not print the API origin; the documentation is served from here.
 const testifly_api_DEFAULT_ORIGIN = 'https://testifly.dev';
 /** Inputs only Testifly reads: two of its selections, and the agent to route the job to. */
 const testifly_api_OWN_INPUTS = {
@@ -38194,7 +38195,6 @@ function runSignal(jobSignal, counts) {
  * live and final results. Facts: Testifly's "Test Execution API Workflow" page; what it leaves open
  * is marked "inferred".
  */
-// inferred: the page does not print the API origin; the documentation is served from here.
 const testifly_provider_DISPLAY_NAME = 'Testifly';
 class TestiflyProvider {
     deps;

@@ -9,6 +9,7 @@ import { type RerunSelection } from '../provider.js'
  * answers testgate reads, and the execute body with its one selection.
  */
 
+// inferred: the page does not print the API origin; the documentation is served from here.
 export const DEFAULT_ORIGIN = 'https://testifly.dev'
 
 /** Inputs only Testifly reads: two of its selections, and the agent to route the job to. */

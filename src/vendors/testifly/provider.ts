@@ -31,7 +31,6 @@ import { countsFromSummary, mapTest, runSignal } from './mapping.js'
  * is marked "inferred".
  */
 
-// inferred: the page does not print the API origin; the documentation is served from here.
 export const DISPLAY_NAME = 'Testifly'
 
 export class TestiflyProvider implements VendorOperations {
