@@ -35745,20 +35745,18 @@ function failureText(error) {
 
 
 /**
- * On a pull request, the base branch's latest records of this configuration, read beside the wait
- * for the verdict: started after the trigger, so it never delays it, and never failing the step.
- * Undefined where there is no base to compare with (not a PR, no verdict awaited, no token).
+ * On a pull request or in a merge queue, the base branch's latest records of this configuration,
+ * read beside the wait for the verdict: started after the trigger, so it never delays it, and
+ * never failing the step. Undefined where there is no base to compare with (a push or a schedule,
+ * no verdict awaited, no token).
  */
 function startBaseRead(step) {
     const { settings, context, github, provider, leg, identity } = step;
-    const pr = context.pullRequest;
-    if (!pr || !settings.wait)
+    if (!settings.wait)
         return undefined;
-    const branch = pr.baseRef;
-    if (!branch) {
-        log/* log */.Rm.info(`PR #${pr.number}: the event names no base branch to compare the failures with.`);
+    const branch = baseBranchOf(context);
+    if (!branch)
         return undefined;
-    }
     if (!github) {
         log/* log */.Rm.info(`No github-token: the failures are not compared with ${branch}.`);
         return undefined;
@@ -35773,6 +35771,16 @@ function startBaseRead(step) {
         apiKey: settings.apiKey
     };
     return readBaseRecords(source);
+}
+/** The branch a PR or a merge queue merges into, as a branch name (`main`). */
+function baseBranchOf(context) {
+    // A queue names it as a full ref (`refs/heads/main`); the commits are listed by branch name.
+    if (context.mergeGroup)
+        return context.mergeGroup.baseRef.replace(/^refs\/heads\//, '');
+    const pr = context.pullRequest;
+    if (pr && !pr.baseRef)
+        log/* log */.Rm.info(`PR #${pr.number}: the event names no base branch to compare the failures with.`);
+    return pr?.baseRef;
 }
 /**
  * Each failure judged against the base branch's records, for the summary, the comment and the

@@ -18,6 +18,8 @@ const PR = 58
 const MAIN_1 = '1'.repeat(40)
 const MAIN_2 = '2'.repeat(40)
 const PR_HEAD = 'e'.repeat(40)
+const QUEUE_HEAD = 'c'.repeat(40)
+const QUEUE_REF = `refs/heads/gh-readonly-queue/main/pr-${PR}-${MAIN_2}`
 const CASES = Array.from({ length: 6 }, (_, i) => ({
   id: `00000000-0000-4000-8000-00000000000${i + 1}`,
   description: `T${i + 1}`
@@ -26,7 +28,10 @@ const idOf = (name: string) => CASES.find((c) => c.description === name)?.id ?? 
 
 const world = worldPerTest(GITHUB_TOKEN)
 
-type Event = { kind: 'push'; sha: string } | { kind: 'pr'; sha: string; base?: string }
+type Event =
+  | { kind: 'push'; sha: string }
+  | { kind: 'pr'; sha: string; base?: string }
+  | { kind: 'queue'; sha: string }
 
 /** An Octomind run of the six tests in which `failing` fail, on a push or a PR. */
 async function octomindRun(
@@ -63,6 +68,23 @@ async function octomindRun(
       event: { after: event.sha, ref: 'refs/heads/main' },
       env: { GITHUB_SHA: event.sha, GITHUB_REF: 'refs/heads/main' }
     })
+  if (event.kind === 'queue')
+    return runAction({
+      ...common,
+      eventName: 'merge_group',
+      // GitHub's merge_group payload (webhook docs, "merge_group", action checks_requested)
+      event: {
+        action: 'checks_requested',
+        merge_group: {
+          head_sha: event.sha,
+          head_ref: QUEUE_REF,
+          base_sha: MAIN_2,
+          base_ref: 'refs/heads/main',
+          head_commit: { id: event.sha, message: `Merge pull request #${PR} from acme/cart` }
+        }
+      },
+      env: { GITHUB_SHA: event.sha, GITHUB_REF: QUEUE_REF }
+    })
   const base = event.base === undefined ? {} : { base: { ref: event.base } }
   return runAction({
     ...common,
@@ -79,6 +101,7 @@ function repository(): void {
   world.github.checks.push('main', MAIN_1)
   world.github.checks.push('main', MAIN_2)
   world.github.checks.commits.add(PR_HEAD)
+  world.github.checks.commits.add(QUEUE_HEAD)
 }
 
 describe('every finished run leaves a check run with its record', () => {
@@ -218,6 +241,36 @@ describe('a pull request judges each failure against the base branch', () => {
       /Octomind: 1 of 6 tests failed — \S+ \(no failure is new against main; fail-on: new-failures, errored, timed-out, cancelled, no-tests\)/
     )
     expect(againstOf(known.summary)).toContain('❌ **1 failing on main too**: T2')
+  })
+
+  it('judges a merge queue the same way: its failures against the branch it merges into', async () => {
+    repository()
+    await octomindRun({ kind: 'push', sha: MAIN_2 }, ['T2'], { 'fail-on': 'new-failures' })
+    const known = await octomindRun({ kind: 'queue', sha: QUEUE_HEAD }, ['T2'], {
+      'fail-on': 'new-failures'
+    })
+
+    expect(known.exitCode).toBe(0)
+    expect(known.outputs['new-failures']).toBe('0')
+    expect(againstOf(known.summary)).toContain('❌ **1 failing on main too**: T2')
+    expect(known.stdout).toContain('Base branch main: comparing with 1 run of this configuration')
+    // the queue's own commits are not main's: main's history is listed by its branch name
+    expect(world.github.requestsTo('list-commits')[0]?.query.get('sha')).toBe('main')
+
+    const broken = await octomindRun({ kind: 'queue', sha: QUEUE_HEAD }, ['T2', 'T5'], {
+      'fail-on': 'new-failures'
+    })
+    expect(broken.exitCode).toBe(1)
+    expect(broken.errors.join('\n')).toContain(
+      'The step fails, decided by new-failures: 1 failed test is new against main.'
+    )
+    expect(againstOf(broken.summary)).toContain('🆕 **1 new** (not failing on main): T5')
+    // the queue's runs leave their records too: on the group's commit, which main then takes
+    expect(world.github.checks.runs.map((run) => run.head_sha)).toEqual([
+      MAIN_2,
+      QUEUE_HEAD,
+      QUEUE_HEAD
+    ])
   })
 
   it("calls a test flaky on main when main's recent runs disagree on it", async () => {

@@ -75,9 +75,14 @@ describe('merge_group, end to end through dist/index.js', () => {
     })
     expect(result.summary).toContain('merge queue into `refs/heads/main`')
     expect(result.summary).toContain('commit c0ffee0')
-    // No PR is looked up for a merge group, and comment: auto writes none; the queue's commit
-    // gets the run's check run, where a later PR's run finds its record.
-    expect(github.requests.map((request) => request.route)).toEqual(['create-check-run'])
+    // No PR is looked up for a merge group, and comment: auto writes none; main's records are
+    // read to judge failures against, and the queue's commit gets the run's check run, where a
+    // later PR's run finds its record.
+    expect(github.requests.map((request) => request.route)).toEqual([
+      'list-commits',
+      'create-check-run'
+    ])
+    expect(github.requestsTo('list-commits')[0]?.query.get('sha')).toBe('main')
     expect(github.checks.runs).toMatchObject([
       { name: 'testgate · Octomind', head_sha: QUEUE_SHA, conclusion: 'success' }
     ])
@@ -89,7 +94,10 @@ describe('merge_group, end to end through dist/index.js', () => {
 
     expect(result.exitCode).toBe(0)
     expect(result.warnings.join('\n')).toContain('no pull request was found')
-    expect(github.requests.map((request) => request.route)).toEqual(['create-check-run'])
+    expect(github.requests.map((request) => request.route)).toEqual([
+      'list-commits',
+      'create-check-run'
+    ])
   })
 
   it('without url fails at once, saying a merge group has no deployment URL', async () => {

@@ -7,19 +7,16 @@ import { legLabel } from '../report/leg.js'
 import type { Step } from './step.js'
 
 /**
- * On a pull request, the base branch's latest records of this configuration, read beside the wait
- * for the verdict: started after the trigger, so it never delays it, and never failing the step.
- * Undefined where there is no base to compare with (not a PR, no verdict awaited, no token).
+ * On a pull request or in a merge queue, the base branch's latest records of this configuration,
+ * read beside the wait for the verdict: started after the trigger, so it never delays it, and
+ * never failing the step. Undefined where there is no base to compare with (a push or a schedule,
+ * no verdict awaited, no token).
  */
 export function startBaseRead(step: Step): Promise<BaseReading> | undefined {
   const { settings, context, github, provider, leg, identity } = step
-  const pr = context.pullRequest
-  if (!pr || !settings.wait) return undefined
-  const branch = pr.baseRef
-  if (!branch) {
-    log.info(`PR #${pr.number}: the event names no base branch to compare the failures with.`)
-    return undefined
-  }
+  if (!settings.wait) return undefined
+  const branch = baseBranchOf(context)
+  if (!branch) return undefined
   if (!github) {
     log.info(`No github-token: the failures are not compared with ${branch}.`)
     return undefined
@@ -34,6 +31,16 @@ export function startBaseRead(step: Step): Promise<BaseReading> | undefined {
     apiKey: settings.apiKey
   }
   return readBaseRecords(source)
+}
+
+/** The branch a PR or a merge queue merges into, as a branch name (`main`). */
+function baseBranchOf(context: Step['context']): string | undefined {
+  // A queue names it as a full ref (`refs/heads/main`); the commits are listed by branch name.
+  if (context.mergeGroup) return context.mergeGroup.baseRef.replace(/^refs\/heads\//, '')
+  const pr = context.pullRequest
+  if (pr && !pr.baseRef)
+    log.info(`PR #${pr.number}: the event names no base branch to compare the failures with.`)
+  return pr?.baseRef
 }
 
 /**
