@@ -32268,8 +32268,8 @@ function responseHeaders(error) {
     return headers && typeof headers === 'object' ? headers : {};
 }
 
-// EXTERNAL MODULE: ./src/vendors/index.ts + 17 modules
-var vendors = __nccwpck_require__(9619);
+// EXTERNAL MODULE: ./src/vendors/index.ts + 18 modules
+var vendors = __nccwpck_require__(3522);
 ;// CONCATENATED MODULE: ./src/report/markdown-text.ts
 /** Markdown for text testgate does not control: escaped, fenced, or linked only as http(s). */
 // eslint-disable-next-line no-control-regex
@@ -36535,7 +36535,7 @@ function errorMessage(error) {
 /* harmony import */ var _core_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5003);
 /* harmony import */ var _core_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8198);
 /* harmony import */ var _core_state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7066);
-/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9619);
+/* harmony import */ var _vendors_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3522);
 /* harmony import */ var _report_model_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6867);
 
 
@@ -36630,7 +36630,7 @@ function testCountOf(counts) {
 
 /***/ }),
 
-/***/ 9619:
+/***/ 3522:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37120,7 +37120,9 @@ const callSchema = schemas/* object */.Ikc({
     csat_score: schemas/* number */.aig().nullish(),
     eval_outputs: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
     audio_url: schemas/* string */.YjP().nullish(),
-    ended_reason: schemas/* string */.YjP().nullish()
+    ended_reason: schemas/* string */.YjP().nullish(),
+    // the call's dataset row, by column name [server: get_scenario_columns]; see ./rows.ts
+    scenario_columns: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish().catch(undefined)
 })
     .loose();
 // The detail answer is a page of calls with the execution's status beside it [server].
@@ -37223,6 +37225,58 @@ function unknownScenarios(settings, runTestScenarios) {
     });
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/vendors/futureagi/rows.ts
+
+
+/**
+ * Which dataset row a call ran, the same on every run. A dataset scenario places one call per row,
+ * all at once, so the order they start in says nothing of which row is which. Each call carries
+ * its row's values [server: CallExecutionDetailSerializer.get_scenario_columns, keyed by column
+ * name, each `{value, visible, dataset_column_id, dataset_id, column_name, data_type}`; `{}` for a
+ * call without a row]: a row is known by those values, so an edited row is another test.
+ */
+const columnSchema = schemas/* object */.Ikc({ value: schemas/* unknown */.L5J() }).loose();
+const KEY_CHARS = 12;
+const LABEL_CHARS = 40;
+/** The call's row, or undefined where the answer names none. */
+function rowOf(call) {
+    const values = columnValues(call.scenario_columns);
+    if (values.length === 0)
+        return undefined;
+    const key = (0,external_node_crypto_.createHash)('sha256')
+        .update(canonical(Object.fromEntries(values)))
+        .digest('base64url');
+    return { key: key.slice(0, KEY_CHARS), label: labelOf(values) };
+}
+function columnValues(columns) {
+    if (!columns || typeof columns !== 'object')
+        return [];
+    return Object.entries(columns).flatMap(([name, column]) => {
+        const parsed = columnSchema.safeParse(column);
+        return parsed.success ? [[name, parsed.data.value]] : [];
+    });
+}
+/** JSON with every object's keys sorted: the same values give the same text, in any order. */
+function canonical(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonical).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+function labelOf(values) {
+    const text = values
+        .map(([, value]) => (typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : ''))
+        .find((value) => value.length > 0);
+    if (!text)
+        return undefined;
+    return text.length > LABEL_CHARS ? `${text.slice(0, LABEL_CHARS - 1)}…` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/vendors/futureagi/score.ts
 const LOWEST = 1;
 const HIGHEST = 10;
@@ -37245,6 +37299,7 @@ function onScale(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/vendors/futureagi/mapping.ts
+
 
 
 
@@ -37347,26 +37402,48 @@ function failureText(call, evals, scored) {
 }
 /**
  * A call is a test. Its identity is its scenario, the same on every run (a call id is new each
- * time); a scenario with several calls (a dataset scenario, one call per row) numbers them in the
- * order they started (inferred: the answer names no row).
+ * time). A scenario with several calls (a dataset scenario, one call per row) tells them apart by
+ * row (see ./rows.ts); calls whose answer names no row are numbered in the order they started,
+ * which is all there is to go by (inferred: their order may differ from run to run).
  */
 function callIdentities(calls) {
     const key = (call) => call.scenario_id || call.scenario || call.id;
     const byScenario = new Map();
     for (const call of calls)
         byScenario.set(key(call), [...(byScenario.get(key(call)) ?? []), call]);
-    for (const group of byScenario.values())
-        group.sort((a, b) => (a.start_time ?? '').localeCompare(b.start_time ?? '') || a.id.localeCompare(b.id));
+    const rows = new Map(calls.map((call) => [call, rowOf(call)]));
     return calls.map((call) => {
         const group = byScenario.get(key(call)) ?? [call];
         const name = call.scenario || `call ${call.id}`;
         if (group.length < 2)
             return { id: key(call), name };
-        const index = group.indexOf(call) + 1;
-        // A numbered call is re-run by its scenario: `scenario_ids` takes the scenario's UUID.
+        // A call of a scenario with several is re-run by its scenario: `scenario_ids` takes its UUID.
         const rerunKey = call.scenario_id ? { rerunKey: call.scenario_id } : {};
-        return { id: `${key(call)}#${index}`, ...rerunKey, name: `${name} (call ${index})` };
+        const within = { scenario: key(call), name, group, rows };
+        return { ...(rows.get(call) ? byRow(call, within) : byStart(call, within)), ...rerunKey };
     });
+}
+/** Named by its row; twins (rows of the same values) numbered among themselves. */
+function byRow(call, { scenario, name, group, rows }) {
+    const row = rows.get(call);
+    const twins = inStartOrder(group.filter((other) => rows.get(other)?.key === row.key));
+    const labelTaken = group.some((other) => {
+        const otherRow = rows.get(other);
+        return otherRow !== undefined && otherRow.key !== row.key && otherRow.label === row.label;
+    });
+    const label = row.label && !labelTaken ? row.label : `row ${row.key.slice(0, 6)}`;
+    if (twins.length < 2)
+        return { id: `${scenario}#${row.key}`, name: `${name} (${label})` };
+    const n = twins.indexOf(call) + 1;
+    return { id: `${scenario}#${row.key}.${n}`, name: `${name} (${label}, ${n})` };
+}
+/** Numbered by start among the scenario's calls that name no row. */
+function byStart(call, { scenario, name, group, rows }) {
+    const n = inStartOrder(group.filter((other) => !rows.get(other))).indexOf(call) + 1;
+    return { id: `${scenario}#${n}`, name: `${name} (call ${n})` };
+}
+function inStartOrder(calls) {
+    return [...calls].sort((a, b) => (a.start_time ?? '').localeCompare(b.start_time ?? '') || a.id.localeCompare(b.id));
 }
 /** inferred: the execution's answer has no times of its own; its calls' first start and last update stand in. */
 function callTimes(calls, final) {

@@ -85,7 +85,19 @@ export const callSchema = z.looseObject({
   audio_url: z.string().nullable(),
   eval_outputs: z.record(z.string(), evalOutputSchema),
   ended_reason: z.string().nullable(),
-  test_execution_id: uuid
+  test_execution_id: uuid,
+  // get_scenario_columns: the call's dataset row by column name; `{}` for a call without a row
+  scenario_columns: z.record(
+    z.string(),
+    z.strictObject({
+      value: z.unknown(),
+      visible: z.boolean(),
+      dataset_column_id: z.string(),
+      dataset_id: z.string(),
+      column_name: z.string(),
+      data_type: z.string()
+    })
+  )
 })
 
 /** The detail view's answer: the pagination envelope with the execution's own fields beside it. */
@@ -201,7 +213,8 @@ export const completedExecutionPage = {
         }
       },
       ended_reason: 'customer-ended-call',
-      test_execution_id: '0e0e0e0e-1111-4222-8333-444455556666'
+      test_execution_id: '0e0e0e0e-1111-4222-8333-444455556666',
+      scenario_columns: {}
     },
     {
       id: '8d1f7b63-3c2e-4d6a-8b9f-4a5b6c7d8e91',
@@ -226,7 +239,8 @@ export const completedExecutionPage = {
         }
       },
       ended_reason: 'assistant-ended-call',
-      test_execution_id: '0e0e0e0e-1111-4222-8333-444455556666'
+      test_execution_id: '0e0e0e0e-1111-4222-8333-444455556666',
+      scenario_columns: {}
     },
     {
       id: '9e2a8c74-4d3f-4e7b-9c0a-5b6c7d8e9fa2',
@@ -252,7 +266,8 @@ export const completedExecutionPage = {
         }
       },
       ended_reason: 'customer-ended-call',
-      test_execution_id: '0e0e0e0e-1111-4222-8333-444455556666'
+      test_execution_id: '0e0e0e0e-1111-4222-8333-444455556666',
+      scenario_columns: {}
     }
   ],
   total_pages: 1,

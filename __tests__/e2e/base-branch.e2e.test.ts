@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readDigest } from '../../src/report/digest.js'
 import { OctomindSimulator, octomindInputs, scriptedRun } from '../simulators/octomind.js'
+import { pullRequest, pushToMain } from '../simulators/events.js'
 import { runAction, type ActionResult } from '../simulators/runner.js'
 import { worldPerTest } from '../simulators/world.js'
 
@@ -61,13 +62,7 @@ async function octomindRun(
       ...inputs
     }
   }
-  if (event.kind === 'push')
-    return runAction({
-      ...common,
-      eventName: 'push',
-      event: { after: event.sha, ref: 'refs/heads/main' },
-      env: { GITHUB_SHA: event.sha, GITHUB_REF: 'refs/heads/main' }
-    })
+  if (event.kind === 'push') return runAction({ ...common, ...pushToMain(event.sha) })
   if (event.kind === 'queue')
     return runAction({
       ...common,
@@ -85,14 +80,9 @@ async function octomindRun(
       },
       env: { GITHUB_SHA: event.sha, GITHUB_REF: QUEUE_REF }
     })
-  const base = event.base === undefined ? {} : { base: { ref: event.base } }
   return runAction({
     ...common,
-    eventName: 'pull_request',
-    event: {
-      pull_request: { number: PR, head: { sha: event.sha, ref: 'feature/cart' }, ...base }
-    },
-    env: { GITHUB_SHA: 'f'.repeat(40), GITHUB_REF: `refs/pull/${PR}/merge` }
+    ...pullRequest({ number: PR, head: event.sha, branch: 'feature/cart', base: event.base })
   })
 }
 

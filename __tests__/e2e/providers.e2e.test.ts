@@ -334,18 +334,20 @@ describe('Future AGI specifics', () => {
     expect(result.summary).toContain('The call failed: pipeline-error')
   })
 
-  it('names calls by scenario and number, and shows failed evals, transcript and recording', async () => {
+  it('names calls by scenario and dataset row, and shows failed evals, transcript and recording', async () => {
     const sim = await start(futureAgiSim('fail'))
     const result = await run(inputs(sim.url))
 
-    expect(result.summary).toContain('Refund request \\(call 1\\)')
-    expect(result.summary).toContain('Refund request \\(call 2\\)')
+    expect(result.summary).toContain('Refund request \\(Situation 1 of Refund request\\)')
+    expect(result.summary).toContain('Refund request \\(Situation 2 of Refund request\\)')
     expect(result.summary).toContain('✗ Task completion: Failed · Agent never offered the refund')
     expect(result.summary).toContain('· Tone: 8')
     expect(result.summary).toContain('user: I want my money back!')
     expect(result.summary).toContain('[recording](https://recordings.futureagi.example/call-3.wav)')
     expect(result.summary).toContain('| Test | Duration | Score | Links |')
-    expect(result.summary).toContain('| ✅ Refund request \\(call 1\\) | 42s | 9 |')
+    expect(result.summary).toContain(
+      '| ✅ Refund request \\(Situation 1 of Refund request\\) | 42s | 9 |'
+    )
     expect(result.summary).toContain('❌ **Angry customer** · failed · 42s · score 3')
   })
 

@@ -47,6 +47,11 @@ export interface FutureAgiScenario {
   }
   /** How the call at each index ends, where it differs from `outcome` (a dataset row of its own). */
   callOutcomes?: (FutureAgiScenario['outcome'] | undefined)[]
+  /**
+   * A scenario of several calls is a dataset, one call per row: each row's `situation` value
+   * (default "Situation <n> of <name>"). A call carries its row's values as `scenario_columns`.
+   */
+  rows?: string[]
 }
 
 export interface FutureAgiStep {
@@ -65,6 +70,8 @@ export interface FutureAgiOptions {
    * how many calls each placed (default: the contract fixture's).
    */
   history?: (number | { duration: number; calls: number })[]
+  /** The first execution starts its dataset rows in reverse, then every other one does. */
+  firstRowsReversed?: boolean
   /** What the run test runs: a prompt (history durations are an execution's length) or an agent. */
   sourceType?: 'prompt' | 'agent_definition'
 }
@@ -75,9 +82,17 @@ interface StoredExecution {
   scenarios: FutureAgiScenario[]
   /** Call ids, new for every execution as the server's are. */
   callIds: string[]
+  /**
+   * A dataset scenario's calls start at once, in no fixed order [server]: every other execution
+   * starts its rows in reverse, so an order one run had is never the next one's.
+   */
+  rowsReversed: boolean
   reads: number
   cancelled: boolean
 }
+
+const DATASET_ID = 'da7a5e70-0000-4000-8000-000000000001'
+const SITUATION_COLUMN = 'da7a5e70-0000-4000-8000-00000000c001'
 
 const EVAL_CONFIG_PREFIX = '5d2c1b0a-0000-4000-8000-'
 
@@ -180,6 +195,7 @@ export class FutureAgiSimulator extends SimServer {
       body,
       scenarios,
       callIds: Array.from({ length: callCount }, () => randomUUID()),
+      rowsReversed: (this.executions.size % 2 === 1) !== (this.options.firstRowsReversed ?? false),
       reads: 0,
       cancelled: false
     })
@@ -239,17 +255,20 @@ export class FutureAgiSimulator extends SimServer {
 
   private calls(execution: StoredExecution, step: FutureAgiStep): Record<string, unknown>[] {
     let n = 0
-    return execution.scenarios.flatMap((scenario) =>
-      Array.from({ length: scenario.calls }, (_, c) => {
+    return execution.scenarios.flatMap((scenario) => {
+      const first = n
+      return Array.from({ length: scenario.calls }, (_, c) => {
         const index = n++
+        const started = first + (execution.rowsReversed ? scenario.calls - 1 - c : c)
         const base = {
           id: execution.callIds[index],
           status: step.calls === 'pending' ? 'pending' : 'ongoing',
           duration: null,
-          start_time: `2026-08-01T09:00:${String(index % 60).padStart(2, '0')}Z`,
+          start_time: `2026-08-01T09:00:${String(started % 60).padStart(2, '0')}Z`,
           timestamp: `2026-08-01T09:0${1 + (index % 8)}:00Z`,
           scenario: scenario.name,
           scenario_id: scenario.id,
+          scenario_columns: scenarioColumns(scenario, c),
           overall_score: null,
           csat_score: null,
           audio_url: null,
@@ -260,7 +279,7 @@ export class FutureAgiSimulator extends SimServer {
         }
         return step.calls === 'final' ? { ...base, ...finalCall(scenario, c) } : base
       })
-    )
+    })
   }
 
   /** Like the server, cancel does not look at the state: a finished execution is overwritten too. */
@@ -275,6 +294,22 @@ export class FutureAgiSimulator extends SimServer {
         message: 'Test execution cancellation initiated',
         test_execution_id: execution.id
       }
+    }
+  }
+}
+
+/** A call's dataset row [server: get_scenario_columns]: `{}` for a scenario of one call. */
+function scenarioColumns(scenario: FutureAgiScenario, row: number): Record<string, unknown> {
+  if (scenario.calls < 2) return {}
+  const value = scenario.rows?.[row] ?? `Situation ${row + 1} of ${scenario.name}`
+  return {
+    situation: {
+      value,
+      visible: true,
+      dataset_column_id: SITUATION_COLUMN,
+      dataset_id: DATASET_ID,
+      column_name: 'situation',
+      data_type: 'text'
     }
   }
 }

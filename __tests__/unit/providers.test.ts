@@ -253,6 +253,76 @@ describe('Future AGI mapping (server contract)', () => {
     expect(score(0, 6)).toEqual({ score: 6 })
   })
 
+  /** A call of the dataset scenario "Rows", with its row's columns. */
+  const rowCall = (id: string, start: string, columns: Record<string, unknown>) => ({
+    id,
+    status: 'completed',
+    scenario: 'Rows',
+    scenario_id: A,
+    start_time: start,
+    scenario_columns: columns
+  })
+
+  it("tells a dataset scenario's calls apart by row, whatever order they started in", () => {
+    const column = (value: unknown) => ({
+      value,
+      visible: true,
+      dataset_column_id: 'c',
+      dataset_id: 'd',
+      column_name: 'situation',
+      data_type: 'text'
+    })
+    const late = { situation: column('Caller   is\nlate'), persona: column({ b: 1, a: 2 }) }
+    const lost = { situation: column('Caller lost the card') }
+    const run1 = callIdentities([
+      rowCall('x', '2026-01-01T00:00:01Z', late),
+      rowCall('y', '2026-01-01T00:00:02Z', lost)
+    ])
+    // the next run starts them the other way round, and lists the columns in another order
+    const run2 = callIdentities([
+      rowCall('v', '2026-01-01T00:00:01Z', lost),
+      rowCall('w', '2026-01-01T00:00:02Z', {
+        persona: column({ a: 2, b: 1 }),
+        situation: column('Caller   is\nlate')
+      })
+    ])
+    expect(run1[0]).toEqual(run2[1])
+    expect(run1[1]).toEqual(run2[0])
+    expect(run1.map((identity) => identity.name)).toEqual([
+      'Rows (Caller is late)',
+      'Rows (Caller lost the card)'
+    ])
+    expect(run1[0]?.id).toMatch(new RegExp(`^${A}#[\\w-]{12}$`))
+    expect(run1[0]?.rerunKey).toBe(A)
+    // an edited row is another test
+    const edited = callIdentities([
+      rowCall('x', '2026-01-01T00:00:01Z', { situation: column('Caller is very late') }),
+      rowCall('y', '2026-01-01T00:00:02Z', lost)
+    ])
+    expect(edited[0]?.id).not.toBe(run1[0]?.id)
+    expect(edited[1]?.id).toBe(run1[1]?.id)
+  })
+
+  it('numbers twin rows among themselves, and names rows whose labels clash by their key', () => {
+    const situation = (value: unknown) => ({ situation: { value } })
+    const long = 'x'.repeat(60)
+    const names = callIdentities([
+      rowCall('a', '1', situation('same')),
+      rowCall('b', '2', situation('same')),
+      rowCall('c', '3', situation(`${long}1`)),
+      rowCall('d', '4', situation(`${long}2`)),
+      rowCall('e', '5', situation(42)),
+      rowCall('f', '6', {})
+    ]).map((identity) => identity.name)
+    expect(names.slice(0, 2)).toEqual(['Rows (same, 1)', 'Rows (same, 2)'])
+    // two rows that read alike once shortened: each by the start of its key instead
+    expect(names[2]).toMatch(/^Rows \(row [\w-]{6}\)$/)
+    expect(names[3]).toMatch(/^Rows \(row [\w-]{6}\)$/)
+    expect(names[2]).not.toBe(names[3])
+    expect(names[4]).toMatch(/^Rows \(row [\w-]{6}\)$/) // no text to show
+    expect(names[5]).toBe('Rows (call 1)') // no row named: numbered by start
+  })
+
   it('numbers the calls of one scenario by start time, the same on every run', () => {
     const call = (id: string, start: string) => ({
       id,

@@ -72,7 +72,9 @@ const callSchema = z
     csat_score: z.number().nullish(),
     eval_outputs: z.record(z.string(), z.unknown()).nullish(),
     audio_url: z.string().nullish(),
-    ended_reason: z.string().nullish()
+    ended_reason: z.string().nullish(),
+    // the call's dataset row, by column name [server: get_scenario_columns]; see ./rows.ts
+    scenario_columns: z.record(z.string(), z.unknown()).nullish().catch(undefined)
   })
   .loose()
 

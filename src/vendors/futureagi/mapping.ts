@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { type Link, type TestResult } from '../../report/model.js'
 import { mapStatus } from '../provider.js'
 import { CALL_STATUS, Call } from './api.js'
+import { rowOf, type Row } from './rows.js'
 import { callScore, type CallScore } from './score.js'
 
 /**
@@ -115,28 +116,59 @@ function failureText(call: Call, evals: EvalVerdict[], scored: CallScore): strin
 
 /**
  * A call is a test. Its identity is its scenario, the same on every run (a call id is new each
- * time); a scenario with several calls (a dataset scenario, one call per row) numbers them in the
- * order they started (inferred: the answer names no row).
+ * time). A scenario with several calls (a dataset scenario, one call per row) tells them apart by
+ * row (see ./rows.ts); calls whose answer names no row are numbered in the order they started,
+ * which is all there is to go by (inferred: their order may differ from run to run).
  */
-export function callIdentities(
-  calls: readonly Call[]
-): { id: string; rerunKey?: string; name: string }[] {
+export function callIdentities(calls: readonly Call[]): CallIdentity[] {
   const key = (call: Call): string => call.scenario_id || call.scenario || call.id
   const byScenario = new Map<string, Call[]>()
   for (const call of calls) byScenario.set(key(call), [...(byScenario.get(key(call)) ?? []), call])
-  for (const group of byScenario.values())
-    group.sort(
-      (a, b) => (a.start_time ?? '').localeCompare(b.start_time ?? '') || a.id.localeCompare(b.id)
-    )
+  const rows = new Map(calls.map((call) => [call, rowOf(call)]))
   return calls.map((call) => {
     const group = byScenario.get(key(call)) ?? [call]
     const name = call.scenario || `call ${call.id}`
     if (group.length < 2) return { id: key(call), name }
-    const index = group.indexOf(call) + 1
-    // A numbered call is re-run by its scenario: `scenario_ids` takes the scenario's UUID.
+    // A call of a scenario with several is re-run by its scenario: `scenario_ids` takes its UUID.
     const rerunKey = call.scenario_id ? { rerunKey: call.scenario_id } : {}
-    return { id: `${key(call)}#${index}`, ...rerunKey, name: `${name} (call ${index})` }
+    const within = { scenario: key(call), name, group, rows }
+    return { ...(rows.get(call) ? byRow(call, within) : byStart(call, within)), ...rerunKey }
   })
+}
+
+type CallIdentity = { id: string; rerunKey?: string; name: string }
+
+interface Scenario {
+  scenario: string
+  name: string
+  group: readonly Call[]
+  rows: ReadonlyMap<Call, Row | undefined>
+}
+
+/** Named by its row; twins (rows of the same values) numbered among themselves. */
+function byRow(call: Call, { scenario, name, group, rows }: Scenario): CallIdentity {
+  const row = rows.get(call) as Row
+  const twins = inStartOrder(group.filter((other) => rows.get(other)?.key === row.key))
+  const labelTaken = group.some((other) => {
+    const otherRow = rows.get(other)
+    return otherRow !== undefined && otherRow.key !== row.key && otherRow.label === row.label
+  })
+  const label = row.label && !labelTaken ? row.label : `row ${row.key.slice(0, 6)}`
+  if (twins.length < 2) return { id: `${scenario}#${row.key}`, name: `${name} (${label})` }
+  const n = twins.indexOf(call) + 1
+  return { id: `${scenario}#${row.key}.${n}`, name: `${name} (${label}, ${n})` }
+}
+
+/** Numbered by start among the scenario's calls that name no row. */
+function byStart(call: Call, { scenario, name, group, rows }: Scenario): CallIdentity {
+  const n = inStartOrder(group.filter((other) => !rows.get(other))).indexOf(call) + 1
+  return { id: `${scenario}#${n}`, name: `${name} (call ${n})` }
+}
+
+function inStartOrder(calls: readonly Call[]): Call[] {
+  return [...calls].sort(
+    (a, b) => (a.start_time ?? '').localeCompare(b.start_time ?? '') || a.id.localeCompare(b.id)
+  )
 }
 
 /** inferred: the execution's answer has no times of its own; its calls' first start and last update stand in. */
