@@ -33750,15 +33750,18 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 
 
 
-const VERDICT_LINE = /^<!-- testgate-verdict:([a-z-]+):(fails|passes):([A-Za-z0-9._%-]*) -->$/;
+// An older testgate's line names no commit, and it reads this one's by the headline (no match).
+const VERDICT_LINE = /^<!-- testgate-verdict:([a-z-]+):(fails|passes):([A-Za-z0-9._%-]*)(?::([0-9a-f]{7,40}))? -->$/;
+const COMMIT = /^[0-9a-f]{7,40}$/;
 const PENDING = new Set(['queued', 'running', 'started']);
 /**
  * The hidden line a leg's section carries under its record: its state, whether its step fails,
- * and its label (percent-encoded, so it holds neither a space nor ">").
+ * its label (percent-encoded, so it holds neither a space nor ">"), and the commit it tested.
  */
-function verdictLine(state, fails, label) {
+function verdictLine(state, fails, label, commit) {
     const safeState = state.replace(/[^a-z-]/g, '');
-    return `<!-- testgate-verdict:${safeState}:${fails ? 'fails' : 'passes'}:${encode(label)} -->`;
+    const tested = commit && COMMIT.test(commit.toLowerCase()) ? `:${commit.toLowerCase()}` : '';
+    return `<!-- testgate-verdict:${safeState}:${fails ? 'fails' : 'passes'}:${encode(label)}${tested} -->`;
 }
 function encode(text) {
     return encodeURIComponent(text).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -33768,8 +33771,10 @@ function legVerdict(sectionText) {
     const lines = sectionText.split('\n');
     for (const line of lines) {
         const found = VERDICT_LINE.exec(line);
-        if (found)
-            return fromLine(found[1] ?? '', found[2] === 'fails', found[3] ?? '');
+        if (found) {
+            const verdict = fromLine(found[1] ?? '', found[2] === 'fails', found[3] ?? '');
+            return found[4] ? { ...verdict, commit: found[4] } : verdict;
+        }
         if (!line.startsWith('<!-- '))
             break;
     }
@@ -33823,35 +33828,57 @@ function unescapeMarkdown(text) {
 }
 const MAX_LABEL = 60;
 const NAMED = 3;
-/** The heading line of a group's comment holding these sections. */
-function groupHeading(group, sections) {
+/**
+ * The heading line of a group's comment holding these sections, as the leg that tested `commit`
+ * writes it: a section of another commit's run (a leg that has not run on this commit, or whose
+ * job stopped before it) is not counted as this commit's, whatever it says.
+ */
+function groupHeading(group, sections, commit) {
     const plain = `## testgate · ${escapeMarkdown(group)}`;
     if (sections.length === 0)
         return plain;
     const legs = sections.map((section) => legVerdict(section.text));
-    const named = headingOf(group, legs, true);
+    const mine = (leg) => !commit || !leg.commit || sameCommit(leg.commit, commit);
+    const split = { legs: legs.filter(mine), elsewhere: legs.filter((leg) => !mine(leg)) };
+    const named = headingOf(group, split, true);
     // Labels that escape long (a name of "&"s) give up their names rather than the legs' room.
-    return named.length <= plain.length + HEADING_ROOM ? named : headingOf(group, legs, false);
+    return named.length <= plain.length + HEADING_ROOM ? named : headingOf(group, split, false);
 }
-function headingOf(group, legs, withNames) {
+/** A full SHA and a short one of it are the same commit. */
+function sameCommit(a, b) {
+    const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+    return x.startsWith(y) || y.startsWith(x);
+}
+function headingOf(group, { legs, elsewhere }, withNames) {
     const of = (outcome) => legs.filter((leg) => leg.outcome === outcome);
     const [failed, pending, other] = [of('failed'), of('pending'), of('other')];
     const passed = of('passed').length;
-    const total = countOf(legs.length, 'leg');
+    const all = legs.length + elsewhere.length;
+    const total = countOf(all, 'leg');
     const list = (some) => (withNames ? ` — ${names(some)}` : '');
     const parts = [
         failed.length > 0
             ? `${failed.length} of ${total} failed${list(failed)}`
-            : passed === legs.length
-                ? `${legs.length === 1 ? 'its' : 'all'} ${total} passed`
+            : passed === all
+                ? `${all === 1 ? 'its' : 'all'} ${total} passed`
                 : `${passed} of ${total} passed`
     ];
     if (other.length > 0)
         parts.push(`${other.length} did not pass${list(other)}`);
     if (pending.length > 0)
         parts.push(`${pending.length} without a verdict yet${list(pending)}`);
-    const icon = failed.length > 0 ? '❌' : other.length > 0 ? '⚠️' : pending.length > 0 ? '⏳' : '✅';
+    if (elsewhere.length > 0)
+        parts.push(`${elsewhere.length} not run on this commit${list(elsewhere)}`);
+    const icon = iconOf(failed.length, other.length + elsewhere.length, pending.length);
     return `## ${icon} ${escapeMarkdown(group)}: ${parts.join('; ')}`;
+}
+/** Failed legs make it red; legs that did not pass, or have no run on this commit, a warning. */
+function iconOf(failed, notPassed, pending) {
+    if (failed > 0)
+        return '❌';
+    if (notPassed > 0)
+        return '⚠️';
+    return pending > 0 ? '⏳' : '✅';
 }
 /** Up to NAMED labels, and how many more. */
 function names(legs) {
@@ -33979,21 +34006,21 @@ const FOOTER = "<sub>testgate · one section per leg, each updated by that leg's
  * sections sorted by key (by code unit, not locale: every leg sorts them alike, so the order never
  * flaps), footer.
  */
-function renderGroupComment(group, sections) {
+function renderGroupComment(group, sections, commit) {
     const sorted = [...sections].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const parts = [
         groupMarker(group),
-        groupHeading(group, sorted),
+        groupHeading(group, sorted, commit),
         ...sorted.map((section) => section.text),
         FOOTER
     ];
     return `${parts.join(group_comment_SEPARATOR)}\n`;
 }
 /** The heading a comment has, and the one its sections give: a stale one is written again. */
-function headingIsCurrent(group, body) {
+function headingIsCurrent(group, body, commit) {
     const lines = body.replace(/\r\n?/g, '\n').split('\n');
     const heading = lines.find((line) => line.startsWith('## '));
-    return heading === groupHeading(group, parseGroupComment(body));
+    return heading === groupHeading(group, parseGroupComment(body), commit);
 }
 // A leg never takes more than a 1/MIN_SHARES share, even when it sees fewer legs: the legs that
 // have not written yet still find room.
@@ -34066,14 +34093,15 @@ function renderSection(report, context, options) {
 /** What the group's heading reads of this leg: its state, whether its step fails, its name. */
 function legVerdictLine(report, context) {
     const label = context.leg ? `${context.vendor} (${context.leg})` : context.vendor;
+    const { sha } = context;
     if (context.notStarted !== undefined)
-        return verdictLine('not-started', true, label);
+        return verdictLine('not-started', true, label, sha);
     if (context.startedOnly)
-        return verdictLine('started', false, label);
+        return verdictLine('started', false, label, sha);
     const { policy } = context;
     const state = policy ? stepStatus(report, policy) : report.status;
     const fails = policy ? policy.fails : failsOnStatus(report.status, inputs/* FAIL_CLASSES */.Qi);
-    return verdictLine(state, fails, label);
+    return verdictLine(state, fails, label, sha);
 }
 /**
  * A leg's section as the writer needs it: its text under whatever key and budget the comment
@@ -34128,10 +34156,10 @@ async function writeGroupSection(client, target, leg, log) {
                 return result(createdId, 'its comments could no longer be listed to check it');
             log("GitHub does not give this token's own name over REST (an app's token): testgate writes a new combined comment with this leg's section rather than risk editing one it did not write.");
             const alone = { key: leg.key, text: leg.render(planSection(group, []).max, leg.key) };
-            const created = await github.create(renderGroupComment(group, [alone]));
+            const created = await github.create(renderGroupComment(group, [alone], target.commit));
             return { action: 'created', id: created.id, url: created.url };
         }
-        if (seen.keeper && isCurrent(seen, leg, group))
+        if (seen.keeper && isCurrent(seen, leg, target))
             return result(seen.keeper.id);
         if (writes === MAX_WRITES)
             break;
@@ -34150,7 +34178,7 @@ async function writeGroupSection(client, target, leg, log) {
             seen = { keeper: fresh.keeper, copies: seen.copies };
         }
         const readAt = Date.now();
-        const body = mergedBody(seen, leg, group);
+        const body = mergedBody(seen, leg, target);
         if (seen.keeper) {
             const updated = await github.update(seen.keeper.id, body);
             if (!updated) {
@@ -34193,11 +34221,11 @@ function othersThan(bodies, place) {
  * The group has one comment, this leg's section in it is what the leg would write now, and its
  * heading is the verdict of the sections it holds.
  */
-function isCurrent(seen, leg, group) {
+function isCurrent(seen, leg, { group, commit }) {
     if (!seen.keeper || seen.copies.length > 0)
         return false;
     const body = seen.keeper.body;
-    if (!headingIsCurrent(group, body))
+    if (!headingIsCurrent(group, body, commit))
         return false;
     const place = placement(body, leg);
     if (place.dropped.some((key) => sectionOf(body, key) !== undefined))
@@ -34206,14 +34234,11 @@ function isCurrent(seen, leg, group) {
     return sectionOf(body, place.key) === own;
 }
 /** The comment with this leg's section merged in, and the copies' sections moved over. */
-function mergedBody(seen, leg, group) {
+function mergedBody(seen, leg, { group, commit }) {
     const bodies = [seen.keeper, ...seen.copies].flatMap((comment) => (comment ? [comment.body] : []));
     const place = placement(bodies[0] ?? '', leg);
     const plan = planSection(group, othersThan(bodies, place));
-    const body = renderGroupComment(group, [
-        ...plan.others,
-        { key: place.key, text: leg.render(plan.max, place.key) }
-    ]);
+    const body = renderGroupComment(group, [...plan.others, { key: place.key, text: leg.render(plan.max, place.key) }], commit);
     if (body.length > GITHUB_MAX_COMMENT) {
         throw new Error(`the combined comment of group "${group}" would take ${body.length} characters, more than GitHub's ${GITHUB_MAX_COMMENT}, even with the other legs' sections shortened`);
     }
@@ -34393,7 +34418,13 @@ function skipped(reason) {
 async function writeGroupComment(input, github, pr, recordLine) {
     const { settings, context, report } = input;
     const group = settings.commentGroup ?? '';
-    const target = { owner: context.owner, repo: context.repo, issueNumber: pr, group };
+    const target = {
+        owner: context.owner,
+        repo: context.repo,
+        issueNumber: pr,
+        group,
+        commit: context.sha
+    };
     const render = groupSectionOf(report, withEarlierLinks(input), recordLine);
     const leg = {
         ...sectionPlaces(input),

@@ -97,24 +97,32 @@ afterEach(async () => {
   ])
 })
 
-function run(inputs: Record<string, string>): Promise<ActionResult> {
+/** A leg's run on the PR's head commit, or on `head` (a later push to the PR). */
+function run(inputs: Record<string, string>, head?: string): Promise<ActionResult> {
+  const pr = pullRequestEvent.pull_request
+  const event = head
+    ? { ...pullRequestEvent, pull_request: { ...pr, head: { ...pr.head, sha: head } } }
+    : pullRequestEvent
   return runAction({
     eventName: 'pull_request',
-    event: pullRequestEvent,
+    event,
     githubApiUrl: github.url,
     inputs: { 'timeout-minutes': '1', 'comment-group': GROUP, ...inputs }
   })
 }
 
-function octomindLeg(browser: Browser): Promise<ActionResult> {
-  return run({
-    ...octomindInputs(octomind[browser], {
-      apiKey: API_KEY,
-      targetId: TARGET,
-      githubToken: GITHUB_TOKEN
-    }),
-    browser
-  })
+function octomindLeg(browser: Browser, head?: string): Promise<ActionResult> {
+  return run(
+    {
+      ...octomindInputs(octomind[browser], {
+        apiKey: API_KEY,
+        targetId: TARGET,
+        githubToken: GITHUB_TOKEN
+      }),
+      browser
+    },
+    head
+  )
 }
 
 function testiflyLeg(): Promise<ActionResult> {
@@ -132,7 +140,7 @@ function testiflyLeg(): Promise<ActionResult> {
 
 /** All four legs at once. */
 function allLegs(): Promise<ActionResult[]> {
-  return Promise.all([...BROWSERS.map(octomindLeg), testiflyLeg()])
+  return Promise.all([...BROWSERS.map((browser) => octomindLeg(browser)), testiflyLeg()])
 }
 
 const groupComments = () =>
@@ -265,6 +273,24 @@ describe('comment-group: one combined comment for the legs of a matrix', () => {
     expect(firefoxSection).toContain('all 3 tests passed')
     expect(sections[0]?.text).toContain('### ✅ Octomind (CHROMIUM): all 3 tests passed')
     expect(comment?.body.split('\n')[2]).toBe('## ✅ e2e · browsers: all 2 legs passed')
+  }, 60_000)
+
+  it("does not count a leg whose section is another commit's run as passed on this one", async () => {
+    await Promise.all([octomindLeg('CHROMIUM'), octomindLeg('FIREFOX')])
+    const [first] = groupComments()
+    expect(first?.body.split('\n')[2]).toBe('## ✅ e2e · browsers: all 2 legs passed')
+
+    // the next push: FIREFOX's job stops before testgate (a build step failed), CHROMIUM passes
+    const next = await octomindLeg('CHROMIUM', 'c0ffee'.repeat(6) + 'c0ff')
+    expect(next.exitCode).toBe(0)
+    const [comment] = groupComments()
+    expect(comment?.body.split('\n')[2]).toBe(
+      '## ⚠️ e2e · browsers: 1 of 2 legs passed; 1 not run on this commit — Octomind \\(FIREFOX\\)'
+    )
+    // FIREFOX's section is kept as it was, with the commit it tested
+    expect(parseGroupComment(comment?.body ?? '')[1]?.text).toContain(
+      `:${pullRequestEvent.pull_request.head.sha} -->`
+    )
   }, 60_000)
 
   it('keeps the oldest of two copies, moving the newer one’s sections into it', async () => {

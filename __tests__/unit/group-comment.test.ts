@@ -205,6 +205,39 @@ describe("the group's overall verdict", () => {
     )
   })
 
+  it("counts only the legs of the writer's commit: a section of another commit's run is not this one's", () => {
+    const [NOW, BEFORE] = ['a'.repeat(40), 'b'.repeat(40)]
+    const on = (sha: string, variant: string, tests: TestResult[]) => {
+      const key = keyOf({ variant })
+      const context = { vendor: 'Octomind', leg: variant, sha }
+      const max = planSection('e2e', []).max
+      return { key, text: renderSection(report(tests), context, { key, max }) }
+    }
+    const chromium = on(NOW, 'CHROMIUM', pass)
+    // FIREFOX passed on the commit before; its job stopped before testgate on this one
+    const firefox = on(BEFORE, 'FIREFOX', pass)
+    expect(firefox.text.split('\n')[1]).toBe(
+      `<!-- testgate-verdict:passed:passes:Octomind%20%28FIREFOX%29:${BEFORE} -->`
+    )
+    const heading =
+      '## ⚠️ e2e: 1 of 2 legs passed; 1 not run on this commit — Octomind \\(FIREFOX\\)'
+    expect(groupHeading('e2e', [chromium, firefox], NOW)).toBe(heading)
+    const body = renderGroupComment('e2e', [chromium, firefox], NOW)
+    expect(body.split('\n')[2]).toBe(heading)
+    expect(headingIsCurrent('e2e', body, NOW)).toBe(true)
+    // FIREFOX's leg writing on the commit before sees CHROMIUM as the other commit's
+    expect(headingIsCurrent('e2e', body, BEFORE)).toBe(false)
+    // a failure elsewhere still shows, named, and keeps the heading red
+    expect(groupHeading('e2e', [chromium, firefox, on(NOW, 'EDGE', fail)], NOW.slice(0, 7))).toBe(
+      '## ❌ e2e: 1 of 3 legs failed — Octomind \\(EDGE\\); 1 not run on this commit — Octomind \\(FIREFOX\\)'
+    )
+    // one commit, or a writer that names none: as before
+    expect(groupHeading('e2e', [chromium, on(NOW, 'FIREFOX', pass)], NOW)).toBe(
+      '## ✅ e2e: all 2 legs passed'
+    )
+    expect(groupHeading('e2e', [chromium, firefox])).toBe('## ✅ e2e: all 2 legs passed')
+  })
+
   it('reads a section an older testgate wrote by its headline', () => {
     const key = keyOf({ variant: 'WEBKIT' })
     const headline = '## ❌ Octomind (WEBKIT): 1 of 3 tests failed'

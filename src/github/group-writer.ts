@@ -48,6 +48,8 @@ export interface GroupTarget {
   repo: string
   issueNumber: number
   group: string
+  /** The commit the writing leg tested: the heading counts the legs of this commit's runs. */
+  commit?: string
 }
 
 export interface LegSection {
@@ -128,10 +130,10 @@ export async function writeGroupSection(
         "GitHub does not give this token's own name over REST (an app's token): testgate writes a new combined comment with this leg's section rather than risk editing one it did not write."
       )
       const alone = { key: leg.key, text: leg.render(planSection(group, []).max, leg.key) }
-      const created = await github.create(renderGroupComment(group, [alone]))
+      const created = await github.create(renderGroupComment(group, [alone], target.commit))
       return { action: 'created', id: created.id, url: created.url }
     }
-    if (seen.keeper && isCurrent(seen, leg, group)) return result(seen.keeper.id)
+    if (seen.keeper && isCurrent(seen, leg, target)) return result(seen.keeper.id)
     if (writes === MAX_WRITES) break
     if (seen.copies.length > 0)
       log(
@@ -150,7 +152,7 @@ export async function writeGroupSection(
       seen = { keeper: fresh.keeper, copies: seen.copies }
     }
     const readAt = Date.now()
-    const body = mergedBody(seen, leg, group)
+    const body = mergedBody(seen, leg, target)
     if (seen.keeper) {
       const updated = await github.update(seen.keeper.id, body)
       if (!updated) {
@@ -193,10 +195,10 @@ function othersThan(bodies: readonly string[], place: { key: string; dropped: st
  * The group has one comment, this leg's section in it is what the leg would write now, and its
  * heading is the verdict of the sections it holds.
  */
-function isCurrent(seen: Look, leg: LegSection, group: string): boolean {
+function isCurrent(seen: Look, leg: LegSection, { group, commit }: GroupTarget): boolean {
   if (!seen.keeper || seen.copies.length > 0) return false
   const body = seen.keeper.body
-  if (!headingIsCurrent(group, body)) return false
+  if (!headingIsCurrent(group, body, commit)) return false
   const place = placement(body, leg)
   if (place.dropped.some((key) => sectionOf(body, key) !== undefined)) return false
   const own = leg.render(planSection(group, othersThan([body], place)).max, place.key)
@@ -204,14 +206,15 @@ function isCurrent(seen: Look, leg: LegSection, group: string): boolean {
 }
 
 /** The comment with this leg's section merged in, and the copies' sections moved over. */
-function mergedBody(seen: Look, leg: LegSection, group: string): string {
+function mergedBody(seen: Look, leg: LegSection, { group, commit }: GroupTarget): string {
   const bodies = [seen.keeper, ...seen.copies].flatMap((comment) => (comment ? [comment.body] : []))
   const place = placement(bodies[0] ?? '', leg)
   const plan = planSection(group, othersThan(bodies, place))
-  const body = renderGroupComment(group, [
-    ...plan.others,
-    { key: place.key, text: leg.render(plan.max, place.key) }
-  ])
+  const body = renderGroupComment(
+    group,
+    [...plan.others, { key: place.key, text: leg.render(plan.max, place.key) }],
+    commit
+  )
   if (body.length > GITHUB_MAX_COMMENT) {
     throw new Error(
       `the combined comment of group "${group}" would take ${body.length} characters, more than GitHub's ${GITHUB_MAX_COMMENT}, even with the other legs' sections shortened`

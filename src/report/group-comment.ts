@@ -140,11 +140,15 @@ const FOOTER = "<sub>testgate · one section per leg, each updated by that leg's
  * sections sorted by key (by code unit, not locale: every leg sorts them alike, so the order never
  * flaps), footer.
  */
-export function renderGroupComment(group: string, sections: readonly Section[]): string {
+export function renderGroupComment(
+  group: string,
+  sections: readonly Section[],
+  commit?: string
+): string {
   const sorted = [...sections].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const parts = [
     groupMarker(group),
-    groupHeading(group, sorted),
+    groupHeading(group, sorted, commit),
     ...sorted.map((section) => section.text),
     FOOTER
   ]
@@ -152,10 +156,10 @@ export function renderGroupComment(group: string, sections: readonly Section[]):
 }
 
 /** The heading a comment has, and the one its sections give: a stale one is written again. */
-export function headingIsCurrent(group: string, body: string): boolean {
+export function headingIsCurrent(group: string, body: string, commit?: string): boolean {
   const lines = body.replace(/\r\n?/g, '\n').split('\n')
   const heading = lines.find((line) => line.startsWith('## '))
-  return heading === groupHeading(group, parseGroupComment(body))
+  return heading === groupHeading(group, parseGroupComment(body), commit)
 }
 
 // A leg never takes more than a 1/MIN_SHARES share, even when it sees fewer legs: the legs that
@@ -258,12 +262,13 @@ export function renderSection(
 /** What the group's heading reads of this leg: its state, whether its step fails, its name. */
 function legVerdictLine(report: RunReport, context: RenderContext): string {
   const label = context.leg ? `${context.vendor} (${context.leg})` : context.vendor
-  if (context.notStarted !== undefined) return verdictLine('not-started', true, label)
-  if (context.startedOnly) return verdictLine('started', false, label)
+  const { sha } = context
+  if (context.notStarted !== undefined) return verdictLine('not-started', true, label, sha)
+  if (context.startedOnly) return verdictLine('started', false, label, sha)
   const { policy } = context
   const state: LegState = policy ? stepStatus(report, policy) : report.status
   const fails = policy ? policy.fails : failsOnStatus(report.status, FAIL_CLASSES)
-  return verdictLine(state, fails, label)
+  return verdictLine(state, fails, label, sha)
 }
 
 /**

@@ -15,21 +15,32 @@ export interface LegVerdict {
   outcome: 'failed' | 'passed' | 'pending' | 'other'
   /** The leg as its headline names it, as markdown (escaped). */
   label: string
+  /** The commit the leg's run tested, where its verdict line names it. */
+  commit?: string
 }
 
 /** The state a section records: a run status, or how far a run that has none got. */
 export type LegState = string
 
-const VERDICT_LINE = /^<!-- testgate-verdict:([a-z-]+):(fails|passes):([A-Za-z0-9._%-]*) -->$/
+// An older testgate's line names no commit, and it reads this one's by the headline (no match).
+const VERDICT_LINE =
+  /^<!-- testgate-verdict:([a-z-]+):(fails|passes):([A-Za-z0-9._%-]*)(?::([0-9a-f]{7,40}))? -->$/
+const COMMIT = /^[0-9a-f]{7,40}$/
 const PENDING: ReadonlySet<string> = new Set(['queued', 'running', 'started'])
 
 /**
  * The hidden line a leg's section carries under its record: its state, whether its step fails,
- * and its label (percent-encoded, so it holds neither a space nor ">").
+ * its label (percent-encoded, so it holds neither a space nor ">"), and the commit it tested.
  */
-export function verdictLine(state: LegState, fails: boolean, label: string): string {
+export function verdictLine(
+  state: LegState,
+  fails: boolean,
+  label: string,
+  commit?: string
+): string {
   const safeState = state.replace(/[^a-z-]/g, '')
-  return `<!-- testgate-verdict:${safeState}:${fails ? 'fails' : 'passes'}:${encode(label)} -->`
+  const tested = commit && COMMIT.test(commit.toLowerCase()) ? `:${commit.toLowerCase()}` : ''
+  return `<!-- testgate-verdict:${safeState}:${fails ? 'fails' : 'passes'}:${encode(label)}${tested} -->`
 }
 
 function encode(text: string): string {
@@ -44,7 +55,10 @@ export function legVerdict(sectionText: string): LegVerdict {
   const lines = sectionText.split('\n')
   for (const line of lines) {
     const found = VERDICT_LINE.exec(line)
-    if (found) return fromLine(found[1] ?? '', found[2] === 'fails', found[3] ?? '')
+    if (found) {
+      const verdict = fromLine(found[1] ?? '', found[2] === 'fails', found[3] ?? '')
+      return found[4] ? { ...verdict, commit: found[4] } : verdict
+    }
     if (!line.startsWith('<!-- ')) break
   }
   return fromHeadline(lines.find((line) => /^#{2,3} /.test(line)) ?? '')
@@ -101,33 +115,65 @@ function unescapeMarkdown(text: string): string {
 const MAX_LABEL = 60
 const NAMED = 3
 
-/** The heading line of a group's comment holding these sections. */
-export function groupHeading(group: string, sections: readonly { text: string }[]): string {
+/**
+ * The heading line of a group's comment holding these sections, as the leg that tested `commit`
+ * writes it: a section of another commit's run (a leg that has not run on this commit, or whose
+ * job stopped before it) is not counted as this commit's, whatever it says.
+ */
+export function groupHeading(
+  group: string,
+  sections: readonly { text: string }[],
+  commit?: string
+): string {
   const plain = `## testgate · ${escapeMarkdown(group)}`
   if (sections.length === 0) return plain
   const legs = sections.map((section) => legVerdict(section.text))
-  const named = headingOf(group, legs, true)
+  const mine = (leg: LegVerdict) => !commit || !leg.commit || sameCommit(leg.commit, commit)
+  const split = { legs: legs.filter(mine), elsewhere: legs.filter((leg) => !mine(leg)) }
+  const named = headingOf(group, split, true)
   // Labels that escape long (a name of "&"s) give up their names rather than the legs' room.
-  return named.length <= plain.length + HEADING_ROOM ? named : headingOf(group, legs, false)
+  return named.length <= plain.length + HEADING_ROOM ? named : headingOf(group, split, false)
 }
 
-function headingOf(group: string, legs: readonly LegVerdict[], withNames: boolean): string {
+/** The legs of the writer's commit, and those whose section is another commit's. */
+interface Legs {
+  legs: readonly LegVerdict[]
+  elsewhere: readonly LegVerdict[]
+}
+
+/** A full SHA and a short one of it are the same commit. */
+function sameCommit(a: string, b: string): boolean {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()]
+  return x.startsWith(y) || y.startsWith(x)
+}
+
+function headingOf(group: string, { legs, elsewhere }: Legs, withNames: boolean): string {
   const of = (outcome: LegVerdict['outcome']) => legs.filter((leg) => leg.outcome === outcome)
   const [failed, pending, other] = [of('failed'), of('pending'), of('other')]
   const passed = of('passed').length
-  const total = countOf(legs.length, 'leg')
+  const all = legs.length + elsewhere.length
+  const total = countOf(all, 'leg')
   const list = (some: readonly LegVerdict[]) => (withNames ? ` — ${names(some)}` : '')
   const parts = [
     failed.length > 0
       ? `${failed.length} of ${total} failed${list(failed)}`
-      : passed === legs.length
-        ? `${legs.length === 1 ? 'its' : 'all'} ${total} passed`
+      : passed === all
+        ? `${all === 1 ? 'its' : 'all'} ${total} passed`
         : `${passed} of ${total} passed`
   ]
   if (other.length > 0) parts.push(`${other.length} did not pass${list(other)}`)
   if (pending.length > 0) parts.push(`${pending.length} without a verdict yet${list(pending)}`)
-  const icon = failed.length > 0 ? '❌' : other.length > 0 ? '⚠️' : pending.length > 0 ? '⏳' : '✅'
+  if (elsewhere.length > 0)
+    parts.push(`${elsewhere.length} not run on this commit${list(elsewhere)}`)
+  const icon = iconOf(failed.length, other.length + elsewhere.length, pending.length)
   return `## ${icon} ${escapeMarkdown(group)}: ${parts.join('; ')}`
+}
+
+/** Failed legs make it red; legs that did not pass, or have no run on this commit, a warning. */
+function iconOf(failed: number, notPassed: number, pending: number): string {
+  if (failed > 0) return '❌'
+  if (notPassed > 0) return '⚠️'
+  return pending > 0 ? '⏳' : '✅'
 }
 
 /** Up to NAMED labels, and how many more. */

@@ -19,7 +19,13 @@ export async function writeGroupComment(
 ): Promise<Omit<SinkResult, 'sink'>> {
   const { settings, context, report } = input
   const group = settings.commentGroup ?? ''
-  const target = { owner: context.owner, repo: context.repo, issueNumber: pr, group }
+  const target = {
+    owner: context.owner,
+    repo: context.repo,
+    issueNumber: pr,
+    group,
+    commit: context.sha
+  }
   const render = groupSectionOf(report, withEarlierLinks(input), recordLine)
   const leg: LegSection = {
     ...sectionPlaces(input),
