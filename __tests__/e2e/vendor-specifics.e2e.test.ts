@@ -176,16 +176,14 @@ describe('Future AGI specifics', () => {
     const sim = await start(futureAgiSim('fail'))
     const result = await run(inputs(sim.url))
 
-    expect(result.summary).toContain('Refund request \\(Situation 1 of Refund request\\)')
-    expect(result.summary).toContain('Refund request \\(Situation 2 of Refund request\\)')
+    expect(result.summary).toContain('Refund request \\(Parcel arrived damaged\\)')
+    expect(result.summary).toContain('Refund request \\(Charged twice for one order\\)')
     expect(result.summary).toContain('✗ Task completion: Failed · Agent never offered the refund')
     expect(result.summary).toContain('· Tone: 8')
     expect(result.summary).toContain('user: I want my money back!')
     expect(result.summary).toContain('[recording](https://recordings.futureagi.example/call-3.wav)')
     expect(result.summary).toContain('| Test | Duration | Score | Links |')
-    expect(result.summary).toContain(
-      '| ✅ Refund request \\(Situation 1 of Refund request\\) | 42s | 9 |'
-    )
+    expect(result.summary).toContain('| ✅ Refund request \\(Parcel arrived damaged\\) | 42s | 9 |')
     expect(result.summary).toContain('❌ **Angry customer** · failed · 42s · score 3')
   })
 

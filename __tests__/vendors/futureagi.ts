@@ -17,6 +17,9 @@ export const SCENARIO = {
   billing: 'a1a1a1a1-0000-4000-8000-000000000003'
 }
 
+/** The refund scenario's dataset: one call per row. */
+export const REFUND_ROWS = ['Parcel arrived damaged', 'Charged twice for one order']
+
 export function scenarios(outcome: 'pass' | 'fail'): FutureAgiScenario[] {
   const passing = {
     status: 'completed',
@@ -24,7 +27,13 @@ export function scenarios(outcome: 'pass' | 'fail'): FutureAgiScenario[] {
     evals: [{ name: 'Task completion', type: 'Pass/Fail' as const, value: 'Passed' }]
   }
   return [
-    { id: SCENARIO.refund, name: 'Refund request', calls: 2, outcome: passing },
+    {
+      id: SCENARIO.refund,
+      name: 'Refund request',
+      calls: 2,
+      rows: REFUND_ROWS,
+      outcome: passing
+    },
     {
       id: SCENARIO.angry,
       name: 'Angry customer',
@@ -222,6 +231,7 @@ export const futureAgiKit: VendorKit = {
             id: SCENARIO.refund,
             name: 'Refund request',
             calls: 2,
+            rows: REFUND_ROWS,
             outcome: {
               status: 'completed',
               overall_score: 9,
