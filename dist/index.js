@@ -33586,6 +33586,7 @@ function oneLine(error) {
 
 
 
+
 // A GitHub API call that hangs must not hang the step: each request gets this long.
 const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
 // A 5xx or a broken connection: a repeatable request is sent again this many times, Octokit's
@@ -33718,6 +33719,16 @@ async function findPullRequestForCommit(client, context) {
         per_page: 100
     });
     return pickPullRequest(context.sha, data);
+}
+const pullHeadSchema = schemas/* object */.Ikc({ head: schemas/* object */.Ikc({ sha: schemas/* string */.YjP().min(1) }) });
+/** The commit a PR's head is at now: it moves with every push, unlike the event's. */
+async function pullRequestHead(client, where) {
+    const { data } = await client.rest.pulls.get({
+        owner: where.owner,
+        repo: where.repo,
+        pull_number: where.number
+    });
+    return pullHeadSchema.parse(data).head.sha.toLowerCase();
 }
 /** Edits testgate's own sticky comment in place, or writes it. */
 async function upsertComment(client, target, body, log) {
@@ -34509,9 +34520,12 @@ const commentSink = {
                     current: digest
                 })
                 : { write: true };
-            if (!wanted.write) {
-                log/* log */.Rm.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`);
-                return skipped(wanted.reason);
+            const unwanted = wanted.write
+                ? await headReported(github, input, pr.number, previous?.digest)
+                : wanted.reason;
+            if (unwanted) {
+                log/* log */.Rm.info(`PR #${pr.number}: comment not written: ${unwanted}.`);
+                return skipped(unwanted);
             }
             const record = digest && encodeDigest(digest, settings.apiKey);
             if (settings.commentGroup)
@@ -34527,6 +34541,26 @@ const commentSink = {
         }
     }
 };
+/**
+ * Why this run's report must not replace the comment's: the PR has moved on from the commit it
+ * tested, and the comment reports its head's run already (two commits' runs ending out of order,
+ * or an older workflow run re-run). An older commit's verdict would stand as the PR's. Where the
+ * head cannot be read, the report is written, as before.
+ */
+async function headReported(github, { context }, pr, previous) {
+    const tested = context.sha.toLowerCase();
+    if (!previous || previous.sha.toLowerCase() === tested)
+        return undefined;
+    const where = { owner: context.owner, repo: context.repo, number: pr };
+    const head = await pullRequestHead(github, where).catch((error) => {
+        const status = githubStatus(error);
+        log/* log */.Rm.info(`PR #${pr}: its head commit could not be read${status ? ` (HTTP ${status})` : ''}.`);
+        return undefined;
+    });
+    if (!head || head === tested || head !== previous.sha.toLowerCase())
+        return undefined;
+    return `this run tested commit ${tested.slice(0, 7)}, and the PR's head is now commit ${head.slice(0, 7)}, whose run the comment reports`;
+}
 /**
  * What the comment records of this run for the next one (see src/report/digest.ts); the check run
  * keeps the same record, at most `maxChars`.
