@@ -33586,6 +33586,7 @@ function oneLine(error) {
 
 
 
+
 // A GitHub API call that hangs must not hang the step: each request gets this long.
 const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
 // A 5xx or a broken connection: a repeatable request is sent again this many times, Octokit's
@@ -33718,6 +33719,16 @@ async function findPullRequestForCommit(client, context) {
         per_page: 100
     });
     return pickPullRequest(context.sha, data);
+}
+const pullHeadSchema = schemas/* object */.Ikc({ head: schemas/* object */.Ikc({ sha: schemas/* string */.YjP().min(1) }) });
+/** The commit a PR's head is at now: it moves with every push, unlike the event's. */
+async function pullRequestHead(client, where) {
+    const { data } = await client.rest.pulls.get({
+        owner: where.owner,
+        repo: where.repo,
+        pull_number: where.number
+    });
+    return pullHeadSchema.parse(data).head.sha.toLowerCase();
 }
 /** Edits testgate's own sticky comment in place, or writes it. */
 async function upsertComment(client, target, body, log) {
@@ -34509,9 +34520,12 @@ const commentSink = {
                     current: digest
                 })
                 : { write: true };
-            if (!wanted.write) {
-                log/* log */.Rm.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`);
-                return skipped(wanted.reason);
+            const unwanted = wanted.write
+                ? await headReported(github, input, pr.number, previous?.digest)
+                : wanted.reason;
+            if (unwanted) {
+                log/* log */.Rm.info(`PR #${pr.number}: comment not written: ${unwanted}.`);
+                return skipped(unwanted);
             }
             const record = digest && encodeDigest(digest, settings.apiKey);
             if (settings.commentGroup)
@@ -34527,6 +34541,26 @@ const commentSink = {
         }
     }
 };
+/**
+ * Why this run's report must not replace the comment's: the PR has moved on from the commit it
+ * tested, and the comment reports its head's run already (two commits' runs ending out of order,
+ * or an older workflow run re-run). An older commit's verdict would stand as the PR's. Where the
+ * head cannot be read, the report is written, as before.
+ */
+async function headReported(github, { context }, pr, previous) {
+    const tested = context.sha.toLowerCase();
+    if (!previous || previous.sha.toLowerCase() === tested)
+        return undefined;
+    const where = { owner: context.owner, repo: context.repo, number: pr };
+    const head = await pullRequestHead(github, where).catch((error) => {
+        const status = githubStatus(error);
+        log/* log */.Rm.info(`PR #${pr}: its head commit could not be read${status ? ` (HTTP ${status})` : ''}.`);
+        return undefined;
+    });
+    if (!head || head === tested || head !== previous.sha.toLowerCase())
+        return undefined;
+    return `this run tested commit ${tested.slice(0, 7)}, and the PR's head is now commit ${head.slice(0, 7)}, whose run the comment reports`;
+}
 /**
  * What the comment records of this run for the next one (see src/report/digest.ts); the check run
  * keeps the same record, at most `maxChars`.
@@ -34572,9 +34606,11 @@ function notWritten(error, pr) {
  *   the default, or `all`), `per_page` (at most 100) and answers `{ total_count, check_runs }`,
  *   each with `output.summary` (docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference);
  *   it needs `checks: read` on a private repository.
- * - `GET /repos/{owner}/{repo}/commits?sha=<branch>` lists the commits reachable from a branch,
- *   newest first (docs.github.com/rest/commits/commits#list-commits); `contents: read` lets the job's
- *   token list commits (docs.github.com/actions/using-jobs/assigning-permissions-to-jobs).
+ * - `GET /repos/{owner}/{repo}/commits?sha=<branch or SHA>` lists the commits reachable from it,
+ *   newest first, each with its `parents` (docs.github.com/rest/commits/commits#list-commits): a
+ *   pull request merged with a merge commit brings its own commits into the list;
+ *   `contents: read` lets the job's token list commits
+ *   (docs.github.com/actions/using-jobs/assigning-permissions-to-jobs).
  * Inferred, since no page says so: the order of the listed check runs (testgate sorts them by
  * `completed_at` itself), and that an HTML comment in `output.summary` comes back as written.
  */
@@ -34594,7 +34630,8 @@ const checkRunListSchema = schemas/* object */.Ikc({
     total_count: schemas/* number */.aig().int().nonnegative(),
     check_runs: schemas/* array */.YOg(checkRunSchema)
 });
-const commitListSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ sha: schemas/* string */.YjP().regex(/^[0-9a-f]{40}$/i) }));
+const commitSha = schemas/* string */.YjP().regex(/^[0-9a-f]{40}$/i);
+const commitListSchema = schemas/* array */.YOg(schemas/* object */.Ikc({ sha: commitSha, parents: schemas/* array */.YOg(schemas/* object */.Ikc({ sha: commitSha })).optional() }));
 /** Creates a completed check run; its page, as GitHub gives it. */
 async function createCheckRun(client, run) {
     const { data } = await client.request('POST /repos/{owner}/{repo}/check-runs', {
@@ -34613,16 +34650,19 @@ async function createCheckRun(client, run) {
     const created = checkRunSchema.parse(data);
     return { id: created.id, url: created.html_url ?? undefined };
 }
-/** The latest commits of a branch, newest first. */
+/** The latest commits reachable from a branch or a commit, newest first. */
 async function listBranchCommits(client, where, signal) {
     const { data } = await client.request('GET /repos/{owner}/{repo}/commits', {
         owner: where.owner,
         repo: where.repo,
-        sha: where.branch,
+        sha: where.from,
         per_page: where.count,
         request: { signal }
     });
-    return commitListSchema.parse(data).map((commit) => commit.sha);
+    return commitListSchema.parse(data).map(({ sha, parents }) => {
+        const parent = parents?.[0]?.sha;
+        return parent ? { sha, parent } : { sha };
+    });
 }
 /** Every completed check run of that name on a commit (re-runs and schedules too), newest first. */
 async function listCheckRuns(client, where, signal) {
@@ -35680,6 +35720,8 @@ var errors = __nccwpck_require__(3342);
 const BASE_COMMITS = 5;
 /** Records compared with, at most: the latest, and a few before it to tell a flaky test. */
 const BASE_RUNS = 5;
+/** Commits listed per request while following the branch's own commits. */
+const COMMITS_PER_LIST = 10;
 /** Check runs of the name looked at per commit (a schedule and re-runs add to a commit's). */
 const RUNS_PER_COMMIT = 10;
 /** Started beside the wait for the verdict: past this, the failures are unknown. */
@@ -35711,8 +35753,8 @@ async function readBaseRecords(source, timeoutMs = BASE_READ_TIMEOUT_MS) {
     }
 }
 async function collect(source, signal) {
-    const { github, owner, repo, branch, checkName } = source;
-    const commits = await listBranchCommits(github, { owner, repo, branch, count: BASE_COMMITS }, signal);
+    const { github, owner, repo, checkName } = source;
+    const commits = await branchOwnCommits(source, signal);
     // Newest commit first, and on each the newest run first: the order records are compared in.
     const perCommit = await Promise.all(commits.map((sha) => listCheckRuns(github, { owner, repo, sha, name: checkName, max: RUNS_PER_COMMIT }, signal)));
     const leftOut = new Map();
@@ -35723,6 +35765,30 @@ async function collect(source, signal) {
             records.push(record);
     }
     return { records, leftOut };
+}
+/**
+ * The latest commits the branch itself was at, newest first: its head, then each one's first
+ * parent. GitHub lists every commit the branch reaches, a merged pull request's own commits among
+ * them, and their check runs are that pull request's runs: evidence of its branch, not the base's.
+ */
+async function branchOwnCommits(source, signal) {
+    const { github, owner, repo } = source;
+    const commits = [];
+    let from = source.branch;
+    // Each list goes on where the last left off, when a merged branch's commits filled it.
+    for (let lists = 0; lists < BASE_COMMITS && commits.length < BASE_COMMITS; lists++) {
+        const listed = await listBranchCommits(github, { owner, repo, from, count: COMMITS_PER_LIST }, signal);
+        const parentOf = new Map(listed.map((commit) => [commit.sha, commit.parent]));
+        let next = commits.length === 0 ? listed[0]?.sha : from;
+        while (next && parentOf.has(next) && commits.length < BASE_COMMITS) {
+            commits.push(next);
+            next = parentOf.get(next);
+        }
+        if (!next || listed.length === 0)
+            break;
+        from = next;
+    }
+    return commits;
 }
 /** The check run's record when it is this configuration's; else why not, counted. */
 function base_records_ownRecord(run, source, leftOut) {

@@ -31,7 +31,7 @@ const world = worldPerTest(GITHUB_TOKEN)
 
 type Event =
   | { kind: 'push'; sha: string }
-  | { kind: 'pr'; sha: string; base?: string }
+  | { kind: 'pr'; sha: string; base?: string; number?: number }
   | { kind: 'queue'; sha: string }
 
 /** An Octomind run of the six tests in which `failing` fail, on a push or a PR. */
@@ -82,7 +82,12 @@ async function octomindRun(
     })
   return runAction({
     ...common,
-    ...pullRequest({ number: PR, head: event.sha, branch: 'feature/cart', base: event.base })
+    ...pullRequest({
+      number: event.number ?? PR,
+      head: event.sha,
+      branch: 'feature/cart',
+      base: event.base
+    })
   })
 }
 
@@ -279,6 +284,32 @@ describe('a pull request judges each failure against the base branch', () => {
     )
     expect(pr.exitCode).toBe(0)
     expect(pr.stdout).toContain('Base branch main: comparing with 2 runs of this configuration')
+  })
+
+  it("reads main's own commits only, not those of a pull request merged into it: a PR's failure before it was fixed is no failure of main", async () => {
+    repository()
+    await octomindRun({ kind: 'push', sha: MAIN_2 }, [])
+    // PR #41 fails T5 on its 11th commit, fixes it on its 12th, and is merged with a merge
+    // commit: its commits, with the records of its runs, are in main's history now
+    const side = Array.from({ length: 12 }, (_, i) => `a${String(i).padStart(39, '0')}`)
+    const [broken = '', fixed = ''] = [side[10], side[11]]
+    const merge = 'd'.repeat(40)
+    world.github.checks.merge('main', merge, side.toReversed())
+    await octomindRun({ kind: 'pr', sha: broken, base: 'main', number: 41 }, ['T5'])
+    await octomindRun({ kind: 'pr', sha: fixed, base: 'main', number: 41 }, [])
+    await octomindRun({ kind: 'push', sha: merge }, [])
+    // main never failed T5; this PR does
+    const pr = await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T5'], {
+      'fail-on': 'new-failures'
+    })
+
+    expect(pr.exitCode).toBe(1)
+    expect(pr.outputs['new-failures']).toBe('1')
+    expect(againstOf(pr.summary)).toContain('🆕 **1 new** (not failing on main): T5')
+    // main's own commits: the merge, then the commit it was made on, past the PR's 12 commits
+    expect(pr.stdout).toMatch(
+      /Base branch main: comparing with 2 runs of this configuration: commit ddddddd \(run [\w-]+, passed, [^)]+\); commit 2222222 /
+    )
   })
 
   it('ignores a base record of another configuration or signed with another key: its failures are unknown, and new to the policy', async () => {

@@ -161,6 +161,36 @@ async function testiflyRun(sha: string, failing: number[], inputs: Record<string
   })
 }
 
+describe('runs of two commits of one PR finishing out of order', () => {
+  it("a run of a commit the PR has moved on from leaves the comment on its head's report", async () => {
+    const first = await octomindRun(COMMIT_A, [1])
+    expect(first.exitCode).toBe(1)
+    // B is pushed; its run fails and reports it, while A's run (a re-run, or one still going)...
+    world.github.pulls.set(PR, {
+      number: PR,
+      node_id: 'PR_31',
+      state: 'open',
+      head: { sha: COMMIT_B, ref: 'feature/x' },
+      base: { ref: 'main' }
+    })
+    const head = await octomindRun(COMMIT_B, [2])
+    expect(head.exitCode).toBe(1)
+    const before = ours()[0]?.body
+    expect(before).toContain('## ❌ Octomind: 1 of 4 tests failed')
+    // ...passes, and ends last
+    const stale = await octomindRun(COMMIT_A, [])
+
+    expect(stale.exitCode).toBe(0)
+    expect(stale.summary).toContain('## ✅ Octomind: all 4 tests passed')
+    const [after, ...others] = ours()
+    expect(others).toEqual([])
+    expect(after?.body).toBe(before)
+    expect(stale.stdout).toContain(
+      `PR #${PR}: comment not written: this run tested commit aaaaaaa, and the PR's head is now commit bbbbbbb, whose run the comment reports.`
+    )
+  })
+})
+
 describe('what changed since the last run (Testifly)', () => {
   it('flags a test that failed and then passed on the same commit as flaky', async () => {
     expect((await testiflyRun(COMMIT_A, [2])).exitCode).toBe(1)

@@ -10,7 +10,9 @@ import type { Handler, Reply, RouteRequest } from './harness.js'
  * - `GET /repos/{owner}/{repo}/commits/{ref}/check-runs`: `checks: read`; a ref is a SHA or a
  *   branch (its head commit); `check_name`, `status`, `filter` (`latest`: the newest run of each
  *   name, the default; `all`), `per_page` (at most 100) and `page`.
- * - `GET /repos/{owner}/{repo}/commits?sha=<branch or SHA>`: `contents: read`; newest first.
+ * - `GET /repos/{owner}/{repo}/commits?sha=<branch or SHA>`: `contents: read`; newest first, each
+ *   with its `parents` (the first: the commit the branch was at before; a merge's second: the
+ *   merged branch's head), and the merged branch's commits listed among the branch's own.
  * A token without the permission gets GitHub's 403 "Resource not accessible by integration".
  */
 
@@ -54,6 +56,8 @@ export class SimChecks {
   readonly branches = new Map<string, string[]>()
   /** Commits known besides the branches' (a PR's head). Empty and no branch: any SHA exists. */
   readonly commits = new Set<string>()
+  /** Each commit's parents, the first the one it was made on. */
+  private readonly parents = new Map<string, string[]>()
   /** What the token may do: the job's token with `permissions:` set, or a fork's read-only one. */
   access: { checks: Access; contents: Access } = { checks: 'write', contents: 'read' }
   private nextId = FIRST_CHECK_RUN_ID
@@ -75,7 +79,28 @@ export class SimChecks {
 
   /** A push: the commit becomes the branch's head. */
   push(branch: string, sha: string): void {
-    this.branches.set(branch, [sha, ...(this.branches.get(branch) ?? [])])
+    const history = this.branches.get(branch) ?? []
+    if (history[0]) this.parents.set(sha, [history[0]])
+    this.branches.set(branch, [sha, ...history])
+  }
+
+  /**
+   * A pull request merged with a merge commit: `side` (its commits, newest first, made on the
+   * branch's head) joins the branch's history, and `merge` becomes its head. GitHub lists them by
+   * date: the merge, the PR's commits, then the branch's own.
+   */
+  merge(branch: string, merge: string, side: readonly string[]): void {
+    const history = this.branches.get(branch) ?? []
+    const head = history[0]
+    side.forEach((sha, i) => {
+      const parent = side[i + 1] ?? head
+      if (parent) this.parents.set(sha, [parent])
+    })
+    this.parents.set(
+      merge,
+      [head, side[0]].filter((sha) => sha !== undefined)
+    )
+    this.branches.set(branch, [merge, ...side, ...history])
   }
 
   private exists(sha: string): boolean {
@@ -167,7 +192,12 @@ export class SimChecks {
       body: slice.map((sha) => ({
         sha,
         commit: { message: `commit ${sha.slice(0, 7)}` },
-        html_url: `https://github.example.test/commit/${sha}`
+        html_url: `https://github.example.test/commit/${sha}`,
+        parents: (this.parents.get(sha) ?? []).map((parent) => ({
+          sha: parent,
+          url: `https://api.github.example.test/commits/${parent}`,
+          html_url: `https://github.example.test/commit/${parent}`
+        }))
       }))
     }
   }

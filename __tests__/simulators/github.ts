@@ -94,6 +94,8 @@ const GRAPHQL_MAX_FIRST = 100
 export class GitHubSimulator extends SimServer {
   readonly comments = new Map<number, SimComment[]>()
   readonly commitPulls = new Map<string, SimPull[]>()
+  /** Pull requests as `GET …/pulls/{number}` gives them now (their head moves with each push). */
+  readonly pulls = new Map<number, SimPull>()
   /** Check runs, branches and commits, and what the token may do with them. */
   readonly checks: SimChecks
   private nextId = FIRST_COMMENT_ID
@@ -136,6 +138,13 @@ export class GitHubSimulator extends SimServer {
           body: this.commitPulls.get(req.params.sha ?? '') ?? []
         }
     )
+    this.route('get-pull', 'GET', '/repos/:owner/:repo/pulls/:number', (req) => {
+      const pull = this.pulls.get(Number(req.params.number))
+      return (
+        this.authorized(req) ??
+        (pull ? { status: 200, body: pull } : { status: 404, body: { message: 'Not Found' } })
+      )
+    })
     this.route('user', 'GET', '/user', (req) => this.authorized(req) ?? this.user())
     this.route('graphql', 'POST', '/graphql', (req) => this.authorized(req) ?? this.graphql(req))
     this.checks = new SimChecks(

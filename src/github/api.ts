@@ -2,6 +2,7 @@ import type { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
+import { z } from 'zod'
 import {
   fetch as undiciFetch,
   type Dispatcher,
@@ -12,7 +13,9 @@ import { log } from '../core/log.js'
 import { pickPullRequest, type PullRequestRef, type RunContext } from './context.js'
 import { findOwnStickyComment, type CommentTarget } from './comments.js'
 
-/** The GitHub API calls testgate makes: find a commit's PR, write the sticky comment. */
+/**
+ * The GitHub API calls testgate makes: find a commit's PR and its head, write the sticky comment.
+ */
 
 export type GitHubClient = ReturnType<typeof getOctokit>
 
@@ -190,6 +193,21 @@ export async function findPullRequestForCommit(
     per_page: 100
   })
   return pickPullRequest(context.sha, data)
+}
+
+const pullHeadSchema = z.object({ head: z.object({ sha: z.string().min(1) }) })
+
+/** The commit a PR's head is at now: it moves with every push, unlike the event's. */
+export async function pullRequestHead(
+  client: GitHubClient,
+  where: { owner: string; repo: string; number: number }
+): Promise<string> {
+  const { data } = await client.rest.pulls.get({
+    owner: where.owner,
+    repo: where.repo,
+    pull_number: where.number
+  })
+  return pullHeadSchema.parse(data).head.sha.toLowerCase()
 }
 
 /** Edits testgate's own sticky comment in place, or writes it. */

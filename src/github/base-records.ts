@@ -19,6 +19,8 @@ import { readDigest } from '../report/digest.js'
 const BASE_COMMITS = 5
 /** Records compared with, at most: the latest, and a few before it to tell a flaky test. */
 const BASE_RUNS = 5
+/** Commits listed per request while following the branch's own commits. */
+const COMMITS_PER_LIST = 10
 /** Check runs of the name looked at per commit (a schedule and re-runs add to a commit's). */
 const RUNS_PER_COMMIT = 10
 /** Started beside the wait for the verdict: past this, the failures are unknown. */
@@ -70,12 +72,8 @@ async function collect(
   source: BaseSource,
   signal: AbortSignal
 ): Promise<{ records: BaseRecord[]; leftOut: LeftOut }> {
-  const { github, owner, repo, branch, checkName } = source
-  const commits = await listBranchCommits(
-    github,
-    { owner, repo, branch, count: BASE_COMMITS },
-    signal
-  )
+  const { github, owner, repo, checkName } = source
+  const commits = await branchOwnCommits(source, signal)
   // Newest commit first, and on each the newest run first: the order records are compared in.
   const perCommit = await Promise.all(
     commits.map((sha) =>
@@ -89,6 +87,34 @@ async function collect(
     if (record && records.length < BASE_RUNS) records.push(record)
   }
   return { records, leftOut }
+}
+
+/**
+ * The latest commits the branch itself was at, newest first: its head, then each one's first
+ * parent. GitHub lists every commit the branch reaches, a merged pull request's own commits among
+ * them, and their check runs are that pull request's runs: evidence of its branch, not the base's.
+ */
+async function branchOwnCommits(source: BaseSource, signal: AbortSignal): Promise<string[]> {
+  const { github, owner, repo } = source
+  const commits: string[] = []
+  let from = source.branch
+  // Each list goes on where the last left off, when a merged branch's commits filled it.
+  for (let lists = 0; lists < BASE_COMMITS && commits.length < BASE_COMMITS; lists++) {
+    const listed = await listBranchCommits(
+      github,
+      { owner, repo, from, count: COMMITS_PER_LIST },
+      signal
+    )
+    const parentOf = new Map(listed.map((commit) => [commit.sha, commit.parent]))
+    let next = commits.length === 0 ? listed[0]?.sha : from
+    while (next && parentOf.has(next) && commits.length < BASE_COMMITS) {
+      commits.push(next)
+      next = parentOf.get(next)
+    }
+    if (!next || listed.length === 0) break
+    from = next
+  }
+  return commits
 }
 
 /** The check run's record when it is this configuration's; else why not, counted. */

@@ -12,9 +12,11 @@ import type { GitHubClient } from './api.js'
  *   the default, or `all`), `per_page` (at most 100) and answers `{ total_count, check_runs }`,
  *   each with `output.summary` (docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference);
  *   it needs `checks: read` on a private repository.
- * - `GET /repos/{owner}/{repo}/commits?sha=<branch>` lists the commits reachable from a branch,
- *   newest first (docs.github.com/rest/commits/commits#list-commits); `contents: read` lets the job's
- *   token list commits (docs.github.com/actions/using-jobs/assigning-permissions-to-jobs).
+ * - `GET /repos/{owner}/{repo}/commits?sha=<branch or SHA>` lists the commits reachable from it,
+ *   newest first, each with its `parents` (docs.github.com/rest/commits/commits#list-commits): a
+ *   pull request merged with a merge commit brings its own commits into the list;
+ *   `contents: read` lets the job's token list commits
+ *   (docs.github.com/actions/using-jobs/assigning-permissions-to-jobs).
  * Inferred, since no page says so: the order of the listed check runs (testgate sorts them by
  * `completed_at` itself), and that an HTML comment in `output.summary` comes back as written.
  */
@@ -39,7 +41,16 @@ const checkRunListSchema = z.object({
   check_runs: z.array(checkRunSchema)
 })
 
-const commitListSchema = z.array(z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/i) }))
+const commitSha = z.string().regex(/^[0-9a-f]{40}$/i)
+const commitListSchema = z.array(
+  z.object({ sha: commitSha, parents: z.array(z.object({ sha: commitSha })).optional() })
+)
+
+/** A listed commit and the commit it was made on (its first parent; none for a root commit). */
+export interface ListedCommit {
+  sha: string
+  parent?: string
+}
 
 export interface NewCheckRun {
   owner: string
@@ -77,20 +88,23 @@ export async function createCheckRun(
   return { id: created.id, url: created.html_url ?? undefined }
 }
 
-/** The latest commits of a branch, newest first. */
+/** The latest commits reachable from a branch or a commit, newest first. */
 export async function listBranchCommits(
   client: GitHubClient,
-  where: { owner: string; repo: string; branch: string; count: number },
+  where: { owner: string; repo: string; from: string; count: number },
   signal?: AbortSignal
-): Promise<string[]> {
+): Promise<ListedCommit[]> {
   const { data } = await client.request('GET /repos/{owner}/{repo}/commits', {
     owner: where.owner,
     repo: where.repo,
-    sha: where.branch,
+    sha: where.from,
     per_page: where.count,
     request: { signal }
   })
-  return commitListSchema.parse(data).map((commit) => commit.sha)
+  return commitListSchema.parse(data).map(({ sha, parents }) => {
+    const parent = parents?.[0]?.sha
+    return parent ? { sha, parent } : { sha }
+  })
 }
 
 /** Every completed check run of that name on a commit (re-runs and schedules too), newest first. */

@@ -1,4 +1,4 @@
-import { writeStickyComment } from '../github/api.js'
+import { pullRequestHead, writeStickyComment, type GitHubClient } from '../github/api.js'
 import { githubStatus, isRateLimited, tokenRejected } from '../github/errors.js'
 import { log, redact } from '../core/log.js'
 import { commentBody, commentWanted } from '../report/comment.js'
@@ -54,9 +54,12 @@ export const commentSink: Sink = {
             current: digest
           })
         : ({ write: true } as const)
-      if (!wanted.write) {
-        log.info(`PR #${pr.number}: comment not written: ${wanted.reason}.`)
-        return skipped(wanted.reason)
+      const unwanted = wanted.write
+        ? await headReported(github, input, pr.number, previous?.digest)
+        : wanted.reason
+      if (unwanted) {
+        log.info(`PR #${pr.number}: comment not written: ${unwanted}.`)
+        return skipped(unwanted)
       }
       const record = digest && encodeDigest(digest, settings.apiKey)
       if (settings.commentGroup) return await writeGroupComment(input, github, pr.number, record)
@@ -69,6 +72,30 @@ export const commentSink: Sink = {
       return notWritten(error, pr.number)
     }
   }
+}
+
+/**
+ * Why this run's report must not replace the comment's: the PR has moved on from the commit it
+ * tested, and the comment reports its head's run already (two commits' runs ending out of order,
+ * or an older workflow run re-run). An older commit's verdict would stand as the PR's. Where the
+ * head cannot be read, the report is written, as before.
+ */
+async function headReported(
+  github: GitHubClient,
+  { context }: SinkInput,
+  pr: number,
+  previous: Digest | undefined
+): Promise<string | undefined> {
+  const tested = context.sha.toLowerCase()
+  if (!previous || previous.sha.toLowerCase() === tested) return undefined
+  const where = { owner: context.owner, repo: context.repo, number: pr }
+  const head = await pullRequestHead(github, where).catch((error: unknown) => {
+    const status = githubStatus(error)
+    log.info(`PR #${pr}: its head commit could not be read${status ? ` (HTTP ${status})` : ''}.`)
+    return undefined
+  })
+  if (!head || head === tested || head !== previous.sha.toLowerCase()) return undefined
+  return `this run tested commit ${tested.slice(0, 7)}, and the PR's head is now commit ${head.slice(0, 7)}, whose run the comment reports`
 }
 
 /**
