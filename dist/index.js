@@ -31562,9 +31562,21 @@ function compareWithBase(reading, report) {
         unknown: [],
         unlisted: Math.max(0, report.counts.failed + report.counts.errored - failing.length)
     };
-    for (const test of failing)
-        listOf(comparison, classOf(usable, test.id)).push(test);
+    const ambiguous = repeatedIds(report.tests);
+    for (const test of failing) {
+        // Two tests of this run under one id: a base record of that id cannot say which it was.
+        const verdict = ambiguous.has(test.id) ? 'unknown' : classOf(usable, test.id);
+        listOf(comparison, verdict).push(test);
+    }
     return comparison;
+}
+/** The ids more than one test of the run has. */
+function repeatedIds(tests) {
+    const seen = new Set();
+    const repeated = new Set();
+    for (const { id } of tests)
+        (seen.has(id) ? repeated : seen).add(id);
+    return repeated;
 }
 /** From the base runs, newest first: the newest that knows decides, the older ones show a mix. */
 function classOf(records, id) {
@@ -35956,11 +35968,14 @@ function rerunReport(report, earlier, vendor) {
     const keys = new Set(earlier.failures.map(selectionKey));
     const inSelection = (test) => selected.has(test.id) || keys.has(selectionKey(test));
     const outside = report.tests.filter((test) => !inSelection(test));
-    const results = new Map(report.tests.filter(inSelection).map((test) => [test.id, test]));
-    const missing = earlier.failures.filter((failure) => !hasResult(results.get(failure.id)));
+    // Every result is kept: a test the vendor returns twice (one failed, one passed) is judged by
+    // both, as a run that was not a re-run would judge it.
+    const results = report.tests.filter(inSelection);
+    const answered = new Set(results.filter(hasResult).map((test) => test.id));
+    const missing = earlier.failures.filter((failure) => !answered.has(failure.id));
     const notRerun = finished ? missing.map((failure) => notRerunTest(failure, vendor)) : [];
     const tests = [
-        ...[...results.values()].filter((test) => (finished ? hasResult(test) : true)),
+        ...results.filter((test) => (finished ? hasResult(test) : true)),
         ...notRerun,
         ...outside.filter(rerun_isFailure)
     ];
@@ -35985,8 +36000,6 @@ function rerunReport(report, earlier, vendor) {
 const FINISHED = new Set(['passed', 'failed', 'errored', 'no-tests']);
 /** A selected test came back with a result: it ran to a pass or a failure, or the team muted it. */
 function hasResult(test) {
-    if (!test)
-        return false;
     return test.status !== 'skipped' || test.suppressed !== undefined;
 }
 function rerun_isFailure(test) {

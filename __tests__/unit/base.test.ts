@@ -55,6 +55,14 @@ const PR = report([
 ])
 
 describe('compareWithBase', () => {
+  it('calls a failure unknown when two tests of the run share its id: a record cannot tell them apart', () => {
+    // e.g. two tests a vendor names alike, one failing on main, the other failing here
+    const twins = report([test('T2', 'passed'), test('T2', 'failed'), test('T5', 'failed')])
+    const base = compareWithBase(reading([record('c3', ['T2', 'T5'])]), twins)
+    expect(base.unknown.map((t) => t.id)).toEqual(['T2'])
+    expect(base.failingOnBase.map((t) => t.id)).toEqual(['T5'])
+  })
+
   it('judges each failure by the newest base run that knows it, and the older ones for a mix', () => {
     const base = compareWithBase(
       reading([

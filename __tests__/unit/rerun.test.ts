@@ -189,6 +189,17 @@ describe('rerunReport', () => {
     })
   })
 
+  it('judges every result of a test the vendor returns twice: one failure fails the re-run', () => {
+    const ran = [test('b', 'failed', 'b-v2'), test('b', 'passed', 'b-v2'), test('c', 'passed')]
+    const rerun = rerunReport(report(ran, 'failed'), digest(attempt1), 'V')
+    expect(rerun.status).toBe('failed')
+    expect(rerun.counts).toMatchObject({ total: 5, passed: 4, failed: 1 })
+    expect(rerun.tests.filter((t) => t.id === 'b').map((t) => t.status)).toEqual([
+      'failed',
+      'passed'
+    ])
+  })
+
   it('keeps the status of a re-run the vendor did not finish', () => {
     const rerun = rerunReport(
       report([test('b', 'running', 'b-v2')], 'timed-out'),

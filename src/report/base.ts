@@ -96,8 +96,21 @@ export function compareWithBase(reading: BaseReading, report: RunReport): BaseCo
     unknown: [],
     unlisted: Math.max(0, report.counts.failed + report.counts.errored - failing.length)
   }
-  for (const test of failing) listOf(comparison, classOf(usable, test.id)).push(test)
+  const ambiguous = repeatedIds(report.tests)
+  for (const test of failing) {
+    // Two tests of this run under one id: a base record of that id cannot say which it was.
+    const verdict = ambiguous.has(test.id) ? 'unknown' : classOf(usable, test.id)
+    listOf(comparison, verdict).push(test)
+  }
   return comparison
+}
+
+/** The ids more than one test of the run has. */
+function repeatedIds(tests: readonly TestResult[]): Set<string> {
+  const seen = new Set<string>()
+  const repeated = new Set<string>()
+  for (const { id } of tests) (seen.has(id) ? repeated : seen).add(id)
+  return repeated
 }
 
 type Verdict = 'new' | 'failing' | 'flaky' | 'unknown'

@@ -96,11 +96,14 @@ export function rerunReport(report: RunReport, earlier: Digest, vendor: string):
   const inSelection = (test: TestResult): boolean =>
     selected.has(test.id) || keys.has(selectionKey(test))
   const outside = report.tests.filter((test) => !inSelection(test))
-  const results = new Map(report.tests.filter(inSelection).map((test) => [test.id, test]))
-  const missing = earlier.failures.filter((failure) => !hasResult(results.get(failure.id)))
+  // Every result is kept: a test the vendor returns twice (one failed, one passed) is judged by
+  // both, as a run that was not a re-run would judge it.
+  const results = report.tests.filter(inSelection)
+  const answered = new Set(results.filter(hasResult).map((test) => test.id))
+  const missing = earlier.failures.filter((failure) => !answered.has(failure.id))
   const notRerun = finished ? missing.map((failure) => notRerunTest(failure, vendor)) : []
   const tests = [
-    ...[...results.values()].filter((test) => (finished ? hasResult(test) : true)),
+    ...results.filter((test) => (finished ? hasResult(test) : true)),
     ...notRerun,
     ...outside.filter(isFailure)
   ]
@@ -126,8 +129,7 @@ export function rerunReport(report: RunReport, earlier: Digest, vendor: string):
 const FINISHED: ReadonlySet<RunStatus> = new Set(['passed', 'failed', 'errored', 'no-tests'])
 
 /** A selected test came back with a result: it ran to a pass or a failure, or the team muted it. */
-function hasResult(test: TestResult | undefined): boolean {
-  if (!test) return false
+function hasResult(test: TestResult): boolean {
   return test.status !== 'skipped' || test.suppressed !== undefined
 }
 
