@@ -33732,15 +33732,23 @@ async function findPullRequestForCommit(client, context) {
     });
     return pickPullRequest(context.sha, data);
 }
-const pullHeadSchema = schemas/* object */.Ikc({ head: schemas/* object */.Ikc({ sha: schemas/* string */.YjP().min(1) }) });
-/** The commit a PR's head is at now: it moves with every push, unlike the event's. */
-async function pullRequestHead(client, where) {
+const pullNowSchema = schemas/* object */.Ikc({
+    head: schemas/* object */.Ikc({ sha: schemas/* string */.YjP().min(1) }),
+    base: schemas/* object */.Ikc({ ref: schemas/* string */.YjP().min(1) })
+});
+/**
+ * Where a PR is now: its head commit and the branch it merges into. Both move (a push, a
+ * retargeted PR); the event keeps what they were when it fired, and a re-run keeps the event.
+ */
+async function pullRequestNow(client, where, signal) {
     const { data } = await client.rest.pulls.get({
         owner: where.owner,
         repo: where.repo,
-        pull_number: where.number
+        pull_number: where.number,
+        ...(signal ? { request: { signal } } : {})
     });
-    return pullHeadSchema.parse(data).head.sha.toLowerCase();
+    const pull = pullNowSchema.parse(data);
+    return { head: pull.head.sha.toLowerCase(), base: pull.base.ref };
 }
 /** Edits testgate's own sticky comment in place, or writes it. */
 async function upsertComment(client, target, body, log) {
@@ -34564,11 +34572,12 @@ async function headReported(github, { context }, pr, previous) {
     if (!previous || previous.sha.toLowerCase() === tested)
         return undefined;
     const where = { owner: context.owner, repo: context.repo, number: pr };
-    const head = await pullRequestHead(github, where).catch((error) => {
+    const now = await pullRequestNow(github, where).catch((error) => {
         const status = githubStatus(error);
         log/* log */.Rm.info(`PR #${pr}: its head commit could not be read${status ? ` (HTTP ${status})` : ''}.`);
         return undefined;
     });
+    const head = now?.head;
     if (!head || head === tested || head !== previous.sha.toLowerCase())
         return undefined;
     return `this run tested commit ${tested.slice(0, 7)}, and the PR's head is now commit ${head.slice(0, 7)}, whose run the comment reports`;
@@ -35746,7 +35755,7 @@ async function readBaseRecords(source, timeoutMs = BASE_READ_TIMEOUT_MS) {
     const timeout = new Promise((_, reject) => {
         timer = setTimeout(() => {
             stop.abort();
-            reject(new Error(`GitHub did not list them within ${timeoutMs / 1000} s`));
+            reject(new Error(`GitHub did not list them within ${Math.ceil(timeoutMs / 1000)} s`));
         }, timeoutMs);
     });
     try {
@@ -35853,6 +35862,7 @@ function failureText(error) {
 
 
 
+
 /**
  * On a pull request or in a merge queue, the base branch's latest records of this configuration,
  * read beside the wait for the verdict: started after the trigger, so it never delays it, and
@@ -35860,7 +35870,7 @@ function failureText(error) {
  * no verdict awaited, no token).
  */
 function startBaseRead(step) {
-    const { settings, context, github, provider, leg, identity } = step;
+    const { settings, context, github } = step;
     if (!settings.wait)
         return undefined;
     const branch = baseBranchOf(context);
@@ -35870,6 +35880,13 @@ function startBaseRead(step) {
         log/* log */.Rm.info(`No github-token: the failures are not compared with ${branch}.`);
         return undefined;
     }
+    const started = Date.now();
+    return currentBase(github, context, branch).then((base) => 
+    // the whole read, the PR's included, keeps to the one bound
+    readBase(step, github, base, BASE_READ_TIMEOUT_MS - (Date.now() - started)));
+}
+function readBase(step, github, branch, timeoutMs) {
+    const { settings, context, provider, leg, identity } = step;
     const source = {
         github,
         owner: context.owner,
@@ -35879,7 +35896,30 @@ function startBaseRead(step) {
         identity,
         apiKey: settings.apiKey
     };
-    return readBaseRecords(source);
+    return readBaseRecords(source, timeoutMs);
+}
+// Asking where a re-run's PR merges now is given this long; past it, the event's branch is used.
+const PR_READ_TIMEOUT_MS = 5_000;
+/**
+ * The branch a PR merges into now. A workflow re-run keeps the event it first ran for, and a PR
+ * retargeted since (from `release` to `main`) would be judged against a branch it no longer merges
+ * into: on a re-run, GitHub is asked. A first run's event is current.
+ */
+async function currentBase(github, context, eventBase) {
+    const pr = context.pullRequest;
+    if (!pr || (context.runAttempt ?? 1) < 2)
+        return eventBase;
+    const where = { owner: context.owner, repo: context.repo, number: pr.number };
+    try {
+        const { base } = await pullRequestNow(github, where, AbortSignal.timeout(PR_READ_TIMEOUT_MS));
+        if (base !== eventBase)
+            log/* log */.Rm.info(`PR #${pr.number} merges into ${base} now (into ${eventBase} when this run's event fired): comparing with ${base}.`);
+        return base;
+    }
+    catch {
+        log/* log */.Rm.info(`PR #${pr.number}: where it merges now could not be read; comparing with ${eventBase}, as the event says.`);
+        return eventBase;
+    }
 }
 /** The branch a PR or a merge queue merges into, as a branch name (`main`). */
 function baseBranchOf(context) {

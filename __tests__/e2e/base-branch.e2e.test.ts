@@ -30,8 +30,8 @@ const idOf = (name: string) => CASES.find((c) => c.description === name)?.id ?? 
 const world = worldPerTest(GITHUB_TOKEN)
 
 type Event =
-  | { kind: 'push'; sha: string }
-  | { kind: 'pr'; sha: string; base?: string; number?: number }
+  | { kind: 'push'; sha: string; branch?: string }
+  | { kind: 'pr'; sha: string; base?: string; number?: number; attempt?: number }
   | { kind: 'queue'; sha: string }
 
 /** An Octomind run of the six tests in which `failing` fail, on a push or a PR. */
@@ -62,7 +62,7 @@ async function octomindRun(
       ...inputs
     }
   }
-  if (event.kind === 'push') return runAction({ ...common, ...pushToMain(event.sha) })
+  if (event.kind === 'push') return runAction({ ...common, ...pushToMain(event.sha, event.branch) })
   if (event.kind === 'queue')
     return runAction({
       ...common,
@@ -80,15 +80,16 @@ async function octomindRun(
       },
       env: { GITHUB_SHA: event.sha, GITHUB_REF: QUEUE_REF }
     })
-  return runAction({
-    ...common,
-    ...pullRequest({
-      number: event.number ?? PR,
-      head: event.sha,
-      branch: 'feature/cart',
-      base: event.base
-    })
+  const pr = pullRequest({
+    number: event.number ?? PR,
+    head: event.sha,
+    branch: 'feature/cart',
+    base: event.base
   })
+  const attempt: Record<string, string> = event.attempt
+    ? { GITHUB_RUN_ATTEMPT: String(event.attempt) }
+    : {}
+  return runAction({ ...common, ...pr, env: { ...pr.env, ...attempt } })
 }
 
 /** main with two commits, MAIN_2 its head; the PR's head commit exists too. */
@@ -266,6 +267,46 @@ describe('a pull request judges each failure against the base branch', () => {
       QUEUE_HEAD,
       QUEUE_HEAD
     ])
+  })
+
+  it('on a re-run, judges a PR retargeted since its event against the branch it merges into now', async () => {
+    repository()
+    const RELEASE = '7'.repeat(40)
+    world.github.checks.push('release', RELEASE)
+    const judged = { 'fail-on': 'new-failures' }
+    // T2 fails on release, not on main
+    await octomindRun({ kind: 'push', sha: MAIN_2 }, [], judged)
+    const onRelease = await octomindRun(
+      { kind: 'push', sha: RELEASE, branch: 'release' },
+      ['T2'],
+      judged
+    )
+    expect(onRelease.exitCode).toBe(1)
+    // The PR was opened against release, then retargeted to main; its workflow run is re-run,
+    // and a re-run keeps the event it first ran for.
+    world.github.pulls.set(PR, {
+      number: PR,
+      node_id: 'PR_58',
+      state: 'open',
+      head: { sha: PR_HEAD, ref: 'feature/cart' },
+      base: { ref: 'main' }
+    })
+    const rerun = await octomindRun(
+      { kind: 'pr', sha: PR_HEAD, base: 'release', attempt: 2 },
+      ['T2'],
+      judged
+    )
+
+    expect(rerun.outputs['new-failures']).toBe('1')
+    expect(rerun.exitCode).toBe(1)
+    expect(rerun.stdout).toContain(
+      `PR #${PR} merges into main now (into release when this run's event fired): comparing with main.`
+    )
+    expect(againstOf(rerun.summary)).toContain('🆕 **1 new** (not failing on main): T2')
+    // a first run's event is current: GitHub is not asked
+    const requestsBefore = world.github.requestsTo('get-pull').length
+    await octomindRun({ kind: 'pr', sha: PR_HEAD, base: 'main' }, ['T2'], judged)
+    expect(world.github.requestsTo('get-pull')).toHaveLength(requestsBefore)
   })
 
   it("calls a test flaky on main when main's recent runs disagree on it", async () => {

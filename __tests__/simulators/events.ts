@@ -6,12 +6,12 @@ import type { ActionRun } from './runner.js'
  */
 type Event = Pick<ActionRun, 'eventName' | 'event' | 'env'>
 
-/** A push to main: the commit is the one pushed. */
-export function pushToMain(sha: string): Event {
+/** A push to a branch (main by default): the commit is the one pushed. */
+export function pushToMain(sha: string, branch = 'main'): Event {
   return {
     eventName: 'push',
-    event: { after: sha, ref: 'refs/heads/main' },
-    env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/main' }
+    event: { after: sha, ref: `refs/heads/${branch}` },
+    env: { GITHUB_SHA: sha, GITHUB_REF: `refs/heads/${branch}` }
   }
 }
 

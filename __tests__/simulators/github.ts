@@ -95,7 +95,7 @@ export class GitHubSimulator extends SimServer {
   readonly comments = new Map<number, SimComment[]>()
   readonly commitPulls = new Map<string, SimPull[]>()
   /** Pull requests as `GET …/pulls/{number}` gives them now (their head moves with each push). */
-  readonly pulls = new Map<number, SimPull>()
+  readonly pulls = new Map<number, SimPull & { base: { ref: string } }>()
   /** Check runs, branches and commits, and what the token may do with them. */
   readonly checks: SimChecks
   private nextId = FIRST_COMMENT_ID

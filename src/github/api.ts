@@ -195,19 +195,28 @@ export async function findPullRequestForCommit(
   return pickPullRequest(context.sha, data)
 }
 
-const pullHeadSchema = z.object({ head: z.object({ sha: z.string().min(1) }) })
+const pullNowSchema = z.object({
+  head: z.object({ sha: z.string().min(1) }),
+  base: z.object({ ref: z.string().min(1) })
+})
 
-/** The commit a PR's head is at now: it moves with every push, unlike the event's. */
-export async function pullRequestHead(
+/**
+ * Where a PR is now: its head commit and the branch it merges into. Both move (a push, a
+ * retargeted PR); the event keeps what they were when it fired, and a re-run keeps the event.
+ */
+export async function pullRequestNow(
   client: GitHubClient,
-  where: { owner: string; repo: string; number: number }
-): Promise<string> {
+  where: { owner: string; repo: string; number: number },
+  signal?: AbortSignal
+): Promise<{ head: string; base: string }> {
   const { data } = await client.rest.pulls.get({
     owner: where.owner,
     repo: where.repo,
-    pull_number: where.number
+    pull_number: where.number,
+    ...(signal ? { request: { signal } } : {})
   })
-  return pullHeadSchema.parse(data).head.sha.toLowerCase()
+  const pull = pullNowSchema.parse(data)
+  return { head: pull.head.sha.toLowerCase(), base: pull.base.ref }
 }
 
 /** Edits testgate's own sticky comment in place, or writes it. */

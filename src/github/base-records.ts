@@ -24,7 +24,7 @@ const COMMITS_PER_LIST = 10
 /** Check runs of the name looked at per commit (a schedule and re-runs add to a commit's). */
 const RUNS_PER_COMMIT = 10
 /** Started beside the wait for the verdict: past this, the failures are unknown. */
-const BASE_READ_TIMEOUT_MS = 10_000
+export const BASE_READ_TIMEOUT_MS = 10_000
 
 export interface BaseSource {
   github: GitHubClient
@@ -51,7 +51,7 @@ export async function readBaseRecords(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       stop.abort()
-      reject(new Error(`GitHub did not list them within ${timeoutMs / 1000} s`))
+      reject(new Error(`GitHub did not list them within ${Math.ceil(timeoutMs / 1000)} s`))
     }, timeoutMs)
   })
   try {

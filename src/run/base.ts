@@ -1,4 +1,5 @@
-import { readBaseRecords } from '../github/base-records.js'
+import { pullRequestNow, type GitHubClient } from '../github/api.js'
+import { BASE_READ_TIMEOUT_MS, readBaseRecords } from '../github/base-records.js'
 import { log } from '../core/log.js'
 import { compareWithBase, type BaseComparison, type BaseReading } from '../report/base.js'
 import type { RunReport } from '../report/model.js'
@@ -13,7 +14,7 @@ import type { Step } from './step.js'
  * no verdict awaited, no token).
  */
 export function startBaseRead(step: Step): Promise<BaseReading> | undefined {
-  const { settings, context, github, provider, leg, identity } = step
+  const { settings, context, github } = step
   if (!settings.wait) return undefined
   const branch = baseBranchOf(context)
   if (!branch) return undefined
@@ -21,6 +22,20 @@ export function startBaseRead(step: Step): Promise<BaseReading> | undefined {
     log.info(`No github-token: the failures are not compared with ${branch}.`)
     return undefined
   }
+  const started = Date.now()
+  return currentBase(github, context, branch).then((base) =>
+    // the whole read, the PR's included, keeps to the one bound
+    readBase(step, github, base, BASE_READ_TIMEOUT_MS - (Date.now() - started))
+  )
+}
+
+function readBase(
+  step: Step,
+  github: GitHubClient,
+  branch: string,
+  timeoutMs: number
+): Promise<BaseReading> {
+  const { settings, context, provider, leg, identity } = step
   const source = {
     github,
     owner: context.owner,
@@ -30,7 +45,38 @@ export function startBaseRead(step: Step): Promise<BaseReading> | undefined {
     identity,
     apiKey: settings.apiKey
   }
-  return readBaseRecords(source)
+  return readBaseRecords(source, timeoutMs)
+}
+
+// Asking where a re-run's PR merges now is given this long; past it, the event's branch is used.
+const PR_READ_TIMEOUT_MS = 5_000
+
+/**
+ * The branch a PR merges into now. A workflow re-run keeps the event it first ran for, and a PR
+ * retargeted since (from `release` to `main`) would be judged against a branch it no longer merges
+ * into: on a re-run, GitHub is asked. A first run's event is current.
+ */
+async function currentBase(
+  github: GitHubClient,
+  context: Step['context'],
+  eventBase: string
+): Promise<string> {
+  const pr = context.pullRequest
+  if (!pr || (context.runAttempt ?? 1) < 2) return eventBase
+  const where = { owner: context.owner, repo: context.repo, number: pr.number }
+  try {
+    const { base } = await pullRequestNow(github, where, AbortSignal.timeout(PR_READ_TIMEOUT_MS))
+    if (base !== eventBase)
+      log.info(
+        `PR #${pr.number} merges into ${base} now (into ${eventBase} when this run's event fired): comparing with ${base}.`
+      )
+    return base
+  } catch {
+    log.info(
+      `PR #${pr.number}: where it merges now could not be read; comparing with ${eventBase}, as the event says.`
+    )
+    return eventBase
+  }
 }
 
 /** The branch a PR or a merge queue merges into, as a branch name (`main`). */

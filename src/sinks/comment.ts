@@ -1,4 +1,4 @@
-import { pullRequestHead, writeStickyComment, type GitHubClient } from '../github/api.js'
+import { pullRequestNow, writeStickyComment, type GitHubClient } from '../github/api.js'
 import { githubStatus, isRateLimited, tokenRejected } from '../github/errors.js'
 import { log, redact } from '../core/log.js'
 import { commentBody, commentWanted } from '../report/comment.js'
@@ -89,11 +89,12 @@ async function headReported(
   const tested = context.sha.toLowerCase()
   if (!previous || previous.sha.toLowerCase() === tested) return undefined
   const where = { owner: context.owner, repo: context.repo, number: pr }
-  const head = await pullRequestHead(github, where).catch((error: unknown) => {
+  const now = await pullRequestNow(github, where).catch((error: unknown) => {
     const status = githubStatus(error)
     log.info(`PR #${pr}: its head commit could not be read${status ? ` (HTTP ${status})` : ''}.`)
     return undefined
   })
+  const head = now?.head
   if (!head || head === tested || head !== previous.sha.toLowerCase()) return undefined
   return `this run tested commit ${tested.slice(0, 7)}, and the PR's head is now commit ${head.slice(0, 7)}, whose run the comment reports`
 }
