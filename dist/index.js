@@ -33366,7 +33366,8 @@ function commentWanted(mode, facts) {
     if (mode === 'change' &&
         facts.exists &&
         facts.previous &&
-        sameOutcome(facts.previous, facts.current))
+        sameOutcome(facts.previous, facts.current) &&
+        !(facts.grouped && facts.previous.sha !== facts.current.sha))
         return {
             write: false,
             reason: 'comment-on: change, and the verdict and failed tests are unchanged'
@@ -34537,7 +34538,8 @@ const commentSink = {
                     fails: digest.fails,
                     exists: Boolean(existing),
                     previous: previous?.digest,
-                    current: digest
+                    current: digest,
+                    grouped: Boolean(settings.commentGroup)
                 })
                 : { write: true };
             const unwanted = wanted.write

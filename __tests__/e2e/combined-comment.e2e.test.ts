@@ -293,6 +293,34 @@ describe('comment-group: one combined comment for the legs of a matrix', () => {
     )
   }, 60_000)
 
+  it('with comment-on: change, a leg whose outcome is unchanged still moves its section to the new commit', async () => {
+    const changeOnly = (browser: Browser, head?: string) =>
+      run(
+        {
+          ...octomindInputs(octomind[browser], {
+            apiKey: API_KEY,
+            targetId: TARGET,
+            githubToken: GITHUB_TOKEN
+          }),
+          browser,
+          'comment-on': 'change'
+        },
+        head
+      )
+    await Promise.all([changeOnly('CHROMIUM'), changeOnly('FIREFOX')])
+    // the next push breaks FIREFOX; CHROMIUM passes as before, after FIREFOX wrote
+    const next = 'c0ffee'.repeat(6) + 'c0ff'
+    octomind.FIREFOX.options.script = octomindScript(false)
+    expect((await changeOnly('FIREFOX', next)).exitCode).toBe(1)
+    const chromium = await changeOnly('CHROMIUM', next)
+
+    expect(chromium.exitCode).toBe(0)
+    const [comment] = groupComments()
+    expect(comment?.body.split('\n')[2]).toBe(
+      '## ❌ e2e · browsers: 1 of 2 legs failed — Octomind \\(FIREFOX\\)'
+    )
+  }, 60_000)
+
   it('keeps the oldest of two copies, moving the newer one’s sections into it', async () => {
     const bot = { author: 'github-actions[bot]' }
     const gone = 'octomind:other-target:e2e-tests:name=gone'

@@ -274,6 +274,14 @@ describe('commentWanted', () => {
     expect(commentWanted('change', { ...facts, exists: false, previous: red }).write).toBe(true)
     expect(commentWanted('change', facts).write).toBe(true)
   })
+  it("under change, rewrites a combined comment's section that names another commit", () => {
+    const facts = { fails: true, exists: true, current: red }
+    const older = { ...red, sha: 'b'.repeat(40) }
+    expect(commentWanted('change', { ...facts, previous: older }).write).toBe(false)
+    // the heading would count the leg as not run on this commit
+    expect(commentWanted('change', { ...facts, previous: older, grouped: true }).write).toBe(true)
+    expect(commentWanted('change', { ...facts, previous: red, grouped: true }).write).toBe(false)
+  })
   it('under change, compares the decided verdict, not the status alone', () => {
     // min-pass-rate failed a run the vendor passed: same status, same (no) failures
     const below = digest(

@@ -68,6 +68,11 @@ export interface CommentFacts {
   /** The digest that comment held, when it was read and held one. */
   previous?: Digest
   current: Digest
+  /**
+   * The comment is a section of a combined comment, whose heading counts a leg by the commit its
+   * section names: a section left on another commit reads as "not run on this commit".
+   */
+  grouped?: boolean
 }
 
 /**
@@ -85,7 +90,8 @@ export function commentWanted(
     mode === 'change' &&
     facts.exists &&
     facts.previous &&
-    sameOutcome(facts.previous, facts.current)
+    sameOutcome(facts.previous, facts.current) &&
+    !(facts.grouped && facts.previous.sha !== facts.current.sha)
   )
     return {
       write: false,

@@ -51,7 +51,8 @@ export const commentSink: Sink = {
             fails: digest.fails,
             exists: Boolean(existing),
             previous: previous?.digest,
-            current: digest
+            current: digest,
+            grouped: Boolean(settings.commentGroup)
           })
         : ({ write: true } as const)
       const unwanted = wanted.write
