@@ -31642,7 +31642,10 @@ function evaluatePolicy(report, policy, base) {
     const newFailures = judgesNewFailures(report, policy)
         ? { count: newFailureCount(report, base), branch: base?.branch }
         : undefined;
-    if (judged && failsOnStatus(report.status, policy.failOn))
+    const failedOn = judged
+        ? runStatuses(report).find((status) => failsOnStatus(status, policy.failOn))
+        : undefined;
+    if (failedOn)
         failedRules.push('fail-on');
     else if (newFailures && newFailures.count > 0)
         failedRules.push('new-failures');
@@ -31656,8 +31659,19 @@ function evaluatePolicy(report, policy, base) {
         failOn: policy.failOn,
         checks,
         failedJudgedByRate: policy.failedJudgedByRate === true,
-        ...(newFailures ? { newFailures } : {})
+        ...(newFailures ? { newFailures } : {}),
+        ...(failedOn && failedOn !== report.status ? { unfinished: report.counts.pending } : {})
     };
+}
+/**
+ * The statuses fail-on judges a run by: its own, and `errored` too for a failed run the vendor
+ * ended with tests unfinished. Its failures must not hide those tests from fail-on: the rules that
+ * let failures pass (min-pass-rate, new-failures) judge the tests that finished, not the others.
+ */
+function runStatuses(report) {
+    return report.status === 'failed' && report.counts.pending > 0
+        ? ['failed', 'errored']
+        : [report.status];
 }
 /** A failed run under `fail-on: new-failures`: its failures are judged against the base branch. */
 function judgesNewFailures(report, policy) {
@@ -31801,6 +31815,8 @@ function failOnText(failOn) {
 function decidingText(verdict, status) {
     if (verdict.decidedBy === 'none')
         return 'no rule failed the run';
+    if (verdict.decidedBy === 'fail-on' && verdict.unfinished !== undefined)
+        return `decided by fail-on, which includes errored: ${(0,core_text/* plural */.LS)(verdict.unfinished, 'test')} did not finish`;
     if (verdict.decidedBy === 'fail-on')
         return `decided by fail-on, which includes ${status}`;
     if (verdict.decidedBy === 'new-failures')
@@ -31869,11 +31885,15 @@ function judge(observation) {
     const { signal, ...rest } = observation;
     const status = runStatus(signal, observation.counts, observation.tests);
     const { counts } = observation;
-    const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished';
+    // Said beside failures too: the policy judges a failed run with unfinished tests as errored.
+    const unfinished = (status === 'errored' || status === 'failed') && counts.pending > 0;
     const note = unfinished
-        ? `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`
+        ? joinNotes(observation.note, `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`)
         : observation.note;
     return { ...rest, status, ...(note === undefined ? {} : { note }) };
+}
+function joinNotes(first, second) {
+    return first ? `${first} ${second}` : second;
 }
 function runStatus(signal, counts, tests = []) {
     if (signal === 'queued' || signal === 'running' || signal === 'cancelled')
