@@ -38416,13 +38416,14 @@ function mapTest(test, onUnknownStatus) {
     }
     return result;
 }
-/** Counts from the run's `statuses` summary ({label, count} per test status). */
-function countsFromSummary(statuses) {
+/**
+ * Counts from the run's `statuses` summary ({label, count} per test status). A label the page
+ * does not list counts as unfinished, as an unknown test status does: reported, never dropped.
+ */
+function countsFromSummary(statuses, onUnknownStatus) {
     const counts = (0,model/* countTests */.tu)([]);
     for (const { label, count } of statuses) {
-        const status = Object.hasOwn(api_TEST_STATUS, label) ? api_TEST_STATUS[label] : undefined;
-        if (status === undefined)
-            continue;
+        const status = (0,provider/* mapStatus */.Rf)(api_TEST_STATUS, label, 'running', onUnknownStatus);
         counts.total += count;
         if (status === 'running' || status === 'queued')
             counts.pending += count;
@@ -38430,6 +38431,20 @@ function countsFromSummary(statuses) {
             counts[status] += count;
     }
     return counts;
+}
+/**
+ * The run's counts: its listed tests', unless its own summary counts failed or unfinished tests
+ * the list does not show (inferred: the page does not say the two always agree). A verdict is
+ * never more lenient than Testifly's own count, and the note says which count it follows.
+ */
+function runCounts(listed, summary) {
+    if (listed.total === 0)
+        return { counts: summary };
+    const failures = (counts) => counts.failed + counts.errored;
+    if (failures(summary) <= failures(listed) && summary.pending <= listed.pending)
+        return { counts: listed };
+    const note = `Testifly's summary of the run counts ${failures(summary)} failed and ${summary.pending} unfinished tests, more than its list of tests shows: the verdict follows the summary.`;
+    return { counts: summary, note };
 }
 /**
  * The job counts as over once it is finished and no test is still running or scheduled
@@ -38570,8 +38585,10 @@ class TestiflyProvider {
         }
         const run = await this.client.get(`${this.projectPath('testRun')}/${encodeURIComponent(job.testRunId)}`, testRunSchema);
         const tests = run.tests.map((test) => mapTest(test, (value) => this.reportUnknown('test', value)));
-        // The run's own summary stands in for counts while its tests are not listed yet.
-        const counts = tests.length > 0 ? (0,model/* countTests */.tu)(tests) : countsFromSummary(run.statuses ?? []);
+        // The run's own summary stands in for counts while its tests are not listed yet, and
+        // overrules a list that shows fewer failed or unfinished tests than it counts.
+        const summary = countsFromSummary(run.statuses ?? [], (value) => this.reportUnknown('test', value));
+        const { counts, note } = runCounts((0,model/* countTests */.tu)(tests), summary);
         const signal = runSignal(state.signal, counts);
         return {
             ...base,
@@ -38580,7 +38597,8 @@ class TestiflyProvider {
             startedAt: run.startTime ?? undefined,
             finishedAt: (0,model/* isFinalSignal */.vK)(signal) ? (job.updatedAt ?? undefined) : undefined,
             counts,
-            tests
+            tests,
+            ...(note === undefined ? {} : { note })
         };
     }
 }
