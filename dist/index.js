@@ -37022,8 +37022,12 @@ function mapDetail(detail, onUnknownStatus) {
     }
     return test;
 }
-/** Counts from the run's own numbers, for when no per-test list is available. */
-function countsFromItem(item, terminal) {
+/**
+ * Counts from the run's own numbers, for when no per-test list is available. Tests its total has
+ * and none of its outcome counts does are unfinished, on an ended run too (inferred: the reference
+ * does not say the counts add up; a test without an outcome is not one that passed).
+ */
+function countsFromItem(item) {
     if (!item || item.total_count == null)
         return undefined;
     const passed = item.success_count ?? 0;
@@ -37031,19 +37035,20 @@ function countsFromItem(item, terminal) {
     // Snoozed failures do not count against the run; they are shown with the skipped ones.
     const snoozed = Math.max(0, (item.failed_count ?? failed) - failed);
     const skipped = (item.skipped_count ?? 0) + snoozed;
-    const pending = terminal ? 0 : Math.max(0, item.total_count - passed - failed - skipped);
+    const pending = Math.max(0, item.total_count - passed - failed - skipped);
     return { total: item.total_count, passed, failed, errored: 0, skipped, pending };
 }
 /**
- * The per-test counts, unless the run's own numbers show failures the per-test list does not:
- * a verdict is never more lenient than Empirical's own count.
+ * The per-test counts, unless the run's own numbers show failures or unfinished tests the per-test
+ * list does not: a verdict is never more lenient than Empirical's own count.
  */
 function bestCounts(fromTests, fromRun) {
     if (!fromRun)
         return fromTests;
     if (fromTests.total === 0)
         return fromRun;
-    return fromRun.failed > fromTests.failed + fromTests.errored ? fromRun : fromTests;
+    const moreFailed = fromRun.failed > fromTests.failed + fromTests.errored;
+    return moreFailed || fromRun.pending > fromTests.pending ? fromRun : fromTests;
 }
 function errorNote(run, item) {
     for (const source of [run, item]) {
@@ -37124,7 +37129,7 @@ class EmpiricalProvider {
         if (terminal && single === undefined)
             single = await this.readDetails(handle.runId);
         const tests = (single?.details ?? []).map((detail) => mapDetail(detail, (value) => this.reportUnknown('test', value)));
-        const counts = bestCounts((0,model/* countTests */.tu)(tests), countsFromItem(item, terminal));
+        const counts = bestCounts((0,model/* countTests */.tu)(tests), countsFromItem(item));
         const slug = list.data.project?.slug;
         const startedAt = item?.created_at ?? undefined;
         const started = Date.parse(startedAt ?? '');

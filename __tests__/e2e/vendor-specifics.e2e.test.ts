@@ -396,6 +396,25 @@ describe('Empirical specifics', () => {
     expect(result.outputs.status).toBe('failed')
   })
 
+  it('never passes an ended run whose total counts a test none of its outcome counts has', async () => {
+    const sim = await start(
+      empiricalSim('pass', {
+        tests: [
+          { name: 'home page renders', status: 'passed' },
+          { name: 'checkout completes', status: 'passed' }
+        ],
+        unaccounted: 1
+      })
+    )
+    const result = await run({ ...inputs(sim.url), environment: 'staging' })
+
+    expect(result.exitCode, result.stdout).toBe(1)
+    expect(result.outputs).toMatchObject({ status: 'errored', total: '3', passed: '2' })
+    expect(result.errors.join('\n')).toContain(
+      'Empirical: the run errored. The vendor ended the run with 1 test unfinished.'
+    )
+  })
+
   it('reads the state from the run itself when the list leaves it out', async () => {
     const sim = await start(empiricalSim('fail', { omitStateInList: true }))
     const result = await run({ ...inputs(sim.url), environment: 'staging' })

@@ -11,7 +11,7 @@ import {
   empiricalRunId,
   readSingleRun
 } from '../../src/vendors/empirical/api.js'
-import { mapDetail } from '../../src/vendors/empirical/mapping.js'
+import { bestCounts, countsFromItem, mapDetail } from '../../src/vendors/empirical/mapping.js'
 import {
   rerunTriggerRequest,
   triggerRequestSchema as empiricalTriggerSchema
@@ -389,6 +389,31 @@ describe('Future AGI mapping (server contract)', () => {
       mapCall({ id: 'c5', status: 'exploding' }, identity, (v) => unknown.push(v)).status
     ).toBe('running')
     expect(unknown).toEqual(['exploding'])
+  })
+})
+
+describe('Empirical counts', () => {
+  const ended = { id: 456, state: 'ended', total_count: 50, success_count: 40, failed_count: 0 }
+
+  it("counts the tests an ended run's total has and no outcome count does as unfinished", () => {
+    expect(countsFromItem({ ...ended, skipped_count: 0 })).toEqual({
+      total: 50,
+      passed: 40,
+      failed: 0,
+      errored: 0,
+      skipped: 0,
+      pending: 10
+    })
+  })
+
+  it("takes the run's counts over a shorter per-test list that shows fewer unfinished tests", () => {
+    const listed = countTests(
+      Array.from({ length: 40 }, (_, i) => mapDetail({ name: `t${i}`, status: 'passed' }, () => {}))
+    )
+    const fromRun = countsFromItem(ended)
+    expect(bestCounts(listed, fromRun)).toEqual(fromRun)
+    const complete = countsFromItem({ ...ended, success_count: 40, total_count: 40 })
+    expect(bestCounts(listed, complete)).toEqual(listed)
   })
 })
 
