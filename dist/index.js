@@ -31642,7 +31642,10 @@ function evaluatePolicy(report, policy, base) {
     const newFailures = judgesNewFailures(report, policy)
         ? { count: newFailureCount(report, base), branch: base?.branch }
         : undefined;
-    if (judged && failsOnStatus(report.status, policy.failOn))
+    const failedOn = judged
+        ? runStatuses(report).find((status) => failsOnStatus(status, policy.failOn))
+        : undefined;
+    if (failedOn)
         failedRules.push('fail-on');
     else if (newFailures && newFailures.count > 0)
         failedRules.push('new-failures');
@@ -31656,8 +31659,19 @@ function evaluatePolicy(report, policy, base) {
         failOn: policy.failOn,
         checks,
         failedJudgedByRate: policy.failedJudgedByRate === true,
-        ...(newFailures ? { newFailures } : {})
+        ...(newFailures ? { newFailures } : {}),
+        ...(failedOn && failedOn !== report.status ? { unfinished: report.counts.pending } : {})
     };
+}
+/**
+ * The statuses fail-on judges a run by: its own, and `errored` too for a failed run the vendor
+ * ended with tests unfinished. Its failures must not hide those tests from fail-on: the rules that
+ * let failures pass (min-pass-rate, new-failures) judge the tests that finished, not the others.
+ */
+function runStatuses(report) {
+    return report.status === 'failed' && report.counts.pending > 0
+        ? ['failed', 'errored']
+        : [report.status];
 }
 /** A failed run under `fail-on: new-failures`: its failures are judged against the base branch. */
 function judgesNewFailures(report, policy) {
@@ -31801,6 +31815,8 @@ function failOnText(failOn) {
 function decidingText(verdict, status) {
     if (verdict.decidedBy === 'none')
         return 'no rule failed the run';
+    if (verdict.decidedBy === 'fail-on' && verdict.unfinished !== undefined)
+        return `decided by fail-on, which includes errored: ${(0,core_text/* plural */.LS)(verdict.unfinished, 'test')} did not finish`;
     if (verdict.decidedBy === 'fail-on')
         return `decided by fail-on, which includes ${status}`;
     if (verdict.decidedBy === 'new-failures')
@@ -31869,11 +31885,15 @@ function judge(observation) {
     const { signal, ...rest } = observation;
     const status = runStatus(signal, observation.counts, observation.tests);
     const { counts } = observation;
-    const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished';
+    // Said beside failures too: the policy judges a failed run with unfinished tests as errored.
+    const unfinished = (status === 'errored' || status === 'failed') && counts.pending > 0;
     const note = unfinished
-        ? `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`
+        ? joinNotes(observation.note, `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`)
         : observation.note;
     return { ...rest, status, ...(note === undefined ? {} : { note }) };
+}
+function joinNotes(first, second) {
+    return first ? `${first} ${second}` : second;
 }
 function runStatus(signal, counts, tests = []) {
     if (signal === 'queued' || signal === 'running' || signal === 'cancelled')
@@ -37002,8 +37022,12 @@ function mapDetail(detail, onUnknownStatus) {
     }
     return test;
 }
-/** Counts from the run's own numbers, for when no per-test list is available. */
-function countsFromItem(item, terminal) {
+/**
+ * Counts from the run's own numbers, for when no per-test list is available. Tests its total has
+ * and none of its outcome counts does are unfinished, on an ended run too (inferred: the reference
+ * does not say the counts add up; a test without an outcome is not one that passed).
+ */
+function countsFromItem(item) {
     if (!item || item.total_count == null)
         return undefined;
     const passed = item.success_count ?? 0;
@@ -37011,19 +37035,20 @@ function countsFromItem(item, terminal) {
     // Snoozed failures do not count against the run; they are shown with the skipped ones.
     const snoozed = Math.max(0, (item.failed_count ?? failed) - failed);
     const skipped = (item.skipped_count ?? 0) + snoozed;
-    const pending = terminal ? 0 : Math.max(0, item.total_count - passed - failed - skipped);
+    const pending = Math.max(0, item.total_count - passed - failed - skipped);
     return { total: item.total_count, passed, failed, errored: 0, skipped, pending };
 }
 /**
- * The per-test counts, unless the run's own numbers show failures the per-test list does not:
- * a verdict is never more lenient than Empirical's own count.
+ * The per-test counts, unless the run's own numbers show failures or unfinished tests the per-test
+ * list does not: a verdict is never more lenient than Empirical's own count.
  */
 function bestCounts(fromTests, fromRun) {
     if (!fromRun)
         return fromTests;
     if (fromTests.total === 0)
         return fromRun;
-    return fromRun.failed > fromTests.failed + fromTests.errored ? fromRun : fromTests;
+    const moreFailed = fromRun.failed > fromTests.failed + fromTests.errored;
+    return moreFailed || fromRun.pending > fromTests.pending ? fromRun : fromTests;
 }
 function errorNote(run, item) {
     for (const source of [run, item]) {
@@ -37104,7 +37129,7 @@ class EmpiricalProvider {
         if (terminal && single === undefined)
             single = await this.readDetails(handle.runId);
         const tests = (single?.details ?? []).map((detail) => mapDetail(detail, (value) => this.reportUnknown('test', value)));
-        const counts = bestCounts((0,model/* countTests */.tu)(tests), countsFromItem(item, terminal));
+        const counts = bestCounts((0,model/* countTests */.tu)(tests), countsFromItem(item));
         const slug = list.data.project?.slug;
         const startedAt = item?.created_at ?? undefined;
         const started = Date.parse(startedAt ?? '');
@@ -38396,13 +38421,14 @@ function mapTest(test, onUnknownStatus) {
     }
     return result;
 }
-/** Counts from the run's `statuses` summary ({label, count} per test status). */
-function countsFromSummary(statuses) {
+/**
+ * Counts from the run's `statuses` summary ({label, count} per test status). A label the page
+ * does not list counts as unfinished, as an unknown test status does: reported, never dropped.
+ */
+function countsFromSummary(statuses, onUnknownStatus) {
     const counts = (0,model/* countTests */.tu)([]);
     for (const { label, count } of statuses) {
-        const status = Object.hasOwn(api_TEST_STATUS, label) ? api_TEST_STATUS[label] : undefined;
-        if (status === undefined)
-            continue;
+        const status = (0,provider/* mapStatus */.Rf)(api_TEST_STATUS, label, 'running', onUnknownStatus);
         counts.total += count;
         if (status === 'running' || status === 'queued')
             counts.pending += count;
@@ -38410,6 +38436,20 @@ function countsFromSummary(statuses) {
             counts[status] += count;
     }
     return counts;
+}
+/**
+ * The run's counts: its listed tests', unless its own summary counts failed or unfinished tests
+ * the list does not show (inferred: the page does not say the two always agree). A verdict is
+ * never more lenient than Testifly's own count, and the note says which count it follows.
+ */
+function runCounts(listed, summary) {
+    if (listed.total === 0)
+        return { counts: summary };
+    const failures = (counts) => counts.failed + counts.errored;
+    if (failures(summary) <= failures(listed) && summary.pending <= listed.pending)
+        return { counts: listed };
+    const note = `Testifly's summary of the run counts ${failures(summary)} failed and ${summary.pending} unfinished tests, more than its list of tests shows: the verdict follows the summary.`;
+    return { counts: summary, note };
 }
 /**
  * The job counts as over once it is finished and no test is still running or scheduled
@@ -38550,8 +38590,10 @@ class TestiflyProvider {
         }
         const run = await this.client.get(`${this.projectPath('testRun')}/${encodeURIComponent(job.testRunId)}`, testRunSchema);
         const tests = run.tests.map((test) => mapTest(test, (value) => this.reportUnknown('test', value)));
-        // The run's own summary stands in for counts while its tests are not listed yet.
-        const counts = tests.length > 0 ? (0,model/* countTests */.tu)(tests) : countsFromSummary(run.statuses ?? []);
+        // The run's own summary stands in for counts while its tests are not listed yet, and
+        // overrules a list that shows fewer failed or unfinished tests than it counts.
+        const summary = countsFromSummary(run.statuses ?? [], (value) => this.reportUnknown('test', value));
+        const { counts, note } = runCounts((0,model/* countTests */.tu)(tests), summary);
         const signal = runSignal(state.signal, counts);
         return {
             ...base,
@@ -38560,7 +38602,8 @@ class TestiflyProvider {
             startedAt: run.startTime ?? undefined,
             finishedAt: (0,model/* isFinalSignal */.vK)(signal) ? (job.updatedAt ?? undefined) : undefined,
             counts,
-            tests
+            tests,
+            ...(note === undefined ? {} : { note })
         };
     }
 }

@@ -265,6 +265,37 @@ describe('octomind, end to end through dist/index.js', () => {
     expect(octomind.requestsTo('execute')).toHaveLength(1)
   })
 
+  it('fails a FAILED report with a result still WAITING under min-pass-rate, which judges only the finished tests', async () => {
+    // The spec's own example report: FAILED while a result is still WAITING.
+    const [passed, failed, waiting] = CASES.map((c) => c.id)
+    await startOctomind({
+      script: [
+        { status: 'WAITING', results: CASES.map((c) => ({ testCaseId: c.id, status: 'WAITING' })) },
+        {
+          status: 'FAILED',
+          results: [
+            { testCaseId: passed!, status: 'PASSED' },
+            { testCaseId: failed!, status: 'FAILED', errorMessage: 'Timeout' },
+            { testCaseId: waiting!, status: 'WAITING' }
+          ]
+        }
+      ]
+    })
+    const result = await run({ inputs: { 'min-pass-rate': '50' } })
+
+    expect(result.exitCode, result.stdout).toBe(1)
+    expect(result.outputs).toMatchObject({ status: 'failed', 'decided-by': 'fail-on' })
+    expect(result.errors.join('\n')).toContain(
+      'Octomind: 1 of 3 tests failed. The vendor ended the run with 1 test unfinished.'
+    )
+    expect(result.errors.join('\n')).toContain(
+      'The step fails, decided by fail-on, which includes errored: 1 test did not finish.'
+    )
+    expect(result.summary).toContain(
+      '**The step fails**, decided by fail-on, which includes errored'
+    )
+  })
+
   it('survives 5xx, 429 with Retry-After, garbled JSON and a dropped connection while polling, with one trigger', async () => {
     await startOctomind()
     octomind.inject(

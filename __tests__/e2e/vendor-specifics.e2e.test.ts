@@ -73,6 +73,30 @@ describe('Testifly specifics', () => {
     expect(sim.requestsTo('execute')).toHaveLength(1)
   })
 
+  it('fails a run whose statuses summary counts a failure its list of tests does not show', async () => {
+    const passed = (title: string) => ({ title, status: 'Passed' })
+    const tests = [passed('Login'), passed('Search'), passed('Checkout')]
+    const summary = [
+      { label: 'Passed', count: 3 },
+      { label: 'Failed', count: 1 }
+    ]
+    const sim = await start(
+      testiflySim('pass', {
+        script: [
+          { job: 'InProgress', tests: tests.map((test) => ({ ...test, status: 'Running' })) },
+          { job: 'Success', tests, summary }
+        ]
+      })
+    )
+    const result = await run({ ...inputs(sim.url), 'feature-id': 'feat-1' })
+
+    expect(result.exitCode, result.stdout).toBe(1)
+    expect(result.outputs).toMatchObject({ status: 'failed', total: '4', failed: '1' })
+    expect(result.errors.join('\n')).toContain(
+      "Testifly's summary of the run counts 1 failed and 0 unfinished tests, more than its list of tests shows"
+    )
+  })
+
   it('treats a job listed in missingJobIds as lost', async () => {
     // AlreadyExists names a job Testifly then does not know.
     const sim = await start(testiflySim('pass', { alreadyExists: { jobId: 'job-gone' } }))
@@ -370,6 +394,25 @@ describe('Empirical specifics', () => {
 
     expect(result.exitCode).toBe(1)
     expect(result.outputs.status).toBe('failed')
+  })
+
+  it('never passes an ended run whose total counts a test none of its outcome counts has', async () => {
+    const sim = await start(
+      empiricalSim('pass', {
+        tests: [
+          { name: 'home page renders', status: 'passed' },
+          { name: 'checkout completes', status: 'passed' }
+        ],
+        unaccounted: 1
+      })
+    )
+    const result = await run({ ...inputs(sim.url), environment: 'staging' })
+
+    expect(result.exitCode, result.stdout).toBe(1)
+    expect(result.outputs).toMatchObject({ status: 'errored', total: '3', passed: '2' })
+    expect(result.errors.join('\n')).toContain(
+      'Empirical: the run errored. The vendor ended the run with 1 test unfinished.'
+    )
   })
 
   it('reads the state from the run itself when the list leaves it out', async () => {

@@ -207,3 +207,14 @@ describe('the section "Against <base>"', () => {
     expect(section).toContain('Test U7, and 4 more')
   })
 })
+
+describe('fail-on: new-failures, a failed run the vendor ended with tests unfinished', () => {
+  it('fails on the unfinished tests, though no failure is new', () => {
+    const tests = [test('T1', 'passed'), test('T2', 'failed'), test('T3', 'running')]
+    const run = report(tests)
+    const known = compareWithBase(reading([record('c1', ['T2'])]), run)
+    const failOn = ['new-failures', 'errored', 'timed-out', 'cancelled', 'no-tests'] as const
+    const verdict = evaluatePolicy(run, { failOn: [...failOn] }, known)
+    expect(verdict).toMatchObject({ fails: true, decidedBy: 'fail-on' })
+  })
+})

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { countTests, type RunStatus, type TestResult } from '../../src/report/model.js'
 import {
   checkText,
+  decidingText,
   evaluatePolicy,
   figure,
   passRate,
@@ -10,6 +11,7 @@ import {
   type VerdictPolicy
 } from '../../src/report/policy.js'
 import { headline, policyLines, renderReport, SUMMARY_LIMITS } from '../../src/report/markdown.js'
+import { judge } from '../../src/report/verdict.js'
 
 const ALL = ['failed', 'errored', 'timed-out', 'cancelled', 'no-tests'] as const
 
@@ -300,5 +302,45 @@ describe('the policy in the summary', () => {
     expect(renderReport(run, context, SUMMARY_LIMITS)).toContain(
       '**The step fails**, decided by fail-on, which includes failed.'
     )
+  })
+})
+
+describe('evaluatePolicy: a failed run the vendor ended with tests unfinished', () => {
+  // Octomind's own spec example: a FAILED report with a result still WAITING.
+  const tests = [
+    ...Array.from({ length: 9 }, () => test('passed')),
+    test('failed'),
+    ...Array.from({ length: 10 }, () => test('running'))
+  ]
+  const run = judge({
+    provider: 'x',
+    runId: 'r',
+    signal: 'failed',
+    counts: countTests(tests),
+    tests
+  })
+  const lenient = ['errored', 'timed-out', 'cancelled', 'no-tests'] as const
+
+  it('fails under min-pass-rate, which judges the failure, not the tests that never finished', () => {
+    expect(run.status).toBe('failed')
+    const verdict = evaluatePolicy(run, {
+      failOn: [...lenient],
+      minPassRate: 90,
+      failedJudgedByRate: true
+    })
+    expect(verdict).toMatchObject({ fails: true, decidedBy: 'fail-on' })
+    expect(decidingText(verdict, run.status)).toBe(
+      'decided by fail-on, which includes errored: 10 tests did not finish'
+    )
+  })
+
+  it('says so beside the failures', () => {
+    expect(run.note).toBe('The vendor ended the run with 10 tests unfinished.')
+  })
+
+  it('names failed where fail-on has it, and passes where fail-on has neither', () => {
+    const verdict = evaluatePolicy(run, { failOn: ['failed', 'errored'] })
+    expect(decidingText(verdict, run.status)).toBe('decided by fail-on, which includes failed')
+    expect(evaluatePolicy(run, { failOn: ['timed-out'] }).fails).toBe(false)
   })
 })

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { RunContext } from '../../src/github/context.js'
 import { parseInputs } from '../../src/core/inputs.js'
 import { mapStatus } from '../../src/vendors/provider.js'
+import { countTests } from '../../src/report/model.js'
 import {
   buildTriggerBody,
   empiricalOrigin,
@@ -10,7 +11,7 @@ import {
   empiricalRunId,
   readSingleRun
 } from '../../src/vendors/empirical/api.js'
-import { mapDetail } from '../../src/vendors/empirical/mapping.js'
+import { bestCounts, countsFromItem, mapDetail } from '../../src/vendors/empirical/mapping.js'
 import {
   rerunTriggerRequest,
   triggerRequestSchema as empiricalTriggerSchema
@@ -35,7 +36,7 @@ import {
   rerunExecuteRequest as futureAgiRerunRequest
 } from '../contracts/futureagi.js'
 import { buildExecuteBody as testiflyBody } from '../../src/vendors/testifly/api.js'
-import { countsFromSummary, mapTest } from '../../src/vendors/testifly/mapping.js'
+import { countsFromSummary, mapTest, runCounts } from '../../src/vendors/testifly/mapping.js'
 
 function settings(provider: string, inputs: Record<string, string> = {}) {
   const all: Record<string, string> = { provider, 'api-key': 'k', ...inputs }
@@ -124,17 +125,54 @@ describe('Testifly mapping', () => {
 })
 
 describe('Testifly run summary', () => {
-  it('counts from the statuses summary while the tests are not listed', () => {
+  it('counts from the statuses summary, an unknown label as unfinished, and reports it', () => {
+    const unknown: string[] = []
     expect(
-      countsFromSummary([
-        { label: 'Passed', count: 18 },
-        { label: 'Failed', count: 2 },
-        { label: 'Skipped', count: 4 },
-        { label: 'Running', count: 1 },
-        { label: 'Scheduled', count: 3 },
-        { label: 'Unheard', count: 9 }
-      ])
-    ).toEqual({ total: 28, passed: 18, failed: 2, errored: 0, skipped: 4, pending: 4 })
+      countsFromSummary(
+        [
+          { label: 'Passed', count: 18 },
+          { label: 'Failed', count: 2 },
+          { label: 'Skipped', count: 4 },
+          { label: 'Running', count: 1 },
+          { label: 'Scheduled', count: 3 },
+          { label: 'Unheard', count: 9 }
+        ],
+        (label) => unknown.push(label)
+      )
+    ).toEqual({ total: 37, passed: 18, failed: 2, errored: 0, skipped: 4, pending: 13 })
+    expect(unknown).toEqual(['Unheard'])
+  })
+
+  it('counts from the summary while the tests are not listed', () => {
+    const summary = countsFromSummary([{ label: 'Passed', count: 3 }], () => {})
+    expect(runCounts(countTests([]), summary)).toEqual({ counts: summary })
+  })
+
+  it("takes the summary's count where it shows a failure or an unfinished test the list does not", () => {
+    const listed = countTests(
+      ['t1', 't2', 't3'].map((id) => mapTest({ _id: id, status: 'Passed' }, () => {}))
+    )
+    const failed = countsFromSummary(
+      [
+        { label: 'Passed', count: 3 },
+        { label: 'Failed', count: 1 }
+      ],
+      () => {}
+    )
+    expect(runCounts(listed, failed)).toEqual({
+      counts: failed,
+      note: "Testifly's summary of the run counts 1 failed and 0 unfinished tests, more than its list of tests shows: the verdict follows the summary."
+    })
+    const running = countsFromSummary(
+      [
+        { label: 'Passed', count: 3 },
+        { label: 'Running', count: 1 }
+      ],
+      () => {}
+    )
+    expect(runCounts(listed, running).counts).toEqual(running)
+    const agrees = countsFromSummary([{ label: 'Passed', count: 3 }], () => {})
+    expect(runCounts(listed, agrees)).toEqual({ counts: listed })
   })
 })
 
@@ -351,6 +389,31 @@ describe('Future AGI mapping (server contract)', () => {
       mapCall({ id: 'c5', status: 'exploding' }, identity, (v) => unknown.push(v)).status
     ).toBe('running')
     expect(unknown).toEqual(['exploding'])
+  })
+})
+
+describe('Empirical counts', () => {
+  const ended = { id: 456, state: 'ended', total_count: 50, success_count: 40, failed_count: 0 }
+
+  it("counts the tests an ended run's total has and no outcome count does as unfinished", () => {
+    expect(countsFromItem({ ...ended, skipped_count: 0 })).toEqual({
+      total: 50,
+      passed: 40,
+      failed: 0,
+      errored: 0,
+      skipped: 0,
+      pending: 10
+    })
+  })
+
+  it("takes the run's counts over a shorter per-test list that shows fewer unfinished tests", () => {
+    const listed = countTests(
+      Array.from({ length: 40 }, (_, i) => mapDetail({ name: `t${i}`, status: 'passed' }, () => {}))
+    )
+    const fromRun = countsFromItem(ended)
+    expect(bestCounts(listed, fromRun)).toEqual(fromRun)
+    const complete = countsFromItem({ ...ended, success_count: 40, total_count: 40 })
+    expect(bestCounts(listed, complete)).toEqual(listed)
   })
 })
 

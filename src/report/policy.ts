@@ -66,6 +66,11 @@ export interface PolicyVerdict {
   failedJudgedByRate: boolean
   /** Under `fail-on: new-failures`, a failed run's failures that count as new, and against what. */
   newFailures?: { count: number; branch?: string }
+  /**
+   * A failed run's tests the vendor left unfinished, where fail-on failed the run as errored for
+   * them and not for its failures (see runStatuses).
+   */
+  unfinished?: number
 }
 
 /**
@@ -83,7 +88,10 @@ export function evaluatePolicy(
   const newFailures = judgesNewFailures(report, policy)
     ? { count: newFailureCount(report, base), branch: base?.branch }
     : undefined
-  if (judged && failsOnStatus(report.status, policy.failOn)) failedRules.push('fail-on')
+  const failedOn = judged
+    ? runStatuses(report).find((status) => failsOnStatus(status, policy.failOn))
+    : undefined
+  if (failedOn) failedRules.push('fail-on')
   else if (newFailures && newFailures.count > 0) failedRules.push('new-failures')
   for (const check of checks) if (check.outcome === 'failed') failedRules.push(check.rule)
   return {
@@ -93,8 +101,20 @@ export function evaluatePolicy(
     failOn: policy.failOn,
     checks,
     failedJudgedByRate: policy.failedJudgedByRate === true,
-    ...(newFailures ? { newFailures } : {})
+    ...(newFailures ? { newFailures } : {}),
+    ...(failedOn && failedOn !== report.status ? { unfinished: report.counts.pending } : {})
   }
+}
+
+/**
+ * The statuses fail-on judges a run by: its own, and `errored` too for a failed run the vendor
+ * ended with tests unfinished. Its failures must not hide those tests from fail-on: the rules that
+ * let failures pass (min-pass-rate, new-failures) judge the tests that finished, not the others.
+ */
+function runStatuses(report: RunReport): RunStatus[] {
+  return report.status === 'failed' && report.counts.pending > 0
+    ? ['failed', 'errored']
+    : [report.status]
 }
 
 /** A failed run under `fail-on: new-failures`: its failures are judged against the base branch. */
@@ -251,6 +271,8 @@ export function failOnText(failOn: readonly FailOnItem[]): string {
  */
 export function decidingText(verdict: PolicyVerdict, status: RunStatus): string {
   if (verdict.decidedBy === 'none') return 'no rule failed the run'
+  if (verdict.decidedBy === 'fail-on' && verdict.unfinished !== undefined)
+    return `decided by fail-on, which includes errored: ${plural(verdict.unfinished, 'test')} did not finish`
   if (verdict.decidedBy === 'fail-on') return `decided by fail-on, which includes ${status}`
   if (verdict.decidedBy === 'new-failures') return newFailuresText(verdict.newFailures)
   const check = verdict.checks.find((item) => item.rule === verdict.decidedBy)

@@ -13,11 +13,19 @@ export function judge(observation: Observation): RunReport {
   const { signal, ...rest } = observation
   const status = runStatus(signal, observation.counts, observation.tests)
   const { counts } = observation
-  const unfinished = status === 'errored' && counts.pending > 0 && signal === 'finished'
+  // Said beside failures too: the policy judges a failed run with unfinished tests as errored.
+  const unfinished = (status === 'errored' || status === 'failed') && counts.pending > 0
   const note = unfinished
-    ? `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`
+    ? joinNotes(
+        observation.note,
+        `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`
+      )
     : observation.note
   return { ...rest, status, ...(note === undefined ? {} : { note }) }
+}
+
+function joinNotes(first: string | undefined, second: string): string {
+  return first ? `${first} ${second}` : second
 }
 
 export function runStatus(

@@ -36,26 +36,31 @@ export function mapDetail(
   return test
 }
 
-/** Counts from the run's own numbers, for when no per-test list is available. */
-export function countsFromItem(item: ListItem | undefined, terminal: boolean): Counts | undefined {
+/**
+ * Counts from the run's own numbers, for when no per-test list is available. Tests its total has
+ * and none of its outcome counts does are unfinished, on an ended run too (inferred: the reference
+ * does not say the counts add up; a test without an outcome is not one that passed).
+ */
+export function countsFromItem(item: ListItem | undefined): Counts | undefined {
   if (!item || item.total_count == null) return undefined
   const passed = item.success_count ?? 0
   const failed = item.failed_count_after_snoozing ?? item.failed_count ?? 0
   // Snoozed failures do not count against the run; they are shown with the skipped ones.
   const snoozed = Math.max(0, (item.failed_count ?? failed) - failed)
   const skipped = (item.skipped_count ?? 0) + snoozed
-  const pending = terminal ? 0 : Math.max(0, item.total_count - passed - failed - skipped)
+  const pending = Math.max(0, item.total_count - passed - failed - skipped)
   return { total: item.total_count, passed, failed, errored: 0, skipped, pending }
 }
 
 /**
- * The per-test counts, unless the run's own numbers show failures the per-test list does not:
- * a verdict is never more lenient than Empirical's own count.
+ * The per-test counts, unless the run's own numbers show failures or unfinished tests the per-test
+ * list does not: a verdict is never more lenient than Empirical's own count.
  */
 export function bestCounts(fromTests: Counts, fromRun: Counts | undefined): Counts {
   if (!fromRun) return fromTests
   if (fromTests.total === 0) return fromRun
-  return fromRun.failed > fromTests.failed + fromTests.errored ? fromRun : fromTests
+  const moreFailed = fromRun.failed > fromTests.failed + fromTests.errored
+  return moreFailed || fromRun.pending > fromTests.pending ? fromRun : fromTests
 }
 
 export function errorNote(

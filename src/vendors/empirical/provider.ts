@@ -105,7 +105,7 @@ export class EmpiricalProvider implements VendorOperations {
     const tests = (single?.details ?? []).map((detail) =>
       mapDetail(detail, (value) => this.reportUnknown('test', value))
     )
-    const counts = bestCounts(countTests(tests), countsFromItem(item, terminal))
+    const counts = bestCounts(countTests(tests), countsFromItem(item))
     const slug = list.data.project?.slug
     const startedAt = item?.created_at ?? undefined
     const started = Date.parse(startedAt ?? '')

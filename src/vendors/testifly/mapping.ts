@@ -56,17 +56,36 @@ export function mapTest(test: TestiflyTest, onUnknownStatus: (value: string) => 
   return result
 }
 
-/** Counts from the run's `statuses` summary ({label, count} per test status). */
-export function countsFromSummary(statuses: readonly { label: string; count: number }[]): Counts {
+/**
+ * Counts from the run's `statuses` summary ({label, count} per test status). A label the page
+ * does not list counts as unfinished, as an unknown test status does: reported, never dropped.
+ */
+export function countsFromSummary(
+  statuses: readonly { label: string; count: number }[],
+  onUnknownStatus: (value: string) => void
+): Counts {
   const counts = countTests([])
   for (const { label, count } of statuses) {
-    const status = Object.hasOwn(TEST_STATUS, label) ? TEST_STATUS[label] : undefined
-    if (status === undefined) continue
+    const status = mapStatus(TEST_STATUS, label, 'running', onUnknownStatus)
     counts.total += count
     if (status === 'running' || status === 'queued') counts.pending += count
     else counts[status] += count
   }
   return counts
+}
+
+/**
+ * The run's counts: its listed tests', unless its own summary counts failed or unfinished tests
+ * the list does not show (inferred: the page does not say the two always agree). A verdict is
+ * never more lenient than Testifly's own count, and the note says which count it follows.
+ */
+export function runCounts(listed: Counts, summary: Counts): { counts: Counts; note?: string } {
+  if (listed.total === 0) return { counts: summary }
+  const failures = (counts: Counts): number => counts.failed + counts.errored
+  if (failures(summary) <= failures(listed) && summary.pending <= listed.pending)
+    return { counts: listed }
+  const note = `Testifly's summary of the run counts ${failures(summary)} failed and ${summary.pending} unfinished tests, more than its list of tests shows: the verdict follows the summary.`
+  return { counts: summary, note }
 }
 
 /**

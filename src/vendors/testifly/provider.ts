@@ -22,7 +22,7 @@ import {
   selection,
   testRunSchema
 } from './api.js'
-import { countsFromSummary, mapTest, runSignal } from './mapping.js'
+import { countsFromSummary, mapTest, runCounts, runSignal } from './mapping.js'
 
 /**
  * Testifly: `POST /api/testExecution/{projId}` queues a job, `POST /api/jobs/{projId}` reports the
@@ -164,8 +164,12 @@ export class TestiflyProvider implements VendorOperations {
     const tests = run.tests.map((test) =>
       mapTest(test, (value) => this.reportUnknown('test', value))
     )
-    // The run's own summary stands in for counts while its tests are not listed yet.
-    const counts = tests.length > 0 ? countTests(tests) : countsFromSummary(run.statuses ?? [])
+    // The run's own summary stands in for counts while its tests are not listed yet, and
+    // overrules a list that shows fewer failed or unfinished tests than it counts.
+    const summary = countsFromSummary(run.statuses ?? [], (value) =>
+      this.reportUnknown('test', value)
+    )
+    const { counts, note } = runCounts(countTests(tests), summary)
     const signal = runSignal(state.signal, counts)
     return {
       ...base,
@@ -174,7 +178,8 @@ export class TestiflyProvider implements VendorOperations {
       startedAt: run.startTime ?? undefined,
       finishedAt: isFinalSignal(signal) ? (job.updatedAt ?? undefined) : undefined,
       counts,
-      tests
+      tests,
+      ...(note === undefined ? {} : { note })
     }
   }
 }
