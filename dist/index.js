@@ -31112,7 +31112,8 @@ const STATE_IS_POST = 'isPost';
 /* harmony export */   m_: () => (/* binding */ shortId),
 /* harmony export */   ml: () => (/* binding */ shorten),
 /* harmony export */   q3: () => (/* binding */ httpUrl),
-/* harmony export */   ty: () => (/* binding */ shortenName)
+/* harmony export */   ty: () => (/* binding */ shortenName),
+/* harmony export */   wt: () => (/* binding */ withSentence)
 /* harmony export */ });
 /**
  * Text, time and URL helpers that several modules use: durations as people read them, text
@@ -31178,6 +31179,10 @@ function httpUrl(value) {
 /** "1 test", "2 tests": a count and its noun, for words whose plural adds an s. */
 function plural(n, word) {
     return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+/** A note with a sentence added after it, or the sentence alone. */
+function withSentence(note, sentence) {
+    return note ? `${note} ${sentence}` : sentence;
 }
 
 
@@ -31873,6 +31878,7 @@ function newFailuresText(found) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
+
 /**
  * The one verdict function. Providers only say what the vendor said of the run (its signal) and
  * map the vendor's tests; from those two things this decides the run's status and the words that
@@ -31888,12 +31894,9 @@ function judge(observation) {
     // Said beside failures too: the policy judges a failed run with unfinished tests as errored.
     const unfinished = (status === 'errored' || status === 'failed') && counts.pending > 0;
     const note = unfinished
-        ? joinNotes(observation.note, `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`)
+        ? (0,core_text/* withSentence */.wt)(observation.note, `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`)
         : observation.note;
     return { ...rest, status, ...(note === undefined ? {} : { note }) };
-}
-function joinNotes(first, second) {
-    return first ? `${first} ${second}` : second;
 }
 function runStatus(signal, counts, tests = []) {
     if (signal === 'queued' || signal === 'running' || signal === 'cancelled')
@@ -33812,7 +33815,8 @@ const PENDING = new Set(['queued', 'running', 'started']);
  */
 function verdictLine(state, fails, label, commit) {
     const safeState = state.replace(/[^a-z-]/g, '');
-    const tested = commit && COMMIT.test(commit.toLowerCase()) ? `:${commit.toLowerCase()}` : '';
+    const sha = commit?.toLowerCase();
+    const tested = sha && COMMIT.test(sha) ? `:${sha}` : '';
     return `<!-- testgate-verdict:${safeState}:${fails ? 'fails' : 'passes'}:${encode(label)}${tested} -->`;
 }
 function encode(text) {
@@ -36507,6 +36511,7 @@ function startedReport(provider, handle) {
 
 
 
+
 /** The action: trigger → wait → report → decide. Nothing vendor-specific lives here. */
 async function run(env = process.env) {
     const progress = { started: false };
@@ -36671,7 +36676,7 @@ function explainNoTests(report, settings) {
             ? ' Leave no-tests out of `fail-on` if a run without tests is acceptable.'
             : ' Set `allow-no-tests: true` if a run without tests is acceptable.';
     const advice = `Selected: ${describeSelection(settings)}.${accept}`;
-    return { ...report, note: report.note ? `${report.note} ${advice}` : advice };
+    return { ...report, note: (0,core_text/* withSentence */.wt)(report.note, advice) };
 }
 /** What the inputs narrowed the run to: the shared narrowing inputs, then the vendor's own. */
 function describeSelection(settings) {

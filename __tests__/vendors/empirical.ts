@@ -5,7 +5,7 @@ import {
   type EmpiricalTest
 } from '../simulators/empirical.js'
 import { SimServer, type Reply } from '../simulators/harness.js'
-import type { VendorKit } from './kit.js'
+import { SELF_TEST_TITLES, type VendorKit } from './kit.js'
 
 /** Empirical's test kit (see ./kit.ts). The key is a project key: no target. */
 
@@ -75,14 +75,6 @@ function hostileServer(payload: string): SimServer {
       }
     }))
 }
-
-const SELF_TEST_TITLES = [
-  'User can log in',
-  'Checkout with a saved card',
-  'Search shows results',
-  'Profile page loads',
-  'Sign out ends the session'
-]
 
 export const empiricalKit: VendorKit = {
   provider: 'empirical',

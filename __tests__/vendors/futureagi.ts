@@ -5,7 +5,7 @@ import {
   type FutureAgiScenario
 } from '../simulators/futureagi.js'
 import { SimServer, type Reply } from '../simulators/harness.js'
-import type { VendorKit } from './kit.js'
+import { SELF_TEST_TITLES, type VendorKit } from './kit.js'
 
 /** Future AGI's test kit (see ./kit.ts). Ids are UUIDs; a call is keyed by its scenario. */
 
@@ -150,14 +150,6 @@ function hostileServer(payload: string): SimServer {
       }
     })
 }
-
-const SELF_TEST_TITLES = [
-  'User can log in',
-  'Checkout with a saved card',
-  'Search shows results',
-  'Profile page loads',
-  'Sign out ends the session'
-]
 
 const inputs = (url: string, key: string) => ({
   provider: 'futureagi',

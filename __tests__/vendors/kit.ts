@@ -63,6 +63,15 @@ export interface HostileCase {
   inputs(secret: string): Record<string, string>
 }
 
+/** The 5 tests every kit's self-test run reports, as .github/workflows/self-test.yml expects. */
+export const SELF_TEST_TITLES = [
+  'User can log in',
+  'Checkout with a saved card',
+  'Search shows results',
+  'Profile page loads',
+  'Sign out ends the session'
+]
+
 export interface SelfTestCase {
   simulator(key: string, secret: string): SimServer
   /** The inputs besides provider, api-key, api-secret and api-url. */

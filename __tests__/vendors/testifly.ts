@@ -5,7 +5,7 @@ import {
   type TestiflyOptions,
   type TestiflyStep
 } from '../simulators/testifly.js'
-import type { VendorKit } from './kit.js'
+import { SELF_TEST_TITLES, type VendorKit } from './kit.js'
 
 /** Testifly's test kit (see ./kit.ts). Ids are 24-hex ObjectIds, as Testifly's are. */
 
@@ -116,14 +116,6 @@ function hostileServer(payload: string): SimServer {
       }
     }))
 }
-
-const SELF_TEST_TITLES = [
-  'User can log in',
-  'Checkout with a saved card',
-  'Search shows results',
-  'Profile page loads',
-  'Sign out ends the session'
-]
 
 export const testiflyKit: VendorKit = {
   provider: 'testifly',

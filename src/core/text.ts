@@ -67,3 +67,8 @@ export function httpUrl(value: string | null | undefined): string | undefined {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }
+
+/** A note with a sentence added after it, or the sentence alone. */
+export function withSentence(note: string | undefined, sentence: string): string {
+  return note ? `${note} ${sentence}` : sentence
+}

@@ -39,7 +39,8 @@ export function verdictLine(
   commit?: string
 ): string {
   const safeState = state.replace(/[^a-z-]/g, '')
-  const tested = commit && COMMIT.test(commit.toLowerCase()) ? `:${commit.toLowerCase()}` : ''
+  const sha = commit?.toLowerCase()
+  const tested = sha && COMMIT.test(sha) ? `:${sha}` : ''
   return `<!-- testgate-verdict:${safeState}:${fails ? 'fails' : 'passes'}:${encode(label)}${tested} -->`
 }
 

@@ -1,3 +1,4 @@
+import { withSentence } from '../core/text.js'
 import { type Counts, type Observation, type RunReport, type RunStatus } from './model.js'
 
 /**
@@ -16,16 +17,12 @@ export function judge(observation: Observation): RunReport {
   // Said beside failures too: the policy judges a failed run with unfinished tests as errored.
   const unfinished = (status === 'errored' || status === 'failed') && counts.pending > 0
   const note = unfinished
-    ? joinNotes(
+    ? withSentence(
         observation.note,
         `The vendor ended the run with ${countOf(counts.pending, 'test')} unfinished.`
       )
     : observation.note
   return { ...rest, status, ...(note === undefined ? {} : { note }) }
-}
-
-function joinNotes(first: string | undefined, second: string): string {
-  return first ? `${first} ${second}` : second
 }
 
 export function runStatus(

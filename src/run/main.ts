@@ -15,6 +15,7 @@ import { legLabel } from '../report/leg.js'
 import { log, redactDeep } from '../core/log.js'
 import { reportNotStarted, type Progress } from './not-started.js'
 import { setIdOutput, setUrlOutput } from '../core/outputs.js'
+import { withSentence } from '../core/text.js'
 import { checkWritablePaths } from '../core/preflight.js'
 import { readPreviousRun, type PreviousRun } from '../github/previous.js'
 import { vendorCatalog } from '../vendors/index.js'
@@ -218,7 +219,7 @@ function explainNoTests(report: RunReport, settings: Settings): RunReport {
       ? ' Leave no-tests out of `fail-on` if a run without tests is acceptable.'
       : ' Set `allow-no-tests: true` if a run without tests is acceptable.'
   const advice = `Selected: ${describeSelection(settings)}.${accept}`
-  return { ...report, note: report.note ? `${report.note} ${advice}` : advice }
+  return { ...report, note: withSentence(report.note, advice) }
 }
 
 /** What the inputs narrowed the run to: the shared narrowing inputs, then the vendor's own. */
