@@ -37048,12 +37048,7 @@ function countsFromItem(item) {
  * list does not: a verdict is never more lenient than Empirical's own count.
  */
 function bestCounts(fromTests, fromRun) {
-    if (!fromRun)
-        return fromTests;
-    if (fromTests.total === 0)
-        return fromRun;
-    const moreFailed = fromRun.failed > fromTests.failed + fromTests.errored;
-    return moreFailed || fromRun.pending > fromTests.pending ? fromRun : fromTests;
+    return fromRun && (0,provider/* ownCountIsStricter */.yG)(fromTests, fromRun) ? fromRun : fromTests;
 }
 function errorNote(run, item) {
     for (const source of [run, item]) {
@@ -38450,10 +38445,10 @@ function countsFromSummary(statuses, onUnknownStatus) {
 function runCounts(listed, summary) {
     if (listed.total === 0)
         return { counts: summary };
-    const failures = (counts) => counts.failed + counts.errored;
-    if (failures(summary) <= failures(listed) && summary.pending <= listed.pending)
+    if (!(0,provider/* ownCountIsStricter */.yG)(listed, summary))
         return { counts: listed };
-    const note = `Testifly's summary of the run counts ${failures(summary)} failed and ${summary.pending} unfinished tests, more than its list of tests shows: the verdict follows the summary.`;
+    const failed = summary.failed + summary.errored;
+    const note = `Testifly's summary of the run counts ${failed} failed and ${summary.pending} unfinished tests, more than its list of tests shows: the verdict follows the summary.`;
     return { counts: summary, note };
 }
 /**
@@ -38754,7 +38749,8 @@ function operationsOf(vendor, settings, setup) {
 /* harmony export */   W0: () => (/* binding */ defineVendor),
 /* harmony export */   XZ: () => (/* binding */ rerunFallbackLine),
 /* harmony export */   a7: () => (/* binding */ unknownStatusReporter),
-/* harmony export */   o9: () => (/* binding */ HISTORY_READ)
+/* harmony export */   o9: () => (/* binding */ HISTORY_READ),
+/* harmony export */   yG: () => (/* binding */ ownCountIsStricter)
 /* harmony export */ });
 /** The log line of a re-run that runs every test after all; `reason` ends without a full stop. */
 function rerunFallbackLine(reason) {
@@ -38797,6 +38793,17 @@ function mapStatus(table, value, stillRunning, onUnknown) {
         return mapped;
     onUnknown(value);
     return stillRunning;
+}
+/**
+ * Whether a vendor's own count of a run shows more failed or unfinished tests than its list of
+ * tests does: then the verdict follows its count, never more lenient than the vendor. A run that
+ * lists no test yet is counted by the vendor's numbers alone.
+ */
+function ownCountIsStricter(listed, own) {
+    if (listed.total === 0)
+        return true;
+    const failures = (counts) => counts.failed + counts.errored;
+    return failures(own) > failures(listed) || own.pending > listed.pending;
 }
 
 

@@ -216,3 +216,14 @@ export function mapStatus<T>(
   onUnknown(value)
   return stillRunning
 }
+
+/**
+ * Whether a vendor's own count of a run shows more failed or unfinished tests than its list of
+ * tests does: then the verdict follows its count, never more lenient than the vendor. A run that
+ * lists no test yet is counted by the vendor's numbers alone.
+ */
+export function ownCountIsStricter(listed: Counts, own: Counts): boolean {
+  if (listed.total === 0) return true
+  const failures = (counts: Counts): number => counts.failed + counts.errored
+  return failures(own) > failures(listed) || own.pending > listed.pending
+}

@@ -1,5 +1,5 @@
 import { type Counts, type TestResult } from '../../report/model.js'
-import { mapStatus } from '../provider.js'
+import { mapStatus, ownCountIsStricter } from '../provider.js'
 import { ERROR_CODE_FIELDS, ListItem, SummaryDetail, TEST_STATUS } from './api.js'
 
 /**
@@ -57,10 +57,7 @@ export function countsFromItem(item: ListItem | undefined): Counts | undefined {
  * list does not: a verdict is never more lenient than Empirical's own count.
  */
 export function bestCounts(fromTests: Counts, fromRun: Counts | undefined): Counts {
-  if (!fromRun) return fromTests
-  if (fromTests.total === 0) return fromRun
-  const moreFailed = fromRun.failed > fromTests.failed + fromTests.errored
-  return moreFailed || fromRun.pending > fromTests.pending ? fromRun : fromTests
+  return fromRun && ownCountIsStricter(fromTests, fromRun) ? fromRun : fromTests
 }
 
 export function errorNote(

@@ -7,7 +7,7 @@ import {
   type VendorSignal,
   type TestResult
 } from '../../report/model.js'
-import { mapStatus } from '../provider.js'
+import { mapStatus, ownCountIsStricter } from '../provider.js'
 import { TEST_STATUS, TestiflyTest } from './api.js'
 
 /**
@@ -81,10 +81,9 @@ export function countsFromSummary(
  */
 export function runCounts(listed: Counts, summary: Counts): { counts: Counts; note?: string } {
   if (listed.total === 0) return { counts: summary }
-  const failures = (counts: Counts): number => counts.failed + counts.errored
-  if (failures(summary) <= failures(listed) && summary.pending <= listed.pending)
-    return { counts: listed }
-  const note = `Testifly's summary of the run counts ${failures(summary)} failed and ${summary.pending} unfinished tests, more than its list of tests shows: the verdict follows the summary.`
+  if (!ownCountIsStricter(listed, summary)) return { counts: listed }
+  const failed = summary.failed + summary.errored
+  const note = `Testifly's summary of the run counts ${failed} failed and ${summary.pending} unfinished tests, more than its list of tests shows: the verdict follows the summary.`
   return { counts: summary, note }
 }
 
