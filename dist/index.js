@@ -37584,39 +37584,79 @@ function failureText(call, evals, scored) {
  * which is all there is to go by (inferred: their order may differ from run to run).
  */
 function callIdentities(calls) {
-    const key = (call) => call.scenario_id || call.scenario || call.id;
     const byScenario = new Map();
-    for (const call of calls)
-        byScenario.set(key(call), [...(byScenario.get(key(call)) ?? []), call]);
-    const rows = new Map(calls.map((call) => [call, rowOf(call)]));
-    return calls.map((call) => {
-        const group = byScenario.get(key(call)) ?? [call];
-        const name = call.scenario || `call ${call.id}`;
-        if (group.length < 2)
-            return { id: key(call), name };
+    for (const call of calls) {
+        const group = byScenario.get(scenarioKey(call));
+        if (group)
+            group.push(call);
+        else
+            byScenario.set(scenarioKey(call), [call]);
+    }
+    const identities = new Map();
+    for (const [scenario, group] of byScenario)
+        for (const [call, identity] of scenarioIdentities(scenario, group))
+            identities.set(call, identity);
+    return calls.map((call) => identities.get(call));
+}
+const scenarioKey = (call) => call.scenario_id || call.scenario || call.id;
+/**
+ * The identities of one scenario's calls, worked out once per scenario: a dataset of thousands of
+ * rows is read on every look while the run goes on.
+ */
+function scenarioIdentities(scenario, group) {
+    const name = (call) => call.scenario || `call ${call.id}`;
+    if (group.length < 2)
+        return group.map((call) => [call, { id: scenario, name: name(call) }]);
+    const rows = new Map(group.map((call) => [call, rowOf(call)]));
+    const twins = twinsByKey(group, rows);
+    const labels = keysByLabel(rows);
+    const unrowed = new Map(inStartOrder(group.filter((call) => !rows.get(call))).map((call, i) => [call, i + 1]));
+    return group.map((call) => {
+        const row = rows.get(call);
+        const identity = row
+            ? byRow(call, row, { scenario, name: name(call), twins, labels })
+            : byStart(call, { scenario, name: name(call), unrowed });
         // A call of a scenario with several is re-run by its scenario: `scenario_ids` takes its UUID.
-        const rerunKey = call.scenario_id ? { rerunKey: call.scenario_id } : {};
-        const within = { scenario: key(call), name, group, rows };
-        return { ...(rows.get(call) ? byRow(call, within) : byStart(call, within)), ...rerunKey };
+        return [call, call.scenario_id ? { ...identity, rerunKey: call.scenario_id } : identity];
     });
 }
-/** Named by its row; twins (rows of the same values) numbered among themselves. */
-function byRow(call, { scenario, name, group, rows }) {
-    const row = rows.get(call);
-    const twins = inStartOrder(group.filter((other) => rows.get(other)?.key === row.key));
-    const labelTaken = group.some((other) => {
-        const otherRow = rows.get(other);
-        return otherRow !== undefined && otherRow.key !== row.key && otherRow.label === row.label;
-    });
+/** The calls of each row, in the order they started: twins (rows of the same values) share one. */
+function twinsByKey(group, rows) {
+    const twins = new Map();
+    for (const call of inStartOrder(group)) {
+        const key = rows.get(call)?.key;
+        if (key === undefined)
+            continue;
+        const alike = twins.get(key);
+        if (alike)
+            alike.push(call);
+        else
+            twins.set(key, [call]);
+    }
+    return twins;
+}
+/** The rows each label names: a label two rows share names neither. */
+function keysByLabel(rows) {
+    const labels = new Map();
+    for (const row of rows.values())
+        if (row?.label)
+            labels.set(row.label, (labels.get(row.label) ?? new Set()).add(row.key));
+    return labels;
+}
+/** Named by its row; twins numbered among themselves. */
+function byRow(call, row, within) {
+    const { scenario, name, twins, labels } = within;
+    const alike = twins.get(row.key) ?? [call];
+    const labelTaken = row.label !== undefined && (labels.get(row.label)?.size ?? 0) > 1;
     const label = row.label && !labelTaken ? row.label : `row ${row.key.slice(0, 6)}`;
-    if (twins.length < 2)
+    if (alike.length < 2)
         return { id: `${scenario}#${row.key}`, name: `${name} (${label})` };
-    const n = twins.indexOf(call) + 1;
+    const n = alike.indexOf(call) + 1;
     return { id: `${scenario}#${row.key}.${n}`, name: `${name} (${label}, ${n})` };
 }
 /** Numbered by start among the scenario's calls that name no row. */
-function byStart(call, { scenario, name, group, rows }) {
-    const n = inStartOrder(group.filter((other) => !rows.get(other))).indexOf(call) + 1;
+function byStart(call, { scenario, name, unrowed }) {
+    const n = unrowed.get(call) ?? 1;
     return { id: `${scenario}#${n}`, name: `${name} (call ${n})` };
 }
 function inStartOrder(calls) {
